@@ -1,0 +1,219 @@
+import * as Y from 'yjs'
+import type { SessionSettings } from '../schemas/settings.ts'
+import { DEFAULT_SETTINGS } from '../schemas/settings.ts'
+import type {
+  AgendaItem,
+  Label,
+  PublicSnapshot,
+  Question,
+  Reply,
+  SessionMeta,
+  Stage,
+  TimerCommand,
+  TimerState,
+} from './schema.ts'
+import { readMap, writeFields } from './yhelpers.ts'
+
+export const STOPPED_TIMER: TimerState = {
+  durationMs: 0,
+  state: 'stopped',
+  startedAt: null,
+  elapsedMs: 0,
+}
+
+/**
+ * Typed access to a session's public document `session/<id>`.
+ * Layout: maps `meta`, `settings`, `stage`, `questions` (id → Y.Map of fields, so pin,
+ * answered and votes merge field by field), `replies`, `labels`, `presence`; array `agenda`.
+ */
+export class PublicDoc {
+  constructor(readonly doc: Y.Doc) {}
+
+  private get metaMap() {
+    return this.doc.getMap<unknown>('meta')
+  }
+  private get settingsMap() {
+    return this.doc.getMap<unknown>('settings')
+  }
+  private get stageMap() {
+    return this.doc.getMap<unknown>('stage')
+  }
+  private get questionsMap() {
+    return this.doc.getMap<Y.Map<unknown>>('questions')
+  }
+  private get repliesMap() {
+    return this.doc.getMap<Reply>('replies')
+  }
+  private get labelsMap() {
+    return this.doc.getMap<Label>('labels')
+  }
+  private get presenceMap() {
+    return this.doc.getMap<unknown>('presence')
+  }
+  private get agendaArray() {
+    return this.doc.getArray<AgendaItem>('agenda')
+  }
+
+  /** True once the server has written the session's meta (an empty doc is still syncing). */
+  get ready(): boolean {
+    return this.metaMap.has('title')
+  }
+
+  meta(): SessionMeta {
+    return {
+      title: '',
+      description: '',
+      status: 'draft',
+      code: '',
+      createdAt: 0,
+      ...readMap<Partial<SessionMeta>>(this.metaMap),
+    }
+  }
+  setMeta(patch: Partial<SessionMeta>): void {
+    this.doc.transact(() => writeFields(this.metaMap, patch))
+  }
+
+  settings(): SessionSettings {
+    return { ...DEFAULT_SETTINGS, ...readMap<Partial<SessionSettings>>(this.settingsMap) }
+  }
+  setSettings(patch: Partial<SessionSettings>): void {
+    this.doc.transact(() => writeFields(this.settingsMap, patch))
+  }
+
+  // Questions ---------------------------------------------------------------
+
+  questions(): Question[] {
+    return [...this.questionsMap.values()].map((q) => readMap<Question>(q))
+  }
+  question(id: string): Question | undefined {
+    const q = this.questionsMap.get(id)
+    return q ? readMap<Question>(q) : undefined
+  }
+  hasQuestion(id: string): boolean {
+    return this.questionsMap.has(id)
+  }
+  putQuestion(question: Question): void {
+    this.doc.transact(() => {
+      const existing = this.questionsMap.get(question.id)
+      if (existing) {
+        writeFields(existing, question)
+        return
+      }
+      const map = new Y.Map<unknown>()
+      for (const [key, value] of Object.entries(question)) map.set(key, value)
+      this.questionsMap.set(question.id, map)
+    })
+  }
+  updateQuestion(id: string, patch: Partial<Omit<Question, 'id'>>): boolean {
+    const map = this.questionsMap.get(id)
+    if (!map) return false
+    this.doc.transact(() => writeFields(map, patch))
+    return true
+  }
+  removeQuestion(id: string): void {
+    this.doc.transact(() => {
+      this.questionsMap.delete(id)
+      for (const reply of this.replies(id)) this.repliesMap.delete(reply.id)
+    })
+  }
+  /** Vote counts come from the server's votes table; one transaction for many questions. */
+  setVoteCounts(counts: Iterable<[string, number]>): void {
+    this.doc.transact(() => {
+      for (const [id, votes] of counts) {
+        const map = this.questionsMap.get(id)
+        if (map && map.get('votes') !== votes) map.set('votes', votes)
+      }
+    })
+  }
+
+  // Replies -----------------------------------------------------------------
+
+  replies(questionId?: string): Reply[] {
+    const all = [...this.repliesMap.values()]
+    const list = questionId ? all.filter((r) => r.questionId === questionId) : all
+    return list.sort((a, b) => a.createdAt - b.createdAt)
+  }
+  putReply(reply: Reply): void {
+    this.repliesMap.set(reply.id, reply)
+  }
+  setReplyHidden(id: string, hidden: boolean): void {
+    const reply = this.repliesMap.get(id)
+    if (reply && reply.hidden !== hidden) this.repliesMap.set(id, { ...reply, hidden })
+  }
+
+  // Labels ------------------------------------------------------------------
+
+  labels(): Label[] {
+    return [...this.labelsMap.values()].sort((a, b) => a.name.localeCompare(b.name))
+  }
+  putLabel(label: Label): void {
+    this.labelsMap.set(label.id, label)
+  }
+  removeLabel(id: string): void {
+    this.labelsMap.delete(id)
+  }
+
+  // Agenda and stage --------------------------------------------------------
+
+  agenda(): AgendaItem[] {
+    return this.agendaArray.toArray()
+  }
+  setAgenda(items: AgendaItem[]): void {
+    this.doc.transact(() => {
+      this.agendaArray.delete(0, this.agendaArray.length)
+      this.agendaArray.insert(0, items)
+    })
+  }
+
+  stage(): Stage {
+    const raw = readMap<Partial<Stage> & { timerCommand?: TimerCommand }>(this.stageMap)
+    return {
+      currentItemId: raw.currentItemId ?? null,
+      spotlightQuestionId: raw.spotlightQuestionId ?? null,
+      timer: raw.timer ?? STOPPED_TIMER,
+    }
+  }
+  setStage(patch: Partial<Stage>): void {
+    this.doc.transact(() => writeFields(this.stageMap, patch))
+  }
+  /** Staff ask for a timer change; the server stamps it with its own clock (see timer.ts). */
+  requestTimer(command: TimerCommand): void {
+    this.stageMap.set('timerCommand', command)
+  }
+  pendingTimerCommand(): TimerCommand | null {
+    return (this.stageMap.get('timerCommand') as TimerCommand | undefined) ?? null
+  }
+  clearTimerCommand(): void {
+    this.stageMap.delete('timerCommand')
+  }
+
+  // Presence ----------------------------------------------------------------
+
+  participants(): number {
+    return (this.presenceMap.get('count') as number | undefined) ?? 0
+  }
+  setParticipants(count: number): void {
+    if (this.presenceMap.get('count') !== count) this.presenceMap.set('count', count)
+  }
+
+  snapshot(): PublicSnapshot {
+    return {
+      meta: this.meta(),
+      settings: this.settings(),
+      agenda: this.agenda(),
+      stage: this.stage(),
+      questions: this.questions(),
+      replies: this.replies(),
+      labels: this.labels(),
+      participants: this.participants(),
+    }
+  }
+
+  /** Calls `fn` after every change to the document; returns the unsubscribe function. */
+  onChange(fn: (transaction: Y.Transaction) => void): () => void {
+    const handler = (_update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) =>
+      fn(tr)
+    this.doc.on('update', handler)
+    return () => this.doc.off('update', handler)
+  }
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod'
+import { Limits } from '../schemas/limits.ts'
+import { SessionSettings, SessionStatusSchema } from '../schemas/settings.ts'
+
+/**
+ * The values stored in Podium's documents. The accessors in this folder are the
+ * only code that reads or writes the raw Yjs keys; everything else uses these types.
+ */
+
+export const QuestionStatus = {
+  published: 'published',
+  hidden: 'hidden',
+  archived: 'archived',
+} as const
+export type QuestionStatus = (typeof QuestionStatus)[keyof typeof QuestionStatus]
+
+export const Question = z.object({
+  id: z.string(),
+  text: z.string().max(Limits.questionLengthCeiling),
+  authorId: z.string(),
+  /** null when asked anonymously (the author id is still kept so they can edit it). */
+  authorName: z.string().nullable(),
+  createdAt: z.number(),
+  editedAt: z.number().nullable(),
+  status: z.enum(['published', 'hidden', 'archived']),
+  pinned: z.boolean(),
+  pinnedAt: z.number().nullable(),
+  answered: z.boolean(),
+  answeredAt: z.number().nullable(),
+  /** Written by the server only, from the votes table. */
+  votes: z.number().int().nonnegative(),
+  labels: z.array(z.string().max(Limits.labelLength)).max(Limits.labelsPerQuestion),
+})
+export type Question = z.infer<typeof Question>
+
+export const Reply = z.object({
+  id: z.string(),
+  questionId: z.string(),
+  text: z.string().max(Limits.replyLength),
+  authorId: z.string(),
+  authorName: z.string().nullable(),
+  /** Replies from hosts and moderators are marked as such. */
+  authorRole: z.enum(['host', 'moderator', 'presenter', 'attendee']),
+  createdAt: z.number(),
+  hidden: z.boolean(),
+})
+export type Reply = z.infer<typeof Reply>
+
+export const Label = z.object({
+  id: z.string(),
+  name: z.string().max(Limits.labelLength),
+  color: z.string().max(20),
+})
+export type Label = z.infer<typeof Label>
+
+export const AgendaItem = z.object({
+  id: z.string(),
+  title: z.string().min(1).max(Limits.titleLength),
+  durationSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600),
+})
+export type AgendaItem = z.infer<typeof AgendaItem>
+
+export const TimerState = z.object({
+  durationMs: z.number().int().min(0),
+  state: z.enum(['stopped', 'running', 'paused']),
+  /** Server clock (ms) when the current run began; null unless running. */
+  startedAt: z.number().nullable(),
+  /** Time already run before `startedAt`. */
+  elapsedMs: z.number().int().min(0),
+})
+export type TimerState = z.infer<typeof TimerState>
+
+export const TimerCommand = z.object({
+  id: z.string(),
+  action: z.enum(['start', 'pause', 'reset']),
+  /** With `reset` (and optionally `start`): the new duration. */
+  durationMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600 * 1000)
+    .optional(),
+  by: z.string(),
+})
+export type TimerCommand = z.infer<typeof TimerCommand>
+
+export const SessionMeta = z.object({
+  title: z.string(),
+  description: z.string(),
+  status: SessionStatusSchema,
+  code: z.string(),
+  createdAt: z.number(),
+})
+export type SessionMeta = z.infer<typeof SessionMeta>
+
+export const Stage = z.object({
+  currentItemId: z.string().nullable(),
+  spotlightQuestionId: z.string().nullable(),
+  timer: TimerState,
+})
+export type Stage = z.infer<typeof Stage>
+
+export const PublicSnapshot = z.object({
+  meta: SessionMeta,
+  settings: SessionSettings,
+  agenda: z.array(AgendaItem),
+  stage: Stage,
+  questions: z.array(Question),
+  replies: z.array(Reply),
+  labels: z.array(Label),
+  participants: z.number().int().nonnegative(),
+})
+export type PublicSnapshot = z.infer<typeof PublicSnapshot>
+
+/** A question or reply waiting for review in the moderators' document. */
+export const PendingItem = z.object({
+  id: z.string(),
+  kind: z.enum(['question', 'reply']),
+  /** For replies: the question replied to. */
+  questionId: z.string().nullable(),
+  text: z.string(),
+  authorId: z.string(),
+  authorName: z.string().nullable(),
+  createdAt: z.number(),
+  /** Set by a moderator; the server carries it out and removes the item. */
+  decision: z
+    .object({
+      action: z.enum(['approve', 'reject']),
+      reason: z.string().max(Limits.reasonLength).optional(),
+      by: z.string(),
+      byName: z.string().nullable(),
+      at: z.number(),
+    })
+    .nullable(),
+})
+export type PendingItem = z.infer<typeof PendingItem>
+
+export const RejectedItem = PendingItem.omit({ decision: true }).extend({
+  reason: z.string(),
+  by: z.string(),
+  at: z.number(),
+})
+export type RejectedItem = z.infer<typeof RejectedItem>
+
+export const AuditEntry = z.object({
+  at: z.number(),
+  actorId: z.string(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  targetId: z.string().nullable(),
+  detail: z.string().optional(),
+})
+export type AuditEntry = z.infer<typeof AuditEntry>
+
+export const Attendee = z.object({
+  name: z.string().nullable(),
+  since: z.number(),
+  online: z.boolean(),
+})
+export type Attendee = z.infer<typeof Attendee>

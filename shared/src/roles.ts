@@ -1,0 +1,29 @@
+export const Role = {
+  host: 'host',
+  moderator: 'moderator',
+  presenter: 'presenter',
+  attendee: 'attendee',
+} as const
+export type Role = (typeof Role)[keyof typeof Role]
+export const ROLES = Object.values(Role) as readonly Role[]
+
+/** Roles that curate the session: they write the public and moderators' documents. */
+export function isStaff(role: Role): boolean {
+  switch (role) {
+    case Role.host:
+    case Role.moderator:
+    case Role.presenter:
+      return true
+    case Role.attendee:
+      return false
+    default: {
+      const unknown: never = role
+      throw new Error(`unknown role ${String(unknown)}`)
+    }
+  }
+}
+
+/** Roles that may publish camera and screen on the video stage. */
+export function canPublishVideo(role: Role): boolean {
+  return role === Role.host || role === Role.presenter
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod'
+import { Limits } from './limits.ts'
+import { SessionSettings, SessionStatusSchema } from './settings.ts'
+
+const trimmed = (max: number, what: string) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters`)
+
+export const CreateSessionBody = z.object({
+  title: trimmed(Limits.titleLength, 'title'),
+  description: z.string().trim().max(Limits.descriptionLength).optional(),
+  hostName: z.string().trim().max(Limits.nameLength).optional(),
+  settings: SessionSettings.partial().optional(),
+})
+export type CreateSessionBody = z.infer<typeof CreateSessionBody>
+
+export const CreateSessionResponse = z.object({
+  id: z.string(),
+  code: z.string(),
+  hostToken: z.string(),
+  hostUserId: z.string(),
+  joinUrl: z.string(),
+})
+export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>
+
+export const JoinBody = z.object({
+  code: trimmed(32, 'code'),
+  name: z
+    .string()
+    .trim()
+    .max(Limits.nameLength, `name must be at most ${Limits.nameLength} characters`)
+    .optional(),
+})
+export type JoinBody = z.infer<typeof JoinBody>
+
+export const JoinResponse = z.object({
+  sessionId: z.string(),
+  userId: z.string(),
+  token: z.string(),
+  role: z.enum(['host', 'moderator', 'presenter', 'attendee']),
+  name: z.string().nullable(),
+})
+export type JoinResponse = z.infer<typeof JoinResponse>
+
+export const SettingsPatch = SessionSettings.partial().strict()
+export type SettingsPatch = z.infer<typeof SettingsPatch>
+
+export const StatusBody = z.object({ status: SessionStatusSchema })
+
+export const CreateInviteBody = z.object({
+  role: z.enum(['moderator', 'presenter']),
+  /** How long the link stays valid, in hours (default a week). */
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .optional(),
+})
+export const CreateInviteResponse = z.object({
+  invite: z.string(),
+  url: z.string(),
+  expiresAt: z.number(),
+})
+
+export const AcceptInviteBody = z.object({
+  invite: z.string().min(10).max(4096),
+  name: z.string().trim().max(Limits.nameLength).optional(),
+})
+
+/** RFC 9457 problem details: every API error has this shape. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+})
+export type Problem = z.infer<typeof Problem>

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import { type DialectName, migrationProvider } from './migrations.ts'
+import type { Database } from './schema.ts'
+
+// bigint columns come back as strings from pg by default; ours fit in a double.
+pg.types.setTypeParser(20, (value) => Number(value))
+
+export interface Db {
+  kysely: Kysely<Database>
+  dialect: DialectName
+  close(): Promise<void>
+}
+
+export type DatabaseTarget =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema?: string }
+
+/** Opens the database and applies pending migrations. */
+export async function openDatabase(target: DatabaseTarget): Promise<Db> {
+  const kysely =
+    target.kind === 'sqlite' ? sqlite(target.file) : postgres(target.url, target.schema)
+  const db: Db = { kysely, dialect: target.kind, close: () => kysely.destroy() }
+  const migrator = new Migrator({ db: kysely, provider: migrationProvider(target.kind) })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error || failed) {
+    await kysely.destroy()
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`)
+  }
+  return db
+}
+
+function sqlite(file: string): Kysely<Database> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const database = new SQLite(file)
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = NORMAL')
+  database.pragma('foreign_keys = ON')
+  database.pragma('busy_timeout = 5000')
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+}
+
+function postgres(url: string, schema?: string): Kysely<Database> {
+  // A schema per test run keeps parallel suites apart on one Postgres database.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}

@@ -1,0 +1,78 @@
+import type { Generated } from 'kysely'
+
+/** The relational tables (documents live in `document_updates`). */
+export interface Database {
+  sessions: SessionsTable
+  users: UsersTable
+  votes: VotesTable
+  ingested: IngestedTable
+  document_updates: DocumentUpdatesTable
+  checkpoints: CheckpointsTable
+  invites: InvitesTable
+}
+
+export interface SessionsTable {
+  id: string
+  code: string
+  title: string
+  host_user_id: string
+  status: string
+  /** JSON of SessionSettings; the public document carries the live copy. */
+  settings: string
+  created_at: number
+  updated_at: number
+}
+
+export interface UsersTable {
+  id: string
+  session_id: string
+  name: string | null
+  role: string
+  created_at: number
+}
+
+/** One row per (session, question, user): a user votes at most once per question. */
+export interface VotesTable {
+  session_id: string
+  question_id: string
+  user_id: string
+  created_at: number
+}
+
+/** One row per outbox entry the ingest has decided on: replays change nothing twice. */
+export interface IngestedTable {
+  session_id: string
+  user_id: string
+  entry_id: string
+  seq: number
+  status: string
+  reason: string | null
+  created_at: number
+}
+
+/** Yjs updates appended per document, compacted into one row from time to time. */
+export interface DocumentUpdatesTable {
+  id: Generated<number>
+  name: string
+  data: Uint8Array
+  created_at: number
+}
+
+export interface CheckpointsTable {
+  id: string
+  session_id: string
+  reason: string
+  /** Encoded Yjs state of the public document at that moment. */
+  state: Uint8Array
+  created_at: number
+}
+
+export interface InvitesTable {
+  id: string
+  session_id: string
+  role: string
+  created_by: string
+  expires_at: number
+  revoked: number
+  created_at: number
+}
