@@ -1,0 +1,170 @@
+import {
+  HocuspocusProvider,
+  HocuspocusProviderWebsocket,
+  type WebSocketStatus,
+} from '@hocuspocus/provider'
+import { documentName, isStaff, ModDoc, OutboxDoc, PublicDoc } from '@podium/shared'
+import { type Accessor, createSignal } from 'solid-js'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import * as Y from 'yjs'
+import { type Api, api as defaultApi } from './api.ts'
+import { measureClockOffset } from './clock.ts'
+import { type ConnectionStatus, deriveStatus, type SocketState } from './connection-status.ts'
+import type { Identity } from './identity.ts'
+
+export interface SessionConnection {
+  identity: Identity
+  public: PublicDoc
+  /** Staff roles only (host, moderator, presenter). */
+  mod: ModDoc | null
+  /** The user's own outbox. */
+  outbox: OutboxDoc
+  status: Accessor<ConnectionStatus>
+  /** Outbox entries not yet receipted. */
+  unsynced: Accessor<number>
+  /** Bumps on every change of any of the docs; read it inside memos to re-derive views. */
+  version: Accessor<number>
+  /** True once the public doc has synced with the server or loaded (non-empty) from IndexedDB. */
+  synced: Accessor<boolean>
+  /** Why the server refused a document (expired token, unknown session), or null. */
+  authError: Accessor<string | null>
+  /** The moderators' shared presence (cursors, typing); null for attendees. */
+  modAwareness: HocuspocusProvider['awareness']
+  /** Date.now() corrected by the offset measured against GET /api/time. */
+  serverNow(): number
+  destroy(): void
+}
+
+export interface SessionOptions {
+  /** ws(s)://host/sync; defaults to the page's own origin. */
+  url?: string
+  api?: Api
+  /** Keep documents in IndexedDB (default true). */
+  persist?: boolean
+}
+
+export function syncUrl(location: Pick<Location, 'protocol' | 'host'> = window.location): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
+}
+
+interface Channel {
+  doc: Y.Doc
+  provider: HocuspocusProvider
+  local: IndexeddbPersistence | null
+}
+
+export function openSession(identity: Identity, options: SessionOptions = {}): SessionConnection {
+  const api = options.api ?? defaultApi
+  const persist = options.persist ?? true
+  const staff = isStaff(identity.role)
+
+  const [version, setVersion] = createSignal(0)
+  const [unsynced, setUnsynced] = createSignal(0)
+  const [synced, setSynced] = createSignal(false)
+  const [authError, setAuthError] = createSignal<string | null>(null)
+  const [socketState, setSocketState] = createSignal<SocketState>('connecting')
+  const [failures, setFailures] = createSignal(0)
+  const [networkUp, setNetworkUp] = createSignal(navigator.onLine)
+  const status = () =>
+    deriveStatus({ socket: socketState(), networkUp: networkUp(), failures: failures() })
+
+  let offset = 0
+  let destroyed = false
+  const measure = () => {
+    measureClockOffset(async () => (await api.time()).now)
+      .then((measured) => {
+        offset = measured
+      })
+      .catch(() => {
+        // Offline or no clock endpoint: keep the last offset (0 at first).
+      })
+  }
+
+  const socket = new HocuspocusProviderWebsocket({
+    url: options.url ?? syncUrl(),
+    delay: 500,
+    factor: 2,
+    maxDelay: 10_000,
+    onStatus: ({ status }: { status: WebSocketStatus }) => {
+      setSocketState(status)
+      if (status === 'connected') {
+        setFailures(0)
+        measure()
+      }
+    },
+    onClose: () => {
+      if (!destroyed) setFailures((n) => n + 1)
+    },
+  })
+
+  const channels: Channel[] = []
+  const open = (name: string, withAwareness: boolean): Channel => {
+    const doc = new Y.Doc()
+    const local = persist ? new IndexeddbPersistence(name, doc) : null
+    const provider = new HocuspocusProvider({
+      name,
+      document: doc,
+      token: identity.token,
+      websocketProvider: socket,
+      ...(withAwareness ? {} : { awareness: null }),
+      onAuthenticationFailed: ({ reason }) => setAuthError(reason),
+    })
+    provider.attach()
+    doc.on('update', () => setVersion((v) => v + 1))
+    const channel = { doc, provider, local }
+    channels.push(channel)
+    return channel
+  }
+
+  // Attendees get no awareness on shared documents (the server drops it). The outbox
+  // keeps its awareness: its periodic renewal is echoed back and keeps the socket alive.
+  const publicChannel = open(documentName.public(identity.sessionId), false)
+  const modChannel = staff ? open(documentName.mod(identity.sessionId), true) : null
+  const outboxChannel = open(documentName.outbox(identity.sessionId, identity.userId), true)
+
+  const publicDoc = new PublicDoc(publicChannel.doc)
+  const outbox = new OutboxDoc(outboxChannel.doc)
+
+  publicChannel.provider.on('synced', () => setSynced(true))
+  publicChannel.local?.whenSynced.then(() => {
+    if (publicDoc.ready) setSynced(true)
+  })
+  const countUnsynced = () => setUnsynced(outbox.unsynced().length)
+  outboxChannel.doc.on('update', countUnsynced)
+  countUnsynced()
+
+  const onOnline = () => {
+    setNetworkUp(true)
+    // Don't wait out the provider's backoff: the network is back now.
+    void socket.connect()
+  }
+  const onOffline = () => setNetworkUp(false)
+  window.addEventListener('online', onOnline)
+  window.addEventListener('offline', onOffline)
+
+  return {
+    identity,
+    public: publicDoc,
+    mod: modChannel ? new ModDoc(modChannel.doc) : null,
+    outbox,
+    status,
+    unsynced,
+    version,
+    synced,
+    authError,
+    modAwareness: modChannel?.provider.awareness ?? null,
+    serverNow: () => Date.now() + offset,
+    destroy() {
+      if (destroyed) return
+      destroyed = true
+      window.removeEventListener('online', onOnline)
+      window.removeEventListener('offline', onOffline)
+      for (const { provider, local, doc } of channels) {
+        provider.destroy()
+        void local?.destroy()
+        doc.destroy()
+      }
+      socket.destroy()
+    },
+  }
+}
