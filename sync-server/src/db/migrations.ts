@@ -1,4 +1,5 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely'
+import type { Kysely } from 'kysely'
+import type { Migration, MigrationProvider } from 'kysely/migration'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -47,6 +48,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('seq', 'bigint', (c) => c.notNull())
           .addColumn('status', 'text', (c) => c.notNull())
           .addColumn('reason', 'text')
+          .addColumn('detail', 'text')
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('ingested_pk', ['session_id', 'user_id', 'entry_id'])
           .execute()

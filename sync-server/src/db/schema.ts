@@ -47,6 +47,8 @@ export interface IngestedTable {
   seq: number
   status: string
   reason: string | null
+  /** A moderator's words when rejecting, shown to the author only. */
+  detail: string | null
   created_at: number
 }
 

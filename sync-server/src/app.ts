@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { Redis as RedisExtension } from '@hocuspocus/extension-redis'
+import { Hocuspocus } from '@hocuspocus/server'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
+import pino, { type Logger } from 'pino'
+import { registerApi } from './api/index.ts'
+import { Auth } from './auth/extension.ts'
+import { SessionDirectory } from './auth/sessions-cache.ts'
+import type { Config } from './config.ts'
+import { openDatabase } from './db/connect.ts'
+import { healthRoutes } from './health/routes.ts'
+import { clientApp } from './http/client-app.ts'
+import { problemErrorHandler } from './http/problem.ts'
+import { Ingest } from './ingest/extension.ts'
+import { Limits } from './limits/extension.ts'
+import { createMetrics } from './metrics/registry.ts'
+import { Persistence } from './persistence/extension.ts'
+import { DocumentStore } from './persistence/store.ts'
+import type { Services } from './services.ts'
+import { ServerDocs } from './sync/server-docs.ts'
+import { createSyncEndpoint } from './sync/websocket.ts'
+
+/** Something else (signaling) that takes WebSocket upgrades on its own paths. */
+export interface UpgradeHandler {
+  matches(path: string): boolean
+  handleUpgrade: ReturnType<typeof createSyncEndpoint>['handleUpgrade']
+  close(): Promise<void> | void
+}
+
+export interface Podium {
+  app: FastifyInstance
+  services: Services
+  ingest: Ingest
+  /** Starts listening; resolves to the base URL (http://host:port). */
+  listen(): Promise<string>
+  close(): Promise<void>
+}
+
+export interface PodiumOptions {
+  logger?: Logger
+  /** Extra upgrade handlers (the signal server mounts `/peerjs` this way). */
+  upgrades?: (services: Services) => UpgradeHandler[] | Promise<UpgradeHandler[]>
+}
+
+/** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
+export async function createPodium(config: Config, options: PodiumOptions = {}): Promise<Podium> {
+  const log = options.logger ?? pino({ level: config.logLevel })
+  const db = await openDatabase(config.database)
+  const store = new DocumentStore(db)
+  const sessions = new SessionDirectory(db)
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+    : undefined
+  if (redis) await redis.connect()
+
+  let hocuspocusRef: Hocuspocus | undefined
+  const metrics = createMetrics(() => hocuspocusRef)
+  const persistence = new Persistence(store, log.child({ component: 'persistence' }))
+  const ingest = new Ingest({
+    db,
+    store,
+    log: log.child({ component: 'ingest' }),
+    metrics,
+    tickMs: config.ingestTickMs,
+  })
+  const extensions = [
+    new Auth(config.tokenSecret, sessions),
+    new Limits({ metrics, log: log.child({ component: 'limits' }) }),
+    persistence,
+    ingest,
+  ]
+  if (config.redisUrl) {
+    const url = new URL(config.redisUrl)
+    extensions.push(
+      new RedisExtension({
+        host: url.hostname,
+        port: Number(url.port || 6379),
+        prefix: 'podium',
+      }) as unknown as Auth,
+    )
+  }
+  const hocuspocus = new Hocuspocus({
+    name: `podium-${randomUUID().slice(0, 8)}`,
+    quiet: true,
+    debounce: config.storeDebounceMs,
+    maxDebounce: Math.max(config.storeDebounceMs * 5, 1000),
+    extensions,
+  })
+  hocuspocusRef = hocuspocus
+
+  // Typed as the default instance so route modules need not know which logger is inside.
+  const app = Fastify({
+    loggerInstance: log,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
+    },
+    bodyLimit: 10 * 1024 * 1024,
+  }) as unknown as FastifyInstance
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000)
+  })
+  app.setErrorHandler(problemErrorHandler)
+
+  const services: Services = {
+    config,
+    db,
+    log,
+    hocuspocus,
+    store,
+    sessions,
+    docs: new ServerDocs(hocuspocus),
+    metrics,
+    redis,
+    publicUrl: () => config.publicUrl ?? `http://localhost:${addressPort(app)}`,
+  }
+  ingest.attach(services)
+
+  await healthRoutes(app, services)
+  await app.register(async (api) => registerApi(api, services), { prefix: '/api' })
+  await clientApp(app, config.clientDist)
+
+  const sync = createSyncEndpoint(hocuspocus, { maxPayload: config.maxFrameBytes, log })
+  const upgrades = (await options.upgrades?.(services)) ?? []
+  app.server.on('upgrade', (request, socket, head) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/'
+    if (path === '/sync' || path.startsWith('/sync/'))
+      return sync.handleUpgrade(request, socket, head)
+    const handler = upgrades.find((u) => u.matches(path))
+    if (handler) return handler.handleUpgrade(request, socket, head)
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+  })
+
+  let closed = false
+  return {
+    app,
+    services,
+    ingest,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host })
+      const port = addressPort(app)
+      log.info(
+        { port, database: config.database.kind },
+        `Podium is serving on http://localhost:${port}`,
+      )
+      return `http://127.0.0.1:${port}`
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await ingest.stop()
+      sync.close()
+      for (const u of upgrades) await u.close()
+      hocuspocus.flushPendingStores()
+      await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
+      await persistence.flushAll()
+      await app.close()
+      await waitForUnload(hocuspocus)
+      await persistence.flushAll()
+      redis?.disconnect()
+      await db.close()
+    },
+  }
+}
+
+function addressPort(app: FastifyInstance): number {
+  const address = app.server.address() as AddressInfo | null
+  return address?.port ?? 0
+}
+
+async function waitForUnload(hocuspocus: Hocuspocus, timeoutMs = 3000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (hocuspocus.unloadingDocuments.size > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}

@@ -1,0 +1,79 @@
+import type {
+  beforeHandleAwarenessPayload,
+  Extension,
+  onAuthenticatePayload,
+  onStatelessPayload,
+} from '@hocuspocus/server'
+import { Access, accessFor, CloseCode, isStaff, parseDocumentName } from '@podium/shared'
+import { TokenError, verifyAccessToken } from '@podium/shared/token'
+import type { ConnectionContext } from '../sync/context.ts'
+import { isConnectionContext } from '../sync/context.ts'
+import type { SessionDirectory } from './sessions-cache.ts'
+
+/** A refusal Hocuspocus sends to the client as permission-denied with this reason. */
+function refuse(code: number, reason: string): { code: number; reason: string } {
+  return { code, reason }
+}
+
+/**
+ * Auth: token → principal → access for the requested document (shared/permissions).
+ * Read access marks the connection read-only; no access refuses it.
+ * Awareness is rewritten to the authenticated identity; attendees get no awareness
+ * on shared documents and may not send stateless messages.
+ */
+export class Auth implements Extension {
+  priority = 1000
+  extensionName = 'podium-auth'
+
+  constructor(
+    private readonly secret: string,
+    private readonly sessions: SessionDirectory,
+  ) {}
+
+  async onAuthenticate(data: onAuthenticatePayload): Promise<ConnectionContext> {
+    const address = parseDocumentName(data.documentName)
+    if (!address) throw refuse(CloseCode.notFound, 'unknown-document')
+    let claims: Awaited<ReturnType<typeof verifyAccessToken>>
+    try {
+      claims = await verifyAccessToken(this.secret, data.token)
+    } catch (error) {
+      const reason =
+        error instanceof TokenError && error.code === 'expired' ? 'token-expired' : 'token-invalid'
+      throw refuse(CloseCode.unauthorized, reason)
+    }
+    const principal = {
+      userId: claims.sub,
+      sessionId: claims.sid,
+      role: claims.role,
+      name: claims.name,
+    }
+    const access = accessFor(principal, data.documentName)
+    if (access === Access.none) throw refuse(CloseCode.forbidden, 'forbidden')
+    if (!(await this.sessions.exists(address.sessionId)))
+      throw refuse(CloseCode.notFound, 'session-not-found')
+    data.connectionConfig.readOnly = access === Access.read
+    return { principal, access, address }
+  }
+
+  async beforeHandleAwareness(data: beforeHandleAwarenessPayload): Promise<void> {
+    const context = data.context
+    if (!isConnectionContext(context)) return
+    const { principal, address } = context
+    const attendeeOnShared = !isStaff(principal.role) && address.kind !== 'outbox'
+    for (const [clientId, state] of data.states) {
+      if (attendeeOnShared) {
+        data.states.delete(clientId)
+        continue
+      }
+      // Whatever the client claims, peers see who the token says it is.
+      state.user = { id: principal.userId, name: principal.name, role: principal.role }
+    }
+  }
+
+  async onStateless(data: onStatelessPayload): Promise<void> {
+    const context = data.connection.context
+    if (!isConnectionContext(context) || !isStaff(context.principal.role)) {
+      throw refuse(CloseCode.forbidden, 'stateless-not-allowed')
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+
+const port = z.coerce
+  .number({ error: 'a port number' })
+  .int('a whole port number')
+  .min(0, 'a port from 0 to 65535')
+  .max(65_535, 'a port from 0 to 65535')
+const positiveInt = (what: string) => z.coerce.number({ error: what }).int(what).positive(what)
+const urlList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().regex(/^(stun|stuns|turn|turns):[^\s]+$/, 'stun:, stuns:, turn: or turns: URLs'),
+    ),
+  )
+
+/** Every environment variable Podium reads, its default and what it expects. */
+export const EnvSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** postgres://… to use Postgres; unset for SQLite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL (leave unset for SQLite)')
+    .optional(),
+  /** Schema inside the Postgres database (tests use one per run). */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier')
+    .optional(),
+  /** redis://… to share documents between several sync-server instances. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// URL')
+    .optional(),
+  /** The address people reach Podium at; used in join and invite links. */
+  PUBLIC_URL: z.url({ error: 'an absolute URL such as https://podium.example.org' }).optional(),
+  /** Signs access and invite tokens; generated and kept in DATA_DIR when unset. */
+  TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  /** coturn's static-auth-secret; unset: TURN is not offered. */
+  TURN_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  TURN_URLS: urlList.default([]),
+  STUN_URLS: urlList.default([]),
+  TURN_TTL_SECONDS: positiveInt('a number of seconds').default(3600),
+  /** How often the ingest publishes a session's batched changes. */
+  INGEST_TICK_MS: positiveInt('a number of milliseconds').default(50),
+  /** How long document changes wait before they are stored (the ingest's own changes are stored at once). */
+  STORE_DEBOUNCE_MS: z.coerce
+    .number({ error: 'a number of milliseconds' })
+    .int()
+    .min(0)
+    .default(2000),
+  MAX_FRAME_BYTES: positiveInt('a number of bytes').default(1024 * 1024),
+  /** The built client; unset: client/dist in the repository. */
+  CLIENT_DIST: z.string().optional(),
+})
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string }
+  redisUrl: string | undefined
+  publicUrl: string | undefined
+  tokenSecret: string
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
+  turn: { secret: string | undefined; urls: string[]; stunUrls: string[]; ttlSeconds: number }
+  ingestTickMs: number
+  storeDebounceMs: number
+  maxFrameBytes: number
+  clientDist: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and checks the environment; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  )
+  const parsed = EnvSchema.safeParse(present)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment')
+      return `${name}=${JSON.stringify(present[name] ?? '')} is not valid: expected ${issue.message}`
+    })
+    throw new ConfigError(`Podium cannot start:\n  ${lines.join('\n  ')}`)
+  }
+  const e = parsed.data
+  const dataDir = resolve(e.DATA_DIR)
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: e.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}),
+        }
+      : { kind: 'sqlite', file: join(dataDir, 'podium.sqlite') },
+    redisUrl: e.REDIS_URL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    tokenSecret: e.TOKEN_SECRET ?? persistedSecret(dataDir),
+    logLevel: e.LOG_LEVEL,
+    turn: {
+      secret: e.TURN_SECRET,
+      urls: e.TURN_URLS,
+      stunUrls: e.STUN_URLS,
+      ttlSeconds: e.TURN_TTL_SECONDS,
+    },
+    ingestTickMs: e.INGEST_TICK_MS,
+    storeDebounceMs: e.STORE_DEBOUNCE_MS,
+    maxFrameBytes: e.MAX_FRAME_BYTES,
+    clientDist: resolve(e.CLIENT_DIST ?? join(import.meta.dirname, '../../client/dist')),
+  }
+}
+
+/** A secret made on first start and kept with the data, so tokens survive restarts. */
+function persistedSecret(dataDir: string): string {
+  const file = join(dataDir, 'token-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(32).toString('base64url')
+  writeFileSync(file, secret, { mode: 0o600 })
+  return secret
+}

@@ -1,0 +1,163 @@
+import type {
+  afterLoadDocumentPayload,
+  afterUnloadDocumentPayload,
+  connectedPayload,
+  Extension,
+  onDisconnectPayload,
+} from '@hocuspocus/server'
+import { isStaff, parseDocumentName } from '@podium/shared'
+import type { Logger } from 'pino'
+import type * as Y from 'yjs'
+import type { Db } from '../db/connect.ts'
+import type { Metrics } from '../metrics/registry.ts'
+import type { DocumentStore } from '../persistence/store.ts'
+import type { Services } from '../services.ts'
+import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
+import { describeStaffTransaction } from './audit.ts'
+import { IngestRepository } from './repository.ts'
+import { SessionIngest } from './session.ts'
+
+export interface IngestOptions {
+  db: Db
+  store: DocumentStore
+  log: Logger
+  metrics: Metrics
+  tickMs: number
+}
+
+/** The context of the client connection that made a transaction, if one did. */
+function clientContext(origin: unknown): ConnectionContext | null {
+  if (typeof origin !== 'object' || origin === null) return null
+  const o = origin as { source?: string; connection?: { context?: unknown } }
+  if (o.source !== 'connection') return null
+  return isConnectionContext(o.connection?.context) ? o.connection.context : null
+}
+
+/** Whether a transaction touched the stage map (where timer commands are written). */
+function changedStage(tr: Y.Transaction, stage: Y.Map<unknown>): boolean {
+  for (const type of tr.changed.keys()) if ((type as unknown) === stage) return true
+  return false
+}
+
+/**
+ * Ingest: watches outboxes and staff changes, and hands them to the session's
+ * SessionIngest, which decides and publishes in batched ticks.
+ */
+export class Ingest implements Extension {
+  priority = 800
+  extensionName = 'podium-ingest'
+  private readonly sessions = new Map<string, SessionIngest>()
+  private readonly detach = new Map<string, () => void>()
+  private readonly repo: IngestRepository
+  private services: Services | null = null
+
+  constructor(private readonly options: IngestOptions) {
+    this.repo = new IngestRepository(options.db)
+  }
+
+  attach(services: Services): void {
+    this.services = services
+  }
+
+  session(sessionId: string): SessionIngest {
+    let session = this.sessions.get(sessionId)
+    if (!session) {
+      if (!this.services) throw new Error('Ingest used before attach()')
+      session = new SessionIngest(sessionId, {
+        hocuspocus: this.services.hocuspocus,
+        repo: this.repo,
+        log: this.options.log,
+        metrics: this.options.metrics,
+        tickMs: this.options.tickMs,
+      })
+      this.sessions.set(sessionId, session)
+    }
+    return session
+  }
+
+  async afterLoadDocument({ documentName, document }: afterLoadDocumentPayload): Promise<void> {
+    const address = parseDocumentName(documentName)
+    if (!address) return
+    const session = this.session(address.sessionId)
+    switch (address.kind) {
+      case 'outbox': {
+        const { userId } = address
+        const onUpdate = (_u: Uint8Array, origin: unknown) => {
+          if (clientContext(origin)) session.markOutbox(userId)
+        }
+        document.on('update', onUpdate)
+        this.detach.set(documentName, () => document.off('update', onUpdate))
+        await session.outboxLoaded(userId)
+        break
+      }
+      case 'public': {
+        const onTransaction = (tr: Y.Transaction) => {
+          const context = clientContext(tr.origin)
+          if (!context || !isStaff(context.principal.role)) return
+          if (changedStage(tr, document.getMap('stage'))) session.markTimer()
+          session.addAudit(describeStaffTransaction(tr, context, Date.now()))
+        }
+        document.on('afterTransaction', onTransaction)
+        this.detach.set(documentName, () => document.off('afterTransaction', onTransaction))
+        session.markCounts()
+        session.markTimer()
+        break
+      }
+      case 'mod': {
+        const queue = document.getMap('queue')
+        const onQueue = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+          const context = clientContext(tr.origin)
+          if (!context) return
+          const actor = { userId: context.principal.userId, name: context.principal.name }
+          session.markDecisions(event.keysChanged, actor)
+        }
+        queue.observe(onQueue)
+        this.detach.set(documentName, () => queue.unobserve(onQueue))
+        session.markDecisions([], null)
+        break
+      }
+      default: {
+        const unknown: never = address
+        throw new Error(`unknown document ${JSON.stringify(unknown)}`)
+      }
+    }
+  }
+
+  async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
+    this.detach.get(documentName)?.()
+    this.detach.delete(documentName)
+    const address = parseDocumentName(documentName)
+    if (address?.kind === 'outbox')
+      this.sessions.get(address.sessionId)?.outboxUnloaded(address.userId)
+  }
+
+  async connected({ documentName, context }: connectedPayload): Promise<void> {
+    const address = parseDocumentName(documentName)
+    if (address?.kind !== 'public' || !isConnectionContext(context)) return
+    this.session(address.sessionId).presenceChanged(
+      context.principal.userId,
+      context.principal.name,
+      1,
+    )
+  }
+
+  async onDisconnect({ documentName, context }: onDisconnectPayload): Promise<void> {
+    const address = parseDocumentName(documentName)
+    if (address?.kind !== 'public' || !isConnectionContext(context)) return
+    this.sessions
+      .get(address.sessionId)
+      ?.presenceChanged(context.principal.userId, context.principal.name, -1)
+  }
+
+  /** Decides everything pending in every session now. */
+  async flush(): Promise<void> {
+    for (const session of this.sessions.values()) await session.flush()
+  }
+
+  async stop(): Promise<void> {
+    for (const session of this.sessions.values()) await session.stop()
+    for (const off of this.detach.values()) off()
+    this.detach.clear()
+    this.sessions.clear()
+  }
+}

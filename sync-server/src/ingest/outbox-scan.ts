@@ -1,0 +1,68 @@
+import { OutboxEntry, type Receipt } from '@podium/shared'
+import type { Decided, UserState } from './repository.ts'
+
+export type ScanItem =
+  | { kind: 'new'; entry: OutboxEntry }
+  | { kind: 'invalid'; entryId: string; seq: number }
+  /** Already decided: make sure the receipt in the document says so. */
+  | { kind: 'known'; entryId: string; receipt: Receipt }
+
+/**
+ * Sorts an outbox into what needs deciding and what is already decided. The database
+ * (UserState) is the truth; receipts in the document are only what the author sees.
+ */
+export function scanOutbox(
+  raw: Array<[string, unknown]>,
+  receipts: (id: string) => Receipt | undefined,
+  state: UserState,
+): ScanItem[] {
+  const items: ScanItem[] = []
+  for (const [id, value] of raw) {
+    const parsed = OutboxEntry.safeParse(value)
+    if (!parsed.success || parsed.data.id !== id) {
+      const seq =
+        typeof (value as { seq?: unknown })?.seq === 'number' ? (value as { seq: number }).seq : 0
+      if (receipts(id)?.seq !== seq || receipts(id)?.status !== 'rejected')
+        items.push({ kind: 'invalid', entryId: id, seq })
+      continue
+    }
+    const entry = parsed.data
+    if (entry.type === 'vote') {
+      if (receipts(id)?.seq !== entry.seq) items.push({ kind: 'new', entry })
+      continue
+    }
+    const decided = state.decided.get(id)
+    if (!decided) {
+      items.push({ kind: 'new', entry })
+      continue
+    }
+    const receipt = toReceipt(decided)
+    const current = receipts(id)
+    if (
+      !current ||
+      current.status !== receipt.status ||
+      current.seq !== receipt.seq ||
+      current.reason !== receipt.reason
+    ) {
+      items.push({ kind: 'known', entryId: id, receipt })
+    }
+  }
+  // Asks before the votes and replies that may refer to them; then in the order written.
+  return items.sort((a, b) => order(a) - order(b))
+}
+
+function order(item: ScanItem): number {
+  if (item.kind !== 'new') return 0
+  const rank = item.entry.type === 'ask' ? 0 : item.entry.type === 'vote' ? 2 : 1
+  return rank * 1e15 + item.entry.createdAt
+}
+
+export function toReceipt(decided: Decided): Receipt {
+  return {
+    status: decided.status,
+    seq: decided.seq,
+    at: Date.now(),
+    ...(decided.reason ? { reason: decided.reason as Receipt['reason'] } : {}),
+    ...(decided.detail ? { detail: decided.detail } : {}),
+  }
+}

@@ -1,0 +1,175 @@
+import type { Db } from '../db/connect.ts'
+
+/** What the ingest has decided for one user in one session, as stored. */
+export interface UserState {
+  /** entry id → decision (votes are not here: the votes table is their state). */
+  decided: Map<string, Decided>
+  /** Questions this user has a vote on. */
+  votes: Set<string>
+  name: string | null
+}
+
+export interface Decided {
+  seq: number
+  status: 'accepted' | 'pending' | 'rejected'
+  reason: string | null
+  detail: string | null
+}
+
+export interface IngestBatch {
+  decided: Array<{ userId: string; entryId: string } & Decided>
+  votesAdded: Array<{ userId: string; questionId: string }>
+  votesRemoved: Array<{ userId: string; questionId: string }>
+  /** Document updates the ingest made, stored in the same transaction as its decisions. */
+  updates: Array<{ name: string; update: Uint8Array }>
+}
+
+export const emptyBatch = (): IngestBatch => ({
+  decided: [],
+  votesAdded: [],
+  votesRemoved: [],
+  updates: [],
+})
+
+/** The ingest's reads and its one write per tick. */
+export class IngestRepository {
+  constructor(private readonly db: Db) {}
+
+  async loadUser(sessionId: string, userId: string): Promise<UserState> {
+    const k = this.db.kysely
+    const [rows, votes, user] = await Promise.all([
+      k
+        .selectFrom('ingested')
+        .select(['entry_id', 'seq', 'status', 'reason', 'detail'])
+        .where('session_id', '=', sessionId)
+        .where('user_id', '=', userId)
+        .execute(),
+      k
+        .selectFrom('votes')
+        .select('question_id')
+        .where('session_id', '=', sessionId)
+        .where('user_id', '=', userId)
+        .execute(),
+      k.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst(),
+    ])
+    return {
+      decided: new Map(
+        rows.map((r) => [
+          r.entry_id,
+          {
+            seq: Number(r.seq),
+            status: r.status as Decided['status'],
+            reason: r.reason,
+            detail: r.detail,
+          },
+        ]),
+      ),
+      votes: new Set(votes.map((v) => v.question_id)),
+      name: user?.name ?? null,
+    }
+  }
+
+  async decidedFor(
+    sessionId: string,
+    userId: string,
+    entryId: string,
+  ): Promise<Decided | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('ingested')
+      .select(['seq', 'status', 'reason', 'detail'])
+      .where('session_id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .where('entry_id', '=', entryId)
+      .executeTakeFirst()
+    return row
+      ? {
+          seq: Number(row.seq),
+          status: row.status as Decided['status'],
+          reason: row.reason,
+          detail: row.detail,
+        }
+      : undefined
+  }
+
+  async voteCounts(sessionId: string): Promise<Map<string, number>> {
+    const rows = await this.db.kysely
+      .selectFrom('votes')
+      .select(['question_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('session_id', '=', sessionId)
+      .groupBy('question_id')
+      .execute()
+    return new Map(rows.map((r) => [r.question_id, Number(r.n)]))
+  }
+
+  /** Stores a tick's decisions, votes and document updates atomically. */
+  async commit(sessionId: string, batch: IngestBatch): Promise<void> {
+    if (
+      batch.decided.length === 0 &&
+      batch.votesAdded.length === 0 &&
+      batch.votesRemoved.length === 0 &&
+      batch.updates.length === 0
+    ) {
+      return
+    }
+    const now = Date.now()
+    await this.db.kysely.transaction().execute(async (trx) => {
+      for (const chunk of chunks(batch.decided, 200)) {
+        await trx
+          .insertInto('ingested')
+          .values(
+            chunk.map((d) => ({
+              session_id: sessionId,
+              user_id: d.userId,
+              entry_id: d.entryId,
+              seq: d.seq,
+              status: d.status,
+              reason: d.reason,
+              detail: d.detail,
+              created_at: now,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['session_id', 'user_id', 'entry_id']).doUpdateSet((eb) => ({
+              seq: eb.ref('excluded.seq'),
+              status: eb.ref('excluded.status'),
+              reason: eb.ref('excluded.reason'),
+              detail: eb.ref('excluded.detail'),
+            })),
+          )
+          .execute()
+      }
+      for (const chunk of chunks(batch.votesAdded, 300)) {
+        await trx
+          .insertInto('votes')
+          .values(
+            chunk.map((v) => ({
+              session_id: sessionId,
+              question_id: v.questionId,
+              user_id: v.userId,
+              created_at: now,
+            })),
+          )
+          .onConflict((oc) => oc.doNothing())
+          .execute()
+      }
+      for (const v of batch.votesRemoved) {
+        await trx
+          .deleteFrom('votes')
+          .where('session_id', '=', sessionId)
+          .where('question_id', '=', v.questionId)
+          .where('user_id', '=', v.userId)
+          .execute()
+      }
+      for (const u of batch.updates) {
+        await trx
+          .insertInto('document_updates')
+          .values({ name: u.name, data: u.update, created_at: now })
+          .execute()
+      }
+    })
+  }
+}
+
+function* chunks<T>(list: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size)
+}

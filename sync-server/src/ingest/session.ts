@@ -1,0 +1,555 @@
+import type { Hocuspocus } from '@hocuspocus/server'
+import {
+  type AuditEntry,
+  applyTimerCommand,
+  documentName,
+  ModDoc,
+  OutboxDoc,
+  type PendingItem,
+  PublicDoc,
+  type Receipt,
+  RejectReason,
+} from '@podium/shared'
+import type { Logger } from 'pino'
+import type * as Y from 'yjs'
+import { TokenBucket } from '../limits/token-bucket.ts'
+import type { Metrics } from '../metrics/registry.ts'
+import { captureTransaction } from './capture.ts'
+import { type Decision, decide, newQuestion } from './decide.ts'
+import { scanOutbox } from './outbox-scan.ts'
+import { emptyBatch, type IngestRepository, type UserState } from './repository.ts'
+
+export interface SessionIngestDeps {
+  hocuspocus: Hocuspocus
+  repo: IngestRepository
+  log: Logger
+  metrics: Metrics
+  tickMs: number
+}
+
+interface Actor {
+  userId: string
+  name: string | null
+}
+
+/** Rates per user: posts (questions, replies, edits) and votes. */
+const RATES = { post: { perSecond: 0.2, burst: 20 }, vote: { perSecond: 20, burst: 300 } } as const
+
+/**
+ * One session's ingest. Outbox changes, moderation decisions, timer commands and
+ * presence changes mark it dirty; a tick (at most one per `tickMs`) decides everything
+ * pending, writes the public document, the moderators' document and receipts in one
+ * transaction each, and stores decisions and those updates in one database transaction.
+ */
+export class SessionIngest {
+  private readonly users = new Map<string, UserState>()
+  private readonly loadingUsers = new Map<string, Promise<UserState>>()
+  private readonly dirtyUsers = new Set<string>()
+  private readonly rates = new Map<string, { post: TokenBucket; vote: TokenBucket }>()
+  private readonly actors = new Map<string, Actor>()
+  private counts: Map<string, number> | null = null
+  private recount = new Set<string>()
+  private decisionsDirty = true
+  private timerDirty = true
+  private presence = new Map<string, { count: number; name: string | null }>()
+  private presenceDirty = new Set<string>()
+  private pendingAudit: AuditEntry[] = []
+  private timer: NodeJS.Timeout | null = null
+  private running: Promise<void> | null = null
+  private stopped = false
+
+  constructor(
+    readonly sessionId: string,
+    private readonly deps: SessionIngestDeps,
+  ) {}
+
+  // Marks -------------------------------------------------------------------
+
+  async outboxLoaded(userId: string): Promise<void> {
+    await this.userState(userId)
+    this.markOutbox(userId)
+  }
+  outboxUnloaded(userId: string): void {
+    this.users.delete(userId)
+    this.rates.delete(userId)
+  }
+  markOutbox(userId: string): void {
+    this.dirtyUsers.add(userId)
+    this.schedule()
+  }
+  markDecisions(itemIds: Iterable<string>, actor: Actor | null): void {
+    if (actor) for (const id of itemIds) this.actors.set(id, actor)
+    this.decisionsDirty = true
+    this.schedule()
+  }
+  markTimer(): void {
+    this.timerDirty = true
+    this.schedule()
+  }
+  /** Staff changes to the public document, recorded in the moderators' audit log. */
+  addAudit(entries: AuditEntry[]): void {
+    if (entries.length === 0) return
+    this.pendingAudit.push(...entries)
+    this.schedule()
+  }
+  markCounts(): void {
+    this.counts = null
+    this.schedule()
+  }
+  presenceChanged(userId: string, name: string | null, delta: 1 | -1): void {
+    const current = this.presence.get(userId) ?? { count: 0, name }
+    current.count += delta
+    if (current.count <= 0) this.presence.delete(userId)
+    else this.presence.set(userId, current)
+    this.presenceDirty.add(userId)
+    this.schedule()
+  }
+
+  get idle(): boolean {
+    return this.users.size === 0 && this.presence.size === 0 && !this.timer && !this.running
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    await this.running
+  }
+
+  /** Runs pending work now (tests and shutdown use it). */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    await this.running
+    this.running = this.tick()
+    await this.running
+    this.running = null
+  }
+
+  private schedule(): void {
+    if (this.timer || this.stopped) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      const previous = this.running ?? Promise.resolve()
+      this.running = previous
+        .then(() => this.tick())
+        .catch((error) =>
+          this.deps.log.error({ err: error, session: this.sessionId }, 'ingest tick failed'),
+        )
+        .finally(() => {
+          this.running = null
+        })
+    }, this.deps.tickMs)
+  }
+
+  private userState(userId: string): Promise<UserState> {
+    const known = this.users.get(userId)
+    if (known) return Promise.resolve(known)
+    let loading = this.loadingUsers.get(userId)
+    if (!loading) {
+      loading = this.deps.repo.loadUser(this.sessionId, userId).then((state) => {
+        this.users.set(userId, state)
+        this.loadingUsers.delete(userId)
+        return state
+      })
+      this.loadingUsers.set(userId, loading)
+    }
+    return loading
+  }
+
+  private allow(userId: string, kind: 'post' | 'vote'): boolean {
+    let buckets = this.rates.get(userId)
+    if (!buckets) {
+      buckets = {
+        post: new TokenBucket(RATES.post.perSecond, RATES.post.burst),
+        vote: new TokenBucket(RATES.vote.perSecond, RATES.vote.burst),
+      }
+      this.rates.set(userId, buckets)
+    }
+    return buckets[kind].take()
+  }
+
+  private loaded(name: string): Y.Doc | undefined {
+    const doc = this.deps.hocuspocus.documents.get(name)
+    return doc && !doc.isLoading ? doc : undefined
+  }
+
+  /** A document to write: the loaded one, or one opened for this tick and closed after. */
+  private async open(name: string, opened: Array<() => Promise<void>>): Promise<Y.Doc> {
+    const loaded = this.loaded(name)
+    if (loaded) return loaded
+    const connection = await this.deps.hocuspocus.openDirectConnection(name, { server: true })
+    opened.push(() => connection.disconnect())
+    return connection.document!
+  }
+
+  // The tick ----------------------------------------------------------------
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return
+    const started = performance.now()
+    const opened: Array<() => Promise<void>> = []
+    try {
+      await this.tickWith(opened)
+    } finally {
+      for (const close of opened) await close()
+      this.deps.metrics.ingestTick.observe((performance.now() - started) / 1000)
+    }
+  }
+
+  private async tickWith(opened: Array<() => Promise<void>>): Promise<void> {
+    const { repo } = this.deps
+    const publicName = documentName.public(this.sessionId)
+    const modName = documentName.mod(this.sessionId)
+    const pubDoc = await this.open(publicName, opened)
+    const pub = new PublicDoc(pubDoc)
+    if (!this.counts) {
+      this.counts = await repo.voteCounts(this.sessionId)
+      for (const q of pub.questions()) this.recount.add(q.id)
+    }
+    const counts = new Map(this.counts)
+    const batch = emptyBatch()
+    const publicOps: Array<(p: PublicDoc) => void> = []
+    const modOps: Array<(m: ModDoc) => void> = []
+    const receipts = new Map<string, Array<[string, Receipt]>>()
+    const audit: AuditEntry[] = this.pendingAudit
+    this.pendingAudit = []
+    const now = Date.now()
+    const receipt = (userId: string, entryId: string, r: Receipt) => {
+      const list = receipts.get(userId)
+      if (list) list.push([entryId, r])
+      else receipts.set(userId, [[entryId, r]])
+    }
+
+    // Moderation decisions need the mod document; load it only when something is pending there.
+    const needMod =
+      this.decisionsDirty ||
+      audit.length > 0 ||
+      (pub.settings().preModeration && this.dirtyUsers.size > 0)
+    const modDoc =
+      needMod || this.presenceDirty.size > 0
+        ? await this.open(modName, opened)
+        : this.loaded(modName)
+    const mod = modDoc ? new ModDoc(modDoc) : null
+
+    // Questions published or queued earlier in this tick count as existing for later entries.
+    const added = new Map<string, ReturnType<typeof newQuestion>>()
+    const queued = new Map<string, PendingItem>()
+    const removed = new Set<string>()
+
+    // 1. Outbox entries.
+    const users = [...this.dirtyUsers]
+    this.dirtyUsers.clear()
+    const userUpdates: Array<{ userId: string; state: UserState; votes: Set<string> }> = []
+    for (const userId of users) {
+      const outboxDoc = this.loaded(documentName.outbox(this.sessionId, userId))
+      if (!outboxDoc) continue
+      const state = await this.userState(userId)
+      const outbox = new OutboxDoc(outboxDoc)
+      const votes = new Set(state.votes)
+      const full = outbox.entryCount() > 5_000
+      for (const item of scanOutbox(outbox.rawEntries(), (id) => outbox.receipt(id), state)) {
+        if (item.kind === 'known') {
+          receipt(userId, item.entryId, item.receipt)
+          continue
+        }
+        if (item.kind === 'invalid') {
+          receipt(userId, item.entryId, {
+            status: 'rejected',
+            seq: item.seq,
+            at: now,
+            reason: RejectReason.invalid,
+          })
+          this.deps.metrics.ingested.labels('invalid', 'rejected').inc()
+          continue
+        }
+        const entry = item.entry
+        const decision: Decision =
+          full && entry.type !== 'vote'
+            ? { kind: 'reject', reason: RejectReason.outboxFull }
+            : decide(entry, {
+                userId,
+                userName: state.name,
+                meta: pub.meta(),
+                settings: pub.settings(),
+                now,
+                question: (id) =>
+                  removed.has(id) ? undefined : (added.get(id) ?? pub.question(id)),
+                pending: (id) =>
+                  removed.has(id) ? undefined : (queued.get(id) ?? mod?.pending(id)),
+                allow: (kind) => this.allow(userId, kind),
+              })
+        const status =
+          decision.kind === 'reject'
+            ? 'rejected'
+            : decision.kind === 'queue'
+              ? 'pending'
+              : 'accepted'
+        this.deps.metrics.ingested.labels(entry.type, status).inc()
+        const reason = decision.kind === 'reject' ? decision.reason : null
+        receipt(userId, entry.id, {
+          status,
+          seq: entry.seq,
+          at: now,
+          ...(reason ? { reason } : {}),
+        })
+        if (entry.type !== 'vote') {
+          batch.decided.push({
+            userId,
+            entryId: entry.id,
+            seq: entry.seq,
+            status,
+            reason,
+            detail: null,
+          })
+        }
+        switch (decision.kind) {
+          case 'publish-question':
+            added.set(decision.question.id, decision.question)
+            publicOps.push((p) =>
+              p.putQuestion({ ...decision.question, votes: counts.get(decision.question.id) ?? 0 }),
+            )
+            break
+          case 'publish-reply':
+            publicOps.push((p) => p.putReply(decision.reply))
+            break
+          case 'queue':
+            queued.set(decision.item.id, decision.item)
+            modOps.push((m) => m.enqueue(decision.item))
+            break
+          case 'edit':
+            if (decision.where === 'public') {
+              publicOps.push((p) =>
+                p.updateQuestion(decision.questionId, { text: decision.text, editedAt: now }),
+              )
+            } else modOps.push((m) => m.editPending(decision.questionId, decision.text))
+            break
+          case 'withdraw':
+            removed.add(decision.questionId)
+            if (decision.where === 'public')
+              publicOps.push((p) => p.removeQuestion(decision.questionId))
+            else modOps.push((m) => m.dequeue(decision.questionId))
+            break
+          case 'vote': {
+            const has = votes.has(decision.questionId)
+            if (decision.up && !has) {
+              votes.add(decision.questionId)
+              batch.votesAdded.push({ userId, questionId: decision.questionId })
+              counts.set(decision.questionId, (counts.get(decision.questionId) ?? 0) + 1)
+              this.recount.add(decision.questionId)
+            } else if (!decision.up && has) {
+              votes.delete(decision.questionId)
+              batch.votesRemoved.push({ userId, questionId: decision.questionId })
+              counts.set(
+                decision.questionId,
+                Math.max(0, (counts.get(decision.questionId) ?? 1) - 1),
+              )
+              this.recount.add(decision.questionId)
+            }
+            break
+          }
+          case 'reject':
+            break
+          default: {
+            const unknown: never = decision
+            throw new Error(`unknown decision ${JSON.stringify(unknown)}`)
+          }
+        }
+      }
+      userUpdates.push({ userId, state, votes })
+    }
+
+    // 2. Moderators' decisions on queued items.
+    if (this.decisionsDirty && mod) {
+      this.decisionsDirty = false
+      for (const item of mod.queue()) {
+        if (!item.decision) continue
+        const actor = this.actors.get(item.id) ?? {
+          userId: item.decision.by,
+          name: item.decision.byName,
+        }
+        this.actors.delete(item.id)
+        const decided = await repo.decidedFor(this.sessionId, item.authorId, item.id)
+        const seq = decided?.seq ?? 1
+        modOps.push((m) => m.dequeue(item.id))
+        if (item.decision.action === 'approve') {
+          if (item.kind === 'question') {
+            publicOps.push((p) =>
+              p.putQuestion({
+                ...newQuestion(item.id, item.text, item.authorId, item.authorName, item.createdAt),
+                votes: counts.get(item.id) ?? 0,
+              }),
+            )
+          } else if (item.questionId) {
+            const questionId = item.questionId
+            publicOps.push((p) =>
+              p.putReply({
+                id: item.id,
+                questionId,
+                text: item.text,
+                authorId: item.authorId,
+                authorName: item.authorName,
+                authorRole: 'attendee',
+                createdAt: item.createdAt,
+                hidden: false,
+              }),
+            )
+          }
+          batch.decided.push({
+            userId: item.authorId,
+            entryId: item.id,
+            seq,
+            status: 'accepted',
+            reason: null,
+            detail: null,
+          })
+          receipt(item.authorId, item.id, { status: 'accepted', seq, at: now })
+        } else {
+          const reason = item.decision.reason ?? ''
+          modOps.push((m) =>
+            m.putRejected({
+              id: item.id,
+              kind: item.kind,
+              questionId: item.questionId,
+              text: item.text,
+              authorId: item.authorId,
+              authorName: item.authorName,
+              createdAt: item.createdAt,
+              reason,
+              by: actor.userId,
+              at: now,
+            }),
+          )
+          batch.decided.push({
+            userId: item.authorId,
+            entryId: item.id,
+            seq,
+            status: 'rejected',
+            reason: RejectReason.moderatorRejected,
+            detail: reason || null,
+          })
+          receipt(item.authorId, item.id, {
+            status: 'rejected',
+            seq,
+            at: now,
+            reason: RejectReason.moderatorRejected,
+            ...(reason ? { detail: reason } : {}),
+          })
+        }
+        audit.push({
+          at: now,
+          actorId: actor.userId,
+          actorName: actor.name,
+          action:
+            item.decision.action === 'approve' ? `approve-${item.kind}` : `reject-${item.kind}`,
+          targetId: item.id,
+          ...(item.decision.action === 'reject' && item.decision.reason
+            ? { detail: item.decision.reason }
+            : {}),
+        })
+      }
+    }
+
+    // 3. Timer commands, stamped with the server's clock.
+    if (this.timerDirty) {
+      this.timerDirty = false
+      const command = pub.pendingTimerCommand()
+      if (command) {
+        const timer = applyTimerCommand(pub.stage().timer, command, now)
+        publicOps.push((p) => {
+          p.setStage({ timer })
+          p.clearTimerCommand()
+        })
+        audit.push({
+          at: now,
+          actorId: command.by,
+          actorName: null,
+          action: `timer-${command.action}`,
+          targetId: null,
+        })
+      }
+    }
+
+    // 4. Presence: the participant count, and who is in the room for moderators.
+    if (this.presenceDirty.size > 0) {
+      const changed = [...this.presenceDirty]
+      this.presenceDirty.clear()
+      const participants = this.presence.size
+      publicOps.push((p) => p.setParticipants(participants))
+      modOps.push((m) => {
+        for (const userId of changed) {
+          const present = this.presence.get(userId)
+          m.setAttendee(userId, {
+            name: present?.name ?? null,
+            since: now,
+            online: present !== undefined,
+          })
+        }
+      })
+    }
+
+    // 5. Vote counts that changed, in the same public transaction.
+    const recount = [...this.recount]
+    this.recount.clear()
+    if (recount.length > 0) {
+      publicOps.push((p) => p.setVoteCounts(recount.map((id) => [id, counts.get(id) ?? 0])))
+    }
+
+    // Apply: one transaction per document, each update captured for the batch.
+    if (publicOps.length > 0) {
+      const update = captureTransaction(pubDoc, () => {
+        for (const op of publicOps) op(pub)
+      })
+      if (update) batch.updates.push({ name: publicName, update })
+    }
+    if (modOps.length > 0 || audit.length > 0) {
+      const target = mod ?? new ModDoc(await this.open(modName, opened))
+      const update = captureTransaction(target.doc, () => {
+        for (const op of modOps) op(target)
+        if (audit.length > 0) target.appendAudit(...audit)
+      })
+      if (update) batch.updates.push({ name: modName, update })
+    }
+    for (const [userId, list] of receipts) {
+      const name = documentName.outbox(this.sessionId, userId)
+      const doc = this.loaded(name)
+      // An author who is away gets the receipt when their outbox next loads (from the database).
+      if (!doc) continue
+      const outbox = new OutboxDoc(doc)
+      const update = captureTransaction(doc, () => {
+        for (const [entryId, r] of list) {
+          const current = outbox.receipt(entryId)
+          if (
+            !current ||
+            current.status !== r.status ||
+            current.seq !== r.seq ||
+            current.reason !== r.reason
+          ) {
+            outbox.setReceipt(entryId, r)
+          }
+        }
+      })
+      if (update) batch.updates.push({ name, update })
+    }
+
+    try {
+      await repo.commit(this.sessionId, batch)
+    } catch (error) {
+      // Nothing is marked decided in memory: the same entries are decided again next tick.
+      for (const u of userUpdates) this.dirtyUsers.add(u.userId)
+      for (const id of recount) this.recount.add(id)
+      this.schedule()
+      throw error
+    }
+    this.counts = counts
+    for (const { state, votes } of userUpdates) state.votes = votes
+    for (const d of batch.decided) {
+      this.users.get(d.userId)?.decided.set(d.entryId, {
+        seq: d.seq,
+        status: d.status,
+        reason: d.reason,
+        detail: d.detail,
+      })
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import pino from 'pino'
+import { createPodium } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+
+/** `npm start`: reads the environment, starts Podium, stops cleanly on SIGINT/SIGTERM. */
+async function main() {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(78)
+    }
+    throw error
+  }
+  const log = pino({ level: config.logLevel })
+  const podium = await createPodium(config, { logger: log })
+  await podium.listen()
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'stopping')
+    await podium.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+main().catch((error) => {
+  process.stderr.write(
+    `Podium failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  )
+  process.exit(1)
+})

@@ -1,0 +1,91 @@
+import type {
+  afterUnloadDocumentPayload,
+  Extension,
+  onLoadDocumentPayload,
+  onStoreDocumentPayload,
+} from '@hocuspocus/server'
+import type { Logger } from 'pino'
+import * as Y from 'yjs'
+import type { DocumentStore } from './store.ts'
+
+/** Origin of server writes that are stored by their writer at once (see Ingest). */
+export const STORED_ORIGIN = {
+  source: 'local',
+  skipStoreHooks: true,
+  context: { stored: true },
+} as const
+
+function isSkipped(origin: unknown): boolean {
+  if (origin === STORED_ORIGIN) return true
+  // Updates relayed from another instance through Redis are stored by that instance.
+  return (
+    typeof origin === 'object' &&
+    origin !== null &&
+    (origin as { source?: string }).source === 'redis'
+  )
+}
+
+/**
+ * Persistence: loads a document from its stored updates, and on each (debounced) store
+ * appends only the updates that arrived since the last store, never the whole document.
+ */
+export class Persistence implements Extension {
+  priority = 900
+  extensionName = 'podium-persistence'
+  private readonly pending = new Map<string, Uint8Array[]>()
+  private readonly listeners = new Map<
+    string,
+    { doc: Y.Doc; fn: (u: Uint8Array, o: unknown) => void }
+  >()
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly log: Logger,
+  ) {}
+
+  async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
+    const state = await this.store.load(documentName)
+    if (state) Y.applyUpdate(document, state, STORED_ORIGIN)
+    const fn = (update: Uint8Array, origin: unknown) => {
+      if (isSkipped(origin)) return
+      const list = this.pending.get(documentName)
+      if (list) list.push(update)
+      else this.pending.set(documentName, [update])
+    }
+    document.on('update', fn)
+    this.listeners.set(documentName, { doc: document, fn })
+  }
+
+  async onStoreDocument({ documentName }: onStoreDocumentPayload): Promise<void> {
+    await this.flush(documentName)
+  }
+
+  async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
+    await this.flush(documentName)
+    const listener = this.listeners.get(documentName)
+    if (listener) listener.doc.off('update', listener.fn)
+    this.listeners.delete(documentName)
+  }
+
+  /** Appends what is pending for `name`; compacts when the list of updates has grown long. */
+  async flush(name: string): Promise<void> {
+    const updates = this.pending.get(name)
+    if (!updates || updates.length === 0) return
+    this.pending.delete(name)
+    const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+    try {
+      await this.store.append(name, merged)
+    } catch (error) {
+      // Keep the updates so the next store tries again; nothing is dropped.
+      const again = this.pending.get(name) ?? []
+      this.pending.set(name, [merged, ...again])
+      this.log.error({ err: error, document: name }, 'storing document updates failed')
+      throw error
+    }
+    if ((await this.store.count(name)) > this.store.compactAfter) await this.store.compact(name)
+  }
+
+  async flushAll(): Promise<void> {
+    for (const name of [...this.pending.keys()]) await this.flush(name)
+  }
+}

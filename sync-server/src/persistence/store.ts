@@ -1,0 +1,76 @@
+import * as Y from 'yjs'
+import type { Db } from '../db/connect.ts'
+
+/**
+ * Document storage: each document is a list of Yjs updates, appended as they come and
+ * merged into one row when the list grows long. Appending is cheap and never re-encodes
+ * the whole document; compaction keeps loading fast.
+ */
+export class DocumentStore {
+  constructor(
+    private readonly db: Db,
+    readonly compactAfter = 200,
+  ) {}
+
+  /** The document's whole state as one update, or null if nothing was stored. */
+  async load(name: string): Promise<Uint8Array | null> {
+    const rows = await this.db.kysely
+      .selectFrom('document_updates')
+      .select('data')
+      .where('name', '=', name)
+      .orderBy('id')
+      .execute()
+    if (rows.length === 0) return null
+    if (rows.length === 1) return toBytes(rows[0]!.data)
+    return Y.mergeUpdates(rows.map((r) => toBytes(r.data)))
+  }
+
+  async append(name: string, update: Uint8Array): Promise<void> {
+    await this.db.kysely
+      .insertInto('document_updates')
+      .values({ name, data: update, created_at: Date.now() })
+      .execute()
+  }
+
+  async count(name: string): Promise<number> {
+    const row = await this.db.kysely
+      .selectFrom('document_updates')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  /** Replaces every stored update of `name` by their merge, in one transaction. */
+  async compact(name: string): Promise<void> {
+    await this.db.kysely.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('document_updates')
+        .select(['id', 'data'])
+        .where('name', '=', name)
+        .orderBy('id')
+        .execute()
+      if (rows.length < 2) return
+      const merged = Y.mergeUpdates(rows.map((r) => toBytes(r.data)))
+      const lastId = rows[rows.length - 1]!.id
+      await trx
+        .deleteFrom('document_updates')
+        .where('name', '=', name)
+        .where('id', '<=', lastId)
+        .execute()
+      await trx
+        .insertInto('document_updates')
+        .values({ name, data: merged, created_at: Date.now() })
+        .execute()
+    })
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.db.kysely.deleteFrom('document_updates').where('name', '=', name).execute()
+  }
+}
+
+/** SQLite returns Buffer, Postgres returns Buffer; Yjs wants a plain Uint8Array view. */
+export function toBytes(data: Uint8Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}

@@ -1,0 +1,24 @@
+import type { Hocuspocus } from '@hocuspocus/server'
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { SessionDirectory } from './auth/sessions-cache.ts'
+import type { Config } from './config.ts'
+import type { Db } from './db/connect.ts'
+import type { Metrics } from './metrics/registry.ts'
+import type { DocumentStore } from './persistence/store.ts'
+import type { ServerDocs } from './sync/server-docs.ts'
+
+/** What routes and extensions share; built once in app.ts. */
+export interface Services {
+  config: Config
+  db: Db
+  log: Logger
+  hocuspocus: Hocuspocus
+  store: DocumentStore
+  sessions: SessionDirectory
+  docs: ServerDocs
+  metrics: Metrics
+  redis: Redis | undefined
+  /** The base URL for links people open (join, invite). */
+  publicUrl(): string
+}

@@ -1,0 +1,15 @@
+import type { Access, DocumentAddress, Principal } from '@podium/shared'
+
+/** What a connection carries once the Auth extension has let it in. */
+export interface ConnectionContext {
+  principal: Principal & { name: string | null }
+  access: Access
+  address: DocumentAddress
+}
+
+/** The origin the server uses for its own writes, so hooks can tell them from clients'. */
+export const SERVER_ORIGIN = { source: 'local', context: { server: true } } as const
+
+export function isConnectionContext(value: unknown): value is ConnectionContext {
+  return typeof value === 'object' && value !== null && 'principal' in value && 'address' in value
+}

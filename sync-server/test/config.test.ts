@@ -1,0 +1,242 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ConfigError, EnvSchema, loadConfig } from '../src/config.ts'
+
+const repoRoot = resolve(import.meta.dirname, '../..')
+const secret = 'a-token-secret-of-at-least-32-characters'
+const dirs: string[] = []
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'podium-config-'))
+  dirs.push(dir)
+  return dir
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** The message loadConfig stops with, or a failure when it accepts the environment. */
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig({ DATA_DIR: tempDir(), TOKEN_SECRET: secret, ...env })
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as Error).message
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`)
+}
+
+// For each variable that can be wrong: a bad value and the words that say what it expects.
+const badValues: Record<string, { value: string; expects: RegExp }> = {
+  PORT: { value: 'notaport', expects: /a port number/ },
+  DATABASE_URL: { value: 'mysql://db/podium', expects: /a postgres:\/\/ URL/ },
+  DATABASE_SCHEMA: { value: 'Podium-Schema', expects: /a lower-case SQL identifier/ },
+  REDIS_URL: { value: 'http://redis:6379', expects: /a redis:\/\/ URL/ },
+  PUBLIC_URL: { value: 'podium.example.org', expects: /an absolute URL/ },
+  TOKEN_SECRET: { value: 'too-short', expects: /at least 32 characters/ },
+  LOG_LEVEL: { value: 'loud', expects: /one of fatal, error, warn, info, debug, trace, silent/ },
+  TURN_SECRET: { value: 'short', expects: /at least 16 characters/ },
+  TURN_URLS: { value: 'https://turn.example.org', expects: /stun:, stuns:, turn: or turns: URLs/ },
+  STUN_URLS: { value: 'stun.example.org:3478', expects: /stun:, stuns:, turn: or turns: URLs/ },
+  TURN_TTL_SECONDS: { value: '-60', expects: /a number of seconds/ },
+  INGEST_TICK_MS: { value: 'fast', expects: /a number of milliseconds/ },
+  STORE_DEBOUNCE_MS: { value: '1.5', expects: /a number of milliseconds/ },
+  MAX_FRAME_BYTES: { value: '0', expects: /a number of bytes/ },
+}
+// Any non-empty text is a valid host name, folder or path: these have no bad value.
+const freeText = ['HOST', 'DATA_DIR', 'CLIENT_DIST']
+
+describe('configuration from the environment', () => {
+  it('covers every variable EnvSchema reads', () => {
+    expect([...Object.keys(badValues), ...freeText].sort()).toEqual(
+      Object.keys(EnvSchema.shape).sort(),
+    )
+  })
+
+  for (const [name, { value, expects }] of Object.entries(badValues)) {
+    it(`stops on a bad ${name}, naming it and what it expects`, () => {
+      const message = refusal({ [name]: value })
+      expect(message).toContain(`${name}=${JSON.stringify(value)} is not valid: expected`)
+      expect(message).toMatch(expects)
+      const others = Object.keys(EnvSchema.shape).filter((key) => key !== name)
+      for (const other of others) expect(message).not.toContain(`${other}=`)
+    })
+  }
+
+  it('names every bad variable at once', () => {
+    const message = refusal({ PORT: '70000', LOG_LEVEL: 'verbose', REDIS_URL: 'localhost' })
+    expect(message).toMatch(/PORT="70000" is not valid: expected a port from 0 to 65535/)
+    expect(message).toMatch(/LOG_LEVEL="verbose"/)
+    expect(message).toMatch(/REDIS_URL="localhost"/)
+  })
+
+  it('has defaults for everything, with SQLite under DATA_DIR', () => {
+    const dataDir = tempDir()
+    const config = loadConfig({ DATA_DIR: dataDir, TOKEN_SECRET: secret })
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir,
+      database: { kind: 'sqlite', file: join(dataDir, 'podium.sqlite') },
+      redisUrl: undefined,
+      publicUrl: undefined,
+      tokenSecret: secret,
+      logLevel: 'info',
+      turn: { secret: undefined, urls: [], stunUrls: [], ttlSeconds: 3600 },
+      ingestTickMs: 50,
+      storeDebounceMs: 2000,
+      maxFrameBytes: 1024 * 1024,
+      clientDist: join(repoRoot, 'client', 'dist'),
+    })
+  })
+
+  it('keeps data under ./data when DATA_DIR is unset', () => {
+    expect(loadConfig({ TOKEN_SECRET: secret }).dataDir).toBe(resolve('data'))
+  })
+
+  it('treats an empty value as unset', () => {
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      TOKEN_SECRET: secret,
+      PORT: '',
+      LOG_LEVEL: '',
+    })
+    expect(config.port).toBe(8080)
+    expect(config.logLevel).toBe('info')
+  })
+
+  it('reads Postgres, Redis, TURN and the public URL when given', () => {
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      TOKEN_SECRET: secret,
+      DATABASE_URL: 'postgres://podium@db:5432/podium',
+      DATABASE_SCHEMA: 'podium_test',
+      REDIS_URL: 'redis://redis:6379',
+      PUBLIC_URL: 'https://podium.example.org/',
+      TURN_SECRET: 'a-turn-secret-0123',
+      TURN_URLS: 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349',
+      STUN_URLS: 'stun:turn.example.org:3478',
+    })
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://podium@db:5432/podium',
+      schema: 'podium_test',
+    })
+    expect(config.redisUrl).toBe('redis://redis:6379')
+    expect(config.publicUrl).toBe('https://podium.example.org')
+    expect(config.turn.urls).toEqual([
+      'turn:turn.example.org:3478?transport=udp',
+      'turns:turn.example.org:5349',
+    ])
+    expect(config.turn.stunUrls).toEqual(['stun:turn.example.org:3478'])
+  })
+
+  it('generates the token secret once and keeps it in DATA_DIR', () => {
+    const dataDir = tempDir()
+    const first = loadConfig({ DATA_DIR: dataDir }).tokenSecret
+    const file = join(dataDir, 'token-secret')
+    expect(first.length).toBeGreaterThanOrEqual(32)
+    expect(readFileSync(file, 'utf8').trim()).toBe(first)
+    expect(statSync(file).mode & 0o077).toBe(0)
+    expect(loadConfig({ DATA_DIR: dataDir }).tokenSecret).toBe(first)
+    expect(loadConfig({ DATA_DIR: tempDir() }).tokenSecret).not.toBe(first)
+  })
+
+  it('writes no secret file when TOKEN_SECRET is given', () => {
+    const dataDir = tempDir()
+    expect(loadConfig({ DATA_DIR: dataDir, TOKEN_SECRET: secret }).tokenSecret).toBe(secret)
+    expect(existsSync(join(dataDir, 'token-secret'))).toBe(false)
+  })
+})
+
+interface Run {
+  code: number | null
+  output: string
+}
+
+/** `node --import tsx sync-server/src/main.ts` with only the given environment. */
+function startMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  const exited = new Promise<Run>((done) => child.on('exit', (code) => done({ code, output })))
+  return { child, exited, output: () => output }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer()
+    server.once('error', fail)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => done(port))
+    })
+  })
+}
+
+async function waitForHealth(
+  url: string,
+  exited: Promise<Run>,
+  timeoutMs: number,
+): Promise<Response> {
+  let stopped: Run | undefined
+  void exited.then((run) => {
+    stopped = run
+  })
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    if (stopped) throw new Error(`the server exited with ${stopped.code}:\n${stopped.output}`)
+    try {
+      return await fetch(url)
+    } catch {
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`)
+}
+
+describe('starting the server process', () => {
+  it('exits non-zero with a message naming PORT when PORT is bad', async () => {
+    const { exited } = startMain({ PORT: 'notaport', DATA_DIR: tempDir() })
+    const run = await exited
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain('PORT="notaport" is not valid: expected a port number')
+    expect(run.output).not.toMatch(/\bat .+\.ts:\d+/)
+  })
+
+  it('serves /healthz with a good environment and stops cleanly on SIGTERM', async () => {
+    const port = await freePort()
+    const dataDir = tempDir()
+    const { child, exited } = startMain({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    })
+    try {
+      const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`, exited, 25_000)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({ status: 'ok' })
+      expect(existsSync(join(dataDir, 'podium.sqlite'))).toBe(true)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    const run = await exited
+    expect(run.code).toBe(0)
+  })
+})
