@@ -1,0 +1,27 @@
+import type { Role } from '@podium/shared'
+
+export const paths = {
+  landing: () => '/',
+  join: (code: string) => `/j/${encodeURIComponent(code)}`,
+  room: (sessionId: string) => `/s/${sessionId}`,
+  moderate: (sessionId: string) => `/s/${sessionId}/moderate`,
+  host: (sessionId: string) => `/s/${sessionId}/host`,
+  present: (sessionId: string) => `/s/${sessionId}/present`,
+}
+
+/** Where someone lands after joining or accepting an invite. */
+export function homeFor(role: Role, sessionId: string): string {
+  switch (role) {
+    case 'host':
+    case 'presenter':
+      return paths.host(sessionId)
+    case 'moderator':
+      return paths.moderate(sessionId)
+    case 'attendee':
+      return paths.room(sessionId)
+    default: {
+      const unknown: never = role
+      throw new Error(`unknown role ${String(unknown)}`)
+    }
+  }
+}

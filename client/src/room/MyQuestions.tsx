@@ -1,0 +1,40 @@
+import { For, Show } from 'solid-js'
+import { derive, sameJson, useRoom } from './context.ts'
+import { myQuestions, stateLabel } from './views.ts'
+
+/**
+ * My questions that are not (or not yet) in the public list: waiting to send, waiting
+ * for review, or not published (with the reason). Published ones are marked in the list.
+ */
+export function MyQuestions() {
+  const room = useRoom()
+  const unpublished = derive(
+    room,
+    () =>
+      myQuestions(room.public, room.outbox).filter(
+        (q) => q.state === 'sending' || q.state === 'waiting-for-review' || q.state === 'rejected',
+      ),
+    sameJson,
+  )
+
+  return (
+    <Show when={unpublished().length > 0}>
+      <section class="card mine" aria-labelledby="mine-heading">
+        <h2 id="mine-heading">Your questions not in the list yet</h2>
+        <ul class="plain-list">
+          <For each={unpublished()}>
+            {(question) => (
+              <li class="my-question" data-state={question.state}>
+                <p class="question-text">{question.text}</p>
+                <p class={`state state-${question.state}`}>
+                  {stateLabel(question.state)}
+                  <Show when={question.reason}>{(reason) => <>: {reason()}</>}</Show>
+                </p>
+              </li>
+            )}
+          </For>
+        </ul>
+      </section>
+    </Show>
+  )
+}

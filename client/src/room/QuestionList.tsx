@@ -1,0 +1,116 @@
+import { QuestionOrder, rankQuestions } from '@podium/shared'
+import { createSignal, For, Show } from 'solid-js'
+import { derive, sameList, useRoom } from './context.ts'
+import { QuestionItem } from './QuestionItem.tsx'
+import { withdrawnQuestions } from './views.ts'
+
+export const AnsweredFilter = { all: 'all', open: 'open', answered: 'answered' } as const
+export type AnsweredFilter = (typeof AnsweredFilter)[keyof typeof AnsweredFilter]
+
+/** The published questions: Popular or Recent, filtered by answered and mine, searched as you type. */
+export function QuestionList() {
+  const room = useRoom()
+  const [order, setOrder] = createSignal<QuestionOrder>(QuestionOrder.popular)
+  const [answered, setAnswered] = createSignal<AnsweredFilter>(AnsweredFilter.all)
+  const [mineOnly, setMineOnly] = createSignal(false)
+  const [search, setSearch] = createSignal('')
+
+  const total = derive(
+    room,
+    () => room.public.questions().filter((q) => q.status === 'published').length,
+  )
+  const spotlightId = derive(room, () => room.public.stage().spotlightQuestionId)
+  const ids = derive(
+    room,
+    () => {
+      const withdrawn = withdrawnQuestions(room.outbox)
+      return rankQuestions(room.public.questions(), order(), {
+        answered: answered(),
+        ...(mineOnly() ? { mine: room.identity.userId } : {}),
+        search: search(),
+      })
+        .filter((q) => !withdrawn.has(q.id))
+        .map((q) => q.id)
+    },
+    sameList,
+  )
+
+  return (
+    <section class="card questions" aria-labelledby="questions-heading">
+      <h2 id="questions-heading">Questions</h2>
+      <div class="toolbar">
+        <fieldset class="segmented">
+          <legend class="visually-hidden">Sort questions</legend>
+          <button
+            type="button"
+            aria-pressed={order() === 'popular'}
+            onClick={() => setOrder(QuestionOrder.popular)}
+          >
+            Popular
+          </button>
+          <button
+            type="button"
+            aria-pressed={order() === 'recent'}
+            onClick={() => setOrder(QuestionOrder.recent)}
+          >
+            Recent
+          </button>
+        </fieldset>
+        <label class="field field-inline">
+          <span>Show</span>
+          <select
+            name="answered"
+            value={answered()}
+            onChange={(e) => setAnswered(e.currentTarget.value as AnsweredFilter)}
+          >
+            <option value="all">All</option>
+            <option value="open">Not answered</option>
+            <option value="answered">Answered</option>
+          </select>
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            name="mine"
+            checked={mineOnly()}
+            onChange={(e) => setMineOnly(e.currentTarget.checked)}
+          />
+          Only mine
+        </label>
+        <label class="field search">
+          <span>Search questions</span>
+          <input
+            type="search"
+            name="search"
+            value={search()}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+            autocomplete="off"
+          />
+        </label>
+      </div>
+      <Show
+        when={ids().length > 0}
+        fallback={
+          <p class="empty">
+            {total() === 0
+              ? 'No questions yet. Be the first to ask.'
+              : 'No questions match. Try another search or filter.'}
+          </p>
+        }
+      >
+        <p class="visually-hidden" aria-live="polite">
+          {ids().length === 1 ? '1 question shown' : `${ids().length} questions shown`}
+        </p>
+        <ol class="plain-list question-list">
+          <For each={ids()}>
+            {(id) => (
+              <li data-question-id={id}>
+                <QuestionItem questionId={id} spotlight={spotlightId() === id} />
+              </li>
+            )}
+          </For>
+        </ol>
+      </Show>
+    </section>
+  )
+}

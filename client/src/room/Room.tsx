@@ -1,0 +1,57 @@
+import { Show } from 'solid-js'
+import '../styles/room.css'
+import { ErrorNotice } from '../components/ErrorNotice.tsx'
+import { Announcer } from './Announcer.tsx'
+import { AskBox } from './AskBox.tsx'
+import { derive, useRoom } from './context.ts'
+import { ExportButton } from './ExportButton.tsx'
+import { MyQuestions } from './MyQuestions.tsx'
+import { QuestionList } from './QuestionList.tsx'
+import { RoomHeader } from './RoomHeader.tsx'
+import { StagePanel } from './StagePanel.tsx'
+
+/** Why the server refused the connection, in words a person can act on. */
+export function authErrorText(reason: string | null): string | null {
+  if (!reason) return null
+  if (reason === 'token-expired')
+    return 'Your access to this session has expired. Join again with the session code.'
+  if (reason === 'session-not-found') return 'This session no longer exists.'
+  return 'The server did not let this device into the session. Join again with the session code.'
+}
+
+export function Room(props: { authError: string | null }) {
+  const room = useRoom()
+  const ready = derive(room, () => room.synced() && room.public.ready)
+
+  return (
+    <>
+      <RoomHeader />
+      <main id="main" class="page room">
+        <ErrorNotice message={authErrorText(props.authError)} />
+        <Show
+          when={ready()}
+          fallback={
+            <section class="card loading" aria-busy="true">
+              <p>Loading the session…</p>
+              <Show when={room.status() === 'offline'}>
+                <p class="hint">
+                  You are offline, and this session has not been opened on this device before. It
+                  will load when you are back online.
+                </p>
+              </Show>
+            </section>
+          }
+        >
+          <StagePanel />
+          <AskBox />
+          <MyQuestions />
+          <QuestionList />
+          <footer class="room-footer">
+            <ExportButton />
+          </footer>
+          <Announcer />
+        </Show>
+      </main>
+    </>
+  )
+}

@@ -1,0 +1,45 @@
+import { A, useParams } from '@solidjs/router'
+import { createMemo, onCleanup, Show } from 'solid-js'
+import { paths } from '../app/paths.ts'
+import { loadIdentity } from '../lib/identity.ts'
+import { openSession } from '../lib/session.ts'
+import { RoomContext } from './context.ts'
+import { Room } from './Room.tsx'
+
+/** `/s/<sessionId>`: the attendee room, for whoever joined this session on this device. */
+export default function RoomPage() {
+  const params = useParams<{ sessionId: string }>()
+  const identity = createMemo(() => loadIdentity(params.sessionId ?? ''))
+  const connection = createMemo(() => {
+    const me = identity()
+    if (!me) return null
+    const conn = openSession(me)
+    onCleanup(() => conn.destroy())
+    return conn
+  })
+
+  return (
+    <Show
+      when={connection()}
+      fallback={
+        <main id="main" class="page page-narrow">
+          <section class="card">
+            <h1>You have not joined this session on this device</h1>
+            <p>Ask the host for the session code or link, and join with it.</p>
+            <p>
+              <A class="button button-primary" href={paths.landing()}>
+                Join with a code
+              </A>
+            </p>
+          </section>
+        </main>
+      }
+    >
+      {(conn) => (
+        <RoomContext.Provider value={conn()}>
+          <Room authError={conn().authError()} />
+        </RoomContext.Provider>
+      )}
+    </Show>
+  )
+}

@@ -1,0 +1,65 @@
+import { fireEvent, screen } from '@solidjs/testing-library'
+import { describe, expect, it } from 'vitest'
+import { AskBox } from '../../src/room/AskBox.tsx'
+import { me, testRoom } from '../helpers/room.tsx'
+
+const box = () => screen.getByLabelText('Your question') as HTMLTextAreaElement
+const send = () => screen.getByRole('button', { name: 'Send question' }) as HTMLButtonElement
+const type = (text: string) => fireEvent.input(box(), { target: { value: text } })
+
+describe('ask box', () => {
+  it('counts characters against the session limit and refuses to send past it', () => {
+    const room = testRoom({ settings: { maxQuestionLength: 20 } })
+    room.mount(() => <AskBox />)
+    expect(screen.getByText('0 / 20')).toBeTruthy()
+    expect(send().disabled).toBe(true)
+
+    type('How do we ship? 🚀')
+    expect(screen.getByText('18 / 20')).toBeTruthy()
+    expect(send().disabled).toBe(false)
+
+    type('How do we ship faster than last year?')
+    expect(screen.getByText('17 characters too many (37 / 20)')).toBeTruthy()
+    expect(box().getAttribute('aria-invalid')).toBe('true')
+    expect(send().disabled).toBe(true)
+    fireEvent.submit(box().form!)
+    expect(room.outbox.entryCount()).toBe(0)
+  })
+
+  it('writes one ask entry to the outbox, trimmed, and clears the box', () => {
+    const room = testRoom()
+    room.mount(() => <AskBox />)
+    type('  What is next?  ')
+    fireEvent.click(send())
+    const [item] = room.outbox.items()
+    expect(item?.entry).toMatchObject({ type: 'ask', text: 'What is next?', anonymous: false })
+    expect(box().value).toBe('')
+  })
+
+  it('offers anonymity only where the host allows it', () => {
+    const room = testRoom({ settings: { anonymousQuestions: true } })
+    room.mount(() => <AskBox />)
+    fireEvent.click(screen.getByLabelText('Ask anonymously'))
+    type('Secret question')
+    fireEvent.click(send())
+    expect(room.outbox.items()[0]?.entry).toMatchObject({ anonymous: true })
+
+    room.pub.setSettings({ anonymousQuestions: false })
+    expect(screen.queryByLabelText('Ask anonymously')).toBeNull()
+  })
+
+  it('does not offer anonymity to someone who joined without a name', () => {
+    const room = testRoom({ identity: { ...me, name: null } })
+    room.mount(() => <AskBox />)
+    expect(screen.queryByLabelText('Ask anonymously')).toBeNull()
+  })
+
+  it('says why asking is closed and disables the box', () => {
+    const room = testRoom({ settings: { qaOpen: false } })
+    room.mount(() => <AskBox />)
+    expect(screen.getByText('The host has closed Q&A for now.')).toBeTruthy()
+    expect(box().disabled).toBe(true)
+    room.pub.setSettings({ qaOpen: true })
+    expect(box().disabled).toBe(false)
+  })
+})

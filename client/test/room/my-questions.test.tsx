@@ -1,0 +1,68 @@
+import { screen } from '@solidjs/testing-library'
+import { describe, expect, it } from 'vitest'
+import { MyQuestions } from '../../src/room/MyQuestions.tsx'
+import { myQuestions } from '../../src/room/views.ts'
+import { me, testRoom } from '../helpers/room.tsx'
+
+describe('my questions', () => {
+  it('follows each question from the outbox through its receipt to the public list', () => {
+    const room = testRoom()
+    const sending = room.outbox.ask('Still on this phone')
+    const review = room.outbox.ask('Waiting for a moderator')
+    const refused = room.outbox.ask('Too fast')
+    const published = room.outbox.ask('Made it')
+    const answered = room.outbox.ask('Answered already')
+    room.receipt(review.entryId, 'pending')
+    room.receipt(refused.entryId, 'rejected', { reason: 'rate-limited' })
+    room.receipt(published.entryId, 'accepted')
+    room.publish({ id: published.questionId, text: 'Made it', authorId: me.userId })
+    room.receipt(answered.entryId, 'accepted')
+    room.publish({
+      id: answered.questionId,
+      text: 'Answered already',
+      authorId: me.userId,
+      answered: true,
+    })
+
+    const states = Object.fromEntries(
+      myQuestions(room.pub, room.outbox).map((q) => [q.questionId, [q.state, q.reason]]),
+    )
+    expect(states).toEqual({
+      [sending.questionId]: ['sending', null],
+      [review.questionId]: ['waiting-for-review', null],
+      [refused.questionId]: [
+        'rejected',
+        'You are sending too fast. Please wait a moment and try again.',
+      ],
+      [published.questionId]: ['published', null],
+      [answered.questionId]: ['answered', null],
+    })
+
+    room.mount(() => <MyQuestions />)
+    expect(screen.getByText('Waiting to send')).toBeTruthy()
+    expect(screen.getByText('Waiting for review')).toBeTruthy()
+    expect(
+      screen.getByText(/Not published: You are sending too fast/, { selector: '.state' }),
+    ).toBeTruthy()
+    // Published and answered questions live in the public list, not here.
+    expect(screen.queryByText('Made it')).toBeNull()
+    expect(screen.queryByText('Answered already')).toBeNull()
+
+    room.receipt(review.entryId, 'accepted')
+    room.publish({ id: review.questionId, text: 'Waiting for a moderator', authorId: me.userId })
+    expect(screen.queryByText('Waiting for review')).toBeNull()
+  })
+
+  it("shows a moderator's reason with the rejection", () => {
+    const room = testRoom()
+    const asked = room.outbox.ask('Off topic')
+    room.receipt(asked.entryId, 'rejected', {
+      reason: 'moderator-rejected',
+      detail: 'Please keep to the talk.',
+    })
+    room.mount(() => <MyQuestions />)
+    expect(
+      screen.getByText('Not published: A moderator did not publish this. Please keep to the talk.'),
+    ).toBeTruthy()
+  })
+})

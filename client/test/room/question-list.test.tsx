@@ -1,0 +1,115 @@
+import { fireEvent, screen, within } from '@solidjs/testing-library'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { QuestionList } from '../../src/room/QuestionList.tsx'
+import { me, testRoom } from '../helpers/room.tsx'
+
+const shownTexts = () =>
+  screen
+    .queryAllByRole('article')
+    .map((article) => article.querySelector('.question-text')?.textContent)
+
+function seeded() {
+  const room = testRoom()
+  room.publish({ id: 'q-old-popular', text: 'Old but popular', votes: 5, createdAt: 100 })
+  room.publish({ id: 'q-new-quiet', text: 'New and quiet', votes: 0, createdAt: 300 })
+  room.publish({
+    id: 'q-mine-answered',
+    text: 'Mine, answered',
+    votes: 2,
+    createdAt: 200,
+    authorId: me.userId,
+    answered: true,
+  })
+  room.publish({
+    id: 'q-hidden',
+    text: 'Hidden by a moderator',
+    votes: 9,
+    createdAt: 250,
+    status: 'hidden',
+  })
+  return room
+}
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('question list', () => {
+  it('shows an empty state before anyone has asked', () => {
+    testRoom().mount(() => <QuestionList />)
+    expect(screen.getByText('No questions yet. Be the first to ask.')).toBeTruthy()
+  })
+
+  it('orders by votes (Popular) or time (Recent), pinned first, hidden never', () => {
+    const room = seeded()
+    room.mount(() => <QuestionList />)
+    expect(shownTexts()).toEqual(['Old but popular', 'Mine, answered', 'New and quiet'])
+
+    fireEvent.click(screen.getByRole('button', { name: 'Recent' }))
+    expect(shownTexts()).toEqual(['New and quiet', 'Mine, answered', 'Old but popular'])
+
+    room.pub.updateQuestion('q-old-popular', { pinned: true, pinnedAt: 1 })
+    expect(shownTexts()[0]).toBe('Old but popular')
+  })
+
+  it('re-orders live when votes change, keeping each item in place in the DOM', () => {
+    const room = seeded()
+    room.mount(() => <QuestionList />)
+    const quiet = screen.getByText('New and quiet').closest('li')
+    room.pub.setVoteCounts([['q-new-quiet', 10]])
+    expect(shownTexts()[0]).toBe('New and quiet')
+    expect(screen.getByText('New and quiet').closest('li')).toBe(quiet)
+  })
+
+  it('filters answered and mine, and searches as you type', () => {
+    seeded().mount(() => <QuestionList />)
+    const show = screen.getByLabelText('Show')
+    fireEvent.change(show, { target: { value: 'answered' } })
+    expect(shownTexts()).toEqual(['Mine, answered'])
+    fireEvent.change(show, { target: { value: 'open' } })
+    expect(shownTexts()).toEqual(['Old but popular', 'New and quiet'])
+    fireEvent.change(show, { target: { value: 'all' } })
+
+    fireEvent.click(screen.getByLabelText('Only mine'))
+    expect(shownTexts()).toEqual(['Mine, answered'])
+    fireEvent.click(screen.getByLabelText('Only mine'))
+
+    const search = screen.getByLabelText('Search questions')
+    fireEvent.input(search, { target: { value: 'QUIET new' } })
+    expect(shownTexts()).toEqual(['New and quiet'])
+    fireEvent.input(search, { target: { value: 'nothing like this' } })
+    expect(screen.getByText('No questions match. Try another search or filter.')).toBeTruthy()
+  })
+
+  it('marks my question, lets me edit it until answered, and hides it once I withdraw it', () => {
+    const room = testRoom()
+    room.publish({ id: 'q-mine-open', text: 'My open question', authorId: me.userId })
+    room.mount(() => <QuestionList />)
+    const item = screen.getByRole('article')
+    expect(within(item).getByText('Yours')).toBeTruthy()
+
+    fireEvent.click(within(item).getByRole('button', { name: 'Edit' }))
+    fireEvent.input(within(item).getByLabelText('Edit your question'), {
+      target: { value: 'My better question' },
+    })
+    fireEvent.click(within(item).getByRole('button', { name: 'Save' }))
+    expect(within(item).getByText('My better question')).toBeTruthy()
+    expect(within(item).getByText('Edit waiting to send')).toBeTruthy()
+
+    room.pub.updateQuestion('q-mine-open', { answered: true })
+    expect(within(item).queryByRole('button', { name: 'Edit' })).toBeNull()
+    room.pub.updateQuestion('q-mine-open', { answered: false })
+
+    vi.spyOn(window, 'confirm').mockReturnValue(true)
+    fireEvent.click(within(item).getByRole('button', { name: 'Withdraw' }))
+    expect(screen.queryByRole('article')).toBeNull()
+  })
+
+  it('renders question text as text, never as markup', () => {
+    const room = testRoom()
+    room.publish({ id: 'q-markup', text: '<img src=x onerror=alert(1)><b>bold</b>' })
+    room.mount(() => <QuestionList />)
+    expect(screen.getByText('<img src=x onerror=alert(1)><b>bold</b>')).toBeTruthy()
+    expect(document.querySelector('.question img, .question b')).toBeNull()
+  })
+})
