@@ -1,0 +1,40 @@
+import { createMemo, type JSX } from 'solid-js'
+import { ConnectionBadge } from './ConnectionBadge.tsx'
+import type { StaffContext } from './StaffGate.tsx'
+import { StaffHeader, type StaffPage } from './StaffHeader.tsx'
+import { theme } from './theme.ts'
+import './staff.css'
+
+/** The frame of a staff console: skip link, header with connection state, main content. */
+export function StaffLayout(props: { ctx: StaffContext; page: StaffPage; children: JSX.Element }) {
+  const pub = () => props.ctx.conn.public
+  const meta = createMemo(() => {
+    props.ctx.conn.version()
+    return { ...pub().meta(), participants: pub().participants() }
+  })
+  return (
+    <div class="staff" data-theme={theme()}>
+      <a class="skip-link" href="#staff-main">
+        Skip to content
+      </a>
+      <StaffHeader
+        sessionId={props.ctx.identity.sessionId}
+        title={meta().title}
+        status={meta().status}
+        participants={meta().participants}
+        role={props.ctx.identity.role}
+        page={props.page}
+        connection={
+          <ConnectionBadge
+            status={props.ctx.conn.status()}
+            unsynced={props.ctx.unsynced()}
+            peer={props.ctx.peer}
+          />
+        }
+      />
+      <main id="staff-main" class="staff-main" tabindex="-1">
+        {props.children}
+      </main>
+    </div>
+  )
+}

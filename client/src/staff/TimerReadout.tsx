@@ -1,0 +1,25 @@
+import type { TimerState } from '@podium/shared'
+import { formatDuration } from './format.ts'
+
+const STATE_TEXT: Record<TimerState['state'], string> = {
+  stopped: 'Stopped',
+  running: 'Running',
+  paused: 'Paused',
+}
+
+/** Time left on the stage timer, with its state in words (not only by colour). */
+export function TimerReadout(props: { timer: TimerState; remaining: number; class?: string }) {
+  const over = () => props.timer.state !== 'stopped' && props.remaining === 0
+  return (
+    <div
+      class={`timer ${props.class ?? ''}`}
+      data-state={props.timer.state}
+      classList={{ over: over() }}
+    >
+      <span class="timer-value" role="timer" aria-label="Time left">
+        {formatDuration(props.remaining)}
+      </span>
+      <span class="timer-state">{over() ? "Time's up" : STATE_TEXT[props.timer.state]}</span>
+    </div>
+  )
+}

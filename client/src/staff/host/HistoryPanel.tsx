@@ -1,0 +1,136 @@
+import { createResource, createSignal, For, Show } from 'solid-js'
+import { z } from 'zod'
+import { ApiError, api } from '../../lib/api.ts'
+import type { StaffRoom } from '../room.ts'
+
+const Checkpoints = z.array(z.object({ id: z.string(), reason: z.string(), createdAt: z.number() }))
+type Checkpoint = z.infer<typeof Checkpoints>[number]
+
+const message = (cause: unknown, fallback: string) =>
+  cause instanceof ApiError ? cause.message : fallback
+
+/** The server's checkpoints of the session, and restoring one (after confirming). */
+export function HistoryPanel(props: { room: StaffRoom }) {
+  const base = () => `/api/sessions/${encodeURIComponent(props.room.sessionId)}/checkpoints`
+  const [list, { refetch }] = createResource(() =>
+    api
+      .get(base(), props.room.token, Checkpoints)
+      .then((items) => [...items].sort((a, b) => b.createdAt - a.createdAt)),
+  )
+  const [confirming, setConfirming] = createSignal<string | null>(null)
+  const [busy, setBusy] = createSignal(false)
+  const [result, setResult] = createSignal<{ ok: boolean; text: string } | null>(null)
+
+  const restore = async (checkpoint: Checkpoint) => {
+    setBusy(true)
+    setResult(null)
+    try {
+      await api.post(`${base()}/${encodeURIComponent(checkpoint.id)}/restore`, {}, props.room.token)
+      setResult({
+        ok: true,
+        text: `Restored the session to ${new Date(checkpoint.createdAt).toLocaleString()}.`,
+      })
+      setConfirming(null)
+      void refetch()
+    } catch (cause) {
+      setResult({ ok: false, text: message(cause, 'The restore failed. Try again.') })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="panel history" aria-labelledby="history-heading">
+      <div class="panel-head">
+        <h2 id="history-heading">Checkpoints</h2>
+        <button
+          type="button"
+          class="btn btn-quiet"
+          onClick={() => void refetch()}
+          disabled={list.loading}
+        >
+          Refresh
+        </button>
+      </div>
+      <Show
+        when={!list.loading}
+        fallback={
+          <p class="hint" role="status">
+            Loading checkpoints…
+          </p>
+        }
+      >
+        <Show
+          when={!list.error}
+          fallback={
+            <p class="error" role="alert">
+              {message(list.error, 'Could not load the checkpoints.')} The list needs a connection
+              to the server.
+            </p>
+          }
+        >
+          <Show
+            when={(list() ?? []).length > 0}
+            fallback={
+              <p class="empty">No checkpoints yet. The server saves them as the session goes on.</p>
+            }
+          >
+            <ol class="checkpoints">
+              <For each={list()}>
+                {(checkpoint) => (
+                  <li>
+                    <span>
+                      <time datetime={new Date(checkpoint.createdAt).toISOString()}>
+                        {new Date(checkpoint.createdAt).toLocaleString()}
+                      </time>{' '}
+                      <span class="hint">{checkpoint.reason}</span>
+                    </span>
+                    <Show
+                      when={confirming() === checkpoint.id}
+                      fallback={
+                        <button
+                          type="button"
+                          class="btn"
+                          onClick={() => setConfirming(checkpoint.id)}
+                        >
+                          Restore…
+                        </button>
+                      }
+                    >
+                      <fieldset class="confirm">
+                        <legend>
+                          Replace the session’s questions, agenda and settings with this checkpoint?
+                          Everyone sees the change at once.
+                        </legend>
+                        <div class="row">
+                          <button
+                            type="button"
+                            class="btn btn-danger"
+                            disabled={busy()}
+                            onClick={() => restore(checkpoint)}
+                          >
+                            {busy() ? 'Restoring…' : 'Restore'}
+                          </button>
+                          <button type="button" class="btn" onClick={() => setConfirming(null)}>
+                            Cancel
+                          </button>
+                        </div>
+                      </fieldset>
+                    </Show>
+                  </li>
+                )}
+              </For>
+            </ol>
+          </Show>
+        </Show>
+      </Show>
+      <Show when={result()}>
+        {(r) => (
+          <p class={r().ok ? 'success' : 'error'} role={r().ok ? 'status' : 'alert'}>
+            {r().text}
+          </p>
+        )}
+      </Show>
+    </section>
+  )
+}

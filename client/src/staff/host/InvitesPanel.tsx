@@ -1,0 +1,99 @@
+import { CreateInviteResponse } from '@podium/shared'
+import { createSignal, For, Show } from 'solid-js'
+import type { z } from 'zod'
+import { ApiError, api } from '../../lib/api.ts'
+import { CopyButton } from '../CopyButton.tsx'
+import type { StaffRoom } from '../room.ts'
+
+type InviteRole = 'moderator' | 'presenter'
+type Invite = z.infer<typeof CreateInviteResponse> & { role: InviteRole }
+
+const ROLE_TEXT: Record<InviteRole, string> = {
+  moderator: 'Moderator: reviews and curates questions',
+  presenter: 'Presenter: runs the stage, agenda and timer',
+}
+
+/** Creates signed invite links for moderators and presenters (needs the server). */
+export function InvitesPanel(props: { room: StaffRoom; api?: Pick<typeof api, 'post'> }) {
+  const client = () => props.api ?? api
+  const [role, setRole] = createSignal<InviteRole>('moderator')
+  const [invites, setInvites] = createSignal<Invite[]>([])
+  const [busy, setBusy] = createSignal(false)
+  const [error, setError] = createSignal<string | null>(null)
+
+  const create = async (event: Event) => {
+    event.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      const invite = await client().post(
+        `/api/sessions/${encodeURIComponent(props.room.sessionId)}/invites`,
+        { role: role() },
+        props.room.token,
+        CreateInviteResponse,
+      )
+      setInvites([{ ...invite, role: role() }, ...invites()])
+    } catch (cause) {
+      setError(
+        cause instanceof ApiError ? cause.message : 'Could not create the invite. Try again.',
+      )
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="panel invites" aria-labelledby="invites-heading">
+      <h2 id="invites-heading">Invite staff</h2>
+      <form class="row" onSubmit={create}>
+        <label class="field">
+          <span>Role</span>
+          <select value={role()} onChange={(e) => setRole(e.currentTarget.value as InviteRole)}>
+            <option value="moderator">{ROLE_TEXT.moderator}</option>
+            <option value="presenter">{ROLE_TEXT.presenter}</option>
+          </select>
+        </label>
+        <button type="submit" class="btn btn-primary" disabled={busy()} aria-busy={busy()}>
+          {busy() ? 'Creating…' : 'Create invite link'}
+        </button>
+      </form>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <Show
+        when={invites().length > 0}
+        fallback={
+          <p class="empty">
+            Each link lets one person join as staff. Send it privately; anyone with it gets the
+            role.
+          </p>
+        }
+      >
+        <ul class="invite-list">
+          <For each={invites()}>
+            {(invite, index) => (
+              <li>
+                <label class="field">
+                  <span>
+                    {invite.role === 'moderator' ? 'Moderator' : 'Presenter'} link, valid until{' '}
+                    {new Date(invite.expiresAt).toLocaleString()}
+                  </span>
+                  <input
+                    type="text"
+                    readOnly
+                    value={invite.url}
+                    onFocus={(e) => e.currentTarget.select()}
+                    id={`invite-${index()}`}
+                  />
+                </label>
+                <CopyButton text={invite.url} label="Copy link" />
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </section>
+  )
+}

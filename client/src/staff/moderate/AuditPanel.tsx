@@ -1,0 +1,50 @@
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { authorLabel, excerpt, formatClockTime } from '../format.ts'
+import type { StaffRoom } from '../room.ts'
+
+const PAGE = 50
+
+/** The moderation history the server writes: newest first, a page at a time. */
+export function AuditPanel(props: { room: StaffRoom }) {
+  const [shown, setShown] = createSignal(PAGE)
+  const entries = createMemo(() => {
+    props.room.version()
+    return props.room.mod.audit().slice().reverse()
+  })
+  const target = (id: string | null) => {
+    if (!id) return ''
+    const question = props.room.pub.question(id)
+    return question ? `“${excerpt(question.text, 60)}”` : ''
+  }
+
+  return (
+    <section class="panel audit" aria-labelledby="audit-heading">
+      <h2 id="audit-heading">History</h2>
+      <Show
+        when={entries().length > 0}
+        fallback={<p class="empty">Nothing yet. Every moderation decision is recorded here.</p>}
+      >
+        <ol class="audit-list">
+          <For each={entries().slice(0, shown())}>
+            {(entry) => (
+              <li>
+                <time datetime={new Date(entry.at).toISOString()}>{formatClockTime(entry.at)}</time>{' '}
+                <span class="audit-actor">{authorLabel(entry.actorName)}</span>{' '}
+                <span class="audit-action">{entry.action}</span>{' '}
+                <span>{target(entry.targetId)}</span>
+                <Show when={entry.detail}>
+                  <span class="audit-detail"> ({entry.detail})</span>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ol>
+        <Show when={entries().length > shown()}>
+          <button type="button" class="btn btn-quiet" onClick={() => setShown(shown() + PAGE)}>
+            Show older entries
+          </button>
+        </Show>
+      </Show>
+    </section>
+  )
+}

@@ -1,0 +1,141 @@
+import { createSignal, onCleanup, onMount, Show } from 'solid-js'
+import { approve, setAnswered, setPinned, setStatus, toggleSpotlight } from '../actions.ts'
+import { Shortcut, shortcutFor } from '../keyboard.ts'
+import { createModeration, type Moderation } from '../moderation-state.ts'
+import type { StaffRoom } from '../room.ts'
+import { AuditPanel } from './AuditPanel.tsx'
+import { QuestionsPanel } from './QuestionsPanel.tsx'
+import { QueuePanel } from './QueuePanel.tsx'
+import { ShortcutHelp } from './ShortcutHelp.tsx'
+import { SpotlightCard } from './SpotlightCard.tsx'
+
+/** What a shortcut does to the selected row; returns a short sentence for the live region. */
+export function runShortcut(m: Moderation, action: Shortcut): string {
+  const target = m.selectedTarget()
+  const room = m.room
+  const question = target?.kind === 'question' ? room.pub.question(target.id) : undefined
+  const needQuestion = 'Select a question first (j and k move the selection).'
+  const needPending = 'Select an item in the review queue first.'
+  const result = (error: string | null, done: string) => error ?? done
+  switch (action) {
+    case Shortcut.next:
+    case Shortcut.previous:
+    case Shortcut.help:
+      return ''
+    case Shortcut.approve:
+      if (target?.kind !== 'pending') return needPending
+      return result(approve(room, target.id), 'Approved.')
+    case Shortcut.reject:
+      if (target?.kind !== 'pending') return needPending
+      m.setRejecting(target.id)
+      return ''
+    case Shortcut.pin:
+      if (!question) return needQuestion
+      return result(
+        setPinned(room, question.id, !question.pinned),
+        question.pinned ? 'Unpinned.' : 'Pinned.',
+      )
+    case Shortcut.answered:
+      if (!question) return needQuestion
+      return result(
+        setAnswered(room, question.id, !question.answered),
+        question.answered ? 'Reopened.' : 'Marked answered.',
+      )
+    case Shortcut.hide: {
+      if (!question) return needQuestion
+      const restore = question.status !== 'published'
+      return result(
+        setStatus(room, question.id, restore ? 'published' : 'hidden'),
+        restore ? 'Restored.' : 'Hidden.',
+      )
+    }
+    case Shortcut.spotlight: {
+      if (!question) return needQuestion
+      const wasOn = room.pub.stage().spotlightQuestionId === question.id
+      return result(toggleSpotlight(room, question.id), wasOn ? 'Taken off screen.' : 'On screen.')
+    }
+    default: {
+      const unknown: never = action
+      throw new Error(`unknown shortcut ${String(unknown)}`)
+    }
+  }
+}
+
+/** The moderator console: review queue, questions, what is on screen, and the history. */
+export function ModerationView(props: { room: StaffRoom }) {
+  const m = createModeration(props.room)
+  const [help, setHelp] = createSignal(false)
+  const [notice, setNotice] = createSignal('')
+  const [now, setNow] = createSignal(props.room.serverNow())
+  let root: HTMLDivElement | undefined
+
+  const tick = setInterval(() => setNow(props.room.serverNow()), 30_000)
+  let clearNotice: ReturnType<typeof setTimeout> | undefined
+  const say = (text: string) => {
+    setNotice(text)
+    clearTimeout(clearNotice)
+    clearNotice = setTimeout(() => setNotice(''), 5_000)
+  }
+  onCleanup(() => {
+    clearInterval(tick)
+    clearTimeout(clearNotice)
+  })
+
+  const focusSelected = (key: string | null) => {
+    if (!key || !root) return
+    const row = [...root.querySelectorAll<HTMLElement>('[data-key]')].find(
+      (el) => el.dataset.key === key,
+    )
+    row?.focus()
+    row?.scrollIntoView?.({ block: 'nearest' })
+  }
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (help()) return
+    const action = shortcutFor(event)
+    if (!action) return
+    event.preventDefault()
+    switch (action) {
+      case Shortcut.next:
+        focusSelected(m.move(1))
+        return
+      case Shortcut.previous:
+        focusSelected(m.move(-1))
+        return
+      case Shortcut.help:
+        setHelp(true)
+        return
+      default:
+        say(runShortcut(m, action))
+    }
+  }
+  onMount(() => document.addEventListener('keydown', onKeyDown))
+  onCleanup(() => document.removeEventListener('keydown', onKeyDown))
+
+  return (
+    <div class="moderation" ref={root}>
+      <div class="moderation-bar">
+        <p class="hint">
+          Press <kbd>?</kbd> for keyboard shortcuts.
+        </p>
+        <button type="button" class="btn btn-quiet" onClick={() => setHelp(true)}>
+          Shortcuts
+        </button>
+        <p class="notice" role="status" aria-live="polite">
+          {notice()}
+        </p>
+      </div>
+      <div class="moderation-grid">
+        <QueuePanel m={m} now={now()} />
+        <QuestionsPanel m={m} now={now()} />
+        <div class="side">
+          <SpotlightCard room={props.room} />
+          <AuditPanel room={props.room} />
+        </div>
+      </div>
+      <Show when={help()}>
+        <ShortcutHelp onClose={() => setHelp(false)} />
+      </Show>
+    </div>
+  )
+}

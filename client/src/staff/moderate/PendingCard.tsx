@@ -1,0 +1,177 @@
+import type { PendingItem } from '@podium/shared'
+import { Limits } from '@podium/shared'
+import { createSignal, Show } from 'solid-js'
+import { approve, editPending, reject, undoDecision } from '../actions.ts'
+import { authorLabel, excerpt, formatAgo } from '../format.ts'
+import type { Moderation } from '../moderation-state.ts'
+import { targetKey } from '../moderation-state.ts'
+
+/** One item waiting for review: approve, reject with a reason, or edit first. */
+export function PendingCard(props: { id: string; m: Moderation; now: number }) {
+  return (
+    <Show when={props.m.pendingById().get(props.id)}>
+      {(item) => <PendingCardBody item={item()} m={props.m} now={props.now} />}
+    </Show>
+  )
+}
+
+function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number }) {
+  const room = () => props.m.room
+  const key = () => targetKey({ kind: 'pending', id: props.item.id })
+  const selected = () => props.m.selected() === key()
+  const rejecting = () => props.m.rejecting() === props.item.id
+  const editing = () => props.m.editing() === props.item.id
+  const [reason, setReason] = createSignal('')
+  const [draft, setDraft] = createSignal('')
+  const [error, setError] = createSignal<string | null>(null)
+  const headingId = () => `pending-${props.item.id}`
+  const repliedTo = () => {
+    room().version()
+    const id = props.item.questionId
+    return id ? room().pub.question(id) : undefined
+  }
+
+  const done = (result: string | null) => {
+    setError(result)
+    return result === null
+  }
+  const confirmReject = (event: Event) => {
+    event.preventDefault()
+    if (done(reject(room(), props.item.id, reason()))) {
+      props.m.setRejecting(null)
+      setReason('')
+    }
+  }
+  const startEdit = () => {
+    setDraft(props.item.text)
+    props.m.setEditing(props.item.id)
+  }
+  const saveEdit = (event: Event) => {
+    event.preventDefault()
+    if (done(editPending(room(), props.item.id, draft()))) props.m.setEditing(null)
+  }
+
+  return (
+    <article
+      class="item pending"
+      classList={{ selected: selected(), decided: props.item.decision !== null }}
+      data-key={key()}
+      tabindex={selected() ? 0 : -1}
+      aria-labelledby={headingId()}
+      onFocusIn={() => props.m.setSelected(key())}
+    >
+      <header class="item-meta">
+        <span id={headingId()} class="item-author">
+          {props.item.kind === 'reply' ? 'Reply' : 'Question'} from{' '}
+          {authorLabel(props.item.authorName)}
+        </span>
+        <span class="item-time">{formatAgo(props.item.createdAt, props.now)}</span>
+      </header>
+      <Show when={props.item.kind === 'reply'}>
+        <p class="item-context">
+          To: {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'a question no longer listed'}
+        </p>
+      </Show>
+      <Show when={editing()} fallback={<p class="item-text">{props.item.text}</p>}>
+        <form class="inline-form" onSubmit={saveEdit}>
+          <label for={`edit-${props.item.id}`}>Edit the text before deciding</label>
+          <textarea
+            id={`edit-${props.item.id}`}
+            value={draft()}
+            rows={3}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') props.m.setEditing(null)
+            }}
+            ref={(el) => queueMicrotask(() => el.focus())}
+          />
+          <div class="row">
+            <button type="submit" class="btn btn-primary">
+              Save text
+            </button>
+            <button type="button" class="btn" onClick={() => props.m.setEditing(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </Show>
+      <Show
+        when={props.item.decision}
+        fallback={
+          <Show
+            when={rejecting()}
+            fallback={
+              <div class="row actions">
+                <button
+                  type="button"
+                  class="btn btn-primary"
+                  onClick={() => done(approve(room(), props.item.id))}
+                >
+                  Approve
+                </button>
+                <button
+                  type="button"
+                  class="btn btn-danger"
+                  onClick={() => props.m.setRejecting(props.item.id)}
+                >
+                  Reject…
+                </button>
+                <Show when={!editing()}>
+                  <button type="button" class="btn" onClick={startEdit}>
+                    Edit
+                  </button>
+                </Show>
+              </div>
+            }
+          >
+            <form class="inline-form" onSubmit={confirmReject}>
+              <label for={`reason-${props.item.id}`}>
+                Reason for the author (optional, only they see it)
+              </label>
+              <input
+                id={`reason-${props.item.id}`}
+                type="text"
+                maxLength={Limits.reasonLength}
+                value={reason()}
+                onInput={(e) => setReason(e.currentTarget.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape') props.m.setRejecting(null)
+                }}
+                ref={(el) => queueMicrotask(() => el.focus())}
+              />
+              <div class="row">
+                <button type="submit" class="btn btn-danger">
+                  Reject
+                </button>
+                <button type="button" class="btn" onClick={() => props.m.setRejecting(null)}>
+                  Cancel
+                </button>
+              </div>
+            </form>
+          </Show>
+        }
+      >
+        {(decision) => (
+          <div class="row decided-note">
+            <span>
+              {decision().action === 'approve' ? 'Approved' : 'Rejected'} by{' '}
+              {decision().byName ?? 'a moderator'}; waiting for the server.
+            </span>
+            <button
+              type="button"
+              class="btn btn-quiet"
+              onClick={() => done(undoDecision(room(), props.item.id))}
+            >
+              Undo
+            </button>
+          </div>
+        )}
+      </Show>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </article>
+  )
+}

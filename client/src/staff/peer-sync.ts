@@ -1,0 +1,225 @@
+import { isStaff } from '@podium/shared'
+import { type Accessor, createSignal } from 'solid-js'
+import { WebrtcProvider } from 'y-webrtc'
+import type * as Y from 'yjs'
+import { z } from 'zod'
+import type { Api } from '../lib/api.ts'
+import type { Identity } from '../lib/identity.ts'
+
+/**
+ * Peer-to-peer sync between staff (y-webrtc): moderators keep the public and
+ * moderators' documents in sync with each other while the sync server is out of
+ * reach. The room and its password come from the API while online and are cached,
+ * so a console reopened offline still finds its peers. Attendees never use this.
+ */
+
+export const WebrtcRoomConfig = z.object({
+  room: z.string().min(1),
+  password: z.string().min(1),
+  signalingUrl: z.string().min(1),
+})
+export type WebrtcRoomConfig = z.infer<typeof WebrtcRoomConfig>
+
+const IceServersResponse = z.object({
+  iceServers: z.array(
+    z.object({
+      urls: z.union([z.string(), z.array(z.string())]),
+      username: z.string().optional(),
+      credential: z.string().optional(),
+    }),
+  ),
+})
+type IceServer = z.infer<typeof IceServersResponse>['iceServers'][number]
+
+const CachedPeerConfig = z.object({
+  room: WebrtcRoomConfig,
+  iceServers: IceServersResponse.shape.iceServers,
+})
+export type PeerConfig = z.infer<typeof CachedPeerConfig>
+
+export const cacheKey = (sessionId: string) => `podium:webrtc-room:${sessionId}`
+
+export const PeerStatus = {
+  /** Looking up the room (or no room known yet). */
+  starting: 'starting',
+  /** No room: the server never told this device one and cannot be reached. */
+  unavailable: 'unavailable',
+  /** Joined the room; no other staff member there yet. */
+  alone: 'alone',
+  connected: 'connected',
+} as const
+export type PeerStatus = (typeof PeerStatus)[keyof typeof PeerStatus]
+
+export interface PeerProviderOptions {
+  signaling: string[]
+  password: string
+  peerOpts: { config: { iceServers: IceServer[] } }
+}
+
+/** The part of a y-webrtc provider this module uses; tests pass their own. */
+export interface PeerProvider {
+  onPeers(fn: (peers: { webrtcPeers: string[]; bcPeers: string[] }) => void): void
+  destroy(): void
+}
+export type PeerProviderFactory = (
+  roomName: string,
+  doc: Y.Doc,
+  options: PeerProviderOptions,
+) => PeerProvider
+
+export const webrtcProvider: PeerProviderFactory = (roomName, doc, options) => {
+  const provider = new WebrtcProvider(roomName, doc, options)
+  return {
+    onPeers: (fn) => provider.on('peers', fn),
+    destroy: () => provider.destroy(),
+  }
+}
+
+/** Signaling URLs may come relative or as http(s); y-webrtc needs ws(s). */
+export function signalingUrl(url: string, base: Pick<Location, 'protocol' | 'host'>): string {
+  const wsProtocol = base.protocol === 'https:' ? 'wss:' : 'ws:'
+  if (url.startsWith('/')) return `${wsProtocol}//${base.host}${url}`
+  return url.replace(/^http(s?):/, 'ws$1:')
+}
+
+export function readCachedConfig(storage: Storage, sessionId: string): PeerConfig | null {
+  try {
+    const raw = storage.getItem(cacheKey(sessionId))
+    if (!raw) return null
+    const parsed = CachedPeerConfig.safeParse(JSON.parse(raw))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The room to join: fresh from the API when it answers (and then cached), else the
+ * cached one, else null. ICE servers are optional: without them peers on the same
+ * network still connect over host candidates.
+ */
+export async function loadPeerConfig(
+  identity: Pick<Identity, 'sessionId' | 'token'>,
+  api: Pick<Api, 'get'>,
+  storage: Storage,
+): Promise<PeerConfig | null> {
+  const cached = readCachedConfig(storage, identity.sessionId)
+  const base = `/api/sessions/${encodeURIComponent(identity.sessionId)}`
+  let room: WebrtcRoomConfig
+  try {
+    room = await api.get(`${base}/webrtc-room`, identity.token, WebrtcRoomConfig)
+  } catch {
+    return cached
+  }
+  let iceServers: IceServer[] = cached?.iceServers ?? []
+  try {
+    iceServers = (await api.get('/api/ice-servers', identity.token, IceServersResponse)).iceServers
+  } catch {
+    // keep the cached (or no) ICE servers
+  }
+  const config: PeerConfig = { room, iceServers }
+  try {
+    storage.setItem(cacheKey(identity.sessionId), JSON.stringify(config))
+  } catch {
+    // a full or unavailable storage only costs the offline start
+  }
+  return config
+}
+
+export interface PeerSync {
+  status: Accessor<PeerStatus>
+  /** Other staff devices this one exchanges updates with. */
+  peers: Accessor<number>
+  stop(): void
+}
+
+export interface PeerSyncOptions {
+  identity: Pick<Identity, 'sessionId' | 'token' | 'role'>
+  docs: { public: Y.Doc; mod: Y.Doc }
+  api: Pick<Api, 'get'>
+  storage?: Storage
+  location?: Pick<Location, 'protocol' | 'host'>
+  createProvider?: PeerProviderFactory
+}
+
+/** Room names per document: one y-webrtc room holds exactly one Y.Doc. */
+export const peerRoomNames = (room: string) => ({ public: `${room}:public`, mod: `${room}:mod` })
+
+export function startPeerSync(options: PeerSyncOptions): PeerSync {
+  if (!isStaff(options.identity.role)) {
+    throw new Error('Peer-to-peer sync is for staff only; attendees sync through the server.')
+  }
+  const storage = options.storage ?? localStorage
+  const location = options.location ?? window.location
+  const createProvider = options.createProvider ?? webrtcProvider
+  const [status, setStatus] = createSignal<PeerStatus>(PeerStatus.starting)
+  const [peers, setPeers] = createSignal(0)
+  const providers: PeerProvider[] = []
+  const peersByDoc = new Map<string, Set<string>>()
+  let stopped = false
+  let joined = ''
+
+  const countPeers = () => {
+    const all = new Set<string>()
+    for (const set of peersByDoc.values()) for (const id of set) all.add(id)
+    setPeers(all.size)
+    setStatus(all.size > 0 ? PeerStatus.connected : PeerStatus.alone)
+  }
+
+  const join = (config: PeerConfig) => {
+    const key = JSON.stringify(config.room)
+    if (stopped || key === joined) return
+    // A different room (say, a new password): leave the old one first.
+    for (const provider of providers.splice(0)) provider.destroy()
+    peersByDoc.clear()
+    joined = key
+    const names = peerRoomNames(config.room.room)
+    const providerOptions: PeerProviderOptions = {
+      signaling: [signalingUrl(config.room.signalingUrl, location)],
+      password: config.room.password,
+      peerOpts: { config: { iceServers: config.iceServers } },
+    }
+    for (const [kind, doc] of [
+      ['public', options.docs.public],
+      ['mod', options.docs.mod],
+    ] as const) {
+      const provider = createProvider(names[kind], doc, providerOptions)
+      provider.onPeers(({ webrtcPeers }) => {
+        peersByDoc.set(kind, new Set(webrtcPeers))
+        countPeers()
+      })
+      providers.push(provider)
+    }
+    countPeers()
+  }
+
+  const attempt = () => {
+    loadPeerConfig(options.identity, options.api, storage)
+      .then((config) => {
+        if (config) join(config)
+        else if (!stopped) setStatus(PeerStatus.unavailable)
+      })
+      .catch(() => {
+        if (!stopped) setStatus(PeerStatus.unavailable)
+      })
+  }
+
+  // Use the cached room at once (offline start), then refresh it from the server.
+  const cached = readCachedConfig(storage, options.identity.sessionId)
+  if (cached) join(cached)
+  attempt()
+  const onOnline = () => {
+    if (providers.length === 0) attempt()
+  }
+  window.addEventListener('online', onOnline)
+
+  return {
+    status,
+    peers,
+    stop() {
+      stopped = true
+      window.removeEventListener('online', onOnline)
+      for (const provider of providers.splice(0)) provider.destroy()
+    },
+  }
+}

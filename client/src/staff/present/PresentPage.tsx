@@ -1,0 +1,31 @@
+import { ROLES } from '@podium/shared'
+import { useParams } from '@solidjs/router'
+import { Show } from 'solid-js'
+import { StaffGate } from '../StaffGate.tsx'
+import { theme } from '../theme.ts'
+import { ProjectorView } from './ProjectorView.tsx'
+import './present.css'
+
+/** Route `/s/:sessionId/present`: anyone in the session may put it on a screen. */
+export default function PresentPage() {
+  const params = useParams<{ sessionId: string }>()
+  return (
+    <Show when={params.sessionId} keyed>
+      {(sessionId) => (
+        <StaffGate sessionId={sessionId} roles={ROLES} peer={false}>
+          {(ctx) => (
+            <div class="staff projector-root" data-theme={theme()}>
+              <ProjectorView
+                source={{
+                  pub: ctx.conn.public,
+                  version: ctx.conn.version,
+                  serverNow: () => ctx.conn.serverNow(),
+                }}
+              />
+            </div>
+          )}
+        </StaffGate>
+      )}
+    </Show>
+  )
+}

@@ -1,0 +1,81 @@
+import type { PendingItem, Question, Role } from '@podium/shared'
+import { ModDoc, newId, PublicDoc } from '@podium/shared'
+import { createSignal } from 'solid-js'
+import * as Y from 'yjs'
+import type { StaffRoom } from './room.ts'
+
+/**
+ * A staff room over fresh, real Y.Docs, for component tests: the same accessors the
+ * consoles use, a version signal bumped on every update, and a clock the test sets.
+ */
+export function createTestRoom(options: { role?: Role; name?: string | null; now?: number } = {}) {
+  const pubDoc = new Y.Doc()
+  const modDoc = new Y.Doc()
+  const [version, setVersion] = createSignal(0)
+  const bump = () => setVersion((v) => v + 1)
+  pubDoc.on('update', bump)
+  modDoc.on('update', bump)
+  let now = options.now ?? 1_700_000_000_000
+  const pub = new PublicDoc(pubDoc)
+  pub.setMeta({
+    title: 'Town hall',
+    description: '',
+    status: 'live',
+    code: 'ABC234',
+    createdAt: now,
+  })
+  const room: StaffRoom = {
+    sessionId: 'session-1',
+    token: 'token-1',
+    actor: {
+      userId: 'mod-1',
+      name: options.name === undefined ? 'Mia' : options.name,
+      role: options.role ?? 'moderator',
+    },
+    pub,
+    mod: new ModDoc(modDoc),
+    version,
+    serverNow: () => now,
+  }
+  return {
+    room,
+    setNow(value: number) {
+      now = value
+    },
+    addQuestion(patch: Partial<Question> = {}): Question {
+      const question: Question = {
+        id: newId(),
+        text: 'What is next?',
+        authorId: 'user-1',
+        authorName: 'Ada',
+        createdAt: now,
+        editedAt: null,
+        status: 'published',
+        pinned: false,
+        pinnedAt: null,
+        answered: false,
+        answeredAt: null,
+        votes: 0,
+        labels: [],
+        ...patch,
+      }
+      pub.putQuestion(question)
+      return question
+    },
+    addPending(patch: Partial<PendingItem> = {}): PendingItem {
+      const item: PendingItem = {
+        id: newId(),
+        kind: 'question',
+        questionId: null,
+        text: 'Is this allowed?',
+        authorId: 'user-2',
+        authorName: 'Bo',
+        createdAt: now,
+        decision: null,
+        ...patch,
+      }
+      room.mod.enqueue(item)
+      return item
+    },
+  }
+}
