@@ -1,6 +1,6 @@
-// `npm start`: builds the client when its build is missing or older than its sources,
-// then runs the sync-server from source with tsx, passing signals through and exiting
-// with the server's exit code.
+// `npm start`: reads `.env` if there is one, builds the client when its build is missing
+// or older than its sources, then runs the sync-server from source with tsx, passing
+// signals through and exiting with the server's exit code.
 import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -73,6 +73,10 @@ function runServer() {
     else process.exit(code ?? 1)
   })
 }
+
+// Variables already in the environment win over the file's.
+const envFile = join(root, '.env')
+if (existsSync(envFile)) process.loadEnvFile(envFile)
 
 if (!clientIsCurrent()) {
   try {
