@@ -35,7 +35,8 @@ function hex(text: string): string {
 function unhex(text: string): string | null {
   if (text.length === 0 || text.length % 2 !== 0) return null
   const bytes = new Uint8Array(text.length / 2)
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(text.slice(i * 2, i * 2 + 2), 16)
+  for (let i = 0; i < bytes.length; i++)
+    bytes[i] = Number.parseInt(text.slice(i * 2, i * 2 + 2), 16)
   try {
     return decoder.decode(bytes)
   } catch {

@@ -1,0 +1,87 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Logger } from 'pino'
+import { checkToken, type SessionCheck } from './auth/tokens.ts'
+import { Problem, sendProblem } from './http/problem.ts'
+import { peerHttpRoutes } from './peer/http.ts'
+import { createPeerSignaling } from './peer/server.ts'
+import type { TurnConfig } from './turn/credentials.ts'
+import { iceServerRoutes } from './turn/routes.ts'
+import { webrtcRoomRoutes } from './ywebrtc/room.ts'
+import { createYWebrtcSignaling } from './ywebrtc/server.ts'
+
+export type { TurnConfig } from './turn/credentials.ts'
+
+/** A WebSocket endpoint on its own paths (the host server routes upgrades to it). */
+export interface UpgradeHandler {
+  matches(path: string): boolean
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void
+  close(): void
+}
+
+export interface SignalingOptions {
+  /** The secret access tokens are signed with (the sync-server's TOKEN_SECRET). */
+  secret: string
+  turn: TurnConfig
+  log: Logger
+  /** The base URL people reach Podium at (for the y-webrtc signaling URL). */
+  publicUrl: () => string
+  /** Whether a session still exists; without it, any validly signed token's session does. */
+  sessionExists?: SessionCheck
+}
+
+export interface Signaling {
+  /** `/peerjs/peerjs` (PeerJS) and `/signal` (y-webrtc). */
+  upgrades: UpgradeHandler[]
+  /** Register under `/api`: GET /ice-servers, GET /sessions/:id/webrtc-room. */
+  routes: (api: FastifyInstance) => Promise<void>
+  /** Register at the root: PeerJS's HTTP routes under /peerjs. */
+  peerRoutes: (app: FastifyInstance) => Promise<void>
+}
+
+/**
+ * Video signaling for one Podium deployment: the PeerJS server with peer ids bound to
+ * access tokens, y-webrtc signaling for staff, and the TURN credentials API. The
+ * sync-server mounts it on its own port; signal-server/src/main.ts runs it alone.
+ */
+export function createSignaling(options: SignalingOptions): Signaling {
+  const sessionExists = options.sessionExists ?? (async () => true)
+  const log = options.log.child({ component: 'signaling' })
+  const peer = createPeerSignaling({
+    checkToken: (token) => checkToken(options.secret, token, sessionExists),
+    log,
+  })
+  const ywebrtc = createYWebrtcSignaling({ secret: options.secret, sessionExists, log })
+
+  return {
+    upgrades: [peer, ywebrtc],
+    routes: async (api) => {
+      await api.register(async (scope) => {
+        scope.setErrorHandler(problemOrRethrow)
+        await iceServerRoutes({ secret: options.secret, turn: options.turn, sessionExists })(scope)
+        await webrtcRoomRoutes({
+          secret: options.secret,
+          sessionExists,
+          publicUrl: options.publicUrl,
+        })(scope)
+      })
+    },
+    peerRoutes: async (app) => {
+      await app.register(async (scope) => {
+        scope.setErrorHandler(problemOrRethrow)
+        await peerHttpRoutes(peer, { secret: options.secret, sessionExists })(scope)
+      })
+    },
+  }
+}
+
+/** Our problems leave as problem+json; anything else goes to the host server's handler. */
+function problemOrRethrow(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  if (error instanceof Problem) return sendProblem(request, reply, error)
+  throw error
+}

@@ -1,0 +1,131 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { CloseCode, isStaff, Y_WEBRTC_PATH } from '@podium/shared'
+import type { Logger } from 'pino'
+import { WebSocket, WebSocketServer } from 'ws'
+import { checkToken, type SessionCheck } from '../auth/tokens.ts'
+import { TokenBucket } from '../limits/token-bucket.ts'
+import { decodeSignalMessage } from './messages.ts'
+import { topicAllowed } from './room.ts'
+
+const PING_INTERVAL_MS = 30_000
+const MAX_FRAME_BYTES = 128 * 1024
+
+/**
+ * The y-webrtc signaling endpoint for staff: subscribe, unsubscribe, publish and ping
+ * over one WebSocket, as y-webrtc's reference server speaks them, with a staff token
+ * (`?token=`) checked at the door and topics limited to the token's session room.
+ */
+export function createYWebrtcSignaling(options: {
+  secret: string
+  sessionExists: SessionCheck
+  log: Logger
+}) {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  })
+  const topics = new Map<string, Set<WebSocket>>()
+
+  const send = (socket: WebSocket, message: object) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
+  }
+
+  const unsubscribe = (socket: WebSocket, topic: string) => {
+    const subscribers = topics.get(topic)
+    if (!subscribers) return
+    subscribers.delete(socket)
+    if (subscribers.size === 0) topics.delete(topic)
+  }
+
+  const serve = (socket: WebSocket, sessionId: string) => {
+    const mine = new Set<string>()
+    const bucket = new TokenBucket(50, 200)
+    let alive = true
+    const ping = setInterval(() => {
+      if (!alive) return socket.terminate()
+      alive = false
+      socket.ping()
+    }, PING_INTERVAL_MS)
+    socket.on('pong', () => {
+      alive = true
+    })
+    socket.on('close', () => {
+      clearInterval(ping)
+      for (const topic of mine) unsubscribe(socket, topic)
+      mine.clear()
+    })
+    socket.on('error', (error) => options.log.debug({ err: error }, 'y-webrtc socket error'))
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!bucket.take()) return socket.close(CloseCode.rateLimited, 'too many messages')
+      const message = isBinary ? null : decodeSignalMessage(data)
+      if (!message) return socket.close(CloseCode.badFrame, 'not a y-webrtc signaling message')
+      switch (message.type) {
+        case 'subscribe':
+          for (const topic of message.topics) {
+            if (!topicAllowed(sessionId, topic))
+              return socket.close(CloseCode.forbidden, 'topic-forbidden')
+          }
+          for (const topic of message.topics) {
+            const subscribers = topics.get(topic) ?? new Set<WebSocket>()
+            topics.set(topic, subscribers)
+            subscribers.add(socket)
+            mine.add(topic)
+          }
+          return
+        case 'unsubscribe':
+          for (const topic of message.topics) {
+            unsubscribe(socket, topic)
+            mine.delete(topic)
+          }
+          return
+        case 'publish': {
+          if (!topicAllowed(sessionId, message.topic))
+            return socket.close(CloseCode.forbidden, 'topic-forbidden')
+          const receivers = topics.get(message.topic)
+          if (!receivers) return
+          const relayed = { ...message, clients: receivers.size }
+          for (const receiver of receivers) send(receiver, relayed)
+          return
+        }
+        case 'ping':
+          return send(socket, { type: 'pong' })
+        default: {
+          const unknown: never = message
+          throw new Error(`unhandled message ${JSON.stringify(unknown)}`)
+        }
+      }
+    })
+  }
+
+  return {
+    matches: (path: string) => path === Y_WEBRTC_PATH,
+    handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+      socket.on('error', () => socket.destroy())
+      const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token')
+      checkToken(options.secret, token, options.sessionExists).then(
+        (result) => {
+          wss.handleUpgrade(request, socket, head, (ws) => {
+            if (!result.ok) {
+              const code =
+                result.reason === 'unknown-session' ? CloseCode.notFound : CloseCode.unauthorized
+              return ws.close(code, `token-${result.reason}`)
+            }
+            if (!isStaff(result.claims.role)) return ws.close(CloseCode.forbidden, 'staff-only')
+            serve(ws, result.claims.sid)
+          })
+        },
+        (error: unknown) => {
+          options.log.warn({ err: error }, 'y-webrtc admission failed')
+          socket.destroy()
+        },
+      )
+    },
+    close() {
+      for (const client of wss.clients) client.terminate()
+      topics.clear()
+      wss.close()
+    },
+  }
+}
