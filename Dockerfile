@@ -33,6 +33,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/shared ./shared
 COPY --from=build /app/sync-server/package.json ./sync-server/package.json
 COPY --from=build /app/sync-server/src ./sync-server/src
+COPY --from=build /app/signal-server/package.json ./signal-server/package.json
+COPY --from=build /app/signal-server/src ./signal-server/src
 COPY --from=build /app/client/package.json ./client/package.json
 COPY --from=build /app/client/dist ./client/dist
 RUN mkdir -p /data && chown node:node /data

@@ -42,6 +42,8 @@ export interface PodiumOptions {
   logger?: Logger
   /** Extra upgrade handlers (the signal server mounts `/peerjs` this way). */
   upgrades?: (services: Services) => UpgradeHandler[] | Promise<UpgradeHandler[]>
+  /** Extra HTTP routes on the root instance (the signal server adds its /api and /peerjs routes). */
+  routes?: (app: FastifyInstance, services: Services) => Promise<void>
 }
 
 /** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
@@ -125,6 +127,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
 
   await healthRoutes(app, services)
   await app.register(async (api) => registerApi(api, services), { prefix: '/api' })
+  await options.routes?.(app, services)
   await clientApp(app, config.clientDist)
 
   const sync = createSyncEndpoint(hocuspocus, { maxPayload: config.maxFrameBytes, log })

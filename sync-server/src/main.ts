@@ -1,6 +1,7 @@
 import pino from 'pino'
 import { createPodium } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
+import { signalingOptions } from './signaling/mount.ts'
 
 /** `npm start`: reads the environment, starts Podium, stops cleanly on SIGINT/SIGTERM. */
 async function main() {
@@ -15,7 +16,7 @@ async function main() {
     throw error
   }
   const log = pino({ level: config.logLevel })
-  const podium = await createPodium(config, { logger: log })
+  const podium = await createPodium(config, { logger: log, ...signalingOptions() })
   await podium.listen()
   let stopping = false
   const stop = async (signal: string) => {

@@ -1,0 +1,31 @@
+import { createSignaling, type Signaling } from '@podium/signal-server'
+import type { PodiumOptions } from '../app.ts'
+import type { Services } from '../services.ts'
+
+/**
+ * Mounts signal-server's endpoints on the sync-server's port (`npm start`): PeerJS on
+ * /peerjs, y-webrtc on /signal, GET /api/ice-servers and GET /api/sessions/:id/webrtc-room,
+ * with the sync-server's token secret and TURN settings. Tokens of sessions that no
+ * longer exist are refused through the session directory.
+ */
+export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
+  let signaling: Signaling | undefined
+  const get = (services: Services) => {
+    signaling ??= createSignaling({
+      secret: services.config.tokenSecret,
+      turn: services.config.turn,
+      log: services.log,
+      publicUrl: () => services.publicUrl(),
+      sessionExists: (sessionId) => services.sessions.exists(sessionId),
+    })
+    return signaling
+  }
+  return {
+    routes: async (app, services) => {
+      const mounted = get(services)
+      await app.register(mounted.routes, { prefix: '/api' })
+      await mounted.peerRoutes(app)
+    },
+    upgrades: (services) => get(services).upgrades,
+  }
+}
