@@ -23,11 +23,12 @@ export interface StaffContext {
 export function PageMessage(props: { title: string; children: JSX.Element; busy?: boolean }) {
   return (
     <main
+      id="main"
       class="staff staff-message"
       data-theme={theme()}
       aria-busy={props.busy ? 'true' : 'false'}
     >
-      <div class="card">
+      <div class="st-card">
         <h1>{props.title}</h1>
         {props.children}
       </div>

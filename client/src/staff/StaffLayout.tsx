@@ -14,9 +14,6 @@ export function StaffLayout(props: { ctx: StaffContext; page: StaffPage; childre
   })
   return (
     <div class="staff" data-theme={theme()}>
-      <a class="skip-link" href="#staff-main">
-        Skip to content
-      </a>
       <StaffHeader
         sessionId={props.ctx.identity.sessionId}
         title={meta().title}
@@ -32,7 +29,7 @@ export function StaffLayout(props: { ctx: StaffContext; page: StaffPage; childre
           />
         }
       />
-      <main id="staff-main" class="staff-main" tabindex="-1">
+      <main id="main" class="staff-main" tabindex="-1">
         {props.children}
       </main>
     </div>

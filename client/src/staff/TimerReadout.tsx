@@ -12,14 +12,14 @@ export function TimerReadout(props: { timer: TimerState; remaining: number; clas
   const over = () => props.timer.state !== 'stopped' && props.remaining === 0
   return (
     <div
-      class={`timer ${props.class ?? ''}`}
+      class={`st-timer ${props.class ?? ''}`}
       data-state={props.timer.state}
       classList={{ over: over() }}
     >
-      <span class="timer-value" role="timer" aria-label="Time left">
+      <span class="st-timer-value" role="timer" aria-label="Time left">
         {formatDuration(props.remaining)}
       </span>
-      <span class="timer-state">{over() ? "Time's up" : STATE_TEXT[props.timer.state]}</span>
+      <span class="st-timer-state">{over() ? "Time's up" : STATE_TEXT[props.timer.state]}</span>
     </div>
   )
 }

@@ -1,4 +1,4 @@
-import { isStaff } from '@podium/shared'
+import { IceServer, IceServersResponse, isStaff, WebrtcRoomResponse } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
 import { WebrtcProvider } from 'y-webrtc'
 import type * as Y from 'yjs'
@@ -13,27 +13,11 @@ import type { Identity } from '../lib/identity.ts'
  * so a console reopened offline still finds its peers. Attendees never use this.
  */
 
-export const WebrtcRoomConfig = z.object({
-  room: z.string().min(1),
-  password: z.string().min(1),
-  signalingUrl: z.string().min(1),
-})
-export type WebrtcRoomConfig = z.infer<typeof WebrtcRoomConfig>
-
-const IceServersResponse = z.object({
-  iceServers: z.array(
-    z.object({
-      urls: z.union([z.string(), z.array(z.string())]),
-      username: z.string().optional(),
-      credential: z.string().optional(),
-    }),
-  ),
-})
-type IceServer = z.infer<typeof IceServersResponse>['iceServers'][number]
+export type WebrtcRoomConfig = WebrtcRoomResponse
 
 const CachedPeerConfig = z.object({
-  room: WebrtcRoomConfig,
-  iceServers: IceServersResponse.shape.iceServers,
+  room: WebrtcRoomResponse,
+  iceServers: z.array(IceServer),
 })
 export type PeerConfig = z.infer<typeof CachedPeerConfig>
 
@@ -107,7 +91,7 @@ export async function loadPeerConfig(
   const base = `/api/sessions/${encodeURIComponent(identity.sessionId)}`
   let room: WebrtcRoomConfig
   try {
-    room = await api.get(`${base}/webrtc-room`, identity.token, WebrtcRoomConfig)
+    room = await api.get(`${base}/webrtc-room`, identity.token, WebrtcRoomResponse)
   } catch {
     return cached
   }

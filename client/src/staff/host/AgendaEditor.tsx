@@ -84,7 +84,7 @@ export function AgendaEditor(props: { room: StaffRoom }) {
       <h2 id="agenda-heading">Agenda</h2>
       <Show
         when={items().length > 0}
-        fallback={<p class="empty">No agenda yet. Add the first item below.</p>}
+        fallback={<p class="st-empty">No agenda yet. Add the first item below.</p>}
       >
         <ol class="agenda-list">
           <For each={ids()}>
@@ -115,7 +115,7 @@ export function AgendaEditor(props: { room: StaffRoom }) {
         </Show>
       </Show>
       <form class="row agenda-add" onSubmit={add}>
-        <label class="field agenda-title">
+        <label class="st-field agenda-title">
           <span>New item</span>
           <input
             type="text"
@@ -124,7 +124,7 @@ export function AgendaEditor(props: { room: StaffRoom }) {
             onInput={(e) => setTitle(e.currentTarget.value)}
           />
         </label>
-        <label class="field agenda-minutes">
+        <label class="st-field agenda-minutes">
           <span>Minutes</span>
           <input
             type="number"
@@ -165,7 +165,7 @@ function AgendaRow(props: {
   return (
     <li classList={{ current: props.current }}>
       <div class="agenda-fields">
-        <label class="field agenda-title">
+        <label class="st-field agenda-title">
           <span>Title</span>
           <input
             type="text"
@@ -174,7 +174,7 @@ function AgendaRow(props: {
             onChange={(e) => props.onUpdate({ title: e.currentTarget.value })}
           />
         </label>
-        <label class="field agenda-minutes">
+        <label class="st-field agenda-minutes">
           <span>Minutes</span>
           <input
             type="number"
@@ -198,7 +198,7 @@ function AgendaRow(props: {
             </button>
           }
         >
-          <span class="badge badge-live">
+          <span class="st-badge st-badge-live">
             Current · {formatDuration(props.item.durationSec * 1000)}
           </span>
         </Show>

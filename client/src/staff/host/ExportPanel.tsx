@@ -112,11 +112,11 @@ export function ExportPanel(props: { room: StaffRoom }) {
           {busy() === 'csv' ? 'Preparing…' : 'Download CSV'}
         </button>
       </div>
-      <p class="hint">
+      <p class="st-hint">
         JSON holds the whole session and can be imported again; CSV opens in spreadsheets.
       </p>
       <form class="row" onSubmit={importFile}>
-        <label class="field">
+        <label class="st-field">
           <span>Import a JSON export as a new session</span>
           <input ref={fileInput} type="file" accept="application/json,.json" />
         </label>

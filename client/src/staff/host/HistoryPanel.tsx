@@ -55,7 +55,7 @@ export function HistoryPanel(props: { room: StaffRoom }) {
       <Show
         when={!list.loading}
         fallback={
-          <p class="hint" role="status">
+          <p class="st-hint" role="status">
             Loading checkpoints…
           </p>
         }
@@ -72,7 +72,9 @@ export function HistoryPanel(props: { room: StaffRoom }) {
           <Show
             when={(list() ?? []).length > 0}
             fallback={
-              <p class="empty">No checkpoints yet. The server saves them as the session goes on.</p>
+              <p class="st-empty">
+                No checkpoints yet. The server saves them as the session goes on.
+              </p>
             }
           >
             <ol class="checkpoints">
@@ -83,7 +85,7 @@ export function HistoryPanel(props: { room: StaffRoom }) {
                       <time datetime={new Date(checkpoint.createdAt).toISOString()}>
                         {new Date(checkpoint.createdAt).toLocaleString()}
                       </time>{' '}
-                      <span class="hint">{checkpoint.reason}</span>
+                      <span class="st-hint">{checkpoint.reason}</span>
                     </span>
                     <Show
                       when={confirming() === checkpoint.id}

@@ -46,7 +46,7 @@ export function InvitesPanel(props: { room: StaffRoom; api?: Pick<typeof api, 'p
     <section class="panel invites" aria-labelledby="invites-heading">
       <h2 id="invites-heading">Invite staff</h2>
       <form class="row" onSubmit={create}>
-        <label class="field">
+        <label class="st-field">
           <span>Role</span>
           <select value={role()} onChange={(e) => setRole(e.currentTarget.value as InviteRole)}>
             <option value="moderator">{ROLE_TEXT.moderator}</option>
@@ -65,7 +65,7 @@ export function InvitesPanel(props: { room: StaffRoom; api?: Pick<typeof api, 'p
       <Show
         when={invites().length > 0}
         fallback={
-          <p class="empty">
+          <p class="st-empty">
             Each link lets one person join as staff. Send it privately; anyone with it gets the
             role.
           </p>
@@ -75,7 +75,7 @@ export function InvitesPanel(props: { room: StaffRoom; api?: Pick<typeof api, 'p
           <For each={invites()}>
             {(invite, index) => (
               <li>
-                <label class="field">
+                <label class="st-field">
                   <span>
                     {invite.role === 'moderator' ? 'Moderator' : 'Presenter'} link, valid until{' '}
                     {new Date(invite.expiresAt).toLocaleString()}

@@ -16,7 +16,7 @@ export function JoinPanel(props: { room: StaffRoom }) {
       <h2 id="join-heading">Join</h2>
       <Show
         when={code()}
-        fallback={<p class="empty">The join code appears once the session has synced.</p>}
+        fallback={<p class="st-empty">The join code appears once the session has synced.</p>}
       >
         <div class="join-body">
           <div>

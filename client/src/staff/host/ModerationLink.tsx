@@ -31,7 +31,7 @@ export function ModerationLink(props: { room: StaffRoom }) {
       <A class="btn btn-primary" href={`/s/${encodeURIComponent(props.room.sessionId)}/moderate`}>
         Open the moderator console
       </A>
-      <p class="hint">{plural(summary().waiting, 'item')} in the review queue.</p>
+      <p class="st-hint">{plural(summary().waiting, 'item')} in the review queue.</p>
     </section>
   )
 }

@@ -60,13 +60,13 @@ export function SettingsPanel(props: { room: StaffRoom }) {
               />
               <span>{toggle.label}</span>
             </label>
-            <p class="hint" id={`setting-${toggle.key}-hint`}>
+            <p class="st-hint" id={`setting-${toggle.key}-hint`}>
               {toggle.hint}
             </p>
           </li>
         ))}
       </ul>
-      <label class="field">
+      <label class="st-field">
         <span>Longest question (characters)</span>
         <input
           type="number"

@@ -7,11 +7,12 @@ import { createTimerClock, requestTimer } from '../timer.ts'
 /** Start, pause and reset the stage timer; the server stamps each command with its clock. */
 export function TimerPanel(props: { room: StaffRoom }) {
   const clock = createTimerClock(props.room)
-  const [minutes, setMinutes] = createSignal('')
+  /** What was typed; null until someone types, then the field shows the timer's duration. */
+  const [minutes, setMinutes] = createSignal<string | null>(null)
   const [error, setError] = createSignal<string | null>(null)
   const fieldMinutes = () => {
     const current = clock.timer().durationMs
-    return minutes() || (current ? String(current / 60_000) : '5')
+    return minutes() ?? (current ? String(current / 60_000) : '5')
   }
 
   /** The typed duration in ms, or null (and an error shown) when it is not one. */
@@ -36,22 +37,22 @@ export function TimerPanel(props: { room: StaffRoom }) {
       return
     }
     requestTimer(props.room, 'start', ms)
-    setMinutes('')
+    setMinutes(null)
   }
   const reset = (event: Event) => {
     event.preventDefault()
     const ms = durationMs()
     if (ms === null) return
     requestTimer(props.room, 'reset', ms)
-    setMinutes('')
+    setMinutes(null)
   }
 
   return (
     <section class="panel timer-panel" aria-labelledby="timer-heading">
       <h2 id="timer-heading">Timer</h2>
-      <TimerReadout timer={clock.timer()} remaining={clock.remaining()} class="timer-large" />
+      <TimerReadout timer={clock.timer()} remaining={clock.remaining()} class="st-timer-large" />
       <form class="row timer-controls" onSubmit={reset}>
-        <label class="field">
+        <label class="st-field">
           <span>Duration (minutes)</span>
           <input
             type="number"
@@ -84,7 +85,7 @@ export function TimerPanel(props: { room: StaffRoom }) {
         </button>
       </form>
       <Show when={clock.waiting()}>
-        <p class="hint" role="status">
+        <p class="st-hint" role="status">
           Waiting for the server to apply the last command…
         </p>
       </Show>

@@ -22,7 +22,7 @@ export function AuditPanel(props: { room: StaffRoom }) {
       <h2 id="audit-heading">History</h2>
       <Show
         when={entries().length > 0}
-        fallback={<p class="empty">Nothing yet. Every moderation decision is recorded here.</p>}
+        fallback={<p class="st-empty">Nothing yet. Every moderation decision is recorded here.</p>}
       >
         <ol class="audit-list">
           <For each={entries().slice(0, shown())}>

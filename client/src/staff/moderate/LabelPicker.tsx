@@ -45,7 +45,7 @@ export function LabelPicker(props: {
     <div class="label-picker">
       <fieldset>
         <legend>Labels</legend>
-        <Show when={labels().length > 0} fallback={<p class="empty">No labels yet.</p>}>
+        <Show when={labels().length > 0} fallback={<p class="st-empty">No labels yet.</p>}>
           <ul class="label-options">
             <For each={labels()}>
               {(label) => (

@@ -115,13 +115,13 @@ export function ModerationView(props: { room: StaffRoom }) {
   return (
     <div class="moderation" ref={root}>
       <div class="moderation-bar">
-        <p class="hint">
+        <p class="st-hint">
           Press <kbd>?</kbd> for keyboard shortcuts.
         </p>
         <button type="button" class="btn btn-quiet" onClick={() => setHelp(true)}>
           Shortcuts
         </button>
-        <p class="notice" role="status" aria-live="polite">
+        <p class="st-notice" role="status" aria-live="polite">
           {notice()}
         </p>
       </div>

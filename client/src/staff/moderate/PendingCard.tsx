@@ -53,7 +53,7 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
 
   return (
     <article
-      class="item pending"
+      class="item item-pending"
       classList={{ selected: selected(), decided: props.item.decision !== null }}
       data-key={key()}
       tabindex={selected() ? 0 : -1}

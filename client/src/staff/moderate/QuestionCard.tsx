@@ -43,7 +43,7 @@ function QuestionCardBody(props: { question: Question; m: Moderation; now: numbe
 
   return (
     <article
-      class="item question"
+      class="item item-question"
       classList={{
         selected: selected(),
         pinned: q().pinned,
@@ -63,16 +63,18 @@ function QuestionCardBody(props: { question: Question; m: Moderation; now: numbe
         <span class="item-time">{formatAgo(q().createdAt, props.now)}</span>
         <span class="votes">{plural(q().votes, 'vote')}</span>
         <Show when={onScreen()}>
-          <span class="badge badge-live">On screen</span>
+          <span class="st-badge st-badge-live">On screen</span>
         </Show>
         <Show when={q().pinned}>
-          <span class="badge">Pinned</span>
+          <span class="st-badge">Pinned</span>
         </Show>
         <Show when={q().answered}>
-          <span class="badge badge-ok">Answered</span>
+          <span class="st-badge st-badge-ok">Answered</span>
         </Show>
         <Show when={q().status !== 'published'}>
-          <span class="badge badge-muted">{q().status === 'hidden' ? 'Hidden' : 'Archived'}</span>
+          <span class="st-badge st-badge-muted">
+            {q().status === 'hidden' ? 'Hidden' : 'Archived'}
+          </span>
         </Show>
       </header>
       <p class="item-text">{q().text}</p>

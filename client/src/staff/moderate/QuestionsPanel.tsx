@@ -21,7 +21,7 @@ export function QuestionsPanel(props: { m: Moderation; now: number }) {
     <section class="panel questions" aria-labelledby="questions-heading">
       <h2 id="questions-heading">Questions</h2>
       <div class="filters">
-        <fieldset class="segmented">
+        <fieldset class="st-segmented">
           <legend class="visually-hidden">Show</legend>
           <For each={Object.values(QuestionTab)}>
             {(tab) => (
@@ -37,7 +37,7 @@ export function QuestionsPanel(props: { m: Moderation; now: number }) {
           </For>
         </fieldset>
         <div class="row filter-fields">
-          <label class="field">
+          <label class="st-field">
             <span>Search</span>
             <input
               type="search"
@@ -45,7 +45,7 @@ export function QuestionsPanel(props: { m: Moderation; now: number }) {
               onInput={(e) => m().setSearch(e.currentTarget.value)}
             />
           </label>
-          <label class="field">
+          <label class="st-field">
             <span>Order</span>
             <select
               value={m().order()}
@@ -56,7 +56,7 @@ export function QuestionsPanel(props: { m: Moderation; now: number }) {
             </select>
           </label>
           <Show when={labels().length > 0}>
-            <label class="field">
+            <label class="st-field">
               <span>Label</span>
               <select
                 value={m().label() ?? ''}
@@ -69,7 +69,7 @@ export function QuestionsPanel(props: { m: Moderation; now: number }) {
           </Show>
         </div>
       </div>
-      <Show when={m().questionIds().length > 0} fallback={<p class="empty">{emptyText()}</p>}>
+      <Show when={m().questionIds().length > 0} fallback={<p class="st-empty">{emptyText()}</p>}>
         <div class="list">
           <For each={m().questionIds()}>
             {(id) => <QuestionCard id={id} m={m()} now={props.now} />}

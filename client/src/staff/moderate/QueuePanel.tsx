@@ -42,7 +42,7 @@ export function QueuePanel(props: { m: Moderation; now: number }) {
       <Show
         when={props.m.queue().length > 0}
         fallback={
-          <p class="empty">
+          <p class="st-empty">
             {preModeration()
               ? 'Nothing is waiting for review. New questions appear here before anyone else sees them.'
               : 'Pre-moderation is off: questions are published as soon as they are asked.'}

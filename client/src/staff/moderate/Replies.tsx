@@ -39,20 +39,20 @@ export function Replies(props: {
   return (
     <>
       <Show when={replies().length > 0}>
-        <ul class="replies" aria-label="Replies">
+        <ul class="st-replies" aria-label="Replies">
           <For each={replies()}>
             {(reply) => (
               <li classList={{ 'reply-hidden': reply.hidden }}>
                 <span class="reply-author">
                   {authorLabel(reply.authorName)}
                   <Show when={ROLE_BADGE[reply.authorRole]}>
-                    {(badge) => <span class="badge">{badge()}</span>}
+                    {(badge) => <span class="st-badge">{badge()}</span>}
                   </Show>
                   <Show when={reply.hidden}>
-                    <span class="badge badge-muted">Hidden</span>
+                    <span class="st-badge st-badge-muted">Hidden</span>
                   </Show>
                 </span>
-                <span class="reply-text">{reply.text}</span>
+                <span class="st-reply-text">{reply.text}</span>
                 <button
                   type="button"
                   class="btn btn-quiet btn-small"

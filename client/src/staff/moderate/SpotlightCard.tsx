@@ -11,12 +11,12 @@ export function SpotlightCard(props: { room: StaffRoom }) {
     return id ? (props.room.pub.question(id) ?? null) : null
   })
   return (
-    <section class="panel spotlight" aria-labelledby="spotlight-heading">
+    <section class="panel spotlight-panel" aria-labelledby="spotlight-heading">
       <h2 id="spotlight-heading">On screen</h2>
       <Show
         when={question()}
         fallback={
-          <p class="empty">
+          <p class="st-empty">
             No question on screen. Select one and press <kbd>s</kbd>, or use its “On screen” button.
           </p>
         }

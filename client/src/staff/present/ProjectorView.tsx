@@ -42,7 +42,7 @@ export function ProjectorView(props: { source: TimerSource; origin?: string }) {
   }
 
   return (
-    <main class="projector">
+    <main id="main" class="projector">
       <header class="projector-head">
         <div>
           <h1 class="projector-title">{view().meta.title}</h1>
