@@ -12,6 +12,8 @@ import type { Config } from './config.ts'
 import { openDatabase } from './db/connect.ts'
 import { healthRoutes } from './health/routes.ts'
 import { clientApp } from './http/client-app.ts'
+import { CheckpointStore } from './history/checkpoints.ts'
+import { History } from './history/extension.ts'
 import { problemErrorHandler } from './http/problem.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
@@ -72,6 +74,11 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     new Limits({ metrics, log: log.child({ component: 'limits' }) }),
     persistence,
     ingest,
+    new History({
+      checkpoints: new CheckpointStore(db),
+      log: log.child({ component: 'history' }),
+      ...config.checkpoints,
+    }),
   ]
   if (config.redisUrl) {
     const url = new URL(config.redisUrl)
@@ -100,6 +107,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
     },
     bodyLimit: 10 * 1024 * 1024,
+    trustProxy: config.trustProxy,
   }) as unknown as FastifyInstance
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)

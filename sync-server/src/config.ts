@@ -68,6 +68,33 @@ export const EnvSchema = z.object({
   MAX_FRAME_BYTES: positiveInt('a number of bytes').default(1024 * 1024),
   /** The built client; unset: client/dist in the repository. */
   CLIENT_DIST: z.string().optional(),
+  /** Requests per minute per address to POST /api/join and /api/invites/accept. */
+  RATE_LIMIT_JOIN_PER_MINUTE: positiveInt('a number of requests').default(600),
+  /** Requests per minute per address to POST /api/sessions and /api/sessions/import. */
+  RATE_LIMIT_CREATE_PER_MINUTE: positiveInt('a number of requests').default(60),
+  /** Addresses never rate-limited (comma-separated), or `none`; default: this machine. */
+  RATE_LIMIT_ALLOW: z
+    .string()
+    .transform((value) =>
+      value.trim() === 'none'
+        ? []
+        : value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
+    .default(['127.0.0.1', '::1', '::ffff:127.0.0.1']),
+  /** `true` behind a reverse proxy, so X-Forwarded-For gives the client's address. */
+  TRUST_PROXY: z
+    .enum(['true', 'false'], { error: 'true or false' })
+    .transform((value) => value === 'true')
+    .default(false),
+  /** A status or agenda change is checkpointed this long after it. */
+  CHECKPOINT_DEBOUNCE_MS: positiveInt('a number of milliseconds').default(3000),
+  /** While a session is live, a checkpoint this often (if anything changed). */
+  CHECKPOINT_INTERVAL_MS: positiveInt('a number of milliseconds').default(5 * 60_000),
+  /** The largest session export POST /api/sessions/import accepts. */
+  IMPORT_MAX_BYTES: positiveInt('a number of bytes').default(16 * 1024 * 1024),
 })
 
 export interface Config {
@@ -84,6 +111,10 @@ export interface Config {
   storeDebounceMs: number
   maxFrameBytes: number
   clientDist: string
+  rateLimit: { joinPerMinute: number; createPerMinute: number; allow: string[] }
+  trustProxy: boolean
+  checkpoints: { debounceMs: number; intervalMs: number }
+  importMaxBytes: number
 }
 
 export class ConfigError extends Error {
@@ -130,6 +161,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storeDebounceMs: e.STORE_DEBOUNCE_MS,
     maxFrameBytes: e.MAX_FRAME_BYTES,
     clientDist: resolve(e.CLIENT_DIST ?? join(import.meta.dirname, '../../client/dist')),
+    rateLimit: {
+      joinPerMinute: e.RATE_LIMIT_JOIN_PER_MINUTE,
+      createPerMinute: e.RATE_LIMIT_CREATE_PER_MINUTE,
+      allow: e.RATE_LIMIT_ALLOW,
+    },
+    trustProxy: e.TRUST_PROXY,
+    checkpoints: { debounceMs: e.CHECKPOINT_DEBOUNCE_MS, intervalMs: e.CHECKPOINT_INTERVAL_MS },
+    importMaxBytes: e.IMPORT_MAX_BYTES,
   }
 }
 

@@ -136,6 +136,9 @@ export class PublicDoc {
   putReply(reply: Reply): void {
     this.repliesMap.set(reply.id, reply)
   }
+  removeReply(id: string): void {
+    this.repliesMap.delete(id)
+  }
   setReplyHidden(id: string, hidden: boolean): void {
     const reply = this.repliesMap.get(id)
     if (reply && reply.hidden !== hidden) this.repliesMap.set(id, { ...reply, hidden })

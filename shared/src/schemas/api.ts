@@ -61,6 +61,8 @@ export const CreateInviteBody = z.object({
     .optional(),
 })
 export const CreateInviteResponse = z.object({
+  /** The invite's id, for DELETE /api/sessions/:id/invites/:inviteId. */
+  id: z.string(),
   invite: z.string(),
   url: z.string(),
   expiresAt: z.number(),
@@ -70,6 +72,47 @@ export const AcceptInviteBody = z.object({
   invite: z.string().min(10).max(4096),
   name: z.string().trim().max(Limits.nameLength).optional(),
 })
+
+export const ServerTime = z.object({ now: z.number() })
+export type ServerTime = z.infer<typeof ServerTime>
+
+/** GET /api/sessions/:id */
+export const SessionInfo = z.object({
+  id: z.string(),
+  code: z.string(),
+  title: z.string(),
+  status: SessionStatusSchema,
+  settings: SessionSettings,
+  joinUrl: z.string(),
+})
+export type SessionInfo = z.infer<typeof SessionInfo>
+
+/** What a checkpoint was taken for. */
+export const CheckpointReason = {
+  status: 'status',
+  agenda: 'agenda',
+  interval: 'interval',
+  manual: 'manual',
+  beforeRestore: 'before-restore',
+} as const
+export type CheckpointReason = (typeof CheckpointReason)[keyof typeof CheckpointReason]
+
+export const CheckpointSummary = z.object({
+  id: z.string(),
+  reason: z.string(),
+  createdAt: z.number(),
+})
+export type CheckpointSummary = z.infer<typeof CheckpointSummary>
+
+/** POST /api/sessions/:id/checkpoints/:checkpointId/restore */
+export const RestoreResponse = z.object({
+  restored: z.string(),
+  /** The checkpoint of the state just before the restore (to undo it). */
+  before: CheckpointSummary,
+})
+export type RestoreResponse = z.infer<typeof RestoreResponse>
+
+export * from './export.ts'
 
 /** RFC 9457 problem details: every API error has this shape. */
 export const Problem = z.object({

@@ -1,8 +1,23 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../services.ts'
+import { checkpointRoutes } from './checkpoints.ts'
+import { exportRoutes } from './export.ts'
+import { importRoutes } from './import.ts'
+import { inviteRoutes } from './invites.ts'
+import { rateLimits } from './rate-limits.ts'
+import { sessionControlRoutes } from './session-control.ts'
 import { sessionRoutes } from './sessions.ts'
+import { timeRoutes } from './time.ts'
 
 /** Every route under /api. Each module registers one concern's routes. */
 export async function registerApi(api: FastifyInstance, services: Services) {
+  // First: it limits routes as they are registered.
+  await rateLimits(api, services)
   await sessionRoutes(api, services)
+  await sessionControlRoutes(api, services)
+  await inviteRoutes(api, services)
+  await exportRoutes(api, services)
+  await importRoutes(api, services)
+  await checkpointRoutes(api, services)
+  await timeRoutes(api)
 }

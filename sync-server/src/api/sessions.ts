@@ -108,7 +108,7 @@ export async function sessionRoutes(api: FastifyInstance, services: Services) {
 }
 
 /** Join codes are short, so a collision is possible: try a fresh one a few times. */
-async function insertWithFreshCode(
+export async function insertWithFreshCode(
   services: Services,
   insert: (code: string) => Promise<void>,
 ): Promise<string> {

@@ -9,6 +9,7 @@ export interface Database {
   document_updates: DocumentUpdatesTable
   checkpoints: CheckpointsTable
   invites: InvitesTable
+  imported_votes: ImportedVotesTable
 }
 
 export interface SessionsTable {
@@ -77,4 +78,14 @@ export interface InvitesTable {
   expires_at: number
   revoked: number
   created_at: number
+  /** The user the invite made (invites are used once); null until accepted. */
+  accepted_by: string | null
+  accepted_at: number | null
+}
+
+/** Vote tallies brought in by an import; live votes in `votes` are added to them. */
+export interface ImportedVotesTable {
+  session_id: string
+  question_id: string
+  votes: number
 }

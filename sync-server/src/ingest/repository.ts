@@ -91,14 +91,25 @@ export class IngestRepository {
       : undefined
   }
 
+  /** Votes per question: the votes table plus any tally an imported session brought. */
   async voteCounts(sessionId: string): Promise<Map<string, number>> {
-    const rows = await this.db.kysely
-      .selectFrom('votes')
-      .select(['question_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('session_id', '=', sessionId)
-      .groupBy('question_id')
-      .execute()
-    return new Map(rows.map((r) => [r.question_id, Number(r.n)]))
+    const [rows, imported] = await Promise.all([
+      this.db.kysely
+        .selectFrom('votes')
+        .select(['question_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('session_id', '=', sessionId)
+        .groupBy('question_id')
+        .execute(),
+      this.db.kysely
+        .selectFrom('imported_votes')
+        .select(['question_id', 'votes'])
+        .where('session_id', '=', sessionId)
+        .execute(),
+    ])
+    const counts = new Map(rows.map((r) => [r.question_id, Number(r.n)]))
+    for (const r of imported)
+      counts.set(r.question_id, (counts.get(r.question_id) ?? 0) + Number(r.votes))
+    return counts
   }
 
   /** Stores a tick's decisions, votes and document updates atomically. */

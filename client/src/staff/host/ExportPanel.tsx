@@ -1,28 +1,8 @@
+import { CreateSessionResponse } from '@podium/shared'
 import { createSignal, Show } from 'solid-js'
-import { z } from 'zod'
 import { ApiError, api } from '../../lib/api.ts'
 import { saveIdentity } from '../../lib/identity.ts'
 import type { StaffRoom } from '../room.ts'
-
-const ImportResponse = z.object({
-  id: z.string(),
-  code: z.string(),
-  hostToken: z.string(),
-  hostUserId: z.string().optional(),
-})
-
-/** The user id inside a token (its `sub`); the server checks the signature, not us. */
-export function tokenSubject(token: string): string | null {
-  const payload = token.split('.')[1]
-  if (!payload) return null
-  try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
-    const sub = (JSON.parse(json) as { sub?: unknown }).sub
-    return typeof sub === 'string' ? sub : null
-  } catch {
-    return null
-  }
-}
 
 const message = (cause: unknown, fallback: string) =>
   cause instanceof ApiError ? cause.message : fallback
@@ -66,12 +46,11 @@ export function ExportPanel(props: { room: StaffRoom }) {
       } catch {
         throw new Error('That file is not a Podium JSON export.')
       }
-      const created = await api.post('/api/sessions/import', body, props.room.token, ImportResponse)
-      const userId = created.hostUserId ?? tokenSubject(created.hostToken)
-      if (!userId) throw new Error('The server’s answer had no host identity. Try again.')
+      // Like creating a session, importing needs no token: the new session gets its own host.
+      const created = await api.post('/api/sessions/import', body, null, CreateSessionResponse)
       saveIdentity({
         sessionId: created.id,
-        userId,
+        userId: created.hostUserId,
         token: created.hostToken,
         role: 'host',
         name: props.room.actor.name,

@@ -1,10 +1,20 @@
+import { CheckpointSummary, RestoreResponse } from '@podium/shared'
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { z } from 'zod'
 import { ApiError, api } from '../../lib/api.ts'
 import type { StaffRoom } from '../room.ts'
 
-const Checkpoints = z.array(z.object({ id: z.string(), reason: z.string(), createdAt: z.number() }))
-type Checkpoint = z.infer<typeof Checkpoints>[number]
+const Checkpoints = z.array(CheckpointSummary)
+type Checkpoint = CheckpointSummary
+
+const REASON_TEXT: Record<string, string> = {
+  status: 'When the session status changed',
+  agenda: 'When the agenda changed',
+  interval: 'Saved automatically',
+  manual: 'Saved by hand',
+  'before-restore': 'Just before a restore',
+}
+const reasonText = (reason: string) => REASON_TEXT[reason] ?? reason
 
 const message = (cause: unknown, fallback: string) =>
   cause instanceof ApiError ? cause.message : fallback
@@ -25,7 +35,12 @@ export function HistoryPanel(props: { room: StaffRoom }) {
     setBusy(true)
     setResult(null)
     try {
-      await api.post(`${base()}/${encodeURIComponent(checkpoint.id)}/restore`, {}, props.room.token)
+      await api.post(
+        `${base()}/${encodeURIComponent(checkpoint.id)}/restore`,
+        undefined,
+        props.room.token,
+        RestoreResponse,
+      )
       setResult({
         ok: true,
         text: `Restored the session to ${new Date(checkpoint.createdAt).toLocaleString()}.`,
@@ -39,10 +54,30 @@ export function HistoryPanel(props: { room: StaffRoom }) {
     }
   }
 
+  const save = async () => {
+    setBusy(true)
+    setResult(null)
+    try {
+      await api.post(base(), undefined, props.room.token, CheckpointSummary)
+      setResult({ ok: true, text: 'Saved a checkpoint of the session as it is now.' })
+      void refetch()
+    } catch (cause) {
+      setResult({
+        ok: false,
+        text: message(cause, 'The checkpoint could not be saved. Try again.'),
+      })
+    } finally {
+      setBusy(false)
+    }
+  }
+
   return (
     <section class="panel history" aria-labelledby="history-heading">
       <div class="panel-head">
         <h2 id="history-heading">Checkpoints</h2>
+        <button type="button" class="btn" onClick={save} disabled={busy()}>
+          Save one now
+        </button>
         <button
           type="button"
           class="btn btn-quiet"
@@ -85,7 +120,7 @@ export function HistoryPanel(props: { room: StaffRoom }) {
                       <time datetime={new Date(checkpoint.createdAt).toISOString()}>
                         {new Date(checkpoint.createdAt).toLocaleString()}
                       </time>{' '}
-                      <span class="st-hint">{checkpoint.reason}</span>
+                      <span class="st-hint">{reasonText(checkpoint.reason)}</span>
                     </span>
                     <Show
                       when={confirming() === checkpoint.id}

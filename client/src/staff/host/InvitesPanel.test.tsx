@@ -6,15 +6,17 @@ import { InvitesPanel } from './InvitesPanel.tsx'
 
 describe('invite links', () => {
   it('creates a link for the chosen role with the host token, and shows it to copy', async () => {
-    const requests: Array<{ url: string; body: unknown; auth: string | null }> = []
+    const requests: Array<{ method: string; url: string; body: unknown; auth: string | null }> = []
     const api = createApi({
       attempts: 1,
       fetch: async (input, init) => {
         requests.push({
+          method: init?.method ?? 'GET',
           url: String(input),
-          body: JSON.parse(String(init?.body)),
+          body: init?.body ? JSON.parse(String(init.body)) : null,
           auth: new Headers(init?.headers).get('authorization'),
         })
+        if (init?.method === 'DELETE') return new Response(null, { status: 204 })
         return new Response(
           JSON.stringify({
             id: 'invite-1',
@@ -36,6 +38,7 @@ describe('invite links', () => {
     expect(link.readOnly).toBe(true)
     expect(requests).toEqual([
       {
+        method: 'POST',
         url: '/api/sessions/session-1/invites',
         body: { role: 'presenter' },
         auth: 'Bearer token-1',
@@ -43,6 +46,15 @@ describe('invite links', () => {
     ])
     expect(screen.getByText(/Presenter link, valid until/)).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Copy link' })).toBeTruthy()
+
+    fireEvent.click(screen.getByRole('button', { name: 'Revoke' }))
+    expect(await screen.findByText('Revoked')).toBeTruthy()
+    expect(requests[1]).toMatchObject({
+      method: 'DELETE',
+      url: '/api/sessions/session-1/invites/invite-1',
+      auth: 'Bearer token-1',
+    })
+    expect(screen.queryByRole('button', { name: 'Copy link' })).toBeNull()
   })
 
   it('shows the server’s reason when it refuses', async () => {

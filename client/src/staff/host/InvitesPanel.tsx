@@ -6,7 +6,7 @@ import { CopyButton } from '../CopyButton.tsx'
 import type { StaffRoom } from '../room.ts'
 
 type InviteRole = 'moderator' | 'presenter'
-type Invite = z.infer<typeof CreateInviteResponse> & { role: InviteRole }
+type Invite = z.infer<typeof CreateInviteResponse> & { role: InviteRole; revoked: boolean }
 
 const ROLE_TEXT: Record<InviteRole, string> = {
   moderator: 'Moderator: reviews and curates questions',
@@ -14,7 +14,10 @@ const ROLE_TEXT: Record<InviteRole, string> = {
 }
 
 /** Creates signed invite links for moderators and presenters (needs the server). */
-export function InvitesPanel(props: { room: StaffRoom; api?: Pick<typeof api, 'post'> }) {
+export function InvitesPanel(props: {
+  room: StaffRoom
+  api?: Pick<typeof api, 'post' | 'delete'>
+}) {
   const client = () => props.api ?? api
   const [role, setRole] = createSignal<InviteRole>('moderator')
   const [invites, setInvites] = createSignal<Invite[]>([])
@@ -32,13 +35,29 @@ export function InvitesPanel(props: { room: StaffRoom; api?: Pick<typeof api, 'p
         props.room.token,
         CreateInviteResponse,
       )
-      setInvites([{ ...invite, role: role() }, ...invites()])
+      setInvites([{ ...invite, role: role(), revoked: false }, ...invites()])
     } catch (cause) {
       setError(
         cause instanceof ApiError ? cause.message : 'Could not create the invite. Try again.',
       )
     } finally {
       setBusy(false)
+    }
+  }
+
+  /** An unused link stops working at once (the server keeps each invite as a row). */
+  const revoke = async (invite: Invite) => {
+    setError(null)
+    try {
+      await client().delete(
+        `/api/sessions/${encodeURIComponent(props.room.sessionId)}/invites/${encodeURIComponent(invite.id)}`,
+        props.room.token,
+      )
+      setInvites(invites().map((i) => (i.id === invite.id ? { ...i, revoked: true } : i)))
+    } catch (cause) {
+      setError(
+        cause instanceof ApiError ? cause.message : 'Could not revoke the invite. Try again.',
+      )
     }
   }
 
@@ -88,7 +107,19 @@ export function InvitesPanel(props: { room: StaffRoom; api?: Pick<typeof api, 'p
                     id={`invite-${index()}`}
                   />
                 </label>
-                <CopyButton text={invite.url} label="Copy link" />
+                <Show
+                  when={!invite.revoked}
+                  fallback={<span class="st-badge st-badge-muted">Revoked</span>}
+                >
+                  <CopyButton text={invite.url} label="Copy link" />
+                  <button
+                    type="button"
+                    class="btn btn-quiet btn-danger-text"
+                    onClick={() => revoke(invite)}
+                  >
+                    Revoke
+                  </button>
+                </Show>
               </li>
             )}
           </For>

@@ -1,0 +1,122 @@
+import { AcceptInviteBody, CreateInviteBody, newId } from '@podium/shared'
+import { signToken, TokenError, verifyInviteToken } from '@podium/shared/token'
+import type { FastifyInstance } from 'fastify'
+import { HttpProblem } from '../http/problem.ts'
+import { parse } from '../http/validate.ts'
+import type { Services } from '../services.ts'
+import { pathIds, sessionFor } from './session-access.ts'
+import { ACCESS_TOKEN_TTL } from './sessions.ts'
+
+const DEFAULT_INVITE_HOURS = 24 * 7
+const SMALL_BODY = 16 * 1024
+
+const gone = (detail: string) => new HttpProblem(410, 'Gone', detail)
+
+/**
+ * Signed invite links that make someone a moderator or presenter. Each invite is a
+ * row too, so the host can revoke it; it is used once.
+ */
+export async function inviteRoutes(api: FastifyInstance, services: Services) {
+  const { db, config } = services
+
+  api.post('/sessions/:id/invites', { bodyLimit: SMALL_BODY }, async (request, reply) => {
+    const { session, claims } = await sessionFor(request, services, ['host'])
+    const body = parse(CreateInviteBody, request.body)
+    const hours = body.expiresInHours ?? DEFAULT_INVITE_HOURS
+    const id = newId()
+    const now = Date.now()
+    const expiresAt = now + hours * 3_600_000
+    const invite = await signToken(
+      config.tokenSecret,
+      { typ: 'invite', sid: session.id, role: body.role, jti: id },
+      hours * 3600,
+    )
+    await db.kysely
+      .insertInto('invites')
+      .values({
+        id,
+        session_id: session.id,
+        role: body.role,
+        created_by: claims.sub,
+        expires_at: expiresAt,
+        revoked: 0,
+        created_at: now,
+      })
+      .execute()
+    return reply
+      .code(201)
+      .send({ id, invite, url: `${services.publicUrl()}/i/${invite}`, expiresAt })
+  })
+
+  api.delete('/sessions/:id/invites/:inviteId', async (request, reply) => {
+    const { session } = await sessionFor(request, services, ['host'])
+    const { inviteId } = pathIds(request, 'id', 'inviteId')
+    const result = await db.kysely
+      .updateTable('invites')
+      .set({ revoked: 1 })
+      .where('id', '=', inviteId)
+      .where('session_id', '=', session.id)
+      .executeTakeFirst()
+    if (Number(result.numUpdatedRows) === 0)
+      throw HttpProblem.notFound(`This session has no invite ${inviteId}.`)
+    return reply.code(204).send()
+  })
+
+  api.post('/invites/accept', { bodyLimit: SMALL_BODY }, async (request) => {
+    const body = parse(AcceptInviteBody, request.body)
+    let claims: Awaited<ReturnType<typeof verifyInviteToken>>
+    try {
+      claims = await verifyInviteToken(config.tokenSecret, body.invite)
+    } catch (error) {
+      if (error instanceof TokenError && error.code === 'expired')
+        throw gone('This invite link has expired. Ask the host for a new one.')
+      throw HttpProblem.badRequest(
+        'This invite link is not valid. Check that the whole link was copied, or ask the host for a new one.',
+      )
+    }
+    const userId = newId()
+    const name = body.name ? body.name : null
+    const now = Date.now()
+    await db.kysely.transaction().execute(async (trx) => {
+      const invite = await trx
+        .selectFrom('invites')
+        .select(['id', 'revoked', 'accepted_at', 'expires_at'])
+        .where('id', '=', claims.jti)
+        .where('session_id', '=', claims.sid)
+        .executeTakeFirst()
+      const session = await trx
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', '=', claims.sid)
+        .executeTakeFirst()
+      if (!invite || !session)
+        throw HttpProblem.notFound('The session this invite is for no longer exists.')
+      if (invite.revoked) throw gone('The host has withdrawn this invite. Ask them for a new one.')
+      if (invite.accepted_at !== null)
+        throw HttpProblem.conflict(
+          'This invite has already been used. Each invite link admits one person; ask the host for a new one.',
+        )
+      if (Number(invite.expires_at) <= now)
+        throw gone('This invite link has expired. Ask the host for a new one.')
+      const taken = await trx
+        .updateTable('invites')
+        .set({ accepted_by: userId, accepted_at: now })
+        .where('id', '=', invite.id)
+        .where('accepted_at', 'is', null)
+        .where('revoked', '=', 0)
+        .executeTakeFirst()
+      if (Number(taken.numUpdatedRows) !== 1)
+        throw HttpProblem.conflict('This invite was used at the same moment by someone else.')
+      await trx
+        .insertInto('users')
+        .values({ id: userId, session_id: claims.sid, name, role: claims.role, created_at: now })
+        .execute()
+    })
+    const token = await signToken(
+      config.tokenSecret,
+      { typ: 'access', sub: userId, sid: claims.sid, role: claims.role, name },
+      ACCESS_TOKEN_TTL,
+    )
+    return { sessionId: claims.sid, userId, token, role: claims.role, name }
+  })
+}

@@ -1,0 +1,78 @@
+import {
+  documentName,
+  PublicDoc,
+  type SessionInfo,
+  type SessionSettings,
+  SettingsPatch,
+  StatusBody,
+} from '@podium/shared'
+import type { FastifyInstance } from 'fastify'
+import { parse } from '../http/validate.ts'
+import type { Services } from '../services.ts'
+import { sessionFor } from './session-access.ts'
+
+const SMALL_BODY = 16 * 1024
+
+/**
+ * A session's details for anyone in it, and the host's controls: settings and status.
+ * The public document carries the live copy (staff may change it directly); the sessions
+ * row is kept in step for what is read without loading the document.
+ */
+export async function sessionControlRoutes(api: FastifyInstance, services: Services) {
+  const { db, docs } = services
+
+  api.get('/sessions/:id', async (request): Promise<SessionInfo> => {
+    const { session } = await sessionFor(request, services, [
+      'host',
+      'moderator',
+      'presenter',
+      'attendee',
+    ])
+    const live = await docs.read(documentName.public(session.id), (doc) => {
+      const pub = new PublicDoc(doc)
+      return pub.ready ? { meta: pub.meta(), settings: pub.settings() } : null
+    })
+    return {
+      id: session.id,
+      code: session.code,
+      title: live?.meta.title ?? session.title,
+      status: live?.meta.status ?? (session.status as SessionInfo['status']),
+      settings: live?.settings ?? session.settings,
+      joinUrl: `${services.publicUrl()}/j/${session.code}`,
+    }
+  })
+
+  api.patch(
+    '/sessions/:id/settings',
+    { bodyLimit: SMALL_BODY },
+    async (request): Promise<SessionSettings> => {
+      const { session } = await sessionFor(request, services, ['host'])
+      const patch = parse(SettingsPatch, request.body)
+      const settings = await docs.change(documentName.public(session.id), (doc) => {
+        const pub = new PublicDoc(doc)
+        pub.setSettings(patch)
+        return pub.settings()
+      })
+      await db.kysely
+        .updateTable('sessions')
+        .set({ settings: JSON.stringify(settings), updated_at: Date.now() })
+        .where('id', '=', session.id)
+        .execute()
+      return settings
+    },
+  )
+
+  api.post('/sessions/:id/status', { bodyLimit: SMALL_BODY }, async (request) => {
+    const { session } = await sessionFor(request, services, ['host'])
+    const { status } = parse(StatusBody, request.body)
+    await docs.change(documentName.public(session.id), (doc) =>
+      new PublicDoc(doc).setMeta({ status }),
+    )
+    await db.kysely
+      .updateTable('sessions')
+      .set({ status, updated_at: Date.now() })
+      .where('id', '=', session.id)
+      .execute()
+    return { status }
+  })
+}

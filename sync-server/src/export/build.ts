@@ -1,0 +1,33 @@
+import {
+  documentName,
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  ModDoc,
+  PublicDoc,
+  type SessionExport,
+} from '@podium/shared'
+import * as Y from 'yjs'
+import type { ServerDocs } from '../sync/server-docs.ts'
+
+/** The whole session as the export format: the public snapshot and the moderators' data. */
+export async function buildExport(docs: ServerDocs, sessionId: string): Promise<SessionExport> {
+  const snapshot = await docs.read(documentName.public(sessionId), (doc) =>
+    new PublicDoc(doc).snapshot(),
+  )
+  const mod = await docs.read(documentName.mod(sessionId), (doc) => {
+    const m = new ModDoc(doc)
+    return { queue: m.queue(), rejected: m.rejected(), notes: m.notes(), audit: m.audit() }
+  })
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: Date.now(),
+    public: snapshot,
+    mod,
+  }
+}
+
+/** The public document's full Yjs state, loadable with Y.applyUpdate. */
+export async function publicState(docs: ServerDocs, sessionId: string): Promise<Uint8Array> {
+  return docs.read(documentName.public(sessionId), (doc) => Y.encodeStateAsUpdate(doc))
+}

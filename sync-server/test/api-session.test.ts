@@ -1,0 +1,180 @@
+import { SessionInfo } from '@podium/shared'
+import { signToken } from '@podium/shared/token'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { request, startPodium, type TestPodium } from './helpers/podium.ts'
+
+const SECRET = 'test-secret-test-secret-test-secret-0000'
+let server: TestPodium
+const clients: TestClient[] = []
+beforeAll(async () => {
+  server = await startPodium({ PUBLIC_URL: 'https://podium.example.org' })
+})
+afterAll(async () => {
+  for (const c of clients) c.destroy()
+  await server.close()
+})
+
+const api = (path: string) => `${server.url}/api${path}`
+
+describe('GET /api/time', () => {
+  it('answers with the server clock', async () => {
+    const before = Date.now()
+    const res = await request<{ now: number }>(api('/time'))
+    expect(res.status).toBe(200)
+    expect(res.body.now).toBeGreaterThanOrEqual(before)
+    expect(res.body.now).toBeLessThanOrEqual(Date.now())
+  })
+})
+
+describe('session details, settings and status', () => {
+  it('shows the session to anyone in it, with the live settings', async () => {
+    const session = await createSession(server.url, { title: 'Town hall' })
+    const attendee = await join(server.url, session.code, 'Ann')
+    const res = await request(api(`/sessions/${session.id}`), { token: attendee.token })
+    expect(res.status).toBe(200)
+    expect(SessionInfo.parse(res.body)).toEqual({
+      id: session.id,
+      code: session.code,
+      title: 'Town hall',
+      status: 'draft',
+      settings: {
+        preModeration: false,
+        anonymousQuestions: true,
+        qaOpen: true,
+        maxQuestionLength: 300,
+      },
+      joinUrl: `https://podium.example.org/j/${session.code}`,
+    })
+  })
+
+  it('lets the host change settings; connected clients and the sessions row follow', async () => {
+    const session = await createSession(server.url, { title: 'Settings' })
+    const attendee = new TestClient(server.syncUrl, await join(server.url, session.code))
+    clients.push(attendee)
+    await attendee.synced()
+
+    const res = await request(api(`/sessions/${session.id}/settings`), {
+      method: 'PATCH',
+      token: session.hostToken,
+      body: { preModeration: true, maxQuestionLength: 500 },
+    })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({
+      preModeration: true,
+      anonymousQuestions: true,
+      qaOpen: true,
+      maxQuestionLength: 500,
+    })
+    await waitFor(() => attendee.public.settings().preModeration, 5000, 'settings reach the client')
+    expect(attendee.public.settings().maxQuestionLength).toBe(500)
+    const row = await server.podium.services.db.kysely
+      .selectFrom('sessions')
+      .select('settings')
+      .where('id', '=', session.id)
+      .executeTakeFirstOrThrow()
+    expect(JSON.parse(row.settings)).toMatchObject({ preModeration: true, maxQuestionLength: 500 })
+    const info = await request<SessionInfo>(api(`/sessions/${session.id}`), {
+      token: session.hostToken,
+    })
+    expect(info.body.settings.preModeration).toBe(true)
+  })
+
+  it('lets the host open and end the session', async () => {
+    const session = await createSession(server.url, { title: 'Lifecycle' })
+    for (const status of ['live', 'ended', 'live'] as const) {
+      const res = await request(api(`/sessions/${session.id}/status`), {
+        token: session.hostToken,
+        body: { status },
+      })
+      expect(res.status).toBe(200)
+      expect(res.body).toEqual({ status })
+      const info = await request<SessionInfo>(api(`/sessions/${session.id}`), {
+        token: session.hostToken,
+      })
+      expect(info.body.status).toBe(status)
+    }
+    const row = await server.podium.services.db.kysely
+      .selectFrom('sessions')
+      .select('status')
+      .where('id', '=', session.id)
+      .executeTakeFirstOrThrow()
+    expect(row.status).toBe('live')
+  })
+})
+
+describe('invites', () => {
+  it('makes a moderator from a signed link, once', async () => {
+    const session = await createSession(server.url, { title: 'Invites' })
+    const created = await request<{ id: string; invite: string; url: string; expiresAt: number }>(
+      api(`/sessions/${session.id}/invites`),
+      { token: session.hostToken, body: { role: 'moderator', expiresInHours: 2 } },
+    )
+    expect(created.status).toBe(201)
+    expect(created.body.url).toBe(`https://podium.example.org/i/${created.body.invite}`)
+    expect(created.body.expiresAt).toBeGreaterThan(Date.now() + 2 * 3_600_000 - 60_000)
+    expect(created.body.expiresAt).toBeLessThanOrEqual(Date.now() + 2 * 3_600_000)
+
+    const accepted = await request<{
+      sessionId: string
+      userId: string
+      token: string
+      role: string
+      name: string | null
+    }>(api('/invites/accept'), { body: { invite: created.body.invite, name: 'Mo' } })
+    expect(accepted.status).toBe(200)
+    expect(accepted.body).toMatchObject({ sessionId: session.id, role: 'moderator', name: 'Mo' })
+    const user = await server.podium.services.db.kysely
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', accepted.body.userId)
+      .executeTakeFirstOrThrow()
+    expect(user).toMatchObject({ session_id: session.id, role: 'moderator', name: 'Mo' })
+
+    // The new moderator can open the moderators' document.
+    const mod = new TestClient(
+      server.syncUrl,
+      { sessionId: session.id, userId: accepted.body.userId, token: accepted.body.token },
+      {},
+      true,
+    )
+    clients.push(mod)
+    await mod.synced()
+    expect(mod.public.meta().title).toBe('Invites')
+
+    const again = await request<{ detail: string }>(api('/invites/accept'), {
+      body: { invite: created.body.invite },
+    })
+    expect(again.status).toBe(409)
+    expect(again.body.detail).toMatch(/already been used/)
+  })
+
+  it('refuses revoked and expired invites', async () => {
+    const session = await createSession(server.url, { title: 'Revoke' })
+    const created = await request<{ id: string; invite: string }>(
+      api(`/sessions/${session.id}/invites`),
+      { token: session.hostToken, body: { role: 'presenter' } },
+    )
+    const revoked = await request(api(`/sessions/${session.id}/invites/${created.body.id}`), {
+      method: 'DELETE',
+      token: session.hostToken,
+    })
+    expect(revoked.status).toBe(204)
+    const refused = await request<{ detail: string }>(api('/invites/accept'), {
+      body: { invite: created.body.invite },
+    })
+    expect(refused.status).toBe(410)
+    expect(refused.body.detail).toMatch(/withdrawn/)
+
+    const expired = await signToken(
+      SECRET,
+      { typ: 'invite', sid: session.id, role: 'moderator', jti: 'expiredInvite1' },
+      -10,
+    )
+    const late = await request<{ detail: string }>(api('/invites/accept'), {
+      body: { invite: expired },
+    })
+    expect(late.status).toBe(410)
+    expect(late.body.detail).toMatch(/expired/)
+  })
+})
