@@ -20,16 +20,15 @@ export interface StatusInputs {
   failures: number
 }
 
+/** A live socket is online whatever navigator.onLine says (it can be wrong); otherwise offline wins. */
 export function deriveStatus({ socket, networkUp, failures }: StatusInputs): ConnectionStatus {
-  if (!networkUp) return ConnectionStatus.offline
   switch (socket) {
     case 'connected':
       return ConnectionStatus.online
     case 'connecting':
     case 'disconnected':
-      return failures >= OFFLINE_AFTER_FAILURES
-        ? ConnectionStatus.offline
-        : ConnectionStatus.connecting
+      if (!networkUp || failures >= OFFLINE_AFTER_FAILURES) return ConnectionStatus.offline
+      return ConnectionStatus.connecting
     default: {
       const unknown: never = socket
       throw new Error(`unknown socket state ${String(unknown)}`)

@@ -82,7 +82,9 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
 
   const socket = new HocuspocusProviderWebsocket({
     url: options.url ?? syncUrl(),
-    delay: 500,
+    // Retry soon after a drop, then back off (with jitter) to at most 10 s between attempts.
+    delay: 1_000,
+    minDelay: 250,
     factor: 2,
     maxDelay: 10_000,
     onStatus: ({ status }: { status: WebSocketStatus }) => {
@@ -138,7 +140,13 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     // Don't wait out the provider's backoff: the network is back now.
     void socket.connect()
   }
-  const onOffline = () => setNetworkUp(false)
+  const onOffline = () => {
+    setNetworkUp(false)
+    // A socket can look open for a long while after the network has gone; drop it now
+    // so the status is honest. Edits keep going to IndexedDB and sync on 'online'.
+    socket.disconnect()
+    setSocketState('disconnected')
+  }
   window.addEventListener('online', onOnline)
   window.addEventListener('offline', onOffline)
 

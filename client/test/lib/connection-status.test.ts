@@ -3,9 +3,10 @@ import { clockOffset, measureClockOffset } from '../../src/lib/clock.ts'
 import { deriveStatus, OFFLINE_AFTER_FAILURES } from '../../src/lib/connection-status.ts'
 
 describe('connection status', () => {
-  it('is online only while the socket is connected and the network is up', () => {
+  it('is online while the socket is connected, and offline when the device says so otherwise', () => {
     expect(deriveStatus({ socket: 'connected', networkUp: true, failures: 0 })).toBe('online')
-    expect(deriveStatus({ socket: 'connected', networkUp: false, failures: 0 })).toBe('offline')
+    expect(deriveStatus({ socket: 'connected', networkUp: false, failures: 0 })).toBe('online')
+    expect(deriveStatus({ socket: 'connecting', networkUp: false, failures: 0 })).toBe('offline')
   })
 
   it('says connecting while retrying, and offline after repeated failures', () => {
