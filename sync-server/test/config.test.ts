@@ -47,9 +47,15 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   INGEST_TICK_MS: { value: 'fast', expects: /a number of milliseconds/ },
   STORE_DEBOUNCE_MS: { value: '1.5', expects: /a number of milliseconds/ },
   MAX_FRAME_BYTES: { value: '0', expects: /a number of bytes/ },
+  RATE_LIMIT_JOIN_PER_MINUTE: { value: '0', expects: /a number of requests/ },
+  RATE_LIMIT_CREATE_PER_MINUTE: { value: 'lots', expects: /a number of requests/ },
+  TRUST_PROXY: { value: 'yes', expects: /true or false/ },
+  CHECKPOINT_DEBOUNCE_MS: { value: '-1', expects: /a number of milliseconds/ },
+  CHECKPOINT_INTERVAL_MS: { value: 'hourly', expects: /a number of milliseconds/ },
+  IMPORT_MAX_BYTES: { value: '1.5', expects: /a number of bytes/ },
 }
-// Any non-empty text is a valid host name, folder or path: these have no bad value.
-const freeText = ['HOST', 'DATA_DIR', 'CLIENT_DIST']
+// Any non-empty text is a valid host name, folder, path or address list: no bad value.
+const freeText = ['HOST', 'DATA_DIR', 'CLIENT_DIST', 'RATE_LIMIT_ALLOW']
 
 describe('configuration from the environment', () => {
   it('covers every variable EnvSchema reads', () => {
@@ -92,11 +98,31 @@ describe('configuration from the environment', () => {
       storeDebounceMs: 2000,
       maxFrameBytes: 1024 * 1024,
       clientDist: join(repoRoot, 'client', 'dist'),
+      rateLimit: {
+        joinPerMinute: 600,
+        createPerMinute: 60,
+        allow: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+      },
+      trustProxy: false,
+      checkpoints: { debounceMs: 3000, intervalMs: 300_000 },
+      importMaxBytes: 16 * 1024 * 1024,
     })
   })
 
   it('keeps data under ./data when DATA_DIR is unset', () => {
     expect(loadConfig({ TOKEN_SECRET: secret }).dataDir).toBe(resolve('data'))
+  })
+
+  it('reads the rate-limit allow list and the proxy setting', () => {
+    const base = { DATA_DIR: tempDir(), TOKEN_SECRET: secret }
+    const behindProxy = loadConfig({
+      ...base,
+      RATE_LIMIT_ALLOW: '10.0.0.1, 10.0.0.2',
+      TRUST_PROXY: 'true',
+    })
+    expect(behindProxy.rateLimit.allow).toEqual(['10.0.0.1', '10.0.0.2'])
+    expect(behindProxy.trustProxy).toBe(true)
+    expect(loadConfig({ ...base, RATE_LIMIT_ALLOW: 'none' }).rateLimit.allow).toEqual([])
   })
 
   it('treats an empty value as unset', () => {
