@@ -17,6 +17,12 @@ export function MyQuestions() {
     sameJson,
   )
 
+  const withdraw = (questionId: string) => {
+    if (window.confirm('Withdraw this question? Moderators will no longer see it.')) {
+      room.outbox.withdraw(questionId)
+    }
+  }
+
   return (
     <Show when={unpublished().length > 0}>
       <section class="card mine" aria-labelledby="mine-heading">
@@ -30,6 +36,15 @@ export function MyQuestions() {
                   {stateLabel(question.state)}
                   <Show when={question.reason}>{(reason) => <>: {reason()}</>}</Show>
                 </p>
+                <Show when={question.state === 'waiting-for-review'}>
+                  <button
+                    type="button"
+                    class="link-button link-danger"
+                    onClick={() => withdraw(question.questionId)}
+                  >
+                    Withdraw
+                  </button>
+                </Show>
               </li>
             )}
           </For>

@@ -1,7 +1,7 @@
 import { A, useParams } from '@solidjs/router'
-import { createMemo, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js'
 import { paths } from '../app/paths.ts'
-import { loadIdentity } from '../lib/identity.ts'
+import { loadIdentity, onIdentityChange } from '../lib/identity.ts'
 import { openSession } from '../lib/session.ts'
 import { RoomContext } from './context.ts'
 import { Room } from './Room.tsx'
@@ -9,7 +9,23 @@ import { Room } from './Room.tsx'
 /** `/s/<sessionId>`: the attendee room, for whoever joined this session on this device. */
 export default function RoomPage() {
   const params = useParams<{ sessionId: string }>()
-  const identity = createMemo(() => loadIdentity(params.sessionId ?? ''))
+  // A new connection only when who we are changes, not on every save of the same identity.
+  const [identity, setIdentity] = createSignal(loadIdentity(params.sessionId ?? ''), {
+    equals: (a, b) => a?.token === b?.token && a?.sessionId === b?.sessionId,
+  })
+  // Another tab joined (or left) this session: follow it.
+  const unsubscribe = onIdentityChange((event) => {
+    const sessionId = event.type === 'saved' ? event.identity.sessionId : event.sessionId
+    if (sessionId === params.sessionId) setIdentity(loadIdentity(sessionId))
+  })
+  onCleanup(unsubscribe)
+  createEffect(
+    on(
+      () => params.sessionId,
+      (id) => setIdentity(loadIdentity(id ?? '')),
+      { defer: true },
+    ),
+  )
   const connection = createMemo(() => {
     const me = identity()
     if (!me) return null
@@ -21,6 +37,7 @@ export default function RoomPage() {
   return (
     <Show
       when={connection()}
+      keyed
       fallback={
         <main id="main" class="page page-narrow">
           <section class="card">
@@ -36,8 +53,8 @@ export default function RoomPage() {
       }
     >
       {(conn) => (
-        <RoomContext.Provider value={conn()}>
-          <Room authError={conn().authError()} />
+        <RoomContext.Provider value={conn}>
+          <Room authError={conn.authError()} />
         </RoomContext.Provider>
       )}
     </Show>

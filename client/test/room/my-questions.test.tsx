@@ -1,8 +1,12 @@
-import { screen } from '@solidjs/testing-library'
-import { describe, expect, it } from 'vitest'
+import { fireEvent, screen } from '@solidjs/testing-library'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MyQuestions } from '../../src/room/MyQuestions.tsx'
 import { myQuestions } from '../../src/room/views.ts'
 import { me, testRoom } from '../helpers/room.tsx'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
 
 describe('my questions', () => {
   it('follows each question from the outbox through its receipt to the public list', () => {
@@ -64,5 +68,16 @@ describe('my questions', () => {
     expect(
       screen.getByText('Not published: A moderator did not publish this. Please keep to the talk.'),
     ).toBeTruthy()
+  })
+
+  it('lets me withdraw a question still waiting for review', () => {
+    const room = testRoom()
+    const asked = room.outbox.ask('Second thoughts')
+    room.receipt(asked.entryId, 'pending')
+    room.mount(() => <MyQuestions />)
+    vi.spyOn(window, 'confirm').mockReturnValue(true)
+    fireEvent.click(screen.getByRole('button', { name: 'Withdraw' }))
+    expect(room.outbox.items().map(({ entry }) => entry.type)).toEqual(['ask', 'withdraw'])
+    expect(screen.queryByText('Second thoughts')).toBeNull()
   })
 })
