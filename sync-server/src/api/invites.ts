@@ -89,8 +89,11 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
         .select('id')
         .where('id', '=', claims.sid)
         .executeTakeFirst()
-      if (!invite || !session)
-        throw HttpProblem.notFound('The session this invite is for no longer exists.')
+      if (!session) throw HttpProblem.notFound('The session this invite is for no longer exists.')
+      if (!invite)
+        throw HttpProblem.notFound(
+          'This invite is not known to this server. Ask the host for a new one.',
+        )
       if (invite.revoked) throw gone('The host has withdrawn this invite. Ask them for a new one.')
       if (invite.accepted_at !== null)
         throw HttpProblem.conflict(

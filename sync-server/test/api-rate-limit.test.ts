@@ -1,0 +1,72 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { createSession } from './helpers/clients.ts'
+import { request, startPodium, type TestPodium } from './helpers/podium.ts'
+
+const servers: TestPodium[] = []
+afterAll(async () => {
+  for (const s of servers) await s.close()
+})
+
+async function start(env: Record<string, string>) {
+  const server = await startPodium(env)
+  servers.push(server)
+  return server
+}
+
+async function sessionCount(server: TestPodium): Promise<number> {
+  const rows = await server.podium.services.db.kysely.selectFrom('sessions').select('id').execute()
+  return rows.length
+}
+
+describe('rate limits', () => {
+  it('limits joining and creating per address, with a problem and Retry-After', async () => {
+    const server = await start({
+      RATE_LIMIT_ALLOW: 'none',
+      RATE_LIMIT_JOIN_PER_MINUTE: '3',
+      RATE_LIMIT_CREATE_PER_MINUTE: '2',
+    })
+    const api = (path: string) => `${server.url}/api${path}`
+    const session = await createSession(server.url, { title: 'One' })
+    await createSession(server.url, { title: 'Two' })
+    const created = await sessionCount(server)
+
+    const third = await request<{ status: number; detail: string }>(api('/sessions'), {
+      body: { title: 'Three' },
+    })
+    expect(third.status).toBe(429)
+    expect(third.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(third.body).toMatchObject({ status: 429 })
+    expect(third.body.detail).toMatch(/Too many requests from your address; try again in/)
+    // Importing shares the counter with creating.
+    const imported = await request(api('/sessions/import'), { body: {} })
+    expect(imported.status).toBe(429)
+    expect(await sessionCount(server)).toBe(created)
+
+    for (let i = 0; i < 3; i++) {
+      const joined = await request(api('/join'), { body: { code: session.code } })
+      expect(joined.status).toBe(200)
+    }
+    const fourth = await request<{ detail: string }>(api('/join'), {
+      body: { code: session.code },
+    })
+    expect(fourth.status).toBe(429)
+    // Accepting invites shares the counter with joining.
+    const accept = await request(api('/invites/accept'), { body: { invite: 'x'.repeat(20) } })
+    expect(accept.status).toBe(429)
+
+    // Everything else is not limited.
+    for (let i = 0; i < 5; i++) expect((await request(api('/time'))).status).toBe(200)
+    const info = await request(api(`/sessions/${session.id}`), { token: session.hostToken })
+    expect(info.status).toBe(200)
+  })
+
+  it('does not limit this machine unless told to', async () => {
+    const server = await start({ RATE_LIMIT_JOIN_PER_MINUTE: '2' })
+    const session = await createSession(server.url, { title: 'Local' })
+    for (let i = 0; i < 6; i++) {
+      const joined = await request(`${server.url}/api/join`, { body: { code: session.code } })
+      expect(joined.status).toBe(200)
+    }
+  })
+})
