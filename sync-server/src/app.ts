@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { Redis as RedisExtension } from '@hocuspocus/extension-redis'
-import { Hocuspocus } from '@hocuspocus/server'
+import type { Hocuspocus } from '@hocuspocus/server'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
@@ -11,9 +11,9 @@ import { SessionDirectory } from './auth/sessions-cache.ts'
 import type { Config } from './config.ts'
 import { openDatabase } from './db/connect.ts'
 import { healthRoutes } from './health/routes.ts'
-import { clientApp } from './http/client-app.ts'
 import { CheckpointStore } from './history/checkpoints.ts'
 import { History } from './history/extension.ts'
+import { clientApp } from './http/client-app.ts'
 import { problemErrorHandler } from './http/problem.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
@@ -22,6 +22,7 @@ import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
 import type { Services } from './services.ts'
 import { ServerDocs } from './sync/server-docs.ts'
+import { GuardedHocuspocus, UnloadGuard } from './sync/unload-guard.ts'
 import { createSyncEndpoint } from './sync/websocket.ts'
 
 /** Something else (signaling) that takes WebSocket upgrades on its own paths. */
@@ -62,15 +63,21 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   let hocuspocusRef: Hocuspocus | undefined
   const metrics = createMetrics(() => hocuspocusRef)
   const persistence = new Persistence(store, log.child({ component: 'persistence' }))
+  const instanceId = randomUUID().slice(0, 8)
+  const guard = new UnloadGuard()
   const ingest = new Ingest({
     db,
     store,
+    guard,
     log: log.child({ component: 'ingest' }),
     metrics,
     tickMs: config.ingestTickMs,
+    instanceId,
+    sharedCounts: config.redisUrl !== undefined,
   })
   const extensions = [
-    new Auth(config.tokenSecret, sessions),
+    guard,
+    new Auth(config.tokenSecret, sessions, guard),
     new Limits({ metrics, log: log.child({ component: 'limits' }) }),
     persistence,
     ingest,
@@ -90,13 +97,14 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       }) as unknown as Auth,
     )
   }
-  const hocuspocus = new Hocuspocus({
-    name: `podium-${randomUUID().slice(0, 8)}`,
+  const hocuspocus = new GuardedHocuspocus({
+    name: `podium-${instanceId}`,
     quiet: true,
     debounce: config.storeDebounceMs,
     maxDebounce: Math.max(config.storeDebounceMs * 5, 1000),
     extensions,
   })
+  hocuspocus.guard = guard
   hocuspocusRef = hocuspocus
 
   // Typed as the default instance so route modules need not know which logger is inside.
@@ -126,7 +134,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     hocuspocus,
     store,
     sessions,
-    docs: new ServerDocs(hocuspocus),
+    docs: new ServerDocs(hocuspocus, guard),
     metrics,
     redis,
     publicUrl: () => config.publicUrl ?? `http://localhost:${addressPort(app)}`,
@@ -167,14 +175,15 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       if (closed) return
       closed = true
       await ingest.stop()
+      // Close clients first: their documents are stored and unloaded while Redis and the
+      // database are still there; then the extensions are told to shut down.
       sync.close()
       for (const u of upgrades) await u.close()
-      hocuspocus.flushPendingStores()
-      await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
-      await persistence.flushAll()
       await app.close()
+      hocuspocus.flushPendingStores()
       await waitForUnload(hocuspocus)
       await persistence.flushAll()
+      await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
       redis?.disconnect()
       await db.close()
     },
@@ -188,7 +197,10 @@ function addressPort(app: FastifyInstance): number {
 
 async function waitForUnload(hocuspocus: Hocuspocus, timeoutMs = 3000): Promise<void> {
   const until = Date.now() + timeoutMs
-  while (hocuspocus.unloadingDocuments.size > 0 && Date.now() < until) {
+  while (
+    (hocuspocus.documents.size > 0 || hocuspocus.unloadingDocuments.size > 0) &&
+    Date.now() < until
+  ) {
     await new Promise((r) => setTimeout(r, 10))
   }
 }

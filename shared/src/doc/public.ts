@@ -14,6 +14,14 @@ import type {
 } from './schema.ts'
 import { readMap, writeFields } from './yhelpers.ts'
 
+/** How long an instance's participant count counts without a refresh. */
+export const PRESENCE_STALE_MS = 90_000
+
+interface InstancePresence {
+  count: number
+  at: number
+}
+
 export const STOPPED_TIMER: TimerState = {
   durationMs: 0,
   state: 'stopped',
@@ -192,11 +200,26 @@ export class PublicDoc {
 
   // Presence ----------------------------------------------------------------
 
-  participants(): number {
-    return (this.presenceMap.get('count') as number | undefined) ?? 0
+  /**
+   * People connected now: the sum over server instances of what each last reported.
+   * An instance that stopped reporting (crashed) is left out after PRESENCE_STALE_MS.
+   */
+  participants(now: number = Date.now()): number {
+    let total = 0
+    for (const value of this.presenceMap.values()) {
+      const entry = value as Partial<InstancePresence> | undefined
+      if (entry && typeof entry.count === 'number' && now - (entry.at ?? 0) < PRESENCE_STALE_MS)
+        total += entry.count
+    }
+    return total
   }
-  setParticipants(count: number): void {
-    if (this.presenceMap.get('count') !== count) this.presenceMap.set('count', count)
+  /** The server instance `instanceId` reports how many people it has connected. */
+  setParticipants(instanceId: string, count: number, now: number = Date.now()): void {
+    this.presenceMap.set(instanceId, { count, at: now } satisfies InstancePresence)
+  }
+  /** When this instance last reported (to refresh it before it goes stale). */
+  participantsReportedAt(instanceId: string): number {
+    return (this.presenceMap.get(instanceId) as InstancePresence | undefined)?.at ?? 0
   }
 
   snapshot(): PublicSnapshot {

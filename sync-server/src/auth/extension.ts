@@ -8,6 +8,7 @@ import { Access, accessFor, CloseCode, isStaff, parseDocumentName } from '@podiu
 import { TokenError, verifyAccessToken } from '@podium/shared/token'
 import type { ConnectionContext } from '../sync/context.ts'
 import { isConnectionContext } from '../sync/context.ts'
+import type { UnloadGuard } from '../sync/unload-guard.ts'
 import type { SessionDirectory } from './sessions-cache.ts'
 
 /** A refusal Hocuspocus sends to the client as permission-denied with this reason. */
@@ -28,6 +29,7 @@ export class Auth implements Extension {
   constructor(
     private readonly secret: string,
     private readonly sessions: SessionDirectory,
+    private readonly guard: UnloadGuard,
   ) {}
 
   async onAuthenticate(data: onAuthenticatePayload): Promise<ConnectionContext> {
@@ -52,6 +54,7 @@ export class Auth implements Extension {
     if (!(await this.sessions.exists(address.sessionId)))
       throw refuse(CloseCode.notFound, 'session-not-found')
     data.connectionConfig.readOnly = access === Access.read
+    this.guard.arrive(data.documentName, data.socketId)
     return { principal, access, address }
   }
 

@@ -25,7 +25,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   const kysely =
     target.kind === 'sqlite' ? sqlite(target.file) : postgres(target.url, target.schema)
   const db: Db = { kysely, dialect: target.kind, close: () => kysely.destroy() }
-  const migrator = new Migrator({ db: kysely, provider: migrationProvider(target.kind) })
+  const migrator = new Migrator({
+    db: kysely,
+    provider: migrationProvider(target.kind),
+    // Without this, Kysely takes migration tables in any other schema of the database for
+    // ours and skips creating them (one schema per test run shares the database).
+    ...(target.kind === 'postgres' && target.schema ? { migrationTableSchema: target.schema } : {}),
+  })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error || failed) {

@@ -2,10 +2,11 @@ import type {
   afterLoadDocumentPayload,
   afterUnloadDocumentPayload,
   connectedPayload,
+  Document,
   Extension,
   onDisconnectPayload,
 } from '@hocuspocus/server'
-import { isStaff, parseDocumentName } from '@podium/shared'
+import { documentName, isStaff, PublicDoc, parseDocumentName } from '@podium/shared'
 import type { Logger } from 'pino'
 import type * as Y from 'yjs'
 import type { Db } from '../db/connect.ts'
@@ -13,16 +14,22 @@ import type { Metrics } from '../metrics/registry.ts'
 import type { DocumentStore } from '../persistence/store.ts'
 import type { Services } from '../services.ts'
 import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
+import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { describeStaffTransaction } from './audit.ts'
 import { IngestRepository } from './repository.ts'
-import { SessionIngest } from './session.ts'
+import { PRESENCE_REFRESH_MS, SessionIngest } from './session.ts'
 
 export interface IngestOptions {
   db: Db
   store: DocumentStore
+  guard: UnloadGuard
   log: Logger
   metrics: Metrics
   tickMs: number
+  /** This instance's id (documents are shared with other instances through Redis). */
+  instanceId: string
+  /** True when several instances may run: tallies are then read back from the database. */
+  sharedCounts: boolean
 }
 
 /** The context of the client connection that made a transaction, if one did. */
@@ -47,7 +54,7 @@ export class Ingest implements Extension {
   priority = 800
   extensionName = 'podium-ingest'
   private readonly sessions = new Map<string, SessionIngest>()
-  private readonly detach = new Map<string, () => void>()
+  private readonly detach = new Map<string, { document: Document; off: () => void }>()
   private readonly repo: IngestRepository
   private services: Services | null = null
 
@@ -55,8 +62,21 @@ export class Ingest implements Extension {
     this.repo = new IngestRepository(options.db)
   }
 
+  private refresher: NodeJS.Timeout | null = null
+
   attach(services: Services): void {
     this.services = services
+    // Participant counts are re-reported before they go stale (see PublicDoc.participants).
+    this.refresher = setInterval(() => this.refreshPresence(), PRESENCE_REFRESH_MS / 3)
+    this.refresher.unref()
+  }
+
+  private refreshPresence(): void {
+    const now = Date.now()
+    for (const session of this.sessions.values()) {
+      const doc = this.services?.hocuspocus.documents.get(documentName.public(session.sessionId))
+      session.refreshPresence(now, doc ? new PublicDoc(doc) : null)
+    }
   }
 
   session(sessionId: string): SessionIngest {
@@ -65,17 +85,27 @@ export class Ingest implements Extension {
       if (!this.services) throw new Error('Ingest used before attach()')
       session = new SessionIngest(sessionId, {
         hocuspocus: this.services.hocuspocus,
+        guard: this.options.guard,
         repo: this.repo,
         log: this.options.log,
         metrics: this.options.metrics,
         tickMs: this.options.tickMs,
+        instanceId: this.options.instanceId,
+        sharedCounts: this.options.sharedCounts,
       })
       this.sessions.set(sessionId, session)
     }
     return session
   }
 
-  async afterLoadDocument({ documentName, document }: afterLoadDocumentPayload): Promise<void> {
+  async afterLoadDocument({
+    documentName,
+    document,
+    context,
+  }: afterLoadDocumentPayload): Promise<void> {
+    // Loads the server makes itself (a tick, an API call) need no new work: marking work
+    // here would make the next tick load the document again, and so on forever.
+    const byClient = isConnectionContext(context)
     const address = parseDocumentName(documentName)
     if (!address) return
     const session = this.session(address.sessionId)
@@ -86,7 +116,7 @@ export class Ingest implements Extension {
           if (clientContext(origin)) session.markOutbox(userId)
         }
         document.on('update', onUpdate)
-        this.detach.set(documentName, () => document.off('update', onUpdate))
+        this.detach.set(documentName, { document, off: () => document.off('update', onUpdate) })
         await session.outboxLoaded(userId)
         break
       }
@@ -98,9 +128,14 @@ export class Ingest implements Extension {
           session.addAudit(describeStaffTransaction(tr, context, Date.now()))
         }
         document.on('afterTransaction', onTransaction)
-        this.detach.set(documentName, () => document.off('afterTransaction', onTransaction))
-        session.markCounts()
-        session.markTimer()
+        this.detach.set(documentName, {
+          document,
+          off: () => document.off('afterTransaction', onTransaction),
+        })
+        if (byClient) {
+          session.markCounts()
+          session.markTimer()
+        }
         break
       }
       case 'mod': {
@@ -112,8 +147,8 @@ export class Ingest implements Extension {
           session.markDecisions(event.keysChanged, actor)
         }
         queue.observe(onQueue)
-        this.detach.set(documentName, () => queue.unobserve(onQueue))
-        session.markDecisions([], null)
+        this.detach.set(documentName, { document, off: () => queue.unobserve(onQueue) })
+        if (byClient) session.markDecisions([], null)
         break
       }
       default: {
@@ -124,7 +159,10 @@ export class Ingest implements Extension {
   }
 
   async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
-    this.detach.get(documentName)?.()
+    const attached = this.detach.get(documentName)
+    // A copy loaded again meanwhile has its own listeners: leave those in place.
+    if (!attached?.document.isDestroyed) return
+    attached.off()
     this.detach.delete(documentName)
     const address = parseDocumentName(documentName)
     if (address?.kind === 'outbox')
@@ -155,8 +193,9 @@ export class Ingest implements Extension {
   }
 
   async stop(): Promise<void> {
+    if (this.refresher) clearInterval(this.refresher)
     for (const session of this.sessions.values()) await session.stop()
-    for (const off of this.detach.values()) off()
+    for (const { off } of this.detach.values()) off()
     this.detach.clear()
     this.sessions.clear()
   }

@@ -1,9 +1,10 @@
-import { OutboxEntry, type Receipt } from '@podium/shared'
+import { OutboxEntry, type Receipt, RejectReason, voteEntryId } from '@podium/shared'
+import type { z } from 'zod'
 import type { Decided, UserState } from './repository.ts'
 
 export type ScanItem =
   | { kind: 'new'; entry: OutboxEntry }
-  | { kind: 'invalid'; entryId: string; seq: number }
+  | { kind: 'invalid'; entryId: string; seq: number; reason: RejectReason }
   /** Already decided: make sure the receipt in the document says so. */
   | { kind: 'known'; entryId: string; receipt: Receipt }
 
@@ -19,11 +20,13 @@ export function scanOutbox(
   const items: ScanItem[] = []
   for (const [id, value] of raw) {
     const parsed = OutboxEntry.safeParse(value)
-    if (!parsed.success || parsed.data.id !== id) {
+    if (!parsed.success || !keyedRight(id, parsed.data)) {
       const seq =
         typeof (value as { seq?: unknown })?.seq === 'number' ? (value as { seq: number }).seq : 0
-      if (receipts(id)?.seq !== seq || receipts(id)?.status !== 'rejected')
-        items.push({ kind: 'invalid', entryId: id, seq })
+      const reason = parsed.success ? RejectReason.invalid : invalidReason(parsed.error)
+      const current = receipts(id)
+      if (current?.seq !== seq || current?.status !== 'rejected' || current?.reason !== reason)
+        items.push({ kind: 'invalid', entryId: id, seq, reason })
       continue
     }
     const entry = parsed.data
@@ -49,6 +52,23 @@ export function scanOutbox(
   }
   // Asks before the votes and replies that may refer to them; then in the order written.
   return items.sort((a, b) => order(a) - order(b))
+}
+
+/**
+ * An entry must sit under its own id; a vote under `vote:<questionId>`, so a user has one
+ * vote entry per question and what they want is never ambiguous.
+ */
+function keyedRight(key: string, entry: OutboxEntry): boolean {
+  if (entry.id !== key) return false
+  return entry.type !== 'vote' || key === voteEntryId(entry.questionId)
+}
+
+/** A text over the hard ceiling is too long, not unreadable: say so, so the author can shorten it. */
+function invalidReason(error: z.ZodError): RejectReason {
+  const onlyTooLong = error.issues.every(
+    (issue) => issue.code === 'too_big' && issue.path.length === 1 && issue.path[0] === 'text',
+  )
+  return onlyTooLong ? RejectReason.tooLong : RejectReason.invalid
 }
 
 function order(item: ScanItem): number {

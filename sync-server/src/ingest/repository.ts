@@ -112,6 +112,33 @@ export class IngestRepository {
     return counts
   }
 
+  /** Votes for some questions only (the same sum as voteCounts), for recounts after a commit. */
+  async voteCountsFor(sessionId: string, questionIds: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>()
+    for (let i = 0; i < questionIds.length; i += 500) {
+      const ids = questionIds.slice(i, i + 500)
+      const [rows, imported] = await Promise.all([
+        this.db.kysely
+          .selectFrom('votes')
+          .select(['question_id', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('session_id', '=', sessionId)
+          .where('question_id', 'in', ids)
+          .groupBy('question_id')
+          .execute(),
+        this.db.kysely
+          .selectFrom('imported_votes')
+          .select(['question_id', 'votes'])
+          .where('session_id', '=', sessionId)
+          .where('question_id', 'in', ids)
+          .execute(),
+      ])
+      for (const r of rows) counts.set(r.question_id, Number(r.n))
+      for (const r of imported)
+        counts.set(r.question_id, (counts.get(r.question_id) ?? 0) + Number(r.votes))
+    }
+    return counts
+  }
+
   /** Stores a tick's decisions, votes and document updates atomically. */
   async commit(sessionId: string, batch: IngestBatch): Promise<void> {
     if (

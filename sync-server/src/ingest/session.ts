@@ -14,6 +14,7 @@ import type { Logger } from 'pino'
 import type * as Y from 'yjs'
 import { TokenBucket } from '../limits/token-bucket.ts'
 import type { Metrics } from '../metrics/registry.ts'
+import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { captureTransaction } from './capture.ts'
 import { type Decision, decide, newQuestion } from './decide.ts'
 import { scanOutbox } from './outbox-scan.ts'
@@ -21,16 +22,24 @@ import { emptyBatch, type IngestRepository, type UserState } from './repository.
 
 export interface SessionIngestDeps {
   hocuspocus: Hocuspocus
+  guard: UnloadGuard
   repo: IngestRepository
   log: Logger
   metrics: Metrics
   tickMs: number
+  /** This server instance; several share a session's documents through Redis. */
+  instanceId: string
+  /** Other instances write votes too: take tallies from the database after each commit. */
+  sharedCounts: boolean
 }
 
 interface Actor {
   userId: string
   name: string | null
 }
+
+/** How often an instance re-reports its participant count (well inside PRESENCE_STALE_MS). */
+export const PRESENCE_REFRESH_MS = 30_000
 
 /** Rates per user: posts (questions, replies, edits) and votes. */
 const RATES = { post: { perSecond: 0.2, burst: 20 }, vote: { perSecond: 20, burst: 300 } } as const
@@ -102,6 +111,14 @@ export class SessionIngest {
     if (current.count <= 0) this.presence.delete(userId)
     else this.presence.set(userId, current)
     this.presenceDirty.add(userId)
+    this.schedule()
+  }
+
+  /** Re-reports this instance's participant count before other instances see it as stale. */
+  refreshPresence(now: number, pub: { participantsReportedAt(id: string): number } | null): void {
+    if (this.presence.size === 0 || !pub) return
+    if (now - pub.participantsReportedAt(this.deps.instanceId) < PRESENCE_REFRESH_MS) return
+    this.presenceDirty.add('')
     this.schedule()
   }
 
@@ -178,7 +195,7 @@ export class SessionIngest {
   private async open(name: string, opened: Array<() => Promise<void>>): Promise<Y.Doc> {
     const loaded = this.loaded(name)
     if (loaded) return loaded
-    const connection = await this.deps.hocuspocus.openDirectConnection(name, { server: true })
+    const connection = await this.deps.guard.openDirect(this.deps.hocuspocus, name)
     opened.push(() => connection.disconnect())
     return connection.document!
   }
@@ -258,7 +275,7 @@ export class SessionIngest {
             status: 'rejected',
             seq: item.seq,
             at: now,
-            reason: RejectReason.invalid,
+            reason: item.reason,
           })
           this.deps.metrics.ingested.labels('invalid', 'rejected').inc()
           continue
@@ -475,9 +492,10 @@ export class SessionIngest {
       const changed = [...this.presenceDirty]
       this.presenceDirty.clear()
       const participants = this.presence.size
-      publicOps.push((p) => p.setParticipants(participants))
+      publicOps.push((p) => p.setParticipants(this.deps.instanceId, participants, now))
       modOps.push((m) => {
         for (const userId of changed) {
+          if (!userId) continue
           const present = this.presence.get(userId)
           m.setAttendee(userId, {
             name: present?.name ?? null,
@@ -542,6 +560,8 @@ export class SessionIngest {
       throw error
     }
     this.counts = counts
+    if (this.deps.sharedCounts && recount.length > 0)
+      await this.reconcileCounts(pubDoc, pub, recount)
     for (const { state, votes } of userUpdates) state.votes = votes
     for (const d of batch.decided) {
       this.users.get(d.userId)?.decided.set(d.entryId, {
@@ -551,5 +571,24 @@ export class SessionIngest {
         detail: d.detail,
       })
     }
+  }
+
+  /** Tallies from the database, which sees every instance's votes; corrects the document if needed. */
+  private async reconcileCounts(pubDoc: Y.Doc, pub: PublicDoc, ids: string[]): Promise<void> {
+    const fresh = await this.deps.repo.voteCountsFor(this.sessionId, ids)
+    const counts = this.counts ?? new Map<string, number>()
+    const changed: Array<[string, number]> = []
+    for (const id of ids) {
+      const value = fresh.get(id) ?? 0
+      counts.set(id, value)
+      if (pub.question(id) && pub.question(id)?.votes !== value) changed.push([id, value])
+    }
+    if (changed.length === 0) return
+    const update = captureTransaction(pubDoc, () => pub.setVoteCounts(changed))
+    if (update)
+      await this.deps.repo.commit(this.sessionId, {
+        ...emptyBatch(),
+        updates: [{ name: documentName.public(this.sessionId), update }],
+      })
   }
 }

@@ -17,8 +17,9 @@ export interface LimitsOptions {
 
 /**
  * Limits: caps per-connection frame rate and the size an outbox can grow to. A breach
- * closes only the offending connection with a coded reason; nothing is applied.
- * (Oversized frames never get here: the WebSocket server closes them with 1009.)
+ * closes only the offending socket with a coded reason; nothing is applied.
+ * (Oversized and malformed frames never get here: the sync endpoint closes those with
+ * 1009 and 4400.)
  */
 export class Limits implements Extension {
   priority = 950
@@ -70,6 +71,9 @@ export class Limits implements Extension {
       { document: data.documentName, socketId: data.socketId, reason },
       'frame refused',
     )
+    // Close the whole socket with the code: closing only this document would leave the
+    // socket open to go on sending (Hocuspocus sends a document close without any code).
+    data.connection.webSocket.close(code, reason)
     throw { code, reason }
   }
 }

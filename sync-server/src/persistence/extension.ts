@@ -1,5 +1,7 @@
 import type {
   afterUnloadDocumentPayload,
+  beforeUnloadDocumentPayload,
+  Document,
   Extension,
   onLoadDocumentPayload,
   onStoreDocumentPayload,
@@ -25,6 +27,14 @@ function isSkipped(origin: unknown): boolean {
   )
 }
 
+/** Rejects an unload without a message, so Hocuspocus drops it without logging an error. */
+class StaleUnload extends Error {
+  constructor() {
+    super('')
+    this.name = 'StaleUnload'
+  }
+}
+
 /**
  * Persistence: loads a document from its stored updates, and on each (debounced) store
  * appends only the updates that arrived since the last store, never the whole document.
@@ -35,7 +45,7 @@ export class Persistence implements Extension {
   private readonly pending = new Map<string, Uint8Array[]>()
   private readonly listeners = new Map<
     string,
-    { doc: Y.Doc; fn: (u: Uint8Array, o: unknown) => void }
+    { doc: Document; fn: (u: Uint8Array, o: unknown) => void }
   >()
 
   constructor(
@@ -60,10 +70,27 @@ export class Persistence implements Extension {
     await this.flush(documentName)
   }
 
+  /**
+   * Hocuspocus unloads by name. When one copy of a document is asked to unload twice (a
+   * direct connection's immediate store and its disconnect both ask) and a client has loaded
+   * a fresh copy in between, the late unload would drop the fresh copy from the server's map:
+   * its clients would stay attached to a document no one writes to or stores again.
+   * Only the copy that is currently loaded may unload.
+   */
+  async beforeUnloadDocument({
+    instance,
+    documentName,
+    document,
+  }: beforeUnloadDocumentPayload): Promise<void> {
+    if (instance.documents.get(documentName) !== document) throw new StaleUnload()
+  }
+
   async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
     await this.flush(documentName)
     const listener = this.listeners.get(documentName)
-    if (listener) listener.doc.off('update', listener.fn)
+    // A copy loaded again meanwhile has its own listener: leave that one in place.
+    if (!listener?.doc.isDestroyed) return
+    listener.doc.off('update', listener.fn)
     this.listeners.delete(documentName)
   }
 

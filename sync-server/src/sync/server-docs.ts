@@ -1,7 +1,6 @@
 import type { Hocuspocus } from '@hocuspocus/server'
 import type * as Y from 'yjs'
-
-const SERVER_CONTEXT = { server: true } as const
+import type { UnloadGuard } from './unload-guard.ts'
 
 /**
  * The server's own reads and writes of documents (API routes, import, restore).
@@ -9,10 +8,13 @@ const SERVER_CONTEXT = { server: true } as const
  * changed in one transaction, stored, and unloaded again.
  */
 export class ServerDocs {
-  constructor(private readonly hocuspocus: Hocuspocus) {}
+  constructor(
+    private readonly hocuspocus: Hocuspocus,
+    private readonly guard: UnloadGuard,
+  ) {}
 
   async change<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T> {
-    const connection = await this.hocuspocus.openDirectConnection(name, SERVER_CONTEXT)
+    const connection = await this.guard.openDirect(this.hocuspocus, name)
     let result: T | undefined
     try {
       await connection.transact((doc) => {
@@ -25,7 +27,7 @@ export class ServerDocs {
   }
 
   async read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T> {
-    const connection = await this.hocuspocus.openDirectConnection(name, SERVER_CONTEXT)
+    const connection = await this.guard.openDirect(this.hocuspocus, name)
     try {
       return fn(connection.document!)
     } finally {

@@ -1,12 +1,15 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Hocuspocus } from '@hocuspocus/server'
+import { CloseCode } from '@podium/shared'
 import type { Logger } from 'pino'
 import { WebSocketServer } from 'ws'
+import { frameProblem } from '../limits/frame-check.ts'
 
 /**
  * The sync endpoint: WebSocket upgrades on `path` are handed to Hocuspocus.
- * Frames larger than `maxPayload` close the socket with 1009 before any parsing.
+ * Frames larger than `maxPayload` close the socket with 1009 before any parsing; frames
+ * that do not decode close it with 4400 before Hocuspocus sees them.
  */
 export function createSyncEndpoint(
   hocuspocus: Hocuspocus,
@@ -30,8 +33,15 @@ export function createSyncEndpoint(
         socket.close(4400, 'binary frames only')
         return
       }
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
-      connection.handleMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
+      const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+      const problem = frameProblem(bytes)
+      if (problem) {
+        options.log.warn({ problem }, 'malformed frame, closing the socket')
+        socket.close(CloseCode.badFrame, 'bad-frame')
+        return
+      }
+      connection.handleMessage(bytes)
     })
     socket.on('close', (code, reason) =>
       connection.handleClose({ code, reason: reason.toString() }),

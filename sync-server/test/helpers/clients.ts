@@ -93,7 +93,7 @@ export class TestClient {
     return new OutboxDoc(this.provider('outbox').document)
   }
 
-  async synced(timeoutMs = 10_000): Promise<void> {
+  async synced(timeoutMs = 20_000): Promise<void> {
     await Promise.all(
       [...this.providers.values()].map((p) =>
         waitFor(() => p.isSynced, timeoutMs, `${p.configuration.name} synced`),

@@ -1,0 +1,331 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { type Db, openDatabase } from '../src/db/connect.ts'
+import { emptyBatch, IngestRepository } from '../src/ingest/repository.ts'
+import { DocumentStore } from '../src/persistence/store.ts'
+import { startPodium } from './helpers/podium.ts'
+import { createTestSchema, type TestSchema } from './helpers/postgres.ts'
+import { qaFlowSuite } from './helpers/qa-flow-suite.ts'
+
+/** A fresh database for one contract run, and how to throw it away. */
+interface Backend {
+  db: Db
+  dispose(): Promise<void>
+}
+
+const sqlite = async (): Promise<Backend> => {
+  const dir = mkdtempSync(join(tmpdir(), 'podium-contract-'))
+  const db = await openDatabase({ kind: 'sqlite', file: join(dir, 'podium.sqlite') })
+  return {
+    db,
+    async dispose() {
+      await db.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+const postgres = async (): Promise<Backend> => {
+  const schema = await createTestSchema()
+  const db = await openDatabase({ kind: 'postgres', url: schema.url, schema: schema.schema }).catch(
+    async (error) => {
+      await schema.drop()
+      throw error
+    },
+  )
+  return {
+    db,
+    async dispose() {
+      await db.close()
+      await schema.drop()
+    },
+  }
+}
+
+/** A Yjs update that adds `count` items to the array `items` from a doc of its own. */
+function itemsUpdate(label: string, count = 1): Uint8Array {
+  const doc = new Y.Doc()
+  doc.getArray<string>('items').push(Array.from({ length: count }, (_, i) => `${label}-${i}`))
+  return Y.encodeStateAsUpdate(doc)
+}
+
+function docFrom(update: Uint8Array | null): Y.Doc {
+  const doc = new Y.Doc()
+  if (update) Y.applyUpdate(doc, update)
+  return doc
+}
+
+/** The content of a test document (types must be named to be read back from a fresh doc). */
+const content = (doc: Y.Doc) => ({
+  items: doc.getArray('items').toJSON(),
+  meta: doc.getMap('meta').toJSON(),
+})
+
+const sortedItems = (doc: Y.Doc) => doc.getArray<string>('items').toArray().slice().sort()
+
+/**
+ * The contract every database behind Podium keeps. Run against each backend; a backend
+ * that differs in any of these fails here rather than in production.
+ */
+function persistenceContract(name: string, open: () => Promise<Backend>) {
+  describe(`persistence contract: ${name}`, () => {
+    let backend: Backend
+    let store: DocumentStore
+    let repo: IngestRepository
+    beforeAll(async () => {
+      backend = await open()
+      store = new DocumentStore(backend.db)
+      repo = new IngestRepository(backend.db)
+    })
+    afterAll(async () => {
+      await backend?.dispose()
+    })
+
+    describe('DocumentStore', () => {
+      it('has nothing for a document never stored', async () => {
+        expect(await store.load('never/stored')).toBeNull()
+        expect(await store.count('never/stored')).toBe(0)
+      })
+
+      it('returns every byte value unchanged', async () => {
+        const bytes = new Uint8Array(512)
+        for (let i = 0; i < bytes.length; i++) bytes[i] = i % 256
+        await store.append('binary/round-trip', bytes)
+        const loaded = await store.load('binary/round-trip')
+        expect(loaded).toBeInstanceOf(Uint8Array)
+        expect(Buffer.from(loaded!).equals(Buffer.from(bytes))).toBe(true)
+      })
+
+      it('appends, loads the merge, counts, and removes one document only', async () => {
+        const source = new Y.Doc()
+        const updates: Uint8Array[] = []
+        source.on('update', (u: Uint8Array) => updates.push(u))
+        source.getMap('meta').set('title', 'Town hall')
+        source.getArray('items').push(['a', 'b'])
+        source.getMap('meta').set('title', 'Town hall, renamed')
+        for (const u of updates) await store.append('doc/a', u)
+        await store.append('doc/b', itemsUpdate('other'))
+
+        expect(await store.count('doc/a')).toBe(updates.length)
+        const loaded = docFrom(await store.load('doc/a'))
+        expect(loaded.getMap('meta').toJSON()).toEqual({ title: 'Town hall, renamed' })
+        expect(Y.encodeStateVector(loaded)).toEqual(Y.encodeStateVector(source))
+
+        await store.remove('doc/a')
+        expect(await store.load('doc/a')).toBeNull()
+        expect(await store.count('doc/a')).toBe(0)
+        expect(await store.count('doc/b')).toBe(1)
+      })
+
+      it('keeps every one of many concurrent appends', async () => {
+        const name = 'doc/concurrent'
+        await Promise.all(
+          Array.from({ length: 60 }, (_, i) => store.append(name, itemsUpdate(`c${i}`))),
+        )
+        expect(await store.count(name)).toBe(60)
+        expect(sortedItems(docFrom(await store.load(name)))).toHaveLength(60)
+      })
+
+      it('compacts into one row whose content equals what was appended', async () => {
+        const name = 'doc/compact'
+        const source = new Y.Doc()
+        source.on('update', (u: Uint8Array) => void store.append(name, u))
+        for (let i = 0; i < 40; i++) source.getArray<number>('items').push([i])
+        source.getArray<number>('items').delete(0, 5)
+        source.getMap('meta').set('title', 'after deletes')
+        // Appends were started in order; wait until all have landed.
+        await expect.poll(() => store.count(name)).toBe(42)
+        const before = docFrom(await store.load(name))
+
+        await store.compact(name)
+        expect(await store.count(name)).toBe(1)
+        const after = docFrom(await store.load(name))
+        expect(content(after)).toEqual(content(before))
+        expect(content(after)).toEqual(content(source))
+        expect(content(after).items).toHaveLength(35)
+        expect(Y.encodeStateVector(after)).toEqual(Y.encodeStateVector(source))
+        // Compacting what is already one row changes nothing.
+        await store.compact(name)
+        expect(await store.count(name)).toBe(1)
+      })
+
+      it('loses no append made while compactions run', async () => {
+        const name = 'doc/compact-race'
+        await store.append(name, itemsUpdate('seed'))
+        const appends = Array.from({ length: 80 }, (_, i) =>
+          store.append(name, itemsUpdate(`r${i}`)),
+        )
+        const compactions = Array.from({ length: 8 }, () => store.compact(name))
+        await Promise.all([...appends, ...compactions])
+        await store.compact(name)
+        const items = sortedItems(docFrom(await store.load(name)))
+        expect(items).toHaveLength(81)
+        expect(new Set(items).size).toBe(81)
+      })
+
+      it('stores and loads a large update intact', async () => {
+        const doc = new Y.Doc()
+        doc.getText('body').insert(0, 'x'.repeat(3 * 1024 * 1024))
+        doc
+          .getArray('items')
+          .push(Array.from({ length: 5000 }, (_, i) => ({ i, text: `item ${i}` })))
+        const update = Y.encodeStateAsUpdate(doc)
+        expect(update.byteLength).toBeGreaterThan(3 * 1024 * 1024)
+        await store.append('doc/large', update)
+        await store.append('doc/large', itemsUpdate('tail'))
+        const loaded = docFrom(await store.load('doc/large'))
+        expect(loaded.getText('body').length).toBe(3 * 1024 * 1024)
+        expect(loaded.getArray('items').length).toBe(5001)
+        await store.compact('doc/large')
+        expect(docFrom(await store.load('doc/large')).getArray('items').length).toBe(5001)
+      })
+    })
+
+    describe('IngestRepository', () => {
+      it('knows nothing of a user it has not seen', async () => {
+        const state = await repo.loadUser('s-empty', 'nobody')
+        expect(state.decided.size).toBe(0)
+        expect(state.votes.size).toBe(0)
+        expect(await repo.voteCounts('s-empty')).toEqual(new Map())
+      })
+
+      it('counts a user once per question whatever is sent, in one batch or many', async () => {
+        const session = 's-votes'
+        const batch = emptyBatch()
+        batch.votesAdded.push(
+          { userId: 'u1', questionId: 'q1' },
+          { userId: 'u1', questionId: 'q1' },
+          { userId: 'u2', questionId: 'q1' },
+        )
+        await repo.commit(session, batch)
+        const again = emptyBatch()
+        again.votesAdded.push(
+          { userId: 'u1', questionId: 'q1' },
+          { userId: 'u1', questionId: 'q2' },
+        )
+        await repo.commit(session, again)
+        // The same vote committed by several ticks at once still makes one row.
+        await Promise.all(
+          Array.from({ length: 5 }, () => {
+            const b = emptyBatch()
+            b.votesAdded.push({ userId: 'u3', questionId: 'q1' })
+            return repo.commit(session, b)
+          }),
+        )
+        expect(await repo.voteCounts(session)).toEqual(
+          new Map([
+            ['q1', 3],
+            ['q2', 1],
+          ]),
+        )
+        expect([...(await repo.loadUser(session, 'u1')).votes].sort()).toEqual(['q1', 'q2'])
+
+        const remove = emptyBatch()
+        remove.votesRemoved.push(
+          { userId: 'u1', questionId: 'q1' },
+          { userId: 'u1', questionId: 'q1' },
+          { userId: 'u9', questionId: 'q1' },
+        )
+        await repo.commit(session, remove)
+        expect(await repo.voteCounts(session)).toEqual(
+          new Map([
+            ['q1', 2],
+            ['q2', 1],
+          ]),
+        )
+        expect(await repo.voteCounts('s-other')).toEqual(new Map())
+      })
+
+      it('upserts decisions: the latest one for an entry is what loads', async () => {
+        const session = 's-decided'
+        const pending = emptyBatch()
+        pending.decided.push({
+          userId: 'u1',
+          entryId: 'e1',
+          seq: 1,
+          status: 'pending',
+          reason: null,
+          detail: null,
+        })
+        await repo.commit(session, pending)
+        expect(await repo.decidedFor(session, 'u1', 'e1')).toEqual({
+          seq: 1,
+          status: 'pending',
+          reason: null,
+          detail: null,
+        })
+
+        const rejected = emptyBatch()
+        rejected.decided.push({
+          userId: 'u1',
+          entryId: 'e1',
+          seq: 1,
+          status: 'rejected',
+          reason: 'moderator-rejected',
+          detail: 'Off topic',
+        })
+        await repo.commit(session, rejected)
+        const state = await repo.loadUser(session, 'u1')
+        expect(state.decided.size).toBe(1)
+        expect(state.decided.get('e1')).toEqual({
+          seq: 1,
+          status: 'rejected',
+          reason: 'moderator-rejected',
+          detail: 'Off topic',
+        })
+        expect(await repo.decidedFor(session, 'u2', 'e1')).toBeUndefined()
+      })
+
+      it('commits decisions, votes and document updates together or not at all', async () => {
+        const session = 's-atomic'
+        const good = emptyBatch()
+        good.decided.push({
+          userId: 'u1',
+          entryId: 'e1',
+          seq: 1,
+          status: 'accepted',
+          reason: null,
+          detail: null,
+        })
+        good.votesAdded.push({ userId: 'u1', questionId: 'q1' })
+        good.updates.push({ name: `session/${session}`, update: itemsUpdate('atomic') })
+        await repo.commit(session, good)
+        expect(await store.count(`session/${session}`)).toBe(1)
+
+        // A batch that fails part-way (an update that is not bytes) leaves nothing behind.
+        const bad = emptyBatch()
+        bad.decided.push({
+          userId: 'u1',
+          entryId: 'e2',
+          seq: 1,
+          status: 'accepted',
+          reason: null,
+          detail: null,
+        })
+        bad.votesAdded.push({ userId: 'u2', questionId: 'q1' })
+        bad.updates.push({ name: `session/${session}`, update: null as unknown as Uint8Array })
+        await expect(repo.commit(session, bad)).rejects.toThrow()
+        expect((await repo.loadUser(session, 'u1')).decided.has('e2')).toBe(false)
+        expect(await repo.voteCounts(session)).toEqual(new Map([['q1', 1]]))
+        expect(await store.count(`session/${session}`)).toBe(1)
+      })
+    })
+  })
+}
+
+persistenceContract('SQLite', sqlite)
+persistenceContract('Postgres', postgres)
+
+describe('Q&A flow on a Postgres-backed server', () => {
+  let schema: TestSchema
+  beforeAll(async () => {
+    schema = await createTestSchema()
+  })
+  afterAll(async () => {
+    await schema?.drop()
+  })
+  qaFlowSuite(() => startPodium({ DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema }))
+})

@@ -1,0 +1,87 @@
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { startPodium, type TestPodium } from './helpers/podium.ts'
+
+// Two sync-server instances over one Postgres database, sharing documents through Redis,
+// as docker-compose runs them.
+const POSTGRES_URL =
+  process.env.PODIUM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const schema = `podium_scale_${Math.random().toString(36).slice(2, 10)}`
+
+let one: TestPodium
+let two: TestPodium
+const clients: TestClient[] = []
+
+beforeAll(async () => {
+  const admin = new pg.Client({ connectionString: POSTGRES_URL })
+  await admin.connect()
+  await admin.query(`CREATE SCHEMA ${schema}`)
+  await admin.end()
+  const env = { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema, REDIS_URL }
+  one = await startPodium(env)
+  two = await startPodium(env)
+})
+
+afterAll(async () => {
+  for (const c of clients) c.destroy()
+  await one?.close()
+  await two?.close()
+  const admin = new pg.Client({ connectionString: POSTGRES_URL })
+  await admin.connect()
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  await admin.end()
+})
+
+function client(
+  server: TestPodium,
+  identity: { sessionId: string; userId: string; token: string },
+  withMod = false,
+) {
+  const c = new TestClient(server.syncUrl, identity, {}, withMod)
+  clients.push(c)
+  return c
+}
+
+describe('scale-out through Redis', () => {
+  it('shows the same questions, tallies and participant count on both instances', async () => {
+    const session = await createSession(one.url)
+    const host = client(
+      one,
+      { sessionId: session.id, userId: session.hostUserId, token: session.hostToken },
+      true,
+    )
+    const alice = client(one, await join(one.url, session.code, 'Alice'))
+    const bob = client(two, await join(two.url, session.code, 'Bob'))
+    const carol = client(two, await join(two.url, session.code, 'Carol'))
+    await Promise.all([host.synced(), alice.synced(), bob.synced(), carol.synced()])
+    expect(bob.public.meta().title).toBe('Test session')
+
+    const { questionId } = alice.outbox.ask('Asked on one, seen on two?')
+    await waitFor(() => bob.public.hasQuestion(questionId), 15_000, 'question crosses instances')
+    alice.outbox.vote(questionId, true)
+    bob.outbox.vote(questionId, true)
+    carol.outbox.vote(questionId, true)
+    for (const c of [host, alice, bob, carol]) {
+      await waitFor(
+        () => c.public.question(questionId)?.votes === 3,
+        15_000,
+        'three votes everywhere',
+      )
+    }
+    carol.outbox.vote(questionId, false)
+    for (const c of [host, alice, bob, carol]) {
+      await waitFor(
+        () => c.public.question(questionId)?.votes === 2,
+        15_000,
+        'two votes everywhere',
+      )
+    }
+    await waitFor(
+      () => alice.public.participants() === 4 && bob.public.participants() === 4,
+      15_000,
+      'four here',
+    )
+  })
+})

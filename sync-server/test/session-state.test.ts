@@ -1,0 +1,161 @@
+import { remainingMs } from '@podium/shared'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { startPodium, type TestPodium } from './helpers/podium.ts'
+
+let server: TestPodium
+const clients: TestClient[] = []
+beforeAll(async () => {
+  server = await startPodium({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' })
+})
+afterAll(async () => {
+  for (const c of clients) c.destroy()
+  await server.close()
+})
+
+function client(identity: { sessionId: string; userId: string; token: string }, withMod = false) {
+  const c = new TestClient(server.syncUrl, identity, {}, withMod)
+  clients.push(c)
+  return c
+}
+
+async function hostAndAttendee(settings: Record<string, unknown> = {}) {
+  const session = await createSession(server.url, { title: 'State', settings })
+  const host = client(
+    { sessionId: session.id, userId: session.hostUserId, token: session.hostToken },
+    true,
+  )
+  const attendee = client(await join(server.url, session.code, 'Ann'))
+  await Promise.all([host.synced(), attendee.synced()])
+  return { session, host, attendee }
+}
+
+describe('session state', () => {
+  it('stamps timer commands with the server clock, so every client computes the same time', async () => {
+    const { session, host, attendee } = await hostAndAttendee()
+    const before = Date.now()
+    host.public.requestTimer({
+      id: 't1',
+      action: 'start',
+      durationMs: 60_000,
+      by: session.hostUserId,
+    })
+    await waitFor(() => attendee.public.stage().timer.state === 'running', 15000, 'timer running')
+    const timer = attendee.public.stage().timer
+    expect(timer.startedAt).toBeGreaterThanOrEqual(before)
+    expect(timer.startedAt).toBeLessThanOrEqual(Date.now())
+    expect(host.public.pendingTimerCommand()).toBeNull()
+    const now = Date.now()
+    expect(Math.abs(remainingMs(timer, now) - remainingMs(host.public.stage().timer, now))).toBe(0)
+
+    host.public.requestTimer({ id: 't2', action: 'pause', by: session.hostUserId })
+    await waitFor(() => attendee.public.stage().timer.state === 'paused', 15000, 'timer paused')
+    expect(attendee.public.stage().timer.elapsedMs).toBeGreaterThanOrEqual(0)
+    await waitFor(
+      () => host.mod.audit().some((a) => a.action === 'timer-pause'),
+      5000,
+      'timer audit',
+    )
+  })
+
+  it('counts participants from connections and lists them for moderators', async () => {
+    const { session, host } = await hostAndAttendee()
+    await waitFor(() => host.public.participants() === 2, 15000, 'two participants')
+    const late = client(await join(server.url, session.code, 'Late'))
+    await late.synced()
+    await waitFor(() => host.public.participants() === 3, 15000, 'three participants')
+    expect(host.mod.attendees().find((a) => a.userId === late.identity.userId)).toMatchObject({
+      name: 'Late',
+      online: true,
+    })
+    late.destroy()
+    await waitFor(() => host.public.participants() === 2, 15000, 'back to two')
+    await waitFor(
+      () => host.mod.attendees().find((a) => a.userId === late.identity.userId)?.online === false,
+      5000,
+      'offline in list',
+    )
+  })
+
+  it('records staff changes in the audit log under the authenticated identity', async () => {
+    const { session, host, attendee } = await hostAndAttendee()
+    const { questionId } = attendee.outbox.ask('Audit me')
+    await waitFor(() => host.public.hasQuestion(questionId), 15000, 'question')
+    host.public.updateQuestion(questionId, { pinned: true, pinnedAt: Date.now() })
+    host.public.updateQuestion(questionId, { answered: true, answeredAt: Date.now() })
+    host.public.setStage({ spotlightQuestionId: questionId })
+    await waitFor(
+      () => host.mod.audit().filter((a) => a.targetId === questionId).length >= 3,
+      5000,
+      'audit entries',
+    )
+    const actions = host.mod.audit().filter((a) => a.targetId === questionId)
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['pin', 'mark-answered', 'spotlight']),
+    )
+    for (const entry of actions) expect(entry.actorId).toBe(session.hostUserId)
+  })
+
+  it('lets authors edit and withdraw their own questions until answered, and reply', async () => {
+    const { session, host, attendee } = await hostAndAttendee()
+    const other = client(await join(server.url, session.code, 'Other'))
+    await other.synced()
+    const { questionId } = attendee.outbox.ask('First wording')
+    await waitFor(() => host.public.hasQuestion(questionId), 15000, 'question')
+    const edit = attendee.outbox.edit(questionId, 'Second wording')
+    const foreign = other.outbox.edit(questionId, 'Hijacked')
+    other.outbox.reply(questionId, 'Good point')
+    await waitFor(
+      () => other.outbox.unsynced().length === 0 && attendee.outbox.unsynced().length === 0,
+      5000,
+      'receipts',
+    )
+    expect(attendee.outbox.receipt(edit)?.status).toBe('accepted')
+    expect(other.outbox.receipt(foreign)).toMatchObject({ status: 'rejected', reason: 'not-yours' })
+    await waitFor(
+      () => host.public.question(questionId)?.text === 'Second wording',
+      5000,
+      'edit applied',
+    )
+    await waitFor(() => host.public.replies(questionId).length === 1, 15000, 'reply')
+    expect(host.public.replies(questionId)[0]).toMatchObject({
+      text: 'Good point',
+      authorName: 'Other',
+    })
+
+    host.public.updateQuestion(questionId, { answered: true, answeredAt: Date.now() })
+    await waitFor(() => attendee.public.question(questionId)?.answered === true, 15000, 'answered')
+    const late = attendee.outbox.withdraw(questionId)
+    await waitFor(() => attendee.outbox.receipt(late) !== undefined, 15000, 'withdraw receipt')
+    expect(attendee.outbox.receipt(late)).toMatchObject({
+      status: 'rejected',
+      reason: 'already-answered',
+    })
+
+    const second = attendee.outbox.ask('Never mind')
+    await waitFor(() => host.public.hasQuestion(second.questionId), 15000, 'second question')
+    attendee.outbox.withdraw(second.questionId)
+    await waitFor(() => !host.public.hasQuestion(second.questionId), 15000, 'withdrawn')
+  })
+
+  it('refuses questions when Q&A is closed or the session has ended', async () => {
+    const { host, attendee } = await hostAndAttendee()
+    host.public.setSettings({ qaOpen: false })
+    await waitFor(() => attendee.public.settings().qaOpen === false, 15000, 'closed')
+    const closed = attendee.outbox.ask('Anyone?')
+    await waitFor(() => attendee.outbox.receipt(closed.entryId) !== undefined, 15000, 'receipt')
+    expect(attendee.outbox.receipt(closed.entryId)).toMatchObject({
+      status: 'rejected',
+      reason: 'qa-closed',
+    })
+    host.public.setSettings({ qaOpen: true })
+    host.public.setMeta({ status: 'ended' })
+    await waitFor(() => attendee.public.meta().status === 'ended', 15000, 'ended')
+    const ended = attendee.outbox.ask('Too late?')
+    await waitFor(() => attendee.outbox.receipt(ended.entryId) !== undefined, 15000, 'receipt')
+    expect(attendee.outbox.receipt(ended.entryId)).toMatchObject({
+      status: 'rejected',
+      reason: 'session-ended',
+    })
+  })
+})
