@@ -6,12 +6,13 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../src/db/connect.ts'
+import { POSTGRES_URL } from './helpers/postgres.ts'
 
 // The backups service's scripts (deploy/backups), run against a real Postgres database
 // that Podium's migrations have created: dump, prune, restore check, restore.
 
 const scripts = resolve(import.meta.dirname, '../../deploy/backups')
-const serverUrl = process.env.PODIUM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const serverUrl = POSTGRES_URL
 const database = `podium_backup_${process.pid}_${Date.now().toString(36)}`
 let dir: string
 let db: Db
