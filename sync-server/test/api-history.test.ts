@@ -121,6 +121,12 @@ describe('checkpoints', () => {
     const result = await restore(session.id, saved.id, session.hostToken)
     expect(result.restored).toBe(saved.id)
     expect(result.before.reason).toBe('before-restore')
+    await waitFor(
+      () =>
+        host.mod.audit().some((a) => a.action === 'restore-checkpoint' && a.targetId === saved.id),
+      5000,
+      'restore in the audit log',
+    )
     await waitFor(() => !ann.public.hasQuestion(q2.questionId), 5000, 'restore reaches Ann')
     expect(ann.provider('public').document).toBe(annDoc)
     expect(updates).toBeGreaterThan(0)

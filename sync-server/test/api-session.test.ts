@@ -1,4 +1,4 @@
-import { SessionInfo } from '@podium/shared'
+import { documentName, ModDoc, SessionInfo } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
@@ -16,6 +16,13 @@ afterAll(async () => {
 })
 
 const api = (path: string) => `${server.url}/api${path}`
+
+/** The moderators' audit log of a session, as [action, actorId, targetId]. */
+async function audit(sessionId: string) {
+  return server.podium.services.docs.read(documentName.mod(sessionId), (doc) =>
+    new ModDoc(doc).audit().map((a) => [a.action, a.actorId, a.targetId]),
+  )
+}
 
 describe('GET /api/time', () => {
   it('answers with the server clock', async () => {
@@ -78,6 +85,7 @@ describe('session details, settings and status', () => {
       token: session.hostToken,
     })
     expect(info.body.settings.preModeration).toBe(true)
+    expect(await audit(session.id)).toEqual([['change-settings', session.hostUserId, null]])
   })
 
   it('lets the host open and end the session', async () => {
@@ -100,6 +108,11 @@ describe('session details, settings and status', () => {
       .where('id', '=', session.id)
       .executeTakeFirstOrThrow()
     expect(row.status).toBe('live')
+    expect((await audit(session.id)).map((a) => a[0])).toEqual([
+      'status-live',
+      'status-ended',
+      'status-live',
+    ])
   })
 })
 
@@ -147,6 +160,10 @@ describe('invites', () => {
     })
     expect(again.status).toBe(409)
     expect(again.body.detail).toMatch(/already been used/)
+    expect(await audit(session.id)).toEqual([
+      ['invite-moderator', session.hostUserId, created.body.id],
+      ['accept-invite', accepted.body.userId, created.body.id],
+    ])
   })
 
   it('refuses revoked and expired invites', async () => {

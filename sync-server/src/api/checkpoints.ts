@@ -12,6 +12,7 @@ import { restoreSnapshot } from '../history/restore.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { IngestRepository } from '../ingest/repository.ts'
 import type { Services } from '../services.ts'
+import { auditApi } from './audit.ts'
 import { noBody, pathIds, sessionFor } from './session-access.ts'
 
 /** Listing checkpoints, taking one by hand, and restoring one as a new change. */
@@ -37,7 +38,7 @@ export async function checkpointRoutes(api: FastifyInstance, services: Services)
   api.post(
     '/sessions/:id/checkpoints/:checkpointId/restore',
     async (request): Promise<RestoreResponse> => {
-      const { session } = await sessionFor(request, services, ['host'])
+      const { session, claims } = await sessionFor(request, services, ['host'])
       const { checkpointId } = pathIds(request, 'id', 'checkpointId')
       noBody(request)
       const old = await checkpoints.load(session.id, checkpointId)
@@ -63,6 +64,7 @@ export async function checkpointRoutes(api: FastifyInstance, services: Services)
         })
         .where('id', '=', session.id)
         .execute()
+      await auditApi(services, claims, 'restore-checkpoint', checkpointId)
       return { restored: checkpointId, before }
     },
   )

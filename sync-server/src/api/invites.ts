@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
+import { auditApi } from './audit.ts'
 import { pathIds, sessionFor } from './session-access.ts'
 import { ACCESS_TOKEN_TTL } from './sessions.ts'
 
@@ -43,13 +44,14 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
         created_at: now,
       })
       .execute()
+    await auditApi(services, claims, `invite-${body.role}`, id)
     return reply
       .code(201)
       .send({ id, invite, url: `${services.publicUrl()}/i/${invite}`, expiresAt })
   })
 
   api.delete('/sessions/:id/invites/:inviteId', async (request, reply) => {
-    const { session } = await sessionFor(request, services, ['host'])
+    const { session, claims } = await sessionFor(request, services, ['host'])
     const { inviteId } = pathIds(request, 'id', 'inviteId')
     const result = await db.kysely
       .updateTable('invites')
@@ -59,6 +61,7 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
       .executeTakeFirst()
     if (Number(result.numUpdatedRows) === 0)
       throw HttpProblem.notFound(`This session has no invite ${inviteId}.`)
+    await auditApi(services, claims, 'revoke-invite', inviteId)
     return reply.code(204).send()
   })
 
@@ -120,6 +123,7 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
       { typ: 'access', sub: userId, sid: claims.sid, role: claims.role, name },
       ACCESS_TOKEN_TTL,
     )
+    await auditApi(services, { sid: claims.sid, sub: userId, name }, 'accept-invite', claims.jti)
     return { sessionId: claims.sid, userId, token, role: claims.role, name }
   })
 }

@@ -9,6 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
+import { auditApi } from './audit.ts'
 import { sessionFor } from './session-access.ts'
 
 const SMALL_BODY = 16 * 1024
@@ -46,7 +47,7 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
     '/sessions/:id/settings',
     { bodyLimit: SMALL_BODY },
     async (request): Promise<SessionSettings> => {
-      const { session } = await sessionFor(request, services, ['host'])
+      const { session, claims } = await sessionFor(request, services, ['host'])
       const patch = parse(SettingsPatch, request.body)
       const settings = await docs.change(documentName.public(session.id), (doc) => {
         const pub = new PublicDoc(doc)
@@ -58,12 +59,13 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
         .set({ settings: JSON.stringify(settings), updated_at: Date.now() })
         .where('id', '=', session.id)
         .execute()
+      await auditApi(services, claims, 'change-settings')
       return settings
     },
   )
 
   api.post('/sessions/:id/status', { bodyLimit: SMALL_BODY }, async (request) => {
-    const { session } = await sessionFor(request, services, ['host'])
+    const { session, claims } = await sessionFor(request, services, ['host'])
     const { status } = parse(StatusBody, request.body)
     await docs.change(documentName.public(session.id), (doc) =>
       new PublicDoc(doc).setMeta({ status }),
@@ -73,6 +75,7 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
       .set({ status, updated_at: Date.now() })
       .where('id', '=', session.id)
       .execute()
+    await auditApi(services, claims, `status-${status}`)
     return { status }
   })
 }
