@@ -22,6 +22,13 @@ export const CSV_COLUMNS = [
 export function questionsCsv(snapshot: PublicSnapshot): string {
   const labelNames = new Map(snapshot.labels.map((l) => [l.id, l.name]))
   const author = (name: string | null) => name ?? 'anonymous'
+  const replies = new Map<string, string[]>()
+  for (const r of [...snapshot.replies].sort((a, b) => a.createdAt - b.createdAt)) {
+    const line = `${author(r.authorName)}${r.hidden ? ' (hidden)' : ''}: ${r.text}`
+    const list = replies.get(r.questionId)
+    if (list) list.push(line)
+    else replies.set(r.questionId, [line])
+  }
   const rows = [...snapshot.questions]
     .sort((a, b) => a.createdAt - b.createdAt)
     .map((q) => ({
@@ -34,10 +41,7 @@ export function questionsCsv(snapshot: PublicSnapshot): string {
       answered: q.answered,
       labels: q.labels.map((id) => labelNames.get(id) ?? id).join(', '),
       created_at: new Date(q.createdAt).toISOString(),
-      replies: snapshot.replies
-        .filter((r) => r.questionId === q.id)
-        .map((r) => `${author(r.authorName)}${r.hidden ? ' (hidden)' : ''}: ${r.text}`)
-        .join('\n'),
+      replies: (replies.get(q.id) ?? []).join('\n'),
     }))
   return stringify(rows, {
     header: true,
