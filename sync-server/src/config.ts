@@ -45,6 +45,13 @@ export const EnvSchema = z.object({
     .optional(),
   /** The address people reach Podium at; used in join and invite links. */
   PUBLIC_URL: z.url({ error: 'an absolute URL such as https://podium.example.org' }).optional(),
+  /** Where browsers reach y-webrtc signaling (`/signal`) when it is not at PUBLIC_URL. */
+  SIGNALING_URL: z
+    .url({
+      protocol: /^(https?|wss?)$/,
+      error: 'an absolute http(s) or ws(s) URL such as https://signal.example.org',
+    })
+    .optional(),
   /** Signs access and invite tokens; generated and kept in DATA_DIR when unset. */
   TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   LOG_LEVEL: z
@@ -104,6 +111,8 @@ export interface Config {
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string }
   redisUrl: string | undefined
   publicUrl: string | undefined
+  /** Base URL of the y-webrtc signaling; unset: the public URL. */
+  signalingUrl: string | undefined
   tokenSecret: string
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
   turn: { secret: string | undefined; urls: string[]; stunUrls: string[]; ttlSeconds: number }
@@ -149,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: 'sqlite', file: join(dataDir, 'podium.sqlite') },
     redisUrl: e.REDIS_URL,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    signalingUrl: e.SIGNALING_URL?.replace(/\/$/, ''),
     tokenSecret: e.TOKEN_SECRET ?? persistedSecret(dataDir),
     logLevel: e.LOG_LEVEL,
     turn: {

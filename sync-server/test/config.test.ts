@@ -38,6 +38,10 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   DATABASE_SCHEMA: { value: 'Podium-Schema', expects: /a lower-case SQL identifier/ },
   REDIS_URL: { value: 'http://redis:6379', expects: /a redis:\/\/ URL/ },
   PUBLIC_URL: { value: 'podium.example.org', expects: /an absolute URL/ },
+  SIGNALING_URL: {
+    value: 'ftp://signal.example.org',
+    expects: /an absolute http\(s\) or ws\(s\) URL/,
+  },
   TOKEN_SECRET: { value: 'too-short', expects: /at least 32 characters/ },
   LOG_LEVEL: { value: 'loud', expects: /one of fatal, error, warn, info, debug, trace, silent/ },
   TURN_SECRET: { value: 'short', expects: /at least 16 characters/ },
@@ -91,6 +95,7 @@ describe('configuration from the environment', () => {
       database: { kind: 'sqlite', file: join(dataDir, 'podium.sqlite') },
       redisUrl: undefined,
       publicUrl: undefined,
+      signalingUrl: undefined,
       tokenSecret: secret,
       logLevel: 'info',
       turn: { secret: undefined, urls: [], stunUrls: [], ttlSeconds: 3600 },
@@ -136,7 +141,7 @@ describe('configuration from the environment', () => {
     expect(config.logLevel).toBe('info')
   })
 
-  it('reads Postgres, Redis, TURN and the public URL when given', () => {
+  it('reads Postgres, Redis, TURN, the public and signaling URLs when given', () => {
     const config = loadConfig({
       DATA_DIR: tempDir(),
       TOKEN_SECRET: secret,
@@ -144,6 +149,7 @@ describe('configuration from the environment', () => {
       DATABASE_SCHEMA: 'podium_test',
       REDIS_URL: 'redis://redis:6379',
       PUBLIC_URL: 'https://podium.example.org/',
+      SIGNALING_URL: 'wss://signal.example.org/',
       TURN_SECRET: 'a-turn-secret-0123',
       TURN_URLS: 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349',
       STUN_URLS: 'stun:turn.example.org:3478',
@@ -155,6 +161,7 @@ describe('configuration from the environment', () => {
     })
     expect(config.redisUrl).toBe('redis://redis:6379')
     expect(config.publicUrl).toBe('https://podium.example.org')
+    expect(config.signalingUrl).toBe('wss://signal.example.org')
     expect(config.turn.urls).toEqual([
       'turn:turn.example.org:3478?transport=udp',
       'turns:turn.example.org:5349',
