@@ -1,6 +1,7 @@
 import { Show } from 'solid-js'
 import '../styles/room.css'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
+import { Stage } from '../video/Stage.tsx'
 import { Announcer } from './Announcer.tsx'
 import { AskBox } from './AskBox.tsx'
 import { derive, useRoom } from './context.ts'
@@ -43,6 +44,7 @@ export function Room(props: { authError: string | null }) {
           }
         >
           <StagePanel />
+          <Stage connection={room} />
           <AskBox />
           <MyQuestions />
           <QuestionList />

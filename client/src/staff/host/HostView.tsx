@@ -1,3 +1,4 @@
+import { Stage } from '../../video/Stage.tsx'
 import type { StaffRoom } from '../room.ts'
 import { AgendaEditor } from './AgendaEditor.tsx'
 import { ExportPanel } from './ExportPanel.tsx'
@@ -14,6 +15,19 @@ export function HostView(props: { room: StaffRoom }) {
   return (
     <div class="host-grid">
       <div class="host-col">
+        <Stage
+          look="staff"
+          connection={{
+            identity: {
+              sessionId: props.room.sessionId,
+              userId: props.room.actor.userId,
+              token: props.room.token,
+              role: props.room.actor.role,
+              name: props.room.actor.name,
+            },
+            public: props.room.pub,
+          }}
+        />
         <StatusPanel room={props.room} />
         <JoinPanel room={props.room} />
         <ModerationLink room={props.room} />

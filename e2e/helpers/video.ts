@@ -1,0 +1,158 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { chromium } from 'playwright-core'
+import { signalingOptions } from '../../sync-server/src/signaling/mount.ts'
+import { startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
+import { CHROMIUM_ARGS, findChromium } from './browser.ts'
+import { ensureClientBuilt } from './server.ts'
+
+/** Podium as `npm start` runs it (client, API, sync and signaling on one port), plus `env`. */
+export async function startVideoServer(env: Record<string, string> = {}): Promise<TestPodium> {
+  await ensureClientBuilt()
+  return startPodium(env, signalingOptions())
+}
+
+/**
+ * Chromium with a fake camera and microphone that need no permission prompt (both
+ * flags also make getDisplayMedia return a fake screen headless), and plain IP
+ * addresses in host candidates so contexts on this machine reach each other.
+ */
+export const VIDEO_ARGS = [
+  ...CHROMIUM_ARGS,
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+]
+
+export function launchVideoBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), headless: true, args: VIDEO_ARGS })
+}
+
+/** A stage feed tile on a viewer's page. */
+export const feedTile = (page: Page, feed: 'camera' | 'screen' = 'camera') =>
+  page.locator(`[data-testid="stage-feed"][data-feed="${feed}"]`)
+
+export interface VideoFrames {
+  width: number
+  frames: number
+  state: string | null
+}
+
+/** The video of a feed: its decoded width and how many frames it has shown so far. */
+export async function videoFrames(
+  page: Page,
+  feed: 'camera' | 'screen' = 'camera',
+): Promise<VideoFrames> {
+  return feedTile(page, feed)
+    .first()
+    .evaluate((tile) => {
+      const video = tile.querySelector('video')
+      return {
+        width: video?.videoWidth ?? 0,
+        frames: video?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
+        state: tile.getAttribute('data-state'),
+      }
+    })
+    .catch(() => ({ width: 0, frames: 0, state: null }))
+}
+
+/** Waits until a feed plays: a decoded picture and frames still rising a second later. */
+export async function waitForPlaying(
+  page: Page,
+  feed: 'camera' | 'screen' = 'camera',
+  timeoutMs = 30_000,
+): Promise<VideoFrames> {
+  const until = Date.now() + timeoutMs
+  let last: VideoFrames = { width: 0, frames: 0, state: null }
+  while (Date.now() < until) {
+    const first = await videoFrames(page, feed)
+    if (first.width > 0 && first.frames > 0 && first.state === 'live') {
+      await page.waitForTimeout(1000)
+      const later = await videoFrames(page, feed)
+      if (later.width > 0 && later.frames > first.frames && later.state === 'live') return later
+      last = later
+    } else {
+      last = first
+      await page.waitForTimeout(200)
+    }
+  }
+  throw new Error(
+    `the ${feed} feed did not play within ${timeoutMs} ms (last: ${JSON.stringify(last)})`,
+  )
+}
+
+/**
+ * Starts watching for the first decoded frame of a feed on this page; resolves to the
+ * wall-clock time (ms) it was shown. Polls every animation frame.
+ */
+export async function armFirstFrame(
+  page: Page,
+  feed: 'camera' | 'screen' = 'camera',
+): Promise<() => Promise<number>> {
+  await page.evaluate((kind) => {
+    const w = window as unknown as { __firstFrame?: Promise<number> }
+    w.__firstFrame = new Promise<number>((resolve) => {
+      const poll = () => {
+        const video = document.querySelector<HTMLVideoElement>(
+          `[data-testid="stage-feed"][data-feed="${kind}"] video`,
+        )
+        if (video && video.videoWidth > 0 && video.getVideoPlaybackQuality().totalVideoFrames > 0) {
+          resolve(Date.now())
+          return
+        }
+        requestAnimationFrame(poll)
+      }
+      poll()
+    })
+  }, feed)
+  return () =>
+    page.evaluate(() => (window as unknown as { __firstFrame: Promise<number> }).__firstFrame)
+}
+
+/** Clicks "Go on stage" and returns the wall-clock time of the click. */
+export async function goOnStage(page: Page): Promise<number> {
+  const button = page.getByRole('button', { name: 'Go on stage' })
+  await button.waitFor()
+  const at = await page.evaluate(() => Date.now())
+  await button.click()
+  await page.getByText(/^On stage · \d+ watching/).waitFor()
+  return at
+}
+
+export interface HostSession {
+  context: BrowserContext
+  host: Page
+  sessionId: string
+  code: string
+}
+
+/** Creates a session from the landing page; ends on the host console, online. */
+export async function createHostSession(
+  browser: Browser,
+  baseURL: string,
+  title: string,
+): Promise<HostSession> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } })
+  const host = await context.newPage()
+  await host.goto('/')
+  await host.getByLabel('Session title').fill(title)
+  await host.getByRole('button', { name: 'Create session' }).click()
+  await host.waitForURL(/\/s\/[A-Za-z0-9_-]+\/host$/)
+  const sessionId = host.url().split('/').at(-2) ?? ''
+  await waitHostOnline(host)
+  const code = (await host.locator('.join-code').textContent())?.trim() ?? ''
+  return { context, host, sessionId, code }
+}
+
+export async function waitHostOnline(page: Page): Promise<void> {
+  await page.locator('.conn[data-status="online"]').waitFor()
+}
+
+export async function newViewerContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  return browser.newContext({ baseURL, viewport: { width: 800, height: 900 } })
+}
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
