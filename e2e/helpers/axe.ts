@@ -8,6 +8,7 @@ export interface AxeViolation {
   id: string
   impact: string | null
   help: string
+  helpUrl: string
   targets: string[]
 }
 
@@ -21,6 +22,7 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
         id: string
         impact: string | null
         help: string
+        helpUrl: string
         nodes: Array<{ target: string[] }>
       }>
     }
@@ -29,7 +31,18 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
       id: v.id,
       impact: v.impact,
       help: v.help,
+      helpUrl: v.helpUrl,
       targets: v.nodes.map((n) => n.target.join(' ')),
     }))
   })
+}
+
+/** The impacts that fail a screen. */
+export const BLOCKING_IMPACTS: ReadonlySet<string> = new Set(['serious', 'critical'])
+
+/** Violations of serious or critical impact, one readable line each (rule, help, targets). */
+export async function blockingViolations(page: Page): Promise<string[]> {
+  return (await axeViolations(page))
+    .filter((v) => v.impact !== null && BLOCKING_IMPACTS.has(v.impact))
+    .map((v) => `${v.id} (${v.impact}): ${v.help} <${v.helpUrl}> at ${v.targets.join(', ')}`)
 }

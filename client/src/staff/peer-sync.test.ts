@@ -125,6 +125,10 @@ describe('peer sync for staff', () => {
     created[1]?.emitPeers(['peer-a', 'peer-b'])
     expect(sync.peers()).toBe(2)
     expect(sync.status()).toBe(PeerStatus.connected)
+    // y-webrtc names a device differently in each room: one other console is one peer.
+    created[0]?.emitPeers(['public-id-of-c'])
+    created[1]?.emitPeers(['mod-id-of-c'])
+    expect(sync.peers()).toBe(1)
     dispose()
     expect(created.every((p) => p.destroyed)).toBe(true)
   })

@@ -143,11 +143,12 @@ export function startPeerSync(options: PeerSyncOptions): PeerSync {
   let stopped = false
   let joined = ''
 
+  // y-webrtc gives a console a new peer id in every room, and each staff console joins
+  // both rooms: the busiest room counts the other consoles (a union counts each twice).
   const countPeers = () => {
-    const all = new Set<string>()
-    for (const set of peersByDoc.values()) for (const id of set) all.add(id)
-    setPeers(all.size)
-    setStatus(all.size > 0 ? PeerStatus.connected : PeerStatus.alone)
+    const count = Math.max(0, ...[...peersByDoc.values()].map((set) => set.size))
+    setPeers(count)
+    setStatus(count > 0 ? PeerStatus.connected : PeerStatus.alone)
   }
 
   const join = (config: PeerConfig) => {
