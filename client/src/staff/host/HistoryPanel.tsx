@@ -75,17 +75,19 @@ export function HistoryPanel(props: { room: StaffRoom }) {
     <section class="panel history" aria-labelledby="history-heading">
       <div class="panel-head">
         <h2 id="history-heading">Checkpoints</h2>
-        <button type="button" class="btn" onClick={save} disabled={busy()}>
-          Save one now
-        </button>
-        <button
-          type="button"
-          class="btn btn-quiet"
-          onClick={() => void refetch()}
-          disabled={list.loading}
-        >
-          Refresh
-        </button>
+        <div class="row">
+          <button type="button" class="btn" onClick={save} disabled={busy()}>
+            Save one now
+          </button>
+          <button
+            type="button"
+            class="btn btn-quiet"
+            onClick={() => void refetch()}
+            disabled={list.loading}
+          >
+            Refresh
+          </button>
+        </div>
       </div>
       <Show
         when={!list.loading}

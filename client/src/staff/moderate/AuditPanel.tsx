@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
-import { authorLabel, excerpt, formatClockTime } from '../format.ts'
+import { excerpt, formatClockTime } from '../format.ts'
 import type { StaffRoom } from '../room.ts'
+import { auditAction } from './audit-text.ts'
 
 const PAGE = 50
 
@@ -13,9 +14,14 @@ export function AuditPanel(props: { room: StaffRoom }) {
   })
   const target = (id: string | null) => {
     if (!id) return ''
-    const question = props.room.pub.question(id)
-    return question ? `“${excerpt(question.text, 60)}”` : ''
+    const text =
+      props.room.pub.question(id)?.text ??
+      props.room.mod.pending(id)?.text ??
+      props.room.mod.rejected().find((item) => item.id === id)?.text
+    return text ? `“${excerpt(text, 60)}”` : ''
   }
+  const actor = (id: string, name: string | null) =>
+    id === props.room.actor.userId ? 'You' : (name ?? 'A staff member')
 
   return (
     <section class="panel audit" aria-labelledby="audit-heading">
@@ -29,8 +35,8 @@ export function AuditPanel(props: { room: StaffRoom }) {
             {(entry) => (
               <li>
                 <time datetime={new Date(entry.at).toISOString()}>{formatClockTime(entry.at)}</time>{' '}
-                <span class="audit-actor">{authorLabel(entry.actorName)}</span>{' '}
-                <span class="audit-action">{entry.action}</span>{' '}
+                <span class="audit-actor">{actor(entry.actorId, entry.actorName)}</span>{' '}
+                <span class="audit-action">{auditAction(entry.action)}</span>{' '}
                 <span>{target(entry.targetId)}</span>
                 <Show when={entry.detail}>
                   <span class="audit-detail"> ({entry.detail})</span>

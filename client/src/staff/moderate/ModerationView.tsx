@@ -118,12 +118,12 @@ export function ModerationView(props: { room: StaffRoom }) {
         <p class="st-hint">
           Press <kbd>?</kbd> for keyboard shortcuts.
         </p>
-        <button type="button" class="btn btn-quiet" onClick={() => setHelp(true)}>
-          Shortcuts
-        </button>
         <p class="st-notice" role="status" aria-live="polite">
           {notice()}
         </p>
+        <button type="button" class="btn btn-quiet" onClick={() => setHelp(true)}>
+          Shortcuts
+        </button>
       </div>
       <div class="moderation-grid">
         <QueuePanel m={m} now={now()} />

@@ -144,7 +144,7 @@ function QuestionCardBody(props: { question: Question; m: Moderation; now: numbe
         </Show>
         <button
           type="button"
-          class="btn btn-quiet"
+          class="btn"
           aria-expanded={picking()}
           onClick={() => setPicking(!picking())}
         >
@@ -152,7 +152,7 @@ function QuestionCardBody(props: { question: Question; m: Moderation; now: numbe
         </button>
         <button
           type="button"
-          class="btn btn-quiet"
+          class="btn"
           aria-expanded={replying()}
           onClick={() => setReplying(!replying())}
         >
