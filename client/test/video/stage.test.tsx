@@ -1,0 +1,82 @@
+import { PublicDoc, type StageSeat, VideoStageDoc } from '@podium/shared'
+import { fireEvent, render, screen } from '@solidjs/testing-library'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { Stage } from '../../src/video/Stage.tsx'
+
+const seat = (patch: Partial<StageSeat> = {}): StageSeat => ({
+  userId: 'host0001',
+  name: 'Hana',
+  role: 'host',
+  peerId: 'pd-00-00-stage',
+  since: 1,
+  screen: 'off',
+  camera: true,
+  microphone: true,
+  audience: 0,
+  cap: 8,
+  ...patch,
+})
+
+function setup(role: 'attendee' | 'host') {
+  const doc = new Y.Doc()
+  const connection = {
+    identity: {
+      sessionId: 'session01',
+      userId: role === 'host' ? 'host0001' : 'user00me',
+      token: 't',
+      role,
+      name: 'Ada',
+    },
+    public: new PublicDoc(doc),
+  }
+  return { roster: new VideoStageDoc(doc), ...render(() => <Stage connection={connection} />) }
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('the stage without WebRTC (this test runs in jsdom, which has none)', () => {
+  it('shows attendees nothing until someone is on stage, then who and why video is off', async () => {
+    const { roster, container } = setup('attendee')
+    expect(container.textContent).toBe('')
+    roster.take(seat())
+    const heading = await screen.findByRole('heading')
+    await vi.waitFor(() => expect(heading.textContent).toBe('Video stage · 1 on stage'))
+    expect(screen.getByRole('note').textContent).toMatch(
+      /cannot play the video stage.*Questions and polls keep working/,
+    )
+    expect(screen.queryByRole('button', { name: 'Go on stage' })).toBeNull()
+    roster.leave('host0001')
+    await vi.waitFor(() => expect(container.textContent).toBe(''))
+  })
+
+  it('tells a host who cannot reach a camera why, and stays off stage', async () => {
+    vi.stubGlobal('RTCPeerConnection', function RTCPeerConnection() {})
+    const { roster } = setup('host')
+    fireEvent.click(screen.getByRole('button', { name: 'Go on stage' }))
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toMatch(/no access to a camera or microphone/)
+    expect(roster.seats()).toEqual([])
+    expect(screen.getByRole('button', { name: 'Go on stage' })).toBeTruthy()
+  })
+})
+
+describe('VideoStageDoc', () => {
+  it('keeps valid seats in order, updates fields and ignores what does not parse', () => {
+    const doc = new Y.Doc()
+    const roster = new VideoStageDoc(doc)
+    roster.take(seat({ userId: 'b', since: 5 }))
+    roster.take(seat({ userId: 'a', since: 9 }))
+    doc.getMap('videoStage').set('junk', { userId: 'junk' })
+    expect(roster.seats().map((s) => s.userId)).toEqual(['b', 'a'])
+    roster.update('a', { screen: 'added', audience: 3 })
+    expect(roster.seat('a')).toMatchObject({ screen: 'added', audience: 3 })
+    roster.update('nobody', { audience: 1 })
+    expect(roster.seat('nobody')).toBeNull()
+    expect(() => roster.update('a', { audience: -1 })).toThrow()
+    roster.leave('b')
+    expect(roster.seats().map((s) => s.userId)).toEqual(['a'])
+  })
+})
