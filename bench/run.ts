@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { FULL, type Plan, QUICK } from './src/plan.ts'
+import { compare, TOLERANCE, writeReference } from './src/report/compare.ts'
+import { describeMachine } from './src/report/machine.ts'
+import { type ScenarioResult, scenarioResult, writeResult } from './src/report/results.ts'
+import { report } from './src/report/table.ts'
+import { checkTargets } from './src/report/targets.ts'
+import { api } from './src/scenarios/api.ts'
+import { fanout } from './src/scenarios/fanout.ts'
+import type { Context, StepResult } from './src/scenarios/harness.ts'
+import { joins } from './src/scenarios/joins.ts'
+import { lateJoin } from './src/scenarios/late-join.ts'
+import { memory } from './src/scenarios/memory.ts'
+import { votes } from './src/scenarios/votes.ts'
+import { type RunningTarget, startTarget, TargetKind } from './src/targets/index.ts'
+
+/**
+ * `npm run bench` (full) and `npm run bench:quick` (the CI regression step): starts
+ * each server under test and the baselines as their own processes, drives them with
+ * load generator processes, writes bench/results/<date>-<scenario>.json, prints a
+ * markdown report, and with --quick compares the gated ratios with bench/baseline.json.
+ */
+const SCENARIOS: Record<string, (ctx: Context) => Promise<StepResult[]>> = {
+  fanout,
+  votes,
+  joins,
+  'late-join': lateJoin,
+  memory,
+  api,
+}
+
+const QUICK_ORDER = ['memory', 'fanout', 'votes', 'joins', 'late-join', 'api']
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    targets: { type: 'string' },
+    sizes: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    chromium: { type: 'boolean' },
+    'update-baseline': { type: 'boolean', default: false },
+  },
+})
+
+const root = resolve(import.meta.dirname, '..')
+const base = values.quick ? QUICK : FULL
+const knownTargets = Object.values(TargetKind) as string[]
+const targets = values.targets ? values.targets.split(',') : base.targets
+for (const t of targets) {
+  if (!knownTargets.includes(t))
+    throw new Error(`unknown target ${t}; known: ${knownTargets.join(', ')}`)
+}
+const plan: Plan = {
+  ...base,
+  targets: targets as TargetKind[],
+  fanout: values.sizes
+    ? { ...base.fanout, sizes: values.sizes.split(',').map(Number) }
+    : base.fanout,
+  lateJoin: { ...base.lateJoin, chromium: values.chromium ?? base.lateJoin.chromium },
+}
+// Quick: memory first, while the shared servers are still fresh.
+const chosen = values.only
+  ? values.only.split(',')
+  : plan.name === 'quick'
+    ? QUICK_ORDER
+    : Object.keys(SCENARIOS)
+for (const name of chosen) {
+  if (!SCENARIOS[name])
+    throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`)
+}
+
+// The server under test gets core 0; this process and the generators share the rest.
+const cores = cpus().length
+const cpuPlan: Context['cpus'] =
+  cores >= 2
+    ? { server: '0', generators: cores === 2 ? '1' : `1-${cores - 1}` }
+    : { server: undefined, generators: undefined }
+let placement = 'one core: server and generators share it'
+if (cpuPlan.generators) {
+  try {
+    execFileSync('taskset', ['-cp', cpuPlan.generators, String(process.pid)], { stdio: 'ignore' })
+    placement = `server pinned to CPU ${cpuPlan.server}; coordinator and load generators on CPU ${cpuPlan.generators}`
+  } catch {
+    cpuPlan.server = undefined
+    cpuPlan.generators = undefined
+    placement = 'not pinned (no taskset)'
+  }
+}
+
+const began = Date.now()
+const ctx: Context = {
+  plan,
+  root,
+  profile: values.profile ?? false,
+  cpus: cpuPlan,
+  log: (message) =>
+    process.stdout.write(
+      `[${String(Math.round((Date.now() - began) / 1000)).padStart(4)} s] ${message}\n`,
+    ),
+}
+
+const machine = describeMachine(placement)
+const args = process.argv.slice(2).filter((a) => a !== '--quick')
+const command = `npm run ${plan.name === 'quick' ? 'bench:quick' : 'bench'}${args.length ? ` -- ${args.join(' ')}` : ''}`
+const results: ScenarioResult[] = []
+// The quick plan starts each server once and runs every scenario on it; the full plan
+// starts a fresh server for every step, so no step inherits another's memory or load.
+if (plan.name === 'quick') {
+  ctx.shared = new Map<TargetKind, RunningTarget>()
+  for (const kind of plan.targets) {
+    ctx.shared.set(kind, await startTarget(kind, { root, cpus: cpuPlan.server }))
+  }
+}
+for (const name of chosen) {
+  const startedAt = new Date()
+  const steps = await SCENARIOS[name]!(ctx)
+  const result = scenarioResult(name, plan, command, machine, startedAt, steps)
+  results.push(result)
+  ctx.log(`wrote bench/results/${writeResult(root, result).split('/bench/results/')[1]}`)
+}
+
+for (const target of ctx.shared?.values() ?? []) await target.stop()
+
+const markdown = report(results, checkTargets(results), command)
+const summary = join(
+  root,
+  'bench',
+  'results',
+  `${new Date(began).toISOString().slice(0, 10)}-summary${plan.name === 'quick' ? '-quick' : ''}.md`,
+)
+writeFileSync(summary, markdown)
+process.stdout.write(`\n${markdown}\nTook ${Math.round((Date.now() - began) / 1000)} s.\n`)
+
+const referenceFile = join(root, 'bench', 'baseline.json')
+if (values['update-baseline']) {
+  writeReference(referenceFile, results, command)
+  process.stdout.write('Wrote bench/baseline.json.\n')
+} else if (plan.name === 'quick') {
+  const { regressions, problems, lines } = compare(referenceFile, results)
+  process.stdout.write(
+    `\nCompared with bench/baseline.json (a gated ratio may rise by ${TOLERANCE * 100} %):\n`,
+  )
+  for (const line of lines) process.stdout.write(`  ${line}\n`)
+  for (const problem of problems) process.stdout.write(`  PROBLEM    ${problem}\n`)
+  if (regressions.length > 0 || problems.length > 0) {
+    process.stdout.write(`\n${regressions.length} regression(s), ${problems.length} problem(s).\n`)
+    process.exit(1)
+  }
+  process.stdout.write('\nNo regression.\n')
+}
+process.exit(0)

@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { JoinResponse } from '@podium/shared'
+import { chromium, type Page } from 'playwright-core'
+import type { RunningTarget } from '../targets/index.ts'
+import type { Context, StepResult } from './harness.ts'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run']
+const ITEM = 'li[data-question-id]'
+
+/**
+ * Installed before the app's scripts: notes (in ms from navigation start) when the
+ * first question item is in the DOM and when the list holds every question.
+ */
+const OBSERVER = `(() => {
+  const marks = { first: null, all: null, count: 0 }
+  window.__benchMarks = marks
+  const look = () => {
+    const count = document.querySelectorAll('${ITEM}').length
+    marks.count = count
+    if (count > 0 && marks.first === null) marks.first = performance.now()
+    if (window.__benchTotal && count >= window.__benchTotal && marks.all === null) marks.all = performance.now()
+  }
+  new MutationObserver(look).observe(document, { childList: true, subtree: true })
+})()`
+
+interface Marks {
+  first: number | null
+  all: number | null
+  count: number
+}
+
+/**
+ * Time to first render of the question list in Chromium: a cold visit (empty
+ * IndexedDB, online), then a reload while offline, served by the service worker and
+ * IndexedDB. Needs the built client (client/dist); without it the figures are null.
+ */
+export async function firstRender(
+  ctx: Context,
+  target: RunningTarget,
+  code: string,
+  total: number,
+): Promise<StepResult['metrics']> {
+  if (!existsSync(join(ctx.root, 'client', 'dist', 'index.html'))) {
+    return {
+      firstRenderColdMs: null,
+      firstRenderOfflineMs: null,
+      chromiumNote: 'client/dist is not built',
+    }
+  }
+  if (!existsSync(CHROMIUM)) {
+    return {
+      firstRenderColdMs: null,
+      firstRenderOfflineMs: null,
+      chromiumNote: `no Chromium at ${CHROMIUM}`,
+    }
+  }
+  const response = await fetch(`${target.httpUrl}/api/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, name: 'Chromium' }),
+  })
+  const identity = JoinResponse.parse(await response.json())
+  const stored = JSON.stringify({
+    sessionId: identity.sessionId,
+    userId: identity.userId,
+    token: identity.token,
+    role: identity.role,
+    name: identity.name,
+  })
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'allow' })
+    await context.addInitScript(OBSERVER)
+    await context.addInitScript(
+      `localStorage.setItem(${JSON.stringify(`podium:identity:${identity.sessionId}`)}, ${JSON.stringify(stored)})`,
+    )
+    const page = await context.newPage()
+    const url = `${target.httpUrl}/s/${identity.sessionId}`
+    await context.addInitScript(`window.__benchTotal = ${total}`)
+
+    await page.goto(url)
+    const cold = await waitMarks(page, 60_000)
+    // Let y-indexeddb store the document and the service worker take control before going offline.
+    const controlled = await page.evaluate(() =>
+      Promise.race([
+        navigator.serviceWorker?.ready.then(() => true) ?? Promise.resolve(false),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 10_000)),
+      ]),
+    )
+    await page.waitForTimeout(3_000)
+    await context.setOffline(true)
+    await page.reload()
+    const offline = await waitMarks(page, 60_000)
+    return {
+      firstRenderColdMs: round(cold.first),
+      fullListColdMs: round(cold.all),
+      firstRenderOfflineMs: round(offline.first),
+      fullListOfflineMs: round(offline.all),
+      renderedQuestions: offline.count,
+      serviceWorker: controlled,
+    }
+  } finally {
+    await browser.close()
+  }
+}
+
+const round = (n: number | null) => (n === null ? null : Math.round(n))
+
+async function waitMarks(page: Page, timeoutMs: number): Promise<Marks> {
+  await page
+    .waitForFunction(
+      () => (window as unknown as { __benchMarks: Marks }).__benchMarks.all !== null,
+      null,
+      {
+        timeout: timeoutMs,
+        polling: 100,
+      },
+    )
+    .catch(() => undefined)
+  return page.evaluate(() => (window as unknown as { __benchMarks: Marks }).__benchMarks)
+}
