@@ -1,4 +1,4 @@
-import type { Hocuspocus } from '@hocuspocus/server'
+import type { Document, Hocuspocus } from '@hocuspocus/server'
 import {
   type AuditEntry,
   applyTimerCommand,
@@ -11,12 +11,12 @@ import {
   RejectReason,
 } from '@podium/shared'
 import type { Logger } from 'pino'
-import type * as Y from 'yjs'
 import { TokenBucket } from '../limits/token-bucket.ts'
 import type { Metrics } from '../metrics/registry.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { captureTransaction } from './capture.ts'
 import { type Decision, decide, newQuestion } from './decide.ts'
+import { HeldBroadcasts } from './hold.ts'
 import { scanOutbox } from './outbox-scan.ts'
 import { emptyBatch, type IngestRepository, type UserState } from './repository.ts'
 
@@ -186,13 +186,13 @@ export class SessionIngest {
     return buckets[kind].take()
   }
 
-  private loaded(name: string): Y.Doc | undefined {
+  private loaded(name: string): Document | undefined {
     const doc = this.deps.hocuspocus.documents.get(name)
     return doc && !doc.isLoading ? doc : undefined
   }
 
   /** A document to write: the loaded one, or one opened for this tick and closed after. */
-  private async open(name: string, opened: Array<() => Promise<void>>): Promise<Y.Doc> {
+  private async open(name: string, opened: Array<() => Promise<void>>): Promise<Document> {
     const loaded = this.loaded(name)
     if (loaded) return loaded
     const connection = await this.deps.guard.openDirect(this.deps.hocuspocus, name)
@@ -513,16 +513,21 @@ export class SessionIngest {
       publicOps.push((p) => p.setVoteCounts(recount.map((id) => [id, counts.get(id) ?? 0])))
     }
 
-    // Apply: one transaction per document, each update captured for the batch.
+    // Apply: one transaction per document, each update captured for the batch, and held
+    // back from clients until the batch is stored.
+    const held = new HeldBroadcasts()
     if (publicOps.length > 0) {
+      held.hold(pubDoc)
       const update = captureTransaction(pubDoc, () => {
         for (const op of publicOps) op(pub)
       })
       if (update) batch.updates.push({ name: publicName, update })
     }
     if (modOps.length > 0 || audit.length > 0) {
-      const target = mod ?? new ModDoc(await this.open(modName, opened))
-      const update = captureTransaction(target.doc, () => {
+      const modTarget = modDoc ?? (await this.open(modName, opened))
+      const target = mod ?? new ModDoc(modTarget)
+      held.hold(modTarget)
+      const update = captureTransaction(modTarget, () => {
         for (const op of modOps) op(target)
         if (audit.length > 0) target.appendAudit(...audit)
       })
@@ -534,6 +539,7 @@ export class SessionIngest {
       // An author who is away gets the receipt when their outbox next loads (from the database).
       if (!doc) continue
       const outbox = new OutboxDoc(doc)
+      held.hold(doc)
       const update = captureTransaction(doc, () => {
         for (const [entryId, r] of list) {
           const current = outbox.receipt(entryId)
@@ -558,6 +564,8 @@ export class SessionIngest {
       for (const id of recount) this.recount.add(id)
       this.schedule()
       throw error
+    } finally {
+      held.release()
     }
     this.counts = counts
     if (this.deps.sharedCounts && recount.length > 0)
@@ -574,7 +582,7 @@ export class SessionIngest {
   }
 
   /** Tallies from the database, which sees every instance's votes; corrects the document if needed. */
-  private async reconcileCounts(pubDoc: Y.Doc, pub: PublicDoc, ids: string[]): Promise<void> {
+  private async reconcileCounts(pubDoc: Document, pub: PublicDoc, ids: string[]): Promise<void> {
     const fresh = await this.deps.repo.voteCountsFor(this.sessionId, ids)
     const counts = this.counts ?? new Map<string, number>()
     const changed: Array<[string, number]> = []
@@ -584,11 +592,17 @@ export class SessionIngest {
       if (pub.question(id) && pub.question(id)?.votes !== value) changed.push([id, value])
     }
     if (changed.length === 0) return
-    const update = captureTransaction(pubDoc, () => pub.setVoteCounts(changed))
-    if (update)
-      await this.deps.repo.commit(this.sessionId, {
-        ...emptyBatch(),
-        updates: [{ name: documentName.public(this.sessionId), update }],
-      })
+    const held = new HeldBroadcasts()
+    held.hold(pubDoc)
+    try {
+      const update = captureTransaction(pubDoc, () => pub.setVoteCounts(changed))
+      if (update)
+        await this.deps.repo.commit(this.sessionId, {
+          ...emptyBatch(),
+          updates: [{ name: documentName.public(this.sessionId), update }],
+        })
+    } finally {
+      held.release()
+    }
   }
 }
