@@ -1,5 +1,14 @@
 import { CheckpointSummary, RestoreResponse } from '@podium/shared'
-import { createResource, createSignal, For, Show } from 'solid-js'
+import {
+  createEffect,
+  createMemo,
+  createResource,
+  createSignal,
+  For,
+  on,
+  onCleanup,
+  Show,
+} from 'solid-js'
 import { z } from 'zod'
 import { ApiError, api } from '../../lib/api.ts'
 import type { StaffRoom } from '../room.ts'
@@ -27,6 +36,26 @@ export function HistoryPanel(props: { room: StaffRoom }) {
       .get(base(), props.room.token, Checkpoints)
       .then((items) => [...items].sort((a, b) => b.createdAt - a.createdAt)),
   )
+  // The server saves checkpoints when the status or the agenda changes: look again then.
+  const milestones = createMemo(() => {
+    props.room.version()
+    const pub = props.room.pub
+    return `${pub.meta().status}|${pub.agenda().length}|${pub.stage().currentItemId ?? ''}`
+  })
+  let later: ReturnType<typeof setTimeout> | undefined
+  createEffect(
+    on(
+      milestones,
+      () => {
+        clearTimeout(later)
+        later = setTimeout(() => void refetch(), 1_500)
+      },
+      { defer: true },
+    ),
+  )
+  onCleanup(() => clearTimeout(later))
+  /** The last list loaded, kept on screen while a newer one loads. */
+  const shown = () => (list.error ? [] : (list.latest ?? []))
   const [confirming, setConfirming] = createSignal<string | null>(null)
   const [busy, setBusy] = createSignal(false)
   const [result, setResult] = createSignal<{ ok: boolean; text: string } | null>(null)
@@ -90,7 +119,7 @@ export function HistoryPanel(props: { room: StaffRoom }) {
         </div>
       </div>
       <Show
-        when={!list.loading}
+        when={!(list.loading && list.latest === undefined)}
         fallback={
           <p class="st-hint" role="status">
             Loading checkpoints…
@@ -107,7 +136,7 @@ export function HistoryPanel(props: { room: StaffRoom }) {
           }
         >
           <Show
-            when={(list() ?? []).length > 0}
+            when={shown().length > 0}
             fallback={
               <p class="st-empty">
                 No checkpoints yet. The server saves them as the session goes on.
@@ -115,7 +144,7 @@ export function HistoryPanel(props: { room: StaffRoom }) {
             }
           >
             <ol class="checkpoints">
-              <For each={list()}>
+              <For each={shown()}>
                 {(checkpoint) => (
                   <li>
                     <span>
