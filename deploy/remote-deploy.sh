@@ -32,12 +32,15 @@ switch_to() {
   set_env PODIUM_TAG "$1"
   remote "docker compose pull --quiet sync-server signal-server && docker compose up -d --no-build --remove-orphans"
 }
+# Polls /readyz every 3 s for READY_TIMEOUT_SECONDS (3 minutes by default).
 ready() {
+  tries=$(( ${READY_TIMEOUT_SECONDS:-180} / 3 ))
+  [ "$tries" -ge 1 ] || tries=1
   i=0
-  while [ "$i" -lt 60 ]; do
+  while [ "$i" -lt "$tries" ]; do
     if curl -fsS --max-time 5 "$PODIUM_URL/readyz" >/dev/null 2>&1; then return 0; fi
     i=$((i + 1))
-    sleep 3
+    [ "$i" -lt "$tries" ] && sleep 3
   done
   return 1
 }
