@@ -45,9 +45,9 @@ export function StaffHeader(props: {
         >
           Moderate
         </A>
-        <Show when={props.role === 'host'}>
+        <Show when={props.role === 'host' || props.role === 'presenter'}>
           <A href={`${base()}/host`} aria-current={props.page === 'host' ? 'page' : undefined}>
-            Host
+            {props.role === 'host' ? 'Host' : 'Agenda & timer'}
           </A>
         </Show>
         <a href={`${base()}/present`} target="_blank" rel="noopener">

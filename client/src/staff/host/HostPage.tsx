@@ -5,13 +5,15 @@ import { StaffLayout } from '../StaffLayout.tsx'
 import { HostView } from './HostView.tsx'
 import './host.css'
 
-/** Route `/s/:sessionId/host`. */
+const HOST_ROLES = ['host', 'presenter'] as const
+
+/** Route `/s/:sessionId/host` (the host, and presenters for the agenda and timer). */
 export default function HostPage() {
   const params = useParams<{ sessionId: string }>()
   return (
     <Show when={params.sessionId} keyed>
       {(sessionId) => (
-        <StaffGate sessionId={sessionId} roles={['host']} peer>
+        <StaffGate sessionId={sessionId} roles={HOST_ROLES} peer>
           {(ctx) => (
             <StaffLayout ctx={ctx} page="host">
               <Show when={ctx.room}>{(room) => <HostView room={room()} />}</Show>

@@ -1,3 +1,4 @@
+import { Show } from 'solid-js'
 import { Stage } from '../../video/Stage.tsx'
 import type { StaffRoom } from '../room.ts'
 import { AgendaEditor } from './AgendaEditor.tsx'
@@ -10,8 +11,13 @@ import { SettingsPanel } from './SettingsPanel.tsx'
 import { StatusPanel } from './StatusPanel.tsx'
 import { TimerPanel } from './TimerPanel.tsx'
 
-/** The host console: run the session, its agenda and timer, staff, and its data. */
+/**
+ * The host console: run the session, its agenda and timer, staff, and its data.
+ * Presenters get the same console for the stage, agenda and timer; what only the host
+ * may do (settings, going live, invites, exports, restores) is left out for them.
+ */
 export function HostView(props: { room: StaffRoom }) {
+  const isHost = () => props.room.actor.role === 'host'
   return (
     <div class="host-grid">
       <div class="host-col">
@@ -28,20 +34,26 @@ export function HostView(props: { room: StaffRoom }) {
             public: props.room.pub,
           }}
         />
-        <StatusPanel room={props.room} />
+        <Show when={isHost()}>
+          <StatusPanel room={props.room} />
+        </Show>
         <JoinPanel room={props.room} />
         <ModerationLink room={props.room} />
-        <SettingsPanel room={props.room} />
+        <Show when={isHost()}>
+          <SettingsPanel room={props.room} />
+        </Show>
       </div>
       <div class="host-col">
         <TimerPanel room={props.room} />
         <AgendaEditor room={props.room} />
       </div>
-      <div class="host-col">
-        <InvitesPanel room={props.room} />
-        <ExportPanel room={props.room} />
-        <HistoryPanel room={props.room} />
-      </div>
+      <Show when={isHost()}>
+        <div class="host-col">
+          <InvitesPanel room={props.room} />
+          <ExportPanel room={props.room} />
+          <HistoryPanel room={props.room} />
+        </div>
+      </Show>
     </div>
   )
 }

@@ -31,6 +31,13 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
     return id ? room().pub.question(id) : undefined
   }
 
+  let card: HTMLElement | undefined
+  /** Closes the reject or edit form and puts focus back on the card, not on the page. */
+  const closeForms = () => {
+    props.m.setRejecting(null)
+    props.m.setEditing(null)
+    queueMicrotask(() => card?.focus())
+  }
   const done = (result: string | null) => {
     setError(result)
     return result === null
@@ -38,7 +45,7 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
   const confirmReject = (event: Event) => {
     event.preventDefault()
     if (done(reject(room(), props.item.id, reason()))) {
-      props.m.setRejecting(null)
+      closeForms()
       setReason('')
     }
   }
@@ -48,11 +55,12 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
   }
   const saveEdit = (event: Event) => {
     event.preventDefault()
-    if (done(editPending(room(), props.item.id, draft()))) props.m.setEditing(null)
+    if (done(editPending(room(), props.item.id, draft()))) closeForms()
   }
 
   return (
     <article
+      ref={card}
       class="item item-pending"
       classList={{ selected: selected(), decided: props.item.decision !== null }}
       data-key={key()}
@@ -81,7 +89,7 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
             rows={3}
             onInput={(e) => setDraft(e.currentTarget.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Escape') props.m.setEditing(null)
+              if (e.key === 'Escape') closeForms()
             }}
             ref={(el) => queueMicrotask(() => el.focus())}
           />
@@ -89,7 +97,7 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
             <button type="submit" class="btn btn-primary">
               Save text
             </button>
-            <button type="button" class="btn" onClick={() => props.m.setEditing(null)}>
+            <button type="button" class="btn" onClick={() => closeForms()}>
               Cancel
             </button>
           </div>
@@ -135,7 +143,7 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
                 value={reason()}
                 onInput={(e) => setReason(e.currentTarget.value)}
                 onKeyDown={(e) => {
-                  if (e.key === 'Escape') props.m.setRejecting(null)
+                  if (e.key === 'Escape') closeForms()
                 }}
                 ref={(el) => queueMicrotask(() => el.focus())}
               />
@@ -143,7 +151,7 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
                 <button type="submit" class="btn btn-danger">
                   Reject
                 </button>
-                <button type="button" class="btn" onClick={() => props.m.setRejecting(null)}>
+                <button type="button" class="btn" onClick={() => closeForms()}>
                   Cancel
                 </button>
               </div>

@@ -79,6 +79,21 @@ describe('keyboard shortcuts', () => {
     })
   })
 
+  it('Escape closes the reject form and gives focus back to the card', async () => {
+    const t = createTestRoom()
+    const item = t.addPending({ text: 'Queued' })
+    render(() => <ModerationView room={t.room} />)
+    press('j')
+    press('r')
+    const reason = screen.getByLabelText(/Reason for the author/)
+    fireEvent.keyDown(reason, { key: 'Escape' })
+    await Promise.resolve()
+    expect(screen.queryByLabelText(/Reason for the author/)).toBeNull()
+    expect(document.activeElement).toBe(selected())
+    press('a')
+    expect(t.room.mod.pending(item.id)?.decision).toMatchObject({ action: 'approve' })
+  })
+
   it('? shows the list and Escape closes it; shortcuts pause while it is open', () => {
     const t = createTestRoom()
     const item = t.addPending({ text: 'Queued' })
