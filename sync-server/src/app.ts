@@ -137,7 +137,12 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     docs: new ServerDocs(hocuspocus, guard),
     metrics,
     redis,
-    publicUrl: () => config.publicUrl ?? `http://localhost:${addressPort(app)}`,
+    publicUrl: (request) => {
+      if (config.publicUrl) return config.publicUrl
+      const host = request?.headers.host
+      if (host && /^[\w.:[\]-]+$/.test(host)) return `${request.protocol}://${host}`
+      return `http://localhost:${addressPort(app)}`
+    },
   }
   ingest.attach(services)
 

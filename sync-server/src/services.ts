@@ -19,6 +19,9 @@ export interface Services {
   docs: ServerDocs
   metrics: Metrics
   redis: Redis | undefined
-  /** The base URL for links people open (join, invite). */
-  publicUrl(): string
+  /**
+   * The base URL for links people open (join, invite): PUBLIC_URL when set, else the
+   * address the request came to, so a link made from another device points back here.
+   */
+  publicUrl(request?: { protocol: string; headers: { host?: string } }): string
 }

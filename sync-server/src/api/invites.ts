@@ -47,7 +47,7 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
     await auditApi(services, claims, `invite-${body.role}`, id)
     return reply
       .code(201)
-      .send({ id, invite, url: `${services.publicUrl()}/i/${invite}`, expiresAt })
+      .send({ id, invite, url: `${services.publicUrl(request)}/i/${invite}`, expiresAt })
   })
 
   api.delete('/sessions/:id/invites/:inviteId', async (request, reply) => {

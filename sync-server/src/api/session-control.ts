@@ -39,7 +39,7 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
       title: live?.meta.title ?? session.title,
       status: live?.meta.status ?? (session.status as SessionInfo['status']),
       settings: live?.settings ?? session.settings,
-      joinUrl: `${services.publicUrl()}/j/${session.code}`,
+      joinUrl: `${services.publicUrl(request)}/j/${session.code}`,
     }
   })
 

@@ -73,7 +73,13 @@ export async function sessionRoutes(api: FastifyInstance, services: Services) {
     )
     return reply
       .code(201)
-      .send({ id, code, hostToken, hostUserId, joinUrl: `${services.publicUrl()}/j/${code}` })
+      .send({
+        id,
+        code,
+        hostToken,
+        hostUserId,
+        joinUrl: `${services.publicUrl(request)}/j/${code}`,
+      })
   })
 
   api.post('/join', async (request) => {
