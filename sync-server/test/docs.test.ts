@@ -1,0 +1,117 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import {
+  AgendaItem,
+  Attendee,
+  AuditEntry,
+  CloseCode,
+  Label,
+  OutboxEntry,
+  PERMISSION_TABLE,
+  PendingItem,
+  Question,
+  Receipt,
+  RejectedItem,
+  Reply,
+  ROLES,
+  SessionMeta,
+  SessionSettings,
+  Stage,
+  StageSeat,
+  TimerCommand,
+  TimerState,
+} from '@podium/shared'
+import { describe, expect, it } from 'vitest'
+import type { z } from 'zod'
+
+// docs/ is kept true to the code: these fail when a document key, a field, a role or a
+// permission changes and the page describing it does not.
+
+const root = resolve(import.meta.dirname, '../..')
+const read = (path: string) => readFileSync(join(root, path), 'utf8')
+const mentions = (page: string, name: string) => page.includes(`\`${name}\``)
+
+describe('docs/permissions.md', () => {
+  const page = read('docs/permissions.md')
+
+  it('has the permission table as shared/src/permissions.ts defines it', () => {
+    const lines = page.split('\n').filter((line) => line.startsWith('|'))
+    const roles = lines[0]!
+      .split('|')
+      .map((cell) => cell.trim())
+      .slice(2, -1)
+    expect([...roles].sort()).toEqual([...ROLES].sort())
+    const table: Record<string, Record<string, string>> = {}
+    for (const line of lines.slice(2)) {
+      const cells = line.split('|').map((cell) => cell.trim())
+      const kind = /^(public|mod|outbox):/.exec(cells[1]!)?.[1]
+      if (!kind) break
+      table[kind] = Object.fromEntries(roles.map((role, i) => [role, cells[i + 2]!]))
+    }
+    expect(table).toEqual(PERMISSION_TABLE)
+  })
+
+  it('lists every close code', () => {
+    for (const [name, code] of Object.entries(CloseCode)) {
+      expect(page, `${name} (${code})`).toMatch(
+        new RegExp(`^\\| ${code} +\\| \`${name}\` +\\|`, 'm'),
+      )
+    }
+  })
+})
+
+describe('docs/document-schema.md', () => {
+  const page = read('docs/document-schema.md')
+  const docSources = readdirSync(join(root, 'shared/src/doc'))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => read(join('shared/src/doc', file)))
+    .join('\n')
+
+  it('describes every top-level shared type the accessors use', () => {
+    const names = [
+      ...docSources.matchAll(/\.get(?:Map|Array|Text|XmlFragment)<[^>]*>\('([^']+)'\)/g),
+    ].map((m) => m[1]!)
+    expect(names.length).toBeGreaterThan(10)
+    for (const name of names) expect(mentions(page, name), `top-level ${name}`).toBe(true)
+  })
+
+  it('describes every key the accessors read or write by name', () => {
+    const keys = [...docSources.matchAll(/Map\.(?:get|set|has|delete)\('([^']+)'/g)].map(
+      (m) => m[1]!,
+    )
+    for (const key of keys) expect(mentions(page, key), `key ${key}`).toBe(true)
+  })
+
+  it('describes every field of every value stored in the documents', () => {
+    const schemas: Record<string, z.ZodObject> = {
+      SessionMeta,
+      SessionSettings,
+      AgendaItem,
+      Stage,
+      TimerState,
+      TimerCommand,
+      Question,
+      Reply,
+      Label,
+      StageSeat,
+      PendingItem,
+      RejectedItem,
+      AuditEntry,
+      Attendee,
+      Receipt,
+    }
+    for (const [name, schema] of Object.entries(schemas)) {
+      for (const field of Object.keys(schema.shape)) {
+        expect(mentions(page, field), `${name}.${field}`).toBe(true)
+      }
+    }
+    for (const option of OutboxEntry.options) {
+      expect(mentions(page, option.shape.type.value), `entry type ${option.shape.type.value}`).toBe(
+        true,
+      )
+      for (const field of Object.keys(option.shape)) {
+        expect(mentions(page, field), `${option.shape.type.value}.${field}`).toBe(true)
+      }
+    }
+  })
+})
