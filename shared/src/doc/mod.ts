@@ -1,19 +1,29 @@
 import type * as Y from 'yjs'
 import type { Attendee, AuditEntry, PendingItem, RejectedItem } from './schema.ts'
 
+type Decision = NonNullable<PendingItem['decision']>
+
 /** How many audit entries the moderators' document keeps (older ones stay in exports). */
 export const AUDIT_KEEP = 5_000
 
 /**
  * Typed access to the moderators' document `session/<id>/mod`.
- * Layout: maps `queue` (pending review), `rejected`, `notes` (question id → text),
- * `attendees` (user id → who is in the room); array `audit`.
+ * Layout: maps `queue` (pending review), `decisions` (item id → a moderator's decision),
+ * `rejected`, `notes` (question id → text), `attendees` (user id → who is in the room);
+ * array `audit`.
+ *
+ * Decisions live apart from the items they decide: a moderator deciding from a copy that is
+ * a moment old then neither undoes the author's edit of the item nor brings back an item
+ * the server has already removed (withdrawn, or decided by another moderator first).
  */
 export class ModDoc {
   constructor(readonly doc: Y.Doc) {}
 
   private get queueMap() {
     return this.doc.getMap<PendingItem>('queue')
+  }
+  private get decisionsMap() {
+    return this.doc.getMap<Decision>('decisions')
   }
   private get rejectedMap() {
     return this.doc.getMap<RejectedItem>('rejected')
@@ -29,25 +39,45 @@ export class ModDoc {
   }
 
   queue(): PendingItem[] {
-    return [...this.queueMap.values()].sort((a, b) => a.createdAt - b.createdAt)
+    return [...this.queueMap.values()]
+      .map((item) => this.withDecision(item))
+      .sort((a, b) => a.createdAt - b.createdAt)
   }
   pending(id: string): PendingItem | undefined {
-    return this.queueMap.get(id)
+    const item = this.queueMap.get(id)
+    return item ? this.withDecision(item) : undefined
   }
+  /** Puts an item in the queue; its `decision` (null to clear one) is kept apart. */
   enqueue(item: PendingItem): void {
-    this.queueMap.set(item.id, item)
+    this.doc.transact(() => {
+      this.queueMap.set(item.id, { ...item, decision: null })
+      if (item.decision) this.decisionsMap.set(item.id, item.decision)
+      else this.decisionsMap.delete(item.id)
+    })
   }
   /** A moderator edits a pending item's text before deciding. */
   editPending(id: string, text: string): void {
     const item = this.queueMap.get(id)
     if (item) this.queueMap.set(id, { ...item, text })
   }
-  decide(id: string, decision: NonNullable<PendingItem['decision']>): void {
-    const item = this.queueMap.get(id)
-    if (item) this.queueMap.set(id, { ...item, decision })
+  decide(id: string, decision: Decision): void {
+    if (this.queueMap.has(id)) this.decisionsMap.set(id, decision)
   }
+  /** Removes an item and any decision on it. */
   dequeue(id: string): void {
-    this.queueMap.delete(id)
+    this.doc.transact(() => {
+      this.queueMap.delete(id)
+      this.decisionsMap.delete(id)
+    })
+  }
+  /** Ids of decisions whose item is no longer in the queue (they came too late). */
+  staleDecisions(): string[] {
+    return [...this.decisionsMap.keys()].filter((id) => !this.queueMap.has(id))
+  }
+  private withDecision(item: PendingItem): PendingItem {
+    const decision = this.decisionsMap.get(item.id)
+    // Documents written before decisions were kept apart carry them in the item.
+    return decision ? { ...item, decision } : item
   }
 
   rejected(): RejectedItem[] {

@@ -139,15 +139,21 @@ export class Ingest implements Extension {
         break
       }
       case 'mod': {
-        const queue = document.getMap('queue')
-        const onQueue = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+        // Decisions are written to `decisions` (and, by older clients, into `queue` items).
+        const watched = [document.getMap('queue'), document.getMap('decisions')]
+        const onChange = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
           const context = clientContext(tr.origin)
           if (!context) return
           const actor = { userId: context.principal.userId, name: context.principal.name }
           session.markDecisions(event.keysChanged, actor)
         }
-        queue.observe(onQueue)
-        this.detach.set(documentName, { document, off: () => queue.unobserve(onQueue) })
+        for (const map of watched) map.observe(onChange)
+        this.detach.set(documentName, {
+          document,
+          off: () => {
+            for (const map of watched) map.unobserve(onChange)
+          },
+        })
         if (byClient) session.markDecisions([], null)
         break
       }

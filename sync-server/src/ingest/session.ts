@@ -15,8 +15,9 @@ import { TokenBucket } from '../limits/token-bucket.ts'
 import type { Metrics } from '../metrics/registry.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { captureTransaction } from './capture.ts'
-import { type Decision, decide, newQuestion } from './decide.ts'
+import { type Decision, decide, type newQuestion } from './decide.ts'
 import { HeldBroadcasts } from './hold.ts'
+import { carryOutDecisions } from './moderation.ts'
 import { scanOutbox } from './outbox-scan.ts'
 import { emptyBatch, type IngestRepository, type UserState } from './repository.ts'
 
@@ -253,6 +254,7 @@ export class SessionIngest {
     const added = new Map<string, ReturnType<typeof newQuestion>>()
     const queued = new Map<string, PendingItem>()
     const removed = new Set<string>()
+    const editedText = new Map<string, string>()
 
     // 1. Outbox entries.
     const users = [...this.dirtyUsers]
@@ -339,7 +341,10 @@ export class SessionIngest {
               publicOps.push((p) =>
                 p.updateQuestion(decision.questionId, { text: decision.text, editedAt: now }),
               )
-            } else modOps.push((m) => m.editPending(decision.questionId, decision.text))
+            } else {
+              editedText.set(decision.questionId, decision.text)
+              modOps.push((m) => m.editPending(decision.questionId, decision.text))
+            }
             break
           case 'withdraw':
             removed.add(decision.questionId)
@@ -379,92 +384,26 @@ export class SessionIngest {
     // 2. Moderators' decisions on queued items.
     if (this.decisionsDirty && mod) {
       this.decisionsDirty = false
-      for (const item of mod.queue()) {
-        if (!item.decision) continue
-        const actor = this.actors.get(item.id) ?? {
-          userId: item.decision.by,
-          name: item.decision.byName,
-        }
-        this.actors.delete(item.id)
-        const decided = await repo.decidedFor(this.sessionId, item.authorId, item.id)
-        const seq = decided?.seq ?? 1
-        modOps.push((m) => m.dequeue(item.id))
-        if (item.decision.action === 'approve') {
-          if (item.kind === 'question') {
-            publicOps.push((p) =>
-              p.putQuestion({
-                ...newQuestion(item.id, item.text, item.authorId, item.authorName, item.createdAt),
-                votes: counts.get(item.id) ?? 0,
-              }),
-            )
-          } else if (item.questionId) {
-            const questionId = item.questionId
-            publicOps.push((p) =>
-              p.putReply({
-                id: item.id,
-                questionId,
-                text: item.text,
-                authorId: item.authorId,
-                authorName: item.authorName,
-                authorRole: 'attendee',
-                createdAt: item.createdAt,
-                hidden: false,
-              }),
-            )
-          }
-          batch.decided.push({
-            userId: item.authorId,
-            entryId: item.id,
-            seq,
-            status: 'accepted',
-            reason: null,
-            detail: null,
-          })
-          receipt(item.authorId, item.id, { status: 'accepted', seq, at: now })
-        } else {
-          const reason = item.decision.reason ?? ''
-          modOps.push((m) =>
-            m.putRejected({
-              id: item.id,
-              kind: item.kind,
-              questionId: item.questionId,
-              text: item.text,
-              authorId: item.authorId,
-              authorName: item.authorName,
-              createdAt: item.createdAt,
-              reason,
-              by: actor.userId,
-              at: now,
-            }),
-          )
-          batch.decided.push({
-            userId: item.authorId,
-            entryId: item.id,
-            seq,
-            status: 'rejected',
-            reason: RejectReason.moderatorRejected,
-            detail: reason || null,
-          })
-          receipt(item.authorId, item.id, {
-            status: 'rejected',
-            seq,
-            at: now,
-            reason: RejectReason.moderatorRejected,
-            ...(reason ? { detail: reason } : {}),
-          })
-        }
-        audit.push({
-          at: now,
-          actorId: actor.userId,
-          actorName: actor.name,
-          action:
-            item.decision.action === 'approve' ? `approve-${item.kind}` : `reject-${item.kind}`,
-          targetId: item.id,
-          ...(item.decision.action === 'reject' && item.decision.reason
-            ? { detail: item.decision.reason }
-            : {}),
-        })
-      }
+      await carryOutDecisions(
+        {
+          mod,
+          now,
+          counts,
+          withdrawn: removed,
+          editedText,
+          questionShown: (id) => !removed.has(id) && (added.has(id) || pub.hasQuestion(id)),
+          decidedFor: (authorId, itemId) => repo.decidedFor(this.sessionId, authorId, itemId),
+          actor: (item) => {
+            const actor = this.actors.get(item.id) ?? {
+              userId: item.decision.by,
+              name: item.decision.byName,
+            }
+            this.actors.delete(item.id)
+            return actor
+          },
+        },
+        { publicOps, modOps, batch, audit, receipt },
+      )
     }
 
     // 3. Timer commands, stamped with the server's clock.

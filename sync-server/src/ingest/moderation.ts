@@ -1,0 +1,143 @@
+import {
+  type AuditEntry,
+  type ModDoc,
+  type PendingItem,
+  type PublicDoc,
+  type Receipt,
+  RejectReason,
+} from '@podium/shared'
+import { newQuestion } from './decide.ts'
+import type { Decided, IngestBatch } from './repository.ts'
+
+export interface Actor {
+  userId: string
+  name: string | null
+}
+
+/** What the tick knows when it carries out moderators' decisions. */
+export interface ModerationContext {
+  mod: ModDoc
+  now: number
+  counts: ReadonlyMap<string, number>
+  /** Questions withdrawn earlier in this tick (their queue items are being removed). */
+  withdrawn: ReadonlySet<string>
+  /** Texts authors changed earlier in this tick, not yet in the queue item. */
+  editedText: ReadonlyMap<string, string>
+  /** Whether a question is published (or about to be, in this tick). */
+  questionShown(id: string): boolean
+  decidedFor(authorId: string, itemId: string): Promise<Decided | undefined>
+  /** Who set the decision, as their connection says (falling back to what the decision says). */
+  actor(item: PendingItem & { decision: NonNullable<PendingItem['decision']> }): Actor
+}
+
+/** Where the tick collects what to write. */
+export interface ModerationSink {
+  publicOps: Array<(p: PublicDoc) => void>
+  modOps: Array<(m: ModDoc) => void>
+  batch: IngestBatch
+  audit: AuditEntry[]
+  receipt(userId: string, entryId: string, receipt: Receipt): void
+}
+
+/**
+ * Carries out the decisions moderators wrote on queued items: an approved item is
+ * published, a rejected one moves to `rejected`; either way it leaves the queue and the
+ * author's receipt says what happened.
+ *
+ * A decision counts only while its item is still waiting. Two moderators may decide the
+ * same item at once, or decide while its author withdraws it; the first to reach the server
+ * stands and later ones are dropped (the database says whether the item is still pending).
+ * A reply approved after its question went away is refused as not found.
+ */
+export async function carryOutDecisions(
+  ctx: ModerationContext,
+  out: ModerationSink,
+): Promise<void> {
+  const { mod, now } = ctx
+  for (const id of ctx.mod.staleDecisions()) out.modOps.push((m) => m.dequeue(id))
+  for (const item of mod.queue()) {
+    const decision = item.decision
+    if (!decision) continue
+    out.modOps.push((m) => m.dequeue(item.id))
+    if (ctx.withdrawn.has(item.id)) continue
+    const decided = await ctx.decidedFor(item.authorId, item.id)
+    if (decided && decided.status !== 'pending') continue
+    const seq = decided?.seq ?? 1
+    const actor = ctx.actor({ ...item, decision })
+    const text = ctx.editedText.get(item.id) ?? item.text
+    const orphan = item.kind === 'reply' && !(item.questionId && ctx.questionShown(item.questionId))
+    const settle = (
+      status: Receipt['status'],
+      reason: RejectReason | null,
+      detail: string | null,
+    ) => {
+      out.batch.decided.push({
+        userId: item.authorId,
+        entryId: item.id,
+        seq,
+        status,
+        reason,
+        detail,
+      })
+      out.receipt(item.authorId, item.id, {
+        status,
+        seq,
+        at: now,
+        ...(reason ? { reason } : {}),
+        ...(detail ? { detail } : {}),
+      })
+    }
+    if (decision.action === 'approve' && orphan) {
+      settle('rejected', RejectReason.notFound, null)
+    } else if (decision.action === 'approve') {
+      if (item.kind === 'question') {
+        out.publicOps.push((p) =>
+          p.putQuestion({
+            ...newQuestion(item.id, text, item.authorId, item.authorName, item.createdAt),
+            votes: ctx.counts.get(item.id) ?? 0,
+          }),
+        )
+      } else {
+        const questionId = item.questionId!
+        out.publicOps.push((p) =>
+          p.putReply({
+            id: item.id,
+            questionId,
+            text,
+            authorId: item.authorId,
+            authorName: item.authorName,
+            authorRole: 'attendee',
+            createdAt: item.createdAt,
+            hidden: false,
+          }),
+        )
+      }
+      settle('accepted', null, null)
+    } else {
+      const reason = decision.reason ?? ''
+      out.modOps.push((m) =>
+        m.putRejected({
+          id: item.id,
+          kind: item.kind,
+          questionId: item.questionId,
+          text,
+          authorId: item.authorId,
+          authorName: item.authorName,
+          createdAt: item.createdAt,
+          reason,
+          by: actor.userId,
+          at: now,
+        }),
+      )
+      settle('rejected', RejectReason.moderatorRejected, reason || null)
+    }
+    out.audit.push({
+      at: now,
+      actorId: actor.userId,
+      actorName: actor.name,
+      action: decision.action === 'approve' ? `approve-${item.kind}` : `reject-${item.kind}`,
+      targetId: item.id,
+      ...(decision.action === 'reject' && decision.reason ? { detail: decision.reason } : {}),
+    })
+  }
+}
