@@ -1,7 +1,6 @@
-import { Show } from 'solid-js'
+import { lazy, Show } from 'solid-js'
 import '../styles/room.css'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
-import { Stage } from '../video/Stage.tsx'
 import { Announcer } from './Announcer.tsx'
 import { AskBox } from './AskBox.tsx'
 import { derive, useRoom } from './context.ts'
@@ -10,6 +9,9 @@ import { MyQuestions } from './MyQuestions.tsx'
 import { QuestionList } from './QuestionList.tsx'
 import { RoomHeader } from './RoomHeader.tsx'
 import { StagePanel } from './StagePanel.tsx'
+
+// The video stage (PeerJS) loads after the room, so Q&A is ready without it.
+const Stage = lazy(() => import('../video/Stage.tsx').then((m) => ({ default: m.Stage })))
 
 /** Why the server refused the connection, in words a person can act on. */
 export function authErrorText(reason: string | null): string | null {
