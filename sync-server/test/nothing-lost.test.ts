@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type PublicDoc, voteEntryId } from '@podium/shared'
+import { documentName, PublicDoc, voteEntryId } from '@podium/shared'
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
 import { newQuestion } from '../src/ingest/decide.ts'
 import { IngestRepository } from '../src/ingest/repository.ts'
 import type { OfflineAction, QueueResult, SyncResult } from './fixtures/offline-client.ts'
@@ -208,6 +209,78 @@ describe('an outbox queued offline by one process and sent by the next', () => {
       spy.mockRestore()
       alice.destroy()
       bob.destroy()
+    }
+  })
+
+  it('stores what it decided once a failed store succeeds, and keeps serving', async () => {
+    const session = await createSession(server.url)
+    const alice = new TestClient(
+      server.syncUrl,
+      await joinSession(server.url, session.code, 'Alice'),
+    )
+    await alice.synced()
+    const commit = IngestRepository.prototype.commit
+    let failures = 0
+    const spy = vi.spyOn(IngestRepository.prototype, 'commit').mockImplementation(async function (
+      this: IngestRepository,
+      sessionId,
+      batch,
+    ) {
+      if (sessionId === session.id && batch.decided.length > 0 && failures < 2) {
+        failures += 1
+        throw new Error('the database is not answering')
+      }
+      return commit.call(this, sessionId, batch)
+    })
+    let questionId = ''
+    try {
+      questionId = alice.outbox.ask('Kept through a failed store?').questionId
+      await waitFor(
+        () => alice.outbox.receipt(questionId)?.status === 'accepted',
+        10_000,
+        'accepted after the store succeeds',
+      )
+      expect(failures).toBe(2)
+    } finally {
+      spy.mockRestore()
+      alice.destroy()
+    }
+    // What was stored is what clients were shown: the question is in the stored document.
+    const stored = await server.podium.services.store.load(documentName.public(session.id))
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, stored!)
+    expect(new PublicDoc(doc).hasQuestion(questionId)).toBe(true)
+  })
+
+  it('takes up an outbox whose state failed to load once', async () => {
+    const session = await createSession(server.url)
+    const bob = await joinSession(server.url, session.code, 'Bob')
+    const loadUser = IngestRepository.prototype.loadUser
+    let failures = 0
+    const spy = vi.spyOn(IngestRepository.prototype, 'loadUser').mockImplementation(async function (
+      this: IngestRepository,
+      sessionId,
+      userId,
+    ) {
+      if (userId === bob.userId && failures < 1) {
+        failures += 1
+        throw new Error('the database is not answering')
+      }
+      return loadUser.call(this, sessionId, userId)
+    })
+    const client = new TestClient(server.syncUrl, bob)
+    try {
+      await client.synced()
+      const { questionId } = client.outbox.ask('Taken up after a failed load?')
+      await waitFor(
+        () => client.outbox.receipt(questionId)?.status === 'accepted',
+        10_000,
+        'accepted after the load succeeds',
+      )
+      expect(failures).toBe(1)
+    } finally {
+      spy.mockRestore()
+      client.destroy()
     }
   })
 })

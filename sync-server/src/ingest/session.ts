@@ -19,7 +19,13 @@ import { type Decision, decide, type newQuestion } from './decide.ts'
 import { HeldBroadcasts } from './hold.ts'
 import { carryOutDecisions } from './moderation.ts'
 import { scanOutbox } from './outbox-scan.ts'
-import { emptyBatch, type IngestRepository, type UserState } from './repository.ts'
+import {
+  emptyBatch,
+  type IngestBatch,
+  type IngestRepository,
+  type UserState,
+} from './repository.ts'
+import { storeUntilDone } from './retry.ts'
 
 export interface SessionIngestDeps {
   hocuspocus: Hocuspocus
@@ -41,6 +47,27 @@ interface Actor {
 
 /** How often an instance re-reports its participant count (well inside PRESENCE_STALE_MS). */
 export const PRESENCE_REFRESH_MS = 30_000
+
+/** How soon a tick that failed (the database did not answer) is tried again. */
+const RETRY_MS = 1_000
+
+/** What a tick took on, to give back if it fails before changing any document. */
+interface Taken {
+  users: string[]
+  presence: string[]
+  recount: string[]
+  audit: AuditEntry[]
+  decisions: boolean
+  timer: boolean
+}
+const emptyTaken = (): Taken => ({
+  users: [],
+  presence: [],
+  recount: [],
+  audit: [],
+  decisions: false,
+  timer: false,
+})
 
 /** Rates per user: posts (questions, replies, edits) and votes. */
 const RATES = { post: { perSecond: 0.2, burst: 20 }, vote: { perSecond: 20, burst: 300 } } as const
@@ -76,7 +103,14 @@ export class SessionIngest {
   // Marks -------------------------------------------------------------------
 
   async outboxLoaded(userId: string): Promise<void> {
-    await this.userState(userId)
+    // Loading the user's state early is only a head start: if it fails, the tick loads it
+    // again, and the author's connection is not refused for it.
+    await this.userState(userId).catch((error: unknown) =>
+      this.deps.log.warn(
+        { err: error, session: this.sessionId, userId },
+        'loading ingest state failed',
+      ),
+    )
     this.markOutbox(userId)
   }
   outboxUnloaded(userId: string): void {
@@ -144,7 +178,7 @@ export class SessionIngest {
     this.running = null
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.deps.tickMs): void {
     if (this.timer || this.stopped) return
     this.timer = setTimeout(() => {
       this.timer = null
@@ -157,7 +191,7 @@ export class SessionIngest {
         .finally(() => {
           this.running = null
         })
-    }, this.deps.tickMs)
+    }, delayMs)
   }
 
   private userState(userId: string): Promise<UserState> {
@@ -165,11 +199,18 @@ export class SessionIngest {
     if (known) return Promise.resolve(known)
     let loading = this.loadingUsers.get(userId)
     if (!loading) {
-      loading = this.deps.repo.loadUser(this.sessionId, userId).then((state) => {
-        this.users.set(userId, state)
-        this.loadingUsers.delete(userId)
-        return state
-      })
+      loading = this.deps.repo.loadUser(this.sessionId, userId).then(
+        (state) => {
+          this.users.set(userId, state)
+          this.loadingUsers.delete(userId)
+          return state
+        },
+        (error: unknown) => {
+          // Forget the failure: the next tick loads again.
+          this.loadingUsers.delete(userId)
+          throw error
+        },
+      )
       this.loadingUsers.set(userId, loading)
     }
     return loading
@@ -207,15 +248,31 @@ export class SessionIngest {
     if (this.stopped) return
     const started = performance.now()
     const opened: Array<() => Promise<void>> = []
+    const taken = emptyTaken()
     try {
-      await this.tickWith(opened)
+      await this.tickWith(opened, taken)
+    } catch (error) {
+      // A tick that fails before it changes any document gives back what it took on; the
+      // next one, a moment later, takes it up again.
+      this.giveBack(taken)
+      this.schedule(RETRY_MS)
+      throw error
     } finally {
       for (const close of opened) await close()
       this.deps.metrics.ingestTick.observe((performance.now() - started) / 1000)
     }
   }
 
-  private async tickWith(opened: Array<() => Promise<void>>): Promise<void> {
+  private giveBack(taken: Taken): void {
+    for (const u of taken.users) this.dirtyUsers.add(u)
+    for (const u of taken.presence) this.presenceDirty.add(u)
+    for (const id of taken.recount) this.recount.add(id)
+    this.pendingAudit.unshift(...taken.audit)
+    if (taken.decisions) this.decisionsDirty = true
+    if (taken.timer) this.timerDirty = true
+  }
+
+  private async tickWith(opened: Array<() => Promise<void>>, taken: Taken): Promise<void> {
     const { repo } = this.deps
     const publicName = documentName.public(this.sessionId)
     const modName = documentName.mod(this.sessionId)
@@ -232,6 +289,7 @@ export class SessionIngest {
     const receipts = new Map<string, Array<[string, Receipt]>>()
     const audit: AuditEntry[] = this.pendingAudit
     this.pendingAudit = []
+    taken.audit = [...audit]
     const now = Date.now()
     const receipt = (userId: string, entryId: string, r: Receipt) => {
       const list = receipts.get(userId)
@@ -259,6 +317,7 @@ export class SessionIngest {
     // 1. Outbox entries.
     const users = [...this.dirtyUsers]
     this.dirtyUsers.clear()
+    taken.users = users
     const userUpdates: Array<{ userId: string; state: UserState; votes: Set<string> }> = []
     for (const userId of users) {
       const outboxDoc = this.loaded(documentName.outbox(this.sessionId, userId))
@@ -384,6 +443,7 @@ export class SessionIngest {
     // 2. Moderators' decisions on queued items.
     if (this.decisionsDirty && mod) {
       this.decisionsDirty = false
+      taken.decisions = true
       await carryOutDecisions(
         {
           mod,
@@ -409,6 +469,7 @@ export class SessionIngest {
     // 3. Timer commands, stamped with the server's clock.
     if (this.timerDirty) {
       this.timerDirty = false
+      taken.timer = true
       const command = pub.pendingTimerCommand()
       if (command) {
         const timer = applyTimerCommand(pub.stage().timer, command, now)
@@ -430,6 +491,7 @@ export class SessionIngest {
     if (this.presenceDirty.size > 0) {
       const changed = [...this.presenceDirty]
       this.presenceDirty.clear()
+      taken.presence = changed
       const participants = this.presence.size
       publicOps.push((p) => p.setParticipants(this.deps.instanceId, participants, now))
       modOps.push((m) => {
@@ -448,12 +510,16 @@ export class SessionIngest {
     // 5. Vote counts that changed, in the same public transaction.
     const recount = [...this.recount]
     this.recount.clear()
+    taken.recount = recount
     if (recount.length > 0) {
       publicOps.push((p) => p.setVoteCounts(recount.map((id) => [id, counts.get(id) ?? 0])))
     }
 
     // Apply: one transaction per document, each update captured for the batch, and held
-    // back from clients until the batch is stored.
+    // back from clients until the batch is stored. Everything that can fail comes before
+    // this point; from here to the store nothing waits.
+    const modTarget =
+      modOps.length > 0 || audit.length > 0 ? (modDoc ?? (await this.open(modName, opened))) : null
     const held = new HeldBroadcasts()
     if (publicOps.length > 0) {
       held.hold(pubDoc)
@@ -462,8 +528,7 @@ export class SessionIngest {
       })
       if (update) batch.updates.push({ name: publicName, update })
     }
-    if (modOps.length > 0 || audit.length > 0) {
-      const modTarget = modDoc ?? (await this.open(modName, opened))
+    if (modTarget) {
       const target = mod ?? new ModDoc(modTarget)
       held.hold(modTarget)
       const update = captureTransaction(modTarget, () => {
@@ -495,20 +560,13 @@ export class SessionIngest {
       if (update) batch.updates.push({ name, update })
     }
 
-    try {
-      await repo.commit(this.sessionId, batch)
-    } catch (error) {
-      // Nothing is marked decided in memory: the same entries are decided again next tick.
-      for (const u of userUpdates) this.dirtyUsers.add(u.userId)
-      for (const id of recount) this.recount.add(id)
-      this.schedule()
-      throw error
-    } finally {
-      held.release()
-    }
+    // The documents hold this tick's changes now: store them, however long the database
+    // takes, before anyone sees them or the next tick runs.
+    await this.store(batch)
+    held.release()
+    // Stored: nothing of it is to be given back should what follows fail.
+    Object.assign(taken, emptyTaken())
     this.counts = counts
-    if (this.deps.sharedCounts && recount.length > 0)
-      await this.reconcileCounts(pubDoc, pub, recount)
     for (const { state, votes } of userUpdates) state.votes = votes
     for (const d of batch.decided) {
       this.users.get(d.userId)?.decided.set(d.entryId, {
@@ -518,6 +576,19 @@ export class SessionIngest {
         detail: d.detail,
       })
     }
+    if (this.deps.sharedCounts && recount.length > 0)
+      await this.reconcileCounts(pubDoc, pub, recount)
+  }
+
+  private store(batch: IngestBatch): Promise<void> {
+    return storeUntilDone(() => this.deps.repo.commit(this.sessionId, batch), {
+      stopped: () => this.stopped,
+      onRetry: (error, attempt) =>
+        this.deps.log.error(
+          { err: error, session: this.sessionId, attempt },
+          'storing ingest decisions failed; trying again',
+        ),
+    })
   }
 
   /** Tallies from the database, which sees every instance's votes; corrects the document if needed. */
@@ -533,15 +604,12 @@ export class SessionIngest {
     if (changed.length === 0) return
     const held = new HeldBroadcasts()
     held.hold(pubDoc)
-    try {
-      const update = captureTransaction(pubDoc, () => pub.setVoteCounts(changed))
-      if (update)
-        await this.deps.repo.commit(this.sessionId, {
-          ...emptyBatch(),
-          updates: [{ name: documentName.public(this.sessionId), update }],
-        })
-    } finally {
-      held.release()
-    }
+    const update = captureTransaction(pubDoc, () => pub.setVoteCounts(changed))
+    if (update)
+      await this.store({
+        ...emptyBatch(),
+        updates: [{ name: documentName.public(this.sessionId), update }],
+      })
+    held.release()
   }
 }
