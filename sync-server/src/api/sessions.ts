@@ -71,15 +71,13 @@ export async function sessionRoutes(api: FastifyInstance, services: Services) {
       { typ: 'access', sub: hostUserId, sid: id, role: 'host', name: body.hostName ?? null },
       ACCESS_TOKEN_TTL,
     )
-    return reply
-      .code(201)
-      .send({
-        id,
-        code,
-        hostToken,
-        hostUserId,
-        joinUrl: `${services.publicUrl(request)}/j/${code}`,
-      })
+    return reply.code(201).send({
+      id,
+      code,
+      hostToken,
+      hostUserId,
+      joinUrl: `${services.publicUrl(request)}/j/${code}`,
+    })
   })
 
   api.post('/join', async (request) => {
