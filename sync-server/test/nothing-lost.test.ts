@@ -283,6 +283,69 @@ describe('an outbox queued offline by one process and sent by the next', () => {
       client.destroy()
     }
   })
+
+  it('keeps what a tick stored when its author reconnects while it is being stored', async () => {
+    const session = await createSession(server.url)
+    const host = new TestClient(server.syncUrl, {
+      sessionId: session.id,
+      userId: session.hostUserId,
+      token: session.hostToken,
+    })
+    const alice = await joinSession(server.url, session.code, 'Alice')
+    let client = new TestClient(server.syncUrl, alice)
+    await Promise.all([host.synced(), client.synced()])
+    const [questionId] = await staffQuestions(host, 1, 'reconq')
+    await waitFor(() => client.public.hasQuestion(questionId!), 5000, 'question reaches Alice')
+
+    const commit = IngestRepository.prototype.commit
+    let release = () => {}
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    let held = 0
+    const spy = vi.spyOn(IngestRepository.prototype, 'commit').mockImplementation(async function (
+      this: IngestRepository,
+      sessionId,
+      batch,
+    ) {
+      if (sessionId === session.id && batch.votesAdded.length > 0 && held === 0) {
+        held += 1
+        await gate
+      }
+      return commit.call(this, sessionId, batch)
+    })
+    try {
+      const outbox = client.provider('outbox').document
+      client.outbox.vote(questionId!, true)
+      await waitFor(() => held > 0, 5000, 'the vote is being stored')
+      // Alice drops and comes back while the tick stores: her state is loaded again.
+      client.destroy()
+      await waitFor(
+        () =>
+          !server.podium.services.hocuspocus.documents.has(
+            documentName.outbox(session.id, alice.userId),
+          ),
+        5000,
+        'her outbox unloaded',
+      )
+      client = new TestClient(server.syncUrl, alice, { outbox })
+      await client.synced()
+      release()
+      await waitFor(() => host.public.question(questionId!)?.votes === 1, 5000, 'the vote counted')
+      client.outbox.vote(questionId!, false)
+      await waitFor(() => client.outbox.unsynced().length === 0, 5000, 'the unvote receipted')
+      await waitFor(
+        () => host.public.question(questionId!)?.votes === 0,
+        5000,
+        'the unvote counted',
+      )
+    } finally {
+      release()
+      spy.mockRestore()
+      client.destroy()
+      host.destroy()
+    }
+  })
 })
 
 describe('a server killed with SIGKILL in the middle of a vote storm', () => {

@@ -81,6 +81,8 @@ const RATES = { post: { perSecond: 0.2, burst: 20 }, vote: { perSecond: 20, burs
 export class SessionIngest {
   private readonly users = new Map<string, UserState>()
   private readonly loadingUsers = new Map<string, Promise<UserState>>()
+  /** Per user, how many stores have changed what the database knows of them. */
+  private readonly storedFor = new Map<string, number>()
   private readonly dirtyUsers = new Set<string>()
   private readonly rates = new Map<string, { post: TokenBucket; vote: TokenBucket }>()
   private readonly actors = new Map<string, Actor>()
@@ -199,7 +201,7 @@ export class SessionIngest {
     if (known) return Promise.resolve(known)
     let loading = this.loadingUsers.get(userId)
     if (!loading) {
-      loading = this.deps.repo.loadUser(this.sessionId, userId).then(
+      loading = this.loadUserAfterStores(userId).then(
         (state) => {
           this.users.set(userId, state)
           this.loadingUsers.delete(userId)
@@ -214,6 +216,19 @@ export class SessionIngest {
       this.loadingUsers.set(userId, loading)
     }
     return loading
+  }
+
+  /**
+   * Reads a user's state from the database, again if a tick stored decisions of theirs
+   * meanwhile: a state read before that store (the author reconnected while it ran) would
+   * have the tick's entries decided a second time.
+   */
+  private async loadUserAfterStores(userId: string): Promise<UserState> {
+    for (;;) {
+      const before = this.storedFor.get(userId) ?? 0
+      const state = await this.deps.repo.loadUser(this.sessionId, userId)
+      if ((this.storedFor.get(userId) ?? 0) === before) return state
+    }
   }
 
   private allow(userId: string, kind: 'post' | 'vote'): boolean {
@@ -567,7 +582,17 @@ export class SessionIngest {
     // Stored: nothing of it is to be given back should what follows fail.
     Object.assign(taken, emptyTaken())
     this.counts = counts
-    for (const { state, votes } of userUpdates) state.votes = votes
+    for (const u of new Set([
+      ...userUpdates.map((u) => u.userId),
+      ...batch.decided.map((d) => d.userId),
+    ]))
+      this.storedFor.set(u, (this.storedFor.get(u) ?? 0) + 1)
+    for (const { userId, state, votes } of userUpdates) {
+      state.votes = votes
+      // A state loaded again while this tick stored (its author reconnected) learns it too.
+      const current = this.users.get(userId)
+      if (current && current !== state) current.votes = new Set(votes)
+    }
     for (const d of batch.decided) {
       this.users.get(d.userId)?.decided.set(d.entryId, {
         seq: d.seq,
