@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { sql } from 'kysely'
@@ -103,6 +103,13 @@ describe('deploy/backups', () => {
   it('keeps only the newest BACKUP_KEEP dumps', () => {
     const older = ['20240101T000000Z', '20250101T000000Z'].map(
       (stamp) => `${database}-${stamp}.dump`,
+    )
+    // The earlier test's dump is stamped to the second, like the one made below: date it
+    // back so the two cannot share a name when both run within one second.
+    const [earlier] = dumps()
+    renameSync(
+      join(dir, 'dumps', earlier!),
+      join(dir, 'dumps', `${database}-20260101T000000Z.dump`),
     )
     for (const name of older) writeFileSync(join(dir, 'dumps', name), 'an older dump')
     expect(dumps()).toHaveLength(3)
