@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { turnCredential } from '../signal-server/src/turn/credentials.ts'
 import { type Coturn, startCoturn } from '../signal-server/test/helpers/coturn.ts'
@@ -7,6 +7,7 @@ import { joinRoom } from './helpers/room.ts'
 import {
   armFirstFrame,
   createHostSession,
+  forceRelay,
   goOnStage,
   launchVideoBrowser,
   newViewerContext,
@@ -32,21 +33,6 @@ afterAll(async () => {
   await server?.close()
   await coturn?.stop()
 })
-
-/** Every peer connection of the context may only use TURN relays, and is kept for inspection. */
-async function forceRelay(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
-    const Native = window.RTCPeerConnection
-    const made: RTCPeerConnection[] = []
-    ;(window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = made
-    window.RTCPeerConnection = class extends Native {
-      constructor(config: RTCConfiguration = {}) {
-        super({ ...config, iceTransportPolicy: 'relay' })
-        made.push(this)
-      }
-    }
-  })
-}
 
 /** The candidate types of the pairs the page's connected peer connections use. */
 function selectedCandidateTypes(page: Page): Promise<string[]> {

@@ -31,7 +31,7 @@ afterAll(async () => {
 })
 
 describe('the video stage in Chromium with fake devices', () => {
-  it('a host goes on stage, shares a screen, drops out and comes back; attendees follow; an attendee cannot publish', async () => {
+  it('a host goes on stage, shares a screen, drops out and comes back, leaves and returns; attendees follow; an attendee cannot publish', async () => {
     const {
       context: hostContext,
       host,
@@ -113,6 +113,10 @@ describe('the video stage in Chromium with fake devices', () => {
     for (const page of [ada, bob])
       await expect.poll(() => feedTile(page).count(), { timeout: 10_000 }).toBe(0)
     await reopened.getByRole('button', { name: 'Go on stage' }).waitFor()
+
+    // Going on stage again after leaving reaches the same attendees again.
+    await goOnStage(reopened)
+    for (const page of [ada, bob]) await waitForPlaying(page)
   })
 })
 

@@ -88,13 +88,14 @@ export async function armFirstFrame(
   page: Page,
   feed: 'camera' | 'screen' = 'camera',
 ): Promise<() => Promise<number>> {
-  await page.evaluate((kind) => {
-    const w = window as unknown as { __firstFrame?: Promise<number> }
-    w.__firstFrame = new Promise<number>((resolve) => {
+  // A string, not a function: tools that run this file may rename inner functions
+  // with helpers the page does not have. It ends in `undefined` so that evaluate does
+  // not wait for the promise it stores.
+  await page.evaluate(`
+    window.__firstFrame = new Promise((resolve) => {
+      const selector = '[data-testid="stage-feed"][data-feed="${feed}"] video'
       const poll = () => {
-        const video = document.querySelector<HTMLVideoElement>(
-          `[data-testid="stage-feed"][data-feed="${kind}"] video`,
-        )
+        const video = document.querySelector(selector)
         if (video && video.videoWidth > 0 && video.getVideoPlaybackQuality().totalVideoFrames > 0) {
           resolve(Date.now())
           return
@@ -102,8 +103,9 @@ export async function armFirstFrame(
         requestAnimationFrame(poll)
       }
       poll()
-    })
-  }, feed)
+    });
+    undefined
+  `)
   return () =>
     page.evaluate(() => (window as unknown as { __firstFrame: Promise<number> }).__firstFrame)
 }
@@ -155,4 +157,20 @@ export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** Every peer connection of the context may only use TURN relays, and is kept for inspection. */
+export async function forceRelay(context: BrowserContext): Promise<void> {
+  // A string for the same reason as in armFirstFrame.
+  await context.addInitScript(`
+    const Native = window.RTCPeerConnection
+    const made = []
+    window.__pcs = made
+    window.RTCPeerConnection = class extends Native {
+      constructor(config = {}) {
+        super({ ...config, iceTransportPolicy: 'relay' })
+        made.push(this)
+      }
+    }
+  `)
 }

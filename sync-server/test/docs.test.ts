@@ -16,6 +16,7 @@ import {
   ROLES,
   SessionMeta,
   SessionSettings,
+  STAGE_AUDIENCE_CAP,
   Stage,
   StageSeat,
   TimerCommand,
@@ -23,6 +24,7 @@ import {
 } from '@podium/shared'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { turnCredential } from '../../signal-server/src/turn/credentials.ts'
 
 // docs/ is kept true to the code: these fail when a document key, a field, a role or a
 // permission changes and the page describing it does not.
@@ -113,5 +115,22 @@ describe('docs/document-schema.md', () => {
         expect(mentions(page, field), `${option.shape.type.value}.${field}`).toBe(true)
       }
     }
+  })
+})
+
+describe('docs/video.md', () => {
+  const page = read('docs/video.md')
+
+  it('states the stage audience cap the client enforces', () => {
+    expect(page).toContain(`capped at **${STAGE_AUDIENCE_CAP} viewers per publisher**`)
+    expect(page).toContain(`The stage is full: ${STAGE_AUDIENCE_CAP} people are watching`)
+    expect(page).toContain(`(at most ${STAGE_AUDIENCE_CAP})`)
+  })
+
+  it('describes the TURN credential the code makes', () => {
+    const { username } = turnCredential('a-secret-of-16-chars', 'user-1', 60, 1_000_000)
+    expect(username).toBe('1060:user-1')
+    expect(page).toContain('username `<expiry unix time>:<user id>`')
+    expect(page).toContain('base64 HMAC-SHA1')
   })
 })

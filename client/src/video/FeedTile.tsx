@@ -32,7 +32,12 @@ export function feedMessage(view: FeedView): string | null {
 }
 
 /** One publisher feed: the video, who it is, its state in words, and its connection quality. */
-export function FeedTile(props: { view: Accessor<FeedView>; classes: LookClasses }) {
+export function FeedTile(props: {
+  view: Accessor<FeedView>
+  classes: LookClasses
+  /** Offered to the host for a publisher who is gone: frees the seat. */
+  onRemove?: () => void
+}) {
   let video: HTMLVideoElement | undefined
   const [needsSound, setNeedsSound] = createSignal(false)
   const screen = () => props.view().feed === FeedKind.screen
@@ -98,6 +103,15 @@ export function FeedTile(props: { view: Accessor<FeedView>; classes: LookClasses
           </button>
         </Show>
       </div>
+      <Show when={props.onRemove && props.view().state === FeedState.disconnected && !screen()}>
+        <button
+          type="button"
+          class={`${props.classes.button} vs-remove`}
+          onClick={() => props.onRemove?.()}
+        >
+          Take {who(props.view())} off the stage
+        </button>
+      </Show>
       <figcaption class="vs-caption">
         <span class="vs-name">{label()}</span>
         <Show when={!screen() && !props.view().seat.microphone}>

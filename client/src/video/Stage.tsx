@@ -107,7 +107,17 @@ export function Stage(props: {
         </Show>
         <Show when={!blocker && keys().length > 0}>
           <div class="vs-tiles">
-            <For each={keys()}>{(key) => <FeedTile view={view(key)} classes={classes} />}</For>
+            <For each={keys()}>
+              {(key) => (
+                <FeedTile
+                  view={view(key)}
+                  classes={classes}
+                  onRemove={
+                    me.role === 'host' ? () => roster.leave(view(key)().seat.userId) : undefined
+                  }
+                />
+              )}
+            </For>
           </div>
         </Show>
         <Show when={publishing && publishing.state() === PublishState.off && others().length === 0}>

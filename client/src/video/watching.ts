@@ -60,21 +60,38 @@ export function createWatching(connection: StageConnection, ice: IceServers): Wa
   const openLink = async () => {
     if (peerLink || opening) return
     opening = true
-    const servers = await ice.get()
-    if (stopped || wanted(latest).length === 0) {
-      opening = false
-      return
-    }
-    peerLink = await PeerLink.open(me, PeerKind.watch, servers, {
-      state: (state, detail) => {
+    try {
+      const servers = await ice.get()
+      if (stopped || wanted(latest).length === 0) return
+      // Events that come before the link is in place are replayed once it is.
+      let early: { state: LinkState; detail: string | null } | null = null
+      const onState = (state: LinkState, detail: string | null) => {
         setLink({ state, detail })
         if (state === LinkState.open) reconcile(latest)
-      },
-      unavailable: (peerId) => {
-        for (const watcher of watchers.values())
-          if (watcher.peerId === peerId) watcher.unavailable()
-      },
-    })
+      }
+      const opened: PeerLink = await PeerLink.open(me, PeerKind.watch, servers, {
+        state: (state, detail) => {
+          if (peerLink === opened) onState(state, detail)
+          else if (!peerLink) early = { state, detail }
+        },
+        unavailable: (peerId) => {
+          for (const watcher of watchers.values())
+            if (watcher.peerId === peerId) watcher.unavailable()
+        },
+      })
+      // The stage emptied (or the tab stopped watching) while the link was opening.
+      if (stopped || wanted(latest).length === 0) {
+        opened.close()
+        return
+      }
+      peerLink = opened
+      const pending = early as { state: LinkState; detail: string | null } | null
+      onState(pending?.state ?? LinkState.connecting, pending?.detail ?? null)
+    } finally {
+      // Cleared whatever happened, so that the next time someone goes on stage a
+      // link opens again.
+      opening = false
+    }
   }
 
   const closeLink = () => {

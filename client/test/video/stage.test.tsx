@@ -1,8 +1,14 @@
 import { PublicDoc, type StageSeat, VideoStageDoc } from '@podium/shared'
 import { fireEvent, render, screen } from '@solidjs/testing-library'
+import { createSignal } from 'solid-js'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
+import { FeedKind } from '../../src/video/adaptation.ts'
+import { FeedTile } from '../../src/video/FeedTile.tsx'
+import { FeedState } from '../../src/video/feed.ts'
+import { Look, lookClasses } from '../../src/video/look.ts'
 import { Stage } from '../../src/video/Stage.tsx'
+import type { FeedView } from '../../src/video/watching.ts'
 
 const seat = (patch: Partial<StageSeat> = {}): StageSeat => ({
   userId: 'host0001',
@@ -78,5 +84,43 @@ describe('VideoStageDoc', () => {
     expect(() => roster.update('a', { audience: -1 })).toThrow()
     roster.leave('b')
     expect(roster.seats().map((s) => s.userId)).toEqual(['a'])
+  })
+})
+
+describe('FeedTile', () => {
+  const view = (state: FeedState): FeedView => ({
+    key: 'host0001:camera',
+    seat: seat({ name: 'Hana' }),
+    feed: FeedKind.camera,
+    state,
+    stream: null,
+    measured: null,
+  })
+  const classes = lookClasses(Look.room)
+
+  it('offers the host to free the seat of a presenter who is gone, and only then', async () => {
+    const [state, setState] = createSignal<FeedState>(FeedState.live)
+    const onRemove = vi.fn()
+    render(() => <FeedTile view={() => view(state())} classes={classes} onRemove={onRemove} />)
+    expect(screen.queryByRole('button', { name: /off the stage/ })).toBeNull()
+    setState(FeedState.disconnected)
+    expect(screen.getByText(/Presenter disconnected\. Waiting for Hana/)).toBeTruthy()
+    fireEvent.click(await screen.findByRole('button', { name: 'Take Hana off the stage' }))
+    expect(onRemove).toHaveBeenCalledOnce()
+  })
+
+  it('offers nothing to someone who may not free seats', () => {
+    render(() => <FeedTile view={() => view(FeedState.disconnected)} classes={classes} />)
+    expect(screen.getByText(/Presenter disconnected/)).toBeTruthy()
+    expect(screen.queryByRole('button', { name: /off the stage/ })).toBeNull()
+  })
+
+  it('tells a viewer past the cap that the stage is full and that Q&A goes on', () => {
+    render(() => <FeedTile view={() => view(FeedState.full)} classes={classes} />)
+    expect(
+      screen.getByText(
+        /The stage is full: 8 people are watching.*questions and polls keep working/,
+      ),
+    ).toBeTruthy()
   })
 })
