@@ -25,8 +25,27 @@ export type InviteClaims = z.infer<typeof InviteClaims>
 
 const ISSUER = 'podium'
 
-function key(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret)
+const keys = new Map<string, Promise<CryptoKey>>()
+
+/**
+ * The HMAC key for a secret, imported once: importing it for every token cost more than
+ * signing or checking the token itself.
+ */
+function key(secret: string): Promise<CryptoKey> {
+  let imported = keys.get(secret)
+  if (!imported) {
+    imported = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    )
+    // A rejected import is not kept: the next call tries again.
+    imported.catch(() => keys.delete(secret))
+    keys.set(secret, imported)
+  }
+  return imported
 }
 
 export async function signToken(
@@ -39,7 +58,7 @@ export async function signToken(
     .setIssuer(ISSUER)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-    .sign(key(secret))
+    .sign(await key(secret))
 }
 
 export class TokenError extends Error {
@@ -57,7 +76,7 @@ async function verify<T>(
   schema: z.ZodType<T>,
 ): Promise<T & { exp: number }> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), {
+    const { payload } = await jwtVerify(token, await key(secret), {
       issuer: ISSUER,
       algorithms: ['HS256'],
     })

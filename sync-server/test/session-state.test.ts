@@ -1,5 +1,6 @@
 import { remainingMs } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PRESENCE_PUBLISH_MS } from '../src/ingest/session.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 import { startPodium, type TestPodium } from './helpers/podium.ts'
 
@@ -12,6 +13,12 @@ afterAll(async () => {
   for (const c of clients) c.destroy()
   await server.close()
 })
+
+/** How many ingest ticks the server has run, from /metrics. */
+async function ingestTicks(): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text()
+  return Number(/^podium_ingest_tick_seconds_count (\d+)/m.exec(text)?.[1] ?? Number.NaN)
+}
 
 function client(identity: { sessionId: string; userId: string; token: string }, withMod = false) {
   const c = new TestClient(server.syncUrl, identity, {}, withMod)
@@ -74,6 +81,35 @@ describe('session state', () => {
       () => host.mod.attendees().find((a) => a.userId === late.identity.userId)?.online === false,
       5000,
       'offline in list',
+    )
+  })
+
+  it('writes presence at most once a second however fast people join, and an empty outbox costs the ingest nothing', async () => {
+    const { session, host } = await hostAndAttendee()
+    await waitFor(() => host.public.participants() === 2, 15000, 'two participants')
+    let writes = 0
+    host.public.doc.on('update', () => {
+      writes++
+    })
+    const ticksBefore = await ingestTicks()
+    const started = Date.now()
+    const identities = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => join(server.url, session.code, `Guest ${i}`)),
+    )
+    const guests = identities.map((identity) => client(identity))
+    await Promise.all(guests.map((g) => g.synced()))
+    await waitFor(() => host.public.participants() === 22, 15000, 'twenty-two participants')
+    const windows = Math.ceil((Date.now() - started) / PRESENCE_PUBLISH_MS)
+    // Twenty arrivals over a few hundred milliseconds: one write per window that had any,
+    // not one per arrival or per ingest tick.
+    expect(writes).toBeGreaterThan(0)
+    expect(writes).toBeLessThanOrEqual(windows + 1)
+    // Nobody wrote anything, so the ingest ran only to write presence.
+    expect((await ingestTicks()) - ticksBefore).toBeLessThanOrEqual(windows + 1)
+    await waitFor(
+      () => host.mod.attendees().filter((a) => a.name?.startsWith('Guest ')).length === 20,
+      5000,
+      'every guest listed for moderators',
     )
   })
 

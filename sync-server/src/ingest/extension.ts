@@ -6,7 +6,7 @@ import type {
   Extension,
   onDisconnectPayload,
 } from '@hocuspocus/server'
-import { documentName, isStaff, PublicDoc, parseDocumentName } from '@podium/shared'
+import { documentName, isStaff, OutboxDoc, PublicDoc, parseDocumentName } from '@podium/shared'
 import type { Logger } from 'pino'
 import type * as Y from 'yjs'
 import type { Db } from '../db/connect.ts'
@@ -117,7 +117,9 @@ export class Ingest implements Extension {
         }
         document.on('update', onUpdate)
         this.detach.set(documentName, { document, off: () => document.off('update', onUpdate) })
-        await session.outboxLoaded(userId)
+        // An empty outbox (someone who has not written yet: most of a join storm) has
+        // nothing to decide, so it costs the ingest nothing until its first entry arrives.
+        if (new OutboxDoc(document).entryCount() > 0) await session.outboxLoaded(userId)
         break
       }
       case 'public': {

@@ -48,6 +48,14 @@ interface Actor {
 /** How often an instance re-reports its participant count (well inside PRESENCE_STALE_MS). */
 export const PRESENCE_REFRESH_MS = 30_000
 
+/**
+ * Presence (the participant count everyone sees, who is in the room for moderators) is
+ * written at most this often. Every write goes to every connected client: written per
+ * tick, a join storm of hundreds a second would send each of thousands of attendees
+ * twenty updates a second to move one number.
+ */
+export const PRESENCE_PUBLISH_MS = 1_000
+
 /** How soon a tick that failed (the database did not answer) is tried again. */
 const RETRY_MS = 1_000
 
@@ -92,8 +100,10 @@ export class SessionIngest {
   private timerDirty = true
   private presence = new Map<string, { count: number; name: string | null }>()
   private presenceDirty = new Set<string>()
+  private presencePublishedAt = Number.NEGATIVE_INFINITY
   private pendingAudit: AuditEntry[] = []
   private timer: NodeJS.Timeout | null = null
+  private timerDue = 0
   private running: Promise<void> | null = null
   private stopped = false
 
@@ -148,7 +158,13 @@ export class SessionIngest {
     if (current.count <= 0) this.presence.delete(userId)
     else this.presence.set(userId, current)
     this.presenceDirty.add(userId)
-    this.schedule()
+    this.schedulePresence()
+  }
+
+  /** A tick when presence may be written next (see PRESENCE_PUBLISH_MS). */
+  private schedulePresence(): void {
+    const wait = this.presencePublishedAt + PRESENCE_PUBLISH_MS - Date.now()
+    this.schedule(Math.max(this.deps.tickMs, wait))
   }
 
   /** Re-reports this instance's participant count before other instances see it as stale. */
@@ -156,7 +172,7 @@ export class SessionIngest {
     if (this.presence.size === 0 || !pub) return
     if (now - pub.participantsReportedAt(this.deps.instanceId) < PRESENCE_REFRESH_MS) return
     this.presenceDirty.add('')
-    this.schedule()
+    this.schedulePresence()
   }
 
   get idle(): boolean {
@@ -175,13 +191,20 @@ export class SessionIngest {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await this.running
-    this.running = this.tick()
+    this.running = this.tick(true)
     await this.running
     this.running = null
   }
 
+  /** A tick in `delayMs`, or sooner if one is due sooner already. */
   private schedule(delayMs = this.deps.tickMs): void {
-    if (this.timer || this.stopped) return
+    if (this.stopped) return
+    const due = Date.now() + delayMs
+    if (this.timer) {
+      if (this.timerDue <= due) return
+      clearTimeout(this.timer)
+    }
+    this.timerDue = due
     this.timer = setTimeout(() => {
       this.timer = null
       const previous = this.running ?? Promise.resolve()
@@ -259,13 +282,14 @@ export class SessionIngest {
 
   // The tick ----------------------------------------------------------------
 
-  private async tick(): Promise<void> {
+  /** `force`: presence too, however recently it was written (flush). */
+  private async tick(force = false): Promise<void> {
     if (this.stopped) return
     const started = performance.now()
     const opened: Array<() => Promise<void>> = []
     const taken = emptyTaken()
     try {
-      await this.tickWith(opened, taken)
+      await this.tickWith(opened, taken, force)
     } catch (error) {
       // A tick that fails before it changes any document gives back what it took on; the
       // next one, a moment later, takes it up again.
@@ -287,8 +311,18 @@ export class SessionIngest {
     if (taken.timer) this.timerDirty = true
   }
 
-  private async tickWith(opened: Array<() => Promise<void>>, taken: Taken): Promise<void> {
+  private async tickWith(
+    opened: Array<() => Promise<void>>,
+    taken: Taken,
+    force: boolean,
+  ): Promise<void> {
     const { repo } = this.deps
+    const presenceWait = force
+      ? 0
+      : Math.max(0, this.presencePublishedAt + PRESENCE_PUBLISH_MS - Date.now())
+    const presenceNow = this.presenceDirty.size > 0 && presenceWait === 0
+    // Presence that is not due yet waits for the tick that will be.
+    if (this.presenceDirty.size > 0 && !presenceNow) this.schedulePresence()
     const publicName = documentName.public(this.sessionId)
     const modName = documentName.mod(this.sessionId)
     const pubDoc = await this.open(publicName, opened)
@@ -317,10 +351,7 @@ export class SessionIngest {
       this.decisionsDirty ||
       audit.length > 0 ||
       (pub.settings().preModeration && this.dirtyUsers.size > 0)
-    const modDoc =
-      needMod || this.presenceDirty.size > 0
-        ? await this.open(modName, opened)
-        : this.loaded(modName)
+    const modDoc = needMod || presenceNow ? await this.open(modName, opened) : this.loaded(modName)
     const mod = modDoc ? new ModDoc(modDoc) : null
 
     // Questions published or queued earlier in this tick count as existing for later entries.
@@ -503,10 +534,11 @@ export class SessionIngest {
     }
 
     // 4. Presence: the participant count, and who is in the room for moderators.
-    if (this.presenceDirty.size > 0) {
+    if (presenceNow) {
       const changed = [...this.presenceDirty]
       this.presenceDirty.clear()
       taken.presence = changed
+      this.presencePublishedAt = now
       const participants = this.presence.size
       publicOps.push((p) => p.setParticipants(this.deps.instanceId, participants, now))
       modOps.push((m) => {
