@@ -1,4 +1,4 @@
-import { remainingMs } from '@podium/shared'
+import { documentName, ModDoc, remainingMs } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PRESENCE_PUBLISH_MS } from '../src/ingest/session.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
@@ -111,6 +111,27 @@ describe('session state', () => {
       5000,
       'every guest listed for moderators',
     )
+  })
+
+  it("keeps the moderators' document it writes open between ticks when no moderator has it", async () => {
+    const session = await createSession(server.url, { title: 'No moderator here' })
+    const docs = server.podium.services.hocuspocus.documents
+    const modName = documentName.mod(session.id)
+    const first = client(await join(server.url, session.code, 'First'))
+    await first.synced()
+    await waitFor(() => docs.has(modName), 15000, "the ingest opened the moderators' document")
+    const opened = docs.get(modName)!
+    // Presence ticks a second or more apart each write the attendee list.
+    for (const name of ['Second', 'Third']) {
+      const arrival = client(await join(server.url, session.code, name))
+      await arrival.synced()
+      await waitFor(
+        () => new ModDoc(opened).attendees().some((a) => a.name === name),
+        15000,
+        `${name} listed`,
+      )
+      expect(docs.get(modName)).toBe(opened)
+    }
   })
 
   it('records staff changes in the audit log under the authenticated identity', async () => {

@@ -56,6 +56,15 @@ export const PRESENCE_REFRESH_MS = 30_000
  */
 export const PRESENCE_PUBLISH_MS = 1_000
 
+/**
+ * How long the ingest keeps a document it had to open itself (nobody had it loaded)
+ * after it last wrote it. The moderators' document is written by every tick with
+ * presence or audit entries; closed after each, it was loaded from the database again
+ * by the next, which for a big session (thousands of attendees listed) cost more than
+ * the rest of the tick.
+ */
+export const KEEP_OPEN_MS = 15_000
+
 /** How soon a tick that failed (the database did not answer) is tried again. */
 const RETRY_MS = 1_000
 
@@ -104,6 +113,11 @@ export class SessionIngest {
   private pendingAudit: AuditEntry[] = []
   private timer: NodeJS.Timeout | null = null
   private timerDue = 0
+  /** Documents the ingest opened itself, kept for KEEP_OPEN_MS after their last use. */
+  private readonly kept = new Map<
+    string,
+    { close: () => Promise<void>; timer: NodeJS.Timeout; document: Document; lastUsed: number }
+  >()
   private running: Promise<void> | null = null
   private stopped = false
 
@@ -184,6 +198,12 @@ export class SessionIngest {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await this.running
+    const kept = [...this.kept.values()]
+    this.kept.clear()
+    for (const k of kept) {
+      clearTimeout(k.timer)
+      await k.close()
+    }
   }
 
   /** Runs pending work now (tests and shutdown use it). */
@@ -271,13 +291,41 @@ export class SessionIngest {
     return doc && !doc.isLoading ? doc : undefined
   }
 
-  /** A document to write: the loaded one, or one opened for this tick and closed after. */
+  /**
+   * A document to write: the loaded one, or one opened here and kept open for a while
+   * (see KEEP_OPEN_MS); `opened` gets closers only for what must not outlive the tick.
+   */
   private async open(name: string, opened: Array<() => Promise<void>>): Promise<Document> {
+    const kept = this.kept.get(name)
+    if (kept && !kept.document.isDestroyed) {
+      kept.lastUsed = Date.now()
+      kept.timer.refresh()
+      return kept.document
+    }
     const loaded = this.loaded(name)
     if (loaded) return loaded
     const connection = await this.deps.guard.openDirect(this.deps.hocuspocus, name)
-    opened.push(() => connection.disconnect())
-    return connection.document!
+    const document = connection.document!
+    if (this.stopped) {
+      opened.push(() => connection.disconnect())
+      return document
+    }
+    const close = async () => {
+      if (this.kept.get(name)?.document === document) this.kept.delete(name)
+      await connection.disconnect()
+    }
+    const timer = setTimeout(() => {
+      // Not in the middle of a tick: the tick that uses it may be running now.
+      void (this.running ?? Promise.resolve()).then(() => {
+        const entry = this.kept.get(name)
+        if (!entry || entry.document !== document) return
+        if (Date.now() - entry.lastUsed < KEEP_OPEN_MS) return
+        return close()
+      })
+    }, KEEP_OPEN_MS)
+    timer.unref()
+    this.kept.set(name, { close, timer, document, lastUsed: Date.now() })
+    return document
   }
 
   // The tick ----------------------------------------------------------------
