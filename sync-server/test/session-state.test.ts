@@ -134,6 +134,32 @@ describe('session state', () => {
     }
   })
 
+  it('looks again at exactly what an author changed: a forged receipt is put right, a new entry decided', async () => {
+    const { host, attendee } = await hostAndAttendee()
+    const { entryId, questionId } = attendee.outbox.ask('First question')
+    await waitFor(() => attendee.outbox.receipt(entryId)?.status === 'accepted', 15000, 'accepted')
+    // The author writes a receipt of their own: the server answers with the one it decided.
+    attendee.outbox.setReceipt(entryId, { status: 'rejected', seq: 1, at: 0, reason: 'invalid' })
+    await waitFor(() => attendee.outbox.receipt(entryId)?.status === 'accepted', 15000, 'put right')
+    // Entries written since are decided; the first question is not published twice.
+    const second = attendee.outbox.ask('Second question')
+    const vote = attendee.outbox.vote(questionId, true)
+    await waitFor(
+      () =>
+        attendee.outbox.receipt(second.entryId)?.status === 'accepted' &&
+        attendee.outbox.receipt(vote)?.status === 'accepted',
+      15000,
+      'second question and vote',
+    )
+    await waitFor(() => host.public.question(questionId)?.votes === 1, 15000, 'tally')
+    expect(
+      host.public
+        .questions()
+        .map((q) => q.text)
+        .sort(),
+    ).toEqual(['First question', 'Second question'])
+  })
+
   it('records staff changes in the audit log under the authenticated identity', async () => {
     const { session, host, attendee } = await hostAndAttendee()
     const { questionId } = attendee.outbox.ask('Audit me')

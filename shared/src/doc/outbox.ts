@@ -34,6 +34,12 @@ export class OutboxDoc {
   rawEntries(): Array<[string, unknown]> {
     return [...this.entriesMap.entries()]
   }
+  /** Raw entries of these ids, leaving out ids with no entry (removed, or only a receipt). */
+  rawEntriesOf(ids: Iterable<string>): Array<[string, unknown]> {
+    const out: Array<[string, unknown]> = []
+    for (const id of ids) if (this.entriesMap.has(id)) out.push([id, this.entriesMap.get(id)])
+    return out
+  }
   entry(id: string): OutboxEntry | undefined {
     return this.entriesMap.get(id) as OutboxEntry | undefined
   }

@@ -112,11 +112,27 @@ export class Ingest implements Extension {
     switch (address.kind) {
       case 'outbox': {
         const { userId } = address
-        const onUpdate = (_u: Uint8Array, origin: unknown) => {
-          if (clientContext(origin)) session.markOutbox(userId)
+        const entries = document.getMap('entries')
+        const receipts = document.getMap('receipts')
+        const onTransaction = (tr: Y.Transaction) => {
+          if (!clientContext(tr.origin) || tr.changed.size === 0) return
+          // Entries and receipts are flat maps: the keys that changed are the entries to
+          // look at again. Anything else the client touched gets the whole outbox scanned.
+          const ids: string[] = []
+          for (const [type, keys] of tr.changed) {
+            if ((type as unknown) !== entries && (type as unknown) !== receipts) {
+              session.markOutbox(userId)
+              return
+            }
+            for (const key of keys) if (key !== null) ids.push(key)
+          }
+          session.markOutbox(userId, ids)
         }
-        document.on('update', onUpdate)
-        this.detach.set(documentName, { document, off: () => document.off('update', onUpdate) })
+        document.on('afterTransaction', onTransaction)
+        this.detach.set(documentName, {
+          document,
+          off: () => document.off('afterTransaction', onTransaction),
+        })
         // An empty outbox (someone who has not written yet: most of a join storm) has
         // nothing to decide, so it costs the ingest nothing until its first entry arrives.
         if (new OutboxDoc(document).entryCount() > 0) await session.outboxLoaded(userId)

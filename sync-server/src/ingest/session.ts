@@ -100,7 +100,8 @@ export class SessionIngest {
   private readonly loadingUsers = new Map<string, Promise<UserState>>()
   /** Per user, how many stores have changed what the database knows of them. */
   private readonly storedFor = new Map<string, number>()
-  private readonly dirtyUsers = new Set<string>()
+  /** Users whose outbox changed: the entry ids that did, or `all` for a full scan. */
+  private readonly dirtyUsers = new Map<string, Set<string> | 'all'>()
   private readonly rates = new Map<string, { post: TokenBucket; vote: TokenBucket }>()
   private readonly actors = new Map<string, Actor>()
   private counts: Map<string, number> | null = null
@@ -143,8 +144,19 @@ export class SessionIngest {
     this.users.delete(userId)
     this.rates.delete(userId)
   }
-  markOutbox(userId: string): void {
-    this.dirtyUsers.add(userId)
+  /**
+   * The user's outbox changed: `entryIds` are the entries (or receipts) that did; without
+   * them the whole outbox is scanned. Scanning only what changed keeps a vote storm from
+   * parsing every earlier entry of every voter on every tick.
+   */
+  markOutbox(userId: string, entryIds?: Iterable<string>): void {
+    const current = this.dirtyUsers.get(userId)
+    if (!entryIds) this.dirtyUsers.set(userId, 'all')
+    else if (current !== 'all') {
+      const ids = current ?? new Set<string>()
+      for (const id of entryIds) ids.add(id)
+      this.dirtyUsers.set(userId, ids)
+    }
     this.schedule()
   }
   markDecisions(itemIds: Iterable<string>, actor: Actor | null): void {
@@ -351,7 +363,7 @@ export class SessionIngest {
   }
 
   private giveBack(taken: Taken): void {
-    for (const u of taken.users) this.dirtyUsers.add(u)
+    for (const u of taken.users) this.dirtyUsers.set(u, 'all')
     for (const u of taken.presence) this.presenceDirty.add(u)
     for (const id of taken.recount) this.recount.add(id)
     this.pendingAudit.unshift(...taken.audit)
@@ -411,16 +423,17 @@ export class SessionIngest {
     // 1. Outbox entries.
     const users = [...this.dirtyUsers]
     this.dirtyUsers.clear()
-    taken.users = users
+    taken.users = users.map(([userId]) => userId)
     const userUpdates: Array<{ userId: string; state: UserState; votes: Set<string> }> = []
-    for (const userId of users) {
+    for (const [userId, changed] of users) {
       const outboxDoc = this.loaded(documentName.outbox(this.sessionId, userId))
       if (!outboxDoc) continue
       const state = await this.userState(userId)
       const outbox = new OutboxDoc(outboxDoc)
       const votes = new Set(state.votes)
       const full = outbox.entryCount() > 5_000
-      for (const item of scanOutbox(outbox.rawEntries(), (id) => outbox.receipt(id), state)) {
+      const raw = changed === 'all' ? outbox.rawEntries() : outbox.rawEntriesOf(changed)
+      for (const item of scanOutbox(raw, (id) => outbox.receipt(id), state)) {
         if (item.kind === 'known') {
           receipt(userId, item.entryId, item.receipt)
           continue
