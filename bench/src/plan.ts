@@ -49,7 +49,8 @@ export const FULL: Plan = {
     sizes: [250, 1_000, 2_500, 5_000, 10_000],
     everyMs: 100,
     publishes: 100,
-    connectRate: 1_000,
+    // A ramp the slowest server keeps up with (Podium: ~8 ms of CPU per attendee joining).
+    connectRate: 150,
   },
   votes: {
     attendees: 1_000,
@@ -57,7 +58,7 @@ export const FULL: Plan = {
     durationMs: 10_000,
     questions: 100,
     probes: 8,
-    connectRate: 1_000,
+    connectRate: 250,
   },
   joins: { rates: [100, 500, 1_000], durationSec: 5, timeoutMs: 30_000 },
   lateJoin: {
@@ -70,10 +71,11 @@ export const FULL: Plan = {
   },
   memory: {
     idle: 10_000,
-    churn: 10_000,
-    churnRate: 500,
+    // Two rounds of 5,000: 10,000 joins and leaves, and a round-to-round comparison.
+    churn: 5_000,
+    churnRate: 100,
     rounds: 2,
-    connectRate: 1_000,
+    connectRate: 150,
     gcPauseMs: 2_000,
   },
   api: { rates: [250, 500, 1_000, 2_000], durationSec: 5, connections: 20 },
@@ -85,16 +87,16 @@ export const QUICK: Plan = {
   targets: ALL_TARGETS,
   clientsPerGenerator: 3_500,
   rssLimitBytes: 2 * 1024 ** 3,
-  fanout: { sizes: [300], everyMs: 100, publishes: 30, connectRate: 1_000 },
+  fanout: { sizes: [300], everyMs: 100, publishes: 50, connectRate: 1_000 },
   votes: {
     attendees: 100,
     rates: [300],
-    durationMs: 3_000,
+    durationMs: 4_000,
     questions: 30,
     probes: 4,
     connectRate: 1_000,
   },
-  joins: { rates: [100], durationSec: 2, timeoutMs: 10_000 },
+  joins: { rates: [100], durationSec: 3, timeoutMs: 10_000 },
   lateJoin: {
     questions: 300,
     votes: 3_000,

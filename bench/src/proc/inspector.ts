@@ -3,7 +3,8 @@ import WebSocket from 'ws'
 /**
  * A minimal Chrome DevTools Protocol session with a Node process started with
  * `--inspect=127.0.0.1:0`: full garbage collection before a memory reading, the
- * heap figures of process.memoryUsage(), and CPU profiles of a measured window.
+ * heap figures of process.memoryUsage(), CPU profiles of a measured window, and heap
+ * snapshots summarized per constructor.
  */
 export class Inspector {
   private nextId = 1
@@ -11,13 +12,20 @@ export class Inspector {
     number,
     { resolve(v: unknown): void; reject(e: Error): void }
   >()
+  private chunks: string[] | null = null
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
       const message = JSON.parse(data.toString('utf8')) as {
         id?: number
+        method?: string
+        params?: { chunk?: string }
         result?: unknown
         error?: { message: string }
+      }
+      if (message.method === 'HeapProfiler.addHeapSnapshotChunk' && this.chunks) {
+        this.chunks.push(message.params?.chunk ?? '')
+        return
       }
       if (message.id === undefined) return
       const waiter = this.pending.get(message.id)
@@ -82,9 +90,65 @@ export class Inspector {
     return profile
   }
 
+  /** A heap snapshot, summarized: retained-by-itself bytes and counts per constructor. */
+  async heapSummary(): Promise<Map<string, { bytes: number; count: number }>> {
+    this.chunks = []
+    await this.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, 300_000)
+    const text = this.chunks.join('')
+    this.chunks = null
+    return summarizeSnapshot(JSON.parse(text) as HeapSnapshot)
+  }
+
   close(): void {
     this.socket.close()
   }
+}
+
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } }
+  nodes: number[]
+  strings: string[]
+}
+
+/** Self size and count per node name (constructor for objects, type for the rest). */
+function summarizeSnapshot(snapshot: HeapSnapshot): Map<string, { bytes: number; count: number }> {
+  const fields = snapshot.snapshot.meta.node_fields
+  const types = snapshot.snapshot.meta.node_types[0]
+  const width = fields.length
+  const typeAt = fields.indexOf('type')
+  const nameAt = fields.indexOf('name')
+  const sizeAt = fields.indexOf('self_size')
+  const out = new Map<string, { bytes: number; count: number }>()
+  for (let i = 0; i < snapshot.nodes.length; i += width) {
+    const type = types[snapshot.nodes[i + typeAt]!] ?? 'unknown'
+    const name =
+      type === 'object' ? (snapshot.strings[snapshot.nodes[i + nameAt]!] ?? '?') : `(${type})`
+    const entry = out.get(name) ?? { bytes: 0, count: 0 }
+    entry.bytes += snapshot.nodes[i + sizeAt]!
+    entry.count++
+    out.set(name, entry)
+  }
+  return out
+}
+
+/** What grew between two heap summaries, per item (e.g. per attendee), largest first. */
+export function heapGrowth(
+  before: Map<string, { bytes: number; count: number }>,
+  after: Map<string, { bytes: number; count: number }>,
+  per: number,
+  top = 15,
+): Array<{ name: string; bytesEach: number; countEach: number }> {
+  return [...after]
+    .map(([name, a]) => {
+      const b = before.get(name) ?? { bytes: 0, count: 0 }
+      return {
+        name,
+        bytesEach: Math.round(((a.bytes - b.bytes) / per) * 10) / 10,
+        countEach: Math.round(((a.count - b.count) / per) * 100) / 100,
+      }
+    })
+    .sort((x, y) => y.bytesEach - x.bytesEach)
+    .slice(0, top)
 }
 
 export interface CpuProfileNode {

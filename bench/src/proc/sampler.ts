@@ -32,8 +32,13 @@ export function readProc(pid: number): ProcSample | null {
 export interface UsageSummary {
   /** Average CPU over the window, in % of one core. */
   cpuPercent: number
-  /** Highest 1-second CPU in the window, in % of one core. */
+  /** Highest CPU of one sampling interval in the window, in % of one core. */
   cpuPeakPercent: number
+  /**
+   * The median of the intervals' CPU: a steady load's cost without the odd interval that
+   * caught a garbage collection or a debounced store.
+   */
+  cpuMedianPercent: number
   rssMaxBytes: number
   rssEndBytes: number
 }
@@ -45,7 +50,7 @@ export class Sampler {
 
   constructor(
     private readonly pids: () => number[],
-    private readonly everyMs = 1_000,
+    private readonly everyMs = 500,
   ) {}
 
   start(): void {
@@ -65,18 +70,29 @@ export class Sampler {
     const first = list[0]
     const last = list.at(-1)
     if (!first || !last || last.at === first.at) {
-      return { cpuPercent: 0, cpuPeakPercent: 0, rssMaxBytes: 0, rssEndBytes: last?.rssBytes ?? 0 }
+      return {
+        cpuPercent: 0,
+        cpuPeakPercent: 0,
+        cpuMedianPercent: 0,
+        rssMaxBytes: 0,
+        rssEndBytes: last?.rssBytes ?? 0,
+      }
     }
-    let peak = 0
+    const intervals: number[] = []
     for (let i = 1; i < list.length; i++) {
       const a = list[i - 1]!
       const b = list[i]!
       if (b.at - a.at < this.everyMs / 2) continue
-      peak = Math.max(peak, ((b.cpuSeconds - a.cpuSeconds) / ((b.at - a.at) / 1000)) * 100)
+      intervals.push(((b.cpuSeconds - a.cpuSeconds) / ((b.at - a.at) / 1000)) * 100)
     }
+    const sorted = [...intervals].sort((x, y) => x - y)
+    const peak = sorted.at(-1) ?? 0
+    const cpuPercent = ((last.cpuSeconds - first.cpuSeconds) / ((last.at - first.at) / 1000)) * 100
+    const median = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : cpuPercent
     return {
-      cpuPercent: ((last.cpuSeconds - first.cpuSeconds) / ((last.at - first.at) / 1000)) * 100,
+      cpuPercent,
       cpuPeakPercent: peak,
+      cpuMedianPercent: median,
       rssMaxBytes: Math.max(...list.map((s) => s.rssBytes)),
       rssEndBytes: last.rssBytes,
     }
@@ -86,6 +102,20 @@ export class Sampler {
   cpuSeconds(pid: number): number {
     const list = this.samples.get(pid) ?? []
     return (list.at(-1)?.cpuSeconds ?? 0) - (list[0]?.cpuSeconds ?? 0)
+  }
+
+  /** The window's length in seconds. */
+  seconds(pid: number): number {
+    const list = this.samples.get(pid) ?? []
+    return ((list.at(-1)?.at ?? 0) - (list[0]?.at ?? 0)) / 1000
+  }
+
+  /**
+   * CPU seconds for the window at the median interval's rate: what a cost-per-unit figure
+   * should divide, as it is steadier from run to run than the plain total.
+   */
+  steadyCpuSeconds(pid: number): number {
+    return (this.summary(pid).cpuMedianPercent / 100) * this.seconds(pid)
   }
 
   private sample(): void {

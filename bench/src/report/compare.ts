@@ -7,6 +7,8 @@ import type { ScenarioResult } from './results.ts'
 export interface Reference {
   createdAt: string
   command: string
+  /** How many runs each ratio is the median of. */
+  runs: number
   machine: Machine
   ratios: Record<string, number>
 }
@@ -20,8 +22,10 @@ export interface Comparison {
 /** How much worse a gated ratio may get before the step fails. */
 export const TOLERANCE = 0.2
 
-export function gatedRatios(results: ScenarioResult[]): Record<string, number> {
-  const out: Record<string, number> = {}
+export type Ratios = Record<string, number>
+
+export function gatedRatios(results: ScenarioResult[]): Ratios {
+  const out: Ratios = {}
   for (const result of results) {
     for (const ratio of result.ratios)
       if (GATED_METRICS.has(ratio.metric)) out[ratio.key] = ratio.ratio
@@ -29,33 +33,59 @@ export function gatedRatios(results: ScenarioResult[]): Record<string, number> {
   return out
 }
 
-export function writeReference(file: string, results: ScenarioResult[], command: string): void {
+/** The scenario a ratio key belongs to (keys start with it). */
+export const scenarioOf = (key: string) => key.split(' ')[0]!
+
+/** Per key, the better (lower) of two runs: a real regression shows in both. */
+export function bestOf(a: Ratios, b: Ratios): Ratios {
+  const out: Ratios = { ...a }
+  for (const [key, value] of Object.entries(b)) out[key] = Math.min(out[key] ?? value, value)
+  return out
+}
+
+/** Per key, the median over several runs. */
+export function medianOf(runs: Ratios[]): Ratios {
+  const keys = new Set(runs.flatMap((r) => Object.keys(r)))
+  const out: Ratios = {}
+  for (const key of keys) {
+    const values = runs
+      .map((r) => r[key])
+      .filter((v): v is number => v !== undefined)
+      .sort((x, y) => x - y)
+    out[key] = values[Math.floor(values.length / 2)]!
+  }
+  return out
+}
+
+export function writeReference(
+  file: string,
+  ratios: Ratios,
+  runs: number,
+  machine: Machine,
+  command: string,
+): void {
   const reference: Reference = {
     createdAt: new Date().toISOString(),
     command,
-    machine: results[0]!.machine,
-    ratios: gatedRatios(results),
+    runs,
+    machine,
+    ratios,
   }
   writeFileSync(file, `${JSON.stringify(reference, null, 2)}\n`)
 }
 
 /**
- * Compares this run with the reference: a gated ratio more than 20 % above the
- * committed one is a regression; a ratio the reference has and this run lacks (a step
- * that stopped) is a problem too. Correctness is checked whatever the ratios say.
+ * Compares this run's gated ratios with the reference: one more than 20 % above the
+ * committed value is a regression; one the reference has and this run lacks (a step
+ * that stopped) is a problem.
  */
-export function compare(file: string, results: ScenarioResult[]): Comparison {
-  const problems = correctness(results)
+export function compare(file: string, current: Ratios): Comparison {
   if (!existsSync(file)) {
-    return {
-      regressions: [],
-      problems: [...problems, `no reference at ${file}; run with --update-baseline`],
-      lines: [],
-    }
+    return { regressions: [], problems: ['no reference: run with --update-baseline'], lines: [] }
   }
   const reference = JSON.parse(readFileSync(file, 'utf8')) as Reference
-  const current = gatedRatios(results)
   const regressions: string[] = []
+  const problems: string[] = []
   const lines: string[] = []
   for (const [key, committed] of Object.entries(reference.ratios)) {
     const now = current[key]
@@ -74,7 +104,7 @@ export function compare(file: string, results: ScenarioResult[]): Comparison {
 }
 
 /** What must hold in every run: no lost or doubled votes, no join errors, every update delivered. */
-function correctness(results: ScenarioResult[]): string[] {
+export function correctness(results: ScenarioResult[]): string[] {
   const problems: string[] = []
   for (const result of results) {
     for (const step of result.steps) {
@@ -84,8 +114,9 @@ function correctness(results: ScenarioResult[]): string[] {
       if (step.target !== 'podium') continue
       if (m.converged === false) problems.push(`${where}: tallies did not converge`)
       if (typeof m.lost === 'number' && m.lost > 0) problems.push(`${where}: ${m.lost} votes lost`)
-      if (typeof m.doubled === 'number' && m.doubled > 0)
+      if (typeof m.doubled === 'number' && m.doubled > 0) {
         problems.push(`${where}: ${m.doubled} votes doubled`)
+      }
       if (result.scenario === 'joins' && typeof m.errors === 'number' && m.errors > 0) {
         problems.push(`${where}: ${m.errors} join errors`)
       }

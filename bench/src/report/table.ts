@@ -77,6 +77,7 @@ const COLUMNS: Record<string, Column[]> = {
   memory: [
     { header: 'KB RSS / idle attendee', cell: (s) => v(s, 'kbPerIdleAttendee') },
     { header: 'KB heap / idle attendee', cell: (s) => v(s, 'heapKbPerIdleAttendee') },
+    { header: 'idle server CPU %', cell: (s) => v(s, 'idleCpuPercent') },
     {
       header: 'heap MB base → idle → left',
       cell: (s) => `${v(s, 'baseHeapMb')} → ${v(s, 'idleHeapMb')} → ${v(s, 'afterLeaveHeapMb')}`,

@@ -40,6 +40,8 @@ export interface StepResult {
   loadAverage: number[]
   /** With --profile: where the server's CPU time went during the measured window. */
   profile?: { file: string; hotSpots: HotSpot[] }
+  /** With --profile (memory): heap growth per idle attendee by constructor. */
+  heapPerAttendee?: Array<{ name: string; bytesEach: number; countEach: number }>
 }
 
 export class StepStopped extends Error {}

@@ -19,8 +19,8 @@ import {
  */
 export async function joins(ctx: Context): Promise<StepResult[]> {
   const results: StepResult[] = []
-  for (const kind of ctx.plan.targets) {
-    for (const rate of ctx.plan.joins.rates) {
+  for (const rate of ctx.plan.joins.rates) {
+    for (const kind of ctx.plan.targets) {
       const params = { joinsPerSecond: rate, seconds: ctx.plan.joins.durationSec }
       ctx.log(`joins: ${kind}, ${rate}/s for ${params.seconds} s`)
       const result = await joinStep(ctx, kind, rate).catch((error: unknown) =>

@@ -1,16 +1,13 @@
-import { PublicDoc, type Reply } from '@podium/shared'
+import { gzipSync } from 'node:zlib'
 import * as Y from 'yjs'
 import type { ChannelSpec } from '../client/channel.ts'
 import { LightClient } from '../client/socket.ts'
 import { until } from '../gen/control.ts'
 import type { AttendeePlan } from '../gen/messages.ts'
-import { benchQuestion } from '../gen/roles/publish.ts'
-import type { VoteReport } from '../gen/roles/vote.ts'
 import { newHistogram, recordMs, summarize } from '../stats/histogram.ts'
 import { type RunningTarget, TargetKind } from '../targets/index.ts'
 import { SyncType } from '../wire/frames.ts'
 import { firstRender } from './chromium.ts'
-import { mergeCounts } from './fanout.ts'
 import {
   type Context,
   loadAverage,
@@ -19,15 +16,9 @@ import {
   stoppedStep,
   withTarget,
 } from './harness.ts'
-import { Moderator, questionIds } from './setup.ts'
-
-/** The document a late joiner receives, built once on Podium and replayed to the baselines. */
-interface Built {
-  state: Uint8Array
-  questions: number
-  replies: number
-  votes: number
-}
+import { type Anchor, type Built, buildLocally, buildOnPodium } from './late-join-build.ts'
+import { Moderator } from './setup.ts'
+import { storedRows } from './stored-rows.ts'
 
 /**
  * Late join: a session with many questions, votes and replies. Podium builds it through
@@ -48,21 +39,31 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
     const result: StepResult = await withTarget(ctx, kind, async (target, track) => {
       const room = await target.newRoom('Late join')
       let extra: StepResult['metrics'] = {}
+      // Someone stays in the room (the moderator, or the writer on a relay), so the
+      // document is loaded when the late joiners come, as in a live session.
+      let anchor: Anchor
       if (kind === TargetKind.podium) {
-        built = await buildOnPodium(ctx, target, room, track)
+        const podium = await buildOnPodium(ctx, target, room, track)
+        built = podium.built
+        anchor = podium.anchor
+        extra = { ...built.fill }
       } else {
         built ??= buildLocally(ctx)
         const writer = await Moderator.connect(target, room)
         Y.applyUpdate(writer.doc, built.state)
         await writer.settled(writer.acks + 1)
-        writer.close()
+        anchor = writer
       }
       const people = await room.attendees(ctx.plan.lateJoin.newClients + 1)
-      const warm = await timeJoins(target, people.slice(0, -1))
+      await track.startProfile()
+      const warm = await timeJoins(target, people.slice(0, -1), built.state.byteLength)
+      const profile = await track.stopProfile('late-join')
+      anchor.close()
       if (kind === TargetKind.podium) {
-        extra = await coldJoin(target, people.at(-1)!)
+        if (target.dataDir) extra = { ...extra, ...storedRows(target.dataDir) }
+        extra = { ...extra, ...(await coldJoin(target, people.at(-1)!)) }
         if (ctx.plan.lateJoin.chromium && room.code) {
-          extra = { ...extra, ...(await firstRender(ctx, target, room.code, built!.questions)) }
+          extra = { ...extra, ...(await firstRender(ctx, target, room.code, built.questions)) }
         }
       }
       return {
@@ -71,6 +72,9 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
         metrics: {
           encodedBytes: built!.state.byteLength,
           encodedKb: round(built!.state.byteLength / 1024, 1),
+          // For comparison: Yjs' v2 encoding, and what gzip makes of the v1 bytes.
+          encodedV2Kb: round(Y.encodeStateAsUpdateV2(stateDoc(built!.state)).byteLength / 1024, 1),
+          gzipKb: round(gzipSync(built!.state).byteLength / 1024, 1),
           questionsInDoc: built!.questions,
           repliesInDoc: built!.replies,
           votesInDoc: built!.votes,
@@ -80,6 +84,7 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
           frameP50: warm.frame.p50,
           frameP99: warm.frame.p99,
           stepBytes: warm.stepBytes,
+          incompleteSyncs: warm.incomplete,
           ...extra,
         },
         server: null,
@@ -87,6 +92,7 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
         stopped: null,
         serverLog: track.serverLog(),
         loadAverage: loadAverage(),
+        ...(profile ? { profile } : {}),
       } satisfies StepResult
     }).catch((error: unknown) =>
       stoppedStep(kind, params, error instanceof Error ? error.message : String(error)),
@@ -102,101 +108,10 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
   return results
 }
 
-async function buildOnPodium(
-  ctx: Context,
-  target: RunningTarget,
-  room: Awaited<ReturnType<RunningTarget['newRoom']>>,
-  track: Parameters<Parameters<typeof withTarget>[2]>[1],
-): Promise<Built> {
-  const { questions, votes, voters, replies } = ctx.plan.lateJoin
-  const moderator = await Moderator.connect(target, room)
-  const ids = questionIds('q', questions)
-  await moderator.publish(ids)
-  await addReplies(moderator, ids, replies)
-  const people = await room.attendees(voters)
-  const rate = Math.min(2_500, votes)
-  const pool = track.pool('fill', people, ctx.plan.clientsPerGenerator, (slice, _i, of) => ({
-    role: 'vote',
-    params: {
-      endpoint: target.endpoint,
-      attendees: slice,
-      connectRate: 1_000 / of,
-      questionIds: ids,
-      ratePerSecond: rate / of,
-      durationMs: (votes / rate) * 1000,
-      mode: 'podium',
-      upOnly: true,
-    },
-  }))
-  await pool.phase('ready', 180_000)
-  pool.signal('go')
-  const reports = await pool.phase<VoteReport>('report', (votes / rate) * 1000 + 120_000)
-  pool.signal('close')
-  const expected = Object.values(mergeCounts(reports.map((r) => r.tallies))).reduce(
-    (a, b) => a + b,
-    0,
-  )
-  const counted = () => new PublicDoc(moderator.doc).questions().reduce((n, q) => n + q.votes, 0)
-  await until(() => counted() >= expected, 30_000, 100)
-  const pub = new PublicDoc(moderator.doc)
-  const built = {
-    state: Y.encodeStateAsUpdate(moderator.doc),
-    questions: pub.questions().length,
-    replies: pub.replies().length,
-    votes: counted(),
-  }
-  moderator.close()
-  return built
-}
-
-async function addReplies(moderator: Moderator, ids: string[], count: number): Promise<void> {
-  const before = moderator.acks
-  let transactions = 0
-  for (let i = 0; i < count; i += 50) {
-    moderator.doc.transact(() => {
-      for (let j = i; j < Math.min(count, i + 50); j++)
-        moderator.pub.putReply(benchReply(j, ids[j % ids.length]!))
-    })
-    transactions++
-  }
-  await moderator.settled(before + transactions)
-}
-
-function benchReply(index: number, questionId: string): Reply {
-  return {
-    id: `r${index}x${questionId}`,
-    questionId,
-    text: `An answer from the host to ${questionId}, with a sentence or two of detail.`,
-    authorId: 'bench-host',
-    authorName: 'Host',
-    authorRole: 'host',
-    createdAt: Date.now(),
-    hidden: false,
-  }
-}
-
-/** Without Podium in the run: the same content written directly, tallies set in batches. */
-function buildLocally(ctx: Context): Built {
-  const { questions, votes, replies } = ctx.plan.lateJoin
+function stateDoc(state: Uint8Array): Y.Doc {
   const doc = new Y.Doc()
-  const pub = new PublicDoc(doc)
-  const ids = questionIds('q', questions)
-  for (let i = 0; i < ids.length; i += 50) {
-    doc.transact(() => {
-      for (const id of ids.slice(i, i + 50)) pub.putQuestion(benchQuestion(id, `Question ${id}`))
-    })
-  }
-  doc.transact(() => {
-    for (let j = 0; j < replies; j++) pub.putReply(benchReply(j, ids[j % ids.length]!))
-  })
-  const counts = new Map<string, number>()
-  for (let v = 0; v < votes; v++) {
-    const id = ids[Math.floor(Math.random() * ids.length)]!
-    counts.set(id, (counts.get(id) ?? 0) + 1)
-    if (v % 500 === 499) pub.setVoteCounts(counts)
-  }
-  pub.setVoteCounts(counts)
-  return { state: Y.encodeStateAsUpdate(doc), questions, replies, votes }
+  Y.applyUpdate(doc, state)
+  return doc
 }
 
 interface JoinTimes {
@@ -204,31 +119,36 @@ interface JoinTimes {
   frame: ReturnType<typeof summarize>
   /** Connect until it is applied to the client's Y.Doc and every document synced. */
   applied: ReturnType<typeof summarize>
+  /** The largest document a new client ended up with, and how many got less than the whole. */
   stepBytes: number
+  incomplete: number
 }
 
 /** New clients one after another, each with a full replica of the public document. */
-async function timeJoins(target: RunningTarget, people: AttendeePlan[]): Promise<JoinTimes> {
+async function timeJoins(
+  target: RunningTarget,
+  people: AttendeePlan[],
+  expectedBytes: number,
+): Promise<JoinTimes> {
   const frame = newHistogram()
   const applied = newHistogram()
   let stepBytes = 0
+  let incomplete = 0
   for (const plan of people) {
     const { client, started, frameAt } = openReplica(target, plan)
     const ok = await until(() => client.synced || client.closed || client.denied, 30_000, 1)
     if (ok && client.synced) {
       recordMs(frame, frameAt() - started)
       recordMs(applied, client.timeToSynced)
-      stepBytes = Math.max(
-        stepBytes,
-        client.channels[0]!.spec.doc
-          ? Y.encodeStateAsUpdate(client.channels[0]!.spec.doc).byteLength
-          : 0,
-      )
-    }
+      const doc = client.channels[0]!.spec.doc
+      const bytes = doc ? Y.encodeStateAsUpdate(doc).byteLength : 0
+      stepBytes = Math.max(stepBytes, bytes)
+      if (bytes < expectedBytes * 0.99) incomplete++
+    } else incomplete++
     client.close()
     await new Promise((r) => setTimeout(r, 50))
   }
-  return { frame: summarize(frame), applied: summarize(applied), stepBytes }
+  return { frame: summarize(frame), applied: summarize(applied), stepBytes, incomplete }
 }
 
 function openReplica(target: RunningTarget, plan: AttendeePlan) {

@@ -1,6 +1,6 @@
 import type { AttendReady } from '../gen/roles/attend.ts'
 import type { JoinReport } from '../gen/roles/join.ts'
-import { Inspector } from '../proc/inspector.ts'
+import { heapGrowth, Inspector } from '../proc/inspector.ts'
 import { readProc } from '../proc/sampler.ts'
 import type { RunningTarget, TargetKind } from '../targets/index.ts'
 import { mergeCounts } from './fanout.ts'
@@ -66,6 +66,7 @@ async function memoryStep(
     const room = await target.newRoom('Memory')
     const attendees = await room.attendees(idle)
     const base = await read()
+    const baseHeap = ctx.profile ? await inspector.heapSummary() : null
 
     const pool = track.pool('idle', attendees, ctx.plan.clientsPerGenerator, (slice, _i, of) => ({
       role: 'attend',
@@ -80,9 +81,16 @@ async function memoryStep(
       pool.phase<AttendReady>('ready', (idle / connectRate) * 1000 + 150_000),
     )
     const connected = ready.reduce((n, r) => n + r.connected, 0)
-    // Idle for one awareness renewal period, so every client has renewed once.
+    // Idle for one awareness renewal period, so every client has renewed once; the
+    // server's CPU meanwhile is what idle attendees cost (keepalives, timers).
+    track.sampler.start()
     await new Promise((r) => setTimeout(r, ctx.plan.name === 'quick' ? 2_000 : 16_000))
+    track.sampler.stop()
+    const idleCpu = track.sampler.summary(target.pid).cpuPercent
     const loaded = await read()
+    // With --profile: what one idle attendee costs, by constructor, from two heap snapshots.
+    const perAttendee =
+      baseHeap && connected ? heapGrowth(baseHeap, await inspector.heapSummary(), connected) : null
     pool.signal('measure')
     pool.signal('collect', 0)
     await pool.phase('report', 60_000)
@@ -140,6 +148,7 @@ async function memoryStep(
         heapKbPerIdleAttendee: connected
           ? round((loaded.heapUsedBytes - base.heapUsedBytes) / 1024 / connected, 2)
           : null,
+        idleCpuPercent: round(idleCpu),
         afterLeaveRssMb: mb(left.rssBytes),
         afterLeaveHeapMb: mb(left.heapUsedBytes),
         rssAfterRoundsMb: afterRounds.map((r) => mb(r.rssBytes)).join(' → '),
@@ -156,6 +165,7 @@ async function memoryStep(
       stopped: null,
       serverLog: track.serverLog(),
       loadAverage: loadAverage(),
+      ...(perAttendee ? { heapPerAttendee: perAttendee } : {}),
     }
   } finally {
     inspector.close()

@@ -12,6 +12,8 @@ export class Moderator {
   readonly pub = new PublicDoc(this.doc)
   private readonly client: LightClient
   private readonly acknowledges: boolean
+  /** Why the server closed this connection, if it did. */
+  closedWith: string | null = null
 
   private constructor(target: RunningTarget, room: Room) {
     // Hocuspocus acknowledges every applied update; y-websocket does not.
@@ -20,6 +22,9 @@ export class Moderator {
       wire: target.endpoint.wire,
       url: target.endpoint.url,
       channels: [{ name: room.publicDoc, token: room.moderator.token, doc: this.doc }],
+      onClose: (code, reason) => {
+        this.closedWith = `${code}${reason ? ` ${reason}` : ''}`
+      },
     })
   }
 
@@ -39,14 +44,14 @@ export class Moderator {
   }
 
   /** Publishes `ids` as questions, `perTransaction` at a time, and waits until the server has them. */
-  async publish(ids: string[], perTransaction = 50): Promise<void> {
+  async publish(ids: string[], perTransaction = 50, text = shortText): Promise<void> {
     const channel = this.client.channels[0]!
     const before = channel.acks
     let transactions = 0
     for (let i = 0; i < ids.length; i += perTransaction) {
       this.doc.transact(() => {
         for (const id of ids.slice(i, i + perTransaction))
-          this.pub.putQuestion(benchQuestion(id, `Question ${id}`))
+          this.pub.putQuestion(benchQuestion(id, text(id)))
       })
       transactions++
       // Let the socket drain now and then; a huge burst is not what moderators do.
@@ -70,6 +75,12 @@ export class Moderator {
     this.client.close()
   }
 }
+
+const shortText = (id: string) => `Question ${id}`
+
+/** A question of a typical length (about 110 characters), for sizing documents honestly. */
+export const typicalText = (id: string) =>
+  `Question ${id}: how does this approach hold up when the audience doubles, and what would you change first?`
 
 /** Ids valid everywhere (Podium's ID_PATTERN): `<prefix><index>x<random>`. */
 export function questionIds(prefix: string, count: number): string[] {

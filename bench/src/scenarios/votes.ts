@@ -22,8 +22,8 @@ import { Moderator, questionIds } from './setup.ts'
  */
 export async function votes(ctx: Context): Promise<StepResult[]> {
   const results: StepResult[] = []
-  for (const kind of ctx.plan.targets) {
-    for (const rate of ctx.plan.votes.rates) {
+  for (const rate of ctx.plan.votes.rates) {
+    for (const kind of ctx.plan.targets) {
       const params = { attendees: ctx.plan.votes.attendees, votesPerSecond: rate }
       ctx.log(`votes: ${kind}, ${params.attendees} attendees, ${rate} votes/s`)
       const result = await voteStep(ctx, kind, rate).catch((error: unknown) =>
@@ -135,7 +135,7 @@ async function voteStep(ctx: Context, kind: TargetKind, rate: number): Promise<S
           droppedClients: reports.reduce((n, r) => n + r.dropped, 0),
           serverCpuPercent: round(server.cpuPercent),
           serverCpuUsPerVote: sent
-            ? round((track.sampler.cpuSeconds(target.pid) * 1e6) / sent, 1)
+            ? round((track.sampler.steadyCpuSeconds(target.pid) * 1e6) / sent, 1)
             : null,
           serverRssMb: mb(server.rssMaxBytes),
         },

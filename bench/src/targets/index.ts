@@ -40,6 +40,8 @@ export interface RunningTarget {
   httpUrl: string
   /** The Chrome DevTools Protocol URL of the server process. */
   inspectorUrl: string
+  /** Podium: its data folder (the SQLite store), for reading how documents are stored. */
+  dataDir?: string
   newRoom(title: string): Promise<Room>
   /** The server's own warnings and errors (stderr), last lines first trimmed. */
   stderr: string[]
@@ -144,6 +146,7 @@ export async function startPodium(options: StartOptions): Promise<RunningTarget>
     endpoint: { wire: Wire.hocuspocus, url: `ws://127.0.0.1:${port}/sync` },
     httpUrl,
     inspectorUrl: await inspectorUrl(stderr, child, 5_000),
+    dataDir,
     stderr,
     newRoom: (title) => podiumRoom(httpUrl, title),
     async stop() {
