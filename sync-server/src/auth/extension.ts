@@ -5,11 +5,12 @@ import type {
   onStatelessPayload,
 } from '@hocuspocus/server'
 import { Access, accessFor, CloseCode, isStaff, parseDocumentName } from '@podium/shared'
-import { TokenError, verifyAccessToken } from '@podium/shared/token'
+import { TokenError } from '@podium/shared/token'
 import type { ConnectionContext } from '../sync/context.ts'
 import { isConnectionContext } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import type { SessionDirectory } from './sessions-cache.ts'
+import { VerifiedTokens } from './verified-tokens.ts'
 
 /** A refusal Hocuspocus sends to the client as permission-denied with this reason. */
 function refuse(code: number, reason: string): { code: number; reason: string } {
@@ -26,18 +27,22 @@ export class Auth implements Extension {
   priority = 1000
   extensionName = 'podium-auth'
 
+  private readonly tokens: VerifiedTokens
+
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly sessions: SessionDirectory,
     private readonly guard: UnloadGuard,
-  ) {}
+  ) {
+    this.tokens = new VerifiedTokens(secret)
+  }
 
   async onAuthenticate(data: onAuthenticatePayload): Promise<ConnectionContext> {
     const address = parseDocumentName(data.documentName)
     if (!address) throw refuse(CloseCode.notFound, 'unknown-document')
-    let claims: Awaited<ReturnType<typeof verifyAccessToken>>
+    let claims: Awaited<ReturnType<VerifiedTokens['verify']>>
     try {
-      claims = await verifyAccessToken(this.secret, data.token)
+      claims = await this.tokens.verify(data.token)
     } catch (error) {
       const reason =
         error instanceof TokenError && error.code === 'expired' ? 'token-expired' : 'token-invalid'

@@ -27,6 +27,14 @@ function isSkipped(origin: unknown): boolean {
   )
 }
 
+/**
+ * The stored rows of a document are counted (to decide on compaction) at its first store
+ * after loading and then every this many stores, not after every one: a vote storm
+ * stores a thousand outboxes a few times a second, and the count was half the queries.
+ * Compaction may so come a few rows late, never not at all.
+ */
+export const COUNT_EVERY = 16
+
 /** Rejects an unload without a message, so Hocuspocus drops it without logging an error. */
 class StaleUnload extends Error {
   constructor() {
@@ -43,6 +51,8 @@ export class Persistence implements Extension {
   priority = 900
   extensionName = 'podium-persistence'
   private readonly pending = new Map<string, Uint8Array[]>()
+  /** Stores since each loaded document's rows were last counted. */
+  private readonly storesSinceCount = new Map<string, number>()
   private readonly listeners = new Map<
     string,
     { doc: Document; fn: (u: Uint8Array, o: unknown) => void }
@@ -92,6 +102,7 @@ export class Persistence implements Extension {
     if (!listener?.doc.isDestroyed) return
     listener.doc.off('update', listener.fn)
     this.listeners.delete(documentName)
+    this.storesSinceCount.delete(documentName)
   }
 
   /** Appends what is pending for `name`; compacts when the list of updates has grown long. */
@@ -109,6 +120,12 @@ export class Persistence implements Extension {
       this.log.error({ err: error, document: name }, 'storing document updates failed')
       throw error
     }
+    const stores = this.storesSinceCount.get(name)
+    if (stores !== undefined && stores + 1 < COUNT_EVERY) {
+      this.storesSinceCount.set(name, stores + 1)
+      return
+    }
+    this.storesSinceCount.set(name, 0)
     if ((await this.store.count(name)) > this.store.compactAfter) await this.store.compact(name)
   }
 
