@@ -22,6 +22,27 @@ interface InstancePresence {
   at: number
 }
 
+/**
+ * What a question's fields are until someone sets them. A new question is written
+ * without them (a field in a Y.Map costs its key and an item header in every copy of
+ * the document: a third of a big session's size was these defaults) and reading fills
+ * them in; any later write, back to a default too, is stored as usual.
+ */
+export const QUESTION_DEFAULTS = {
+  editedAt: null,
+  status: 'published',
+  pinned: false,
+  pinnedAt: null,
+  answered: false,
+  answeredAt: null,
+  votes: 0,
+  labels: [],
+} as const satisfies Partial<Question>
+
+function readQuestion(id: string, map: Y.Map<unknown>): Question {
+  return { ...QUESTION_DEFAULTS, labels: [], ...readMap<Partial<Question>>(map), id } as Question
+}
+
 export const STOPPED_TIMER: TimerState = {
   durationMs: 0,
   state: 'stopped',
@@ -91,11 +112,11 @@ export class PublicDoc {
   // Questions ---------------------------------------------------------------
 
   questions(): Question[] {
-    return [...this.questionsMap.values()].map((q) => readMap<Question>(q))
+    return [...this.questionsMap.entries()].map(([id, q]) => readQuestion(id, q))
   }
   question(id: string): Question | undefined {
     const q = this.questionsMap.get(id)
-    return q ? readMap<Question>(q) : undefined
+    return q ? readQuestion(id, q) : undefined
   }
   hasQuestion(id: string): boolean {
     return this.questionsMap.has(id)
@@ -108,7 +129,11 @@ export class PublicDoc {
         return
       }
       const map = new Y.Map<unknown>()
-      for (const [key, value] of Object.entries(question)) map.set(key, value)
+      const defaults: Record<string, unknown> = QUESTION_DEFAULTS
+      for (const [key, value] of Object.entries(question)) {
+        if (key in defaults && sameJson(defaults[key], value)) continue
+        map.set(key, value)
+      }
       this.questionsMap.set(question.id, map)
     })
   }
@@ -129,7 +154,7 @@ export class PublicDoc {
     this.doc.transact(() => {
       for (const [id, votes] of counts) {
         const map = this.questionsMap.get(id)
-        if (map && map.get('votes') !== votes) map.set('votes', votes)
+        if (map && (map.get('votes') ?? QUESTION_DEFAULTS.votes) !== votes) map.set('votes', votes)
       }
     })
   }
@@ -243,3 +268,5 @@ export class PublicDoc {
     return () => this.doc.off('update', handler)
   }
 }
+
+const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b)

@@ -52,12 +52,17 @@ export class DocumentStore {
         .execute()
       if (rows.length < 2) return
       const merged = Y.mergeUpdates(rows.map((r) => toBytes(r.data)))
-      const lastId = rows[rows.length - 1]!.id
-      await trx
-        .deleteFrom('document_updates')
-        .where('name', '=', name)
-        .where('id', '<=', lastId)
-        .execute()
+      // Exactly the rows merged: an append that took a lower id but committed after the
+      // read above (Postgres hands out ids at insert, not at commit) is not among them
+      // and must stay.
+      const ids = rows.map((r) => r.id)
+      for (let i = 0; i < ids.length; i += 500) {
+        await trx
+          .deleteFrom('document_updates')
+          .where('name', '=', name)
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute()
+      }
       await trx
         .insertInto('document_updates')
         .values({ name, data: merged, created_at: Date.now() })

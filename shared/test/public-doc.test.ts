@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { PublicDoc, QUESTION_DEFAULTS } from '../src/doc/public.ts'
+import type { Question } from '../src/doc/schema.ts'
+
+const question = (id: string, patch: Partial<Question> = {}): Question => ({
+  id,
+  text: `Question ${id}`,
+  authorId: 'author-1',
+  authorName: 'Ada',
+  createdAt: 1_000,
+  ...QUESTION_DEFAULTS,
+  labels: [],
+  ...patch,
+})
+
+describe('PublicDoc questions', () => {
+  it('stores a new question without its default fields and reads them back whole', () => {
+    const doc = new Y.Doc()
+    const pub = new PublicDoc(doc)
+    pub.putQuestion(question('q1'))
+    const raw = doc.getMap<Y.Map<unknown>>('questions').get('q1')!
+    expect([...raw.keys()].sort()).toEqual(['authorId', 'authorName', 'createdAt', 'id', 'text'])
+    expect(pub.question('q1')).toEqual(question('q1'))
+    expect(pub.questions()).toEqual([question('q1')])
+  })
+
+  it('stores fields that differ from the default, and later changes, including back to it', () => {
+    const doc = new Y.Doc()
+    const pub = new PublicDoc(doc)
+    pub.putQuestion(question('q2', { pinned: true, pinnedAt: 5, labels: ['ux'] }))
+    expect(pub.question('q2')).toMatchObject({ pinned: true, pinnedAt: 5, labels: ['ux'] })
+    pub.setVoteCounts([['q2', 3]])
+    pub.updateQuestion('q2', { pinned: false, pinnedAt: null, answered: true, answeredAt: 9 })
+    expect(pub.question('q2')).toEqual(
+      question('q2', { votes: 3, answered: true, answeredAt: 9, labels: ['ux'] }),
+    )
+    // A copy elsewhere merges to the same question.
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
+    expect(new PublicDoc(other).question('q2')).toEqual(pub.question('q2'))
+  })
+
+  it('costs a third less for a session of thousands of questions', () => {
+    const lean = new Y.Doc()
+    const full = new Y.Doc()
+    for (let i = 0; i < 2_000; i++) {
+      const q = question(`q${i}`)
+      new PublicDoc(lean).putQuestion(q)
+      const map = new Y.Map<unknown>()
+      full.getMap('questions').set(q.id, map)
+      for (const [key, value] of Object.entries(q)) map.set(key, value)
+    }
+    const leanBytes = Y.encodeStateAsUpdate(lean).byteLength
+    const fullBytes = Y.encodeStateAsUpdate(full).byteLength
+    expect(leanBytes).toBeLessThan(fullBytes * 0.67)
+  })
+})
