@@ -49,7 +49,7 @@ export const FULL: Plan = {
     sizes: [250, 1_000, 2_500, 5_000, 10_000],
     everyMs: 100,
     publishes: 100,
-    // A ramp the slowest server keeps up with (Podium: ~8 ms of CPU per attendee joining).
+    // A ramp the slowest server keeps up with (Podium: 2–4 ms of CPU per attendee joining).
     connectRate: 150,
   },
   votes: {
@@ -87,7 +87,7 @@ export const QUICK: Plan = {
   targets: ALL_TARGETS,
   clientsPerGenerator: 3_500,
   rssLimitBytes: 2 * 1024 ** 3,
-  fanout: { sizes: [300], everyMs: 100, publishes: 50, connectRate: 1_000 },
+  fanout: { sizes: [1_000], everyMs: 100, publishes: 50, connectRate: 1_000 },
   votes: {
     attendees: 100,
     rates: [300],

@@ -104,20 +104,6 @@ export class Sampler {
     return (list.at(-1)?.cpuSeconds ?? 0) - (list[0]?.cpuSeconds ?? 0)
   }
 
-  /** The window's length in seconds. */
-  seconds(pid: number): number {
-    const list = this.samples.get(pid) ?? []
-    return ((list.at(-1)?.at ?? 0) - (list[0]?.at ?? 0)) / 1000
-  }
-
-  /**
-   * CPU seconds for the window at the median interval's rate: what a cost-per-unit figure
-   * should divide, as it is steadier from run to run than the plain total.
-   */
-  steadyCpuSeconds(pid: number): number {
-    return (this.summary(pid).cpuMedianPercent / 100) * this.seconds(pid)
-  }
-
   private sample(): void {
     for (const pid of this.pids()) {
       const sample = readProc(pid)

@@ -137,7 +137,7 @@ async function fanoutStep(ctx: Context, kind: TargetKind, size: number): Promise
           serverCpuPercent: round(server.cpuPercent),
           serverRssMb: mb(server.rssEndBytes),
           serverCpuUsPerDelivery: delivered
-            ? round((track.sampler.steadyCpuSeconds(target.pid) * 1e6) / delivered, 2)
+            ? round((track.sampler.cpuSeconds(target.pid) * 1e6) / delivered, 2)
             : null,
         },
         server,

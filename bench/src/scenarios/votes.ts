@@ -135,7 +135,7 @@ async function voteStep(ctx: Context, kind: TargetKind, rate: number): Promise<S
           droppedClients: reports.reduce((n, r) => n + r.dropped, 0),
           serverCpuPercent: round(server.cpuPercent),
           serverCpuUsPerVote: sent
-            ? round((track.sampler.steadyCpuSeconds(target.pid) * 1e6) / sent, 1)
+            ? round((track.sampler.cpuSeconds(target.pid) * 1e6) / sent, 1)
             : null,
           serverRssMb: mb(server.rssMaxBytes),
         },
