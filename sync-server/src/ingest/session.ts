@@ -17,6 +17,7 @@ import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { captureTransaction } from './capture.ts'
 import { type Decision, decide, type newQuestion } from './decide.ts'
 import { HeldBroadcasts } from './hold.ts'
+import { KeptDocuments } from './kept-documents.ts'
 import { carryOutDecisions } from './moderation.ts'
 import { scanOutbox } from './outbox-scan.ts'
 import {
@@ -55,15 +56,6 @@ export const PRESENCE_REFRESH_MS = 30_000
  * twenty updates a second to move one number.
  */
 export const PRESENCE_PUBLISH_MS = 1_000
-
-/**
- * How long the ingest keeps a document it had to open itself (nobody had it loaded)
- * after it last wrote it. The moderators' document is written by every tick with
- * presence or audit entries; closed after each, it was loaded from the database again
- * by the next, which for a big session (thousands of attendees listed) cost more than
- * the rest of the tick.
- */
-export const KEEP_OPEN_MS = 15_000
 
 /** How soon a tick that failed (the database did not answer) is tried again. */
 const RETRY_MS = 1_000
@@ -114,18 +106,17 @@ export class SessionIngest {
   private pendingAudit: AuditEntry[] = []
   private timer: NodeJS.Timeout | null = null
   private timerDue = 0
-  /** Documents the ingest opened itself, kept for KEEP_OPEN_MS after their last use. */
-  private readonly kept = new Map<
-    string,
-    { close: () => Promise<void>; timer: NodeJS.Timeout; document: Document; lastUsed: number }
-  >()
+  /** Documents the ingest opened itself, kept open for a while after their last use. */
+  private readonly kept: KeptDocuments
   private running: Promise<void> | null = null
   private stopped = false
 
   constructor(
     readonly sessionId: string,
     private readonly deps: SessionIngestDeps,
-  ) {}
+  ) {
+    this.kept = new KeptDocuments(deps.hocuspocus, deps.guard, () => this.running)
+  }
 
   // Marks -------------------------------------------------------------------
 
@@ -210,12 +201,7 @@ export class SessionIngest {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await this.running
-    const kept = [...this.kept.values()]
-    this.kept.clear()
-    for (const k of kept) {
-      clearTimeout(k.timer)
-      await k.close()
-    }
+    await this.kept.closeAll()
   }
 
   /** Runs pending work now (tests and shutdown use it). */
@@ -305,39 +291,15 @@ export class SessionIngest {
 
   /**
    * A document to write: the loaded one, or one opened here and kept open for a while
-   * (see KEEP_OPEN_MS); `opened` gets closers only for what must not outlive the tick.
+   * (see KeptDocuments); `opened` gets closers only for what must not outlive the tick.
    */
   private async open(name: string, opened: Array<() => Promise<void>>): Promise<Document> {
-    const kept = this.kept.get(name)
-    if (kept && !kept.document.isDestroyed) {
-      kept.lastUsed = Date.now()
-      kept.timer.refresh()
-      return kept.document
-    }
-    const loaded = this.loaded(name)
-    if (loaded) return loaded
+    const document = this.kept.use(name) ?? this.loaded(name)
+    if (document) return document
+    if (!this.stopped) return this.kept.open(name)
     const connection = await this.deps.guard.openDirect(this.deps.hocuspocus, name)
-    const document = connection.document!
-    if (this.stopped) {
-      opened.push(() => connection.disconnect())
-      return document
-    }
-    const close = async () => {
-      if (this.kept.get(name)?.document === document) this.kept.delete(name)
-      await connection.disconnect()
-    }
-    const timer = setTimeout(() => {
-      // Not in the middle of a tick: the tick that uses it may be running now.
-      void (this.running ?? Promise.resolve()).then(() => {
-        const entry = this.kept.get(name)
-        if (!entry || entry.document !== document) return
-        if (Date.now() - entry.lastUsed < KEEP_OPEN_MS) return
-        return close()
-      })
-    }, KEEP_OPEN_MS)
-    timer.unref()
-    this.kept.set(name, { close, timer, document, lastUsed: Date.now() })
-    return document
+    opened.push(() => connection.disconnect())
+    return connection.document!
   }
 
   // The tick ----------------------------------------------------------------

@@ -1,0 +1,72 @@
+import type { Document, Hocuspocus } from '@hocuspocus/server'
+import type { UnloadGuard } from '../sync/unload-guard.ts'
+
+/**
+ * How long the ingest keeps a document it had to open itself (nobody had it loaded)
+ * after it last wrote it. The moderators' document is written by every tick with
+ * presence or audit entries; closed after each, it was loaded from the database again
+ * by the next, which for a big session (thousands of attendees listed) cost more than
+ * the rest of the tick.
+ */
+export const KEEP_OPEN_MS = 15_000
+
+interface Kept {
+  document: Document
+  close: () => Promise<void>
+  timer: NodeJS.Timeout
+  lastUsed: number
+}
+
+/**
+ * Documents one session's ingest opened through direct connections, each kept open
+ * until KEEP_OPEN_MS after its last use. `busy` is the tick running now, if any: a
+ * document is never closed in the middle of one.
+ */
+export class KeptDocuments {
+  private readonly kept = new Map<string, Kept>()
+
+  constructor(
+    private readonly hocuspocus: Hocuspocus,
+    private readonly guard: UnloadGuard,
+    private readonly busy: () => Promise<void> | null,
+  ) {}
+
+  /** The kept copy of `name`, marked as used now; undefined when none is open. */
+  use(name: string): Document | undefined {
+    const kept = this.kept.get(name)
+    if (!kept || kept.document.isDestroyed) return undefined
+    kept.lastUsed = Date.now()
+    kept.timer.refresh()
+    return kept.document
+  }
+
+  /** Opens `name` and keeps it. */
+  async open(name: string): Promise<Document> {
+    const connection = await this.guard.openDirect(this.hocuspocus, name)
+    const document = connection.document!
+    const close = async () => {
+      if (this.kept.get(name)?.document === document) this.kept.delete(name)
+      await connection.disconnect()
+    }
+    const timer = setTimeout(() => {
+      void (this.busy() ?? Promise.resolve()).then(() => {
+        const entry = this.kept.get(name)
+        if (!entry || entry.document !== document) return
+        if (Date.now() - entry.lastUsed < KEEP_OPEN_MS) return
+        return close()
+      })
+    }, KEEP_OPEN_MS)
+    timer.unref()
+    this.kept.set(name, { document, close, timer, lastUsed: Date.now() })
+    return document
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.kept.values()]
+    this.kept.clear()
+    for (const kept of all) {
+      clearTimeout(kept.timer)
+      await kept.close()
+    }
+  }
+}
