@@ -1,8 +1,16 @@
 import { QuestionOrder, rankQuestions } from '@podium/shared'
-import { createSignal, For, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
 import { derive, sameList, useRoom } from './context.ts'
 import { QuestionItem } from './QuestionItem.tsx'
 import { withdrawnQuestions } from './views.ts'
+
+/**
+ * A long list is put on the page in steps: the first items at once, then a chunk per
+ * task, so the top of a session with thousands of questions shows without waiting for
+ * the bottom (every item is there a moment later; nothing is hidden behind a button).
+ */
+export const FIRST_ITEMS = 40
+const CHUNK = 400
 
 export const AnsweredFilter = { all: 'all', open: 'open', answered: 'answered' } as const
 export type AnsweredFilter = (typeof AnsweredFilter)[keyof typeof AnsweredFilter]
@@ -34,6 +42,14 @@ export function QuestionList() {
     },
     sameList,
   )
+
+  const [limit, setLimit] = createSignal(FIRST_ITEMS)
+  createEffect(() => {
+    if (limit() >= ids().length) return
+    const step = setTimeout(() => setLimit((n) => n + CHUNK), 0)
+    onCleanup(() => clearTimeout(step))
+  })
+  const shown = createMemo(() => ids().slice(0, limit()), [], { equals: sameList })
 
   return (
     <section class="card questions" aria-labelledby="questions-heading">
@@ -102,7 +118,7 @@ export function QuestionList() {
           {ids().length === 1 ? '1 question shown' : `${ids().length} questions shown`}
         </p>
         <ol class="plain-list question-list">
-          <For each={ids()}>
+          <For each={shown()}>
             {(id) => (
               <li data-question-id={id}>
                 <QuestionItem questionId={id} spotlight={spotlightId() === id} />

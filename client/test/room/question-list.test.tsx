@@ -1,6 +1,6 @@
 import { fireEvent, screen, within } from '@solidjs/testing-library'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { QuestionList } from '../../src/room/QuestionList.tsx'
+import { FIRST_ITEMS, QuestionList } from '../../src/room/QuestionList.tsx'
 import { me, testRoom } from '../helpers/room.tsx'
 
 const shownTexts = () =>
@@ -35,6 +35,19 @@ afterEach(() => {
 })
 
 describe('question list', () => {
+  it('puts a long list on the page in steps: the top at once, every question a moment later', async () => {
+    const room = testRoom()
+    const total = FIRST_ITEMS * 3 + 7
+    for (let i = 0; i < total; i++)
+      room.publish({ id: `q${i}`, text: `Question ${i}`, votes: total - i, createdAt: i })
+    room.mount(() => <QuestionList />)
+    const items = () => document.querySelectorAll('.question-list > li').length
+    expect(items()).toBe(FIRST_ITEMS)
+    expect(shownTexts()[0]).toBe('Question 0')
+    await vi.waitFor(() => expect(items()).toBe(total))
+    expect(shownTexts().at(-1)).toBe(`Question ${total - 1}`)
+  })
+
   it('shows an empty state before anyone has asked', () => {
     testRoom().mount(() => <QuestionList />)
     expect(screen.getByText('No questions yet. Be the first to ask.')).toBeTruthy()
