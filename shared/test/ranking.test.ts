@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { QUESTION_DEFAULTS } from '../src/doc/public.ts'
 import type { Question } from '../src/doc/schema.ts'
 import { rankQuestions } from '../src/ranking.ts'
 
@@ -9,13 +10,7 @@ function q(id: string, fields: Partial<Question> = {}): Question {
     authorId: 'author',
     authorName: null,
     createdAt: 0,
-    editedAt: null,
-    status: 'published',
-    pinned: false,
-    pinnedAt: null,
-    answered: false,
-    answeredAt: null,
-    votes: 0,
+    ...QUESTION_DEFAULTS,
     labels: [],
     ...fields,
   }

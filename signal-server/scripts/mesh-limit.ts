@@ -22,7 +22,7 @@ import { chromium, type Page } from 'playwright-core'
 import { LADDERS } from '../../client/src/video/adaptation.ts'
 import { CAMERA_CONSTRAINTS } from '../../client/src/video/local-media.ts'
 import { findChromium } from '../../e2e/helpers/browser.ts'
-import { VIDEO_ARGS } from '../../e2e/helpers/video.ts'
+import { median, VIDEO_ARGS } from '../../e2e/helpers/video.ts'
 
 const { values } = parseArgs({
   options: {
@@ -247,11 +247,6 @@ async function counters(): Promise<Counters> {
   return { sent, received }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
 
 interface Row {

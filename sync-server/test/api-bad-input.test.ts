@@ -1,4 +1,10 @@
-import { documentName, ModDoc, PublicDoc, type SessionExport } from '@podium/shared'
+import {
+  documentName,
+  ModDoc,
+  PublicDoc,
+  QUESTION_DEFAULTS,
+  type SessionExport,
+} from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSession, join } from './helpers/clients.ts'
@@ -74,13 +80,7 @@ async function setUp(): Promise<Ctx> {
       authorId: a.hostUserId,
       authorName: 'Host',
       createdAt: Date.now(),
-      editedAt: null,
-      status: 'published',
-      pinned: false,
-      pinnedAt: null,
-      answered: false,
-      answeredAt: null,
-      votes: 0,
+      ...QUESTION_DEFAULTS,
       labels: [],
     }),
   )

@@ -6,7 +6,7 @@ import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { newQuestion } from '../src/ingest/decide.ts'
-import { IngestRepository } from '../src/ingest/repository.ts'
+import { type IngestBatch, IngestRepository } from '../src/ingest/repository.ts'
 import type { OfflineAction, QueueResult, SyncResult } from './fixtures/offline-client.ts'
 import { createSession, join as joinSession, TestClient, waitFor } from './helpers/clients.ts'
 import { startPodium, type TestPodium } from './helpers/podium.ts'
@@ -173,30 +173,16 @@ describe('an outbox queued offline by one process and sent by the next', () => {
     )
     const bob = new TestClient(server.syncUrl, await joinSession(server.url, session.code, 'Bob'))
     await Promise.all([alice.synced(), bob.synced()])
-    const commit = IngestRepository.prototype.commit
-    let release = () => {}
-    const gate = new Promise<void>((r) => {
-      release = r
-    })
-    let held = 0
-    const spy = vi.spyOn(IngestRepository.prototype, 'commit').mockImplementation(async function (
-      this: IngestRepository,
-      sessionId,
-      batch,
-    ) {
-      if (sessionId === session.id && batch.decided.length > 0) {
-        held += 1
-        await gate
-      }
-      return commit.call(this, sessionId, batch)
-    })
+    const gate = holdCommits(
+      (sessionId, batch) => sessionId === session.id && batch.decided.length > 0,
+    )
     try {
       const { questionId } = alice.outbox.ask('Stored before anyone sees it?')
-      await waitFor(() => held > 0, 5000, 'the decision is being stored')
+      await waitFor(() => gate.held() > 0, 5000, 'the decision is being stored')
       await new Promise((r) => setTimeout(r, 300))
       expect(bob.public.hasQuestion(questionId)).toBe(false)
       expect(alice.outbox.receipt(questionId)).toBeUndefined()
-      release()
+      gate.release()
       await waitFor(
         () =>
           bob.public.hasQuestion(questionId) &&
@@ -205,8 +191,8 @@ describe('an outbox queued offline by one process and sent by the next', () => {
         'published and receipted once stored',
       )
     } finally {
-      release()
-      spy.mockRestore()
+      gate.release()
+      gate.restore()
       alice.destroy()
       bob.destroy()
     }
@@ -297,27 +283,14 @@ describe('an outbox queued offline by one process and sent by the next', () => {
     const [questionId] = await staffQuestions(host, 1, 'reconq')
     await waitFor(() => client.public.hasQuestion(questionId!), 5000, 'question reaches Alice')
 
-    const commit = IngestRepository.prototype.commit
-    let release = () => {}
-    const gate = new Promise<void>((r) => {
-      release = r
-    })
-    let held = 0
-    const spy = vi.spyOn(IngestRepository.prototype, 'commit').mockImplementation(async function (
-      this: IngestRepository,
-      sessionId,
-      batch,
-    ) {
-      if (sessionId === session.id && batch.votesAdded.length > 0 && held === 0) {
-        held += 1
-        await gate
-      }
-      return commit.call(this, sessionId, batch)
-    })
+    const gate = holdCommits(
+      (sessionId, batch, held) =>
+        sessionId === session.id && batch.votesAdded.length > 0 && held === 0,
+    )
     try {
       const outbox = client.provider('outbox').document
       client.outbox.vote(questionId!, true)
-      await waitFor(() => held > 0, 5000, 'the vote is being stored')
+      await waitFor(() => gate.held() > 0, 5000, 'the vote is being stored')
       // Alice drops and comes back while the tick stores: her state is loaded again.
       client.destroy()
       await waitFor(
@@ -330,7 +303,7 @@ describe('an outbox queued offline by one process and sent by the next', () => {
       )
       client = new TestClient(server.syncUrl, alice, { outbox })
       await client.synced()
-      release()
+      gate.release()
       await waitFor(() => host.public.question(questionId!)?.votes === 1, 5000, 'the vote counted')
       client.outbox.vote(questionId!, false)
       await waitFor(() => client.outbox.unsynced().length === 0, 5000, 'the unvote receipted')
@@ -340,8 +313,8 @@ describe('an outbox queued offline by one process and sent by the next', () => {
         'the unvote counted',
       )
     } finally {
-      release()
-      spy.mockRestore()
+      gate.release()
+      gate.restore()
       client.destroy()
       host.destroy()
     }
@@ -498,3 +471,32 @@ describe('a server killed with SIGKILL in the middle of a vote storm', () => {
     }
   }, 150_000)
 })
+
+/**
+ * Holds the ingest's database commits that `hold` picks (told how many are held so far)
+ * until `release()`; the others go through.
+ */
+function holdCommits(hold: (sessionId: string, batch: IngestBatch, held: number) => boolean): {
+  held(): number
+  release(): void
+  restore(): void
+} {
+  const commit = IngestRepository.prototype.commit
+  let open = () => {}
+  const gate = new Promise<void>((r) => {
+    open = r
+  })
+  let held = 0
+  const spy = vi.spyOn(IngestRepository.prototype, 'commit').mockImplementation(async function (
+    this: IngestRepository,
+    sessionId,
+    batch,
+  ) {
+    if (hold(sessionId, batch, held)) {
+      held += 1
+      await gate
+    }
+    return commit.call(this, sessionId, batch)
+  })
+  return { held: () => held, release: () => open(), restore: () => spy.mockRestore() }
+}

@@ -1,5 +1,5 @@
 import type { PendingItem, Question, Role } from '@podium/shared'
-import { ModDoc, newId, PublicDoc } from '@podium/shared'
+import { ModDoc, newId, PublicDoc, QUESTION_DEFAULTS } from '@podium/shared'
 import { createSignal } from 'solid-js'
 import * as Y from 'yjs'
 import type { StaffRoom } from './room.ts'
@@ -49,13 +49,7 @@ export function createTestRoom(options: { role?: Role; name?: string | null; now
         authorId: 'user-1',
         authorName: 'Ada',
         createdAt: now,
-        editedAt: null,
-        status: 'published',
-        pinned: false,
-        pinnedAt: null,
-        answered: false,
-        answeredAt: null,
-        votes: 0,
+        ...QUESTION_DEFAULTS,
         labels: [],
         ...patch,
       }

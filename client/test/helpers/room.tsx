@@ -1,6 +1,7 @@
 import {
   OutboxDoc,
   PublicDoc,
+  QUESTION_DEFAULTS,
   type Question,
   type Receipt,
   type SessionSettings,
@@ -71,13 +72,7 @@ export function testRoom(
         authorId: 'someone',
         authorName: 'Someone',
         createdAt: ++clock,
-        editedAt: null,
-        status: 'published',
-        pinned: false,
-        pinnedAt: null,
-        answered: false,
-        answeredAt: null,
-        votes: 0,
+        ...QUESTION_DEFAULTS,
         labels: [],
         ...question,
       })

@@ -12,7 +12,7 @@ import type {
   TimerCommand,
   TimerState,
 } from './schema.ts'
-import { readMap, writeFields } from './yhelpers.ts'
+import { readMap, sameValue, writeFields } from './yhelpers.ts'
 
 /** How long an instance's participant count counts without a refresh. */
 export const PRESENCE_STALE_MS = 90_000
@@ -131,7 +131,7 @@ export class PublicDoc {
       const map = new Y.Map<unknown>()
       const defaults: Record<string, unknown> = QUESTION_DEFAULTS
       for (const [key, value] of Object.entries(question)) {
-        if (key in defaults && sameJson(defaults[key], value)) continue
+        if (key in defaults && sameValue(defaults[key], value)) continue
         map.set(key, value)
       }
       this.questionsMap.set(question.id, map)
@@ -268,5 +268,3 @@ export class PublicDoc {
     return () => this.doc.off('update', handler)
   }
 }
-
-const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b)

@@ -13,7 +13,8 @@ export function writeFields(map: Y.Map<unknown>, fields: Record<string, unknown>
   }
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
+/** Equal as stored: the same value, or objects with the same JSON. */
+export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   return JSON.stringify(a) === JSON.stringify(b)

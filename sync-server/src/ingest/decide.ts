@@ -1,6 +1,7 @@
 import {
   type OutboxEntry,
   type PendingItem,
+  QUESTION_DEFAULTS,
   type Question,
   RejectReason,
   type Reply,
@@ -146,13 +147,7 @@ export function newQuestion(
     authorId,
     authorName,
     createdAt,
-    editedAt: null,
-    status: 'published',
-    pinned: false,
-    pinnedAt: null,
-    answered: false,
-    answeredAt: null,
-    votes: 0,
+    ...QUESTION_DEFAULTS,
     labels: [],
   }
 }

@@ -339,12 +339,10 @@ export class SessionIngest {
     force: boolean,
   ): Promise<void> {
     const { repo } = this.deps
-    const presenceWait = force
-      ? 0
-      : Math.max(0, this.presencePublishedAt + PRESENCE_PUBLISH_MS - Date.now())
-    const presenceNow = this.presenceDirty.size > 0 && presenceWait === 0
+    const presenceDue = force || Date.now() - this.presencePublishedAt >= PRESENCE_PUBLISH_MS
+    const presenceNow = this.presenceDirty.size > 0 && presenceDue
     // Presence that is not due yet waits for the tick that will be.
-    if (this.presenceDirty.size > 0 && !presenceNow) this.schedulePresence()
+    if (this.presenceDirty.size > 0 && !presenceDue) this.schedulePresence()
     const publicName = documentName.public(this.sessionId)
     const modName = documentName.mod(this.sessionId)
     const pubDoc = await this.open(publicName, opened)

@@ -1,4 +1,4 @@
-import { PublicDoc, type Question } from '@podium/shared'
+import { PublicDoc, QUESTION_DEFAULTS, type Question } from '@podium/shared'
 import * as Y from 'yjs'
 import { LightClient } from '../../client/socket.ts'
 import { markerId, nowMicros } from '../../wire/markers.ts'
@@ -25,13 +25,7 @@ export function benchQuestion(id: string, text: string, now = Date.now()): Quest
     authorId: 'bench-moderator',
     authorName: 'Moderator',
     createdAt: now,
-    editedAt: null,
-    status: 'published',
-    pinned: false,
-    pinnedAt: null,
-    answered: false,
-    answeredAt: null,
-    votes: 0,
+    ...QUESTION_DEFAULTS,
     labels: [],
   }
 }
