@@ -2,7 +2,7 @@ import type { SessionId, UserId } from './ids.ts'
 import { ID_PATTERN } from './ids.ts'
 
 /** Bumped when the document schema or outbox entry shapes change incompatibly. */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /** WebSocket close codes Podium uses besides Hocuspocus' own (4000-4499 range is ours). */
 export const CloseCode = {

@@ -39,8 +39,50 @@ export const QUESTION_DEFAULTS = {
   labels: [],
 } as const satisfies Partial<Question>
 
+/**
+ * What a question is made of when it is asked, stored as one value under `body`: the
+ * text, the author's id and name, and when it was asked. One map entry instead of four
+ * (each entry costs its key and an item header in every copy of the document) and no
+ * `id` field (the question's key is its id). Only the server changes it, when the author
+ * edits the text, so nothing concurrent is lost by replacing it whole.
+ */
+type QuestionBody = [text: string, authorId: string, authorName: string | null, createdAt: number]
+const BODY_FIELDS = ['text', 'authorId', 'authorName', 'createdAt'] as const
+type BodyField = (typeof BODY_FIELDS)[number]
+
+const bodyOf = (q: Pick<Question, BodyField>): QuestionBody => [
+  q.text,
+  q.authorId,
+  q.authorName,
+  q.createdAt,
+]
+
+/**
+ * Reads both layouts: `body` (since protocol 2) and the fields one by one (documents
+ * written before it, which stay as they are until a question's body is next written).
+ */
 function readQuestion(id: string, map: Y.Map<unknown>): Question {
-  return { ...QUESTION_DEFAULTS, labels: [], ...readMap<Partial<Question>>(map), id } as Question
+  const { body, ...fields } = readMap<Partial<Question> & { body?: QuestionBody }>(map)
+  const question = { ...QUESTION_DEFAULTS, labels: [], ...fields, id } as Question
+  if (Array.isArray(body)) {
+    ;[question.text, question.authorId, question.authorName, question.createdAt] = body
+  }
+  return question
+}
+
+/** Writes `patch` into a question's map: body fields as one new body, the rest field by field. */
+function writeQuestion(map: Y.Map<unknown>, id: string, patch: Partial<Question>): void {
+  const fields: Record<string, unknown> = { ...patch }
+  delete fields.id
+  for (const field of BODY_FIELDS) delete fields[field]
+  if (BODY_FIELDS.some((field) => patch[field] !== undefined)) {
+    const given = Object.entries(patch).filter(([, value]) => value !== undefined)
+    const body = bodyOf({ ...readQuestion(id, map), ...Object.fromEntries(given) })
+    if (!sameValue(map.get('body'), body)) map.set('body', body)
+    // A question written before `body` keeps its fields until now; they go with it.
+    for (const legacy of [...BODY_FIELDS, 'id']) if (map.has(legacy)) map.delete(legacy)
+  }
+  writeFields(map, fields)
 }
 
 export const STOPPED_TIMER: TimerState = {
@@ -52,8 +94,9 @@ export const STOPPED_TIMER: TimerState = {
 
 /**
  * Typed access to a session's public document `session/<id>`.
- * Layout: maps `meta`, `settings`, `stage`, `questions` (id → Y.Map of fields, so pin,
- * answered and votes merge field by field), `replies`, `labels`, `presence`; array `agenda`.
+ * Layout: maps `meta`, `settings`, `stage`, `questions` (id → Y.Map: the `body` set when
+ * asked, and the fields that change one by one, so pin, answered and votes merge),
+ * `replies`, `labels`, `presence`; array `agenda`.
  */
 export class PublicDoc {
   constructor(readonly doc: Y.Doc) {}
@@ -125,12 +168,14 @@ export class PublicDoc {
     this.doc.transact(() => {
       const existing = this.questionsMap.get(question.id)
       if (existing) {
-        writeFields(existing, question)
+        writeQuestion(existing, question.id, question)
         return
       }
       const map = new Y.Map<unknown>()
+      map.set('body', bodyOf(question))
       const defaults: Record<string, unknown> = QUESTION_DEFAULTS
       for (const [key, value] of Object.entries(question)) {
+        if (key === 'id' || (BODY_FIELDS as readonly string[]).includes(key)) continue
         if (key in defaults && sameValue(defaults[key], value)) continue
         map.set(key, value)
       }
@@ -140,7 +185,7 @@ export class PublicDoc {
   updateQuestion(id: string, patch: Partial<Omit<Question, 'id'>>): boolean {
     const map = this.questionsMap.get(id)
     if (!map) return false
-    this.doc.transact(() => writeFields(map, patch))
+    this.doc.transact(() => writeQuestion(map, id, patch))
     return true
   }
   removeQuestion(id: string): void {

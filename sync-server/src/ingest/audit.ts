@@ -11,6 +11,7 @@ function questionAction(key: string, value: unknown): string | null {
       return value ? 'mark-answered' : 'mark-unanswered'
     case 'status':
       return value === 'hidden' ? 'hide' : value === 'archived' ? 'archive' : 'restore'
+    case 'body':
     case 'text':
       return 'edit-question'
     case 'labels':
@@ -49,7 +50,8 @@ export function describeStaffTransaction(
       continue
     }
     if (type instanceof Y.Map && type.parent === questions) {
-      const id = type.get('id')
+      // The question's key in `questions` is its id.
+      const id = type._item?.parentSub
       for (const key of keys) {
         if (key === null) continue
         const action = questionAction(key, type.get(key))
