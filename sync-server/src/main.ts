@@ -1,3 +1,5 @@
+// First: small random draws (every Y.Doc's guid) come from a pool; see random-pool.ts.
+import './sync/random-pool.ts'
 import pino from 'pino'
 import { createPodium } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
