@@ -16,6 +16,10 @@ export class VerifiedTokens {
     private readonly secret: string,
     private readonly ttlMs = 30_000,
     private readonly capacity = 20_000,
+    private readonly check: (
+      secret: string,
+      token: string,
+    ) => Promise<Verified> = verifyAccessToken,
   ) {}
 
   get size(): number {
@@ -27,7 +31,7 @@ export class VerifiedTokens {
     const known = this.verified.get(token)
     if (known && now < known.until) return known.claims
     if (known) this.verified.delete(token)
-    const claims = await verifyAccessToken(this.secret, token)
+    const claims = await this.check(this.secret, token)
     // Oldest first: drop what has run out, and make room when full, so the cache holds
     // only the last moments' tokens and does not grow with everyone who ever joined.
     for (const [oldest, entry] of this.verified) {
