@@ -79,6 +79,38 @@ describe('PublicDoc questions', () => {
     )
   })
 
+  it('answers what the ingest checks without reading the whole question, in both layouts', () => {
+    const doc = new Y.Doc()
+    const pub = new PublicDoc(doc)
+    pub.putQuestion(question('q5'))
+    expect(pub.questionGate('q5')).toEqual({
+      authorId: 'author-1',
+      answered: false,
+      status: 'published',
+    })
+    expect(pub.voteCount('q5')).toBe(0)
+    pub.updateQuestion('q5', { answered: true, status: 'hidden' })
+    pub.setVoteCounts([['q5', 4]])
+    expect(pub.questionGate('q5')).toEqual({
+      authorId: 'author-1',
+      answered: true,
+      status: 'hidden',
+    })
+    expect(pub.voteCount('q5')).toBe(4)
+    const legacy = new Y.Map<unknown>()
+    doc.getMap('questions').set('q6', legacy)
+    for (const [key, value] of Object.entries(question('q6', { authorId: 'old', votes: 2 })))
+      legacy.set(key, value)
+    expect(pub.questionGate('q6')).toEqual({
+      authorId: 'old',
+      answered: false,
+      status: 'published',
+    })
+    expect(pub.voteCount('q6')).toBe(2)
+    expect(pub.questionGate('missing')).toBeUndefined()
+    expect(pub.voteCount('missing')).toBeUndefined()
+  })
+
   it('costs less than half for a session of thousands of questions', () => {
     const lean = new Y.Doc()
     const full = new Y.Doc()

@@ -161,6 +161,26 @@ export class PublicDoc {
     const q = this.questionsMap.get(id)
     return q ? readQuestion(id, q) : undefined
   }
+  /**
+   * What an attendee's action on a question is checked against (who asked it, answered,
+   * status), read without building the whole question: the ingest asks for every vote.
+   */
+  questionGate(id: string): Pick<Question, 'authorId' | 'answered' | 'status'> | undefined {
+    const map = this.questionsMap.get(id)
+    if (!map) return undefined
+    const body = map.get('body') as QuestionBody | undefined
+    return {
+      authorId: Array.isArray(body) ? body[1] : (map.get('authorId') as string),
+      answered: (map.get('answered') as boolean | undefined) ?? QUESTION_DEFAULTS.answered,
+      status: (map.get('status') as Question['status'] | undefined) ?? QUESTION_DEFAULTS.status,
+    }
+  }
+  /** A question's vote count, or undefined when there is no such question. */
+  voteCount(id: string): number | undefined {
+    const map = this.questionsMap.get(id)
+    if (!map) return undefined
+    return (map.get('votes') as number | undefined) ?? QUESTION_DEFAULTS.votes
+  }
   hasQuestion(id: string): boolean {
     return this.questionsMap.has(id)
   }

@@ -389,6 +389,9 @@ export class SessionIngest {
       const outboxDoc = this.loaded(documentName.outbox(this.sessionId, userId))
       if (!outboxDoc) continue
       const state = await this.userState(userId)
+      // Read once per user: nothing awaits between here and this user's last entry.
+      const meta = pub.meta()
+      const settings = pub.settings()
       const outbox = new OutboxDoc(outboxDoc)
       const votes = new Set(state.votes)
       const full = outbox.entryCount() > 5_000
@@ -415,11 +418,11 @@ export class SessionIngest {
             : decide(entry, {
                 userId,
                 userName: state.name,
-                meta: pub.meta(),
-                settings: pub.settings(),
+                meta,
+                settings,
                 now,
                 question: (id) =>
-                  removed.has(id) ? undefined : (added.get(id) ?? pub.question(id)),
+                  removed.has(id) ? undefined : (added.get(id) ?? pub.questionGate(id)),
                 pending: (id) =>
                   removed.has(id) ? undefined : (queued.get(id) ?? mod?.pending(id)),
                 allow: (kind) => this.allow(userId, kind),
@@ -677,7 +680,8 @@ export class SessionIngest {
     for (const id of ids) {
       const value = fresh.get(id) ?? 0
       counts.set(id, value)
-      if (pub.question(id) && pub.question(id)?.votes !== value) changed.push([id, value])
+      const votes = pub.voteCount(id)
+      if (votes !== undefined && votes !== value) changed.push([id, value])
     }
     if (changed.length === 0) return
     const held = new HeldBroadcasts()
