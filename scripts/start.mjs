@@ -2,55 +2,12 @@
 // or older than its sources, then runs the sync-server from source with tsx, passing
 // signals through and exiting with the server's exit code.
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildClient, clientIsCurrent } from './client-build.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const builtIndex = join(root, 'client', 'dist', 'index.html')
-/** What the client build reads: its sources, the shared contracts and the build config. */
-const clientInputs = [
-  'client/src',
-  'client/public',
-  'client/index.html',
-  'client/package.json',
-  'shared/src',
-  'index.html',
-  'vite.config.ts',
-]
-const skipped = new Set(['node_modules', 'dist'])
-
-/** The newest modification time (ms) of a file, or of any file under a folder. */
-function newestChange(path) {
-  if (!existsSync(path)) return 0
-  const stat = statSync(path)
-  if (!stat.isDirectory()) return stat.mtimeMs
-  let newest = 0
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (skipped.has(entry.name)) continue
-    newest = Math.max(newest, newestChange(join(path, entry.name)))
-  }
-  return newest
-}
-
-function clientIsCurrent() {
-  if (!existsSync(builtIndex)) return false
-  const built = statSync(builtIndex).mtimeMs
-  return clientInputs.every((input) => newestChange(join(root, input)) <= built)
-}
-
-async function buildClient() {
-  process.stdout.write('Building the client (client/dist is missing or older than its sources)…\n')
-  const { build } = await import('vite')
-  const cwd = process.cwd()
-  process.chdir(root)
-  try {
-    await build({ configFile: join(root, 'vite.config.ts') })
-  } finally {
-    process.chdir(cwd)
-  }
-}
-
 function runServer() {
   const tsx = import.meta.resolve('tsx')
   const main = join(root, 'sync-server', 'src', 'main.ts')

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { JoinResponse } from '@podium/shared'
 import { chromium, type Page } from 'playwright-core'
+import { buildClient, clientIsCurrent } from '../../../scripts/client-build.mjs'
 import type { RunningTarget } from '../targets/index.ts'
-import type { Context, StepResult } from './harness.ts'
+import type { StepResult } from './harness.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run']
@@ -34,21 +34,15 @@ interface Marks {
 /**
  * Time to first render of the question list in Chromium: a cold visit (empty
  * IndexedDB, online), then a reload while offline, served by the service worker and
- * IndexedDB. Needs the built client (client/dist); without it the figures are null.
+ * IndexedDB. Builds the client first when client/dist is missing or older than its
+ * sources, as `npm start` does.
  */
 export async function firstRender(
-  ctx: Context,
   target: RunningTarget,
   code: string,
   total: number,
 ): Promise<StepResult['metrics']> {
-  if (!existsSync(join(ctx.root, 'client', 'dist', 'index.html'))) {
-    return {
-      firstRenderColdMs: null,
-      firstRenderOfflineMs: null,
-      chromiumNote: 'client/dist is not built',
-    }
-  }
+  if (!clientIsCurrent()) await buildClient({ quiet: true })
   if (!existsSync(CHROMIUM)) {
     return {
       firstRenderColdMs: null,

@@ -63,7 +63,7 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
         if (target.dataDir) extra = { ...extra, ...storedRows(target.dataDir) }
         extra = { ...extra, ...(await coldJoin(target, people.at(-1)!)) }
         if (ctx.plan.lateJoin.chromium && room.code) {
-          extra = { ...extra, ...(await firstRender(ctx, target, room.code, built.questions)) }
+          extra = { ...extra, ...(await firstRender(target, room.code, built.questions)) }
         }
       }
       return {
