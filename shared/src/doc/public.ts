@@ -58,26 +58,37 @@ const bodyOf = (q: Pick<Question, BodyField>): QuestionBody => [
 ]
 
 /**
- * Reads both layouts: `body` (since protocol 2) and the fields one by one (documents
- * written before it, which stay as they are until a question's body is next written).
+ * A question's body fields, from either layout: `body` (since protocol 2) or the fields
+ * one by one (documents written before it, which stay as they are until a question's
+ * body is next written).
  */
-function readQuestion(id: string, map: Y.Map<unknown>): Question {
-  const { body, ...fields } = readMap<Partial<Question> & { body?: QuestionBody }>(map)
-  const question = { ...QUESTION_DEFAULTS, labels: [], ...fields, id } as Question
+function readBody(map: Y.Map<unknown>): Pick<Question, BodyField> {
+  const body = map.get('body')
   if (Array.isArray(body)) {
-    ;[question.text, question.authorId, question.authorName, question.createdAt] = body
+    const [text, authorId, authorName, createdAt] = body as QuestionBody
+    return { text, authorId, authorName, createdAt }
   }
-  return question
+  return {
+    text: map.get('text') as string,
+    authorId: map.get('authorId') as string,
+    authorName: map.get('authorName') as string | null,
+    createdAt: map.get('createdAt') as number,
+  }
+}
+
+function readQuestion(id: string, map: Y.Map<unknown>): Question {
+  const { body: _body, ...fields } = readMap<Partial<Question> & { body?: QuestionBody }>(map)
+  return { ...QUESTION_DEFAULTS, labels: [], ...fields, ...readBody(map), id } as Question
 }
 
 /** Writes `patch` into a question's map: body fields as one new body, the rest field by field. */
-function writeQuestion(map: Y.Map<unknown>, id: string, patch: Partial<Question>): void {
+function writeQuestion(map: Y.Map<unknown>, patch: Partial<Question>): void {
   const fields: Record<string, unknown> = { ...patch }
   delete fields.id
   for (const field of BODY_FIELDS) delete fields[field]
   if (BODY_FIELDS.some((field) => patch[field] !== undefined)) {
     const given = Object.entries(patch).filter(([, value]) => value !== undefined)
-    const body = bodyOf({ ...readQuestion(id, map), ...Object.fromEntries(given) })
+    const body = bodyOf({ ...readBody(map), ...Object.fromEntries(given) })
     if (!sameValue(map.get('body'), body)) map.set('body', body)
     // A question written before `body` keeps its fields until now; they go with it.
     for (const legacy of [...BODY_FIELDS, 'id']) if (map.has(legacy)) map.delete(legacy)
@@ -168,9 +179,8 @@ export class PublicDoc {
   questionGate(id: string): Pick<Question, 'authorId' | 'answered' | 'status'> | undefined {
     const map = this.questionsMap.get(id)
     if (!map) return undefined
-    const body = map.get('body') as QuestionBody | undefined
     return {
-      authorId: Array.isArray(body) ? body[1] : (map.get('authorId') as string),
+      authorId: readBody(map).authorId,
       answered: (map.get('answered') as boolean | undefined) ?? QUESTION_DEFAULTS.answered,
       status: (map.get('status') as Question['status'] | undefined) ?? QUESTION_DEFAULTS.status,
     }
@@ -188,7 +198,7 @@ export class PublicDoc {
     this.doc.transact(() => {
       const existing = this.questionsMap.get(question.id)
       if (existing) {
-        writeQuestion(existing, question.id, question)
+        writeQuestion(existing, question)
         return
       }
       const map = new Y.Map<unknown>()
@@ -205,7 +215,7 @@ export class PublicDoc {
   updateQuestion(id: string, patch: Partial<Omit<Question, 'id'>>): boolean {
     const map = this.questionsMap.get(id)
     if (!map) return false
-    this.doc.transact(() => writeQuestion(map, id, patch))
+    this.doc.transact(() => writeQuestion(map, patch))
     return true
   }
   removeQuestion(id: string): void {
