@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { IngestRepository } from '../src/ingest/repository.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 import { startPodium, type TestPodium } from './helpers/podium.ts'
 
@@ -83,5 +84,61 @@ describe('scale-out through Redis', () => {
       15_000,
       'four here',
     )
+  })
+})
+
+describe('a tally read back while the other instance commits', () => {
+  it('is checked again, so a stale count does not stay in the document', async () => {
+    const session = await createSession(one.url)
+    const alice = client(one, await join(one.url, session.code, 'Alice'))
+    const bob = client(two, await join(two.url, session.code, 'Bob'))
+    const carol = client(two, await join(two.url, session.code, 'Carol'))
+    await Promise.all([alice.synced(), bob.synced(), carol.synced()])
+    const { questionId } = alice.outbox.ask('Which instance counts last?')
+    await waitFor(() => bob.public.hasQuestion(questionId), 15_000, 'question crosses instances')
+
+    // Instance one's read of the tallies answers slowly: it reads the database at once, and
+    // hands the answer back only when the test says so. Meanwhile instance two commits its
+    // votes and publishes the true tally.
+    const repo = (one.podium.ingest as unknown as { repo: IngestRepository }).repo
+    const read = repo.voteCountsFor.bind(repo)
+    let answer = () => {}
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve
+    })
+    let slowed = 0
+    repo.voteCountsFor = async (sessionId, ids) => {
+      const counts = await read(sessionId, ids)
+      if (sessionId === session.id && slowed++ === 0) await answered
+      return counts
+    }
+    try {
+      alice.outbox.vote(questionId, true)
+      await waitFor(() => slowed > 0, 15_000, 'instance one reading its tally back')
+      bob.outbox.vote(questionId, true)
+      carol.outbox.vote(questionId, true)
+      await waitFor(
+        () => alice.public.question(questionId)?.votes === 3,
+        15_000,
+        'the true tally on instance one',
+      )
+      // Instance one now writes the tally it read before two's votes (1), after the true one.
+      answer()
+      await waitFor(
+        () => alice.public.question(questionId)?.votes !== 3,
+        15_000,
+        'the stale tally written',
+      )
+      for (const c of [alice, bob, carol]) {
+        await waitFor(
+          () => c.public.question(questionId)?.votes === 3,
+          15_000,
+          'three votes everywhere again',
+        )
+      }
+    } finally {
+      answer()
+      repo.voteCountsFor = read
+    }
   })
 })

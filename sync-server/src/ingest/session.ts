@@ -60,6 +60,14 @@ export const PRESENCE_PUBLISH_MS = 1_000
 /** How soon a tick that failed (the database did not answer) is tried again. */
 const RETRY_MS = 1_000
 
+/**
+ * With several instances, how long after writing a tally read back from the database the
+ * instance reads it again. Another instance may have committed votes while the read was
+ * on its way, and published the true tally before this instance wrote the older one over
+ * it; the second read, once that commit has long landed, puts the true one back.
+ */
+export const SETTLE_MS = 250
+
 /** What a tick took on, to give back if it fails before changing any document. */
 interface Taken {
   users: string[]
@@ -106,6 +114,9 @@ export class SessionIngest {
   private pendingAudit: AuditEntry[] = []
   private timer: NodeJS.Timeout | null = null
   private timerDue = 0
+  /** Tallies to read back again (see SETTLE_MS), and the timer that will. */
+  private readonly unsettled = new Set<string>()
+  private settleTimer: NodeJS.Timeout | null = null
   /** Documents the ingest opened itself, kept open for a while after their last use. */
   private readonly kept: KeptDocuments
   private running: Promise<void> | null = null
@@ -200,6 +211,8 @@ export class SessionIngest {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
+    if (this.settleTimer) clearTimeout(this.settleTimer)
+    this.settleTimer = null
     await this.running
     await this.kept.closeAll()
   }
@@ -225,16 +238,46 @@ export class SessionIngest {
     this.timerDue = due
     this.timer = setTimeout(() => {
       this.timer = null
-      const previous = this.running ?? Promise.resolve()
-      this.running = previous
-        .then(() => this.tick())
-        .catch((error) =>
-          this.deps.log.error({ err: error, session: this.sessionId }, 'ingest tick failed'),
-        )
-        .finally(() => {
-          this.running = null
-        })
+      this.afterRunning(() => this.tick(), 'ingest tick failed')
     }, delayMs)
+  }
+
+  /** Runs `work` once what runs now is done: ticks and tally checks never overlap. */
+  private afterRunning(work: () => Promise<void>, failed: string): void {
+    const previous = this.running ?? Promise.resolve()
+    this.running = previous
+      .then(work)
+      .catch((error) => this.deps.log.error({ err: error, session: this.sessionId }, failed))
+      .finally(() => {
+        this.running = null
+      })
+  }
+
+  /** Reads these tallies back from the database again in SETTLE_MS. */
+  private settleLater(ids: Iterable<string>): void {
+    for (const id of ids) this.unsettled.add(id)
+    if (this.settleTimer || this.stopped) return
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = null
+      this.afterRunning(() => this.settle(), 'checking tallies again failed')
+    }, SETTLE_MS)
+  }
+
+  private async settle(): Promise<void> {
+    if (this.stopped || this.unsettled.size === 0) return
+    const ids = [...this.unsettled]
+    this.unsettled.clear()
+    const opened: Array<() => Promise<void>> = []
+    try {
+      const pubDoc = await this.open(documentName.public(this.sessionId), opened)
+      // Written again: that write may have crossed another instance's too.
+      if (await this.reconcileCounts(pubDoc, new PublicDoc(pubDoc), ids)) this.settleLater(ids)
+    } catch (error) {
+      this.settleLater(ids)
+      throw error
+    } finally {
+      for (const close of opened) await close()
+    }
   }
 
   private userState(userId: string): Promise<UserState> {
@@ -657,8 +700,9 @@ export class SessionIngest {
         detail: d.detail,
       })
     }
-    if (this.deps.sharedCounts && recount.length > 0)
-      await this.reconcileCounts(pubDoc, pub, recount)
+    if (this.deps.sharedCounts && recount.length > 0) {
+      if (await this.reconcileCounts(pubDoc, pub, recount)) this.settleLater(recount)
+    }
   }
 
   private store(batch: IngestBatch): Promise<void> {
@@ -672,8 +716,11 @@ export class SessionIngest {
     })
   }
 
-  /** Tallies from the database, which sees every instance's votes; corrects the document if needed. */
-  private async reconcileCounts(pubDoc: Document, pub: PublicDoc, ids: string[]): Promise<void> {
+  /**
+   * Tallies from the database, which sees every instance's votes; corrects the document if
+   * needed, and says whether it did.
+   */
+  private async reconcileCounts(pubDoc: Document, pub: PublicDoc, ids: string[]): Promise<boolean> {
     const fresh = await this.deps.repo.voteCountsFor(this.sessionId, ids)
     const counts = this.counts ?? new Map<string, number>()
     const changed: Array<[string, number]> = []
@@ -683,7 +730,7 @@ export class SessionIngest {
       const votes = pub.voteCount(id)
       if (votes !== undefined && votes !== value) changed.push([id, value])
     }
-    if (changed.length === 0) return
+    if (changed.length === 0) return false
     const held = new HeldBroadcasts()
     held.hold(pubDoc)
     const update = captureTransaction(pubDoc, () => pub.setVoteCounts(changed))
@@ -693,5 +740,6 @@ export class SessionIngest {
         updates: [{ name: documentName.public(this.sessionId), update }],
       })
     held.release()
+    return true
   }
 }
