@@ -95,6 +95,25 @@ describe('moderation in the browser', () => {
     ])
   })
 
+  it('the host revokes an accepted invite: the moderator console closes and says why', async () => {
+    const { context, host } = await createSession(browser, server.url, 'Revoked')
+    const mod = await inviteModerator(host, browser, server.url, 'Mo')
+    await host.locator('.invite-list').getByRole('button', { name: 'Revoke' }).click()
+    await host.locator('.invite-list').getByText('Revoked').waitFor()
+    await screenshot(host, 'host-invite-revoked')
+    await mod.getByRole('heading', { name: 'The host withdrew your access' }).waitFor()
+    await expect(mod.locator('main, body').first().textContent()).resolves.toMatch(
+      /ask them for a new invite/,
+    )
+    await screenshot(mod, 'moderator-revoked')
+    // Their browser leaves the staff's peer-to-peer room too.
+    await host
+      .getByText(/0 staff peers linked|Online$/)
+      .first()
+      .waitFor()
+    await Promise.all([context.close(), mod.context().close()])
+  })
+
   it('two moderators act on the same questions while one is offline; both consoles end equal', async () => {
     const { context, host, code } = await createSession(browser, server.url, 'Panel')
     await host.getByLabel('Review questions before they are published').check()

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
-import { checkToken, type SessionCheck } from './auth/tokens.ts'
+import { checkToken, type StandingCheck } from './auth/tokens.ts'
 import { Problem, sendProblem } from './http/problem.ts'
 import { peerHttpRoutes } from './peer/http.ts'
 import { createPeerSignaling } from './peer/server.ts'
@@ -27,8 +27,8 @@ export interface SignalingOptions {
   log: Logger
   /** The base URL people reach Podium at (for the y-webrtc signaling URL). */
   publicUrl: () => string
-  /** Whether a session still exists; without it, any validly signed token's session does. */
-  sessionExists?: SessionCheck
+  /** Whether a token's holder still stands; without it, every validly signed token does. */
+  standing?: StandingCheck
 }
 
 export interface Signaling {
@@ -46,23 +46,23 @@ export interface Signaling {
  * sync-server mounts it on its own port; signal-server/src/main.ts runs it alone.
  */
 export function createSignaling(options: SignalingOptions): Signaling {
-  const sessionExists = options.sessionExists ?? (async () => true)
+  const standing: StandingCheck = options.standing ?? (async () => 'ok')
   const log = options.log.child({ component: 'signaling' })
   const peer = createPeerSignaling({
-    checkToken: (token) => checkToken(options.secret, token, sessionExists),
+    checkToken: (token) => checkToken(options.secret, token, standing),
     log,
   })
-  const ywebrtc = createYWebrtcSignaling({ secret: options.secret, sessionExists, log })
+  const ywebrtc = createYWebrtcSignaling({ secret: options.secret, standing, log })
 
   return {
     upgrades: [peer, ywebrtc],
     routes: async (api) => {
       await api.register(async (scope) => {
         scope.setErrorHandler(problemOrRethrow)
-        await iceServerRoutes({ secret: options.secret, turn: options.turn, sessionExists })(scope)
+        await iceServerRoutes({ secret: options.secret, turn: options.turn, standing })(scope)
         await webrtcRoomRoutes({
           secret: options.secret,
-          sessionExists,
+          standing,
           publicUrl: options.publicUrl,
         })(scope)
       })
@@ -70,7 +70,7 @@ export function createSignaling(options: SignalingOptions): Signaling {
     peerRoutes: async (app) => {
       await app.register(async (scope) => {
         scope.setErrorHandler(problemOrRethrow)
-        await peerHttpRoutes(peer, { secret: options.secret, sessionExists })(scope)
+        await peerHttpRoutes(peer, { secret: options.secret, standing })(scope)
       })
     },
   }

@@ -2,7 +2,7 @@ import { IceServersResponse, stagePeerId, watchPeerId } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signalingOptions } from '../../sync-server/src/signaling/mount.ts'
 import { createSession, join } from '../../sync-server/test/helpers/clients.ts'
-import { startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
+import { request, startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
 import { offer, PeerSocket } from './helpers/peer-client.ts'
 import { accessToken, TURN_SECRET } from './helpers/signal.ts'
 
@@ -40,6 +40,37 @@ describe('signaling mounted in the sync-server', () => {
     expect(await refused.json()).toMatchObject({
       detail: expect.stringContaining('no longer exists'),
     })
+  })
+
+  it('refuses a presenter whose invite the host revoked after it was accepted', async () => {
+    const session = await createSession(podium.url)
+    const invite = await request<{ id: string; invite: string }>(
+      `${podium.url}/api/sessions/${session.id}/invites`,
+      { token: session.hostToken, body: { role: 'presenter' } },
+    )
+    const presenter = await request<{ userId: string; token: string }>(
+      `${podium.url}/api/invites/accept`,
+      { body: { invite: invite.body.invite, name: 'Priya' } },
+    )
+    const ice = () =>
+      fetch(`${podium.url}/api/ice-servers`, {
+        headers: { authorization: `Bearer ${presenter.body.token}` },
+      })
+    expect((await ice()).status).toBe(200)
+    const revoked = await request(
+      `${podium.url}/api/sessions/${session.id}/invites/${invite.body.id}`,
+      { method: 'DELETE', token: session.hostToken },
+    )
+    expect(revoked.status).toBe(204)
+    const refused = await ice()
+    expect(refused.status).toBe(403)
+    expect(await refused.json()).toMatchObject({ detail: expect.stringContaining('withdrawn') })
+    const stage = PeerSocket.connect(
+      podium.url,
+      stagePeerId(session.id, presenter.body.userId),
+      presenter.body.token,
+    )
+    expect((await stage.closed).reason).toBe('access-revoked')
   })
 
   it('runs PeerJS signaling on the same port', async () => {

@@ -8,6 +8,7 @@ import pino, { type Logger } from 'pino'
 import { registerApi } from './api/index.ts'
 import { Auth } from './auth/extension.ts'
 import { SessionDirectory } from './auth/sessions-cache.ts'
+import { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
 import { openDatabase } from './db/connect.ts'
 import { healthRoutes } from './health/routes.ts'
@@ -55,6 +56,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   const db = await openDatabase(config.database)
   const store = new DocumentStore(db)
   const sessions = new SessionDirectory(db)
+  const standing = new StandingDirectory(db, sessions)
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
     : undefined
@@ -77,7 +79,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   })
   const extensions = [
     guard,
-    new Auth(config.tokenSecret, sessions, guard),
+    new Auth(config.tokenSecret, standing, guard),
     new Limits({ metrics, log: log.child({ component: 'limits' }) }),
     persistence,
     ingest,
@@ -127,6 +129,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   })
   app.setErrorHandler(problemErrorHandler)
 
+  const withdrawals = new Withdrawals(hocuspocus, redis, log.child({ component: 'withdrawals' }))
+  await withdrawals.start()
   const services: Services = {
     config,
     db,
@@ -134,6 +138,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     hocuspocus,
     store,
     sessions,
+    standing,
+    withdrawals,
     docs: new ServerDocs(hocuspocus, guard),
     metrics,
     redis,
@@ -189,6 +195,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       await waitForUnload(hocuspocus)
       await persistence.flushAll()
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
+      withdrawals.stop()
       redis?.disconnect()
       await db.close()
     },

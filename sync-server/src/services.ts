@@ -2,6 +2,7 @@ import type { Hocuspocus } from '@hocuspocus/server'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { SessionDirectory } from './auth/sessions-cache.ts'
+import type { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import type { Metrics } from './metrics/registry.ts'
@@ -16,6 +17,10 @@ export interface Services {
   hocuspocus: Hocuspocus
   store: DocumentStore
   sessions: SessionDirectory
+  /** Whether a token's holder still stands (the session exists; staff still hold their role). */
+  standing: StandingDirectory
+  /** Closes the connections of someone whose role was withdrawn, on every instance. */
+  withdrawals: Withdrawals
   docs: ServerDocs
   metrics: Metrics
   redis: Redis | undefined

@@ -17,6 +17,19 @@ afterAll(async () => {
 
 const api = (path: string) => `${server.url}/api${path}`
 
+/** An invite for `role`, accepted: the new staff member's identity and the invite's id. */
+async function acceptedInvite(sessionId: string, hostToken: string, role: string, name: string) {
+  const created = await request<{ id: string; invite: string }>(
+    api(`/sessions/${sessionId}/invites`),
+    { token: hostToken, body: { role } },
+  )
+  const accepted = await request<{ userId: string; token: string }>(api('/invites/accept'), {
+    body: { invite: created.body.invite, name },
+  })
+  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status}`)
+  return { sessionId, inviteId: created.body.id, ...accepted.body }
+}
+
 /** The moderators' audit log of a session, as [action, actorId, targetId]. */
 async function audit(sessionId: string) {
   return server.podium.services.docs.read(documentName.mod(sessionId), (doc) =>
@@ -164,6 +177,47 @@ describe('invites', () => {
       ['invite-moderator', session.hostUserId, created.body.id],
       ['accept-invite', accepted.body.userId, created.body.id],
     ])
+  })
+
+  it('withdraws the role an accepted invite gave: open connections close, and the token opens no staff door', async () => {
+    const session = await createSession(server.url, { title: 'Withdrawn' })
+    const moderator = await acceptedInvite(session.id, session.hostToken, 'moderator', 'Mo')
+    const mod = new TestClient(server.syncUrl, moderator, {}, true)
+    clients.push(mod)
+    await mod.synced()
+    const refusals: string[] = []
+    mod
+      .provider('mod')
+      .on('authenticationFailed', ({ reason }: { reason: string }) => refusals.push(reason))
+    const before = await request(api(`/sessions/${session.id}/checkpoints`), {
+      token: moderator.token,
+    })
+    expect(before.status).toBe(200)
+
+    const revoked = await request(api(`/sessions/${session.id}/invites/${moderator.inviteId}`), {
+      method: 'DELETE',
+      token: session.hostToken,
+    })
+    expect(revoked.status).toBe(204)
+    // The live connection is closed; reconnecting with the same token is refused, with why.
+    await waitFor(() => refusals.includes('access-revoked'), 10_000, 'the reconnect refused')
+    const after = await request<{ detail: string }>(api(`/sessions/${session.id}/checkpoints`), {
+      token: moderator.token,
+    })
+    expect(after.status).toBe(403)
+    expect(after.body.detail).toMatch(/withdrawn your moderator role/)
+    const user = await server.podium.services.db.kysely
+      .selectFrom('users')
+      .select('role')
+      .where('id', '=', moderator.userId)
+      .executeTakeFirstOrThrow()
+    expect(user.role).toBe('attendee')
+    // The host's own access is untouched.
+    const host = await request(api(`/sessions/${session.id}/checkpoints`), {
+      token: session.hostToken,
+    })
+    expect(host.status).toBe(200)
+    expect((await audit(session.id)).map(([action]) => action)).toContain('revoke-invite')
   })
 
   it('refuses revoked and expired invites', async () => {

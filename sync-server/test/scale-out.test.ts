@@ -2,7 +2,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IngestRepository } from '../src/ingest/repository.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { startPodium, type TestPodium } from './helpers/podium.ts'
+import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 // Two sync-server instances over one Postgres database, sharing documents through Redis,
 // as docker-compose runs them.
@@ -140,5 +140,38 @@ describe('a tally read back while the other instance commits', () => {
       answer()
       repo.voteCountsFor = read
     }
+  })
+})
+
+describe('a role withdrawn on one instance', () => {
+  it('closes the staff member’s connection on the other, which then refuses them', async () => {
+    const session = await createSession(one.url)
+    const created = await request<{ id: string; invite: string }>(
+      `${one.url}/api/sessions/${session.id}/invites`,
+      { token: session.hostToken, body: { role: 'moderator' } },
+    )
+    const accepted = await request<{ userId: string; token: string }>(
+      `${two.url}/api/invites/accept`,
+      { body: { invite: created.body.invite, name: 'Mo' } },
+    )
+    const mod = client(
+      two,
+      { sessionId: session.id, userId: accepted.body.userId, token: accepted.body.token },
+      true,
+    )
+    await mod.synced()
+    const refusals: string[] = []
+    mod
+      .provider('mod')
+      .on('authenticationFailed', ({ reason }: { reason: string }) => refusals.push(reason))
+    const revoked = await request(
+      `${one.url}/api/sessions/${session.id}/invites/${created.body.id}`,
+      {
+        method: 'DELETE',
+        token: session.hostToken,
+      },
+    )
+    expect(revoked.status).toBe(204)
+    await waitFor(() => refusals.includes('access-revoked'), 15_000, 'instance two refusing them')
   })
 })

@@ -19,6 +19,8 @@ export function authErrorText(reason: string | null): string | null {
   if (reason === 'token-expired')
     return 'Your access to this session has expired. Join again with the session code.'
   if (reason === 'session-not-found') return 'This session no longer exists.'
+  if (reason === 'access-revoked')
+    return 'The host has withdrawn the role this device had in the session. Join again with the session code.'
   return 'The server did not let this device into the session. Join again with the session code.'
 }
 

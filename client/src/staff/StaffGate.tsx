@@ -1,5 +1,5 @@
 import type { Role } from '@podium/shared'
-import { type Accessor, type JSX, Match, onCleanup, Switch } from 'solid-js'
+import { type Accessor, createEffect, type JSX, Match, onCleanup, Show, Switch } from 'solid-js'
 import { api } from '../lib/api.ts'
 import { type Identity, loadIdentity } from '../lib/identity.ts'
 import { openSession, type SessionConnection } from '../lib/session.ts'
@@ -95,6 +95,10 @@ function Connected(props: {
         })
       : null
   onCleanup(() => peer?.stop())
+  // Refused by the server (a withdrawn role, an expired token): no peer-to-peer sync either.
+  createEffect(() => {
+    if (conn.authError()) peer?.stop()
+  })
   const docs = room ? [room.pub.doc, room.mod.doc] : []
   const offline = createOfflineEdits(docs, conn.status)
   onCleanup(() => offline.dispose())
@@ -110,10 +114,23 @@ function Connected(props: {
     <Switch fallback={props.children(ctx)}>
       <Match when={conn.authError()}>
         {(reason) => (
-          <PageMessage title="The server refused this session">
-            <p>{reason()}</p>
-            <p>Your access may have expired. Open your invite link again to get a fresh one.</p>
-          </PageMessage>
+          <Show
+            when={reason() === 'access-revoked'}
+            fallback={
+              <PageMessage title="The server refused this session">
+                <p>{reason()}</p>
+                <p>Your access may have expired. Open your invite link again to get a fresh one.</p>
+              </PageMessage>
+            }
+          >
+            <PageMessage title="The host withdrew your access">
+              <p>
+                The host has revoked the invite that made you staff in this session, so this console
+                is closed. If that was a mistake, ask them for a new invite; to take part as an
+                attendee, join with the session code.
+              </p>
+            </PageMessage>
+          </Show>
         )}
       </Match>
       <Match when={!conn.synced()}>

@@ -5,18 +5,22 @@ import { Problem } from '../http/problem.ts'
 
 export type Claims = AccessClaims & { exp: number }
 
-/** Does the session still exist? (sync-server passes its directory; standalone, every session does.) */
-export type SessionCheck = (sessionId: string) => Promise<boolean>
+/**
+ * Whether a token's holder still stands: its session exists, and a staff role was not
+ * withdrawn since the token was signed. The sync-server passes its directory; standalone,
+ * every validly signed token stands.
+ */
+export type StandingCheck = (claims: Claims) => Promise<'ok' | 'unknown-session' | 'revoked'>
 
 export type TokenCheck =
   | { ok: true; claims: Claims }
-  | { ok: false; reason: 'missing' | 'expired' | 'invalid' | 'unknown-session' }
+  | { ok: false; reason: 'missing' | 'expired' | 'invalid' | 'unknown-session' | 'revoked' }
 
 /** Verifies an access token; never throws. */
 export async function checkToken(
   secret: string,
   token: string | undefined | null,
-  sessionExists: SessionCheck,
+  standing: StandingCheck,
 ): Promise<TokenCheck> {
   if (!token) return { ok: false, reason: 'missing' }
   let claims: Claims
@@ -28,7 +32,8 @@ export async function checkToken(
       reason: error instanceof TokenError && error.code === 'expired' ? 'expired' : 'invalid',
     }
   }
-  if (!(await sessionExists(claims.sid))) return { ok: false, reason: 'unknown-session' }
+  const stands = await standing(claims)
+  if (stands !== 'ok') return { ok: false, reason: stands }
   return { ok: true, claims }
 }
 
@@ -37,17 +42,22 @@ const explanation: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> =
   expired: 'Your session token has expired; join the session again.',
   invalid: 'The session token is not valid; join the session again.',
   'unknown-session': 'The session of this token no longer exists.',
+  revoked:
+    'The host has withdrawn your role in this session. Ask them for a new invite, or join again with the session code.',
 }
 
 /** The Bearer token's claims, or a 401 problem that says what to do. */
 export async function requireBearer(
   request: FastifyRequest,
   secret: string,
-  sessionExists: SessionCheck,
+  standing: StandingCheck,
 ): Promise<Claims> {
   const header = request.headers.authorization
   const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined
-  const result = await checkToken(secret, token, sessionExists)
-  if (!result.ok) throw Problem.unauthorized(explanation[result.reason])
+  const result = await checkToken(secret, token, standing)
+  if (!result.ok) {
+    const detail = explanation[result.reason]
+    throw result.reason === 'revoked' ? Problem.forbidden(detail) : Problem.unauthorized(detail)
+  }
   return result.claims
 }

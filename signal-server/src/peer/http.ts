@@ -1,6 +1,6 @@
 import { PEERJS_KEY, PEERJS_PATH, watchPeerId } from '@podium/shared'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { checkToken, type SessionCheck } from '../auth/tokens.ts'
+import { checkToken, type StandingCheck } from '../auth/tokens.ts'
 import { Problem, sendProblem } from '../http/problem.ts'
 import type { PeerSignaling } from './server.ts'
 
@@ -11,7 +11,7 @@ import type { PeerSignaling } from './server.ts'
  */
 export function peerHttpRoutes(
   peer: PeerSignaling,
-  options: { secret: string; sessionExists: SessionCheck },
+  options: { secret: string; standing: StandingCheck },
 ) {
   const delegate = (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack()
@@ -26,7 +26,7 @@ export function peerHttpRoutes(
         : typeof query.token === 'string'
           ? query.token
           : null
-      const result = await checkToken(options.secret, token, options.sessionExists)
+      const result = await checkToken(options.secret, token, options.standing)
       if (!result.ok) {
         return sendProblem(
           request,

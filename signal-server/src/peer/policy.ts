@@ -23,6 +23,7 @@ export const Refusal = {
   tokenExpired: 'token-expired',
   tokenInvalid: 'token-invalid',
   unknownSession: 'unknown-session',
+  revoked: 'access-revoked',
   foreignId: 'peer-id-not-yours',
   publishForbidden: 'publish-forbidden',
   otherSession: 'other-session',
@@ -54,6 +55,11 @@ export function describeRefusal(refusal: Refusal): { message: string; code: numb
       }
     case Refusal.unknownSession:
       return { message: 'This session no longer exists.', code: CloseCode.notFound }
+    case Refusal.revoked:
+      return {
+        message: 'The host has withdrawn your role in this session.',
+        code: CloseCode.forbidden,
+      }
     case Refusal.foreignId:
       return {
         message: 'This peer id belongs to someone else; use the id of your own token.',
@@ -91,6 +97,7 @@ const tokenRefusal: Record<Exclude<TokenCheck, { ok: true }>['reason'], Refusal>
   expired: Refusal.tokenExpired,
   invalid: Refusal.tokenInvalid,
   'unknown-session': Refusal.unknownSession,
+  revoked: Refusal.revoked,
 }
 
 /** Admits a connection whose peer id is the one its token may hold. */

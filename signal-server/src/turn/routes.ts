@@ -1,6 +1,6 @@
 import type { IceServersResponse } from '@podium/shared'
 import type { FastifyInstance } from 'fastify'
-import { requireBearer, type SessionCheck } from '../auth/tokens.ts'
+import { requireBearer, type StandingCheck } from '../auth/tokens.ts'
 import { iceServersFor, type TurnConfig } from './credentials.ts'
 
 /**
@@ -11,11 +11,11 @@ import { iceServersFor, type TurnConfig } from './credentials.ts'
 export function iceServerRoutes(options: {
   secret: string
   turn: TurnConfig
-  sessionExists: SessionCheck
+  standing: StandingCheck
 }) {
   return async (api: FastifyInstance) => {
     api.get('/ice-servers', async (request, reply) => {
-      const claims = await requireBearer(request, options.secret, options.sessionExists)
+      const claims = await requireBearer(request, options.secret, options.standing)
       const body: IceServersResponse = iceServersFor(options.turn, claims.sub)
       return reply.header('cache-control', 'no-store').send(body)
     })

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { isStaff, type WebrtcRoomResponse, webrtcRoomName, Y_WEBRTC_PATH } from '@podium/shared'
 import type { FastifyInstance } from 'fastify'
-import { requireBearer, type SessionCheck } from '../auth/tokens.ts'
+import { requireBearer, type StandingCheck } from '../auth/tokens.ts'
 import { Problem } from '../http/problem.ts'
 
 /**
@@ -22,12 +22,12 @@ export function topicAllowed(sessionId: string, topic: string): boolean {
 /** GET /api/sessions/:id/webrtc-room: the staff's peer-to-peer room (staff of that session only). */
 export function webrtcRoomRoutes(options: {
   secret: string
-  sessionExists: SessionCheck
+  standing: StandingCheck
   publicUrl: () => string
 }) {
   return async (api: FastifyInstance) => {
     api.get<{ Params: { id: string } }>('/sessions/:id/webrtc-room', async (request, reply) => {
-      const claims = await requireBearer(request, options.secret, options.sessionExists)
+      const claims = await requireBearer(request, options.secret, options.standing)
       if (claims.sid !== request.params.id) {
         throw Problem.forbidden(
           'Your token is for another session; open that session to get its room.',

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream'
 import { CloseCode, isStaff, Y_WEBRTC_PATH } from '@podium/shared'
 import type { Logger } from 'pino'
 import { WebSocket, WebSocketServer } from 'ws'
-import { checkToken, type SessionCheck } from '../auth/tokens.ts'
+import { checkToken, type StandingCheck } from '../auth/tokens.ts'
 import { TokenBucket } from '../limits/token-bucket.ts'
 import { decodeSignalMessage } from './messages.ts'
 import { topicAllowed } from './room.ts'
@@ -18,7 +18,7 @@ const MAX_FRAME_BYTES = 128 * 1024
  */
 export function createYWebrtcSignaling(options: {
   secret: string
-  sessionExists: SessionCheck
+  standing: StandingCheck
   log: Logger
 }) {
   const wss = new WebSocketServer({
@@ -104,12 +104,16 @@ export function createYWebrtcSignaling(options: {
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
       socket.on('error', () => socket.destroy())
       const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token')
-      checkToken(options.secret, token, options.sessionExists).then(
+      checkToken(options.secret, token, options.standing).then(
         (result) => {
           wss.handleUpgrade(request, socket, head, (ws) => {
             if (!result.ok) {
               const code =
-                result.reason === 'unknown-session' ? CloseCode.notFound : CloseCode.unauthorized
+                result.reason === 'unknown-session'
+                  ? CloseCode.notFound
+                  : result.reason === 'revoked'
+                    ? CloseCode.forbidden
+                    : CloseCode.unauthorized
               return ws.close(code, `token-${result.reason}`)
             }
             if (!isStaff(result.claims.role)) return ws.close(CloseCode.forbidden, 'staff-only')

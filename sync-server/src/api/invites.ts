@@ -53,14 +53,28 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
   api.delete('/sessions/:id/invites/:inviteId', async (request, reply) => {
     const { session, claims } = await sessionFor(request, services, ['host'])
     const { inviteId } = pathIds(request, 'id', 'inviteId')
-    const result = await db.kysely
-      .updateTable('invites')
-      .set({ revoked: 1 })
-      .where('id', '=', inviteId)
-      .where('session_id', '=', session.id)
-      .executeTakeFirst()
-    if (Number(result.numUpdatedRows) === 0)
-      throw HttpProblem.notFound(`This session has no invite ${inviteId}.`)
+    // Revoking an invite someone already accepted withdraws the role it gave them: their
+    // token no longer opens staff documents or routes (see StandingDirectory).
+    const acceptedBy = await db.kysely.transaction().execute(async (trx) => {
+      const invite = await trx
+        .selectFrom('invites')
+        .select(['role', 'accepted_by'])
+        .where('id', '=', inviteId)
+        .where('session_id', '=', session.id)
+        .executeTakeFirst()
+      if (!invite) throw HttpProblem.notFound(`This session has no invite ${inviteId}.`)
+      await trx.updateTable('invites').set({ revoked: 1 }).where('id', '=', inviteId).execute()
+      if (invite.accepted_by === null) return null
+      await trx
+        .updateTable('users')
+        .set({ role: 'attendee' })
+        .where('id', '=', invite.accepted_by)
+        .where('session_id', '=', session.id)
+        .where('role', '=', invite.role)
+        .execute()
+      return invite.accepted_by
+    })
+    if (acceptedBy) await services.withdrawals.withdraw(acceptedBy)
     await auditApi(services, claims, 'revoke-invite', inviteId)
     return reply.code(204).send()
   })

@@ -34,6 +34,16 @@ export async function sessionFor(
 ): Promise<{ session: SessionRow; claims: AccessClaims }> {
   const { id } = pathIds(request, 'id')
   const claims = await requireRole(request, services.config.tokenSecret, id, roles)
+  const standing = await services.standing.of({
+    sessionId: id,
+    userId: claims.sub,
+    role: claims.role,
+  })
+  if (standing === 'revoked') {
+    throw HttpProblem.forbidden(
+      `The host has withdrawn your ${claims.role} role in this session. Ask them for a new invite, or join again with the session code.`,
+    )
+  }
   const row = await services.db.kysely
     .selectFrom('sessions')
     .selectAll()

@@ -9,7 +9,7 @@ import { TokenError } from '@podium/shared/token'
 import type { ConnectionContext } from '../sync/context.ts'
 import { isConnectionContext } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
-import type { SessionDirectory } from './sessions-cache.ts'
+import { REVOKED_REASON, type StandingDirectory } from './standing.ts'
 import { VerifiedTokens } from './verified-tokens.ts'
 
 /** A refusal Hocuspocus sends to the client as permission-denied with this reason. */
@@ -31,7 +31,7 @@ export class Auth implements Extension {
 
   constructor(
     secret: string,
-    private readonly sessions: SessionDirectory,
+    private readonly standing: StandingDirectory,
     private readonly guard: UnloadGuard,
   ) {
     this.tokens = new VerifiedTokens(secret)
@@ -56,8 +56,9 @@ export class Auth implements Extension {
     }
     const access = accessFor(principal, data.documentName)
     if (access === Access.none) throw refuse(CloseCode.forbidden, 'forbidden')
-    if (!(await this.sessions.exists(address.sessionId)))
-      throw refuse(CloseCode.notFound, 'session-not-found')
+    const standing = await this.standing.of(principal)
+    if (standing === 'unknown-session') throw refuse(CloseCode.notFound, 'session-not-found')
+    if (standing === 'revoked') throw refuse(CloseCode.forbidden, REVOKED_REASON)
     data.connectionConfig.readOnly = access === Access.read
     this.guard.arrive(data.documentName, data.socketId)
     return { principal, access, address }

@@ -6,7 +6,7 @@ import type { Services } from '../services.ts'
  * Mounts signal-server's endpoints on the sync-server's port (`npm start`): PeerJS on
  * /peerjs, y-webrtc on /signal, GET /api/ice-servers and GET /api/sessions/:id/webrtc-room,
  * with the sync-server's token secret and TURN settings. Tokens of sessions that no
- * longer exist are refused through the session directory. The webrtc-room route points
+ * longer exist, and staff tokens whose role the host withdrew, are refused. The webrtc-room route points
  * browsers at SIGNALING_URL when set (signal-server running as its own service).
  */
 export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
@@ -18,7 +18,8 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       log: services.log,
       // y-webrtc's signaling URL: SIGNALING_URL when signal-server is reached elsewhere.
       publicUrl: () => services.config.signalingUrl ?? services.publicUrl(),
-      sessionExists: (sessionId) => services.sessions.exists(sessionId),
+      standing: (claims) =>
+        services.standing.of({ sessionId: claims.sid, userId: claims.sub, role: claims.role }),
     })
     return signaling
   }

@@ -10,14 +10,10 @@ import {
   type Reply,
   voteEntryId,
 } from '@podium/shared'
-import { signToken } from '@podium/shared/token'
 import * as Y from 'yjs'
 import { createSession, join, TestClient, waitFor } from './clients.ts'
-import { startPodium, type TestPodium } from './podium.ts'
+import { request, startPodium, type TestPodium } from './podium.ts'
 import type { Random } from './prng.ts'
-
-/** The token secret startPodium gives every test server. */
-const TEST_SECRET = 'test-secret-test-secret-test-secret-0000'
 
 export type Role = 'attendee' | 'moderator'
 
@@ -66,14 +62,21 @@ export class World {
         token: session.hostToken,
       }),
     )
-    const modUserId = `moderator${session.id.slice(0, 8)}`
-    const modToken = await signToken(
-      TEST_SECRET,
-      { typ: 'access', sub: modUserId, sid: session.id, role: 'moderator', name: 'Mod' },
-      3600,
+    const invite = await request<{ invite: string }>(
+      `${world.server.url}/api/sessions/${session.id}/invites`,
+      { token: session.hostToken, body: { role: 'moderator' } },
     )
+    const moderator = await request<{ userId: string; token: string }>(
+      `${world.server.url}/api/invites/accept`,
+      { body: { invite: invite.body.invite, name: 'Mod' } },
+    )
+    if (moderator.status !== 200) throw new Error(`invite: ${moderator.status}`)
     world.actors.push(
-      actor('mod', 'moderator', { sessionId: session.id, userId: modUserId, token: modToken }),
+      actor('mod', 'moderator', {
+        sessionId: session.id,
+        userId: moderator.body.userId,
+        token: moderator.body.token,
+      }),
     )
     for (let i = 0; i < attendees; i++) {
       world.actors.push(

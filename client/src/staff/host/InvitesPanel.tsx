@@ -86,7 +86,7 @@ export function InvitesPanel(props: {
         fallback={
           <p class="st-empty">
             Each link lets one person join as staff. Send it privately; anyone with it gets the
-            role.
+            role. Revoking a link takes the role back, also from someone who already used it.
           </p>
         }
       >
@@ -124,6 +124,10 @@ export function InvitesPanel(props: {
             )}
           </For>
         </ul>
+        <p class="st-hint">
+          Revoking a link takes the role back, also from someone who already used it: their console
+          closes.
+        </p>
       </Show>
     </section>
   )

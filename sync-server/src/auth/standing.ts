@@ -1,0 +1,97 @@
+import type { Hocuspocus } from '@hocuspocus/server'
+import { CloseCode, ID_PATTERN, type Role } from '@podium/shared'
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { Db } from '../db/connect.ts'
+import { isConnectionContext } from '../sync/context.ts'
+import type { SessionDirectory } from './sessions-cache.ts'
+
+/** Whether a token's holder may still use it: `ok`, or why not. */
+export type Standing = 'ok' | 'unknown-session' | 'revoked'
+
+/** The close reason a connection gets when its holder's role was withdrawn. */
+export const REVOKED_REASON = 'access-revoked'
+
+/**
+ * Tokens carry a role and live for hours; the host may withdraw a staff role sooner (by
+ * revoking the accepted invite). Staff tokens are therefore checked against the user's
+ * row each time they open something; attendees' are not (there is nothing to withdraw,
+ * and a join storm should not pay a query per connection for it).
+ */
+export class StandingDirectory {
+  constructor(
+    private readonly db: Db,
+    private readonly sessions: SessionDirectory,
+  ) {}
+
+  async of(holder: { sessionId: string; userId: string; role: Role }): Promise<Standing> {
+    if (!(await this.sessions.exists(holder.sessionId))) return 'unknown-session'
+    if (holder.role === 'attendee') return 'ok'
+    const row = await this.db.kysely
+      .selectFrom('users')
+      .select('role')
+      .where('id', '=', holder.userId)
+      .where('session_id', '=', holder.sessionId)
+      .executeTakeFirst()
+    return row?.role === holder.role ? 'ok' : 'revoked'
+  }
+}
+
+/** The Redis channel on which instances tell each other whose role was withdrawn. */
+const WITHDRAWN_CHANNEL = 'podium:withdrawn'
+
+/**
+ * A withdrawn role takes effect on open connections too: this instance closes the user's
+ * connections at once, and tells the other instances (through Redis, when scaled out) to
+ * close theirs. The client reconnects, is refused with REVOKED_REASON, and says why.
+ */
+export class Withdrawals {
+  private subscriber: Redis | undefined
+
+  constructor(
+    private readonly hocuspocus: Hocuspocus,
+    private readonly redis: Redis | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    if (!this.redis) return
+    this.subscriber = this.redis.duplicate()
+    this.subscriber.on('message', (_channel: string, userId: string) => {
+      // Only instances publish here; anything else is ignored, not acted on.
+      if (!ID_PATTERN.test(userId)) {
+        this.log.warn({ message: userId.slice(0, 80) }, 'ignored a malformed withdrawal')
+        return
+      }
+      closeConnectionsOf(this.hocuspocus, userId)
+    })
+    await this.subscriber.subscribe(WITHDRAWN_CHANNEL)
+  }
+
+  async withdraw(userId: string): Promise<void> {
+    closeConnectionsOf(this.hocuspocus, userId)
+    await this.redis?.publish(WITHDRAWN_CHANNEL, userId)
+  }
+
+  stop(): void {
+    this.subscriber?.disconnect()
+  }
+}
+
+/**
+ * Closes the sockets this instance holds of one user. The whole socket, not one
+ * document's connection: a provider told only that a document closed does not
+ * authenticate again, while a reconnecting socket does, and hears REVOKED_REASON.
+ */
+export function closeConnectionsOf(hocuspocus: Hocuspocus, userId: string): number {
+  const sockets = new Set<{ close(code?: number, reason?: string): void }>()
+  for (const document of hocuspocus.documents.values()) {
+    for (const connection of document.getConnections()) {
+      const context = connection.context
+      if (isConnectionContext(context) && context.principal.userId === userId)
+        sockets.add(connection.webSocket)
+    }
+  }
+  for (const socket of sockets) socket.close(CloseCode.forbidden, REVOKED_REASON)
+  return sockets.size
+}
