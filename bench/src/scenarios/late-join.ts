@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib'
+import { PublicDoc } from '@podium/shared'
 import * as Y from 'yjs'
 import type { ChannelSpec } from '../client/channel.ts'
 import { LightClient } from '../client/socket.ts'
@@ -75,6 +76,7 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
           // For comparison: Yjs' v2 encoding, and what gzip makes of the v1 bytes.
           encodedV2Kb: round(Y.encodeStateAsUpdateV2(stateDoc(built!.state)).byteLength / 1024, 1),
           gzipKb: round(gzipSync(built!.state).byteLength / 1024, 1),
+          ...composition(built!.state),
           questionsInDoc: built!.questions,
           repliesInDoc: built!.replies,
           votesInDoc: built!.votes,
@@ -106,6 +108,28 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
     )
   }
   return results
+}
+
+/**
+ * What the document's size is made of: the same questions and replies written once into a
+ * new document (no history of overwritten counts), and the questions alone without counts
+ * or replies.
+ */
+function composition(state: Uint8Array): { historyFreeKb: number; questionsOnlyKb: number } {
+  const source = new PublicDoc(stateDoc(state))
+  const questions = source.questions()
+  const kb = (doc: Y.Doc) => round(Y.encodeStateAsUpdate(doc).byteLength / 1024, 1)
+  const fresh = new Y.Doc()
+  const pub = new PublicDoc(fresh)
+  fresh.transact(() => {
+    for (const q of questions) pub.putQuestion({ ...q, votes: 0 })
+  })
+  const questionsOnlyKb = kb(fresh)
+  fresh.transact(() => {
+    pub.setVoteCounts(questions.map((q) => [q.id, q.votes]))
+    for (const reply of source.replies()) pub.putReply(reply)
+  })
+  return { historyFreeKb: kb(fresh), questionsOnlyKb }
 }
 
 function stateDoc(state: Uint8Array): Y.Doc {
