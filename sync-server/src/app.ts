@@ -140,7 +140,12 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     sessions,
     standing,
     withdrawals,
-    docs: new ServerDocs(hocuspocus, guard),
+    docs: new ServerDocs(
+      hocuspocus,
+      guard,
+      (name) => persistence.flush(name),
+      log.child({ component: 'server-docs' }),
+    ),
     metrics,
     redis,
     publicUrl: (request) => {
