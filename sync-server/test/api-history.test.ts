@@ -1,5 +1,6 @@
 import type { CheckpointSummary, RestoreResponse } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RETENTION } from '../src/history/checkpoints.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
@@ -245,5 +246,33 @@ describe('automatic checkpoints', () => {
     await host.synced()
     await sleep(1000)
     expect(await count('interval')).toBe(1)
+  })
+
+  it('keeps the newest automatic checkpoints and one an hour of older ones, not every one', async () => {
+    const session = await createSession(server.url, { title: 'Long day' })
+    const host = client({
+      sessionId: session.id,
+      userId: session.hostUserId,
+      token: session.hostToken,
+    })
+    await host.synced()
+    // Six agenda changes more than RETENTION.recent, each one after the debounce (100 ms)
+    // of the one before, so each makes a checkpoint of its own.
+    for (let i = 0; i < RETENTION.recent + 6; i++) {
+      host.public.setAgenda([{ id: 'agenda-item', title: `Item ${i}`, durationSec: 60 }])
+      await host.synced()
+      await sleep(180)
+    }
+    await sleep(400)
+    await request(api(`/sessions/${session.id}/checkpoints`), {
+      token: session.hostToken,
+      body: {},
+    })
+    const kept = await checkpoints(session.id, session.hostToken)
+    const automatic = kept.filter((c) => c.reason === 'agenda')
+    // The newest 24, and the newest of each older hour (one, or two across an hour's turn).
+    expect(automatic.length).toBeGreaterThanOrEqual(RETENTION.recent + 1)
+    expect(automatic.length).toBeLessThanOrEqual(RETENTION.recent + 2)
+    expect(kept.filter((c) => c.reason === 'manual')).toHaveLength(1)
   })
 })

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { CheckpointReason } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { type Db, openDatabase } from '../src/db/connect.ts'
+import { CheckpointStore } from '../src/history/checkpoints.ts'
 import { emptyBatch, IngestRepository } from '../src/ingest/repository.ts'
 import { DocumentStore } from '../src/persistence/store.ts'
 import { startPodium } from './helpers/podium.ts'
@@ -181,6 +183,40 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
         expect(loaded.getArray('items').length).toBe(5001)
         await store.compact('doc/large')
         expect(docFrom(await store.load('doc/large')).getArray('items').length).toBe(5001)
+      })
+    })
+
+    describe('CheckpointStore', () => {
+      it('thins out automatic checkpoints to the newest and one an hour, and keeps the ones people took', async () => {
+        const checkpoints = new CheckpointStore(backend.db)
+        const state = itemsUpdate('checkpoint')
+        const t0 = Date.UTC(2026, 0, 1)
+        const minute = 60_000
+        const add = (session: string, reason: string, at: number) =>
+          checkpoints.add(session, state, reason, at)
+        const interval: string[] = []
+        for (let i = 0; i < 30; i++) {
+          interval.push((await add('s-prune', CheckpointReason.interval, t0 + i * 5 * minute)).id)
+          await add('s-other', CheckpointReason.interval, t0 + i * 5 * minute)
+        }
+        const statusEarly = await add('s-prune', CheckpointReason.status, t0 - 170 * minute)
+        const statusLate = await add('s-prune', CheckpointReason.status, t0 - 160 * minute)
+        const agenda = await add('s-prune', CheckpointReason.agenda, t0 - 61 * minute)
+        const manual = await add('s-prune', CheckpointReason.manual, t0 - 300 * minute)
+        const restore = await add('s-prune', CheckpointReason.beforeRestore, t0 - 299 * minute)
+
+        // 30 interval checkpoints 5 minutes apart: the newest 24 stay; of the six before them,
+        // all in the first hour, the newest. Of the two status ones in one hour, the later.
+        expect(await checkpoints.prune('s-prune')).toBe(6)
+        const kept = new Set((await checkpoints.list('s-prune')).map((c) => c.id))
+        expect(kept).toEqual(
+          new Set([...interval.slice(5), statusLate.id, agenda.id, manual.id, restore.id]),
+        )
+        expect(kept.has(statusEarly.id)).toBe(false)
+        expect(await checkpoints.prune('s-prune')).toBe(0)
+        // Another session's checkpoints are its own.
+        expect((await checkpoints.list('s-other')).length).toBe(30)
+        expect(await checkpoints.load('s-prune', interval[5]!)).not.toBeNull()
       })
     })
 

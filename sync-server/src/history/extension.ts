@@ -152,17 +152,23 @@ export class History implements Extension {
   private take(watch: Watch, reason: AutoReason): Promise<void> {
     const state = Y.encodeStateAsUpdate(watch.doc)
     const vector = Y.encodeStateVector(watch.doc)
-    watch.saving = watch.saving
-      .then(() => this.options.checkpoints.add(watch.sessionId, state, reason))
-      .then(() => {
-        watch.checkpointed = vector
-      })
-      .catch((error: unknown) =>
-        this.options.log.error(
-          { err: error, session: watch.sessionId, reason },
-          'storing a checkpoint failed',
-        ),
-      )
+    const { checkpoints, log } = this.options
+    const save = async () => {
+      try {
+        await checkpoints.add(watch.sessionId, state, reason)
+      } catch (error) {
+        log.error({ err: error, session: watch.sessionId, reason }, 'storing a checkpoint failed')
+        return
+      }
+      watch.checkpointed = vector
+      // Thinning out older checkpoints may fail and be done at the next one.
+      await checkpoints
+        .prune(watch.sessionId)
+        .catch((error: unknown) =>
+          log.warn({ err: error, session: watch.sessionId }, 'thinning out checkpoints failed'),
+        )
+    }
+    watch.saving = watch.saving.then(save)
     return watch.saving
   }
 
