@@ -126,3 +126,74 @@ describe('PublicDoc questions', () => {
     expect(leanBytes).toBeLessThan(fullBytes * 0.5)
   })
 })
+
+describe('PublicDoc agenda', () => {
+  const item = (id: string, title = id.toUpperCase(), durationSec = 300) => ({
+    id,
+    title,
+    durationSec,
+  })
+  /** Two replicas that start from the same agenda and exchange updates when told. */
+  function twoReplicas(start: ReturnType<typeof item>[]) {
+    const one = new Y.Doc()
+    new PublicDoc(one).setAgenda(start)
+    const two = new Y.Doc()
+    Y.applyUpdate(two, Y.encodeStateAsUpdate(one))
+    return {
+      one: new PublicDoc(one),
+      two: new PublicDoc(two),
+      exchange() {
+        Y.applyUpdate(two, Y.encodeStateAsUpdate(one, Y.encodeStateVector(two)))
+        Y.applyUpdate(one, Y.encodeStateAsUpdate(two, Y.encodeStateVector(one)))
+      },
+    }
+  }
+
+  it('changes only what differs: the same list again writes nothing; moves and edits keep the rest', () => {
+    const doc = new Y.Doc()
+    const pub = new PublicDoc(doc)
+    pub.setAgenda([item('a'), item('b'), item('c')])
+    let updates = 0
+    doc.on('update', () => updates++)
+    pub.setAgenda([item('a'), item('b'), item('c')])
+    expect(updates).toBe(0)
+    pub.setAgenda([item('c'), item('a', 'Welcome'), item('b')])
+    expect(pub.agenda()).toEqual([item('c'), item('a', 'Welcome'), item('b')])
+    pub.setAgenda([])
+    expect(pub.agenda()).toEqual([])
+  })
+
+  it('merges edits made apart: one renames an item while another adds one', () => {
+    const r = twoReplicas([item('a'), item('b')])
+    r.one.setAgenda([item('a', 'Opening'), item('b')])
+    r.two.setAgenda([item('a'), item('b'), item('c')])
+    r.exchange()
+    const merged = [item('a', 'Opening'), item('b'), item('c')]
+    expect(r.one.agenda()).toEqual(merged)
+    expect(r.two.agenda()).toEqual(merged)
+  })
+
+  it('merges a removal on one side with a change of another item on the other', () => {
+    const r = twoReplicas([item('a'), item('b'), item('c')])
+    r.one.setAgenda([item('a'), item('c')])
+    r.two.setAgenda([item('a'), item('b'), item('c', 'Q&A', 900)])
+    r.exchange()
+    const merged = [item('a'), item('c', 'Q&A', 900)]
+    expect(r.one.agenda()).toEqual(merged)
+    expect(r.two.agenda()).toEqual(merged)
+  })
+
+  it('reads one version of an item both sides changed, the same on both', () => {
+    const r = twoReplicas([item('a'), item('b')])
+    r.one.setAgenda([item('a', 'Keynote'), item('b')])
+    r.two.setAgenda([item('a', 'Opening talk'), item('b')])
+    r.exchange()
+    expect(r.one.agenda()).toEqual(r.two.agenda())
+    expect(r.one.agenda()).toHaveLength(2)
+    expect(['Keynote', 'Opening talk']).toContain(r.one.agenda()[0]!.title)
+    // The next edit from either side tidies the array to the one version it shows.
+    r.one.setAgenda(r.one.agenda())
+    r.exchange()
+    expect(r.two.agenda()).toEqual(r.one.agenda())
+  })
+})
