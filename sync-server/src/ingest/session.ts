@@ -203,10 +203,6 @@ export class SessionIngest {
     this.schedulePresence()
   }
 
-  get idle(): boolean {
-    return this.users.size === 0 && this.presence.size === 0 && !this.timer && !this.running
-  }
-
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
