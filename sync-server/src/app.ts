@@ -50,6 +50,14 @@ export interface PodiumOptions {
   routes?: (app: FastifyInstance, services: Services) => Promise<void>
 }
 
+/**
+ * Connections the kernel may hold for us while the process is busy (Node's default is
+ * 511). In a join storm that saturates the process, a full queue drops new connections'
+ * SYNs, and their clients give up after ten seconds; a longer queue makes them wait
+ * instead. Linux caps it at net.core.somaxconn (4096 on current kernels).
+ */
+const LISTEN_BACKLOG = 4096
+
 /** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
 export async function createPodium(config: Config, options: PodiumOptions = {}): Promise<Podium> {
   const log = options.logger ?? pino({ level: config.logLevel })
@@ -179,7 +187,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     services,
     ingest,
     async listen() {
-      await app.listen({ port: config.port, host: config.host })
+      await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG })
       const port = addressPort(app)
       log.info(
         { port, database: config.database.kind },
