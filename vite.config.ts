@@ -23,7 +23,8 @@ export default defineConfig({
     solid(),
     VitePWA({
       registerType: 'autoUpdate',
-      injectRegister: 'script-defer',
+      // Registered by the app itself (client/src/app/service-worker.ts).
+      injectRegister: false,
       includeAssets: ['icon.svg'],
       manifest: {
         name: 'Podium',

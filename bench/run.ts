@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { buildClient, clientIsCurrent } from '../scripts/client-build.mjs'
 import { FULL, type Plan, QUICK } from './src/plan.ts'
 import {
   bestOf,
@@ -115,6 +116,13 @@ if (nice !== undefined) {
   if (!Number.isInteger(nice)) throw new Error(`--nice needs a whole number, got ${values.nice}`)
   execFileSync('renice', ['-n', String(nice), '-p', String(process.pid)], { stdio: 'ignore' })
   placement += `; niceness ${nice}`
+}
+
+// The first-render step opens the built client in Chromium. Built now, before any server
+// starts: a server serves the client files that existed when it started, so a client
+// built later (stale or missing before) would not be found.
+if (chosen.includes('late-join') && plan.lateJoin.chromium && !clientIsCurrent()) {
+  await buildClient({ quiet: true })
 }
 
 const began = Date.now()

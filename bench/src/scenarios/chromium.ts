@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { JoinResponse } from '@podium/shared'
 import { chromium, type Page } from 'playwright-core'
-import { buildClient, clientIsCurrent } from '../../../scripts/client-build.mjs'
+import { clientIsCurrent } from '../../../scripts/client-build.mjs'
 import type { RunningTarget } from '../targets/index.ts'
 import type { StepResult } from './harness.ts'
 
@@ -34,15 +34,22 @@ interface Marks {
 /**
  * Time to first render of the question list in Chromium: a cold visit (empty
  * IndexedDB, online), then a reload while offline, served by the service worker and
- * IndexedDB. Builds the client first when client/dist is missing or older than its
- * sources, as `npm start` does.
+ * IndexedDB. The client is built before the run starts (bench/run.ts).
  */
 export async function firstRender(
   target: RunningTarget,
   code: string,
   total: number,
 ): Promise<StepResult['metrics']> {
-  if (!clientIsCurrent()) await buildClient({ quiet: true })
+  // bench/run.ts builds the client before any server starts; one built only now would not
+  // be served by the server already running.
+  if (!clientIsCurrent()) {
+    return {
+      firstRenderColdMs: null,
+      firstRenderOfflineMs: null,
+      chromiumNote: 'the client changed after the server started; run again',
+    }
+  }
   if (!existsSync(CHROMIUM)) {
     return {
       firstRenderColdMs: null,

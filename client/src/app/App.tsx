@@ -1,5 +1,6 @@
 import { type RouteDefinition, Router } from '@solidjs/router'
 import { lazy } from 'solid-js'
+import RoomPage from '../room/RoomPage.tsx'
 import { staffRoutes } from '../staff/routes.tsx'
 import { Layout } from './Layout.tsx'
 
@@ -8,7 +9,9 @@ export const routes: RouteDefinition[] = [
   { path: '/', component: lazy(() => import('../pages/Landing.tsx')) },
   { path: '/j/:code', component: lazy(() => import('../pages/JoinPage.tsx')) },
   { path: '/i/:invite', component: lazy(() => import('../pages/AcceptInvitePage.tsx')) },
-  { path: '/s/:sessionId', component: lazy(() => import('../room/RoomPage.tsx')) },
+  // The attendee room is in the first download (the page most visits end on, the join
+  // page leads there): its code comes with the app's instead of after it has run.
+  { path: '/s/:sessionId', component: RoomPage },
   ...staffRoutes,
   { path: '*404', component: lazy(() => import('../pages/NotFoundPage.tsx')) },
 ]

@@ -23,16 +23,14 @@ export function QuestionList() {
   const [mineOnly, setMineOnly] = createSignal(false)
   const [search, setSearch] = createSignal('')
 
-  const total = derive(
-    room,
-    () => room.public.questions().filter((q) => q.status === 'published').length,
-  )
+  // Every question read out of the document once per change, for the count and the list.
+  const questions = derive(room, () => room.public.questions())
+  const total = createMemo(() => questions().filter((q) => q.status === 'published').length)
   const spotlightId = derive(room, () => room.public.stage().spotlightQuestionId)
-  const ids = derive(
-    room,
+  const ids = createMemo(
     () => {
       const withdrawn = withdrawnQuestions(room.outbox)
-      return rankQuestions(room.public.questions(), order(), {
+      return rankQuestions(questions(), order(), {
         answered: answered(),
         ...(mineOnly() ? { mine: room.identity.userId } : {}),
         search: search(),
@@ -40,7 +38,8 @@ export function QuestionList() {
         .filter((q) => !withdrawn.has(q.id))
         .map((q) => q.id)
     },
-    sameList,
+    [],
+    { equals: sameList },
   )
 
   const [limit, setLimit] = createSignal(FIRST_ITEMS)

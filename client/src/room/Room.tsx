@@ -1,5 +1,6 @@
-import { lazy, Show } from 'solid-js'
+import { createEffect, lazy, Show, Suspense } from 'solid-js'
 import '../styles/room.css'
+import { registerServiceWorker } from '../app/service-worker.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
 import { Announcer } from './Announcer.tsx'
 import { AskBox } from './AskBox.tsx'
@@ -10,7 +11,9 @@ import { QuestionList } from './QuestionList.tsx'
 import { RoomHeader } from './RoomHeader.tsx'
 import { StagePanel } from './StagePanel.tsx'
 
-// The video stage (PeerJS) loads after the room, so Q&A is ready without it.
+// The video stage (PeerJS) loads after the room, so Q&A is ready without it. It has its
+// own Suspense boundary: without one, its chunk suspends the layout's boundary and the
+// whole room (the question list too) stays off the page until the chunk has loaded.
 const Stage = lazy(() => import('../video/Stage.tsx').then((m) => ({ default: m.Stage })))
 
 /** Why the server refused the connection, in words a person can act on. */
@@ -27,6 +30,10 @@ export function authErrorText(reason: string | null): string | null {
 export function Room(props: { authError: string | null }) {
   const room = useRoom()
   const ready = derive(room, () => room.synced() && room.public.ready)
+  // The offline shell is installed once the session is on the page, not while it loads.
+  createEffect(() => {
+    if (ready()) setTimeout(registerServiceWorker, 1_000)
+  })
 
   return (
     <>
@@ -48,7 +55,9 @@ export function Room(props: { authError: string | null }) {
           }
         >
           <StagePanel />
-          <Stage connection={room} />
+          <Suspense>
+            <Stage connection={room} />
+          </Suspense>
           <AskBox />
           <MyQuestions />
           <QuestionList />
