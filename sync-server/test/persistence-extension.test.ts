@@ -6,7 +6,7 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { type Db, openDatabase } from '../src/db/connect.ts'
-import { COUNT_EVERY, Persistence } from '../src/persistence/extension.ts'
+import { COMPACT_ON_LOAD, COUNT_EVERY, Persistence } from '../src/persistence/extension.ts'
 import { DocumentStore } from '../src/persistence/store.ts'
 
 let dir: string
@@ -47,5 +47,45 @@ describe('Persistence', () => {
     const loaded = new Y.Doc()
     Y.applyUpdate(loaded, (await store.load(name))!)
     expect(loaded.getMap('entries').toJSON()).toEqual(doc.getMap('entries').toJSON())
+  })
+
+  it('stores a document loaded from many rows back as one, keeping rows appended meanwhile', async () => {
+    const store = new DocumentStore(db)
+    const persistence = new Persistence(store, pino({ level: 'silent' }))
+    const name = 'session/many-rows'
+    const writer = new Y.Doc()
+    writer.on('update', (update: Uint8Array) => void store.append(name, update))
+    for (let i = 0; i < COMPACT_ON_LOAD + 10; i++) writer.getMap<number>('entries').set(`e${i}`, i)
+    await vi.waitFor(async () => expect(await store.count(name)).toBe(COMPACT_ON_LOAD + 10))
+
+    const doc = new Y.Doc()
+    await persistence.onLoadDocument({
+      document: doc as unknown as Document,
+      documentName: name,
+    } as onLoadDocumentPayload)
+    expect(doc.getMap('entries').toJSON()).toEqual(writer.getMap('entries').toJSON())
+    // One more row, appended while the merged state is being stored back.
+    writer.getMap<number>('entries').set('late', -1)
+    await vi.waitFor(async () => expect(await store.count(name)).toBe(2))
+    const loaded = new Y.Doc()
+    Y.applyUpdate(loaded, (await store.load(name))!)
+    expect(loaded.getMap('entries').toJSON()).toEqual(writer.getMap('entries').toJSON())
+    expect(loaded.getMap('entries').get('late')).toBe(-1)
+  })
+
+  it('leaves a document of few rows as it is', async () => {
+    const store = new DocumentStore(db)
+    const persistence = new Persistence(store, pino({ level: 'silent' }))
+    const name = 'session/few-rows'
+    const writer = new Y.Doc()
+    writer.on('update', (update: Uint8Array) => void store.append(name, update))
+    for (let i = 0; i < 3; i++) writer.getMap<number>('entries').set(`e${i}`, i)
+    await vi.waitFor(async () => expect(await store.count(name)).toBe(3))
+    await persistence.onLoadDocument({
+      document: new Y.Doc() as unknown as Document,
+      documentName: name,
+    } as onLoadDocumentPayload)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(await store.count(name)).toBe(3)
   })
 })

@@ -1,5 +1,7 @@
+import type { Transaction } from 'kysely'
 import * as Y from 'yjs'
 import type { Db } from '../db/connect.ts'
+import type { Database } from '../db/schema.ts'
 
 /**
  * Document storage: each document is a list of Yjs updates, appended as they come and
@@ -14,15 +16,35 @@ export class DocumentStore {
 
   /** The document's whole state as one update, or null if nothing was stored. */
   async load(name: string): Promise<Uint8Array | null> {
+    return (await this.loadRows(name))?.state ?? null
+  }
+
+  /** The document's whole state, and the ids of the rows it was merged from. */
+  async loadRows(name: string): Promise<{ state: Uint8Array; ids: number[] } | null> {
     const rows = await this.db.kysely
       .selectFrom('document_updates')
-      .select('data')
+      .select(['id', 'data'])
       .where('name', '=', name)
       .orderBy('id')
       .execute()
     if (rows.length === 0) return null
-    if (rows.length === 1) return toBytes(rows[0]!.data)
-    return Y.mergeUpdates(rows.map((r) => toBytes(r.data)))
+    const ids = rows.map((r) => r.id)
+    if (rows.length === 1) return { state: toBytes(rows[0]!.data), ids }
+    return { state: Y.mergeUpdates(rows.map((r) => toBytes(r.data))), ids }
+  }
+
+  /**
+   * Stores `state`, the merge of the rows `ids`, in their place (one transaction). Rows
+   * appended since they were read are not among `ids` and stay.
+   */
+  async replace(name: string, ids: number[], state: Uint8Array): Promise<void> {
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await this.deleteRows(trx, name, ids)
+      await trx
+        .insertInto('document_updates')
+        .values({ name, data: state, created_at: Date.now() })
+        .execute()
+    })
   }
 
   async append(name: string, update: Uint8Array): Promise<void> {
@@ -52,22 +74,30 @@ export class DocumentStore {
         .execute()
       if (rows.length < 2) return
       const merged = Y.mergeUpdates(rows.map((r) => toBytes(r.data)))
-      // Exactly the rows merged: an append that took a lower id but committed after the
-      // read above (Postgres hands out ids at insert, not at commit) is not among them
-      // and must stay.
-      const ids = rows.map((r) => r.id)
-      for (let i = 0; i < ids.length; i += 500) {
-        await trx
-          .deleteFrom('document_updates')
-          .where('name', '=', name)
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute()
-      }
+      await this.deleteRows(
+        trx,
+        name,
+        rows.map((r) => r.id),
+      )
       await trx
         .insertInto('document_updates')
         .values({ name, data: merged, created_at: Date.now() })
         .execute()
     })
+  }
+
+  /**
+   * Exactly the rows merged: an append that took a lower id but committed after they were
+   * read (Postgres hands out ids at insert, not at commit) is not among them and must stay.
+   */
+  private async deleteRows(trx: Transaction<Database>, name: string, ids: number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      await trx
+        .deleteFrom('document_updates')
+        .where('name', '=', name)
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute()
+    }
   }
 
   async remove(name: string): Promise<void> {
