@@ -197,3 +197,49 @@ describe('PublicDoc agenda', () => {
     expect(r.two.agenda()).toEqual(r.one.agenda())
   })
 })
+
+describe('PublicDoc replies', () => {
+  const reply = (id: string, questionId: string, createdAt: number, hidden = false) => ({
+    id,
+    questionId,
+    text: `Reply ${id}`,
+    authorId: 'author-2',
+    authorName: 'Bob',
+    authorRole: 'attendee' as const,
+    createdAt,
+    hidden,
+  })
+
+  it('lists a question’s replies oldest first, and sees every kind of change at once', () => {
+    const doc = new Y.Doc()
+    const pub = new PublicDoc(doc)
+    pub.putQuestion(question('q1'))
+    pub.putQuestion(question('q2'))
+    pub.putReply(reply('r2', 'q1', 20))
+    pub.putReply(reply('r1', 'q1', 10))
+    pub.putReply(reply('r3', 'q2', 5))
+    expect(pub.replies('q1').map((r) => r.id)).toEqual(['r1', 'r2'])
+    expect(pub.replies('q3')).toEqual([])
+    // A caller's copy is its own.
+    pub.replies('q1').pop()
+    expect(pub.replies('q1')).toHaveLength(2)
+    // A write read back inside the same transaction.
+    doc.transact(() => {
+      pub.putReply(reply('r0', 'q1', 1))
+      expect(pub.replies('q1').map((r) => r.id)).toEqual(['r0', 'r1', 'r2'])
+      pub.setReplyHidden('r0', true)
+      expect(pub.replies('q1')[0]!.hidden).toBe(true)
+    })
+    // Another wrapper of the same document, and a change that arrives from elsewhere.
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
+    new PublicDoc(other).putReply(reply('r9', 'q2', 50))
+    new PublicDoc(other).removeReply('r3')
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)))
+    expect(new PublicDoc(doc).replies('q2').map((r) => r.id)).toEqual(['r9'])
+    pub.removeReply('r1')
+    pub.removeQuestion('q1')
+    expect(pub.replies('q1')).toEqual([])
+    expect(pub.replies().map((r) => r.id)).toEqual(['r9'])
+  })
+})

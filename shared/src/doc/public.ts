@@ -221,7 +221,9 @@ export class PublicDoc {
   removeQuestion(id: string): void {
     this.doc.transact(() => {
       this.questionsMap.delete(id)
-      for (const reply of this.replies(id)) this.repliesMap.delete(reply.id)
+      const replies = this.replies(id)
+      if (replies.length > 0) dropReplyIndex(this.repliesMap)
+      for (const reply of replies) this.repliesMap.delete(reply.id)
     })
   }
   /** Vote counts come from the server's votes table; one transaction for many questions. */
@@ -236,20 +238,27 @@ export class PublicDoc {
 
   // Replies -----------------------------------------------------------------
 
+  /** Replies oldest first: all of them, or one question's. */
   replies(questionId?: string): Reply[] {
-    const all = [...this.repliesMap.values()]
-    const list = questionId ? all.filter((r) => r.questionId === questionId) : all
-    return list.sort((a, b) => a.createdAt - b.createdAt)
+    if (questionId === undefined) {
+      return [...this.repliesMap.values()].sort((a, b) => a.createdAt - b.createdAt)
+    }
+    return [...(replyIndex(this.repliesMap).get(questionId) ?? [])]
   }
   putReply(reply: Reply): void {
+    dropReplyIndex(this.repliesMap)
     this.repliesMap.set(reply.id, reply)
   }
   removeReply(id: string): void {
+    dropReplyIndex(this.repliesMap)
     this.repliesMap.delete(id)
   }
   setReplyHidden(id: string, hidden: boolean): void {
     const reply = this.repliesMap.get(id)
-    if (reply && reply.hidden !== hidden) this.repliesMap.set(id, { ...reply, hidden })
+    if (reply && reply.hidden !== hidden) {
+      dropReplyIndex(this.repliesMap)
+      this.repliesMap.set(id, { ...reply, hidden })
+    }
   }
 
   // Labels ------------------------------------------------------------------
@@ -365,6 +374,43 @@ export class PublicDoc {
     this.doc.on('update', handler)
     return () => this.doc.off('update', handler)
   }
+}
+
+/**
+ * Replies grouped by question and sorted, built once per change of a document's replies:
+ * each item of a long question list asks for its question's replies, and each ask used to
+ * scan and sort all of them (5,000 items × 500 replies on every change of the document).
+ * Dropped when the replies change: by the writes above at once, so a read later in the
+ * same transaction sees them, and by any other change (a remote update) when it lands.
+ */
+const replyIndexes = new WeakMap<Y.Map<Reply>, { byQuestion: Map<string, Reply[]> | null }>()
+
+function replyIndex(map: Y.Map<Reply>): Map<string, Reply[]> {
+  let entry = replyIndexes.get(map)
+  if (!entry) {
+    const created: { byQuestion: Map<string, Reply[]> | null } = { byQuestion: null }
+    map.observe(() => {
+      created.byQuestion = null
+    })
+    replyIndexes.set(map, created)
+    entry = created
+  }
+  if (!entry.byQuestion) {
+    const byQuestion = new Map<string, Reply[]>()
+    for (const reply of map.values()) {
+      const list = byQuestion.get(reply.questionId)
+      if (list) list.push(reply)
+      else byQuestion.set(reply.questionId, [reply])
+    }
+    for (const list of byQuestion.values()) list.sort((a, b) => a.createdAt - b.createdAt)
+    entry.byQuestion = byQuestion
+  }
+  return entry.byQuestion
+}
+
+function dropReplyIndex(map: Y.Map<Reply>): void {
+  const entry = replyIndexes.get(map)
+  if (entry) entry.byQuestion = null
 }
 
 /** An agenda item as a comparable string (field by field, whatever their order in the object). */
