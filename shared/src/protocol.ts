@@ -21,6 +21,12 @@ export const CloseCode = {
 } as const
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
 
+/** Whether a token's holder may still use it: `ok`, or why not (see sync-server's StandingDirectory). */
+export type Standing = 'ok' | 'unknown-session' | 'revoked'
+
+/** The refusal reason for a staff token whose role the host withdrew (sync socket and PeerJS). */
+export const ACCESS_REVOKED = 'access-revoked'
+
 export const DocumentKind = { public: 'public', mod: 'mod', outbox: 'outbox' } as const
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind]
 

@@ -1,7 +1,7 @@
 import { IceServersResponse, stagePeerId, watchPeerId } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signalingOptions } from '../../sync-server/src/signaling/mount.ts'
-import { createSession, join } from '../../sync-server/test/helpers/clients.ts'
+import { acceptedInvite, createSession, join } from '../../sync-server/test/helpers/clients.ts'
 import { request, startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
 import { offer, PeerSocket } from './helpers/peer-client.ts'
 import { accessToken, TURN_SECRET } from './helpers/signal.ts'
@@ -44,21 +44,14 @@ describe('signaling mounted in the sync-server', () => {
 
   it('refuses a presenter whose invite the host revoked after it was accepted', async () => {
     const session = await createSession(podium.url)
-    const invite = await request<{ id: string; invite: string }>(
-      `${podium.url}/api/sessions/${session.id}/invites`,
-      { token: session.hostToken, body: { role: 'presenter' } },
-    )
-    const presenter = await request<{ userId: string; token: string }>(
-      `${podium.url}/api/invites/accept`,
-      { body: { invite: invite.body.invite, name: 'Priya' } },
-    )
+    const presenter = await acceptedInvite(podium.url, session, 'presenter', 'Priya')
     const ice = () =>
       fetch(`${podium.url}/api/ice-servers`, {
-        headers: { authorization: `Bearer ${presenter.body.token}` },
+        headers: { authorization: `Bearer ${presenter.token}` },
       })
     expect((await ice()).status).toBe(200)
     const revoked = await request(
-      `${podium.url}/api/sessions/${session.id}/invites/${invite.body.id}`,
+      `${podium.url}/api/sessions/${session.id}/invites/${presenter.inviteId}`,
       { method: 'DELETE', token: session.hostToken },
     )
     expect(revoked.status).toBe(204)
@@ -67,8 +60,8 @@ describe('signaling mounted in the sync-server', () => {
     expect(await refused.json()).toMatchObject({ detail: expect.stringContaining('withdrawn') })
     const stage = PeerSocket.connect(
       podium.url,
-      stagePeerId(session.id, presenter.body.userId),
-      presenter.body.token,
+      stagePeerId(session.id, presenter.userId),
+      presenter.token,
     )
     expect((await stage.closed).reason).toBe('access-revoked')
   })

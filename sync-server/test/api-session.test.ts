@@ -1,7 +1,7 @@
 import { documentName, ModDoc, SessionInfo } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { acceptedInvite, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 const SECRET = 'test-secret-test-secret-test-secret-0000'
@@ -16,19 +16,6 @@ afterAll(async () => {
 })
 
 const api = (path: string) => `${server.url}/api${path}`
-
-/** An invite for `role`, accepted: the new staff member's identity and the invite's id. */
-async function acceptedInvite(sessionId: string, hostToken: string, role: string, name: string) {
-  const created = await request<{ id: string; invite: string }>(
-    api(`/sessions/${sessionId}/invites`),
-    { token: hostToken, body: { role } },
-  )
-  const accepted = await request<{ userId: string; token: string }>(api('/invites/accept'), {
-    body: { invite: created.body.invite, name },
-  })
-  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status}`)
-  return { sessionId, inviteId: created.body.id, ...accepted.body }
-}
 
 /** The moderators' audit log of a session, as [action, actorId, targetId]. */
 async function audit(sessionId: string) {
@@ -181,7 +168,7 @@ describe('invites', () => {
 
   it('withdraws the role an accepted invite gave: open connections close, and the token opens no staff door', async () => {
     const session = await createSession(server.url, { title: 'Withdrawn' })
-    const moderator = await acceptedInvite(session.id, session.hostToken, 'moderator', 'Mo')
+    const moderator = await acceptedInvite(server.url, session, 'moderator', 'Mo')
     const mod = new TestClient(server.syncUrl, moderator, {}, true)
     clients.push(mod)
     await mod.synced()

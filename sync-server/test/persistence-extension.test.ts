@@ -20,6 +20,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** A document stored as `rows` rows (one per change of a writer that keeps appending). */
+async function storedInRows(name: string, rows: number) {
+  const store = new DocumentStore(db)
+  const persistence = new Persistence(store, pino({ level: 'silent' }))
+  const writer = new Y.Doc()
+  writer.on('update', (update: Uint8Array) => void store.append(name, update))
+  for (let i = 0; i < rows; i++) writer.getMap<number>('entries').set(`e${i}`, i)
+  await vi.waitFor(async () => expect(await store.count(name)).toBe(rows))
+  return { store, persistence, writer }
+}
+
+const load = (persistence: Persistence, name: string, doc: Y.Doc) =>
+  persistence.onLoadDocument({
+    document: doc as unknown as Document,
+    documentName: name,
+  } as onLoadDocumentPayload)
+
 describe('Persistence', () => {
   it('keeps a busy document compact while counting its rows only now and then', async () => {
     const compactAfter = 10
@@ -28,10 +45,7 @@ describe('Persistence', () => {
     const persistence = new Persistence(store, pino({ level: 'silent' }))
     const name = 'session/busy/user/u1'
     const doc = new Y.Doc()
-    await persistence.onLoadDocument({
-      document: doc as unknown as Document,
-      documentName: name,
-    } as onLoadDocumentPayload)
+    await load(persistence, name, doc)
 
     const stores = 100
     for (let i = 0; i < stores; i++) {
@@ -50,19 +64,10 @@ describe('Persistence', () => {
   })
 
   it('stores a document loaded from many rows back as one, keeping rows appended meanwhile', async () => {
-    const store = new DocumentStore(db)
-    const persistence = new Persistence(store, pino({ level: 'silent' }))
     const name = 'session/many-rows'
-    const writer = new Y.Doc()
-    writer.on('update', (update: Uint8Array) => void store.append(name, update))
-    for (let i = 0; i < COMPACT_ON_LOAD + 10; i++) writer.getMap<number>('entries').set(`e${i}`, i)
-    await vi.waitFor(async () => expect(await store.count(name)).toBe(COMPACT_ON_LOAD + 10))
-
+    const { store, persistence, writer } = await storedInRows(name, COMPACT_ON_LOAD + 10)
     const doc = new Y.Doc()
-    await persistence.onLoadDocument({
-      document: doc as unknown as Document,
-      documentName: name,
-    } as onLoadDocumentPayload)
+    await load(persistence, name, doc)
     expect(doc.getMap('entries').toJSON()).toEqual(writer.getMap('entries').toJSON())
     // One more row, appended while the merged state is being stored back.
     writer.getMap<number>('entries').set('late', -1)
@@ -74,17 +79,9 @@ describe('Persistence', () => {
   })
 
   it('leaves a document of few rows as it is', async () => {
-    const store = new DocumentStore(db)
-    const persistence = new Persistence(store, pino({ level: 'silent' }))
     const name = 'session/few-rows'
-    const writer = new Y.Doc()
-    writer.on('update', (update: Uint8Array) => void store.append(name, update))
-    for (let i = 0; i < 3; i++) writer.getMap<number>('entries').set(`e${i}`, i)
-    await vi.waitFor(async () => expect(await store.count(name)).toBe(3))
-    await persistence.onLoadDocument({
-      document: new Y.Doc() as unknown as Document,
-      documentName: name,
-    } as onLoadDocumentPayload)
+    const { store, persistence } = await storedInRows(name, 3)
+    await load(persistence, name, new Y.Doc())
     await new Promise((r) => setTimeout(r, 100))
     expect(await store.count(name)).toBe(3)
   })

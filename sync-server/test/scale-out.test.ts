@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IngestRepository } from '../src/ingest/repository.ts'
-import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { acceptedInvite, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 // Two sync-server instances over one Postgres database, sharing documents through Redis,
@@ -146,26 +146,15 @@ describe('a tally read back while the other instance commits', () => {
 describe('a role withdrawn on one instance', () => {
   it('closes the staff member’s connection on the other, which then refuses them', async () => {
     const session = await createSession(one.url)
-    const created = await request<{ id: string; invite: string }>(
-      `${one.url}/api/sessions/${session.id}/invites`,
-      { token: session.hostToken, body: { role: 'moderator' } },
-    )
-    const accepted = await request<{ userId: string; token: string }>(
-      `${two.url}/api/invites/accept`,
-      { body: { invite: created.body.invite, name: 'Mo' } },
-    )
-    const mod = client(
-      two,
-      { sessionId: session.id, userId: accepted.body.userId, token: accepted.body.token },
-      true,
-    )
+    const moderator = await acceptedInvite(one.url, session, 'moderator', 'Mo')
+    const mod = client(two, moderator, true)
     await mod.synced()
     const refusals: string[] = []
     mod
       .provider('mod')
       .on('authenticationFailed', ({ reason }: { reason: string }) => refusals.push(reason))
     const revoked = await request(
-      `${one.url}/api/sessions/${session.id}/invites/${created.body.id}`,
+      `${one.url}/api/sessions/${session.id}/invites/${moderator.inviteId}`,
       {
         method: 'DELETE',
         token: session.hostToken,

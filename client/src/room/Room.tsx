@@ -1,3 +1,4 @@
+import { ACCESS_REVOKED } from '@podium/shared'
 import { createEffect, lazy, Show, Suspense } from 'solid-js'
 import '../styles/room.css'
 import { registerServiceWorker } from '../app/service-worker.ts'
@@ -22,7 +23,7 @@ export function authErrorText(reason: string | null): string | null {
   if (reason === 'token-expired')
     return 'Your access to this session has expired. Join again with the session code.'
   if (reason === 'session-not-found') return 'This session no longer exists.'
-  if (reason === 'access-revoked')
+  if (reason === ACCESS_REVOKED)
     return 'The host has withdrawn the role this device had in the session. Join again with the session code.'
   return 'The server did not let this device into the session. Join again with the session code.'
 }

@@ -1,4 +1,4 @@
-import type { Role } from '@podium/shared'
+import { ACCESS_REVOKED, type Role } from '@podium/shared'
 import { type Accessor, createEffect, type JSX, Match, onCleanup, Show, Switch } from 'solid-js'
 import { api } from '../lib/api.ts'
 import { type Identity, loadIdentity } from '../lib/identity.ts'
@@ -115,7 +115,7 @@ function Connected(props: {
       <Match when={conn.authError()}>
         {(reason) => (
           <Show
-            when={reason() === 'access-revoked'}
+            when={reason() === ACCESS_REVOKED}
             fallback={
               <PageMessage title="The server refused this session">
                 <p>{reason()}</p>

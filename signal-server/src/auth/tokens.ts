@@ -1,3 +1,4 @@
+import type { Standing } from '@podium/shared'
 import type { AccessClaims } from '@podium/shared/token'
 import { TokenError, verifyAccessToken } from '@podium/shared/token'
 import type { FastifyRequest } from 'fastify'
@@ -10,11 +11,11 @@ export type Claims = AccessClaims & { exp: number }
  * withdrawn since the token was signed. The sync-server passes its directory; standalone,
  * every validly signed token stands.
  */
-export type StandingCheck = (claims: Claims) => Promise<'ok' | 'unknown-session' | 'revoked'>
+export type StandingCheck = (claims: Claims) => Promise<Standing>
 
 export type TokenCheck =
   | { ok: true; claims: Claims }
-  | { ok: false; reason: 'missing' | 'expired' | 'invalid' | 'unknown-session' | 'revoked' }
+  | { ok: false; reason: 'missing' | 'expired' | 'invalid' | Exclude<Standing, 'ok'> }
 
 /** Verifies an access token; never throws. */
 export async function checkToken(

@@ -1,4 +1,5 @@
 import {
+  ACCESS_REVOKED,
   CloseCode,
   canPublishVideo,
   type PeerBinding,
@@ -23,7 +24,7 @@ export const Refusal = {
   tokenExpired: 'token-expired',
   tokenInvalid: 'token-invalid',
   unknownSession: 'unknown-session',
-  revoked: 'access-revoked',
+  revoked: ACCESS_REVOKED,
   foreignId: 'peer-id-not-yours',
   publishForbidden: 'publish-forbidden',
   otherSession: 'other-session',

@@ -4,12 +4,19 @@ import type {
   onAuthenticatePayload,
   onStatelessPayload,
 } from '@hocuspocus/server'
-import { Access, accessFor, CloseCode, isStaff, parseDocumentName } from '@podium/shared'
+import {
+  ACCESS_REVOKED,
+  Access,
+  accessFor,
+  CloseCode,
+  isStaff,
+  parseDocumentName,
+} from '@podium/shared'
 import { TokenError } from '@podium/shared/token'
 import type { ConnectionContext } from '../sync/context.ts'
 import { isConnectionContext } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
-import { REVOKED_REASON, type StandingDirectory } from './standing.ts'
+import type { StandingDirectory } from './standing.ts'
 import { VerifiedTokens } from './verified-tokens.ts'
 
 /** A refusal Hocuspocus sends to the client as permission-denied with this reason. */
@@ -58,7 +65,7 @@ export class Auth implements Extension {
     if (access === Access.none) throw refuse(CloseCode.forbidden, 'forbidden')
     const standing = await this.standing.of(principal)
     if (standing === 'unknown-session') throw refuse(CloseCode.notFound, 'session-not-found')
-    if (standing === 'revoked') throw refuse(CloseCode.forbidden, REVOKED_REASON)
+    if (standing === 'revoked') throw refuse(CloseCode.forbidden, ACCESS_REVOKED)
     data.connectionConfig.readOnly = access === Access.read
     this.guard.arrive(data.documentName, data.socketId)
     return { principal, access, address }

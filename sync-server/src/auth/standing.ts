@@ -1,16 +1,10 @@
 import type { Hocuspocus } from '@hocuspocus/server'
-import { CloseCode, ID_PATTERN, type Role } from '@podium/shared'
+import { ACCESS_REVOKED, CloseCode, ID_PATTERN, type Role, type Standing } from '@podium/shared'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
 import { isConnectionContext } from '../sync/context.ts'
 import type { SessionDirectory } from './sessions-cache.ts'
-
-/** Whether a token's holder may still use it: `ok`, or why not. */
-export type Standing = 'ok' | 'unknown-session' | 'revoked'
-
-/** The close reason a connection gets when its holder's role was withdrawn. */
-export const REVOKED_REASON = 'access-revoked'
 
 /**
  * Tokens carry a role and live for hours; the host may withdraw a staff role sooner (by
@@ -43,7 +37,7 @@ const WITHDRAWN_CHANNEL = 'podium:withdrawn'
 /**
  * A withdrawn role takes effect on open connections too: this instance closes the user's
  * connections at once, and tells the other instances (through Redis, when scaled out) to
- * close theirs. The client reconnects, is refused with REVOKED_REASON, and says why.
+ * close theirs. The client reconnects, is refused with ACCESS_REVOKED, and says why.
  */
 export class Withdrawals {
   private subscriber: Redis | undefined
@@ -81,9 +75,9 @@ export class Withdrawals {
 /**
  * Closes the sockets this instance holds of one user. The whole socket, not one
  * document's connection: a provider told only that a document closed does not
- * authenticate again, while a reconnecting socket does, and hears REVOKED_REASON.
+ * authenticate again, while a reconnecting socket does, and hears ACCESS_REVOKED.
  */
-export function closeConnectionsOf(hocuspocus: Hocuspocus, userId: string): number {
+export function closeConnectionsOf(hocuspocus: Hocuspocus, userId: string): void {
   const sockets = new Set<{ close(code?: number, reason?: string): void }>()
   for (const document of hocuspocus.documents.values()) {
     for (const connection of document.getConnections()) {
@@ -92,6 +86,5 @@ export function closeConnectionsOf(hocuspocus: Hocuspocus, userId: string): numb
         sockets.add(connection.webSocket)
     }
   }
-  for (const socket of sockets) socket.close(CloseCode.forbidden, REVOKED_REASON)
-  return sockets.size
+  for (const socket of sockets) socket.close(CloseCode.forbidden, ACCESS_REVOKED)
 }

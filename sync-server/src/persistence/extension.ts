@@ -76,7 +76,7 @@ export class Persistence implements Extension {
     // Merged already: stored back as one row, the next load need not merge them again.
     if (stored && stored.ids.length > COMPACT_ON_LOAD) {
       this.store
-        .replace(documentName, stored.ids, stored.state)
+        .replace(documentName, stored)
         .then(() => this.storesSinceCount.delete(documentName))
         .catch((error: unknown) =>
           this.log.warn({ err: error, document: documentName }, 'compacting on load failed'),

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import * as Y from 'yjs'
 import type { Db } from '../db/connect.ts'
 import type { Database } from '../db/schema.ts'
@@ -20,31 +20,8 @@ export class DocumentStore {
   }
 
   /** The document's whole state, and the ids of the rows it was merged from. */
-  async loadRows(name: string): Promise<{ state: Uint8Array; ids: number[] } | null> {
-    const rows = await this.db.kysely
-      .selectFrom('document_updates')
-      .select(['id', 'data'])
-      .where('name', '=', name)
-      .orderBy('id')
-      .execute()
-    if (rows.length === 0) return null
-    const ids = rows.map((r) => r.id)
-    if (rows.length === 1) return { state: toBytes(rows[0]!.data), ids }
-    return { state: Y.mergeUpdates(rows.map((r) => toBytes(r.data))), ids }
-  }
-
-  /**
-   * Stores `state`, the merge of the rows `ids`, in their place (one transaction). Rows
-   * appended since they were read are not among `ids` and stay.
-   */
-  async replace(name: string, ids: number[], state: Uint8Array): Promise<void> {
-    await this.db.kysely.transaction().execute(async (trx) => {
-      await this.deleteRows(trx, name, ids)
-      await trx
-        .insertInto('document_updates')
-        .values({ name, data: state, created_at: Date.now() })
-        .execute()
-    })
+  loadRows(name: string): Promise<Stored | null> {
+    return readStored(this.db.kysely, name)
   }
 
   async append(name: string, update: Uint8Array): Promise<void> {
@@ -66,43 +43,63 @@ export class DocumentStore {
   /** Replaces every stored update of `name` by their merge, in one transaction. */
   async compact(name: string): Promise<void> {
     await this.db.kysely.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('document_updates')
-        .select(['id', 'data'])
-        .where('name', '=', name)
-        .orderBy('id')
-        .execute()
-      if (rows.length < 2) return
-      const merged = Y.mergeUpdates(rows.map((r) => toBytes(r.data)))
-      await this.deleteRows(
-        trx,
-        name,
-        rows.map((r) => r.id),
-      )
-      await trx
-        .insertInto('document_updates')
-        .values({ name, data: merged, created_at: Date.now() })
-        .execute()
+      const stored = await readStored(trx, name)
+      if (stored && stored.ids.length > 1) await putInPlace(trx, name, stored)
     })
   }
 
   /**
-   * Exactly the rows merged: an append that took a lower id but committed after they were
-   * read (Postgres hands out ids at insert, not at commit) is not among them and must stay.
+   * Stores `stored.state`, the merge of the rows `stored.ids`, in their place (one
+   * transaction). Rows appended since they were read are not among the ids and stay.
    */
-  private async deleteRows(trx: Transaction<Database>, name: string, ids: number[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) {
-      await trx
-        .deleteFrom('document_updates')
-        .where('name', '=', name)
-        .where('id', 'in', ids.slice(i, i + 500))
-        .execute()
-    }
+  async replace(name: string, stored: Stored): Promise<void> {
+    await this.db.kysely.transaction().execute((trx) => putInPlace(trx, name, stored))
   }
 
   async remove(name: string): Promise<void> {
     await this.db.kysely.deleteFrom('document_updates').where('name', '=', name).execute()
   }
+}
+
+/** A document's stored state, and the rows it was merged from. */
+export interface Stored {
+  state: Uint8Array
+  ids: number[]
+}
+
+async function readStored(
+  db: Kysely<Database> | Transaction<Database>,
+  name: string,
+): Promise<Stored | null> {
+  const rows = await db
+    .selectFrom('document_updates')
+    .select(['id', 'data'])
+    .where('name', '=', name)
+    .orderBy('id')
+    .execute()
+  if (rows.length === 0) return null
+  const ids = rows.map((r) => r.id)
+  if (rows.length === 1) return { state: toBytes(rows[0]!.data), ids }
+  return { state: Y.mergeUpdates(rows.map((r) => toBytes(r.data))), ids }
+}
+
+/**
+ * Deletes exactly the rows merged and inserts their merge: an append that took a lower id
+ * but committed after they were read (Postgres hands out ids at insert, not at commit) is
+ * not among them and must stay.
+ */
+async function putInPlace(trx: Transaction<Database>, name: string, stored: Stored): Promise<void> {
+  for (let i = 0; i < stored.ids.length; i += 500) {
+    await trx
+      .deleteFrom('document_updates')
+      .where('name', '=', name)
+      .where('id', 'in', stored.ids.slice(i, i + 500))
+      .execute()
+  }
+  await trx
+    .insertInto('document_updates')
+    .values({ name, data: stored.state, created_at: Date.now() })
+    .execute()
 }
 
 /** SQLite returns Buffer, Postgres returns Buffer; Yjs wants a plain Uint8Array view. */

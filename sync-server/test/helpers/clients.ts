@@ -35,6 +35,25 @@ export async function join(url: string, code: string, name?: string): Promise<Jo
   return res.body
 }
 
+/** The host invites someone to `role`, and they accept: their identity and the invite's id. */
+export async function acceptedInvite(
+  url: string,
+  session: { id: string; hostToken: string },
+  role: 'moderator' | 'presenter',
+  name: string,
+) {
+  const created = await request<{ id: string; invite: string }>(
+    `${url}/api/sessions/${session.id}/invites`,
+    { token: session.hostToken, body: { role } },
+  )
+  if (created.status !== 201) throw new Error(`invite: ${created.status}`)
+  const accepted = await request<{ userId: string; token: string }>(`${url}/api/invites/accept`, {
+    body: { invite: created.body.invite, name },
+  })
+  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status}`)
+  return { sessionId: session.id, inviteId: created.body.id, ...accepted.body }
+}
+
 /** A real client: one multiplexed socket, a provider per document, as the browser has. */
 export class TestClient {
   readonly socket: HocuspocusProviderWebsocket

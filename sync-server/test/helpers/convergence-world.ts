@@ -11,8 +11,8 @@ import {
   voteEntryId,
 } from '@podium/shared'
 import * as Y from 'yjs'
-import { createSession, join, TestClient, waitFor } from './clients.ts'
-import { request, startPodium, type TestPodium } from './podium.ts'
+import { acceptedInvite, createSession, join, TestClient, waitFor } from './clients.ts'
+import { startPodium, type TestPodium } from './podium.ts'
 import type { Random } from './prng.ts'
 
 export type Role = 'attendee' | 'moderator'
@@ -62,22 +62,8 @@ export class World {
         token: session.hostToken,
       }),
     )
-    const invite = await request<{ invite: string }>(
-      `${world.server.url}/api/sessions/${session.id}/invites`,
-      { token: session.hostToken, body: { role: 'moderator' } },
-    )
-    const moderator = await request<{ userId: string; token: string }>(
-      `${world.server.url}/api/invites/accept`,
-      { body: { invite: invite.body.invite, name: 'Mod' } },
-    )
-    if (moderator.status !== 200) throw new Error(`invite: ${moderator.status}`)
-    world.actors.push(
-      actor('mod', 'moderator', {
-        sessionId: session.id,
-        userId: moderator.body.userId,
-        token: moderator.body.token,
-      }),
-    )
+    const moderator = await acceptedInvite(world.server.url, session, 'moderator', 'Mod')
+    world.actors.push(actor('mod', 'moderator', moderator))
     for (let i = 0; i < attendees; i++) {
       world.actors.push(
         actor(`attendee${i}`, 'attendee', await join(world.server.url, session.code, `A${i}`)),
