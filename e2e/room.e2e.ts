@@ -1,6 +1,7 @@
 import { documentName, PublicDoc } from '@podium/shared'
-import type { Browser } from 'playwright-core'
+import type { Browser, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSession } from '../sync-server/test/helpers/clients.ts'
 import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
 import { axeViolations } from './helpers/axe.ts'
 import { launchBrowser } from './helpers/browser.ts'
@@ -146,6 +147,81 @@ describe('the session room in the browser', () => {
     await expect(axeViolations(ada)).resolves.toEqual([])
 
     await Promise.all([hostContext.close(), ada.context().close(), bob.context().close()])
+  })
+
+  it('shows the top of the list from the server before the session document has come', async () => {
+    const session = await createSession(server.url, { title: 'Big room' })
+    await server.podium.services.docs.change(documentName.public(session.id), (doc) => {
+      const pub = new PublicDoc(doc)
+      // Asked in this order; the host pinned 'Most wanted'. Votes come from the votes
+      // table (the server writes its counts), so the order here is pinned, then newest.
+      for (const [i, text] of ['Quiet one', 'Most wanted', 'Runner-up'].entries()) {
+        const pinned = text === 'Most wanted'
+        pub.putQuestion({
+          id: `question-${i}`,
+          text,
+          authorId: 'someone',
+          authorName: 'Someone',
+          createdAt: 1_000 + i,
+          editedAt: null,
+          status: 'published',
+          pinned,
+          pinnedAt: pinned ? 2_000 : null,
+          answered: false,
+          answeredAt: null,
+          votes: 0,
+          labels: [],
+        })
+      }
+    })
+    // The sync socket is held (open, but nothing reaches the server) until released.
+    let hold = true
+    const held: WebSocketRoute[] = []
+    const context = await newPhone(browser, server.url)
+    await context.routeWebSocket(/\/sync/, (ws) => {
+      if (hold) held.push(ws)
+      else ws.connectToServer()
+    })
+    const page = await joinRoom(context, session.code, 'Cy')
+    const preview = page.locator('li[data-preview]')
+    await preview.first().waitFor()
+    await expect(preview.locator('.question-text').allTextContents()).resolves.toEqual([
+      'Most wanted',
+      'Runner-up',
+      'Quiet one',
+    ])
+    await page.getByRole('heading', { level: 1, name: 'Big room' }).waitFor()
+    await expect(
+      preview
+        .getByRole('button', { name: /^Upvote/ })
+        .first()
+        .isDisabled(),
+    ).resolves.toBe(true)
+    await screenshot(page, 'attendee-phone-preview')
+
+    // Released: the live list takes the preview's place, and votes work.
+    hold = false
+    for (const ws of held) await ws.close()
+    await eventually(() => preview.count(), 0)
+    await eventually(
+      () => shownQuestions(page),
+      [
+        ['Most wanted', 0],
+        ['Runner-up', 0],
+        ['Quiet one', 0],
+      ],
+    )
+    await questionItem(page, 'Quiet one')
+      .getByRole('button', { name: /^Upvote/ })
+      .click()
+    await eventually(
+      () =>
+        server.podium.services.docs.read(documentName.public(session.id), (doc) =>
+          new PublicDoc(doc).voteCount('question-0'),
+        ),
+      1,
+    )
+    await context.close()
   })
 
   it('says clearly when no session has the code', async () => {

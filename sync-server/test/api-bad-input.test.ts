@@ -496,6 +496,25 @@ const cases: Case[] = [
     status: 403,
     detail: /another session/,
   },
+  // Room preview
+  {
+    name: 'room preview without a token',
+    req: (c) => ({ path: `${A(c)}/preview` }),
+    status: 401,
+    detail: /Bearer/,
+  },
+  {
+    name: 'room preview of another session',
+    req: (c) => ({ path: `${A(c)}/preview`, token: c.b.host }),
+    status: 403,
+    detail: /another session/,
+  },
+  {
+    name: 'room preview of a malformed id',
+    req: (c) => ({ path: '/sessions/bad!id/preview', token: c.attendee }),
+    status: 400,
+    detail: /path.*id/,
+  },
   // POST sessions/import
   {
     name: 'import of an empty object',
@@ -654,6 +673,7 @@ describe('bad input to every route', () => {
       ['POST', '/sessions/:id/invites', /^\/sessions\/[^/]+\/invites$/],
       ['DELETE', '/sessions/:id/invites/:inviteId', /^\/sessions\/[^/]+\/invites\/[^/]+$/],
       ['POST', '/invites/accept', /^\/invites\/accept$/],
+      ['GET', '/sessions/:id/preview', /^\/sessions\/[^/]+\/preview$/],
       ['GET', '/sessions/:id/export.json', /\/export\.json$/],
       ['GET', '/sessions/:id/export.csv', /\/export\.csv$/],
       ['GET', '/sessions/:id/export.ydoc', /\/export\.ydoc$/],

@@ -73,6 +73,10 @@ const COLUMNS: Record<string, Column[]> = {
       header: 'Chromium first render ms (cold / offline)',
       cell: (s) => `${v(s, 'firstRenderColdMs')} / ${v(s, 'firstRenderOfflineMs')}`,
     },
+    {
+      header: 'live list ms (cold / offline)',
+      cell: (s) => `${v(s, 'liveListColdMs')} / ${v(s, 'liveListOfflineMs')}`,
+    },
   ],
   memory: [
     { header: 'KB RSS / idle attendee', cell: (s) => v(s, 'kbPerIdleAttendee') },

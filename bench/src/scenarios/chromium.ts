@@ -8,18 +8,23 @@ import type { StepResult } from './harness.ts'
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run']
 const ITEM = 'li[data-question-id]'
+/** An item of the live list: the room preview's items (read-only, from HTTP) are marked. */
+const LIVE_ITEM = 'li[data-question-id]:not([data-preview])'
 
 /**
  * Installed before the app's scripts: notes (in ms from navigation start) when the
- * first question item is in the DOM and when the list holds every question.
+ * first question item is in the DOM (the preview's or the live list's), when the first
+ * item of the live list is (the document applied, votes and replies work), and when the
+ * list holds every question.
  */
 const OBSERVER = `(() => {
-  const marks = { first: null, all: null, count: 0 }
+  const marks = { first: null, live: null, all: null, count: 0 }
   window.__benchMarks = marks
   const look = () => {
     const count = document.querySelectorAll('${ITEM}').length
     marks.count = count
     if (count > 0 && marks.first === null) marks.first = performance.now()
+    if (marks.live === null && document.querySelector('${LIVE_ITEM}')) marks.live = performance.now()
     if (window.__benchTotal && count >= window.__benchTotal && marks.all === null) marks.all = performance.now()
   }
   new MutationObserver(look).observe(document, { childList: true, subtree: true })
@@ -27,6 +32,7 @@ const OBSERVER = `(() => {
 
 interface Marks {
   first: number | null
+  live: number | null
   all: number | null
   count: number
 }
@@ -93,6 +99,7 @@ export async function firstRender(
     await page.waitForTimeout(3_000)
     const coldMetrics = {
       firstRenderColdMs: round(cold.first),
+      liveListColdMs: round(cold.live),
       fullListColdMs: round(cold.all),
       serviceWorker: controlled,
     }
@@ -115,6 +122,7 @@ export async function firstRender(
     return {
       ...coldMetrics,
       firstRenderOfflineMs: round(offline.first),
+      liveListOfflineMs: round(offline.live),
       fullListOfflineMs: round(offline.all),
       renderedQuestions: offline.count,
     }

@@ -1,4 +1,4 @@
-import { QuestionOrder, rankQuestions } from '@podium/shared'
+import { PREVIEW_QUESTIONS, QuestionOrder, rankQuestions } from '@podium/shared'
 import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
 import { derive, sameList, useRoom } from './context.ts'
 import { QuestionItem } from './QuestionItem.tsx'
@@ -8,8 +8,10 @@ import { withdrawnQuestions } from './views.ts'
  * A long list is put on the page in steps: the first items at once, then a chunk per
  * task, so the top of a session with thousands of questions shows without waiting for
  * the bottom (every item is there a moment later; nothing is hidden behind a button).
+ * The first step is as many as the room preview carries, so the live list replaces it
+ * item for item.
  */
-export const FIRST_ITEMS = 40
+export const FIRST_ITEMS = PREVIEW_QUESTIONS
 const CHUNK = 400
 
 export const AnsweredFilter = { all: 'all', open: 'open', answered: 'answered' } as const

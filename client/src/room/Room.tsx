@@ -1,4 +1,4 @@
-import { ACCESS_REVOKED } from '@podium/shared'
+import { ACCESS_REVOKED, type RoomPreview } from '@podium/shared'
 import { createEffect, lazy, Show, Suspense } from 'solid-js'
 import '../styles/room.css'
 import { registerServiceWorker } from '../app/service-worker.ts'
@@ -8,6 +8,7 @@ import { AskBox } from './AskBox.tsx'
 import { derive, useRoom } from './context.ts'
 import { ExportButton } from './ExportButton.tsx'
 import { MyQuestions } from './MyQuestions.tsx'
+import { PreviewList } from './PreviewList.tsx'
 import { QuestionList } from './QuestionList.tsx'
 import { RoomHeader } from './RoomHeader.tsx'
 import { StagePanel } from './StagePanel.tsx'
@@ -28,7 +29,11 @@ export function authErrorText(reason: string | null): string | null {
   return 'The server did not let this device into the session. Join again with the session code.'
 }
 
-export function Room(props: { authError: string | null }) {
+/**
+ * The attendee room. `preview` (the top of the list from the server) stands in for the
+ * question list while the session's document loads on a first visit.
+ */
+export function Room(props: { authError: string | null; preview?: RoomPreview | null }) {
   const room = useRoom()
   const ready = derive(room, () => room.synced() && room.public.ready)
   // The offline shell is installed once the session is on the page, not while it loads.
@@ -38,21 +43,28 @@ export function Room(props: { authError: string | null }) {
 
   return (
     <>
-      <RoomHeader />
+      <RoomHeader fallbackTitle={props.preview?.title} />
       <main id="main" class="page room">
         <ErrorNotice message={authErrorText(props.authError)} />
         <Show
           when={ready()}
           fallback={
-            <section class="card loading" aria-busy="true">
-              <p>Loading the session…</p>
-              <Show when={room.status() === 'offline'}>
-                <p class="hint">
-                  You are offline, and this session has not been opened on this device before. It
-                  will load when you are back online.
-                </p>
-              </Show>
-            </section>
+            <Show
+              when={props.preview}
+              fallback={
+                <section class="card loading" aria-busy="true">
+                  <p>Loading the session…</p>
+                  <Show when={room.status() === 'offline'}>
+                    <p class="hint">
+                      You are offline, and this session has not been opened on this device before.
+                      It will load when you are back online.
+                    </p>
+                  </Show>
+                </section>
+              }
+            >
+              {(preview) => <PreviewList preview={preview()} />}
+            </Show>
           }
         >
           <StagePanel />

@@ -18,7 +18,8 @@ export function sessionStatusText(status: SessionStatus): string {
   }
 }
 
-export function RoomHeader() {
+/** `fallbackTitle`: shown until the session's document has its own (from the room preview). */
+export function RoomHeader(props: { fallbackTitle?: string | undefined }) {
   const room = useRoom()
   const meta = derive(room, () => room.public.meta())
   const participants = derive(room, () => room.public.participants())
@@ -27,14 +28,14 @@ export function RoomHeader() {
   return (
     <header class="room-header">
       <div class="room-title">
-        <h1>{meta().title || 'Session'}</h1>
+        <h1>{meta().title || props.fallbackTitle || 'Session'}</h1>
         <p class="room-meta">
           <Show when={ready()}>
             <span class={`pill pill-${meta().status}`}>{sessionStatusText(meta().status)}</span>
+            <span class="participants">
+              {participants() === 1 ? '1 person here' : `${participants()} people here`}
+            </span>
           </Show>
-          <span class="participants">
-            {participants() === 1 ? '1 person here' : `${participants()} people here`}
-          </span>
         </p>
       </div>
       <ConnectionBadge status={room.status()} unsynced={room.unsynced()} />

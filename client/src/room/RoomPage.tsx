@@ -4,6 +4,7 @@ import { paths } from '../app/paths.ts'
 import { loadIdentity, onIdentityChange } from '../lib/identity.ts'
 import { openSession } from '../lib/session.ts'
 import { RoomContext } from './context.ts'
+import { fetchPreview } from './preview.ts'
 import { Room } from './Room.tsx'
 
 /** `/s/<sessionId>`: the attendee room, for whoever joined this session on this device. */
@@ -29,9 +30,11 @@ export default function RoomPage() {
   const connection = createMemo(() => {
     const me = identity()
     if (!me) return null
+    // Asked first, so the top of the list can come before the whole document does.
+    const preview = fetchPreview(me)
     const conn = openSession(me)
     onCleanup(() => conn.destroy())
-    return conn
+    return { conn, preview }
   })
 
   return (
@@ -52,9 +55,9 @@ export default function RoomPage() {
         </main>
       }
     >
-      {(conn) => (
-        <RoomContext.Provider value={conn}>
-          <Room authError={conn.authError()} />
+      {(opened) => (
+        <RoomContext.Provider value={opened.conn}>
+          <Room authError={opened.conn.authError()} preview={opened.preview()} />
         </RoomContext.Provider>
       )}
     </Show>

@@ -124,3 +124,32 @@ export const Problem = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 })
 export type Problem = z.infer<typeof Problem>
+
+/** One question of a room preview: what its item shows before the document is there. */
+export const PreviewQuestion = z.object({
+  id: z.string(),
+  text: z.string(),
+  authorName: z.string().nullable(),
+  votes: z.number().int().nonnegative(),
+  answered: z.boolean(),
+  pinned: z.boolean(),
+  edited: z.boolean(),
+  /** Visible replies. */
+  replies: z.number().int().nonnegative(),
+  /** Asked by the caller. */
+  mine: z.boolean(),
+})
+export type PreviewQuestion = z.infer<typeof PreviewQuestion>
+
+/**
+ * GET /api/sessions/:id/preview: the top of the room's question list (Popular, all) as
+ * the server has it, so a first visit shows it while the whole document is on its way.
+ */
+export const RoomPreview = z.object({
+  title: z.string(),
+  /** Published questions in all; `questions` holds the first of them. */
+  total: z.number().int().nonnegative(),
+  spotlightQuestionId: z.string().nullable(),
+  questions: z.array(PreviewQuestion),
+})
+export type RoomPreview = z.infer<typeof RoomPreview>

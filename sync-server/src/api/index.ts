@@ -4,6 +4,7 @@ import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
 import { importRoutes } from './import.ts'
 import { inviteRoutes } from './invites.ts'
+import { previewRoutes } from './preview.ts'
 import { rateLimits } from './rate-limits.ts'
 import { sessionControlRoutes } from './session-control.ts'
 import { sessionRoutes } from './sessions.ts'
@@ -15,6 +16,7 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await rateLimits(api, services)
   await sessionRoutes(api, services)
   await sessionControlRoutes(api, services)
+  await previewRoutes(api, services)
   await inviteRoutes(api, services)
   await exportRoutes(api, services)
   await importRoutes(api, services)

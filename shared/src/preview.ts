@@ -1,0 +1,44 @@
+import type { PublicDoc } from './doc/public.ts'
+import { QuestionOrder, rankQuestions } from './ranking.ts'
+import type { PreviewQuestion, RoomPreview } from './schemas/api.ts'
+
+/** How many questions a room preview carries: the room's first screenful of its list. */
+export const PREVIEW_QUESTIONS = 40
+
+/** A preview before it is addressed to anyone: each question still knows its author. */
+export interface RankedPreview extends Omit<RoomPreview, 'questions'> {
+  questions: Array<Omit<PreviewQuestion, 'mine'> & { authorId: string }>
+}
+
+/**
+ * The top of the room's list as its default view orders it (Popular, answered or not,
+ * published only), with what each item shows: the text, the author, the count, the badges
+ * and the number of visible replies.
+ */
+export function rankedPreview(pub: PublicDoc, limit: number = PREVIEW_QUESTIONS): RankedPreview {
+  const ranked = rankQuestions(pub.questions(), QuestionOrder.popular, { answered: 'all' })
+  return {
+    title: pub.meta().title,
+    total: ranked.length,
+    spotlightQuestionId: pub.stage().spotlightQuestionId,
+    questions: ranked.slice(0, limit).map((q) => ({
+      id: q.id,
+      text: q.text,
+      authorId: q.authorId,
+      authorName: q.authorName,
+      votes: q.votes,
+      answered: q.answered,
+      pinned: q.pinned,
+      edited: q.editedAt !== null,
+      replies: pub.replies(q.id).filter((r) => !r.hidden).length,
+    })),
+  }
+}
+
+/** The preview as `userId` sees it: which questions are theirs, and no author ids. */
+export function previewFor(ranked: RankedPreview, userId: string): RoomPreview {
+  return {
+    ...ranked,
+    questions: ranked.questions.map(({ authorId, ...q }) => ({ ...q, mine: authorId === userId })),
+  }
+}
