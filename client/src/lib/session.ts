@@ -10,6 +10,7 @@ import * as Y from 'yjs'
 import { type Api, api as defaultApi } from './api.ts'
 import { measureClockOffset } from './clock.ts'
 import { type ConnectionStatus, deriveStatus, type SocketState } from './connection-status.ts'
+import { watchChanges } from './doc-changes.ts'
 import type { Identity } from './identity.ts'
 
 export interface SessionConnection {
@@ -22,8 +23,14 @@ export interface SessionConnection {
   status: Accessor<ConnectionStatus>
   /** Outbox entries not yet receipted. */
   unsynced: Accessor<number>
-  /** Bumps on every change of any of the docs; read it inside memos to re-derive views. */
+  /**
+   * Bumps on every change of any of the docs except one that only moves the participant
+   * count (written up to once a second in a busy session); read it inside memos to
+   * re-derive views.
+   */
   version: Accessor<number>
+  /** Bumps when the participant count may have changed; read it with `version` for the count. */
+  presence: Accessor<number>
   /** True once the public doc has synced with the server or loaded (non-empty) from IndexedDB. */
   synced: Accessor<boolean>
   /** Why the server refused a document (expired token, unknown session), or null. */
@@ -59,6 +66,7 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
   const staff = isStaff(identity.role)
 
   const [version, setVersion] = createSignal(0)
+  const [presence, setPresence] = createSignal(0)
   const [unsynced, setUnsynced] = createSignal(0)
   const [synced, setSynced] = createSignal(false)
   const [authError, setAuthError] = createSignal<string | null>(null)
@@ -112,7 +120,10 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
       onAuthenticationFailed: ({ reason }) => setAuthError(reason),
     })
     provider.attach()
-    doc.on('update', () => setVersion((v) => v + 1))
+    watchChanges(doc, {
+      onChange: () => setVersion((v) => v + 1),
+      onPresence: () => setPresence((v) => v + 1),
+    })
     const channel = { doc, provider, local }
     channels.push(channel)
     return channel
@@ -158,6 +169,7 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     status,
     unsynced,
     version,
+    presence,
     synced,
     authError,
     modAwareness: modChannel?.provider.awareness ?? null,

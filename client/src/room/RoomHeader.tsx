@@ -22,7 +22,10 @@ export function sessionStatusText(status: SessionStatus): string {
 export function RoomHeader(props: { fallbackTitle?: string | undefined }) {
   const room = useRoom()
   const meta = derive(room, () => room.public.meta())
-  const participants = derive(room, () => room.public.participants())
+  const participants = derive(room, () => {
+    room.presence()
+    return room.public.participants()
+  })
   const ready = derive(room, () => room.public.ready)
 
   return (

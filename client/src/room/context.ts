@@ -4,7 +4,15 @@ import type { SessionConnection } from '../lib/session.ts'
 /** What the attendee room reads: the connection minus its lifecycle. */
 export type RoomModel = Pick<
   SessionConnection,
-  'identity' | 'public' | 'outbox' | 'version' | 'status' | 'unsynced' | 'synced' | 'serverNow'
+  | 'identity'
+  | 'public'
+  | 'outbox'
+  | 'version'
+  | 'presence'
+  | 'status'
+  | 'unsynced'
+  | 'synced'
+  | 'serverNow'
 >
 
 export const RoomContext = createContext<RoomModel>()

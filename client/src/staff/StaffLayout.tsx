@@ -10,6 +10,7 @@ export function StaffLayout(props: { ctx: StaffContext; page: StaffPage; childre
   const pub = () => props.ctx.conn.public
   const meta = createMemo(() => {
     props.ctx.conn.version()
+    props.ctx.conn.presence()
     return { ...pub().meta(), participants: pub().participants() }
   })
   return (

@@ -20,8 +20,10 @@ export interface StaffRoom {
   actor: Actor
   pub: PublicDoc
   mod: ModDoc
-  /** Bumps on every change of either document. */
+  /** Bumps on every change of either document but the participant count's alone. */
   version: Accessor<number>
+  /** Bumps when the participant count may have changed. */
+  presence: Accessor<number>
   serverNow(): number
 }
 
@@ -35,6 +37,7 @@ export function roomFromConnection(conn: SessionConnection): StaffRoom | null {
     pub: conn.public,
     mod: conn.mod,
     version: conn.version,
+    presence: conn.presence,
     serverNow: () => conn.serverNow(),
   }
 }

@@ -2,19 +2,25 @@ import type { PendingItem, Question, Role } from '@podium/shared'
 import { ModDoc, newId, PublicDoc, QUESTION_DEFAULTS } from '@podium/shared'
 import { createSignal } from 'solid-js'
 import * as Y from 'yjs'
+import { watchChanges } from '../lib/doc-changes.ts'
 import type { StaffRoom } from './room.ts'
 
 /**
  * A staff room over fresh, real Y.Docs, for component tests: the same accessors the
- * consoles use, a version signal bumped on every update, and a clock the test sets.
+ * consoles use, version and presence signals bumped as a live connection bumps them, and a
+ * clock the test sets.
  */
 export function createTestRoom(options: { role?: Role; name?: string | null; now?: number } = {}) {
   const pubDoc = new Y.Doc()
   const modDoc = new Y.Doc()
   const [version, setVersion] = createSignal(0)
-  const bump = () => setVersion((v) => v + 1)
-  pubDoc.on('update', bump)
-  modDoc.on('update', bump)
+  const [presence, setPresence] = createSignal(0)
+  const changes = {
+    onChange: () => setVersion((v) => v + 1),
+    onPresence: () => setPresence((v) => v + 1),
+  }
+  watchChanges(pubDoc, changes)
+  watchChanges(modDoc, changes)
   let now = options.now ?? 1_700_000_000_000
   const pub = new PublicDoc(pubDoc)
   pub.setMeta({
@@ -35,6 +41,7 @@ export function createTestRoom(options: { role?: Role; name?: string | null; now
     pub,
     mod: new ModDoc(modDoc),
     version,
+    presence,
     serverNow: () => now,
   }
   return {

@@ -10,6 +10,7 @@ import { render } from '@solidjs/testing-library'
 import { createSignal, type JSX } from 'solid-js'
 import * as Y from 'yjs'
 import type { ConnectionStatus } from '../../src/lib/connection-status.ts'
+import { watchChanges } from '../../src/lib/doc-changes.ts'
 import type { Identity } from '../../src/lib/identity.ts'
 import { RoomContext, type RoomModel } from '../../src/room/context.ts'
 
@@ -38,20 +39,23 @@ export function testRoom(
   if (options.settings) pub.setSettings(options.settings)
 
   const [version, setVersion] = createSignal(0)
+  const [presence, setPresence] = createSignal(0)
   const [status, setStatus] = createSignal<ConnectionStatus>('online')
   const [unsynced, setUnsynced] = createSignal(0)
   const bump = () => {
     setVersion((v) => v + 1)
     setUnsynced(outbox.unsynced().length)
   }
-  publicDoc.on('update', bump)
-  outboxDoc.on('update', bump)
+  const changes = { onChange: bump, onPresence: () => setPresence((v) => v + 1) }
+  watchChanges(publicDoc, changes)
+  watchChanges(outboxDoc, changes)
 
   const model: RoomModel = {
     identity,
     public: pub,
     outbox,
     version,
+    presence,
     status,
     unsynced,
     synced: () => true,

@@ -99,7 +99,9 @@ describe('fetchPreview', () => {
     await vi.waitFor(() => expect(preview()).toEqual(PREVIEW))
     const [url, init] = fetch.mock.calls[0]!
     expect(url).toBe(`/api/sessions/${me.sessionId}/preview`)
-    expect((init?.headers as Record<string, string> | undefined)?.authorization).toBe(`Bearer ${me.token}`)
+    expect((init?.headers as Record<string, string> | undefined)?.authorization).toBe(
+      `Bearer ${me.token}`,
+    )
   })
 
   it('stays empty when the server refuses or sends something else', async () => {

@@ -1,6 +1,7 @@
 import { fireEvent, screen, within } from '@solidjs/testing-library'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FIRST_ITEMS, QuestionList } from '../../src/room/QuestionList.tsx'
+import { RoomHeader } from '../../src/room/RoomHeader.tsx'
 import { me, testRoom } from '../helpers/room.tsx'
 
 const shownTexts = () =>
@@ -124,5 +125,35 @@ describe('question list', () => {
     room.mount(() => <QuestionList />)
     expect(screen.getByText('<img src=x onerror=alert(1)><b>bold</b>')).toBeTruthy()
     expect(document.querySelector('.question img, .question b')).toBeNull()
+  })
+
+  it('is not read again when only the participant count moves; the header shows the count', async () => {
+    const room = seeded()
+    room.mount(() => (
+      <>
+        <RoomHeader />
+        <QuestionList />
+      </>
+    ))
+    const reads = { questions: 0, question: 0 }
+    const questions = room.pub.questions.bind(room.pub)
+    const question = room.pub.question.bind(room.pub)
+    vi.spyOn(room.pub, 'questions').mockImplementation(() => {
+      reads.questions++
+      return questions()
+    })
+    vi.spyOn(room.pub, 'question').mockImplementation((id) => {
+      reads.question++
+      return question(id)
+    })
+
+    room.pub.setParticipants('instance-a', 41, Date.now())
+    await vi.waitFor(() => expect(screen.getByText('41 people here')).toBeTruthy())
+    expect(reads).toEqual({ questions: 0, question: 0 })
+
+    // Any other change does re-derive the list.
+    room.publish({ id: 'q-late', text: 'A late one', votes: 0 })
+    await vi.waitFor(() => expect(shownTexts()).toContain('A late one'))
+    expect(reads.questions).toBeGreaterThan(0)
   })
 })

@@ -110,6 +110,9 @@ export const STOPPED_TIMER: TimerState = {
  * `replies`, `labels`, `presence`; array `agenda`.
  */
 export class PublicDoc {
+  /** The root map of participant counts (one entry per server instance). */
+  static readonly PRESENCE = 'presence'
+
   constructor(readonly doc: Y.Doc) {}
 
   private get metaMap() {
@@ -131,7 +134,7 @@ export class PublicDoc {
     return this.doc.getMap<Label>('labels')
   }
   private get presenceMap() {
-    return this.doc.getMap<unknown>('presence')
+    return this.doc.getMap<unknown>(PublicDoc.PRESENCE)
   }
   private get agendaArray() {
     return this.doc.getArray<AgendaItem>('agenda')

@@ -19,6 +19,7 @@ export default function PresentPage() {
                 source={{
                   pub: ctx.conn.public,
                   version: ctx.conn.version,
+                  presence: ctx.conn.presence,
                   serverNow: () => ctx.conn.serverNow(),
                 }}
               />

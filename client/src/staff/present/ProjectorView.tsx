@@ -3,13 +3,17 @@ import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-j
 import { authorLabel, plural } from '../format.ts'
 import { QrImage } from '../QrImage.tsx'
 import { joinUrl } from '../qr.ts'
+import type { StaffRoom } from '../room.ts'
 import { TimerReadout } from '../TimerReadout.tsx'
 import { createTimerClock, type TimerSource } from '../timer.ts'
 
 const TOP = 5
 
 /** The screen behind the speaker: spotlight, top questions, timer, and how to join. */
-export function ProjectorView(props: { source: TimerSource; origin?: string }) {
+export function ProjectorView(props: {
+  source: TimerSource & Pick<StaffRoom, 'presence'>
+  origin?: string
+}) {
   const pub = () => props.source.pub
   const clock = createTimerClock(props.source)
   const view = createMemo(() => {
@@ -26,7 +30,13 @@ export function ProjectorView(props: { source: TimerSource; origin?: string }) {
     const item = pub()
       .agenda()
       .find((a) => a.id === stage.currentItemId)
-    return { meta, spotlight: shown, top, item, participants: pub().participants() }
+    return { meta, spotlight: shown, top, item }
+  })
+  // Apart from the ranking: the count moves up to once a second in a busy session.
+  const participants = createMemo(() => {
+    props.source.version()
+    props.source.presence()
+    return pub().participants()
   })
   const link = () => joinUrl(view().meta.code, props.origin)
   const showTimer = () => clock.timer().state !== 'stopped' || clock.timer().durationMs > 0
@@ -103,7 +113,7 @@ export function ProjectorView(props: { source: TimerSource; origin?: string }) {
             </strong>
           </p>
           <p class="projector-code">{view().meta.code}</p>
-          <p class="projector-count">{plural(view().participants, 'participant')}</p>
+          <p class="projector-count">{plural(participants(), 'participant')}</p>
         </Show>
       </aside>
       <Show when={!fullscreen()}>
