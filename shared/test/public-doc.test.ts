@@ -127,6 +127,68 @@ describe('PublicDoc questions', () => {
   })
 })
 
+describe('PublicDoc question reads', () => {
+  it('gives the same frozen object until the question changes, and only that one anew', () => {
+    const pub = new PublicDoc(new Y.Doc())
+    pub.putQuestion(question('q1'))
+    pub.putQuestion(question('q2'))
+    const [first, second] = pub.questions()
+    expect(pub.question('q1')).toBe(first)
+    expect(Object.isFrozen(first)).toBe(true)
+    expect(Object.isFrozen(first!.labels)).toBe(true)
+
+    pub.setVoteCounts([['q2', 3]])
+    const [again, changed] = pub.questions()
+    expect(again).toBe(first)
+    expect(changed).not.toBe(second)
+    expect(changed!.votes).toBe(3)
+  })
+
+  it('reads a write made earlier in the same transaction', () => {
+    const doc = new Y.Doc()
+    const pub = new PublicDoc(doc)
+    pub.putQuestion(question('q1'))
+    expect(pub.question('q1')!.answered).toBe(false)
+    doc.transact(() => {
+      pub.updateQuestion('q1', { answered: true, answeredAt: 5 })
+      expect(pub.question('q1')!.answered).toBe(true)
+      pub.setVoteCounts([['q1', 2]])
+      expect(pub.question('q1')!.votes).toBe(2)
+      pub.putQuestion(question('q1', { text: 'Reworded' }))
+      expect(pub.question('q1')!.text).toBe('Reworded')
+      pub.removeQuestion('q1')
+      expect(pub.question('q1')).toBeUndefined()
+    })
+  })
+
+  it('sees remote updates and writes to the maps themselves before any observer runs', () => {
+    const source = new PublicDoc(new Y.Doc())
+    const doc = new Y.Doc()
+    const pub = new PublicDoc(doc)
+    const sync = () =>
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(source.doc, Y.encodeStateVector(doc)))
+    source.putQuestion(question('q1'))
+    source.putQuestion(question('q2'))
+    sync()
+    const before = pub.questions()
+
+    // An observer registered first still reads the new state.
+    const seen: number[] = []
+    doc.getMap('questions').observeDeep(() => seen.push(pub.question('q1')!.votes))
+    source.setVoteCounts([['q1', 4]])
+    sync()
+    expect(seen).toEqual([4])
+    expect(pub.question('q2')).toBe(before[1])
+
+    source.removeQuestion('q2')
+    sync()
+    expect(pub.questions().map((q) => q.id)).toEqual(['q1'])
+
+    doc.getMap<Y.Map<unknown>>('questions').get('q1')!.set('pinned', true)
+    expect(pub.question('q1')!.pinned).toBe(true)
+  })
+})
+
 describe('PublicDoc agenda', () => {
   const item = (id: string, title = id.toUpperCase(), durationSec = 300) => ({
     id,

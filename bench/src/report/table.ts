@@ -77,6 +77,7 @@ const COLUMNS: Record<string, Column[]> = {
       header: 'live list ms (cold / offline)',
       cell: (s) => `${v(s, 'liveListColdMs')} / ${v(s, 'liveListOfflineMs')}`,
     },
+    { header: 'main thread ms / live change', cell: (s) => v(s, 'liveChangeMainThreadMs') },
   ],
   memory: [
     { header: 'KB RSS / idle attendee', cell: (s) => v(s, 'kbPerIdleAttendee') },

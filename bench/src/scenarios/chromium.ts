@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs'
 import { JoinResponse } from '@podium/shared'
 import { chromium, type Page } from 'playwright-core'
 import { clientIsCurrent } from '../../../scripts/client-build.mjs'
-import type { RunningTarget } from '../targets/index.ts'
+import type { Room, RunningTarget } from '../targets/index.ts'
 import type { StepResult } from './harness.ts'
+import { Moderator } from './setup.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run']
@@ -37,16 +38,23 @@ interface Marks {
   count: number
 }
 
+/** Live changes the page is timed on, and the pause between them. */
+const LIVE_CHANGES = 10
+const LIVE_GAP_MS = 300
+
 /**
  * Time to first render of the question list in Chromium: a cold visit (empty
  * IndexedDB, online), then a reload while offline, served by the service worker and
- * IndexedDB. The client is built before the run starts (bench/run.ts).
+ * IndexedDB. Between the two, what one live change (a moderator marks a question
+ * answered) costs the page's main thread with the whole list on it. The client is
+ * built before the run starts (bench/run.ts).
  */
 export async function firstRender(
   target: RunningTarget,
-  code: string,
+  room: Room,
   total: number,
 ): Promise<StepResult['metrics']> {
+  const code = room.code!
   // bench/run.ts builds the client before any server starts; one built only now would not
   // be served by the server already running.
   if (!clientIsCurrent()) {
@@ -102,6 +110,7 @@ export async function firstRender(
       liveListColdMs: round(cold.live),
       fullListColdMs: round(cold.all),
       serviceWorker: controlled,
+      ...(await liveChangeCost(target, room, page)),
     }
     await context.setOffline(true)
     // An offline reload the service worker could not serve is reported, and the cold
@@ -145,4 +154,63 @@ async function waitMarks(page: Page, timeoutMs: number): Promise<Marks> {
     )
     .catch(() => undefined)
   return page.evaluate(() => (window as unknown as { __benchMarks: Marks }).__benchMarks)
+}
+
+/**
+ * Main-thread time per live change with every question on the page: a moderator marks
+ * LIVE_CHANGES questions answered, LIVE_GAP_MS apart, and Chromium's own task time over
+ * that window (DevTools' TaskDuration), less what the page spends idle in as long, is
+ * divided by the changes. Each change reaches every attendee of a live session, and a
+ * vote tick changes the tallies up to 20 times a second.
+ */
+async function liveChangeCost(
+  target: RunningTarget,
+  room: Room,
+  page: Page,
+): Promise<StepResult['metrics']> {
+  const moderator = await Moderator.connect(target, room)
+  const cdp = await page.context().newCDPSession(page)
+  try {
+    await cdp.send('Performance.enable')
+    const taskSeconds = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics')
+      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0
+    }
+    const answeredOnPage = () => page.locator('article.question-answered').count()
+    const open = moderator.pub
+      .questions()
+      .filter((q) => !q.answered)
+      .slice(0, LIVE_CHANGES)
+    const answeredBefore = await answeredOnPage()
+
+    const idleFrom = await taskSeconds()
+    const idleStarted = performance.now()
+    await page.waitForTimeout(2_000)
+    const idlePerSecond =
+      ((await taskSeconds()) - idleFrom) / ((performance.now() - idleStarted) / 1000)
+
+    const busyFrom = await taskSeconds()
+    const started = performance.now()
+    for (const q of open) {
+      moderator.pub.updateQuestion(q.id, { answered: true, answeredAt: Date.now() })
+      await page.waitForTimeout(LIVE_GAP_MS)
+    }
+    // No polling of the page in the window: it would be counted as the page's work.
+    await page.waitForTimeout(1_000)
+    const busy = (await taskSeconds()) - busyFrom
+    const elapsed = (performance.now() - started) / 1000
+    const delivered = (await answeredOnPage()) - answeredBefore
+    return {
+      liveChanges: open.length,
+      liveChangesShown: delivered,
+      liveChangeMainThreadMs:
+        delivered === open.length && open.length > 0
+          ? Math.round(((busy - idlePerSecond * elapsed) / open.length) * 10_000) / 10
+          : null,
+      idleMainThreadMsPerSecond: Math.round(idlePerSecond * 10_000) / 10,
+    }
+  } finally {
+    await cdp.detach().catch(() => undefined)
+    moderator.close()
+  }
 }

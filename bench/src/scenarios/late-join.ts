@@ -64,7 +64,7 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
         if (target.dataDir) extra = { ...extra, ...storedRows(target.dataDir) }
         extra = { ...extra, ...(await coldJoin(target, people.at(-1)!)) }
         if (ctx.plan.lateJoin.chromium && room.code) {
-          extra = { ...extra, ...(await firstRender(target, room.code, built.questions)) }
+          extra = { ...extra, ...(await firstRender(target, room, built.questions)) }
         }
       }
       return {
@@ -104,7 +104,7 @@ export async function lateJoin(ctx: Context): Promise<StepResult[]> {
     ctx.log(
       result.stopped
         ? `  stopped: ${result.stopped}`
-        : `  document ${m.encodedKb} KB, sync p50 ${m.syncP50} ms, p99 ${m.syncP99} ms${m.coldSyncMs ? `, cold ${m.coldSyncMs} ms` : ''}${m.firstRenderColdMs ? `, Chromium first render ${m.firstRenderColdMs} ms cold (live list ${m.liveListColdMs} ms), ${m.firstRenderOfflineMs} ms offline` : ''}`,
+        : `  document ${m.encodedKb} KB, sync p50 ${m.syncP50} ms, p99 ${m.syncP99} ms${m.coldSyncMs ? `, cold ${m.coldSyncMs} ms` : ''}${m.firstRenderColdMs ? `, Chromium first render ${m.firstRenderColdMs} ms cold (live list ${m.liveListColdMs} ms), ${m.firstRenderOfflineMs} ms offline, ${m.liveChangeMainThreadMs} ms of main thread per live change` : ''}`,
     )
   }
   return results

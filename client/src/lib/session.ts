@@ -10,7 +10,7 @@ import * as Y from 'yjs'
 import { type Api, api as defaultApi } from './api.ts'
 import { measureClockOffset } from './clock.ts'
 import { type ConnectionStatus, deriveStatus, type SocketState } from './connection-status.ts'
-import { watchChanges } from './doc-changes.ts'
+import { type DocChanges, trackDocs } from './doc-changes.ts'
 import type { Identity } from './identity.ts'
 
 export interface SessionConnection {
@@ -31,6 +31,8 @@ export interface SessionConnection {
   version: Accessor<number>
   /** Bumps when the participant count may have changed; read it with `version` for the count. */
   presence: Accessor<number>
+  /** Per-question and per-outbox-entry signals, for views with an item per question. */
+  changes: DocChanges
   /** True once the public doc has synced with the server or loaded (non-empty) from IndexedDB. */
   synced: Accessor<boolean>
   /** Why the server refused a document (expired token, unknown session), or null. */
@@ -65,8 +67,6 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
   const persist = options.persist ?? true
   const staff = isStaff(identity.role)
 
-  const [version, setVersion] = createSignal(0)
-  const [presence, setPresence] = createSignal(0)
   const [unsynced, setUnsynced] = createSignal(0)
   const [synced, setSynced] = createSignal(false)
   const [authError, setAuthError] = createSignal<string | null>(null)
@@ -120,10 +120,6 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
       onAuthenticationFailed: ({ reason }) => setAuthError(reason),
     })
     provider.attach()
-    watchChanges(doc, {
-      onChange: () => setVersion((v) => v + 1),
-      onPresence: () => setPresence((v) => v + 1),
-    })
     const channel = { doc, provider, local }
     channels.push(channel)
     return channel
@@ -135,6 +131,11 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
   const modChannel = staff ? open(documentName.mod(identity.sessionId), true) : null
   const outboxChannel = open(documentName.outbox(identity.sessionId, identity.userId), true)
 
+  const tracked = trackDocs({
+    public: publicChannel.doc,
+    outbox: outboxChannel.doc,
+    others: modChannel ? [modChannel.doc] : [],
+  })
   const publicDoc = new PublicDoc(publicChannel.doc)
   const outbox = new OutboxDoc(outboxChannel.doc)
 
@@ -168,8 +169,9 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     outbox,
     status,
     unsynced,
-    version,
-    presence,
+    version: tracked.version,
+    presence: tracked.presence,
+    changes: tracked.changes,
     synced,
     authError,
     modAwareness: modChannel?.provider.awareness ?? null,
@@ -179,6 +181,7 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
       destroyed = true
       window.removeEventListener('online', onOnline)
       window.removeEventListener('offline', onOffline)
+      tracked.dispose()
       for (const { provider, local, doc } of channels) {
         provider.destroy()
         void local?.destroy()

@@ -1,22 +1,39 @@
-import { createSignal, createUniqueId, Show } from 'solid-js'
+import { createMemo, createSignal, createUniqueId, Show } from 'solid-js'
 import { CountedTextarea, textLength } from '../components/CountedTextarea.tsx'
-import { derive, sameJson, useRoom } from './context.ts'
-import { qaClosedReason } from './qa-state.ts'
+import { sameJson, useRoom } from './context.ts'
 import { Replies } from './Replies.tsx'
 import { VoteButton } from './VoteButton.tsx'
-import { pendingEdit, stateLabel } from './views.ts'
+import { type PendingEdit, stateLabel } from './views.ts'
 
-/** One published question: text, author, badges, vote, replies; edit and withdraw if mine. */
-export function QuestionItem(props: { questionId: string; spotlight: boolean }) {
+/** What every item of a list shares, derived once per change by the list rather than by each item. */
+export interface ListViews {
+  /** Why attendees can't vote or edit now, or null. */
+  closed: string | null
+  maxQuestionLength: number
+  /** My edits not yet published, by question id. */
+  edits: ReadonlyMap<string, PendingEdit>
+}
+
+/**
+ * One published question: text, author, badges, vote, replies; edit and withdraw if mine.
+ * It re-reads its question when that question changes and its reply count when replies
+ * do, not on every change of the documents: at 5,000 questions a vote tick would otherwise
+ * re-derive 5,000 items for the few tallies it moved.
+ */
+export function QuestionItem(props: { questionId: string; spotlight: boolean; views: ListViews }) {
   const room = useRoom()
-  const question = derive(room, () => room.public.question(props.questionId), sameJson)
-  const edit = derive(room, () => pendingEdit(room.public, room.outbox, props.questionId), sameJson)
-  const replyCount = derive(
-    room,
-    () => room.public.replies(props.questionId).filter((r) => !r.hidden).length,
-  )
-  const settings = derive(room, () => room.public.settings(), sameJson)
-  const closed = derive(room, () => qaClosedReason(room.public))
+  const question = createMemo(() => {
+    room.changes.question(props.questionId)
+    return room.public.question(props.questionId)
+  })
+  const edit = createMemo(() => props.views.edits.get(props.questionId) ?? null, null, {
+    equals: sameJson,
+  })
+  const replyCount = createMemo(() => {
+    room.changes.replies()
+    return room.public.replies(props.questionId).filter((r) => !r.hidden).length
+  })
+  const closed = () => props.views.closed
   const mine = () => question()?.authorId === room.identity.userId
   const editable = () => mine() && !question()?.answered && !closed()
 
@@ -30,7 +47,7 @@ export function QuestionItem(props: { questionId: string; spotlight: boolean }) 
     setEditing(true)
   }
   const draftLength = () => textLength(draft().trim())
-  const canSave = () => draftLength() > 0 && draftLength() <= settings().maxQuestionLength
+  const canSave = () => draftLength() > 0 && draftLength() <= props.views.maxQuestionLength
   const saveEdit = (event: SubmitEvent) => {
     event.preventDefault()
     if (!canSave()) return
@@ -66,7 +83,7 @@ export function QuestionItem(props: { questionId: string; spotlight: boolean }) 
                   label="Edit your question"
                   value={draft()}
                   onInput={setDraft}
-                  max={settings().maxQuestionLength}
+                  max={props.views.maxQuestionLength}
                 />
                 <div class="form-row">
                   <button class="button button-primary" type="submit" disabled={!canSave()}>

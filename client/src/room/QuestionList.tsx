@@ -1,8 +1,9 @@
 import { PREVIEW_QUESTIONS, QuestionOrder, rankQuestions } from '@podium/shared'
 import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
-import { derive, sameList, useRoom } from './context.ts'
-import { QuestionItem } from './QuestionItem.tsx'
-import { withdrawnQuestions } from './views.ts'
+import { deriveSettled, sameJson, sameList, useRoom } from './context.ts'
+import { type ListViews, QuestionItem } from './QuestionItem.tsx'
+import { qaClosedReason } from './qa-state.ts'
+import { type PendingEdit, pendingEdits, withdrawnQuestions } from './views.ts'
 
 /**
  * A long list is put on the page in steps: the first items at once, then a chunk per
@@ -25,12 +26,32 @@ export function QuestionList() {
   const [mineOnly, setMineOnly] = createSignal(false)
   const [search, setSearch] = createSignal('')
 
-  // Every question read out of the document once per change, for the count and the list.
-  const questions = derive(room, () => room.public.questions())
+  // Every question read out of the document once per change of any question (unchanged
+  // ones are the objects read before), for the count and the list.
+  const questions = createMemo(() => {
+    room.changes.questions()
+    return room.public.questions()
+  })
   const total = createMemo(() => questions().filter((q) => q.status === 'published').length)
-  const spotlightId = derive(room, () => room.public.stage().spotlightQuestionId)
+  // Read by every item: kept in signals that wake the items only when they change.
+  const spotlightId = deriveSettled(room, () => room.public.stage().spotlightQuestionId)
+  const closed = deriveSettled(room, () => qaClosedReason(room.public))
+  const maxQuestionLength = deriveSettled(room, () => room.public.settings().maxQuestionLength)
+  const edits = deriveSettled(room, () => pendingEdits(room.public, room.outbox), sameEdits)
+  const views: ListViews = {
+    get closed() {
+      return closed()
+    },
+    get maxQuestionLength() {
+      return maxQuestionLength()
+    },
+    get edits() {
+      return edits()
+    },
+  }
   const ids = createMemo(
     () => {
+      room.changes.outbox()
       const withdrawn = withdrawnQuestions(room.outbox)
       return rankQuestions(questions(), order(), {
         answered: answered(),
@@ -122,7 +143,7 @@ export function QuestionList() {
           <For each={shown()}>
             {(id) => (
               <li data-question-id={id}>
-                <QuestionItem questionId={id} spotlight={spotlightId() === id} />
+                <QuestionItem questionId={id} spotlight={spotlightId() === id} views={views} />
               </li>
             )}
           </For>
@@ -130,4 +151,9 @@ export function QuestionList() {
       </Show>
     </section>
   )
+}
+
+/** Equal when the same questions have the same pending edits (items then keep theirs). */
+function sameEdits(a: ReadonlyMap<string, PendingEdit>, b: ReadonlyMap<string, PendingEdit>) {
+  return a.size === b.size && [...a].every(([id, edit]) => sameJson(edit, b.get(id)))
 }

@@ -1,10 +1,21 @@
-import { derive, sameJson, useRoom } from './context.ts'
+import { voteEntryId } from '@podium/shared'
+import { createMemo } from 'solid-js'
+import { sameJson, useRoom } from './context.ts'
 import { voteView } from './views.ts'
 
 /** Upvote toggle: my vote shows at once, the count follows the server's once receipted. */
 export function VoteButton(props: { questionId: string; disabled?: boolean }) {
   const room = useRoom()
-  const view = derive(room, () => voteView(room.public, room.outbox, props.questionId), sameJson)
+  // Re-read when this question's count or my vote on it changes, not on every change.
+  const view = createMemo(
+    () => {
+      room.changes.question(props.questionId)
+      room.changes.outboxEntry(voteEntryId(props.questionId))
+      return voteView(room.public, room.outbox, props.questionId)
+    },
+    undefined,
+    { equals: sameJson },
+  )
   const label = () => `${view().count} ${view().count === 1 ? 'vote' : 'votes'}`
 
   return (

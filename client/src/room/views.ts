@@ -119,19 +119,28 @@ export interface PendingEdit {
   reason: string | null
 }
 
-/** My latest edit of a question, while the server has not yet published it (or refused it). */
-export function pendingEdit(
-  pub: PublicDoc,
-  outbox: OutboxDoc,
-  questionId: string,
-): PendingEdit | null {
-  let latest: Extract<OutboxEntry, { type: 'edit' }> | null = null
+type EditEntry = Extract<OutboxEntry, { type: 'edit' }>
+
+/**
+ * My latest edit of each question I edited, while the server has not yet published it
+ * (or refused it): one pass over my outbox for a whole list.
+ */
+export function pendingEdits(pub: PublicDoc, outbox: OutboxDoc): Map<string, PendingEdit> {
+  const latest = new Map<string, EditEntry>()
   for (const { entry } of outbox.items()) {
-    if (entry.type === 'edit' && entry.questionId === questionId) latest = entry
+    if (entry.type === 'edit') latest.set(entry.questionId, entry)
   }
-  if (!latest) return null
+  const edits = new Map<string, PendingEdit>()
+  for (const [questionId, entry] of latest) {
+    const edit = pendingEditOf(pub, outbox, entry)
+    if (edit) edits.set(questionId, edit)
+  }
+  return edits
+}
+
+function pendingEditOf(pub: PublicDoc, outbox: OutboxDoc, latest: EditEntry): PendingEdit | null {
   const receipt = receiptFor(outbox, latest)
-  const published = pub.question(questionId)
+  const published = pub.question(latest.questionId)
   if (receipt?.status === 'accepted' || published?.text === latest.text) return null
   if (receipt?.status === 'rejected') {
     return { text: latest.text, state: 'rejected', reason: rejectionText(receipt) }

@@ -1,8 +1,7 @@
 import type { PendingItem, Question, Role } from '@podium/shared'
 import { ModDoc, newId, PublicDoc, QUESTION_DEFAULTS } from '@podium/shared'
-import { createSignal } from 'solid-js'
 import * as Y from 'yjs'
-import { watchChanges } from '../lib/doc-changes.ts'
+import { trackDocs } from '../lib/doc-changes.ts'
 import type { StaffRoom } from './room.ts'
 
 /**
@@ -13,14 +12,7 @@ import type { StaffRoom } from './room.ts'
 export function createTestRoom(options: { role?: Role; name?: string | null; now?: number } = {}) {
   const pubDoc = new Y.Doc()
   const modDoc = new Y.Doc()
-  const [version, setVersion] = createSignal(0)
-  const [presence, setPresence] = createSignal(0)
-  const changes = {
-    onChange: () => setVersion((v) => v + 1),
-    onPresence: () => setPresence((v) => v + 1),
-  }
-  watchChanges(pubDoc, changes)
-  watchChanges(modDoc, changes)
+  const { version, presence } = trackDocs({ public: pubDoc, others: [modDoc] })
   let now = options.now ?? 1_700_000_000_000
   const pub = new PublicDoc(pubDoc)
   pub.setMeta({

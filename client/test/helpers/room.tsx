@@ -10,7 +10,7 @@ import { render } from '@solidjs/testing-library'
 import { createSignal, type JSX } from 'solid-js'
 import * as Y from 'yjs'
 import type { ConnectionStatus } from '../../src/lib/connection-status.ts'
-import { watchChanges } from '../../src/lib/doc-changes.ts'
+import { trackDocs } from '../../src/lib/doc-changes.ts'
 import type { Identity } from '../../src/lib/identity.ts'
 import { RoomContext, type RoomModel } from '../../src/room/context.ts'
 
@@ -38,24 +38,18 @@ export function testRoom(
   pub.setMeta({ title: 'Town hall', description: '', status: 'live', code: 'ABC234', createdAt: 1 })
   if (options.settings) pub.setSettings(options.settings)
 
-  const [version, setVersion] = createSignal(0)
-  const [presence, setPresence] = createSignal(0)
+  const tracked = trackDocs({ public: publicDoc, outbox: outboxDoc })
   const [status, setStatus] = createSignal<ConnectionStatus>('online')
   const [unsynced, setUnsynced] = createSignal(0)
-  const bump = () => {
-    setVersion((v) => v + 1)
-    setUnsynced(outbox.unsynced().length)
-  }
-  const changes = { onChange: bump, onPresence: () => setPresence((v) => v + 1) }
-  watchChanges(publicDoc, changes)
-  watchChanges(outboxDoc, changes)
+  outboxDoc.on('update', () => setUnsynced(outbox.unsynced().length))
 
   const model: RoomModel = {
     identity,
     public: pub,
     outbox,
-    version,
-    presence,
+    version: tracked.version,
+    presence: tracked.presence,
+    changes: tracked.changes,
     status,
     unsynced,
     synced: () => true,

@@ -1,72 +1,124 @@
-import { PublicDoc, QUESTION_DEFAULTS } from '@podium/shared'
+import { OutboxDoc, PublicDoc, QUESTION_DEFAULTS, voteEntryId } from '@podium/shared'
+import { createMemo, createRoot } from 'solid-js'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { watchChanges } from '../../src/lib/doc-changes.ts'
+import { type DocChanges, trackDocs } from '../../src/lib/doc-changes.ts'
 
-function watched() {
-  const doc = new Y.Doc()
-  const pub = new PublicDoc(doc)
-  const seen = { change: 0, presence: 0 }
-  watchChanges(doc, {
-    onChange: () => seen.change++,
-    onPresence: () => seen.presence++,
-  })
-  return { doc, pub, seen }
-}
-
-const question = {
-  id: 'q1',
-  text: 'Why?',
+const question = (id: string) => ({
+  id,
+  text: `Question ${id}`,
   authorId: 'u1',
   authorName: null,
   createdAt: 1,
   ...QUESTION_DEFAULTS,
   labels: [],
+})
+
+function tracked() {
+  const publicDoc = new Y.Doc()
+  const outboxDoc = new Y.Doc()
+  const modDoc = new Y.Doc()
+  const docs = trackDocs({ public: publicDoc, outbox: outboxDoc, others: [modDoc] })
+  return {
+    ...docs,
+    publicDoc,
+    modDoc,
+    pub: new PublicDoc(publicDoc),
+    outbox: new OutboxDoc(outboxDoc),
+    counts: () => ({ version: docs.version(), presence: docs.presence() }),
+  }
 }
 
-describe('watchChanges', () => {
-  it('tells a change of the participant count alone from every other change', () => {
-    const { doc, pub, seen } = watched()
-    pub.setParticipants('instance-a', 3, 1_000)
-    pub.setParticipants('instance-a', 4, 2_000)
-    expect(seen).toEqual({ change: 0, presence: 2 })
+/** How many times a memo reading `read` has run (the first run included). */
+function runs(read: (changes: DocChanges) => void, changes: DocChanges): () => number {
+  let count = 0
+  createRoot(() =>
+    createMemo(() => {
+      read(changes)
+      count++
+    }),
+  )
+  return () => count
+}
 
-    pub.putQuestion(question)
-    expect(seen).toEqual({ change: 1, presence: 2 })
+describe('trackDocs', () => {
+  it('tells a change of the participant count alone from every other change', () => {
+    const t = tracked()
+    t.pub.setParticipants('instance-a', 3, 1_000)
+    t.pub.setParticipants('instance-a', 4, 2_000)
+    expect(t.counts()).toEqual({ version: 0, presence: 2 })
+
+    t.pub.putQuestion(question('q1'))
+    expect(t.counts()).toEqual({ version: 1, presence: 2 })
 
     // Both in one transaction: the views re-derive (and read the count with them).
-    doc.transact(() => {
-      pub.setParticipants('instance-b', 1, 3_000)
-      pub.setVoteCounts([['q1', 2]])
+    t.publicDoc.transact(() => {
+      t.pub.setParticipants('instance-b', 1, 3_000)
+      t.pub.setVoteCounts([['q1', 2]])
     })
-    expect(seen).toEqual({ change: 2, presence: 2 })
+    expect(t.counts()).toEqual({ version: 2, presence: 2 })
+
+    t.modDoc.getMap('decisions').set('d1', 1)
+    expect(t.counts()).toEqual({ version: 3, presence: 2 })
   })
 
   it('counts remote updates the same way, and ignores transactions that change nothing', () => {
     const source = new PublicDoc(new Y.Doc())
-    const { doc, seen } = watched()
+    const t = tracked()
     const sync = () =>
-      Y.applyUpdate(doc, Y.encodeStateAsUpdate(source.doc, Y.encodeStateVector(doc)))
+      Y.applyUpdate(
+        t.publicDoc,
+        Y.encodeStateAsUpdate(source.doc, Y.encodeStateVector(t.publicDoc)),
+      )
 
     source.setParticipants('instance-a', 7, 1_000)
     sync()
-    expect(seen).toEqual({ change: 0, presence: 1 })
-    expect(new PublicDoc(doc).participants(2_000)).toBe(7)
+    expect(t.counts()).toEqual({ version: 0, presence: 1 })
+    expect(t.pub.participants(2_000)).toBe(7)
 
-    source.putQuestion(question)
+    source.putQuestion(question('q1'))
     sync()
-    expect(seen).toEqual({ change: 1, presence: 1 })
+    expect(t.counts()).toEqual({ version: 1, presence: 1 })
 
     sync() // nothing new
-    doc.transact(() => {})
-    expect(seen).toEqual({ change: 1, presence: 1 })
+    t.publicDoc.transact(() => {})
+    expect(t.counts()).toEqual({ version: 1, presence: 1 })
   })
 
-  it('treats any change of another document as a change', () => {
-    const doc = new Y.Doc()
-    const seen = { change: 0, presence: 0 }
-    watchChanges(doc, { onChange: () => seen.change++, onPresence: () => seen.presence++ })
-    doc.getMap('entries').set('a', 1)
-    expect(seen).toEqual({ change: 1, presence: 0 })
+  it('wakes a question’s readers only for that question, and a vote’s only for that vote', () => {
+    const t = tracked()
+    t.pub.putQuestion(question('q1'))
+    t.pub.putQuestion(question('q2'))
+    const q1 = runs((c) => c.question('q1'), t.changes)
+    const q2 = runs((c) => c.question('q2'), t.changes)
+    const anyQuestion = runs((c) => c.questions(), t.changes)
+    const replies = runs((c) => c.replies(), t.changes)
+    const myVoteOnQ1 = runs((c) => c.outboxEntry(voteEntryId('q1')), t.changes)
+    const outbox = runs((c) => c.outbox(), t.changes)
+
+    t.pub.setVoteCounts([['q1', 5]])
+    expect([q1(), q2(), anyQuestion(), replies()]).toEqual([2, 1, 2, 1])
+
+    t.pub.putQuestion(question('q3'))
+    t.pub.removeQuestion('q2')
+    expect([q1(), q2(), anyQuestion()]).toEqual([2, 2, 4])
+
+    t.pub.putReply({
+      id: 'r1',
+      questionId: 'q1',
+      text: 'Same here',
+      authorId: 'u2',
+      authorName: null,
+      authorRole: 'attendee',
+      createdAt: 2,
+      hidden: false,
+    })
+    expect([q1(), anyQuestion(), replies()]).toEqual([2, 4, 2])
+
+    // My vote, then its receipt: the vote's readers wake for both; another vote's do not.
+    const entryId = t.outbox.vote('q1', true)
+    t.outbox.setReceipt(entryId, { status: 'accepted', seq: 1, at: 3 })
+    t.outbox.vote('q3', true)
+    expect([myVoteOnQ1(), outbox(), q1()]).toEqual([3, 4, 2])
   })
 })

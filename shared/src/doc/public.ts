@@ -168,12 +168,18 @@ export class PublicDoc {
 
   // Questions ---------------------------------------------------------------
 
+  /**
+   * Every question. A question read once is the same (frozen) object until its map
+   * changes, so a view over thousands of them re-reads only what a change touched and can
+   * compare questions by identity.
+   */
   questions(): Question[] {
-    return [...this.questionsMap.entries()].map(([id, q]) => readQuestion(id, q))
+    const cache = questionCache(this.questionsMap)
+    return [...this.questionsMap.entries()].map(([id, q]) => cachedQuestion(cache, id, q))
   }
   question(id: string): Question | undefined {
     const q = this.questionsMap.get(id)
-    return q ? readQuestion(id, q) : undefined
+    return q ? cachedQuestion(questionCache(this.questionsMap), id, q) : undefined
   }
   /**
    * What an attendee's action on a question is checked against (who asked it, answered,
@@ -198,6 +204,7 @@ export class PublicDoc {
     return this.questionsMap.has(id)
   }
   putQuestion(question: Question): void {
+    forgetQuestion(this.questionsMap, question.id)
     this.doc.transact(() => {
       const existing = this.questionsMap.get(question.id)
       if (existing) {
@@ -218,10 +225,12 @@ export class PublicDoc {
   updateQuestion(id: string, patch: Partial<Omit<Question, 'id'>>): boolean {
     const map = this.questionsMap.get(id)
     if (!map) return false
+    forgetQuestion(this.questionsMap, id)
     this.doc.transact(() => writeQuestion(map, patch))
     return true
   }
   removeQuestion(id: string): void {
+    forgetQuestion(this.questionsMap, id)
     this.doc.transact(() => {
       this.questionsMap.delete(id)
       const replies = this.replies(id)
@@ -234,7 +243,10 @@ export class PublicDoc {
     this.doc.transact(() => {
       for (const [id, votes] of counts) {
         const map = this.questionsMap.get(id)
-        if (map && (map.get('votes') ?? QUESTION_DEFAULTS.votes) !== votes) map.set('votes', votes)
+        if (map && (map.get('votes') ?? QUESTION_DEFAULTS.votes) !== votes) {
+          forgetQuestion(this.questionsMap, id)
+          map.set('votes', votes)
+        }
       }
     })
   }
@@ -377,6 +389,57 @@ export class PublicDoc {
     this.doc.on('update', handler)
     return () => this.doc.off('update', handler)
   }
+}
+
+/**
+ * Questions as last read, per document's `questions` map. An entry goes when its question
+ * changes: at once for a write through PublicDoc (a read later in the same transaction
+ * sees it), and for any other change (a remote update, a write to the maps directly)
+ * before the transaction's observers run, from the types the transaction changed.
+ */
+const questionCaches = new WeakMap<Y.Map<Y.Map<unknown>>, Map<string, Question>>()
+
+function questionCache(questions: Y.Map<Y.Map<unknown>>): Map<string, Question> {
+  let cache = questionCaches.get(questions)
+  if (!cache) {
+    const created = new Map<string, Question>()
+    questions.doc?.on('beforeObserverCalls', (transaction: Y.Transaction) => {
+      for (const id of changedQuestionIds(transaction, questions)) created.delete(id)
+    })
+    questionCaches.set(questions, created)
+    cache = created
+  }
+  return cache
+}
+
+function cachedQuestion(cache: Map<string, Question>, id: string, map: Y.Map<unknown>): Question {
+  let question = cache.get(id)
+  if (!question) {
+    question = readQuestion(id, map)
+    Object.freeze(question.labels)
+    cache.set(id, Object.freeze(question))
+  }
+  return question
+}
+
+function forgetQuestion(questions: Y.Map<Y.Map<unknown>>, id: string): void {
+  questionCaches.get(questions)?.delete(id)
+}
+
+/** The ids of the questions a transaction added, removed or changed. */
+export function changedQuestionIds(
+  transaction: Y.Transaction,
+  questions: Y.Map<Y.Map<unknown>>,
+): Set<string> {
+  const ids = new Set<string>()
+  for (const [type, keys] of transaction.changed) {
+    if ((type as unknown) === questions) {
+      for (const key of keys) if (key !== null) ids.add(key)
+    } else if (type._item?.parent === questions && typeof type._item.parentSub === 'string') {
+      ids.add(type._item.parentSub)
+    }
+  }
+  return ids
 }
 
 /**
