@@ -207,6 +207,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       hocuspocus.flushPendingStores()
       await waitForUnload(hocuspocus)
       await persistence.flushAll()
+      await store.merger.close()
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
       withdrawals.stop()
       redis?.disconnect()

@@ -126,14 +126,22 @@ export class Persistence implements Extension {
     const updates = this.pending.get(name)
     if (!updates || updates.length === 0) return
     this.pending.delete(name)
-    const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+    // Whatever fails, the updates stay pending so the next store tries again: nothing is dropped.
+    const keep = (kept: Uint8Array[], error: unknown) => {
+      this.pending.set(name, [...kept, ...(this.pending.get(name) ?? [])])
+      this.log.error({ err: error, document: name }, 'storing document updates failed')
+    }
+    let merged: Uint8Array
+    try {
+      merged = await this.store.merger.merge(updates)
+    } catch (error) {
+      keep(updates, error)
+      throw error
+    }
     try {
       await this.store.append(name, merged)
     } catch (error) {
-      // Keep the updates so the next store tries again; nothing is dropped.
-      const again = this.pending.get(name) ?? []
-      this.pending.set(name, [merged, ...again])
-      this.log.error({ err: error, document: name }, 'storing document updates failed')
+      keep([merged], error)
       throw error
     }
     const stores = this.storesSinceCount.get(name)

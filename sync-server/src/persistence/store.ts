@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
-import * as Y from 'yjs'
 import type { Db } from '../db/connect.ts'
 import type { Database } from '../db/schema.ts'
+import { UpdateMerger } from './merge.ts'
 
 /**
  * Document storage: each document is a list of Yjs updates, appended as they come and
@@ -9,9 +9,13 @@ import type { Database } from '../db/schema.ts'
  * the whole document; compaction keeps loading fast.
  */
 export class DocumentStore {
+  /** Documents being compacted now: one compaction of a document at a time. */
+  private readonly compacting = new Set<string>()
+
   constructor(
     private readonly db: Db,
     readonly compactAfter = 200,
+    readonly merger: UpdateMerger = new UpdateMerger(),
   ) {}
 
   /** The document's whole state as one update, or null if nothing was stored. */
@@ -21,7 +25,7 @@ export class DocumentStore {
 
   /** The document's whole state, and the ids of the rows it was merged from. */
   loadRows(name: string): Promise<Stored | null> {
-    return readStored(this.db.kysely, name)
+    return readStored(this.db.kysely, name, this.merger)
   }
 
   async append(name: string, update: Uint8Array): Promise<void> {
@@ -40,12 +44,20 @@ export class DocumentStore {
     return Number(row.n)
   }
 
-  /** Replaces every stored update of `name` by their merge, in one transaction. */
+  /**
+   * Replaces the stored updates of `name` by their merge. The merge is made outside any
+   * transaction (on the merger's thread when big), so the database is not held meanwhile;
+   * rows appended in the meantime are not among those replaced and stay.
+   */
   async compact(name: string): Promise<void> {
-    await this.db.kysely.transaction().execute(async (trx) => {
-      const stored = await readStored(trx, name)
-      if (stored && stored.ids.length > 1) await putInPlace(trx, name, stored)
-    })
+    if (this.compacting.has(name)) return
+    this.compacting.add(name)
+    try {
+      const stored = await readStored(this.db.kysely, name, this.merger)
+      if (stored && stored.ids.length > 1) await this.replace(name, stored)
+    } finally {
+      this.compacting.delete(name)
+    }
   }
 
   /**
@@ -68,8 +80,9 @@ export interface Stored {
 }
 
 async function readStored(
-  db: Kysely<Database> | Transaction<Database>,
+  db: Kysely<Database>,
   name: string,
+  merger: UpdateMerger,
 ): Promise<Stored | null> {
   const rows = await db
     .selectFrom('document_updates')
@@ -80,7 +93,7 @@ async function readStored(
   if (rows.length === 0) return null
   const ids = rows.map((r) => r.id)
   if (rows.length === 1) return { state: toBytes(rows[0]!.data), ids }
-  return { state: Y.mergeUpdates(rows.map((r) => toBytes(r.data))), ids }
+  return { state: await merger.merge(rows.map((r) => toBytes(r.data))), ids }
 }
 
 /**
