@@ -25,6 +25,7 @@ import type { Services } from './services.ts'
 import { ServerDocs } from './sync/server-docs.ts'
 import { GuardedHocuspocus, UnloadGuard } from './sync/unload-guard.ts'
 import { createSyncEndpoint } from './sync/websocket.ts'
+import { installWholeStateAnswer } from './sync/whole-state.ts'
 
 /** Something else (signaling) that takes WebSocket upgrades on its own paths. */
 export interface UpgradeHandler {
@@ -61,6 +62,7 @@ const LISTEN_BACKLOG = 4096
 /** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
 export async function createPodium(config: Config, options: PodiumOptions = {}): Promise<Podium> {
   const log = options.logger ?? pino({ level: config.logLevel })
+  installWholeStateAnswer()
   const db = await openDatabase(config.database)
   const store = new DocumentStore(db)
   const sessions = new SessionDirectory(db)
