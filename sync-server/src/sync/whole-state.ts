@@ -35,7 +35,7 @@ export function wholeState(doc: Y.Doc): Uint8Array {
     if (!watched.has(doc)) {
       watched.add(doc)
       doc.on('afterTransaction', (transaction: Y.Transaction) => {
-        if (changesEncoding(transaction)) kept.delete(doc)
+        if (kept.has(doc) && changesEncoding(transaction)) kept.delete(doc)
       })
     }
     kept.set(doc, encoded)
