@@ -10,6 +10,8 @@ export interface Database {
   checkpoints: CheckpointsTable
   invites: InvitesTable
   imported_votes: ImportedVotesTable
+  domain_events: DomainEventsTable
+  event_cursors: EventCursorsTable
 }
 
 export interface SessionsTable {
@@ -88,4 +90,21 @@ export interface ImportedVotesTable {
   session_id: string
   question_id: string
   votes: number
+}
+
+/** What happened, in order (see events/): appended with the decisions it reports. */
+export interface DomainEventsTable {
+  seq: Generated<number>
+  session_id: string
+  type: string
+  /** JSON of the event's fields (EventData). */
+  data: string
+  at: number
+}
+
+/** How far each event subscriber has got: the last `seq` it handled. */
+export interface EventCursorsTable {
+  subscriber: string
+  seq: number
+  updated_at: number
 }
