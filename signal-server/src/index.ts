@@ -8,10 +8,11 @@ import { peerHttpRoutes } from './peer/http.ts'
 import { createPeerSignaling } from './peer/server.ts'
 import type { TurnConfig } from './turn/credentials.ts'
 import { iceServerRoutes } from './turn/routes.ts'
-import { webrtcRoomRoutes } from './ywebrtc/room.ts'
+import { type StaffList, webrtcRoomRoutes } from './ywebrtc/room.ts'
 import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
 export type { TurnConfig } from './turn/credentials.ts'
+export { type StaffList, type StaffMember, type StaffRoom, staffRoom } from './ywebrtc/room.ts'
 
 /** A WebSocket endpoint on its own paths (the host server routes upgrades to it). */
 export interface UpgradeHandler {
@@ -27,8 +28,10 @@ export interface SignalingOptions {
   log: Logger
   /** The base URL people reach Podium at (for the y-webrtc signaling URL). */
   publicUrl: () => string
-  /** Whether a token's holder still stands; without it, every validly signed token does. */
-  standing?: StandingCheck
+  /** Whether a token's holder still stands (the session exists; staff still hold their role). */
+  standing: StandingCheck
+  /** The session's current staff: the y-webrtc room and its password are derived from it. */
+  staff: StaffList
 }
 
 export interface Signaling {
@@ -38,6 +41,10 @@ export interface Signaling {
   routes: (api: FastifyInstance) => Promise<void>
   /** Register at the root: PeerJS's HTTP routes under /peerjs. */
   peerRoutes: (app: FastifyInstance) => Promise<void>
+  /** A user's role was withdrawn: close their `/signal` and PeerJS sockets (4403 `access-revoked`). */
+  withdraw(userId: string): void
+  /** Checks every open socket's token against the database again; closes those that lost it. */
+  revalidate(): Promise<void>
 }
 
 /**
@@ -46,10 +53,11 @@ export interface Signaling {
  * sync-server mounts it on its own port; signal-server/src/main.ts runs it alone.
  */
 export function createSignaling(options: SignalingOptions): Signaling {
-  const standing: StandingCheck = options.standing ?? (async () => 'ok')
+  const { standing } = options
   const log = options.log.child({ component: 'signaling' })
   const peer = createPeerSignaling({
     checkToken: (token) => checkToken(options.secret, token, standing),
+    standing,
     log,
   })
   const ywebrtc = createYWebrtcSignaling({ secret: options.secret, standing, log })
@@ -63,6 +71,7 @@ export function createSignaling(options: SignalingOptions): Signaling {
         await webrtcRoomRoutes({
           secret: options.secret,
           standing,
+          staff: options.staff,
           publicUrl: options.publicUrl,
         })(scope)
       })
@@ -72,6 +81,14 @@ export function createSignaling(options: SignalingOptions): Signaling {
         scope.setErrorHandler(problemOrRethrow)
         await peerHttpRoutes(peer, { secret: options.secret, standing })(scope)
       })
+    },
+    withdraw(userId) {
+      ywebrtc.withdraw(userId)
+      peer.withdraw(userId)
+    },
+    async revalidate() {
+      await ywebrtc.revalidate()
+      await peer.revalidate()
     },
   }
 }

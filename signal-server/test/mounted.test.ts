@@ -1,10 +1,20 @@
-import { IceServersResponse, stagePeerId, watchPeerId } from '@podium/shared'
+import {
+  CloseCode,
+  documentName,
+  IceServersResponse,
+  ModDoc,
+  stagePeerId,
+  type WebrtcRoomResponse,
+  watchPeerId,
+} from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { signalingOptions } from '../../sync-server/src/signaling/mount.ts'
 import { acceptedInvite, createSession, join } from '../../sync-server/test/helpers/clients.ts'
 import { request, startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
 import { offer, PeerSocket } from './helpers/peer-client.ts'
 import { accessToken, TURN_SECRET } from './helpers/signal.ts'
+import { SignalClient } from './helpers/signal-client.ts'
 
 const TOKEN_SECRET = 'test-secret-test-secret-test-secret-0000'
 const env = { TURN_SECRET, TURN_URLS: 'turn:127.0.0.1:3478', TOKEN_SECRET }
@@ -90,5 +100,54 @@ describe('signaling mounted in the sync-server', () => {
     viewer.close()
     const info = await fetch(`${podium.url}/peerjs`)
     expect(await info.json()).toMatchObject({ name: 'PeerJS Server' })
+  })
+
+  it('cuts a revoked moderator out of the staff room: their /signal socket closes, nothing more reaches them or comes from them, and the room moves on', async () => {
+    const session = await createSession(podium.url)
+    const moderator = await acceptedInvite(podium.url, session, 'moderator', 'Mo')
+    const roomFor = (token: string) =>
+      request<WebrtcRoomResponse>(`${podium.url}/api/sessions/${session.id}/webrtc-room`, {
+        token,
+      })
+    const peerRoomInModDoc = () =>
+      podium.podium.services.docs.read(documentName.mod(session.id), (doc) =>
+        new ModDoc(doc).peerRoom(),
+      )
+    const before = await roomFor(moderator.token)
+    expect(before.status).toBe(200)
+    expect(await peerRoomInModDoc()).toBe(before.body.room)
+    const topic = `${before.body.room}:mod`
+    const host = SignalClient.connect(podium.url, session.hostToken)
+    const mod = SignalClient.connect(podium.url, moderator.token)
+    await Promise.all([host.opened, mod.opened])
+    await Promise.all([host.subscribe(topic), mod.subscribe(topic)])
+    host.send({ type: 'publish', topic, data: 'before' })
+    await mod.waitFor(2)
+
+    const revoked = await request(
+      `${podium.url}/api/sessions/${session.id}/invites/${moderator.inviteId}`,
+      { method: 'DELETE', token: session.hostToken },
+    )
+    expect(revoked.status).toBe(204)
+    if (mod.ws.readyState === WebSocket.OPEN)
+      mod.send({ type: 'publish', topic, data: 'from the revoked' })
+    expect(await mod.closed).toEqual({ code: CloseCode.forbidden, reason: 'access-revoked' })
+    host.send({ type: 'publish', topic, data: 'after' })
+    await host.subscribe(topic)
+    expect(host.published()).toEqual(['before', 'after'])
+    expect(mod.published()).toEqual(['before'])
+    host.ws.close()
+
+    // The staff left are handed a new room and password; the revoked moderator neither.
+    const after = await roomFor(session.hostToken)
+    expect(after.body.room).not.toBe(before.body.room)
+    expect(after.body.password).not.toBe(before.body.password)
+    expect((await roomFor(moderator.token)).status).toBe(403)
+    expect(await peerRoomInModDoc()).toBe(after.body.room)
+    // Every change of the staff list moves the room on, an invite accepted too.
+    await acceptedInvite(podium.url, session, 'presenter', 'Pia')
+    const joined = await roomFor(session.hostToken)
+    expect(joined.body.password).not.toBe(after.body.password)
+    expect(await peerRoomInModDoc()).toBe(joined.body.room)
   })
 })

@@ -95,7 +95,7 @@ describe('GET /api/ice-servers', () => {
   })
 
   it('gives participants STUN and TURN with a credential for them that lasts the TTL', async () => {
-    const token = await accessToken({ sub: 'attendee01', sid: 'session001', role: 'attendee' })
+    const token = await signal.token({ sub: 'attendee01', sid: 'session001', role: 'attendee' })
     const before = Math.floor(Date.now() / 1000)
     const response = await fetch(`${signal.url}/api/ice-servers`, {
       headers: { authorization: `Bearer ${token}` },

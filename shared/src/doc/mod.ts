@@ -9,8 +9,8 @@ export const AUDIT_KEEP = 5_000
 /**
  * Typed access to the moderators' document `session/<id>/mod`.
  * Layout: maps `queue` (pending review), `decisions` (item id → a moderator's decision),
- * `rejected`, `notes` (question id → text), `attendees` (user id → who is in the room);
- * array `audit`.
+ * `rejected`, `notes` (question id → text), `attendees` (user id → who is in the room),
+ * `peer` (`room`: the staff's current y-webrtc room name, never its password); array `audit`.
  *
  * Decisions live apart from the items they decide: a moderator deciding from a copy that is
  * a moment old then neither undoes the author's edit of the item nor brings back an item
@@ -33,6 +33,9 @@ export class ModDoc {
   }
   private get attendeesMap() {
     return this.doc.getMap<Attendee>('attendees')
+  }
+  private get peerMap() {
+    return this.doc.getMap<string>('peer')
   }
   private get auditArray() {
     return this.doc.getArray<AuditEntry>('audit')
@@ -106,6 +109,24 @@ export class ModDoc {
   }
   setAttendee(userId: string, attendee: Attendee): void {
     this.attendeesMap.set(userId, attendee)
+  }
+
+  /**
+   * The y-webrtc room staff should be in. The server sets it whenever the staff list
+   * changes; consoles in another room fetch the new room and its password from the API.
+   */
+  peerRoom(): string | undefined {
+    const room = this.peerMap.get('room')
+    return typeof room === 'string' ? room : undefined
+  }
+  setPeerRoom(room: string): void {
+    if (this.peerMap.get('room') !== room) this.peerMap.set('room', room)
+  }
+  /** Calls `fn` when the room staff should be in changes; returns the unsubscribe. */
+  observePeerRoom(fn: (room: string | undefined) => void): () => void {
+    const listener = () => fn(this.peerRoom())
+    this.peerMap.observe(listener)
+    return () => this.peerMap.unobserve(listener)
   }
 
   audit(): AuditEntry[] {

@@ -1,6 +1,7 @@
 import { AcceptInviteBody, CreateInviteBody, newId } from '@podium/shared'
 import { signToken, TokenError, verifyInviteToken } from '@podium/shared/token'
 import type { FastifyInstance } from 'fastify'
+import { announceStaffRoom } from '../auth/staff-room.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
@@ -74,7 +75,10 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
         .execute()
       return invite.accepted_by
     })
-    if (acceptedBy) await services.withdrawals.withdraw(acceptedBy)
+    if (acceptedBy) {
+      await services.withdrawals.withdraw(acceptedBy)
+      await announceStaffRoom(services, session.id)
+    }
     await auditApi(services, claims, 'revoke-invite', inviteId)
     return reply.code(204).send()
   })
@@ -137,6 +141,7 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
       { typ: 'access', sub: userId, sid: claims.sid, role: claims.role, name },
       ACCESS_TOKEN_TTL,
     )
+    await announceStaffRoom(services, claims.sid)
     await auditApi(services, { sid: claims.sid, sub: userId, name }, 'accept-invite', claims.jti)
     return { sessionId: claims.sid, userId, token, role: claims.role, name }
   })

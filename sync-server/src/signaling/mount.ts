@@ -6,13 +6,16 @@ import type { Services } from '../services.ts'
  * Mounts signal-server's endpoints on the sync-server's port (`npm start`): PeerJS on
  * /peerjs, y-webrtc on /signal, GET /api/ice-servers and GET /api/sessions/:id/webrtc-room,
  * with the sync-server's token secret and TURN settings. Tokens of sessions that no
- * longer exist, and staff tokens whose role the host withdrew, are refused. The webrtc-room route points
- * browsers at SIGNALING_URL when set (signal-server running as its own service).
+ * longer exist, and staff tokens whose role the host withdrew, are refused; a withdrawal
+ * (here or, through Redis, on another instance) closes that user's /signal and PeerJS
+ * sockets. The webrtc-room route points browsers at SIGNALING_URL when set (signal-server
+ * running as its own service).
  */
 export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
   let signaling: Signaling | undefined
-  const get = (services: Services) => {
-    signaling ??= createSignaling({
+  const get = (services: Services): Signaling => {
+    if (signaling) return signaling
+    const created = createSignaling({
       secret: services.config.tokenSecret,
       turn: services.config.turn,
       log: services.log,
@@ -20,8 +23,11 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       publicUrl: () => services.config.signalingUrl ?? services.publicUrl(),
       standing: (claims) =>
         services.standing.of({ sessionId: claims.sid, userId: claims.sub, role: claims.role }),
+      staff: (sessionId) => services.standing.staff(sessionId),
     })
-    return signaling
+    services.withdrawals.onWithdrawn((userId) => created.withdraw(userId))
+    signaling = created
+    return created
   }
   return {
     routes: async (app, services) => {
