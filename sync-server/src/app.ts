@@ -49,6 +49,8 @@ export interface PodiumOptions {
   upgrades?: (services: Services) => UpgradeHandler[] | Promise<UpgradeHandler[]>
   /** Extra HTTP routes on the root instance (the signal server adds its /api and /peerjs routes). */
   routes?: (app: FastifyInstance, services: Services) => Promise<void>
+  /** How long idle ingest state and documents the ingest opened are kept (tests shorten them). */
+  ingest?: { idleMs?: number; keepOpenMs?: number }
 }
 
 /**
@@ -86,6 +88,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     tickMs: config.ingestTickMs,
     instanceId,
     sharedCounts: config.redisUrl !== undefined,
+    ...options.ingest,
   })
   const extensions = [
     guard,

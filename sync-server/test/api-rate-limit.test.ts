@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { createSession } from './helpers/clients.ts'
+import { createSession, join } from './helpers/clients.ts'
 import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 const servers: TestPodium[] = []
@@ -59,6 +59,54 @@ describe('rate limits', () => {
     for (let i = 0; i < 5; i++) expect((await request(api('/time'))).status).toBe(200)
     const info = await request(api(`/sessions/${session.id}`), { token: session.hostToken })
     expect(info.status).toBe(200)
+  })
+
+  it('limits requests with a token per token user, from one address or many', async () => {
+    const server = await start({
+      RATE_LIMIT_ALLOW: 'none',
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_USER_PER_MINUTE: '3',
+    })
+    const session = await createSession(server.url, { title: 'Tokens' })
+    const alice = await join(server.url, session.code, 'Alice')
+    const bob = await join(server.url, session.code, 'Bob')
+    const info = (token: string, address: string) =>
+      request<{ status: number; detail: string }>(`${server.url}/api/sessions/${session.id}`, {
+        token,
+        headers: { 'x-forwarded-for': address },
+      })
+
+    // One token from a new address each time: the fourth is refused all the same.
+    const spread: number[] = []
+    for (let i = 1; i <= 4; i++) spread.push((await info(alice.token, `203.0.113.${i}`)).status)
+    expect(spread).toEqual([200, 200, 200, 429])
+    const refused = await info(alice.token, '203.0.113.99')
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(refused.body.detail).toMatch(/Too many requests with your token; try again in/)
+
+    // Two tokens from one address: each has its own allowance, and then no more.
+    const shared = '198.51.100.7'
+    const fromOne: number[] = []
+    for (const token of [bob.token, session.hostToken])
+      for (let i = 0; i < 4; i++) fromOne.push((await info(token, shared)).status)
+    expect(fromOne).toEqual([200, 200, 200, 429, 200, 200, 200, 429])
+    // A write route counts against the same allowance.
+    const status = await request(`${server.url}/api/sessions/${session.id}/status`, {
+      token: session.hostToken,
+      body: { status: 'live' },
+      headers: { 'x-forwarded-for': '192.0.2.1' },
+    })
+    expect(status.status).toBe(429)
+
+    // Requests without a valid token are not counted per user.
+    for (let i = 0; i < 5; i++) {
+      const noToken = await request(`${server.url}/api/sessions/${session.id}`, {
+        headers: { 'x-forwarded-for': shared },
+      })
+      expect(noToken.status).toBe(401)
+    }
   })
 
   it('does not limit this machine unless told to', async () => {

@@ -10,6 +10,17 @@ export interface OutboxItem {
 }
 
 /**
+ * The top-level maps an outbox has, and the keys each may hold (`null`: any key, as entries
+ * and receipts are keyed by entry id). The sync server refuses a client's update that
+ * writes anything else into an outbox.
+ */
+export const OUTBOX_LAYOUT: Readonly<Record<string, readonly string[] | null>> = {
+  entries: null,
+  receipts: null,
+  profile: ['name'],
+}
+
+/**
  * Typed access to a user's outbox `session/<id>/user/<userId>`: the only document an
  * attendee writes. Layout: maps `profile`, `entries` (entry id → entry), `receipts`
  * (entry id → receipt, written by the server).

@@ -2,17 +2,23 @@ import { type AccessClaims, TokenError, verifyAccessToken } from '@podium/shared
 import type { FastifyRequest } from 'fastify'
 import { HttpProblem } from '../http/problem.ts'
 
-/** Reads `Authorization: Bearer <token>`; a missing, expired or forged token is a 401 problem. */
-export async function requireToken(request: FastifyRequest, secret: string): Promise<AccessClaims> {
+/** The token in `Authorization: Bearer <token>`, unchecked; null when there is none. */
+export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null
-  if (!match) {
+  return match?.[1] ?? null
+}
+
+/** Reads `Authorization: Bearer <token>`; a missing, expired or forged token is a 401 problem. */
+export async function requireToken(request: FastifyRequest, secret: string): Promise<AccessClaims> {
+  const token = bearerToken(request)
+  if (!token) {
     throw HttpProblem.unauthorized(
       'Send your token as `Authorization: Bearer <token>` (you get one from POST /api/join).',
     )
   }
   try {
-    return await verifyAccessToken(secret, match[1]!)
+    return await verifyAccessToken(secret, token)
   } catch (error) {
     if (error instanceof TokenError && error.code === 'expired') {
       throw HttpProblem.unauthorized(

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../services.ts'
 import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
+import { identityRateLimit } from './identity-limit.ts'
 import { importRoutes } from './import.ts'
 import { inviteRoutes } from './invites.ts'
 import { previewRoutes } from './preview.ts'
@@ -14,6 +15,7 @@ import { timeRoutes } from './time.ts'
 export async function registerApi(api: FastifyInstance, services: Services) {
   // First: it limits routes as they are registered.
   await rateLimits(api, services)
+  await identityRateLimit(api, services)
   await sessionRoutes(api, services)
   await sessionControlRoutes(api, services)
   await previewRoutes(api, services)

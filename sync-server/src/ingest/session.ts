@@ -11,7 +11,6 @@ import {
   RejectReason,
 } from '@podium/shared'
 import type { Logger } from 'pino'
-import { TokenBucket } from '../limits/token-bucket.ts'
 import type { Metrics } from '../metrics/registry.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { captureTransaction } from './capture.ts'
@@ -27,6 +26,7 @@ import {
   type UserState,
 } from './repository.ts'
 import { storeUntilDone } from './retry.ts'
+import type { UserRates } from './user-rates.ts'
 
 export interface SessionIngestDeps {
   hocuspocus: Hocuspocus
@@ -39,6 +39,10 @@ export interface SessionIngestDeps {
   instanceId: string
   /** Other instances write votes too: take tallies from the database after each commit. */
   sharedCounts: boolean
+  /** Users' post and vote allowances (kept by the Ingest, across reconnects and unloads). */
+  rates: UserRates
+  /** How long a document the ingest opened itself stays open after its last use. */
+  keepOpenMs: number
 }
 
 interface Actor {
@@ -86,9 +90,6 @@ const emptyTaken = (): Taken => ({
   timer: false,
 })
 
-/** Rates per user: posts (questions, replies, edits) and votes. */
-const RATES = { post: { perSecond: 0.2, burst: 20 }, vote: { perSecond: 20, burst: 300 } } as const
-
 /**
  * One session's ingest. Outbox changes, moderation decisions, timer commands and
  * presence changes mark it dirty; a tick (at most one per `tickMs`) decides everything
@@ -102,7 +103,6 @@ export class SessionIngest {
   private readonly storedFor = new Map<string, number>()
   /** Users whose outbox changed: the entry ids that did, or `all` for a full scan. */
   private readonly dirtyUsers = new Map<string, Set<string> | 'all'>()
-  private readonly rates = new Map<string, { post: TokenBucket; vote: TokenBucket }>()
   private readonly actors = new Map<string, Actor>()
   private counts: Map<string, number> | null = null
   private recount = new Set<string>()
@@ -121,12 +121,47 @@ export class SessionIngest {
   private readonly kept: KeptDocuments
   private running: Promise<void> | null = null
   private stopped = false
+  /** This session's documents loaded on this instance (each has the Ingest's listeners). */
+  private readonly documents = new Set<string>()
+  private lastActive = Date.now()
 
   constructor(
     readonly sessionId: string,
     private readonly deps: SessionIngestDeps,
   ) {
-    this.kept = new KeptDocuments(deps.hocuspocus, deps.guard, () => this.running)
+    this.kept = new KeptDocuments(deps.hocuspocus, deps.guard, () => this.running, deps.keepOpenMs)
+  }
+
+  // Lifetime ------------------------------------------------------------------
+
+  documentLoaded(name: string): void {
+    this.documents.add(name)
+    this.lastActive = Date.now()
+  }
+  documentUnloaded(name: string): void {
+    this.documents.delete(name)
+    this.lastActive = Date.now()
+  }
+
+  /**
+   * Whether this object can be dropped: none of the session's documents is loaded here,
+   * nothing is pending, running or due, and nothing happened for `idleMs`. What it holds
+   * then is what a new one rebuilds on the next activity: users' decisions and the vote
+   * counts from the database, presence from connections (there are none).
+   */
+  idle(now: number, idleMs: number): boolean {
+    return (
+      now - this.lastActive >= idleMs &&
+      this.documents.size === 0 &&
+      this.timer === null &&
+      this.running === null &&
+      this.settleTimer === null &&
+      this.unsettled.size === 0 &&
+      this.dirtyUsers.size === 0 &&
+      this.loadingUsers.size === 0 &&
+      this.pendingAudit.length === 0 &&
+      this.presence.size === 0
+    )
   }
 
   // Marks -------------------------------------------------------------------
@@ -144,7 +179,6 @@ export class SessionIngest {
   }
   outboxUnloaded(userId: string): void {
     this.users.delete(userId)
-    this.rates.delete(userId)
   }
   /**
    * The user's outbox changed: `entryIds` are the entries (or receipts) that did; without
@@ -226,7 +260,8 @@ export class SessionIngest {
   /** A tick in `delayMs`, or sooner if one is due sooner already. */
   private schedule(delayMs = this.deps.tickMs): void {
     if (this.stopped) return
-    const due = Date.now() + delayMs
+    this.lastActive = Date.now()
+    const due = this.lastActive + delayMs
     if (this.timer) {
       if (this.timerDue <= due) return
       clearTimeout(this.timer)
@@ -309,18 +344,6 @@ export class SessionIngest {
       const state = await this.deps.repo.loadUser(this.sessionId, userId)
       if ((this.storedFor.get(userId) ?? 0) === before) return state
     }
-  }
-
-  private allow(userId: string, kind: 'post' | 'vote'): boolean {
-    let buckets = this.rates.get(userId)
-    if (!buckets) {
-      buckets = {
-        post: new TokenBucket(RATES.post.perSecond, RATES.post.burst),
-        vote: new TokenBucket(RATES.vote.perSecond, RATES.vote.burst),
-      }
-      this.rates.set(userId, buckets)
-    }
-    return buckets[kind].take()
   }
 
   private loaded(name: string): Document | undefined {
@@ -464,7 +487,7 @@ export class SessionIngest {
                   removed.has(id) ? undefined : (added.get(id) ?? pub.questionGate(id)),
                 pending: (id) =>
                   removed.has(id) ? undefined : (queued.get(id) ?? mod?.pending(id)),
-                allow: (kind) => this.allow(userId, kind),
+                allow: (kind) => this.deps.rates.allow(userId, kind),
               })
         const status =
           decision.kind === 'reject'
