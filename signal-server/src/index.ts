@@ -7,11 +7,12 @@ import { Problem, sendProblem } from './http/problem.ts'
 import { peerHttpRoutes } from './peer/http.ts'
 import { createPeerSignaling } from './peer/server.ts'
 import type { TurnConfig } from './turn/credentials.ts'
-import { iceServerRoutes } from './turn/routes.ts'
+import { iceServerRoutes, type SessionStatusCheck } from './turn/routes.ts'
 import { webrtcRoomRoutes } from './ywebrtc/room.ts'
 import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
 export type { TurnConfig } from './turn/credentials.ts'
+export type { SessionStatusCheck } from './turn/routes.ts'
 
 /** A WebSocket endpoint on its own paths (the host server routes upgrades to it). */
 export interface UpgradeHandler {
@@ -29,6 +30,8 @@ export interface SignalingOptions {
   publicUrl: () => string
   /** Whether a token's holder still stands; without it, every validly signed token does. */
   standing?: StandingCheck
+  /** A session's status (TURN is for live sessions only); without it, not checked. */
+  status?: SessionStatusCheck
 }
 
 export interface Signaling {
@@ -59,7 +62,12 @@ export function createSignaling(options: SignalingOptions): Signaling {
     routes: async (api) => {
       await api.register(async (scope) => {
         scope.setErrorHandler(problemOrRethrow)
-        await iceServerRoutes({ secret: options.secret, turn: options.turn, standing })(scope)
+        await iceServerRoutes({
+          secret: options.secret,
+          turn: options.turn,
+          standing,
+          status: options.status,
+        })(scope)
         await webrtcRoomRoutes({
           secret: options.secret,
           standing,

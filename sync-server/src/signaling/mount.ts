@@ -1,13 +1,15 @@
 import { createSignaling, type Signaling } from '@podium/signal-server'
 import type { PodiumOptions } from '../app.ts'
 import type { Services } from '../services.ts'
+import { sessionStatus } from './session-status.ts'
 
 /**
  * Mounts signal-server's endpoints on the sync-server's port (`npm start`): PeerJS on
  * /peerjs, y-webrtc on /signal, GET /api/ice-servers and GET /api/sessions/:id/webrtc-room,
- * with the sync-server's token secret and TURN settings. Tokens of sessions that no
- * longer exist, and staff tokens whose role the host withdrew, are refused. The webrtc-room route points
- * browsers at SIGNALING_URL when set (signal-server running as its own service).
+ * with the sync-server's token secret and TURN settings; TURN credentials only while the
+ * session is live. Tokens of sessions that no longer exist, and staff tokens whose role
+ * the host withdrew, are refused. The webrtc-room route points browsers at SIGNALING_URL
+ * when set (signal-server running as its own service).
  */
 export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
   let signaling: Signaling | undefined
@@ -20,6 +22,7 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       publicUrl: () => services.config.signalingUrl ?? services.publicUrl(),
       standing: (claims) =>
         services.standing.of({ sessionId: claims.sid, userId: claims.sub, role: claims.role }),
+      status: (sessionId) => sessionStatus(services, sessionId),
     })
     return signaling
   }
