@@ -26,8 +26,8 @@ export interface SignalingOptions {
   secret: string
   turn: TurnConfig
   log: Logger
-  /** The base URL people reach Podium at (for the y-webrtc signaling URL). */
-  publicUrl: () => string
+  /** The base URL people reach Podium at, as this request did (for the y-webrtc signaling URL). */
+  publicUrl: (request?: FastifyRequest) => string
   /** Whether a token's holder still stands; without it, every validly signed token does. */
   standing?: StandingCheck
   /** A session's status (TURN is for live sessions only); without it, not checked. */

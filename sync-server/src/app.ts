@@ -16,6 +16,7 @@ import { CheckpointStore } from './history/checkpoints.ts'
 import { History } from './history/extension.ts'
 import { clientApp } from './http/client-app.ts'
 import { problemErrorHandler } from './http/problem.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
 import { createMetrics } from './metrics/registry.ts'
@@ -167,6 +168,11 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   }
   ingest.attach(services)
 
+  securityHeaders(app, {
+    origin: (request) => services.publicUrl(request),
+    signalingUrl: config.signalingUrl,
+    publicHttps: config.publicUrl?.startsWith('https:') ?? false,
+  })
   await healthRoutes(app, services)
   await app.register(async (api) => registerApi(api, services), { prefix: '/api' })
   await options.routes?.(app, services)

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { isStaff, type WebrtcRoomResponse, webrtcRoomName, Y_WEBRTC_PATH } from '@podium/shared'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requireBearer, type StandingCheck } from '../auth/tokens.ts'
 import { Problem } from '../http/problem.ts'
 
@@ -23,7 +23,7 @@ export function topicAllowed(sessionId: string, topic: string): boolean {
 export function webrtcRoomRoutes(options: {
   secret: string
   standing: StandingCheck
-  publicUrl: () => string
+  publicUrl: (request?: FastifyRequest) => string
 }) {
   return async (api: FastifyInstance) => {
     api.get<{ Params: { id: string } }>('/sessions/:id/webrtc-room', async (request, reply) => {
@@ -37,7 +37,7 @@ export function webrtcRoomRoutes(options: {
         throw Problem.forbidden('Only the host, moderators and presenters sync peer to peer.')
       }
       const token = (request.headers.authorization ?? '').slice('Bearer '.length).trim()
-      const base = options.publicUrl().replace(/\/$/, '').replace(/^http/, 'ws')
+      const base = options.publicUrl(request).replace(/\/$/, '').replace(/^http/, 'ws')
       const body: WebrtcRoomResponse = {
         room: webrtcRoomName(claims.sid),
         password: roomPassword(options.secret, claims.sid),

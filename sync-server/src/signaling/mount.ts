@@ -18,8 +18,9 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       secret: services.config.tokenSecret,
       turn: services.config.turn,
       log: services.log,
-      // y-webrtc's signaling URL: SIGNALING_URL when signal-server is reached elsewhere.
-      publicUrl: () => services.config.signalingUrl ?? services.publicUrl(),
+      // y-webrtc's signaling URL: SIGNALING_URL when signal-server is reached elsewhere,
+      // else the origin the browser asked on (the page's CSP lets it connect only there).
+      publicUrl: (request) => services.config.signalingUrl ?? services.publicUrl(request),
       standing: (claims) =>
         services.standing.of({ sessionId: claims.sid, userId: claims.sub, role: claims.role }),
       status: (sessionId) => sessionStatus(services, sessionId),
