@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { SignalConfig } from './config.ts'
 import { Problem, sendProblem } from './http/problem.ts'
+import { redactingLogger } from './http/redact.ts'
 import { createSignaling } from './index.ts'
 
 export interface SignalServer {
@@ -13,7 +14,11 @@ export interface SignalServer {
 }
 
 /** The signal-server on its own port: PeerJS, y-webrtc signaling, TURN credentials, /healthz. */
-export async function createSignalServer(config: SignalConfig, log: Logger): Promise<SignalServer> {
+export async function createSignalServer(
+  config: SignalConfig,
+  given: Logger,
+): Promise<SignalServer> {
+  const log = redactingLogger(given)
   const logger: FastifyBaseLogger = log
   const app = Fastify({ loggerInstance: logger })
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? config.port

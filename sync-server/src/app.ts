@@ -16,6 +16,7 @@ import { CheckpointStore } from './history/checkpoints.ts'
 import { History } from './history/extension.ts'
 import { clientApp } from './http/client-app.ts'
 import { problemErrorHandler } from './http/problem.ts'
+import { redactingLogger } from './http/redact.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
@@ -62,7 +63,7 @@ const LISTEN_BACKLOG = 4096
 
 /** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
 export async function createPodium(config: Config, options: PodiumOptions = {}): Promise<Podium> {
-  const log = options.logger ?? pino({ level: config.logLevel })
+  const log = redactingLogger(options.logger ?? pino({ level: config.logLevel }))
   installWholeStateAnswer()
   const db = await openDatabase(config.database)
   const store = new DocumentStore(db)
