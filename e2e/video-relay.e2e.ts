@@ -8,6 +8,7 @@ import {
   armFirstFrame,
   createHostSession,
   forceRelay,
+  goLive,
   goOnStage,
   launchVideoBrowser,
   newViewerContext,
@@ -83,6 +84,7 @@ function relayCandidates(
 describe('video through a real coturn with TURN REST credentials', () => {
   it('relays with the credentials the API hands out, and not with expired or forged ones', async () => {
     const { host, code } = await createHostSession(browser, server.url, 'Relay check')
+    await goLive(host)
     const page = await joinRoom(await newViewerContext(browser, server.url), code, 'Ada')
     const token = await page.evaluate(() => {
       const key = Object.keys(localStorage).find((k) => k.startsWith('podium:identity:')) ?? ''
@@ -127,6 +129,7 @@ describe('video through a real coturn with TURN REST credentials', () => {
       host,
       code,
     } = await createHostSession(browser, server.url, 'Relay stage')
+    await goLive(host)
     await forceRelay(hostContext)
     await host.reload()
     const viewerContext = await newViewerContext(browser, server.url)

@@ -145,6 +145,12 @@ export async function createHostSession(
   return { context, host, sessionId, code }
 }
 
+/** The host takes the session live: TURN relays are handed out only then. */
+export async function goLive(host: Page): Promise<void> {
+  await host.getByRole('button', { name: 'Go live' }).click()
+  await host.locator('.session-status[data-status="live"]').waitFor()
+}
+
 export async function waitHostOnline(page: Page): Promise<void> {
   await page.locator('.conn[data-status="online"]').waitFor()
 }

@@ -7,11 +7,12 @@ import { Problem, sendProblem } from './http/problem.ts'
 import { peerHttpRoutes } from './peer/http.ts'
 import { createPeerSignaling } from './peer/server.ts'
 import type { TurnConfig } from './turn/credentials.ts'
-import { iceServerRoutes } from './turn/routes.ts'
+import { iceServerRoutes, type SessionStatusCheck } from './turn/routes.ts'
 import { type StaffList, webrtcRoomRoutes } from './ywebrtc/room.ts'
 import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
 export type { TurnConfig } from './turn/credentials.ts'
+export type { SessionStatusCheck } from './turn/routes.ts'
 export { type StaffList, type StaffMember, type StaffRoom, staffRoom } from './ywebrtc/room.ts'
 
 /** A WebSocket endpoint on its own paths (the host server routes upgrades to it). */
@@ -26,12 +27,14 @@ export interface SignalingOptions {
   secret: string
   turn: TurnConfig
   log: Logger
-  /** The base URL people reach Podium at (for the y-webrtc signaling URL). */
-  publicUrl: () => string
+  /** The base URL people reach Podium at, as this request did (for the y-webrtc signaling URL). */
+  publicUrl: (request?: FastifyRequest) => string
   /** Whether a token's holder still stands (the session exists; staff still hold their role). */
   standing: StandingCheck
   /** The session's current staff: the y-webrtc room and its password are derived from it. */
   staff: StaffList
+  /** A session's status (TURN is for live sessions only); without it, not checked. */
+  status?: SessionStatusCheck
 }
 
 export interface Signaling {
@@ -67,7 +70,12 @@ export function createSignaling(options: SignalingOptions): Signaling {
     routes: async (api) => {
       await api.register(async (scope) => {
         scope.setErrorHandler(problemOrRethrow)
-        await iceServerRoutes({ secret: options.secret, turn: options.turn, standing })(scope)
+        await iceServerRoutes({
+          secret: options.secret,
+          turn: options.turn,
+          standing,
+          status: options.status,
+        })(scope)
         await webrtcRoomRoutes({
           secret: options.secret,
           standing,

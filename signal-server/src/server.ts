@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { SignalConfig } from './config.ts'
 import { Problem, sendProblem } from './http/problem.ts'
+import { redactingLogger } from './http/redact.ts'
 import { createSignaling } from './index.ts'
 import { standingDatabase } from './standing/database.ts'
 import { listenForWithdrawals } from './standing/redis.ts'
@@ -26,9 +27,10 @@ export interface SignalServer {
  */
 export async function createSignalServer(
   config: SignalConfig,
-  log: Logger,
+  given: Logger,
   options: { recheckMs?: number } = {},
 ): Promise<SignalServer> {
+  const log = redactingLogger(given)
   const logger: FastifyBaseLogger = log
   const app = Fastify({ loggerInstance: logger })
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? config.port

@@ -29,8 +29,18 @@ describe('signaling mounted in the sync-server', () => {
     await podium?.close()
   })
 
+  /** The host takes the session live (or ends it). */
+  async function setStatus(session: { id: string; hostToken: string }, status: string) {
+    const changed = await request(`${podium.url}/api/sessions/${session.id}/status`, {
+      token: session.hostToken,
+      body: { status },
+    })
+    expect(changed.status).toBe(200)
+  }
+
   it('gives TURN credentials to a joined attendee and none for a session that does not exist', async () => {
     const session = await createSession(podium.url)
+    await setStatus(session, 'live')
     const attendee = await join(podium.url, session.code, 'Ada')
     const response = await fetch(`${podium.url}/api/ice-servers`, {
       headers: { authorization: `Bearer ${attendee.token}` },
@@ -52,8 +62,33 @@ describe('signaling mounted in the sync-server', () => {
     })
   })
 
+  it('gives TURN credentials only while the session is live', async () => {
+    const session = await createSession(podium.url)
+    const attendee = await join(podium.url, session.code, 'Ada')
+    const ice = () =>
+      request<{ status: number; detail: string }>(`${podium.url}/api/ice-servers`, {
+        token: attendee.token,
+      })
+    const draft = await ice()
+    expect(draft.status).toBe(409)
+    expect(draft.headers.get('content-type')).toContain('application/problem+json')
+    expect(draft.body.detail).toContain('not live yet')
+    expect(JSON.stringify(draft.body)).not.toContain('credential')
+
+    await setStatus(session, 'live')
+    const live = await ice()
+    expect(live.status).toBe(200)
+    expect(IceServersResponse.parse(live.body).iceServers[0]?.credential).toBeTruthy()
+
+    await setStatus(session, 'ended')
+    const ended = await ice()
+    expect(ended.status).toBe(409)
+    expect(ended.body.detail).toContain('has ended')
+  })
+
   it('refuses a presenter whose invite the host revoked after it was accepted', async () => {
     const session = await createSession(podium.url)
+    await setStatus(session, 'live')
     const presenter = await acceptedInvite(podium.url, session, 'presenter', 'Priya')
     const ice = () =>
       fetch(`${podium.url}/api/ice-servers`, {

@@ -16,6 +16,8 @@ import { CheckpointStore } from './history/checkpoints.ts'
 import { History } from './history/extension.ts'
 import { clientApp } from './http/client-app.ts'
 import { problemErrorHandler } from './http/problem.ts'
+import { redactingLogger } from './http/redact.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
 import { createMetrics } from './metrics/registry.ts'
@@ -63,7 +65,7 @@ const LISTEN_BACKLOG = 4096
 
 /** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
 export async function createPodium(config: Config, options: PodiumOptions = {}): Promise<Podium> {
-  const log = options.logger ?? pino({ level: config.logLevel })
+  const log = redactingLogger(options.logger ?? pino({ level: config.logLevel }))
   installWholeStateAnswer()
   const db = await openDatabase(config.database)
   const store = new DocumentStore(db)
@@ -170,6 +172,11 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   }
   ingest.attach(services)
 
+  securityHeaders(app, {
+    origin: (request) => services.publicUrl(request),
+    signalingUrl: config.signalingUrl,
+    publicHttps: config.publicUrl?.startsWith('https:') ?? false,
+  })
   await healthRoutes(app, services)
   await app.register(async (api) => registerApi(api, services), { prefix: '/api' })
   await options.routes?.(app, services)

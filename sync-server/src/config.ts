@@ -98,6 +98,8 @@ export const EnvSchema = z.object({
     .enum(['true', 'false'], { error: 'true or false' })
     .transform((value) => value === 'true')
     .default(false),
+  /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** A status or agenda change is checkpointed this long after it. */
   CHECKPOINT_DEBOUNCE_MS: positiveInt('a number of milliseconds').default(3000),
   /** While a session is live, a checkpoint this often (if anything changed). */
@@ -129,6 +131,7 @@ export interface Config {
     allow: string[]
   }
   trustProxy: boolean
+  metricsToken: string | undefined
   checkpoints: { debounceMs: number; intervalMs: number }
   importMaxBytes: number
 }
@@ -185,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allow: e.RATE_LIMIT_ALLOW,
     },
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     checkpoints: { debounceMs: e.CHECKPOINT_DEBOUNCE_MS, intervalMs: e.CHECKPOINT_INTERVAL_MS },
     importMaxBytes: e.IMPORT_MAX_BYTES,
   }

@@ -33,6 +33,11 @@ describe('the y-webrtc signaling URL staff are given', () => {
     expect(room.signalingUrl).toMatch(/^wss:\/\/podium\.example\.org\/signal\?token=/)
   })
 
+  it('is on the host the browser asked on without PUBLIC_URL (its CSP allows only that)', async () => {
+    const { url, room } = await roomOf({})
+    expect(room.signalingUrl.startsWith(`${url.replace(/^http/, 'ws')}/signal?token=`)).toBe(true)
+  })
+
   it('is on SIGNALING_URL when signal-server runs as its own service', async () => {
     const { room } = await roomOf({
       PUBLIC_URL: 'https://podium.example.org',

@@ -6,7 +6,7 @@ import {
   webrtcRoomName,
   Y_WEBRTC_PATH,
 } from '@podium/shared'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requireBearer, type StandingCheck } from '../auth/tokens.ts'
 import { Problem } from '../http/problem.ts'
 
@@ -58,7 +58,7 @@ export function webrtcRoomRoutes(options: {
   secret: string
   standing: StandingCheck
   staff: StaffList
-  publicUrl: () => string
+  publicUrl: (request?: FastifyRequest) => string
 }) {
   return async (api: FastifyInstance) => {
     api.get<{ Params: { id: string } }>('/sessions/:id/webrtc-room', async (request, reply) => {
@@ -72,7 +72,7 @@ export function webrtcRoomRoutes(options: {
         throw Problem.forbidden('Only the host, moderators and presenters sync peer to peer.')
       }
       const token = (request.headers.authorization ?? '').slice('Bearer '.length).trim()
-      const base = options.publicUrl().replace(/\/$/, '').replace(/^http/, 'ws')
+      const base = options.publicUrl(request).replace(/\/$/, '').replace(/^http/, 'ws')
       const body: WebrtcRoomResponse = {
         ...staffRoom(options.secret, claims.sid, await options.staff(claims.sid)),
         signalingUrl: `${base}${Y_WEBRTC_PATH}?token=${encodeURIComponent(token)}`,
