@@ -4,9 +4,11 @@ import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadSignalConfig } from '../../signal-server/src/config.ts'
 import { createSignalServer } from '../../signal-server/src/server.ts'
+import { openDatabase } from '../src/db/connect.ts'
 import { signalingOptions } from '../src/signaling/mount.ts'
 import { createSession, join } from './helpers/clients.ts'
 import { request, startPodium } from './helpers/podium.ts'
+import { createTestSchema } from './helpers/postgres.ts'
 
 /** A pino logger whose lines are kept in memory. */
 function capturedLogger() {
@@ -80,10 +82,19 @@ describe('request logs', () => {
 
   it('of signal-server on its own keep no token either', async () => {
     const { logger, text } = capturedLogger()
+    // On its own, signal-server reads standing from the sync-server's Postgres.
+    const schema = await createTestSchema()
+    const db = await openDatabase({ kind: 'postgres', url: schema.url, schema: schema.schema })
+    closers.push(async () => {
+      await db.close()
+      await schema.drop()
+    })
     const config = loadSignalConfig({
       SIGNAL_PORT: '0',
       HOST: '127.0.0.1',
       TOKEN_SECRET: 'signal-test-secret-signal-test-secret-00',
+      DATABASE_URL: schema.url,
+      DATABASE_SCHEMA: schema.schema,
     })
     const server = await createSignalServer(config, logger)
     closers.push(() => server.close())
