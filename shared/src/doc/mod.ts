@@ -1,7 +1,19 @@
 import type * as Y from 'yjs'
-import type { Attendee, AuditEntry, PendingItem, RejectedItem } from './schema.ts'
+import {
+  type Attendee,
+  type AuditEntry,
+  type PendingItem,
+  type RejectedItem,
+  shownAuthorId,
+} from './schema.ts'
 
 type Decision = NonNullable<PendingItem['decision']>
+
+/** An item as readers get it: no author id without a name (see shownAuthorId). */
+function shown<T extends { authorId: string | null; authorName: string | null }>(item: T): T {
+  const authorId = shownAuthorId(item.authorId, item.authorName)
+  return authorId === item.authorId ? item : { ...item, authorId }
+}
 
 /** How many audit entries the moderators' document keeps (older ones stay in exports). */
 export const AUDIT_KEEP = 5_000
@@ -53,7 +65,7 @@ export class ModDoc {
   /** Puts an item in the queue; its `decision` (null to clear one) is kept apart. */
   enqueue(item: PendingItem): void {
     this.doc.transact(() => {
-      this.queueMap.set(item.id, { ...item, decision: null })
+      this.queueMap.set(item.id, shown({ ...item, decision: null }))
       if (item.decision) this.decisionsMap.set(item.id, item.decision)
       else this.decisionsMap.delete(item.id)
     })
@@ -61,7 +73,7 @@ export class ModDoc {
   /** A moderator edits a pending item's text before deciding. */
   editPending(id: string, text: string): void {
     const item = this.queueMap.get(id)
-    if (item) this.queueMap.set(id, { ...item, text })
+    if (item) this.queueMap.set(id, shown({ ...item, text }))
   }
   decide(id: string, decision: Decision): void {
     if (this.queueMap.has(id)) this.decisionsMap.set(id, decision)
@@ -77,17 +89,45 @@ export class ModDoc {
   staleDecisions(): string[] {
     return [...this.decisionsMap.keys()].filter((id) => !this.queueMap.has(id))
   }
-  private withDecision(item: PendingItem): PendingItem {
+  private withDecision(stored: PendingItem): PendingItem {
+    const item = shown(stored)
     const decision = this.decisionsMap.get(item.id)
     // Documents written before decisions were kept apart carry them in the item.
     return decision ? { ...item, decision } : item
   }
 
   rejected(): RejectedItem[] {
-    return [...this.rejectedMap.values()].sort((a, b) => b.at - a.at)
+    return [...this.rejectedMap.values()].map(shown).sort((a, b) => b.at - a.at)
+  }
+  hasRejected(id: string): boolean {
+    return this.rejectedMap.has(id)
   }
   putRejected(item: RejectedItem): void {
-    this.rejectedMap.set(item.id, item)
+    this.rejectedMap.set(item.id, shown(item))
+  }
+
+  /**
+   * Takes the author ids out of queued and rejected items that name nobody, where a
+   * document written before they were left out still stores them. Says whether anything
+   * changed.
+   */
+  forgetNamelessAuthors(): boolean {
+    let changed = false
+    const scrub = <T extends { authorId: string | null; authorName: string | null }>(
+      map: Y.Map<T>,
+    ) => {
+      for (const [id, item] of map.entries()) {
+        const visible = shown(item)
+        if (visible === item) continue
+        map.set(id, visible)
+        changed = true
+      }
+    }
+    this.doc.transact(() => {
+      scrub(this.queueMap)
+      scrub(this.rejectedMap)
+    })
+    return changed
   }
   removeRejected(id: string): void {
     this.rejectedMap.delete(id)

@@ -84,6 +84,21 @@ export class OutboxDoc {
       .sort((a, b) => a.entry.createdAt - b.entry.createdAt)
   }
 
+  /**
+   * The questions this user asked, unless the server refused them: the public document
+   * does not name the author of a question asked without a name, so this is how the
+   * author's own device recognises it.
+   */
+  askedQuestions(): Set<string> {
+    const ids = new Set<string>()
+    for (const [id, value] of this.entriesMap.entries()) {
+      const entry = value as Partial<OutboxEntry> | undefined
+      if (entry?.type !== 'ask' || typeof entry.questionId !== 'string') continue
+      if (this.receiptsMap.get(id)?.status !== 'rejected') ids.add(entry.questionId)
+    }
+    return ids
+  }
+
   profileName(): string | null {
     return (this.profileMap.get('name') as string | undefined) ?? null
   }

@@ -130,6 +130,20 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('invites').dropColumn('accepted_by').execute()
       },
     },
+    '0006_ingested_entry': {
+      async up(db: Kysely<unknown>) {
+        // Who wrote an entry, by its id alone: an id another author already used is
+        // refused, and the author of an anonymous question is known only here.
+        await db.schema
+          .createIndex('ingested_entry')
+          .on('ingested')
+          .columns(['session_id', 'entry_id'])
+          .execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('ingested_entry').ifExists().execute()
+      },
+    },
     '0007_domain_events': {
       async up(db: Kysely<unknown>) {
         // What the ingest decided, in order, for analytics, notifications and billing.

@@ -7,6 +7,7 @@ import {
   type Reply,
   type SessionMeta,
   type SessionSettings,
+  shownAuthorId,
 } from '@podium/shared'
 
 /** What the ingest does with one outbox entry. Pure: computed from the session as it stands. */
@@ -29,6 +30,16 @@ export interface DecideContext {
   question(id: string): Pick<Question, 'authorId' | 'answered' | 'status'> | undefined
   /** An item waiting in the moderators' queue. */
   pending(id: string): Pick<PendingItem, 'authorId' | 'kind'> | undefined
+  /**
+   * Whether this user's ask `id` was published or queued, as the server recorded it: a
+   * question that names nobody does not say in any document who asked it.
+   */
+  asked(id: string): boolean
+  /**
+   * Whether `id` already belongs to something else: a question, a reply, a queued or
+   * rejected item, or another author's entry. A new question or reply never takes it over.
+   */
+  taken(id: string): boolean
   /** Takes one unit of the user's rate for this kind of action; false when exhausted. */
   allow(kind: 'post' | 'vote'): boolean
 }
@@ -44,6 +55,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
       if (entry.anonymous && !ctx.settings.anonymousQuestions)
         return reject(RejectReason.anonymousNotAllowed)
       if (entry.questionId !== entry.id) return reject(RejectReason.invalid)
+      if (ctx.taken(entry.id)) return reject(RejectReason.idTaken)
       if (!ctx.allow('post')) return reject(RejectReason.rateLimited)
       const authorName = entry.anonymous ? null : ctx.userName
       if (ctx.settings.preModeration) {
@@ -54,7 +66,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
             kind: 'question',
             questionId: null,
             text: entry.text,
-            authorId: ctx.userId,
+            authorId: shownAuthorId(ctx.userId, authorName),
             authorName,
             createdAt: ctx.now,
             decision: null,
@@ -63,17 +75,25 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
       }
       return {
         kind: 'publish-question',
-        question: newQuestion(entry.questionId, entry.text, ctx.userId, authorName, ctx.now),
+        question: newQuestion(
+          entry.questionId,
+          entry.text,
+          shownAuthorId(ctx.userId, authorName),
+          authorName,
+          ctx.now,
+        ),
       }
     }
     case 'edit':
     case 'withdraw': {
       const published = ctx.question(entry.questionId)
       const queued = published ? undefined : ctx.pending(entry.questionId)
-      const owner =
-        published?.authorId ?? (queued?.kind === 'question' ? queued.authorId : undefined)
-      if (owner === undefined) return reject(RejectReason.notFound)
-      if (owner !== ctx.userId) return reject(RejectReason.notYours)
+      const found = published ?? (queued?.kind === 'question' ? queued : undefined)
+      if (!found) return reject(RejectReason.notFound)
+      // A question names its author, or nobody: then the server's record says who asked it.
+      const mine =
+        found.authorId !== null ? found.authorId === ctx.userId : ctx.asked(entry.questionId)
+      if (!mine) return reject(RejectReason.notYours)
       if (published?.answered) return reject(RejectReason.alreadyAnswered)
       const where = published ? 'public' : 'queue'
       if (entry.type === 'withdraw')
@@ -96,8 +116,10 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
       if (entry.anonymous && !ctx.settings.anonymousQuestions)
         return reject(RejectReason.anonymousNotAllowed)
       if (entry.replyId !== entry.id) return reject(RejectReason.invalid)
+      if (ctx.taken(entry.id)) return reject(RejectReason.idTaken)
       if (!ctx.allow('post')) return reject(RejectReason.rateLimited)
       const authorName = entry.anonymous ? null : ctx.userName
+      const authorId = shownAuthorId(ctx.userId, authorName)
       if (ctx.settings.preModeration) {
         return {
           kind: 'queue',
@@ -106,7 +128,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
             kind: 'reply',
             questionId: entry.questionId,
             text: entry.text,
-            authorId: ctx.userId,
+            authorId,
             authorName,
             createdAt: ctx.now,
             decision: null,
@@ -119,7 +141,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
           id: entry.replyId,
           questionId: entry.questionId,
           text: entry.text,
-          authorId: ctx.userId,
+          authorId,
           authorName,
           authorRole: 'attendee',
           createdAt: ctx.now,
@@ -137,7 +159,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
 export function newQuestion(
   id: string,
   text: string,
-  authorId: string,
+  authorId: string | null,
   authorName: string | null,
   createdAt: number,
 ): Question {

@@ -18,7 +18,7 @@ import { type Decision, decide, type newQuestion } from './decide.ts'
 import { HeldBroadcasts } from './hold.ts'
 import { KeptDocuments } from './kept-documents.ts'
 import { carryOutDecisions } from './moderation.ts'
-import { scanOutbox } from './outbox-scan.ts'
+import { type ScanItem, scanOutbox } from './outbox-scan.ts'
 import {
   emptyBatch,
   type IngestBatch,
@@ -124,6 +124,8 @@ export class SessionIngest {
   /** This session's documents loaded on this instance (each has the Ingest's listeners). */
   private readonly documents = new Set<string>()
   private lastActive = Date.now()
+  /** Documents whose stored author ids of nameless entries are gone (see forgetNamelessAuthors). */
+  private readonly scrubbed = new WeakSet<object>()
 
   constructor(
     readonly sessionId: string,
@@ -435,12 +437,15 @@ export class SessionIngest {
       (pub.settings().preModeration && this.dirtyUsers.size > 0)
     const modDoc = needMod || presenceNow ? await this.open(modName, opened) : this.loaded(modName)
     const mod = modDoc ? new ModDoc(modDoc) : null
+    this.forgetNamelessAuthors(pub, mod, publicOps, modOps)
 
     // Questions published or queued earlier in this tick count as existing for later entries.
     const added = new Map<string, ReturnType<typeof newQuestion>>()
     const queued = new Map<string, PendingItem>()
     const removed = new Set<string>()
     const editedText = new Map<string, string>()
+    /** Ids of the questions and replies published or queued in this tick, and by whom. */
+    const claimed = new Map<string, string>()
 
     // 1. Outbox entries.
     const users = [...this.dirtyUsers]
@@ -451,14 +456,16 @@ export class SessionIngest {
       const outboxDoc = this.loaded(documentName.outbox(this.sessionId, userId))
       if (!outboxDoc) continue
       const state = await this.userState(userId)
+      const outbox = new OutboxDoc(outboxDoc)
+      const raw = changed === 'all' ? outbox.rawEntries() : outbox.rawEntriesOf(changed)
+      const items = scanOutbox(raw, (id) => outbox.receipt(id), state)
+      const othersUse = await this.idsOfOthers(userId, items)
       // Read once per user: nothing awaits between here and this user's last entry.
       const meta = pub.meta()
       const settings = pub.settings()
-      const outbox = new OutboxDoc(outboxDoc)
       const votes = new Set(state.votes)
       const full = outbox.entryCount() > 5_000
-      const raw = changed === 'all' ? outbox.rawEntries() : outbox.rawEntriesOf(changed)
-      for (const item of scanOutbox(raw, (id) => outbox.receipt(id), state)) {
+      for (const item of items) {
         if (item.kind === 'known') {
           receipt(userId, item.entryId, item.receipt)
           continue
@@ -487,6 +494,17 @@ export class SessionIngest {
                   removed.has(id) ? undefined : (added.get(id) ?? pub.questionGate(id)),
                 pending: (id) =>
                   removed.has(id) ? undefined : (queued.get(id) ?? mod?.pending(id)),
+                asked: (id) => {
+                  const status = state.decided.get(id)?.status
+                  return claimed.get(id) === userId || status === 'accepted' || status === 'pending'
+                },
+                taken: (id) =>
+                  claimed.has(id) ||
+                  othersUse.has(id) ||
+                  pub.hasQuestion(id) ||
+                  pub.hasReply(id) ||
+                  mod?.pending(id) !== undefined ||
+                  mod?.hasRejected(id) === true,
                 allow: (kind) => this.deps.rates.allow(userId, kind),
               })
         const status =
@@ -515,15 +533,18 @@ export class SessionIngest {
         }
         switch (decision.kind) {
           case 'publish-question':
+            claimed.set(decision.question.id, userId)
             added.set(decision.question.id, decision.question)
             publicOps.push((p) =>
               p.putQuestion({ ...decision.question, votes: counts.get(decision.question.id) ?? 0 }),
             )
             break
           case 'publish-reply':
+            claimed.set(decision.reply.id, userId)
             publicOps.push((p) => p.putReply(decision.reply))
             break
           case 'queue':
+            claimed.set(decision.item.id, userId)
             queued.set(decision.item.id, decision.item)
             modOps.push((m) => m.enqueue(decision.item))
             break
@@ -584,7 +605,8 @@ export class SessionIngest {
           withdrawn: removed,
           editedText,
           questionShown: (id) => !removed.has(id) && (added.has(id) || pub.hasQuestion(id)),
-          decidedFor: (authorId, itemId) => repo.decidedFor(this.sessionId, authorId, itemId),
+          authorsOf: async (itemId) =>
+            (await repo.authorsOf(this.sessionId, [itemId])).get(itemId) ?? [],
           actor: (item) => {
             const actor = this.actors.get(item.id) ?? {
               userId: item.decision.by,
@@ -721,6 +743,49 @@ export class SessionIngest {
     }
     if (this.deps.sharedCounts && recount.length > 0) {
       if (await this.reconcileCounts(pubDoc, pub, recount)) this.settleLater(recount)
+    }
+  }
+
+  /**
+   * The ids of these new questions and replies that another author's entry already has
+   * (withdrawn and refused ones too, which no document shows any more): see
+   * DecideContext.taken. Votes, the bulk of what is sent, ask nothing of the database.
+   */
+  private async idsOfOthers(userId: string, items: ScanItem[]): Promise<Set<string>> {
+    const ids: string[] = []
+    for (const item of items) {
+      if (item.kind === 'new' && (item.entry.type === 'ask' || item.entry.type === 'reply'))
+        ids.push(item.entry.id)
+    }
+    const others = new Set<string>()
+    if (ids.length === 0) return others
+    for (const [id, authors] of await this.deps.repo.authorsOf(this.sessionId, ids)) {
+      if (authors.some((a) => a.userId !== userId)) others.add(id)
+    }
+    return others
+  }
+
+  /**
+   * Once per loaded document: author ids that a document written before nameless entries
+   * left them out still stores are taken out, so whoever syncs it next cannot read them.
+   */
+  private forgetNamelessAuthors(
+    pub: PublicDoc,
+    mod: ModDoc | null,
+    publicOps: Array<(p: PublicDoc) => void>,
+    modOps: Array<(m: ModDoc) => void>,
+  ): void {
+    if (!this.scrubbed.has(pub.doc)) {
+      publicOps.push((p) => {
+        p.forgetNamelessAuthors()
+        this.scrubbed.add(p.doc)
+      })
+    }
+    if (mod && !this.scrubbed.has(mod.doc)) {
+      modOps.push((m) => {
+        m.forgetNamelessAuthors()
+        this.scrubbed.add(m.doc)
+      })
     }
   }
 
