@@ -2,7 +2,7 @@ import { documentName, PublicDoc } from '@podium/shared'
 import type { Browser, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSession } from '../sync-server/test/helpers/clients.ts'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
 import { axeViolations } from './helpers/axe.ts'
 import { launchBrowser } from './helpers/browser.ts'
 import {

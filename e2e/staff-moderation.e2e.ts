@@ -1,7 +1,7 @@
 import { documentName } from '@podium/shared'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
 import { axeViolations } from './helpers/axe.ts'
 import { ask, eventually, joinRoom, newPhone, screenshot, shownQuestions } from './helpers/room.ts'
 import {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSignalConfig } from '../signal-server/src/config.ts'
 import { createSignalServer, type SignalServer } from '../signal-server/src/server.ts'
 import { signalingOptions } from '../sync-server/src/signaling/mount.ts'
-import { startPodium, type TestPodium } from '../sync-server/test/helpers/podium.ts'
+import { startPodium, type TestPodium } from '../test-support/podium.ts'
 import { ask, joinRoom, newPhone } from './helpers/room.ts'
 import { ensureClientBuilt } from './helpers/server.ts'
 import {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
 import { axeViolations } from './helpers/axe.ts'
 import { ask, joinRoom, newPhone, screenshot } from './helpers/room.ts'
 import {

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { turnCredential } from '../signal-server/src/turn/credentials.ts'
-import { type Coturn, startCoturn } from '../signal-server/test/helpers/coturn.ts'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import { type Coturn, startCoturn } from '../test-support/coturn.ts'
+import type { TestPodium } from '../test-support/podium.ts'
 import { joinRoom } from './helpers/room.ts'
 import {
   armFirstFrame,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
 import { joinRoom } from './helpers/room.ts'
 import {
   armFirstFrame,

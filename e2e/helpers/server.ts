@@ -1,5 +1,5 @@
 import { buildClient, clientIsCurrent } from '../../scripts/client-build.mjs'
-import { startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 
 let built: Promise<void> | null = null
 

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { signalingOptions } from '../../sync-server/src/signaling/mount.ts'
-import { startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { CHROMIUM_ARGS, findChromium } from './browser.ts'
 import { ensureClientBuilt } from './server.ts'
 

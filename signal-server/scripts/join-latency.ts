@@ -24,7 +24,7 @@ import {
   newViewerContext,
   startVideoServer,
 } from '../../e2e/helpers/video.ts'
-import { startCoturn } from '../test/helpers/coturn.ts'
+import { startCoturn } from '../../test-support/coturn.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } })
 const RUNS = Number(values.runs)

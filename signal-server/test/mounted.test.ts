@@ -2,7 +2,7 @@ import { IceServersResponse, stagePeerId, watchPeerId } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signalingOptions } from '../../sync-server/src/signaling/mount.ts'
 import { acceptedInvite, createSession, join } from '../../sync-server/test/helpers/clients.ts'
-import { request, startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { offer, PeerSocket } from './helpers/peer-client.ts'
 import { accessToken, TURN_SECRET } from './helpers/signal.ts'
 
