@@ -7,21 +7,19 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSignalConfig } from '../signal-server/src/config.ts'
 import { createSignalServer, type SignalServer } from '../signal-server/src/server.ts'
-import { signalingOptions } from '../sync-server/src/signaling/mount.ts'
-import { startPodium, type TestPodium } from '../test-support/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
+import { DESKTOP, waitStaffOnline } from './helpers/host.ts'
 import { ask, joinRoom, newPhone } from './helpers/room.ts'
-import { ensureClientBuilt } from './helpers/server.ts'
+import { ensureClientBuilt, startServer } from './helpers/server.ts'
 import {
   blockSockets,
   consoleState,
   cuttableSockets,
-  DESKTOP,
   inviteModerator,
   launchStaffBrowser,
   pendingCard,
   questionCard,
-  waitStaffOnline,
-} from './staff-helpers.ts'
+} from './helpers/staff.ts'
 
 // As docker-compose runs it: signal-server is its own service, so stopping the sync
 // server leaves signaling up and moderators' consoles keep a peer-to-peer link.
@@ -43,9 +41,9 @@ const contexts: BrowserContext[] = []
 
 /** The sync server on DATA_DIR (and, for a restart, the port it had). */
 function startSyncServer(port = 0): Promise<TestPodium> {
-  return startPodium(
+  return startServer(
     { TOKEN_SECRET: SECRET, SIGNALING_URL: signalUrl, PORT: String(port) },
-    { ...signalingOptions(), dataDir },
+    { signaling: true, dataDir },
   )
 }
 
