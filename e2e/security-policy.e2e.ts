@@ -1,23 +1,27 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
+import { createHostSession } from './helpers/host.ts'
 import { joinRoom, screenshot } from './helpers/room.ts'
+import { startServer } from './helpers/server.ts'
+import { inviteModerator } from './helpers/staff.ts'
 import {
-  createHostSession,
   goLive,
   goOnStage,
   launchVideoBrowser,
   newViewerContext,
-  startVideoServer,
+  STAGE_DESKTOP,
   waitForPlaying,
 } from './helpers/video.ts'
-import { inviteModerator } from './staff-helpers.ts'
 
 let server: TestPodium
 let browser: Browser
 
 beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startVideoServer(), launchVideoBrowser()])
+  ;[server, browser] = await Promise.all([
+    startServer({}, { signaling: true }),
+    launchVideoBrowser(),
+  ])
 })
 afterAll(async () => {
   await browser?.close()
@@ -54,6 +58,7 @@ describe('the Content-Security-Policy in the browser', () => {
       browser,
       server.url,
       'Policy check',
+      STAGE_DESKTOP,
     )
     const hostSeen = await watchViolations(hostContext)
     await host.reload()

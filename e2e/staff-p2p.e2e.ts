@@ -7,22 +7,20 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSignalConfig } from '../signal-server/src/config.ts'
 import { createSignalServer, type SignalServer } from '../signal-server/src/server.ts'
-import { signalingOptions } from '../sync-server/src/signaling/mount.ts'
-import { startPodium, type TestPodium } from '../sync-server/test/helpers/podium.ts'
-import { createTestSchema, type TestSchema } from '../sync-server/test/helpers/postgres.ts'
+import type { TestPodium } from '../test-support/podium.ts'
+import { createTestSchema, type TestSchema } from '../test-support/postgres.ts'
+import { DESKTOP, waitStaffOnline } from './helpers/host.ts'
 import { ask, joinRoom, newPhone } from './helpers/room.ts'
-import { ensureClientBuilt } from './helpers/server.ts'
+import { ensureClientBuilt, startServer } from './helpers/server.ts'
 import {
   blockSockets,
   consoleState,
   cuttableSockets,
-  DESKTOP,
   inviteModerator,
   launchStaffBrowser,
   pendingCard,
   questionCard,
-  waitStaffOnline,
-} from './staff-helpers.ts'
+} from './helpers/staff.ts'
 
 // As docker-compose runs it: signal-server is its own service over the sync server's
 // Postgres, so stopping the sync server leaves signaling up and moderators' consoles
@@ -48,9 +46,9 @@ const databaseEnv = () => ({ DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.s
 
 /** The sync server on the test's database (and, for a restart, the port it had). */
 function startSyncServer(port = 0): Promise<TestPodium> {
-  return startPodium(
+  return startServer(
     { ...databaseEnv(), TOKEN_SECRET: SECRET, SIGNALING_URL: signalUrl, PORT: String(port) },
-    { ...signalingOptions(), dataDir },
+    { signaling: true, dataDir },
   )
 }
 

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto'
 import { IceServersResponse } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Coturn, startCoturn } from '../../test-support/coturn.ts'
 import { iceServersFor, turnCredential } from '../src/turn/credentials.ts'
-import { type Coturn, startCoturn } from './helpers/coturn.ts'
 import { accessToken, startSignal, type TestSignal, TURN_SECRET } from './helpers/signal.ts'
 import { allocate } from './helpers/turn-client.ts'
 

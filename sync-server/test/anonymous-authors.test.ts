@@ -4,8 +4,8 @@ import { join as joinPath } from 'node:path'
 import { documentName } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 /**
  * What is posted anonymously names nobody in any document attendees read, nor in an

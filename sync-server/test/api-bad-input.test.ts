@@ -7,8 +7,8 @@ import {
 } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createSession, join } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 const SECRET = 'test-secret-test-secret-test-secret-0000'
 const OTHER_SECRET = 'another-secret-another-secret-another-1'

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createSession, join } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 const servers: TestPodium[] = []
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { documentName } from '@podium/shared'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { RATES, REFILL_MS, UserRates } from '../src/ingest/user-rates.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { startPodium, type TestPodium } from './helpers/podium.ts'
 
 // What the server keeps per user and per session must not grow with everyone who ever
 // came, nor start afresh because someone reconnected.

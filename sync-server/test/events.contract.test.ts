@@ -4,11 +4,11 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestSchema } from '../../test-support/postgres.ts'
 import { type Db, openDatabase } from '../src/db/connect.ts'
 import { EventBus } from '../src/events/bus.ts'
 import { EventLog } from '../src/events/log.ts'
 import type { DomainEvent, EventDraft } from '../src/events/types.ts'
-import { createTestSchema } from './helpers/postgres.ts'
 
 // The event seam's promises, on both databases: an event exists exactly when the transaction
 // that wrote it committed; each subscriber gets every event once, in order, across restarts

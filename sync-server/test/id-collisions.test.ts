@@ -1,7 +1,7 @@
 import { newId, type OutboxEntry, REJECT_MESSAGES, type Receipt, type Reply } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { startPodium, type TestPodium } from './helpers/podium.ts'
 
 /**
  * Entries carry ids their authors make, so an attendee can write any id into their own

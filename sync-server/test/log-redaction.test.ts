@@ -4,11 +4,11 @@ import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadSignalConfig } from '../../signal-server/src/config.ts'
 import { createSignalServer } from '../../signal-server/src/server.ts'
+import { request, startPodium } from '../../test-support/podium.ts'
+import { createTestSchema } from '../../test-support/postgres.ts'
 import { openDatabase } from '../src/db/connect.ts'
 import { signalingOptions } from '../src/signaling/mount.ts'
 import { createSession, join } from './helpers/clients.ts'
-import { request, startPodium } from './helpers/podium.ts'
-import { createTestSchema } from './helpers/postgres.ts'
 
 /** A pino logger whose lines are kept in memory. */
 function capturedLogger() {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { precompressDir } from '../../scripts/precompress.ts'
-import { startPodium, type TestPodium } from './helpers/podium.ts'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 
 /** A raw GET (fetch would pick its own Accept-Encoding and decode the body). */
 function get(

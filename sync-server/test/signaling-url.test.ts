@@ -1,7 +1,7 @@
 import type { WebrtcRoomResponse } from '@podium/shared'
 import { afterEach, describe, expect, it } from 'vitest'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { signalingOptions } from '../src/signaling/mount.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 const started: TestPodium[] = []
 

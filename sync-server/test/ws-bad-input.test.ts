@@ -2,8 +2,8 @@ import { CloseCode, documentName, OutboxDoc, voteEntryId } from '@podium/shared'
 import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { startPodium, type TestPodium } from './helpers/podium.ts'
 import { frame, MessageType, RawClient } from './helpers/raw-client.ts'
 
 let server: TestPodium

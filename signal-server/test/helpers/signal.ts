@@ -1,7 +1,7 @@
 import { type AccessClaims, signToken } from '@podium/shared/token'
 import pino from 'pino'
 import { type Db, openDatabase } from '../../../sync-server/src/db/connect.ts'
-import { createTestSchema } from '../../../sync-server/test/helpers/postgres.ts'
+import { createTestSchema } from '../../../test-support/postgres.ts'
 import { loadSignalConfig } from '../../src/config.ts'
 import { createSignalServer, type SignalServer } from '../../src/server.ts'
 

@@ -2,7 +2,7 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { documentName, ModDoc, OutboxDoc, PublicDoc } from '@podium/shared'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { request } from './podium.ts'
+import { request } from '../../../test-support/podium.ts'
 
 export interface Joined {
   sessionId: string
