@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { signalingOptions } from '../../sync-server/src/signaling/mount.ts'
-import { acceptedInvite, createSession, join } from '../../sync-server/test/helpers/clients.ts'
+import { acceptedInvite, createSession, join } from '../../test-support/api.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { offer, PeerSocket } from './helpers/peer-client.ts'
 import { accessToken, TURN_SECRET } from './helpers/signal.ts'

@@ -1,7 +1,7 @@
 import { CloseCode, stagePeerId, type WebrtcRoomResponse } from '@podium/shared'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { acceptedInvite, createSession } from '../../sync-server/test/helpers/clients.ts'
+import { acceptedInvite, createSession } from '../../test-support/api.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { loadSignalConfig } from '../src/config.ts'
 import { createSignalServer, type SignalServer } from '../src/server.ts'
