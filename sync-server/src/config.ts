@@ -79,6 +79,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_JOIN_PER_MINUTE: positiveInt('a number of requests').default(600),
   /** Requests per minute per address to POST /api/sessions and /api/sessions/import. */
   RATE_LIMIT_CREATE_PER_MINUTE: positiveInt('a number of requests').default(60),
+  /** Requests per minute per address to every other route that takes no token. */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt('a number of requests').default(600),
   /** Addresses never rate-limited (comma-separated), or `none`; default: this machine. */
   RATE_LIMIT_ALLOW: z
     .string()
@@ -120,7 +122,12 @@ export interface Config {
   storeDebounceMs: number
   maxFrameBytes: number
   clientDist: string
-  rateLimit: { joinPerMinute: number; createPerMinute: number; allow: string[] }
+  rateLimit: {
+    joinPerMinute: number
+    createPerMinute: number
+    publicPerMinute: number
+    allow: string[]
+  }
   trustProxy: boolean
   checkpoints: { debounceMs: number; intervalMs: number }
   importMaxBytes: number
@@ -174,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: {
       joinPerMinute: e.RATE_LIMIT_JOIN_PER_MINUTE,
       createPerMinute: e.RATE_LIMIT_CREATE_PER_MINUTE,
+      publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
       allow: e.RATE_LIMIT_ALLOW,
     },
     trustProxy: e.TRUST_PROXY,

@@ -53,6 +53,7 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   MAX_FRAME_BYTES: { value: '0', expects: /a number of bytes/ },
   RATE_LIMIT_JOIN_PER_MINUTE: { value: '0', expects: /a number of requests/ },
   RATE_LIMIT_CREATE_PER_MINUTE: { value: 'lots', expects: /a number of requests/ },
+  RATE_LIMIT_PUBLIC_PER_MINUTE: { value: '-5', expects: /a number of requests/ },
   TRUST_PROXY: { value: 'yes', expects: /true or false/ },
   CHECKPOINT_DEBOUNCE_MS: { value: '-1', expects: /a number of milliseconds/ },
   CHECKPOINT_INTERVAL_MS: { value: 'hourly', expects: /a number of milliseconds/ },
@@ -106,6 +107,7 @@ describe('configuration from the environment', () => {
       rateLimit: {
         joinPerMinute: 600,
         createPerMinute: 60,
+        publicPerMinute: 600,
         allow: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
       },
       trustProxy: false,

@@ -1,9 +1,21 @@
 import { type AccessClaims, TokenError, verifyAccessToken } from '@podium/shared/token'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import { HttpProblem } from '../http/problem.ts'
+
+/** Claims of requests whose token the gate has checked already. */
+const verified = new WeakMap<FastifyRequest, AccessClaims>()
+
+/** An onRequest hook: the token is checked before the body is read (see access.ts). */
+export function tokenGate(secret: string): onRequestHookHandler {
+  return async (request) => {
+    verified.set(request, await requireToken(request, secret))
+  }
+}
 
 /** Reads `Authorization: Bearer <token>`; a missing, expired or forged token is a 401 problem. */
 export async function requireToken(request: FastifyRequest, secret: string): Promise<AccessClaims> {
+  const known = verified.get(request)
+  if (known) return known
   const header = request.headers.authorization
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null
   if (!match) {
