@@ -15,6 +15,7 @@ import { healthRoutes } from './health/routes.ts'
 import { CheckpointStore } from './history/checkpoints.ts'
 import { History } from './history/extension.ts'
 import { clientApp } from './http/client-app.ts'
+import { installJsonBodies, SMALL_BODY_BYTES } from './http/json-body.ts'
 import { problemErrorHandler } from './http/problem.ts'
 import { redactingLogger } from './http/redact.ts'
 import { securityHeaders } from './http/security-headers.ts'
@@ -131,7 +132,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       const given = request.headers['x-request-id']
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
     },
-    bodyLimit: 10 * 1024 * 1024,
+    // Routes that take more say so (the import route).
+    bodyLimit: SMALL_BODY_BYTES,
     trustProxy: config.trustProxy,
   }) as unknown as FastifyInstance
   app.addHook('onSend', async (request, reply) => {
@@ -143,6 +145,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       .observe(reply.elapsedTime / 1000)
   })
   app.setErrorHandler(problemErrorHandler)
+  installJsonBodies(app)
 
   const withdrawals = new Withdrawals(hocuspocus, redis, log.child({ component: 'withdrawals' }))
   await withdrawals.start()

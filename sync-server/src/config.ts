@@ -81,6 +81,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_CREATE_PER_MINUTE: positiveInt('a number of requests').default(60),
   /** Requests per minute per token user to any /api route, whatever their address. */
   RATE_LIMIT_USER_PER_MINUTE: positiveInt('a number of requests').default(600),
+  /** Requests per minute per address to every other route that takes no token. */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt('a number of requests').default(600),
   /** Addresses never rate-limited (comma-separated), or `none`; default: this machine. */
   RATE_LIMIT_ALLOW: z
     .string()
@@ -128,6 +130,7 @@ export interface Config {
     joinPerMinute: number
     createPerMinute: number
     userPerMinute: number
+    publicPerMinute: number
     allow: string[]
   }
   trustProxy: boolean
@@ -185,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       joinPerMinute: e.RATE_LIMIT_JOIN_PER_MINUTE,
       createPerMinute: e.RATE_LIMIT_CREATE_PER_MINUTE,
       userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+      publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
       allow: e.RATE_LIMIT_ALLOW,
     },
     trustProxy: e.TRUST_PROXY,

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createSession, join } from './helpers/clients.ts'
@@ -55,7 +56,7 @@ describe('rate limits', () => {
     const accept = await request(api('/invites/accept'), { body: { invite: 'x'.repeat(20) } })
     expect(accept.status).toBe(429)
 
-    // Everything else is not limited.
+    // The other open routes count in their own counter; routes with a token are not limited.
     for (let i = 0; i < 5; i++) expect((await request(api('/time'))).status).toBe(200)
     const info = await request(api(`/sessions/${session.id}`), { token: session.hostToken })
     expect(info.status).toBe(200)
@@ -107,6 +108,63 @@ describe('rate limits', () => {
       })
       expect(noToken.status).toBe(401)
     }
+  })
+
+  it('limits every other route open without a token, in a counter of its own', async () => {
+    const server = await start({
+      RATE_LIMIT_ALLOW: 'none',
+      RATE_LIMIT_PUBLIC_PER_MINUTE: '3',
+      RATE_LIMIT_JOIN_PER_MINUTE: '2',
+    })
+    const session = await createSession(server.url, { title: 'Public' })
+    for (let i = 0; i < 3; i++) expect((await request(`${server.url}/api/time`)).status).toBe(200)
+    const fourth = await request<{ detail: string }>(`${server.url}/api/time`)
+    expect(fourth.status).toBe(429)
+    expect(fourth.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(fourth.body.detail).toMatch(/try again in/)
+    // Joining has its own counter, and a token route none.
+    for (let i = 0; i < 2; i++) {
+      expect(
+        (await request(`${server.url}/api/join`, { body: { code: session.code } })).status,
+      ).toBe(200)
+    }
+    const info = await request(`${server.url}/api/sessions/${session.id}`, {
+      token: session.hostToken,
+    })
+    expect(info.status).toBe(200)
+  })
+
+  it('keeps each counter apart in Redis', async () => {
+    const server = await start({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_ALLOW: 'none',
+      RATE_LIMIT_JOIN_PER_MINUTE: '3',
+      RATE_LIMIT_CREATE_PER_MINUTE: '2',
+      RATE_LIMIT_PUBLIC_PER_MINUTE: '3',
+    })
+    // A fresh address for each run: Redis keeps counts for a minute.
+    const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`
+    const from = { 'x-forwarded-for': address }
+    const create = () =>
+      request<{ code: string }>(`${server.url}/api/sessions`, {
+        body: { title: 'Counted' },
+        headers: from,
+      })
+    const first = await create()
+    expect(first.status).toBe(201)
+    for (let i = 0; i < 3; i++) {
+      const joined = await request(`${server.url}/api/join`, {
+        body: { code: first.body.code },
+        headers: from,
+      })
+      expect(joined.status).toBe(200)
+      expect((await request(`${server.url}/api/time`, { headers: from })).status).toBe(200)
+    }
+    // Three joins and three clock reads did not count against creating.
+    expect((await create()).status).toBe(201)
+    expect((await create()).status).toBe(429)
+    expect((await request(`${server.url}/api/time`, { headers: from })).status).toBe(429)
   })
 
   it('does not limit this machine unless told to', async () => {

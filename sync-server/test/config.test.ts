@@ -54,6 +54,7 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   RATE_LIMIT_JOIN_PER_MINUTE: { value: '0', expects: /a number of requests/ },
   RATE_LIMIT_CREATE_PER_MINUTE: { value: 'lots', expects: /a number of requests/ },
   RATE_LIMIT_USER_PER_MINUTE: { value: '-5', expects: /a number of requests/ },
+  RATE_LIMIT_PUBLIC_PER_MINUTE: { value: '-5', expects: /a number of requests/ },
   TRUST_PROXY: { value: 'yes', expects: /true or false/ },
   METRICS_TOKEN: { value: 'short', expects: /at least 16 characters/ },
   CHECKPOINT_DEBOUNCE_MS: { value: '-1', expects: /a number of milliseconds/ },
@@ -108,6 +109,7 @@ describe('configuration from the environment', () => {
       rateLimit: {
         joinPerMinute: 600,
         createPerMinute: 60,
+        publicPerMinute: 600,
         allow: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
       },
       trustProxy: false,

@@ -5,12 +5,12 @@ import { announceStaffRoom } from '../auth/staff-room.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
+import { openRoute } from './access.ts'
 import { auditApi } from './audit.ts'
 import { pathIds, sessionFor } from './session-access.ts'
 import { ACCESS_TOKEN_TTL } from './sessions.ts'
 
 const DEFAULT_INVITE_HOURS = 24 * 7
-const SMALL_BODY = 16 * 1024
 
 const gone = (detail: string) => new HttpProblem(410, 'Gone', detail)
 
@@ -21,7 +21,7 @@ const gone = (detail: string) => new HttpProblem(410, 'Gone', detail)
 export async function inviteRoutes(api: FastifyInstance, services: Services) {
   const { db, config } = services
 
-  api.post('/sessions/:id/invites', { bodyLimit: SMALL_BODY }, async (request, reply) => {
+  api.post('/sessions/:id/invites', async (request, reply) => {
     const { session, claims } = await sessionFor(request, services, ['host'])
     const body = parse(CreateInviteBody, request.body)
     const hours = body.expiresInHours ?? DEFAULT_INVITE_HOURS
@@ -83,7 +83,7 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
     return reply.code(204).send()
   })
 
-  api.post('/invites/accept', { bodyLimit: SMALL_BODY }, async (request) => {
+  api.post('/invites/accept', openRoute, async (request) => {
     const body = parse(AcceptInviteBody, request.body)
     let claims: Awaited<ReturnType<typeof verifyInviteToken>>
     try {

@@ -5,7 +5,6 @@ import * as Y from 'yjs'
 
 export { acceptedInvite, createSession, type Joined, join } from '../../../test-support/api.ts'
 
-
 export class TestClient {
   readonly socket: HocuspocusProviderWebsocket
   readonly providers = new Map<string, HocuspocusProvider>()
