@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { VerifiedTokens } from '../auth/verified-tokens.ts'
 import { HttpProblem } from '../http/problem.ts'
@@ -14,7 +15,7 @@ const NO_USER = 'user:'
  * does not bound what one of them does from many addresses. Requests without a valid
  * token are left to the route (401) and to the per-address limits. Addresses in
  * RATE_LIMIT_ALLOW are not limited. Shared through Redis when several instances run.
- * Needs @fastify/rate-limit registered (rateLimits), and must come before the routes.
+ * Must come before the routes.
  */
 export async function identityRateLimit(api: FastifyInstance, services: Services) {
   const { rateLimit: limits, tokenSecret } = services.config
@@ -28,14 +29,25 @@ export async function identityRateLimit(api: FastifyInstance, services: Services
       return NO_USER
     }
   }
-  const check = api.createRateLimit({
-    max: limits.userPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: userKey,
-    allowList: (request, key) => key === NO_USER || limits.allow.includes(request.ip),
+  // A registration of its own, so its Redis keys have their own prefix (see rateLimits).
+  let check: ReturnType<FastifyInstance['createRateLimit']> | undefined
+  await api.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      skipOnError: true,
+      ...(services.redis ? { redis: services.redis, nameSpace: 'podium-rate-user-' } : {}),
+    })
+    check = scope.createRateLimit({
+      max: limits.userPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: userKey,
+      allowList: (request, key) => key === NO_USER || limits.allow.includes(request.ip),
+    })
   })
+  if (!check) throw new Error('the per-user rate limiter was not made')
+  const limit = check
   api.addHook('onRequest', async (request, reply) => {
-    const result = await check(request)
+    const result = await limit(request)
     if (result.isAllowed || !result.isExceeded) return
     reply.header('retry-after', result.ttlInSeconds)
     throw new HttpProblem(
