@@ -1,54 +1,28 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { env } from '@podium/shared/server'
 import { z } from 'zod'
 import type { DatabaseTarget } from './standing/database.ts'
 import type { TurnConfig } from './turn/credentials.ts'
 
-const urlList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().regex(/^(stun|stuns|turn|turns):[^\s]+$/, 'stun:, stuns:, turn: or turns: URLs'),
-    ),
-  )
-
 /** The environment of a standalone signal-server (docker-compose runs it as its own service). */
 export const SignalEnv = z.object({
-  SIGNAL_PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65_535).default(9000),
+  SIGNAL_PORT: env.port.default(9000),
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Must be the sync-server's TOKEN_SECRET; or read from DATA_DIR/token-secret when shared. */
-  TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  TOKEN_SECRET: env.secret(32).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   /** The sync-server's Postgres: whether a staff role was withdrawn is read there. */
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "a postgres:// URL, the sync-server's DATABASE_URL")
-    .optional(),
-  DATABASE_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier')
-    .optional(),
+  DATABASE_URL: env.databaseUrl("the sync-server's DATABASE_URL"),
+  DATABASE_SCHEMA: env.databaseSchema,
   /** The sync-servers' Redis: withdrawn roles are announced there and close sockets at once. */
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'a redis:// URL')
-    .optional(),
-  PUBLIC_URL: z.url({ error: 'an absolute URL such as https://podium.example.org' }).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TURN_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  TURN_URLS: urlList.default([]),
-  STUN_URLS: urlList.default([]),
-  TURN_TTL_SECONDS: z.coerce
-    .number({ error: 'a number of seconds' })
-    .int()
-    .positive()
-    .default(3600),
+  REDIS_URL: env.redisUrl,
+  PUBLIC_URL: env.publicUrl,
+  LOG_LEVEL: env.logLevel,
+  TURN_SECRET: env.secret(16).optional(),
+  TURN_URLS: env.iceUrlList.default([]),
+  STUN_URLS: env.iceUrlList.default([]),
+  TURN_TTL_SECONDS: env.positiveInt('a number of seconds').default(3600),
 })
 
 export interface SignalConfig {

@@ -1,27 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { env } from '@podium/shared/server'
 import { z } from 'zod'
 
-const port = z.coerce
-  .number({ error: 'a port number' })
-  .int('a whole port number')
-  .min(0, 'a port from 0 to 65535')
-  .max(65_535, 'a port from 0 to 65535')
-const positiveInt = (what: string) => z.coerce.number({ error: what }).int(what).positive(what)
-const urlList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().regex(/^(stun|stuns|turn|turns):[^\s]+$/, 'stun:, stuns:, turn: or turns: URLs'),
-    ),
-  )
+const { port, positiveInt, iceUrlList: urlList } = env
 
 /** Every environment variable Podium reads, its default and what it expects. */
 export const EnvSchema = z.object({
@@ -29,22 +12,13 @@ export const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   /** postgres://… to use Postgres; unset for SQLite under DATA_DIR. */
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL (leave unset for SQLite)')
-    .optional(),
+  DATABASE_URL: env.databaseUrl('leave unset for SQLite'),
   /** Schema inside the Postgres database (tests use one per run). */
-  DATABASE_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier')
-    .optional(),
+  DATABASE_SCHEMA: env.databaseSchema,
   /** redis://… to share documents between several sync-server instances. */
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'a redis:// URL')
-    .optional(),
+  REDIS_URL: env.redisUrl,
   /** The address people reach Podium at; used in join and invite links. */
-  PUBLIC_URL: z.url({ error: 'an absolute URL such as https://podium.example.org' }).optional(),
+  PUBLIC_URL: env.publicUrl,
   /** Where browsers reach y-webrtc signaling (`/signal`) when it is not at PUBLIC_URL. */
   SIGNALING_URL: z
     .url({
@@ -53,14 +27,10 @@ export const EnvSchema = z.object({
     })
     .optional(),
   /** Signs access and invite tokens; generated and kept in DATA_DIR when unset. */
-  TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
+  TOKEN_SECRET: env.secret(32).optional(),
+  LOG_LEVEL: env.logLevel,
   /** coturn's static-auth-secret; unset: TURN is not offered. */
-  TURN_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  TURN_SECRET: env.secret(16).optional(),
   TURN_URLS: urlList.default([]),
   STUN_URLS: urlList.default([]),
   TURN_TTL_SECONDS: positiveInt('a number of seconds').default(3600),

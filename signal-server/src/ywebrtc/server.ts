@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { ACCESS_REVOKED, CloseCode, isStaff, Y_WEBRTC_PATH } from '@podium/shared'
+import { TokenBucket } from '@podium/shared/server'
 import type { Logger } from 'pino'
 import { WebSocket, WebSocketServer } from 'ws'
 import { type Claims, checkToken, type StandingCheck } from '../auth/tokens.ts'
-import { TokenBucket } from '../limits/token-bucket.ts'
 import { decodeSignalMessage } from './messages.ts'
 import { topicAllowed } from './room.ts'
 

@@ -1,63 +1,7 @@
+import { HttpProblem, sendProblem } from '@podium/shared/server'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import type { ZodError } from 'zod'
 
-/** An error that becomes an RFC 9457 problem+json response. */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail: string,
-    readonly errors?: Array<{ path: string; message: string }>,
-  ) {
-    super(detail)
-  }
-
-  static badRequest(detail: string, errors?: Array<{ path: string; message: string }>) {
-    return new HttpProblem(400, 'Bad request', detail, errors)
-  }
-  static unauthorized(detail: string) {
-    return new HttpProblem(401, 'Unauthorized', detail)
-  }
-  static forbidden(detail: string) {
-    return new HttpProblem(403, 'Forbidden', detail)
-  }
-  static notFound(detail: string) {
-    return new HttpProblem(404, 'Not found', detail)
-  }
-  static conflict(detail: string) {
-    return new HttpProblem(409, 'Conflict', detail)
-  }
-  static fromZod(error: ZodError, what = 'request body') {
-    const errors = error.issues.map((issue) => ({
-      path: issue.path.join('.') || '(body)',
-      message: issue.message,
-    }))
-    const summary = errors
-      .map((e) => (e.path === '(body)' ? e.message : `${e.path}: ${e.message}`))
-      .join('; ')
-    return HttpProblem.badRequest(`The ${what} is not valid: ${summary}`, errors)
-  }
-}
-
-const TYPE_BASE = 'https://podium.dev/problems/'
-
-function slug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-')
-}
-
-export function sendProblem(reply: FastifyReply, problem: HttpProblem, instance?: string) {
-  return reply
-    .code(problem.status)
-    .type('application/problem+json')
-    .send({
-      type: `${TYPE_BASE}${slug(problem.title)}`,
-      title: problem.title,
-      status: problem.status,
-      detail: problem.detail,
-      ...(instance ? { instance } : {}),
-      ...(problem.errors ? { errors: problem.errors } : {}),
-    })
-}
+export { HttpProblem, sendProblem }
 
 /** Every error leaves as problem+json; 5xx details stay in the log, never in the response. */
 export function problemErrorHandler(

@@ -1,4 +1,4 @@
-import { TokenBucket } from '../limits/token-bucket.ts'
+import { TokenBucket } from '@podium/shared/server'
 
 /** Allowances per user: posts (questions, replies, edits) and votes. */
 export const RATES = {

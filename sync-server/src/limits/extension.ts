@@ -5,11 +5,11 @@ import type {
   onDisconnectPayload,
 } from '@hocuspocus/server'
 import { CloseCode } from '@podium/shared'
+import { TokenBucket } from '@podium/shared/server'
 import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/registry.ts'
 import { isConnectionContext } from '../sync/context.ts'
 import { OutboxSizes } from './outbox-size.ts'
-import { TokenBucket } from './token-bucket.ts'
 
 export interface LimitsOptions {
   metrics: Metrics

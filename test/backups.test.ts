@@ -5,13 +5,13 @@ import { join, resolve } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { POSTGRES_URL } from '../../test-support/postgres.ts'
-import { type Db, openDatabase } from '../src/db/connect.ts'
+import { type Db, openDatabase } from '../sync-server/src/db/connect.ts'
+import { POSTGRES_URL } from '../test-support/postgres.ts'
 
 // The backups service's scripts (deploy/backups), run against a real Postgres database
 // that Podium's migrations have created: dump, prune, restore check, restore.
 
-const scripts = resolve(import.meta.dirname, '../../deploy/backups')
+const scripts = resolve(import.meta.dirname, '../deploy/backups')
 const serverUrl = POSTGRES_URL
 const database = `podium_backup_${process.pid}_${Date.now().toString(36)}`
 let dir: string

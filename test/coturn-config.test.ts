@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // Runs the real coturn with deploy/coturn/turnserver.conf and the flags docker-compose.yml
 // adds, then speaks STUN/TURN to it over UDP, TCP and TLS.
 
-const root = resolve(import.meta.dirname, '../..')
+const root = resolve(import.meta.dirname, '..')
 const secret = 'turn-secret-for-the-config-test'
 const realm = 'podium.test'
 

@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 // played by a local folder: `ssh` runs the command there, `docker` records what it is
 // asked, and `curl` answers /readyz for the image tags a test calls healthy.
 
-const root = resolve(import.meta.dirname, '../..')
+const root = resolve(import.meta.dirname, '..')
 let dir: string
 let host: string
 

@@ -2,13 +2,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { SignalEnv } from '../../signal-server/src/config.ts'
-import { EnvSchema } from '../src/config.ts'
+import { SignalEnv } from '../signal-server/src/config.ts'
+import { EnvSchema } from '../sync-server/src/config.ts'
 
 // The deployment files can't be run here (no container engine), so this checks what
 // would break them: unknown variables, missing files, and references that don't match.
 
-const root = resolve(import.meta.dirname, '../..')
+const root = resolve(import.meta.dirname, '..')
 const read = (path: string) => readFileSync(join(root, path), 'utf8')
 const appKeys = new Set(Object.keys(EnvSchema.shape))
 /** What each image reads from its environment, and the variable its port is in. */

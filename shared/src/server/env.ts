@@ -1,0 +1,57 @@
+import { z } from 'zod'
+
+// Environment variables both servers read, each with the message a bad value gets: the
+// start stops with the variable's name and what it expects.
+
+export const port = z.coerce
+  .number({ error: 'a port number' })
+  .int('a whole port number')
+  .min(0, 'a port from 0 to 65535')
+  .max(65_535, 'a port from 0 to 65535')
+
+export const positiveInt = (what: string) =>
+  z.coerce.number({ error: what }).int(what).positive(what)
+
+/** Comma-separated STUN and TURN URLs. */
+export const iceUrlList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().regex(/^(stun|stuns|turn|turns):[^\s]+$/, 'stun:, stuns:, turn: or turns: URLs'),
+    ),
+  )
+
+export const databaseUrl = (hint: string) =>
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, `a postgres:// URL (${hint})`)
+    .optional()
+
+export const databaseSchema = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier')
+  .optional()
+
+export const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\//, 'a redis:// URL')
+  .optional()
+
+export const publicUrl = z
+  .url({ error: 'an absolute URL such as https://podium.example.org' })
+  .optional()
+
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'one of fatal, error, warn, info, debug, trace, silent',
+  })
+  .default('info')
+
+/** A shared secret (token signing, TURN): long enough not to be guessed. */
+export const secret = (min: number) => z.string().min(min, `at least ${min} characters`)
