@@ -2,13 +2,13 @@ import { AcceptInviteBody, CreateInviteBody, newId } from '@podium/shared'
 import { signToken, TokenError, verifyInviteToken } from '@podium/shared/token'
 import type { FastifyInstance } from 'fastify'
 import { announceStaffRoom } from '../auth/staff-room.ts'
+import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
 import { openRoute } from './access.ts'
 import { auditApi } from './audit.ts'
 import { pathIds, sessionFor } from './session-access.ts'
-import { ACCESS_TOKEN_TTL } from './sessions.ts'
 
 const DEFAULT_INVITE_HOURS = 24 * 7
 

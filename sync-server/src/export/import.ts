@@ -1,7 +1,8 @@
 import { type CreateSessionResponse, documentName, newId } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
-import { ACCESS_TOKEN_TTL, insertWithFreshCode } from '../api/sessions.ts'
+import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import type { Services } from '../services.ts'
+import { insertWithFreshCode } from '../sessions/codes.ts'
 import type { BuiltImport } from './build-import.ts'
 import type { ImportUpload } from './import-thread.ts'
 
