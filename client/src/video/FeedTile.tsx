@@ -1,5 +1,5 @@
+import { FeedKind } from '@podium/shared'
 import { type Accessor, createEffect, createSignal, Show } from 'solid-js'
-import { FeedKind } from './adaptation.ts'
 import { FeedState } from './feed.ts'
 import type { LookClasses } from './look.ts'
 import { QualityIndicator } from './QualityIndicator.tsx'

@@ -1,34 +1,10 @@
+import type { Rung } from '@podium/shared'
 import type { QualitySample } from './quality.ts'
 
 /**
- * Sending quality per viewer: a ladder of encodings, stepped down when loss or
+ * Sending quality per viewer: a ladder of encodings (`LADDERS` in shared), stepped down when loss or
  * round-trip time rises and back up once the connection has been healthy for a while.
  */
-
-export interface Rung {
-  maxBitrate: number
-  scaleResolutionDownBy: number
-  maxFramerate: number
-}
-
-export const FeedKind = { camera: 'camera', screen: 'screen' } as const
-export type FeedKind = (typeof FeedKind)[keyof typeof FeedKind]
-
-/** Camera: fewer pixels as well as fewer bits. Screen: text stays sharp; frame rate gives way. */
-export const LADDERS: Record<FeedKind, readonly Rung[]> = {
-  camera: [
-    { maxBitrate: 900_000, scaleResolutionDownBy: 1, maxFramerate: 30 },
-    { maxBitrate: 500_000, scaleResolutionDownBy: 1.5, maxFramerate: 30 },
-    { maxBitrate: 250_000, scaleResolutionDownBy: 2, maxFramerate: 20 },
-    { maxBitrate: 120_000, scaleResolutionDownBy: 4, maxFramerate: 12 },
-  ],
-  screen: [
-    { maxBitrate: 1_200_000, scaleResolutionDownBy: 1, maxFramerate: 15 },
-    { maxBitrate: 600_000, scaleResolutionDownBy: 1, maxFramerate: 8 },
-    { maxBitrate: 300_000, scaleResolutionDownBy: 1.5, maxFramerate: 5 },
-    { maxBitrate: 150_000, scaleResolutionDownBy: 2, maxFramerate: 3 },
-  ],
-}
 
 /** Loss at or over `lossPct`, or round trip at or over `rttMs`, is trouble; under the `healthy` values is healthy. */
 export const ADAPT = {

@@ -1,5 +1,5 @@
+import { FeedKind } from '@podium/shared'
 import type { CallOption, MediaConnection } from 'peerjs'
-import { FeedKind } from './adaptation.ts'
 import { Retrier } from './backoff.ts'
 import { type Measured, StatsMonitor } from './monitor.ts'
 import type { PeerLink } from './peer-link.ts'

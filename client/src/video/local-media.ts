@@ -1,12 +1,5 @@
+import { CAMERA_CONSTRAINTS, SCREEN_CONSTRAINTS } from '@podium/shared'
 import { mediaErrorBlocker, VideoBlocker } from './support.ts'
-
-/** What the camera is asked for; adaptation scales down from here per viewer. */
-export const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
-  width: { ideal: 960 },
-  height: { ideal: 540 },
-  frameRate: { ideal: 30, max: 30 },
-}
-export const SCREEN_CONSTRAINTS: MediaTrackConstraints = { frameRate: { ideal: 15, max: 15 } }
 
 export class MediaBlockedError extends Error {
   constructor(readonly blocker: VideoBlocker) {

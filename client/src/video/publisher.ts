@@ -1,5 +1,6 @@
+import { FeedKind, LADDERS } from '@podium/shared'
 import type { MediaConnection } from 'peerjs'
-import { type AdaptState, adapt, applyRung, FeedKind, LADDERS, START } from './adaptation.ts'
+import { type AdaptState, adapt, applyRung, START } from './adaptation.ts'
 import type { LocalMedia } from './local-media.ts'
 import { type Measured, StatsMonitor } from './monitor.ts'
 import { Direction } from './quality.ts'

@@ -1,6 +1,5 @@
-import { PeerKind, type StageSeat } from '@podium/shared'
+import { FeedKind, PeerKind, type StageSeat } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
-import { FeedKind } from './adaptation.ts'
 import type { StageConnection } from './connection.ts'
 import { FeedState, FeedWatcher } from './feed.ts'
 import type { IceServers } from './ice.ts'

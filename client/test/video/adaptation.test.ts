@@ -1,12 +1,6 @@
+import { LADDERS } from '@podium/shared'
 import { describe, expect, it } from 'vitest'
-import {
-  ADAPT,
-  adapt,
-  applyRung,
-  type EncodingSender,
-  LADDERS,
-  START,
-} from '../../src/video/adaptation.ts'
+import { ADAPT, adapt, applyRung, type EncodingSender, START } from '../../src/video/adaptation.ts'
 import type { QualitySample } from '../../src/video/quality.ts'
 
 const sample = (lossPct: number | null, rttMs: number | null): QualitySample => ({

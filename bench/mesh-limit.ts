@@ -1,7 +1,7 @@
 /**
  * How many viewers can one presenter serve over a mesh from this machine?
  *
- *   node --import tsx signal-server/scripts/mesh-limit.ts [--max 16] [--steps 1,2,4,6,8,10,12,16] [--seconds 8]
+ *   npm run bench:mesh -- [--max 16] [--steps 1,2,4,6,8,10,12,16] [--seconds 8]
  *
  * One headless Chromium with a fake camera: a presenter page sends the stage's camera
  * (the same capture constraints and top encoding rung as the client) to N viewer pages,
@@ -18,11 +18,10 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { CAMERA_CONSTRAINTS, LADDERS } from '@podium/shared'
 import { chromium, type Page } from 'playwright-core'
-import { LADDERS } from '../../client/src/video/adaptation.ts'
-import { CAMERA_CONSTRAINTS } from '../../client/src/video/local-media.ts'
-import { findChromium } from '../../e2e/helpers/browser.ts'
-import { median, VIDEO_ARGS } from '../../e2e/helpers/video.ts'
+import { findChromium } from '../e2e/helpers/browser.ts'
+import { median, VIDEO_ARGS } from '../e2e/helpers/video.ts'
 
 const { values } = parseArgs({
   options: {
