@@ -1,5 +1,5 @@
 import { Show } from 'solid-js'
-import { Stage } from '../../video/Stage.tsx'
+import { Stage } from '../../video/ui/Stage.tsx'
 import type { StaffRoom } from '../room.ts'
 import { AgendaEditor } from './AgendaEditor.tsx'
 import { ExportPanel } from './ExportPanel.tsx'

@@ -1,11 +1,11 @@
 import { FeedKind, PeerKind, type StageSeat } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
+import type { Measured } from '../quality/monitor.ts'
+import { FeedState, FeedWatcher } from '../rtc/feed-watcher.ts'
+import type { IceServers } from '../rtc/ice-servers.ts'
+import { LinkState, PeerLink } from '../rtc/peer-link.ts'
+import { watchBlocker } from '../rtc/support.ts'
 import type { StageConnection } from './connection.ts'
-import { FeedState, FeedWatcher } from './feed.ts'
-import type { IceServers } from './ice.ts'
-import type { Measured } from './monitor.ts'
-import { LinkState, PeerLink } from './peer-link.ts'
-import { watchBlocker } from './support.ts'
 
 /** One feed as the tiles show it. */
 export interface FeedView {

@@ -1,5 +1,5 @@
 import type { Rung } from '@podium/shared'
-import type { QualitySample } from './quality.ts'
+import type { QualitySample } from './stats.ts'
 
 /**
  * Sending quality per viewer: a ladder of encodings (`LADDERS` in shared), stepped down when loss or

@@ -6,7 +6,7 @@ import {
   qualityLevel,
   type StatsRecord,
   sampleStats,
-} from '../../src/video/quality.ts'
+} from '../../../src/video/quality/stats.ts'
 
 const pair = (rttS: number): StatsRecord[] => [
   { type: 'transport', id: 'T1', timestamp: 0, selectedCandidatePairId: 'CP1' },

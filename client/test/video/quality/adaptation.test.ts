@@ -1,7 +1,13 @@
 import { LADDERS } from '@podium/shared'
 import { describe, expect, it } from 'vitest'
-import { ADAPT, adapt, applyRung, type EncodingSender, START } from '../../src/video/adaptation.ts'
-import type { QualitySample } from '../../src/video/quality.ts'
+import {
+  ADAPT,
+  adapt,
+  applyRung,
+  type EncodingSender,
+  START,
+} from '../../../src/video/quality/adaptation.ts'
+import type { QualitySample } from '../../../src/video/quality/stats.ts'
 
 const sample = (lossPct: number | null, rttMs: number | null): QualitySample => ({
   rttMs,

@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js'
-import type { Measured } from './monitor.ts'
+import type { Measured } from '../quality/monitor.ts'
+import { QualityLevel } from '../quality/stats.ts'
 import { QualityIndicator } from './QualityIndicator.tsx'
-import { QualityLevel } from './quality.ts'
 
 export interface QualityRow {
   key: string

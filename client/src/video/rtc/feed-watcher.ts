@@ -1,9 +1,9 @@
 import { FeedKind } from '@podium/shared'
 import type { CallOption, MediaConnection } from 'peerjs'
+import { type Measured, StatsMonitor } from '../quality/monitor.ts'
+import { Direction } from '../quality/stats.ts'
 import { Retrier } from './backoff.ts'
-import { type Measured, StatsMonitor } from './monitor.ts'
 import type { PeerLink } from './peer-link.ts'
-import { Direction } from './quality.ts'
 
 /** Where one watched feed stands; the tile shows each state in words. */
 export const FeedState = {

@@ -1,10 +1,10 @@
 import { FeedKind } from '@podium/shared'
 import { type Accessor, createEffect, createSignal, Show } from 'solid-js'
-import { FeedState } from './feed.ts'
+import { QualityLevel } from '../quality/stats.ts'
+import { FeedState } from '../rtc/feed-watcher.ts'
+import type { FeedView } from '../state/watch-state.ts'
 import type { LookClasses } from './look.ts'
 import { QualityIndicator } from './QualityIndicator.tsx'
-import { QualityLevel } from './quality.ts'
-import type { FeedView } from './watching.ts'
 
 const who = (view: FeedView) =>
   view.seat.name ?? (view.seat.role === 'host' ? 'The host' : 'The presenter')

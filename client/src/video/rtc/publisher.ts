@@ -1,9 +1,9 @@
 import { FeedKind, LADDERS } from '@podium/shared'
 import type { MediaConnection } from 'peerjs'
-import { type AdaptState, adapt, applyRung, START } from './adaptation.ts'
+import { type AdaptState, adapt, applyRung, START } from '../quality/adaptation.ts'
+import { type Measured, StatsMonitor } from '../quality/monitor.ts'
+import { Direction } from '../quality/stats.ts'
 import type { LocalMedia } from './local-media.ts'
-import { type Measured, StatsMonitor } from './monitor.ts'
-import { Direction } from './quality.ts'
 
 export const ShareMode = { added: 'added', replaced: 'replaced' } as const
 export type ShareMode = (typeof ShareMode)[keyof typeof ShareMode]

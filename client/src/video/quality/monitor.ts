@@ -6,7 +6,7 @@ import {
   qualityLevel,
   type StatsRecord,
   sampleStats,
-} from './quality.ts'
+} from './stats.ts'
 
 export interface Measured {
   sample: QualitySample

@@ -6,12 +6,12 @@ import {
   VideoStageDoc,
 } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
+import type { IceServers } from '../rtc/ice-servers.ts'
+import { LocalMedia, MediaBlockedError, openScreen } from '../rtc/local-media.ts'
+import { LinkState, PeerLink } from '../rtc/peer-link.ts'
+import { Publisher, type ServedView, type ShareMode } from '../rtc/publisher.ts'
+import { blockerText, publishBlocker } from '../rtc/support.ts'
 import type { StageConnection } from './connection.ts'
-import type { IceServers } from './ice.ts'
-import { LocalMedia, MediaBlockedError, openScreen } from './local-media.ts'
-import { LinkState, PeerLink } from './peer-link.ts'
-import { Publisher, type ServedView, type ShareMode } from './publisher.ts'
-import { blockerText, publishBlocker } from './support.ts'
 
 export const PublishState = {
   off: 'off',

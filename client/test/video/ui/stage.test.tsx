@@ -3,11 +3,11 @@ import { fireEvent, render, screen } from '@solidjs/testing-library'
 import { createSignal } from 'solid-js'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { FeedTile } from '../../src/video/FeedTile.tsx'
-import { FeedState } from '../../src/video/feed.ts'
-import { Look, lookClasses } from '../../src/video/look.ts'
-import { Stage } from '../../src/video/Stage.tsx'
-import type { FeedView } from '../../src/video/watching.ts'
+import { FeedState } from '../../../src/video/rtc/feed-watcher.ts'
+import type { FeedView } from '../../../src/video/state/watch-state.ts'
+import { FeedTile } from '../../../src/video/ui/FeedTile.tsx'
+import { Look, lookClasses } from '../../../src/video/ui/look.ts'
+import { Stage } from '../../../src/video/ui/Stage.tsx'
 
 const seat = (patch: Partial<StageSeat> = {}): StageSeat => ({
   userId: 'host0001',

@@ -1,5 +1,5 @@
 import { type IceServer, IceServersResponse } from '@podium/shared'
-import { type Api, api as defaultApi } from '../lib/api.ts'
+import { type Api, api as defaultApi } from '../../lib/api.ts'
 
 /** Credentials are renewed this long before they expire. */
 const MARGIN_MS = 60_000

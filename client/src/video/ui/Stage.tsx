@@ -1,18 +1,18 @@
 import { canPublishVideo, STAGE_AUDIENCE_CAP, VideoStageDoc } from '@podium/shared'
 import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
-import type { StageConnection } from './connection.ts'
+import { IceServers } from '../rtc/ice-servers.ts'
+import { LinkState } from '../rtc/peer-link.ts'
+import { blockerText, watchBlocker } from '../rtc/support.ts'
+import type { StageConnection } from '../state/connection.ts'
+import { createPublishing, PublishState } from '../state/publish-state.ts'
+import { createWatching } from '../state/watch-state.ts'
 import { FeedTile } from './FeedTile.tsx'
-import { IceServers } from './ice.ts'
 import { Look, lookClasses } from './look.ts'
 import { PublisherPanel } from './PublisherPanel.tsx'
-import { LinkState } from './peer-link.ts'
-import { createPublishing, PublishState } from './publishing.ts'
 import { QualityPanel, type QualityRow } from './QualityPanel.tsx'
-import { blockerText, watchBlocker } from './support.ts'
-import { createWatching } from './watching.ts'
 import './video.css'
 
-export type { StageConnection } from './connection.ts'
+export type { StageConnection } from '../state/connection.ts'
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i])

@@ -1,8 +1,8 @@
 import { createEffect, createSignal, Match, Show, Switch } from 'solid-js'
+import { ShareMode } from '../rtc/publisher.ts'
+import { type Publishing, PublishState } from '../state/publish-state.ts'
 import { DevicePicker } from './DevicePicker.tsx'
 import type { LookClasses } from './look.ts'
-import { ShareMode } from './publisher.ts'
-import { type Publishing, PublishState } from './publishing.ts'
 
 function Preview(props: { stream: MediaStream | null; label: string }) {
   let video: HTMLVideoElement | undefined

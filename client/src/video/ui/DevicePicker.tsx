@@ -1,5 +1,5 @@
 import { createResource, For, onCleanup, Show } from 'solid-js'
-import { listDevices } from './local-media.ts'
+import { listDevices } from '../rtc/local-media.ts'
 
 /** Camera and microphone choice; labels are only known once access was granted. */
 export function DevicePicker(props: {

@@ -1,4 +1,4 @@
-import { levelLabel, type QualityLevel } from './quality.ts'
+import { levelLabel, type QualityLevel } from '../quality/stats.ts'
 
 /** Three bars: all lit is good, two fair, one poor. */
 export function QualityIndicator(props: { level: QualityLevel }) {

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest'
-import { backoffDelay, Retrier } from '../../src/video/backoff.ts'
+import { backoffDelay, Retrier } from '../../../src/video/rtc/backoff.ts'
 import {
   blockerText,
   mediaErrorBlocker,
   publishBlocker,
   VideoBlocker,
   watchBlocker,
-} from '../../src/video/support.ts'
+} from '../../../src/video/rtc/support.ts'
 
 describe('fallback reasons', () => {
   const rtc = function RTCPeerConnection() {}
