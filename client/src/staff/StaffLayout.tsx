@@ -1,5 +1,6 @@
 import { createMemo, type JSX } from 'solid-js'
-import { ConnectionBadge } from './ConnectionBadge.tsx'
+import { ConnectionBadge } from '../components/ConnectionBadge.tsx'
+import { peerText } from './peer-text.ts'
 import type { StaffContext } from './StaffGate.tsx'
 import { StaffHeader, type StaffPage } from './StaffHeader.tsx'
 import { theme } from './theme.ts'
@@ -26,7 +27,7 @@ export function StaffLayout(props: { ctx: StaffContext; page: StaffPage; childre
           <ConnectionBadge
             status={props.ctx.conn.status()}
             unsynced={props.ctx.unsynced()}
-            peer={props.ctx.peer}
+            peer={peerText(props.ctx.peer)}
           />
         }
       />
