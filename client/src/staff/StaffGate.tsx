@@ -3,10 +3,10 @@ import { type Accessor, createEffect, type JSX, Match, onCleanup, Show, Switch }
 import { api } from '../lib/api.ts'
 import { type Identity, loadIdentity } from '../lib/identity.ts'
 import { openSession, type SessionConnection } from '../lib/session.ts'
+import { scheme } from '../styles/scheme.ts'
 import { createOfflineEdits } from './offline-edits.ts'
 import { type PeerSync, startPeerSync } from './peer-sync.ts'
 import { roomFromConnection, type StaffRoom } from './room.ts'
-import { theme } from './theme.ts'
 import './staff.css'
 
 export interface StaffContext {
@@ -25,7 +25,7 @@ export function PageMessage(props: { title: string; children: JSX.Element; busy?
     <main
       id="main"
       class="staff staff-message"
-      data-theme={theme()}
+      data-theme={scheme()}
       aria-busy={props.busy ? 'true' : 'false'}
     >
       <div class="st-card">

@@ -1,9 +1,9 @@
 import { createMemo, type JSX } from 'solid-js'
 import { ConnectionBadge } from '../components/ConnectionBadge.tsx'
+import { scheme } from '../styles/scheme.ts'
 import { peerText } from './peer-text.ts'
 import type { StaffContext } from './StaffGate.tsx'
 import { StaffHeader, type StaffPage } from './StaffHeader.tsx'
-import { theme } from './theme.ts'
 import './staff.css'
 
 /** The frame of a staff console: skip link, header with connection state, main content. */
@@ -15,7 +15,7 @@ export function StaffLayout(props: { ctx: StaffContext; page: StaffPage; childre
     return { ...pub().meta(), participants: pub().participants() }
   })
   return (
-    <div class="staff" data-theme={theme()}>
+    <div class="staff" data-theme={scheme()}>
       <StaffHeader
         sessionId={props.ctx.identity.sessionId}
         title={meta().title}
