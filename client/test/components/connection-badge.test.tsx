@@ -3,8 +3,8 @@ import { createSignal } from 'solid-js'
 import { describe, expect, it } from 'vitest'
 import { ConnectionBadge } from '../../src/components/ConnectionBadge.tsx'
 import type { ConnectionStatus } from '../../src/lib/connection-status.ts'
-import type { PeerStatus, PeerSync } from '../../src/staff/peer-sync.ts'
-import { peerText } from '../../src/staff/peer-text.ts'
+import type { PeerStatus, PeerSync } from '../../src/staff/model/peer-sync.ts'
+import { peerText } from '../../src/staff/shell/peer-text.ts'
 
 describe('connection badge', () => {
   it('says connecting, online, reconnecting and offline, and counts unsynced changes', () => {

@@ -2,7 +2,7 @@ import { ROLES } from '@podium/shared'
 import { useParams } from '@solidjs/router'
 import { Show } from 'solid-js'
 import { scheme } from '../../styles/scheme.ts'
-import { StaffGate } from '../StaffGate.tsx'
+import { StaffGate } from '../shell/StaffGate.tsx'
 import { ProjectorView } from './ProjectorView.tsx'
 import './present.css'
 

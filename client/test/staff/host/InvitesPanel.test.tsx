@@ -1,8 +1,8 @@
 import { fireEvent, render, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
-import { createApi } from '../../lib/api.ts'
-import { createTestRoom } from '../testing.ts'
-import { InvitesPanel } from './InvitesPanel.tsx'
+import { createApi } from '../../../src/lib/api.ts'
+import { InvitesPanel } from '../../../src/staff/host/InvitesPanel.tsx'
+import { createTestRoom } from '../../helpers/staff-room.ts'
 
 describe('invite links', () => {
   it('creates a link for the chosen role with the host token, and shows it to copy', async () => {

@@ -1,9 +1,9 @@
 import { fireEvent, render, screen } from '@solidjs/testing-library'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { loadIdentity } from '../../lib/identity.ts'
-import { createTestRoom } from '../testing.ts'
-import { ExportPanel } from './ExportPanel.tsx'
-import { HistoryPanel } from './HistoryPanel.tsx'
+import { loadIdentity } from '../../../src/lib/identity.ts'
+import { ExportPanel } from '../../../src/staff/host/ExportPanel.tsx'
+import { HistoryPanel } from '../../../src/staff/host/HistoryPanel.tsx'
+import { createTestRoom } from '../../helpers/staff-room.ts'
 
 interface Call {
   method: string

@@ -3,8 +3,8 @@ import { type Accessor, createSignal } from 'solid-js'
 import { WebrtcProvider } from 'y-webrtc'
 import type * as Y from 'yjs'
 import { z } from 'zod'
-import type { Api } from '../lib/api.ts'
-import type { Identity } from '../lib/identity.ts'
+import type { Api } from '../../lib/api.ts'
+import type { Identity } from '../../lib/identity.ts'
 
 /**
  * Peer-to-peer sync between staff (y-webrtc): moderators keep the public and

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, within } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
-import { createTestRoom } from '../testing.ts'
-import { ModerationView } from './ModerationView.tsx'
+import { ModerationView } from '../../../src/staff/moderate/ModerationView.tsx'
+import { createTestRoom } from '../../helpers/staff-room.ts'
 
 /** The card (queue item or question) showing `text`; the spotlight panel may show it too. */
 const queueItem = (text: string) => {

@@ -1,6 +1,6 @@
 import type { ModDoc, PublicDoc, Role } from '@podium/shared'
 import type { Accessor } from 'solid-js'
-import type { SessionConnection } from '../lib/session.ts'
+import type { SessionConnection } from '../../lib/session.ts'
 
 /** Who is acting: written into decisions, replies and timer commands. */
 export interface Actor {

@@ -12,8 +12,8 @@ import {
   toggleLabel,
   toggleSpotlight,
   undoDecision,
-} from './actions.ts'
-import { createTestRoom } from './testing.ts'
+} from '../../../src/staff/model/actions.ts'
+import { createTestRoom } from '../../helpers/staff-room.ts'
 
 describe('queue decisions', () => {
   it('approve writes who decided and when; the item stays for the server to carry out', () => {

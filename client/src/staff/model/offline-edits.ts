@@ -1,6 +1,6 @@
 import { type Accessor, createEffect, createSignal, on, untrack } from 'solid-js'
 import type * as Y from 'yjs'
-import type { ConnectionStatus } from '../lib/connection-status.ts'
+import type { ConnectionStatus } from '../../lib/connection-status.ts'
 
 /**
  * Counts the changes staff make to the shared documents while the sync server is out

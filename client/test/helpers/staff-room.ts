@@ -1,8 +1,8 @@
 import type { PendingItem, Question, Role } from '@podium/shared'
 import { ModDoc, newId, PublicDoc, QUESTION_DEFAULTS } from '@podium/shared'
 import * as Y from 'yjs'
-import { trackDocs } from '../lib/doc-changes.ts'
-import type { StaffRoom } from './room.ts'
+import { trackDocs } from '../../src/lib/doc-changes.ts'
+import type { StaffRoom } from '../../src/staff/model/room.ts'
 
 /**
  * A staff room over fresh, real Y.Docs, for component tests: the same accessors the

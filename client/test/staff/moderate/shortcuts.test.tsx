@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
-import { createTestRoom } from '../testing.ts'
-import { ModerationView } from './ModerationView.tsx'
+import { ModerationView } from '../../../src/staff/moderate/ModerationView.tsx'
+import { createTestRoom } from '../../helpers/staff-room.ts'
 
 const press = (key: string, target: Element = document.body) => fireEvent.keyDown(target, { key })
 const selected = () => document.querySelector('.item.selected')

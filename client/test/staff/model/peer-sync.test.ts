@@ -1,7 +1,7 @@
 import { createRoot } from 'solid-js'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createApi } from '../lib/api.ts'
+import { createApi } from '../../../src/lib/api.ts'
 import {
   cacheKey,
   type PeerProvider,
@@ -10,7 +10,7 @@ import {
   type PeerSync,
   signalingUrl,
   startPeerSync,
-} from './peer-sync.ts'
+} from '../../../src/staff/model/peer-sync.ts'
 
 const ROOM = { room: 'podium-s1', password: 'secret-1', signalingUrl: '/signal' }
 const ICE = { iceServers: [{ urls: 'stun:127.0.0.1:3478' }], expiresAt: null }

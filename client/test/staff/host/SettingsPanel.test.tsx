@@ -1,8 +1,8 @@
 import { fireEvent, render, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
-import { createTestRoom } from '../testing.ts'
-import { SettingsPanel } from './SettingsPanel.tsx'
-import { StatusPanel } from './StatusPanel.tsx'
+import { SettingsPanel } from '../../../src/staff/host/SettingsPanel.tsx'
+import { StatusPanel } from '../../../src/staff/host/StatusPanel.tsx'
+import { createTestRoom } from '../../helpers/staff-room.ts'
 
 describe('settings and status', () => {
   it('toggles write the public document; a bad length is refused with a message', () => {

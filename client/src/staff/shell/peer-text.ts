@@ -1,5 +1,5 @@
-import { plural } from './format.ts'
-import { PeerStatus, type PeerSync } from './peer-sync.ts'
+import { PeerStatus, type PeerSync } from '../model/peer-sync.ts'
+import { plural } from '../ui/format.ts'
 
 /** The staff peer link in words for the connection badge; empty while it starts. */
 export function peerText(peer: PeerSync | null): string {

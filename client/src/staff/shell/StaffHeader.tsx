@@ -1,8 +1,8 @@
 import type { Role, SessionStatus } from '@podium/shared'
 import { A } from '@solidjs/router'
 import { type JSX, Show } from 'solid-js'
-import { nextTheme, setTheme, type Theme, theme } from '../styles/theme.ts'
-import { plural } from './format.ts'
+import { nextTheme, setTheme, type Theme, theme } from '../../styles/theme.ts'
+import { plural } from '../ui/format.ts'
 
 const STATUS_LABEL: Record<SessionStatus, string> = {
   draft: 'Not live yet',

@@ -1,7 +1,7 @@
 import { render, screen } from '@solidjs/testing-library'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createTestRoom } from '../testing.ts'
-import { ProjectorView } from './ProjectorView.tsx'
+import { ProjectorView } from '../../../src/staff/present/ProjectorView.tsx'
+import { createTestRoom } from '../../helpers/staff-room.ts'
 
 describe('projector view', () => {
   beforeEach(() => {

@@ -1,6 +1,6 @@
 import { createMemo, type JSX } from 'solid-js'
-import { ConnectionBadge } from '../components/ConnectionBadge.tsx'
-import { scheme } from '../styles/scheme.ts'
+import { ConnectionBadge } from '../../components/ConnectionBadge.tsx'
+import { scheme } from '../../styles/scheme.ts'
 import { peerText } from './peer-text.ts'
 import type { StaffContext } from './StaffGate.tsx'
 import { StaffHeader, type StaffPage } from './StaffHeader.tsx'
