@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, within } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { AgendaEditor } from '../../../src/staff/host/AgendaEditor.tsx'
-import { createTestRoom } from '../../helpers/staff-room.ts'
+import { createTestRoom } from '../../helpers/room.tsx'
 
 function add(title: string, minutes: string) {
   fireEvent.input(screen.getByLabelText('New item'), { target: { value: title } })

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadIdentity } from '../../../src/lib/identity.ts'
 import { ExportPanel } from '../../../src/staff/host/ExportPanel.tsx'
 import { HistoryPanel } from '../../../src/staff/host/HistoryPanel.tsx'
-import { createTestRoom } from '../../helpers/staff-room.ts'
+import { createTestRoom } from '../../helpers/room.tsx'
 
 interface Call {
   method: string

@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { createApi } from '../../../src/lib/api.ts'
 import { InvitesPanel } from '../../../src/staff/host/InvitesPanel.tsx'
-import { createTestRoom } from '../../helpers/staff-room.ts'
+import { createTestRoom } from '../../helpers/room.tsx'
 
 describe('invite links', () => {
   it('creates a link for the chosen role with the host token, and shows it to copy', async () => {

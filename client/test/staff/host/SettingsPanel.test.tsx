@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { SettingsPanel } from '../../../src/staff/host/SettingsPanel.tsx'
 import { StatusPanel } from '../../../src/staff/host/StatusPanel.tsx'
-import { createTestRoom } from '../../helpers/staff-room.ts'
+import { createTestRoom } from '../../helpers/room.tsx'
 
 describe('settings and status', () => {
   it('toggles write the public document; a bad length is refused with a message', () => {

@@ -13,7 +13,7 @@ import {
   toggleSpotlight,
   undoDecision,
 } from '../../../src/staff/model/actions.ts'
-import { createTestRoom } from '../../helpers/staff-room.ts'
+import { createTestRoom } from '../../helpers/room.tsx'
 
 describe('queue decisions', () => {
   it('approve writes who decided and when; the item stays for the server to carry out', () => {

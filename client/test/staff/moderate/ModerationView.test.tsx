@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, within } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { ModerationView } from '../../../src/staff/moderate/ModerationView.tsx'
-import { createTestRoom } from '../../helpers/staff-room.ts'
+import { createTestRoom } from '../../helpers/room.tsx'
 
 /** The card (queue item or question) showing `text`; the spotlight panel may show it too. */
 const queueItem = (text: string) => {

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { ModerationView } from '../../../src/staff/moderate/ModerationView.tsx'
-import { createTestRoom } from '../../helpers/staff-room.ts'
+import { createTestRoom } from '../../helpers/room.tsx'
 
 const press = (key: string, target: Element = document.body) => fireEvent.keyDown(target, { key })
 const selected = () => document.querySelector('.item.selected')

@@ -1,7 +1,7 @@
 import { render, screen } from '@solidjs/testing-library'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ProjectorView } from '../../../src/staff/present/ProjectorView.tsx'
-import { createTestRoom } from '../../helpers/staff-room.ts'
+import { createTestRoom } from '../../helpers/room.tsx'
 
 describe('projector view', () => {
   beforeEach(() => {

@@ -1,4 +1,4 @@
-import { FeedKind, PublicDoc, type StageSeat, VideoStageDoc } from '@podium/shared'
+import { FeedKind, type StageSeat, VideoStageDoc } from '@podium/shared'
 import { fireEvent, render, screen } from '@solidjs/testing-library'
 import { createSignal } from 'solid-js'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -8,6 +8,7 @@ import type { FeedView } from '../../../src/video/state/watch-state.ts'
 import { FeedTile } from '../../../src/video/ui/FeedTile.tsx'
 import { Look, lookClasses } from '../../../src/video/ui/look.ts'
 import { Stage } from '../../../src/video/ui/Stage.tsx'
+import { createTestRoom, me } from '../../helpers/room.tsx'
 
 const seat = (patch: Partial<StageSeat> = {}): StageSeat => ({
   userId: 'host0001',
@@ -24,18 +25,9 @@ const seat = (patch: Partial<StageSeat> = {}): StageSeat => ({
 })
 
 function setup(role: 'attendee' | 'host') {
-  const doc = new Y.Doc()
-  const connection = {
-    identity: {
-      sessionId: 'session01',
-      userId: role === 'host' ? 'host0001' : 'user00me',
-      token: 't',
-      role,
-      name: 'Ada',
-    },
-    public: new PublicDoc(doc),
-  }
-  return { roster: new VideoStageDoc(doc), ...render(() => <Stage connection={connection} />) }
+  const userId = role === 'host' ? 'host0001' : me.userId
+  const t = createTestRoom({ identity: { ...me, userId, role } })
+  return { roster: new VideoStageDoc(t.pub.doc), ...render(() => <Stage connection={t.model} />) }
 }
 
 afterEach(() => {
