@@ -3,9 +3,12 @@ import './app/no-eval.ts'
 import { render } from 'solid-js/web'
 import { App } from './app/App.tsx'
 import { registerServiceWorkerAfterLoad } from './app/service-worker.ts'
+import { followSystemScheme } from './styles/scheme.ts'
+import './styles/theme.css'
 import './styles/base.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
+followSystemScheme(document.documentElement)
 render(() => <App />, root)
 registerServiceWorkerAfterLoad()

@@ -117,7 +117,7 @@ export type WebrtcRoomResponse = z.infer<typeof WebrtcRoomResponse>
 
 /**
  * How many viewers one presenter serves over a mesh before frame rate or bitrate
- * falls apart, measured with signal-server/scripts/mesh-limit.ts (see docs/video.md). Viewers past it
+ * falls apart, measured with bench/mesh-limit.ts (see docs/video.md). Viewers past it
  * are told the stage is full; Q&A goes on for them.
  */
 export const STAGE_AUDIENCE_CAP = 8

@@ -1,9 +1,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { documentName, PublicDoc, QUESTION_DEFAULTS } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import type { BurstAnswer } from './fixtures/hostile-burst.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { lastJson, runScript } from './helpers/processes.ts'
 
 /**

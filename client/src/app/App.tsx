@@ -1,7 +1,7 @@
 import { type RouteDefinition, Router } from '@solidjs/router'
 import { lazy } from 'solid-js'
 import RoomPage from '../room/RoomPage.tsx'
-import { staffRoutes } from '../staff/routes.tsx'
+import { staffRoutes } from '../staff/shell/routes.tsx'
 import { Layout } from './Layout.tsx'
 
 /** Routes: landing, join by code, invite, attendee room; the staff views add their own. */

@@ -16,7 +16,7 @@ import { StagePanel } from './StagePanel.tsx'
 // The video stage (PeerJS) loads after the room, so Q&A is ready without it. It has its
 // own Suspense boundary: without one, its chunk suspends the layout's boundary and the
 // whole room (the question list too) stays off the page until the chunk has loaded.
-const Stage = lazy(() => import('../video/Stage.tsx').then((m) => ({ default: m.Stage })))
+const Stage = lazy(() => import('../video/ui/Stage.tsx').then((m) => ({ default: m.Stage })))
 
 /** Why the server refused the connection, in words a person can act on. */
 export function authErrorText(reason: string | null): string | null {

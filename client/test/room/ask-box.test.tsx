@@ -1,7 +1,7 @@
 import { fireEvent, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { AskBox } from '../../src/room/AskBox.tsx'
-import { me, testRoom } from '../helpers/room.tsx'
+import { createTestRoom, me } from '../helpers/room.tsx'
 
 const box = () => screen.getByLabelText('Your question') as HTMLTextAreaElement
 const send = () => screen.getByRole('button', { name: 'Send question' }) as HTMLButtonElement
@@ -9,7 +9,7 @@ const type = (text: string) => fireEvent.input(box(), { target: { value: text } 
 
 describe('ask box', () => {
   it('counts characters against the session limit and refuses to send past it', () => {
-    const room = testRoom({ settings: { maxQuestionLength: 20 } })
+    const room = createTestRoom({ settings: { maxQuestionLength: 20 } })
     room.mount(() => <AskBox />)
     expect(screen.getByText('0 / 20')).toBeTruthy()
     expect(send().disabled).toBe(true)
@@ -27,7 +27,7 @@ describe('ask box', () => {
   })
 
   it('writes one ask entry to the outbox, trimmed, and clears the box', () => {
-    const room = testRoom()
+    const room = createTestRoom()
     room.mount(() => <AskBox />)
     type('  What is next?  ')
     fireEvent.click(send())
@@ -37,7 +37,7 @@ describe('ask box', () => {
   })
 
   it('offers anonymity only where the host allows it', () => {
-    const room = testRoom({ settings: { anonymousQuestions: true } })
+    const room = createTestRoom({ settings: { anonymousQuestions: true } })
     room.mount(() => <AskBox />)
     fireEvent.click(screen.getByLabelText('Ask anonymously'))
     type('Secret question')
@@ -49,13 +49,13 @@ describe('ask box', () => {
   })
 
   it('does not offer anonymity to someone who joined without a name', () => {
-    const room = testRoom({ identity: { ...me, name: null } })
+    const room = createTestRoom({ identity: { ...me, name: null } })
     room.mount(() => <AskBox />)
     expect(screen.queryByLabelText('Ask anonymously')).toBeNull()
   })
 
   it('says why asking is closed and disables the box', () => {
-    const room = testRoom({ settings: { qaOpen: false } })
+    const room = createTestRoom({ settings: { qaOpen: false } })
     room.mount(() => <AskBox />)
     expect(screen.getByText('The host has closed Q&A for now.')).toBeTruthy()
     expect(box().disabled).toBe(true)

@@ -2,7 +2,7 @@ import { fireEvent, screen } from '@solidjs/testing-library'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MyQuestions } from '../../src/room/MyQuestions.tsx'
 import { myQuestions } from '../../src/room/views.ts'
-import { me, testRoom } from '../helpers/room.tsx'
+import { createTestRoom, me } from '../helpers/room.tsx'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -10,7 +10,7 @@ afterEach(() => {
 
 describe('my questions', () => {
   it('follows each question from the outbox through its receipt to the public list', () => {
-    const room = testRoom()
+    const room = createTestRoom()
     const sending = room.outbox.ask('Still on this phone')
     const review = room.outbox.ask('Waiting for a moderator')
     const refused = room.outbox.ask('Too fast')
@@ -19,9 +19,9 @@ describe('my questions', () => {
     room.receipt(review.entryId, 'pending')
     room.receipt(refused.entryId, 'rejected', { reason: 'rate-limited' })
     room.receipt(published.entryId, 'accepted')
-    room.publish({ id: published.questionId, text: 'Made it', authorId: me.userId })
+    room.addQuestion({ id: published.questionId, text: 'Made it', authorId: me.userId })
     room.receipt(answered.entryId, 'accepted')
-    room.publish({
+    room.addQuestion({
       id: answered.questionId,
       text: 'Answered already',
       authorId: me.userId,
@@ -53,12 +53,16 @@ describe('my questions', () => {
     expect(screen.queryByText('Answered already')).toBeNull()
 
     room.receipt(review.entryId, 'accepted')
-    room.publish({ id: review.questionId, text: 'Waiting for a moderator', authorId: me.userId })
+    room.addQuestion({
+      id: review.questionId,
+      text: 'Waiting for a moderator',
+      authorId: me.userId,
+    })
     expect(screen.queryByText('Waiting for review')).toBeNull()
   })
 
   it("shows a moderator's reason with the rejection", () => {
-    const room = testRoom()
+    const room = createTestRoom()
     const asked = room.outbox.ask('Off topic')
     room.receipt(asked.entryId, 'rejected', {
       reason: 'moderator-rejected',
@@ -71,7 +75,7 @@ describe('my questions', () => {
   })
 
   it('lets me withdraw a question still waiting for review', () => {
-    const room = testRoom()
+    const room = createTestRoom()
     const asked = room.outbox.ask('Second thoughts')
     room.receipt(asked.entryId, 'pending')
     room.mount(() => <MyQuestions />)

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { createApi } from '../../src/lib/api.ts'
 import { fetchPreview } from '../../src/room/preview.ts'
 import { Room } from '../../src/room/Room.tsx'
-import { me, testRoom } from '../helpers/room.tsx'
+import { createTestRoom, me } from '../helpers/room.tsx'
 
 const PREVIEW: RoomPreview = {
   title: 'Town hall',
@@ -46,10 +46,10 @@ const itemTexts = () =>
 
 describe('room preview', () => {
   it('stands in for the list while the document loads, read-only, then gives way to the live list', async () => {
-    const room = testRoom()
+    const room = createTestRoom()
     const [synced, setSynced] = createSignal(false)
     room.model.synced = synced
-    room.publish({ id: 'q-spot', text: 'What about the roadmap?', votes: 7 })
+    room.addQuestion({ id: 'q-spot', text: 'What about the roadmap?', votes: 7 })
     room.mount(() => <Room authError={null} preview={PREVIEW} />)
 
     expect(itemTexts()).toEqual([
@@ -82,7 +82,7 @@ describe('room preview', () => {
   })
 
   it('shows the loading card when there is no preview', () => {
-    const room = testRoom()
+    const room = createTestRoom()
     room.model.synced = () => false
     room.mount(() => <Room authError={null} preview={null} />)
     expect(screen.getByText('Loading the session…')).toBeTruthy()

@@ -2,7 +2,7 @@ import { fireEvent, screen, within } from '@solidjs/testing-library'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FIRST_ITEMS, QuestionList } from '../../src/room/QuestionList.tsx'
 import { RoomHeader } from '../../src/room/RoomHeader.tsx'
-import { me, testRoom } from '../helpers/room.tsx'
+import { createTestRoom, me } from '../helpers/room.tsx'
 
 const shownTexts = () =>
   screen
@@ -10,10 +10,10 @@ const shownTexts = () =>
     .map((article) => article.querySelector('.question-text')?.textContent)
 
 function seeded() {
-  const room = testRoom()
-  room.publish({ id: 'q-old-popular', text: 'Old but popular', votes: 5, createdAt: 100 })
-  room.publish({ id: 'q-new-quiet', text: 'New and quiet', votes: 0, createdAt: 300 })
-  room.publish({
+  const room = createTestRoom()
+  room.addQuestion({ id: 'q-old-popular', text: 'Old but popular', votes: 5, createdAt: 100 })
+  room.addQuestion({ id: 'q-new-quiet', text: 'New and quiet', votes: 0, createdAt: 300 })
+  room.addQuestion({
     id: 'q-mine-answered',
     text: 'Mine, answered',
     votes: 2,
@@ -21,7 +21,7 @@ function seeded() {
     authorId: me.userId,
     answered: true,
   })
-  room.publish({
+  room.addQuestion({
     id: 'q-hidden',
     text: 'Hidden by a moderator',
     votes: 9,
@@ -37,10 +37,10 @@ afterEach(() => {
 
 describe('question list', () => {
   it('puts a long list on the page in steps: the top at once, every question a moment later', async () => {
-    const room = testRoom()
+    const room = createTestRoom()
     const total = FIRST_ITEMS * 3 + 7
     for (let i = 0; i < total; i++)
-      room.publish({ id: `q${i}`, text: `Question ${i}`, votes: total - i, createdAt: i })
+      room.addQuestion({ id: `q${i}`, text: `Question ${i}`, votes: total - i, createdAt: i })
     room.mount(() => <QuestionList />)
     const items = () => document.querySelectorAll('.question-list > li').length
     expect(items()).toBe(FIRST_ITEMS)
@@ -50,7 +50,7 @@ describe('question list', () => {
   })
 
   it('shows an empty state before anyone has asked', () => {
-    testRoom().mount(() => <QuestionList />)
+    createTestRoom().mount(() => <QuestionList />)
     expect(screen.getByText('No questions yet. Be the first to ask.')).toBeTruthy()
   })
 
@@ -96,8 +96,8 @@ describe('question list', () => {
   })
 
   it('marks my question, lets me edit it until answered, and hides it once I withdraw it', () => {
-    const room = testRoom()
-    room.publish({ id: 'q-mine-open', text: 'My open question', authorId: me.userId })
+    const room = createTestRoom()
+    room.addQuestion({ id: 'q-mine-open', text: 'My open question', authorId: me.userId })
     room.mount(() => <QuestionList />)
     const item = screen.getByRole('article')
     expect(within(item).getByText('Yours')).toBeTruthy()
@@ -120,10 +120,10 @@ describe('question list', () => {
   })
 
   it('marks my anonymous question, which names nobody, from my outbox; not one whose id my refused ask reused', () => {
-    const room = testRoom()
+    const room = createTestRoom()
     const { questionId } = room.outbox.ask('Asked without my name', true)
     room.receipt(questionId, 'accepted')
-    room.publish({
+    room.addQuestion({
       id: questionId,
       text: 'Asked without my name',
       authorId: null,
@@ -140,7 +140,7 @@ describe('question list', () => {
       anonymous: false,
     })
     room.receipt('q-someone-else', 'rejected', { reason: 'id-taken' })
-    room.publish({ id: 'q-someone-else', text: 'Theirs', authorId: null, authorName: null })
+    room.addQuestion({ id: 'q-someone-else', text: 'Theirs', authorId: null, authorName: null })
     room.mount(() => <QuestionList />)
     const article = (text: string) => screen.getByText(text).closest('article') as HTMLElement
     const mine = article('Asked without my name')
@@ -154,8 +154,8 @@ describe('question list', () => {
   })
 
   it('renders question text as text, never as markup', () => {
-    const room = testRoom()
-    room.publish({ id: 'q-markup', text: '<img src=x onerror=alert(1)><b>bold</b>' })
+    const room = createTestRoom()
+    room.addQuestion({ id: 'q-markup', text: '<img src=x onerror=alert(1)><b>bold</b>' })
     room.mount(() => <QuestionList />)
     expect(screen.getByText('<img src=x onerror=alert(1)><b>bold</b>')).toBeTruthy()
     expect(document.querySelector('.question img, .question b')).toBeNull()
@@ -186,7 +186,7 @@ describe('question list', () => {
     expect(reads).toEqual({ questions: 0, question: 0 })
 
     // Any other change does re-derive the list.
-    room.publish({ id: 'q-late', text: 'A late one', votes: 0 })
+    room.addQuestion({ id: 'q-late', text: 'A late one', votes: 0 })
     await vi.waitFor(() => expect(shownTexts()).toContain('A late one'))
     expect(reads.questions).toBeGreaterThan(0)
   })

@@ -2,14 +2,14 @@ import { voteEntryId } from '@podium/shared'
 import { fireEvent, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { VoteButton } from '../../src/room/VoteButton.tsx'
-import { testRoom } from '../helpers/room.tsx'
+import { createTestRoom } from '../helpers/room.tsx'
 
 const button = () => screen.getByRole('button', { name: /^Upvote/ }) as HTMLButtonElement
 
 describe('vote button', () => {
   it('shows my vote at once and counts it until the server has it', () => {
-    const room = testRoom()
-    room.publish({ id: 'question1', text: 'Q', votes: 3 })
+    const room = createTestRoom()
+    room.addQuestion({ id: 'question1', text: 'Q', votes: 3 })
     room.mount(() => <VoteButton questionId="question1" />)
     expect(button().getAttribute('aria-pressed')).toBe('false')
     expect(button().textContent).toContain('3')
@@ -27,8 +27,8 @@ describe('vote button', () => {
   })
 
   it('takes a receipted vote back at once, before the server confirms', () => {
-    const room = testRoom()
-    room.publish({ id: 'question1', text: 'Q', votes: 4 })
+    const room = createTestRoom()
+    room.addQuestion({ id: 'question1', text: 'Q', votes: 4 })
     room.outbox.vote('question1', true)
     room.receipt(voteEntryId('question1'), 'accepted')
     room.mount(() => <VoteButton questionId="question1" />)
@@ -41,8 +41,8 @@ describe('vote button', () => {
   })
 
   it('is disabled when voting is closed', () => {
-    const room = testRoom()
-    room.publish({ id: 'question1', text: 'Q' })
+    const room = createTestRoom()
+    room.addQuestion({ id: 'question1', text: 'Q' })
     room.mount(() => <VoteButton questionId="question1" disabled />)
     expect(button().disabled).toBe(true)
   })

@@ -9,11 +9,11 @@ import {
   nextItem,
   removeItem,
   updateItem,
-} from '../agenda.ts'
-import { formatDuration } from '../format.ts'
-import { keyedList } from '../keyed.ts'
-import type { StaffRoom } from '../room.ts'
-import { requestTimer } from '../timer.ts'
+} from '../model/agenda.ts'
+import { keyedList } from '../model/keyed.ts'
+import type { StaffRoom } from '../model/room.ts'
+import { requestTimer } from '../model/timer.ts'
+import { formatDuration } from '../ui/format.ts'
 
 /** Add, rename, time, reorder and remove agenda items, and choose the current one. */
 export function AgendaEditor(props: { room: StaffRoom }) {

@@ -2,7 +2,7 @@ import { CreateSessionResponse } from '@podium/shared'
 import { createSignal, Show } from 'solid-js'
 import { ApiError, api } from '../../lib/api.ts'
 import { saveIdentity } from '../../lib/identity.ts'
-import type { StaffRoom } from '../room.ts'
+import type { StaffRoom } from '../model/room.ts'
 
 const message = (cause: unknown, fallback: string) =>
   cause instanceof ApiError ? cause.message : fallback

@@ -11,7 +11,7 @@ import {
 } from 'solid-js'
 import { z } from 'zod'
 import { ApiError, api } from '../../lib/api.ts'
-import type { StaffRoom } from '../room.ts'
+import type { StaffRoom } from '../model/room.ts'
 
 const Checkpoints = z.array(CheckpointSummary)
 type Checkpoint = CheckpointSummary

@@ -1,6 +1,6 @@
 import { Show } from 'solid-js'
-import { Stage } from '../../video/Stage.tsx'
-import type { StaffRoom } from '../room.ts'
+import { Stage } from '../../video/ui/Stage.tsx'
+import type { StaffRoom } from '../model/room.ts'
 import { AgendaEditor } from './AgendaEditor.tsx'
 import { ExportPanel } from './ExportPanel.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'

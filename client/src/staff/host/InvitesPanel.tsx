@@ -2,8 +2,8 @@ import { CreateInviteResponse } from '@podium/shared'
 import { createSignal, For, Show } from 'solid-js'
 import type { z } from 'zod'
 import { ApiError, api } from '../../lib/api.ts'
-import { CopyButton } from '../CopyButton.tsx'
-import type { StaffRoom } from '../room.ts'
+import type { StaffRoom } from '../model/room.ts'
+import { CopyButton } from '../ui/CopyButton.tsx'
 
 type InviteRole = 'moderator' | 'presenter'
 type Invite = z.infer<typeof CreateInviteResponse> & { role: InviteRole; revoked: boolean }

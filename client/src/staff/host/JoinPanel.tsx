@@ -1,8 +1,8 @@
 import { createMemo, Show } from 'solid-js'
-import { CopyButton } from '../CopyButton.tsx'
-import { QrImage } from '../QrImage.tsx'
-import { joinUrl } from '../qr.ts'
-import type { StaffRoom } from '../room.ts'
+import type { StaffRoom } from '../model/room.ts'
+import { CopyButton } from '../ui/CopyButton.tsx'
+import { QrImage } from '../ui/QrImage.tsx'
+import { joinUrl } from '../ui/qr.ts'
 
 /** How attendees get in: the join code, the link, and its QR code. */
 export function JoinPanel(props: { room: StaffRoom }) {

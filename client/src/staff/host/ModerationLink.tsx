@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router'
 import { createMemo } from 'solid-js'
-import { plural } from '../format.ts'
-import type { StaffRoom } from '../room.ts'
+import type { StaffRoom } from '../model/room.ts'
+import { plural } from '../ui/format.ts'
 
 /** A summary of the Q&A with the way into the moderator console. */
 export function ModerationLink(props: { room: StaffRoom }) {

@@ -1,7 +1,7 @@
 import type { SessionSettings } from '@podium/shared'
 import { Limits, SessionSettings as SettingsSchema } from '@podium/shared'
 import { createMemo, createSignal, Show } from 'solid-js'
-import type { StaffRoom } from '../room.ts'
+import type { StaffRoom } from '../model/room.ts'
 
 type Toggle = 'preModeration' | 'anonymousQuestions' | 'qaOpen'
 

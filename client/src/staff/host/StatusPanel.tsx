@@ -1,6 +1,6 @@
 import type { SessionStatus } from '@podium/shared'
 import { createMemo, createSignal, Match, Show, Switch } from 'solid-js'
-import type { StaffRoom } from '../room.ts'
+import type { StaffRoom } from '../model/room.ts'
 
 const EXPLAIN: Record<SessionStatus, string> = {
   draft: 'The session is not live yet. Attendees can join and look around.',

@@ -1,8 +1,8 @@
 import { createSignal, Show } from 'solid-js'
-import { minutesToSeconds } from '../agenda.ts'
-import type { StaffRoom } from '../room.ts'
-import { TimerReadout } from '../TimerReadout.tsx'
-import { createTimerClock, requestTimer } from '../timer.ts'
+import { minutesToSeconds } from '../model/agenda.ts'
+import type { StaffRoom } from '../model/room.ts'
+import { createTimerClock, requestTimer } from '../model/timer.ts'
+import { TimerReadout } from '../ui/TimerReadout.tsx'
 
 /** Start, pause and reset the stage timer; the server stamps each command with its clock. */
 export function TimerPanel(props: { room: StaffRoom }) {

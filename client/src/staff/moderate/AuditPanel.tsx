@@ -1,6 +1,6 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
-import { excerpt, formatClockTime } from '../format.ts'
-import type { StaffRoom } from '../room.ts'
+import type { StaffRoom } from '../model/room.ts'
+import { excerpt, formatClockTime } from '../ui/format.ts'
 import { auditAction } from './audit-text.ts'
 
 const PAGE = 50

@@ -1,8 +1,8 @@
 import type { Question } from '@podium/shared'
 import { Limits } from '@podium/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
-import { createLabel, LABEL_COLORS, toggleLabel } from '../actions.ts'
-import type { StaffRoom } from '../room.ts'
+import { createLabel, LABEL_COLORS, toggleLabel } from '../model/actions.ts'
+import type { StaffRoom } from '../model/room.ts'
 
 const COLOR_NAMES: Record<(typeof LABEL_COLORS)[number], string> = {
   '#1d4ed8': 'Blue',

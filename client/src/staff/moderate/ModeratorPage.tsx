@@ -1,7 +1,7 @@
 import { useParams } from '@solidjs/router'
 import { Show } from 'solid-js'
-import { StaffGate } from '../StaffGate.tsx'
-import { StaffLayout } from '../StaffLayout.tsx'
+import { StaffGate } from '../shell/StaffGate.tsx'
+import { StaffLayout } from '../shell/StaffLayout.tsx'
 import { ModerationView } from './ModerationView.tsx'
 import './moderate.css'
 

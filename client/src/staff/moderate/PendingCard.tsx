@@ -1,10 +1,10 @@
 import type { PendingItem } from '@podium/shared'
 import { Limits } from '@podium/shared'
 import { createSignal, Show } from 'solid-js'
-import { approve, editPending, reject, undoDecision } from '../actions.ts'
-import { authorLabel, excerpt, formatAgo } from '../format.ts'
-import type { Moderation } from '../moderation-state.ts'
-import { targetKey } from '../moderation-state.ts'
+import { approve, editPending, reject, undoDecision } from '../model/actions.ts'
+import type { Moderation } from '../model/moderation-state.ts'
+import { targetKey } from '../model/moderation-state.ts'
+import { authorLabel, excerpt, formatAgo } from '../ui/format.ts'
 
 /** One item waiting for review: approve, reject with a reason, or edit first. */
 export function PendingCard(props: { id: string; m: Moderation; now: number }) {

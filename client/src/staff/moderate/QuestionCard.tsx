@@ -1,9 +1,9 @@
 import type { Question } from '@podium/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
-import { setAnswered, setPinned, setStatus, toggleSpotlight } from '../actions.ts'
-import { authorLabel, formatAgo, plural } from '../format.ts'
-import type { Moderation } from '../moderation-state.ts'
-import { targetKey } from '../moderation-state.ts'
+import { setAnswered, setPinned, setStatus, toggleSpotlight } from '../model/actions.ts'
+import type { Moderation } from '../model/moderation-state.ts'
+import { targetKey } from '../model/moderation-state.ts'
+import { authorLabel, formatAgo, plural } from '../ui/format.ts'
 import { LabelPicker } from './LabelPicker.tsx'
 import { Replies } from './Replies.tsx'
 

@@ -1,6 +1,6 @@
 import type { QuestionOrder } from '@podium/shared'
 import { createMemo, For, Show } from 'solid-js'
-import { type Moderation, QuestionTab, TAB_LABELS } from '../moderation-state.ts'
+import { type Moderation, QuestionTab, TAB_LABELS } from '../model/moderation-state.ts'
 import { QuestionCard } from './QuestionCard.tsx'
 
 /** Published questions with filters: open, answered, hidden and archived; search; label. */

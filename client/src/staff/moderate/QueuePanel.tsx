@@ -1,6 +1,6 @@
 import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js'
-import { authorLabel, excerpt, plural } from '../format.ts'
-import type { Moderation } from '../moderation-state.ts'
+import type { Moderation } from '../model/moderation-state.ts'
+import { authorLabel, excerpt, plural } from '../ui/format.ts'
 import { PendingCard } from './PendingCard.tsx'
 
 /** The pre-moderation queue, with a polite announcement of each new arrival. */

@@ -1,8 +1,8 @@
 import { Limits } from '@podium/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
-import { postReply, setReplyHidden } from '../actions.ts'
-import { authorLabel } from '../format.ts'
-import type { StaffRoom } from '../room.ts'
+import { postReply, setReplyHidden } from '../model/actions.ts'
+import type { StaffRoom } from '../model/room.ts'
+import { authorLabel } from '../ui/format.ts'
 
 const ROLE_BADGE = {
   host: 'Host',

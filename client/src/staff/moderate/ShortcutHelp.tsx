@@ -1,5 +1,5 @@
 import { For, onCleanup, onMount } from 'solid-js'
-import { SHORTCUTS } from '../keyboard.ts'
+import { SHORTCUTS } from '../model/keyboard.ts'
 
 /** The list of keyboard shortcuts, as a modal dialog that gives focus back when closed. */
 export function ShortcutHelp(props: { onClose(): void }) {

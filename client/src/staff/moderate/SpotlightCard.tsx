@@ -1,7 +1,7 @@
 import { createMemo, Show } from 'solid-js'
-import { clearSpotlight } from '../actions.ts'
-import { authorLabel } from '../format.ts'
-import type { StaffRoom } from '../room.ts'
+import { clearSpotlight } from '../model/actions.ts'
+import type { StaffRoom } from '../model/room.ts'
+import { authorLabel } from '../ui/format.ts'
 
 /** What the projector shows right now, with a way to take it off. */
 export function SpotlightCard(props: { room: StaffRoom }) {

@@ -1,8 +1,8 @@
 import { ROLES } from '@podium/shared'
 import { useParams } from '@solidjs/router'
 import { Show } from 'solid-js'
-import { StaffGate } from '../StaffGate.tsx'
-import { theme } from '../theme.ts'
+import { scheme } from '../../styles/scheme.ts'
+import { StaffGate } from '../shell/StaffGate.tsx'
 import { ProjectorView } from './ProjectorView.tsx'
 import './present.css'
 
@@ -14,7 +14,7 @@ export default function PresentPage() {
       {(sessionId) => (
         <StaffGate sessionId={sessionId} roles={ROLES} peer={false}>
           {(ctx) => (
-            <div class="staff projector-root" data-theme={theme()}>
+            <div class="staff projector-root" data-theme={scheme()}>
               <ProjectorView
                 source={{
                   pub: ctx.conn.public,

@@ -1,11 +1,11 @@
 import { rankQuestions } from '@podium/shared'
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
-import { authorLabel, plural } from '../format.ts'
-import { QrImage } from '../QrImage.tsx'
-import { joinUrl } from '../qr.ts'
-import type { StaffRoom } from '../room.ts'
-import { TimerReadout } from '../TimerReadout.tsx'
-import { createTimerClock, type TimerSource } from '../timer.ts'
+import type { StaffRoom } from '../model/room.ts'
+import { createTimerClock, type TimerSource } from '../model/timer.ts'
+import { authorLabel, plural } from '../ui/format.ts'
+import { QrImage } from '../ui/QrImage.tsx'
+import { joinUrl } from '../ui/qr.ts'
+import { TimerReadout } from '../ui/TimerReadout.tsx'
 
 const TOP = 5
 

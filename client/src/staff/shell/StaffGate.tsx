@@ -1,0 +1,147 @@
+import { ACCESS_REVOKED, type Role } from '@podium/shared'
+import { type Accessor, createEffect, type JSX, Match, onCleanup, Show, Switch } from 'solid-js'
+import { api } from '../../lib/api.ts'
+import { type Identity, loadIdentity } from '../../lib/identity.ts'
+import { openSession, type SessionConnection } from '../../lib/session.ts'
+import { scheme } from '../../styles/scheme.ts'
+import { createOfflineEdits } from '../model/offline-edits.ts'
+import { type PeerSync, startPeerSync } from '../model/peer-sync.ts'
+import { roomFromConnection, type StaffRoom } from '../model/room.ts'
+import './staff.css'
+
+export interface StaffContext {
+  identity: Identity
+  conn: SessionConnection
+  /** Null for roles without the moderators' document. */
+  room: StaffRoom | null
+  peer: PeerSync | null
+  /** Outbox entries plus staff edits not yet on the server. */
+  unsynced: Accessor<number>
+}
+
+/** A full-page message (not signed in, wrong role, loading, refused). */
+export function PageMessage(props: { title: string; children: JSX.Element; busy?: boolean }) {
+  return (
+    <main
+      id="main"
+      class="staff staff-message"
+      data-theme={scheme()}
+      aria-busy={props.busy ? 'true' : 'false'}
+    >
+      <div class="st-card">
+        <h1>{props.title}</h1>
+        {props.children}
+      </div>
+    </main>
+  )
+}
+
+/**
+ * Opens the session for a staff page: checks the identity stored on this device and
+ * its role, connects (with the peer link for moderators), and shows loading and
+ * error states until the session's documents are there.
+ */
+export function StaffGate(props: {
+  sessionId: string
+  roles: readonly Role[]
+  /** Sync the staff documents peer to peer too (moderator and host consoles). */
+  peer: boolean
+  children: (ctx: StaffContext) => JSX.Element
+}) {
+  const identity = loadIdentity(props.sessionId)
+  if (!identity) {
+    return (
+      <PageMessage title="You are not signed in to this session">
+        <p>
+          This device has no staff access to the session. Open the invite link you were sent, or the
+          link from the session's creation, on this device.
+        </p>
+        <p>
+          <a href="/">Go to the start page</a>
+        </p>
+      </PageMessage>
+    )
+  }
+  if (!props.roles.includes(identity.role)) {
+    return (
+      <PageMessage title="This view is not for your role">
+        <p>
+          You are in this session as <strong>{identity.role}</strong>. Ask the host for an invite if
+          you need more access.
+        </p>
+        <p>
+          <a href={`/s/${encodeURIComponent(identity.sessionId)}`}>Open the session room</a>
+        </p>
+      </PageMessage>
+    )
+  }
+  return <Connected identity={identity} peer={props.peer} children={props.children} />
+}
+
+function Connected(props: {
+  identity: Identity
+  peer: boolean
+  children: (ctx: StaffContext) => JSX.Element
+}) {
+  const conn = openSession(props.identity)
+  onCleanup(() => conn.destroy())
+  const room = roomFromConnection(conn)
+  const peer =
+    props.peer && room
+      ? startPeerSync({
+          identity: props.identity,
+          docs: { public: room.pub.doc, mod: room.mod.doc },
+          api,
+        })
+      : null
+  onCleanup(() => peer?.stop())
+  // Refused by the server (a withdrawn role, an expired token): no peer-to-peer sync either.
+  createEffect(() => {
+    if (conn.authError()) peer?.stop()
+  })
+  const docs = room ? [room.pub.doc, room.mod.doc] : []
+  const offline = createOfflineEdits(docs, conn.status)
+  onCleanup(() => offline.dispose())
+  const ctx: StaffContext = {
+    identity: props.identity,
+    conn,
+    room,
+    peer,
+    unsynced: () => conn.unsynced() + offline.count(),
+  }
+
+  return (
+    <Switch fallback={props.children(ctx)}>
+      <Match when={conn.authError()}>
+        {(reason) => (
+          <Show
+            when={reason() === ACCESS_REVOKED}
+            fallback={
+              <PageMessage title="The server refused this session">
+                <p>{reason()}</p>
+                <p>Your access may have expired. Open your invite link again to get a fresh one.</p>
+              </PageMessage>
+            }
+          >
+            <PageMessage title="The host withdrew your access">
+              <p>
+                The host has revoked the invite that made you staff in this session, so this console
+                is closed. If that was a mistake, ask them for a new invite; to take part as an
+                attendee, join with the session code.
+              </p>
+            </PageMessage>
+          </Show>
+        )}
+      </Match>
+      <Match when={!conn.synced()}>
+        <PageMessage title="Opening the session…" busy>
+          <p role="status">
+            {conn.status() === 'offline'
+              ? 'You are offline and this session is not stored on this device yet. It opens as soon as the connection returns.'
+              : 'Loading the session from the server.'}
+          </p>
+        </PageMessage>
+      </Match>
+    </Switch>
+  )
+}

@@ -1,0 +1,130 @@
+import { FeedKind } from '@podium/shared'
+import { type Accessor, createEffect, createSignal, Show } from 'solid-js'
+import { QualityLevel } from '../quality/stats.ts'
+import { FeedState } from '../rtc/feed-watcher.ts'
+import type { FeedView } from '../state/watch-state.ts'
+import type { LookClasses } from './look.ts'
+import { QualityIndicator } from './QualityIndicator.tsx'
+
+const who = (view: FeedView) =>
+  view.seat.name ?? (view.seat.role === 'host' ? 'The host' : 'The presenter')
+
+/** What a viewer reads over a feed that is not playing, or null while it plays. */
+export function feedMessage(view: FeedView): string | null {
+  switch (view.state) {
+    case FeedState.connecting:
+      return `Connecting to ${who(view)}…`
+    case FeedState.live:
+      return view.feed === FeedKind.camera && !view.seat.camera ? 'Camera off' : null
+    case FeedState.reconnecting:
+      return 'Presenter reconnecting…'
+    case FeedState.disconnected:
+      return `Presenter disconnected. Waiting for ${who(view)} to come back…`
+    case FeedState.full:
+      return `The stage is full: ${view.seat.cap} people are watching, the most one presenter can serve directly. Video starts when a place frees up; questions and polls keep working.`
+    case FeedState.stopped:
+      return null
+    default: {
+      const unknown: never = view.state
+      throw new Error(`unknown feed state ${String(unknown)}`)
+    }
+  }
+}
+
+/** One publisher feed: the video, who it is, its state in words, and its connection quality. */
+export function FeedTile(props: {
+  view: Accessor<FeedView>
+  classes: LookClasses
+  /** Offered to the host for a publisher who is gone: frees the seat. */
+  onRemove?: () => void
+}) {
+  let video: HTMLVideoElement | undefined
+  const [needsSound, setNeedsSound] = createSignal(false)
+  const screen = () => props.view().feed === FeedKind.screen
+
+  const play = async () => {
+    if (!video) return
+    // Autoplay with sound needs a gesture in most browsers: start muted and offer sound.
+    video.muted = screen()
+    try {
+      await video.play()
+    } catch {
+      video.muted = true
+      setNeedsSound(!screen())
+      await video.play().catch(() => {})
+    }
+  }
+
+  createEffect(() => {
+    const stream = props.view().stream
+    if (!video || video.srcObject === stream) return
+    video.srcObject = stream
+    if (stream) void play()
+  })
+
+  const message = () => feedMessage(props.view())
+  const playing = () => props.view().state === FeedState.live && props.view().stream !== null
+  const label = () => `${who(props.view())}${screen() ? ' – screen' : ''}`
+
+  return (
+    <figure
+      class="vs-tile"
+      classList={{ 'vs-tile-screen': screen() }}
+      data-testid="stage-feed"
+      data-feed={props.view().feed}
+      data-state={props.view().state}
+      data-user={props.view().seat.userId}
+    >
+      <div class="vs-frame">
+        <video
+          ref={video}
+          autoplay
+          playsinline
+          classList={{ 'vs-hidden': !playing() }}
+          aria-label={label()}
+        />
+        <Show when={message()}>
+          {(text) => (
+            <p class="vs-overlay" role="status">
+              {text()}
+            </p>
+          )}
+        </Show>
+        <Show when={needsSound() && playing()}>
+          <button
+            type="button"
+            class={`${props.classes.button} vs-sound`}
+            onClick={() => {
+              if (video) video.muted = false
+              setNeedsSound(false)
+            }}
+          >
+            Turn sound on
+          </button>
+        </Show>
+      </div>
+      <Show when={props.onRemove && props.view().state === FeedState.disconnected && !screen()}>
+        <button
+          type="button"
+          class={`${props.classes.button} vs-remove`}
+          onClick={() => props.onRemove?.()}
+        >
+          Take {who(props.view())} off the stage
+        </button>
+      </Show>
+      <figcaption class="vs-caption">
+        <span class="vs-name">{label()}</span>
+        <Show when={!screen() && !props.view().seat.microphone}>
+          <span class="vs-muted">muted</span>
+        </Show>
+        <QualityIndicator
+          level={
+            props.view().state === FeedState.live
+              ? (props.view().measured?.level ?? QualityLevel.unknown)
+              : QualityLevel.unknown
+          }
+        />
+      </figcaption>
+    </figure>
+  )
+}
