@@ -1,16 +1,14 @@
 import type * as Y from 'yjs'
-import type { Attendee, AuditEntry, PendingItem, RejectedItem } from './schema.ts'
+import type { Attendee, PendingItem, RejectedItem } from './schema.ts'
 
 type Decision = NonNullable<PendingItem['decision']>
-
-/** How many audit entries the moderators' document keeps (older ones stay in exports). */
-export const AUDIT_KEEP = 5_000
 
 /**
  * Typed access to the moderators' document `session/<id>/mod`.
  * Layout: maps `queue` (pending review), `decisions` (item id → a moderator's decision),
- * `rejected`, `notes` (question id → text), `attendees` (user id → who is in the room);
- * array `audit`.
+ * `rejected`, `notes` (question id → text), `attendees` (user id → who is in the room).
+ * Documents written before the audit log moved to the server's database also hold an
+ * array `audit`; nothing reads it (any staff member could rewrite it).
  *
  * Decisions live apart from the items they decide: a moderator deciding from a copy that is
  * a moment old then neither undoes the author's edit of the item nor brings back an item
@@ -34,10 +32,6 @@ export class ModDoc {
   private get attendeesMap() {
     return this.doc.getMap<Attendee>('attendees')
   }
-  private get auditArray() {
-    return this.doc.getArray<AuditEntry>('audit')
-  }
-
   queue(): PendingItem[] {
     return [...this.queueMap.values()]
       .map((item) => this.withDecision(item))
@@ -106,16 +100,5 @@ export class ModDoc {
   }
   setAttendee(userId: string, attendee: Attendee): void {
     this.attendeesMap.set(userId, attendee)
-  }
-
-  audit(): AuditEntry[] {
-    return this.auditArray.toArray()
-  }
-  appendAudit(...entries: AuditEntry[]): void {
-    this.doc.transact(() => {
-      this.auditArray.push(entries)
-      const excess = this.auditArray.length - AUDIT_KEEP
-      if (excess > 0) this.auditArray.delete(0, excess)
-    })
   }
 }

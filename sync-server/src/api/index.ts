@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../services.ts'
+import { auditLogRoutes } from './audit-log.ts'
 import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
 import { importRoutes } from './import.ts'
@@ -21,5 +22,6 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await exportRoutes(api, services)
   await importRoutes(api, services)
   await checkpointRoutes(api, services)
+  await auditLogRoutes(api, services)
   await timeRoutes(api)
 }

@@ -137,7 +137,12 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
       { typ: 'access', sub: userId, sid: claims.sid, role: claims.role, name },
       ACCESS_TOKEN_TTL,
     )
-    await auditApi(services, { sid: claims.sid, sub: userId, name }, 'accept-invite', claims.jti)
+    await auditApi(
+      services,
+      { sid: claims.sid, sub: userId, name, role: claims.role },
+      'accept-invite',
+      claims.jti,
+    )
     return { sessionId: claims.sid, userId, token, role: claims.role, name }
   })
 }

@@ -9,6 +9,7 @@ import {
 } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import { ACCESS_TOKEN_TTL, insertWithFreshCode } from '../api/sessions.ts'
+import { appendAudit } from '../audit/log.ts'
 import type { Services } from '../services.ts'
 import { remapIds } from './remap.ts'
 
@@ -89,18 +90,23 @@ export async function importSession(
       for (const item of data.mod.queue) mod.enqueue(item)
       for (const item of data.mod.rejected) mod.putRejected(item)
       for (const [questionId, text] of Object.entries(data.mod.notes)) mod.setNote(questionId, text)
-      mod.appendAudit(...data.mod.audit, {
+    })
+    await appendAudit(db, id, [
+      ...data.mod.audit,
+      {
         at: now,
         actorId: hostUserId,
         actorName: null,
+        actorRole: 'host',
         action: 'import-session',
         targetId: null,
         detail: `Imported from an export made ${new Date(source.exportedAt).toISOString()}.`,
-      })
-    })
+      },
+    ])
   } catch (error) {
     // Leave no half-made session behind.
     await db.kysely.deleteFrom('imported_votes').where('session_id', '=', id).execute()
+    await db.kysely.deleteFrom('audit_log').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('sessions').where('id', '=', id).execute()
     await services.store.remove(documentName.public(id))
     await services.store.remove(documentName.mod(id))

@@ -26,7 +26,9 @@ export interface DecideContext {
   settings: SessionSettings
   now: number
   /** A published (or about to be published) question. */
-  question(id: string): Pick<Question, 'authorId' | 'answered' | 'status'> | undefined
+  question(
+    id: string,
+  ): Pick<Question, 'authorId' | 'authorName' | 'answered' | 'status'> | undefined
   /** An item waiting in the moderators' queue. */
   pending(id: string): Pick<PendingItem, 'authorId' | 'kind'> | undefined
   /** Takes one unit of the user's rate for this kind of action; false when exhausted. */
@@ -80,6 +82,23 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
         return { kind: 'withdraw', questionId: entry.questionId, where }
       if (entry.text.length > ctx.settings.maxQuestionLength) return reject(RejectReason.tooLong)
       if (!ctx.allow('post')) return reject(RejectReason.rateLimited)
+      // Under pre-moderation a published question's new text waits for a moderator, as a
+      // new question would; the question keeps the text that was approved meanwhile.
+      if (published && ctx.settings.preModeration) {
+        return {
+          kind: 'queue',
+          item: {
+            id: entry.id,
+            kind: 'edit',
+            questionId: entry.questionId,
+            text: entry.text,
+            authorId: ctx.userId,
+            authorName: published.authorName,
+            createdAt: ctx.now,
+            decision: null,
+          },
+        }
+      }
       return { kind: 'edit', questionId: entry.questionId, text: entry.text, where }
     }
     case 'vote': {

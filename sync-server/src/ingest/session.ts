@@ -18,7 +18,7 @@ import { captureTransaction } from './capture.ts'
 import { type Decision, decide, type newQuestion } from './decide.ts'
 import { HeldBroadcasts } from './hold.ts'
 import { KeptDocuments } from './kept-documents.ts'
-import { carryOutDecisions } from './moderation.ts'
+import { type Actor, carryOutDecisions } from './moderation.ts'
 import { scanOutbox } from './outbox-scan.ts'
 import {
   emptyBatch,
@@ -39,11 +39,6 @@ export interface SessionIngestDeps {
   instanceId: string
   /** Other instances write votes too: take tallies from the database after each commit. */
   sharedCounts: boolean
-}
-
-interface Actor {
-  userId: string
-  name: string | null
 }
 
 /** How often an instance re-reports its participant count (well inside PRESENCE_STALE_MS). */
@@ -103,7 +98,10 @@ export class SessionIngest {
   /** Users whose outbox changed: the entry ids that did, or `all` for a full scan. */
   private readonly dirtyUsers = new Map<string, Set<string> | 'all'>()
   private readonly rates = new Map<string, { post: TokenBucket; vote: TokenBucket }>()
+  /** Who delivered each decision, by item id. */
   private readonly actors = new Map<string, Actor>()
+  /** Who wrote the latest timer command (each one replaces the one before). */
+  private timerActor: { commandId: string; actor: Actor } | null = null
   private counts: Map<string, number> | null = null
   private recount = new Set<string>()
   private decisionsDirty = true
@@ -166,11 +164,13 @@ export class SessionIngest {
     this.decisionsDirty = true
     this.schedule()
   }
-  markTimer(): void {
+  /** A timer command may be waiting; `written` names one a staff connection just wrote. */
+  markTimer(written?: { commandId: string; actor: Actor }): void {
+    if (written) this.timerActor = written
     this.timerDirty = true
     this.schedule()
   }
-  /** Staff changes to the public document, recorded in the moderators' audit log. */
+  /** Staff changes to the documents, stored in the audit log with the tick's batch. */
   addAudit(entries: AuditEntry[]): void {
     if (entries.length === 0) return
     this.pendingAudit.push(...entries)
@@ -407,9 +407,7 @@ export class SessionIngest {
 
     // Moderation decisions need the mod document; load it only when something is pending there.
     const needMod =
-      this.decisionsDirty ||
-      audit.length > 0 ||
-      (pub.settings().preModeration && this.dirtyUsers.size > 0)
+      this.decisionsDirty || (pub.settings().preModeration && this.dirtyUsers.size > 0)
     const modDoc = needMod || presenceNow ? await this.open(modName, opened) : this.loaded(modName)
     const mod = modDoc ? new ModDoc(modDoc) : null
 
@@ -562,12 +560,9 @@ export class SessionIngest {
           editedText,
           questionShown: (id) => !removed.has(id) && (added.has(id) || pub.hasQuestion(id)),
           decidedFor: (authorId, itemId) => repo.decidedFor(this.sessionId, authorId, itemId),
-          actor: (item) => {
-            const actor = this.actors.get(item.id) ?? {
-              userId: item.decision.by,
-              name: item.decision.byName,
-            }
-            this.actors.delete(item.id)
+          actor: (itemId) => {
+            const actor = this.actors.get(itemId) ?? null
+            this.actors.delete(itemId)
             return actor
           },
         },
@@ -586,10 +581,14 @@ export class SessionIngest {
           p.setStage({ timer })
           p.clearTimerCommand()
         })
+        // The connection that wrote the command; what the command says of its author is
+        // not evidence (a command found in a loaded document has no known actor).
+        const actor = this.timerActor?.commandId === command.id ? this.timerActor.actor : null
         audit.push({
           at: now,
-          actorId: command.by,
-          actorName: null,
+          actorId: actor?.userId ?? null,
+          actorName: actor?.name ?? null,
+          actorRole: actor?.role ?? null,
           action: `timer-${command.action}`,
           targetId: null,
         })
@@ -628,8 +627,7 @@ export class SessionIngest {
     // Apply: one transaction per document, each update captured for the batch, and held
     // back from clients until the batch is stored. Everything that can fail comes before
     // this point; from here to the store nothing waits.
-    const modTarget =
-      modOps.length > 0 || audit.length > 0 ? (modDoc ?? (await this.open(modName, opened))) : null
+    const modTarget = modOps.length > 0 ? (modDoc ?? (await this.open(modName, opened))) : null
     const held = new HeldBroadcasts()
     if (publicOps.length > 0) {
       held.hold(pubDoc)
@@ -643,7 +641,6 @@ export class SessionIngest {
       held.hold(modTarget)
       const update = captureTransaction(modTarget, () => {
         for (const op of modOps) op(target)
-        if (audit.length > 0) target.appendAudit(...audit)
       })
       if (update) batch.updates.push({ name: modName, update })
     }
@@ -669,6 +666,8 @@ export class SessionIngest {
       })
       if (update) batch.updates.push({ name, update })
     }
+
+    batch.audit.push(...audit)
 
     // The documents hold this tick's changes now: store them, however long the database
     // takes, before anyone sees them or the next tick runs.
