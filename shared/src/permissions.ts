@@ -61,14 +61,7 @@ export const FIELD_WRITERS: Readonly<
     ['presence.*', Writer.server],
     // Staff ask with `stage.timerCommand`; the server stamps the timer with its clock.
     ['stage.timer', Writer.server],
-    // A question's text, author and time (as asked or as the author edited it) and its
-    // vote count (from the votes table) are the ingest's.
-    ['questions.*.body', Writer.server],
-    ['questions.*.text', Writer.server],
-    ['questions.*.authorId', Writer.server],
-    ['questions.*.authorName', Writer.server],
-    ['questions.*.createdAt', Writer.server],
-    ['questions.*.editedAt', Writer.server],
+    // A question's vote count comes from the votes table.
     ['questions.*.votes', Writer.server],
   ],
   mod: [

@@ -90,7 +90,7 @@ describe('checkpoints', () => {
     expect(saved.reason).toBe('manual')
 
     // Changes after it, by staff, attendees and the API.
-    host.public.updateQuestion(q1.questionId, { answered: true, answeredAt: 1, pinned: true })
+    host.public.updateQuestion(q1.questionId, { text: 'Edited by a moderator', pinned: true })
     host.public.removeLabel('label-ops')
     host.public.setAgenda([
       { id: 'agenda-intro', title: 'Intro (longer)', durationSec: 600 },
@@ -151,7 +151,7 @@ describe('checkpoints', () => {
     expect(list.map((c) => c.id)).toEqual(expect.arrayContaining([saved.id, result.before.id]))
     await restore(session.id, result.before.id, session.hostToken)
     await waitFor(() => ann.public.hasQuestion(q2.questionId), 5000, 'undo reaches Ann')
-    expect(ann.public.question(q1.questionId)?.answered).toBe(true)
+    expect(ann.public.question(q1.questionId)?.text).toBe('Edited by a moderator')
     expect(ann.public.agenda().map((a) => a.title)).toEqual(['Intro (longer)', 'Demo'])
     expect(ann.public.settings().qaOpen).toBe(false)
   })

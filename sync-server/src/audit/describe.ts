@@ -13,6 +13,9 @@ function questionAction(key: string, value: unknown): string | null {
       return value === 'hidden' ? 'hide' : value === 'archived' ? 'archive' : 'restore'
     case 'labels':
       return 'label'
+    case 'body':
+    case 'text':
+      return 'edit-question'
     default:
       return null
   }
