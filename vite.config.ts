@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import solid from 'vite-plugin-solid'
+import { precompress } from './scripts/precompress.ts'
 
 /** Where `npm start` runs the sync server; the dev server forwards API and sync to it. */
 const backend = process.env.PODIUM_BACKEND ?? 'http://localhost:8080'
@@ -46,5 +47,7 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
       },
     }),
+    // Last: compresses what every plugin before it wrote, the service worker included.
+    precompress(),
   ],
 })

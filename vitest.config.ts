@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config'
 // tests under e2e/. Everything runs against source; nothing is built first.
 export default defineConfig({
   test: {
+    // Installs or starts what the suites need (coturn, Postgres, Redis, Chromium) first.
+    globalSetup: ['scripts/test-environment.mjs'],
     projects: [
       {
         test: {
@@ -15,6 +17,7 @@ export default defineConfig({
             'shared/**/*.test.ts',
             'sync-server/**/*.test.ts',
             'signal-server/**/*.test.ts',
+            'test/**/*.test.ts',
           ],
           testTimeout: 30_000,
           hookTimeout: 30_000,

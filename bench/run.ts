@@ -4,6 +4,8 @@ import { cpus } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildClient, clientIsCurrent } from '../scripts/client-build.mjs'
+import type { Context } from './src/harness/context.ts'
+import type { Scenario } from './src/harness/scenario.ts'
 import { FULL, type Plan, QUICK } from './src/plan.ts'
 import {
   bestOf,
@@ -21,7 +23,6 @@ import { report } from './src/report/table.ts'
 import { checkTargets } from './src/report/targets.ts'
 import { api } from './src/scenarios/api.ts'
 import { fanout } from './src/scenarios/fanout.ts'
-import type { Context, StepResult } from './src/scenarios/harness.ts'
 import { joins } from './src/scenarios/joins.ts'
 import { lateJoin } from './src/scenarios/late-join.ts'
 import { memory } from './src/scenarios/memory.ts'
@@ -34,14 +35,9 @@ import { type RunningTarget, startTarget, TargetKind } from './src/targets/index
  * load generator processes, writes bench/results/<date>-<scenario>.json, prints a
  * markdown report, and with --quick compares the gated ratios with bench/baseline.json.
  */
-const SCENARIOS: Record<string, (ctx: Context) => Promise<StepResult[]>> = {
-  fanout,
-  votes,
-  joins,
-  'late-join': lateJoin,
-  memory,
-  api,
-}
+const SCENARIOS: Record<string, Scenario> = Object.fromEntries(
+  [fanout, votes, joins, lateJoin, memory, api].map((scenario) => [scenario.name, scenario]),
+)
 
 const QUICK_ORDER = ['memory', 'fanout', 'votes', 'joins', 'late-join', 'api']
 
@@ -153,7 +149,7 @@ async function runScenarios(names: string[]): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = []
   for (const name of names) {
     const startedAt = new Date()
-    const steps = await SCENARIOS[name]!(ctx)
+    const steps = await SCENARIOS[name]!.run(ctx)
     const result = scenarioResult(name, plan, command, machine, startedAt, steps)
     out.push(result)
     ctx.log(`wrote bench/results/${writeResult(root, result).split('/bench/results/')[1]}`)

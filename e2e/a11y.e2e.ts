@@ -1,18 +1,11 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
 import { blockingViolations } from './helpers/axe.ts'
+import { createHostSession, type HostSession, WIDE, waitStaffOnline } from './helpers/host.ts'
 import { ask, joinRoom, newPhone, screenshot } from './helpers/room.ts'
-import {
-  createSession,
-  type HostSession,
-  launchStaffBrowser,
-  pendingCard,
-  questionCard,
-  startStaffServer,
-  WIDE,
-  waitStaffOnline,
-} from './staff-helpers.ts'
+import { startServer } from './helpers/server.ts'
+import { launchStaffBrowser, pendingCard, questionCard } from './helpers/staff.ts'
 
 // Every screen, scanned with axe-core against WCAG 2 A and AA, with real content in it:
 // a live agenda item and timer, published, pinned, answered and pending questions, a
@@ -34,8 +27,11 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startStaffServer(), launchStaffBrowser()])
-  session = await createSession(browser, server.url, 'Quarterly all-hands')
+  ;[server, browser] = await Promise.all([
+    startServer({}, { signaling: true }),
+    launchStaffBrowser(),
+  ])
+  session = await createHostSession(browser, server.url, 'Quarterly all-hands')
   const { host } = session
   await host.getByLabel('New item').fill('Opening remarks')
   await host.getByRole('button', { name: 'Add item' }).click()

@@ -1,7 +1,7 @@
 import { documentName, PublicDoc } from '@podium/shared'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request, type TestPodium } from '../sync-server/test/helpers/podium.ts'
+import { request, type TestPodium } from '../test-support/podium.ts'
 import { launchBrowser } from './helpers/browser.ts'
 import {
   ask,

@@ -1,8 +1,7 @@
 import { documentName, PublicDoc } from '@podium/shared'
 import type { Browser, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSession } from '../sync-server/test/helpers/clients.ts'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import { request, type TestPodium } from '../test-support/podium.ts'
 import { axeViolations } from './helpers/axe.ts'
 import { launchBrowser } from './helpers/browser.ts'
 import {
@@ -150,7 +149,11 @@ describe('the session room in the browser', () => {
   })
 
   it('shows the top of the list from the server before the session document has come', async () => {
-    const session = await createSession(server.url, { title: 'Big room' })
+    const created = await request<{ id: string; code: string }>(`${server.url}/api/sessions`, {
+      body: { title: 'Big room' },
+    })
+    expect(created.status).toBe(201)
+    const session = created.body
     await server.podium.services.docs.change(documentName.public(session.id), (doc) => {
       const pub = new PublicDoc(doc)
       // Asked in this order; the host pinned 'Most wanted'. Votes come from the votes

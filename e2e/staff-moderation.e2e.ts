@@ -1,26 +1,28 @@
 import { documentName } from '@podium/shared'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
 import { axeViolations } from './helpers/axe.ts'
+import { createHostSession, WIDE } from './helpers/host.ts'
 import { ask, eventually, joinRoom, newPhone, screenshot, shownQuestions } from './helpers/room.ts'
+import { startServer } from './helpers/server.ts'
 import {
   blockSockets,
   consoleState,
-  createSession,
   inviteModerator,
   launchStaffBrowser,
   pendingCard,
   questionCard,
-  startStaffServer,
-  WIDE,
-} from './staff-helpers.ts'
+} from './helpers/staff.ts'
 
 let server: TestPodium
 let browser: Browser
 
 beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startStaffServer(), launchStaffBrowser()])
+  ;[server, browser] = await Promise.all([
+    startServer({}, { signaling: true }),
+    launchStaffBrowser(),
+  ])
 })
 afterAll(async () => {
   await browser?.close()
@@ -36,7 +38,11 @@ function publicText(sessionId: string): Promise<string> {
 
 describe('moderation in the browser', () => {
   it('pre-moderation: questions wait in the queue; the rejected author alone sees why', async () => {
-    const { context, host, sessionId, code } = await createSession(browser, server.url, 'Town hall')
+    const { context, host, sessionId, code } = await createHostSession(
+      browser,
+      server.url,
+      'Town hall',
+    )
     await host.getByLabel('Review questions before they are published').check()
     const mod = await inviteModerator(host, browser, server.url, 'Mo')
 
@@ -97,7 +103,7 @@ describe('moderation in the browser', () => {
   })
 
   it('the host revokes an accepted invite: the moderator console closes and says why', async () => {
-    const { context, host } = await createSession(browser, server.url, 'Revoked')
+    const { context, host } = await createHostSession(browser, server.url, 'Revoked')
     const mod = await inviteModerator(host, browser, server.url, 'Mo')
     await host.locator('.invite-list').getByRole('button', { name: 'Revoke' }).click()
     await host.locator('.invite-list').getByText('Revoked').waitFor()
@@ -116,7 +122,7 @@ describe('moderation in the browser', () => {
   })
 
   it('two moderators act on the same questions while one is offline; both consoles end equal', async () => {
-    const { context, host, code } = await createSession(browser, server.url, 'Panel')
+    const { context, host, code } = await createHostSession(browser, server.url, 'Panel')
     await host.getByLabel('Review questions before they are published').check()
     // The host moderates in a second tab. Mo stays off the peer link, so what Mo does
     // offline travels only through the server, once Mo is back.

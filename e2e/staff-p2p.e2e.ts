@@ -7,24 +7,24 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSignalConfig } from '../signal-server/src/config.ts'
 import { createSignalServer, type SignalServer } from '../signal-server/src/server.ts'
-import { signalingOptions } from '../sync-server/src/signaling/mount.ts'
-import { startPodium, type TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
+import { createTestSchema, type TestSchema } from '../test-support/postgres.ts'
+import { DESKTOP, waitStaffOnline } from './helpers/host.ts'
 import { ask, joinRoom, newPhone } from './helpers/room.ts'
-import { ensureClientBuilt } from './helpers/server.ts'
+import { ensureClientBuilt, startServer } from './helpers/server.ts'
 import {
   blockSockets,
   consoleState,
   cuttableSockets,
-  DESKTOP,
   inviteModerator,
   launchStaffBrowser,
   pendingCard,
   questionCard,
-  waitStaffOnline,
-} from './staff-helpers.ts'
+} from './helpers/staff.ts'
 
-// As docker-compose runs it: signal-server is its own service, so stopping the sync
-// server leaves signaling up and moderators' consoles keep a peer-to-peer link.
+// As docker-compose runs it: signal-server is its own service over the sync server's
+// Postgres, so stopping the sync server leaves signaling up and moderators' consoles
+// keep a peer-to-peer link.
 const SECRET = 'p2p-test-secret-p2p-test-secret-p2p-0000'
 
 const BUDGET = 'What is the budget for next year?'
@@ -38,24 +38,29 @@ let signal: SignalServer
 let signalUrl: string
 let server: TestPodium | undefined
 let browser: Browser
+let schema: TestSchema
 const dataDir = mkdtempSync(join(tmpdir(), 'podium-p2p-'))
 const contexts: BrowserContext[] = []
 
-/** The sync server on DATA_DIR (and, for a restart, the port it had). */
+const databaseEnv = () => ({ DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema })
+
+/** The sync server on the test's database (and, for a restart, the port it had). */
 function startSyncServer(port = 0): Promise<TestPodium> {
-  return startPodium(
-    { TOKEN_SECRET: SECRET, SIGNALING_URL: signalUrl, PORT: String(port) },
-    { ...signalingOptions(), dataDir },
+  return startServer(
+    { ...databaseEnv(), TOKEN_SECRET: SECRET, SIGNALING_URL: signalUrl, PORT: String(port) },
+    { signaling: true, dataDir },
   )
 }
 
 beforeAll(async () => {
+  schema = await createTestSchema()
   signal = await createSignalServer(
     loadSignalConfig({
       SIGNAL_PORT: '0',
       HOST: '127.0.0.1',
       TOKEN_SECRET: SECRET,
       LOG_LEVEL: 'silent',
+      ...databaseEnv(),
     }),
     pino({ level: 'silent' }),
   )
@@ -72,6 +77,7 @@ afterAll(async () => {
   await browser?.close()
   await server?.close()
   await signal?.close()
+  await schema?.drop()
   rmSync(dataDir, { recursive: true, force: true })
 })
 

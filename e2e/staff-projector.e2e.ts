@@ -1,23 +1,20 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
 import { axeViolations } from './helpers/axe.ts'
+import { createHostSession, DESKTOP, WIDE } from './helpers/host.ts'
 import { ask, joinRoom, newPhone, screenshot } from './helpers/room.ts'
-import {
-  createSession,
-  DESKTOP,
-  launchStaffBrowser,
-  questionCard,
-  seconds,
-  startStaffServer,
-  WIDE,
-} from './staff-helpers.ts'
+import { startServer } from './helpers/server.ts'
+import { launchStaffBrowser, questionCard, seconds } from './helpers/staff.ts'
 
 let server: TestPodium
 let browser: Browser
 
 beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startStaffServer(), launchStaffBrowser()])
+  ;[server, browser] = await Promise.all([
+    startServer({}, { signaling: true }),
+    launchStaffBrowser(),
+  ])
 })
 afterAll(async () => {
   await browser?.close()
@@ -26,7 +23,7 @@ afterAll(async () => {
 
 describe('host console and projector in the browser', () => {
   it('runs the agenda and timer; the projector shows the spotlight and the same time as a phone', async () => {
-    const { context, host, sessionId, code } = await createSession(
+    const { context, host, sessionId, code } = await createHostSession(
       browser,
       server.url,
       'Quarterly review',

@@ -1,17 +1,19 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { turnCredential } from '../signal-server/src/turn/credentials.ts'
-import { type Coturn, startCoturn } from '../signal-server/test/helpers/coturn.ts'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import { type Coturn, startCoturn } from '../test-support/coturn.ts'
+import type { TestPodium } from '../test-support/podium.ts'
+import { createHostSession } from './helpers/host.ts'
 import { joinRoom } from './helpers/room.ts'
+import { startServer } from './helpers/server.ts'
 import {
   armFirstFrame,
-  createHostSession,
   forceRelay,
+  goLive,
   goOnStage,
   launchVideoBrowser,
   newViewerContext,
-  startVideoServer,
+  STAGE_DESKTOP,
   waitForPlaying,
 } from './helpers/video.ts'
 
@@ -24,7 +26,10 @@ let browser: Browser
 beforeAll(async () => {
   coturn = await startCoturn(TURN_SECRET)
   ;[server, browser] = await Promise.all([
-    startVideoServer({ TURN_SECRET, TURN_URLS: coturn.urls[0]!, TURN_TTL_SECONDS: '300' }),
+    startServer(
+      { TURN_SECRET, TURN_URLS: coturn.urls[0]!, TURN_TTL_SECONDS: '300' },
+      { signaling: true },
+    ),
     launchVideoBrowser(),
   ])
 })
@@ -82,7 +87,13 @@ function relayCandidates(
 
 describe('video through a real coturn with TURN REST credentials', () => {
   it('relays with the credentials the API hands out, and not with expired or forged ones', async () => {
-    const { host, code } = await createHostSession(browser, server.url, 'Relay check')
+    const { host, code } = await createHostSession(
+      browser,
+      server.url,
+      'Relay check',
+      STAGE_DESKTOP,
+    )
+    await goLive(host)
     const page = await joinRoom(await newViewerContext(browser, server.url), code, 'Ada')
     const token = await page.evaluate(() => {
       const key = Object.keys(localStorage).find((k) => k.startsWith('podium:identity:')) ?? ''
@@ -126,7 +137,8 @@ describe('video through a real coturn with TURN REST credentials', () => {
       context: hostContext,
       host,
       code,
-    } = await createHostSession(browser, server.url, 'Relay stage')
+    } = await createHostSession(browser, server.url, 'Relay stage', STAGE_DESKTOP)
+    await goLive(host)
     await forceRelay(hostContext)
     await host.reload()
     const viewerContext = await newViewerContext(browser, server.url)

@@ -1,19 +1,19 @@
 import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestPodium } from '../sync-server/test/helpers/podium.ts'
+import type { TestPodium } from '../test-support/podium.ts'
+import { createHostSession, waitStaffOnline } from './helpers/host.ts'
 import { joinRoom } from './helpers/room.ts'
+import { startServer } from './helpers/server.ts'
 import {
   armFirstFrame,
-  createHostSession,
   feedTile,
   goOnStage,
   launchVideoBrowser,
   newViewerContext,
-  startVideoServer,
+  STAGE_DESKTOP,
   videoFrames,
   waitForPlaying,
-  waitHostOnline,
 } from './helpers/video.ts'
 
 const require = createRequire(import.meta.url)
@@ -23,7 +23,10 @@ let server: TestPodium
 let browser: Browser
 
 beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startVideoServer(), launchVideoBrowser()])
+  ;[server, browser] = await Promise.all([
+    startServer({}, { signaling: true }),
+    launchVideoBrowser(),
+  ])
 })
 afterAll(async () => {
   await browser?.close()
@@ -37,7 +40,7 @@ describe('the video stage in Chromium with fake devices', () => {
       host,
       code,
       sessionId,
-    } = await createHostSession(browser, server.url, 'Town hall')
+    } = await createHostSession(browser, server.url, 'Town hall', STAGE_DESKTOP)
     const [ada, bob] = await Promise.all([
       newViewerContext(browser, server.url).then((c) => joinRoom(c, code, 'Ada')),
       newViewerContext(browser, server.url).then((c) => joinRoom(c, code, 'Bob')),
@@ -98,7 +101,7 @@ describe('the video stage in Chromium with fake devices', () => {
     // Reopening the host console puts the host back on stage, and the video returns.
     const reopened = await hostContext.newPage()
     await reopened.goto(`/s/${sessionId}/host`)
-    await waitHostOnline(reopened)
+    await waitStaffOnline(reopened)
     await reopened.getByText(/^On stage · \d+ watching/).waitFor({ timeout: 20_000 })
     for (const page of [ada, bob]) await waitForPlaying(page, 'camera', 40_000)
 

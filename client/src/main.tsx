@@ -1,3 +1,5 @@
+// First: before any schema is made (see no-eval.ts).
+import './app/no-eval.ts'
 import { render } from 'solid-js/web'
 import { App } from './app/App.tsx'
 import { registerServiceWorkerAfterLoad } from './app/service-worker.ts'

@@ -1,5 +1,6 @@
+import { signalingOptions } from '@podium/sync-server'
 import { buildClient, clientIsCurrent } from '../../scripts/client-build.mjs'
-import { startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 
 let built: Promise<void> | null = null
 
@@ -9,8 +10,24 @@ export function ensureClientBuilt(): Promise<void> {
   return built
 }
 
-/** A real Podium on a free port serving the built client. */
-export async function startServer(env: Record<string, string> = {}): Promise<TestPodium> {
+export interface ServerOptions {
+  /**
+   * Mount the video signaling endpoints (PeerJS, y-webrtc, ICE servers) on the same
+   * port, so the server is Podium as `npm start` runs it.
+   */
+  signaling?: boolean
+  /** Data folder to use and keep, so a test can start the server again over the same data. */
+  dataDir?: string
+}
+
+/** A real Podium on a free port serving the built client, with `env` over the test defaults. */
+export async function startServer(
+  env: Record<string, string> = {},
+  options: ServerOptions = {},
+): Promise<TestPodium> {
   await ensureClientBuilt()
-  return startPodium(env)
+  return startPodium(env, {
+    ...(options.signaling ? signalingOptions() : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  })
 }

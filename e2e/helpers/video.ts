@@ -1,15 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
-import { signalingOptions } from '../../sync-server/src/signaling/mount.ts'
-import { startPodium, type TestPodium } from '../../sync-server/test/helpers/podium.ts'
 import { CHROMIUM_ARGS, findChromium } from './browser.ts'
-import { ensureClientBuilt } from './server.ts'
 
-/** Podium as `npm start` runs it (client, API, sync and signaling on one port), plus `env`. */
-export async function startVideoServer(env: Record<string, string> = {}): Promise<TestPodium> {
-  await ensureClientBuilt()
-  return startPodium(env, signalingOptions())
-}
+/** The host console's window in video tests. */
+export const STAGE_DESKTOP = { width: 1280, height: 900 }
 
 /**
  * Chromium with a fake camera and microphone that need no permission prompt (both
@@ -120,33 +114,10 @@ export async function goOnStage(page: Page): Promise<number> {
   return at
 }
 
-export interface HostSession {
-  context: BrowserContext
-  host: Page
-  sessionId: string
-  code: string
-}
-
-/** Creates a session from the landing page; ends on the host console, online. */
-export async function createHostSession(
-  browser: Browser,
-  baseURL: string,
-  title: string,
-): Promise<HostSession> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } })
-  const host = await context.newPage()
-  await host.goto('/')
-  await host.getByLabel('Session title').fill(title)
-  await host.getByRole('button', { name: 'Create session' }).click()
-  await host.waitForURL(/\/s\/[A-Za-z0-9_-]+\/host$/)
-  const sessionId = host.url().split('/').at(-2) ?? ''
-  await waitHostOnline(host)
-  const code = (await host.locator('.join-code').textContent())?.trim() ?? ''
-  return { context, host, sessionId, code }
-}
-
-export async function waitHostOnline(page: Page): Promise<void> {
-  await page.locator('.conn[data-status="online"]').waitFor()
+/** The host takes the session live: TURN relays are handed out only then. */
+export async function goLive(host: Page): Promise<void> {
+  await host.getByRole('button', { name: 'Go live' }).click()
+  await host.locator('.session-status[data-status="live"]').waitFor()
 }
 
 export async function newViewerContext(browser: Browser, baseURL: string): Promise<BrowserContext> {

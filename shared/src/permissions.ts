@@ -69,6 +69,8 @@ export const FIELD_WRITERS: Readonly<
     ['attendees.*', Writer.server],
     // Rejected items are written when the server carries out a moderator's decision.
     ['rejected.*', Writer.server],
+    // The staff's y-webrtc room, set by the server whenever the staff list changes.
+    ['peer.*', Writer.server],
   ],
 }
 

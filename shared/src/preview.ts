@@ -1,13 +1,16 @@
 import type { PublicDoc } from './doc/public.ts'
-import { QuestionOrder, rankQuestions } from './ranking.ts'
+import { isMine, type Me, QuestionOrder, rankQuestions } from './ranking.ts'
 import type { PreviewQuestion, RoomPreview } from './schemas/api.ts'
 
 /** How many questions a room preview carries: the room's first screenful of its list. */
 export const PREVIEW_QUESTIONS = 40
 
-/** A preview before it is addressed to anyone: each question still knows its author. */
+/**
+ * A preview before it is addressed to anyone: each question still has the author id the
+ * document shows (null for a question that names nobody).
+ */
 export interface RankedPreview extends Omit<RoomPreview, 'questions'> {
-  questions: Array<Omit<PreviewQuestion, 'mine'> & { authorId: string }>
+  questions: Array<Omit<PreviewQuestion, 'mine'> & { authorId: string | null }>
 }
 
 /**
@@ -35,10 +38,16 @@ export function rankedPreview(pub: PublicDoc, limit: number = PREVIEW_QUESTIONS)
   }
 }
 
-/** The preview as `userId` sees it: which questions are theirs, and no author ids. */
-export function previewFor(ranked: RankedPreview, userId: string): RoomPreview {
+/**
+ * The preview as `me` sees it: which questions are theirs (by the author the document
+ * names, or among the questions they asked without a name), and no author ids.
+ */
+export function previewFor(ranked: RankedPreview, me: Me): RoomPreview {
   return {
     ...ranked,
-    questions: ranked.questions.map(({ authorId, ...q }) => ({ ...q, mine: authorId === userId })),
+    questions: ranked.questions.map(({ authorId, ...q }) => ({
+      ...q,
+      mine: isMine({ id: q.id, authorId }, me),
+    })),
   }
 }

@@ -1,5 +1,6 @@
 import type { SessionId, UserId } from './ids.ts'
 import { ID_PATTERN } from './ids.ts'
+import type { Role } from './roles.ts'
 
 /** Bumped when the document schema or outbox entry shapes change incompatibly. */
 export const PROTOCOL_VERSION = 2
@@ -24,8 +25,30 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
 /** Whether a token's holder may still use it: `ok`, or why not (see sync-server's StandingDirectory). */
 export type Standing = 'ok' | 'unknown-session' | 'revoked'
 
+/**
+ * The standing rule the sync-server and signal-server both apply: a token stands while
+ * its session exists, and a staff token while the user's row still has the token's role
+ * (revoking an accepted invite turns the row into an attendee's). `userRole` is the row's
+ * role, undefined when there is no row; attendees' rows are not looked up.
+ */
+export function standingOf(
+  tokenRole: Role,
+  sessionExists: boolean,
+  userRole: string | undefined,
+): Standing {
+  if (!sessionExists) return 'unknown-session'
+  if (tokenRole === 'attendee') return 'ok'
+  return userRole === tokenRole ? 'ok' : 'revoked'
+}
+
 /** The refusal reason for a staff token whose role the host withdrew (sync socket and PeerJS). */
 export const ACCESS_REVOKED = 'access-revoked'
+
+/**
+ * The Redis channel on which a withdrawn role is announced (the message is the user id):
+ * every sync-server and signal-server closes that user's sockets.
+ */
+export const WITHDRAWN_CHANNEL = 'podium:withdrawn'
 
 export const DocumentKind = { public: 'public', mod: 'mod', outbox: 'outbox' } as const
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind]

@@ -7,12 +7,27 @@ export interface QuestionFilter {
   /** 'open': not answered; 'answered': answered only; 'all': both. */
   answered?: 'open' | 'answered' | 'all'
   /** Only questions by this user. */
-  mine?: string
+  mine?: Me
   /** Case-insensitive words that must all appear in the text. */
   search?: string
   /** Include hidden and archived questions (moderators). */
   includeModerated?: boolean
   label?: string
+}
+
+/** Who "I" am when finding my own questions. */
+export interface Me {
+  userId: string
+  /**
+   * Questions I asked, as my outbox holds them: one asked without a name does not name me
+   * in the public document (see shownAuthorId), so only my own device knows it is mine.
+   */
+  asked: ReadonlySet<string>
+}
+
+/** Whether I asked this question: it names me, or it is one of the questions I asked. */
+export function isMine(question: Pick<Question, 'id' | 'authorId'>, me: Me): boolean {
+  return question.authorId === me.userId || me.asked.has(question.id)
 }
 
 function compare(order: QuestionOrder) {
@@ -38,7 +53,7 @@ export function matchesFilter(question: Question, filter: QuestionFilter): boole
   const answered = filter.answered ?? 'all'
   if (answered === 'open' && question.answered) return false
   if (answered === 'answered' && !question.answered) return false
-  if (filter.mine && question.authorId !== filter.mine) return false
+  if (filter.mine && !isMine(question, filter.mine)) return false
   if (filter.label && !question.labels.includes(filter.label)) return false
   if (filter.search) {
     const text = question.text.toLowerCase()

@@ -6,6 +6,7 @@ export const Role = {
 } as const
 export type Role = (typeof Role)[keyof typeof Role]
 export const ROLES = Object.values(Role) as readonly Role[]
+export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value)
 
 /** Roles that curate the session: they write the public and moderators' documents. */
 export function isStaff(role: Role): boolean {

@@ -85,8 +85,12 @@ export function splitPeerToken(token: string): { accessToken: string; tabNonce: 
   return NONCE.test(tabNonce) ? { accessToken: token.slice(0, at), tabNonce } : null
 }
 
-/** The y-webrtc room of a session; staff may use it and `<room>:<anything>`. */
-export const webrtcRoomName = (sessionId: string) => `podium-${sessionId}`
+/**
+ * The y-webrtc room of a session as its staff list stands: `podium-<session>.<tag>`, the
+ * tag changing with every change of the staff list (signal-server's staffRoom). Staff may
+ * use a room of their session and `<room>:<anything>`.
+ */
+export const webrtcRoomName = (sessionId: string, tag: string) => `podium-${sessionId}.${tag}`
 
 export const IceServer = z.object({
   urls: z.union([z.string(), z.array(z.string())]),

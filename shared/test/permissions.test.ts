@@ -83,6 +83,7 @@ describe('field writers (FIELD_WRITERS): parts of shared documents not every sta
     ['public', 'videoStage.u1', 'staff'],
     ['mod', 'attendees.u1', 'server'],
     ['mod', 'rejected.i1', 'server'],
+    ['mod', 'peer.room', 'server'],
     ['mod', 'queue.i1', 'staff'],
     ['mod', 'decisions.i1', 'staff'],
     ['mod', 'notes.q1', 'staff'],
@@ -109,7 +110,7 @@ describe('field writers (FIELD_WRITERS): parts of shared documents not every sta
   it('names only real roots of the documents', () => {
     const roots = {
       public: ['meta', 'settings', 'presence', 'stage', 'questions', 'replies', 'labels'],
-      mod: ['queue', 'decisions', 'rejected', 'notes', 'attendees'],
+      mod: ['queue', 'decisions', 'rejected', 'notes', 'attendees', 'peer'],
     }
     for (const [kind, rules] of Object.entries(FIELD_WRITERS) as Array<
       [keyof typeof roots, ReadonlyArray<readonly [string, string]>]

@@ -49,8 +49,50 @@ describe('PublicDoc questions', () => {
     pub.updateQuestion('q3', { pinned: true })
     pub.updateQuestion('q3', { text: 'Sharper wording', editedAt: 7 })
     expect(pub.question('q3')).toEqual(
-      question('q3', { text: 'Sharper wording', editedAt: 7, authorName: null, pinned: true }),
+      question('q3', {
+        text: 'Sharper wording',
+        editedAt: 7,
+        authorId: null,
+        authorName: null,
+        pinned: true,
+      }),
     )
+  })
+
+  it('stores no author id without a name, and takes out the ones an older version stored', () => {
+    const doc = new Y.Doc()
+    const pub = new PublicDoc(doc)
+    pub.putQuestion(question('q5', { authorName: null }))
+    const raw = doc.getMap<Y.Map<unknown>>('questions')
+    expect(raw.get('q5')!.get('body')).toEqual(['Question q5', null, null, 1_000])
+    pub.putReply({
+      id: 'r5',
+      questionId: 'q5',
+      text: 'Anonymous reply',
+      authorId: 'author-1',
+      authorName: null,
+      authorRole: 'attendee',
+      createdAt: 2_000,
+      hidden: false,
+    })
+    expect(doc.getMap<{ authorId: unknown }>('replies').get('r5')!.authorId).toBeNull()
+
+    // What an older version wrote: the id next to no name, in both question layouts.
+    raw.get('q5')!.set('body', ['Question q5', 'author-1', null, 1_000])
+    const legacy = new Y.Map<unknown>()
+    raw.set('q6', legacy)
+    for (const [key, value] of Object.entries(question('q6', { authorName: null })))
+      legacy.set(key, value)
+    doc.getMap('replies').set('r5', { ...pub.replies()[0], authorId: 'author-1' })
+    expect(pub.question('q5')?.authorId).toBeNull()
+    expect(pub.question('q6')?.authorId).toBeNull()
+    expect(pub.replies('q5')[0]?.authorId).toBeNull()
+    expect(JSON.stringify(doc.toJSON())).toContain('author-1')
+
+    expect(pub.forgetNamelessAuthors()).toBe(true)
+    expect(JSON.stringify(doc.toJSON())).not.toContain('author-1')
+    expect(pub.question('q6')).toEqual(question('q6', { authorId: null, authorName: null }))
+    expect(pub.forgetNamelessAuthors()).toBe(false)
   })
 
   it('reads a question written field by field before protocol 2, and moves it to a body on its first edit', () => {
@@ -85,6 +127,7 @@ describe('PublicDoc questions', () => {
     pub.putQuestion(question('q5'))
     expect(pub.questionGate('q5')).toEqual({
       authorId: 'author-1',
+      authorName: 'Ada',
       answered: false,
       status: 'published',
     })
@@ -93,6 +136,7 @@ describe('PublicDoc questions', () => {
     pub.setVoteCounts([['q5', 4]])
     expect(pub.questionGate('q5')).toEqual({
       authorId: 'author-1',
+      authorName: 'Ada',
       answered: true,
       status: 'hidden',
     })
@@ -103,6 +147,7 @@ describe('PublicDoc questions', () => {
       legacy.set(key, value)
     expect(pub.questionGate('q6')).toEqual({
       authorId: 'old',
+      authorName: 'Ada',
       answered: false,
       status: 'published',
     })

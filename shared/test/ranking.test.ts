@@ -55,7 +55,11 @@ describe('rankQuestions', () => {
     ]
     expect(ids(rankQuestions(mixed, 'recent', { answered: 'answered' }))).toEqual(['a'])
     expect(ids(rankQuestions(mixed, 'recent', { answered: 'open' }))).toEqual(['b', 'c'])
-    expect(ids(rankQuestions(mixed, 'recent', { mine: 'me' }))).toEqual(['b'])
+    const me = { userId: 'me', asked: new Set<string>() }
+    expect(ids(rankQuestions(mixed, 'recent', { mine: me }))).toEqual(['b'])
+    // A question asked without a name does not name its author: the outbox knows it.
+    const asked = { userId: 'me', asked: new Set(['c']) }
+    expect(ids(rankQuestions(mixed, 'recent', { mine: asked }))).toEqual(['b', 'c'])
     expect(ids(rankQuestions(mixed, 'recent', { label: 'food' }))).toEqual(['b'])
     expect(ids(rankQuestions(mixed, 'recent', { search: 'SYNC' }))).toEqual(['a', 'c'])
     expect(ids(rankQuestions(mixed, 'recent', { search: 'sync merge' }))).toEqual(['c'])

@@ -12,19 +12,20 @@
  */
 import { parseArgs } from 'node:util'
 import type { Browser } from 'playwright-core'
+import { createHostSession } from '../../e2e/helpers/host.ts'
 import { joinRoom } from '../../e2e/helpers/room.ts'
+import { startServer } from '../../e2e/helpers/server.ts'
 import {
   armFirstFrame,
-  createHostSession,
   feedTile,
   forceRelay,
   goOnStage,
   launchVideoBrowser,
   median,
   newViewerContext,
-  startVideoServer,
+  STAGE_DESKTOP,
 } from '../../e2e/helpers/video.ts'
-import { startCoturn } from '../test/helpers/coturn.ts'
+import { startCoturn } from '../../test-support/coturn.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } })
 const RUNS = Number(values.runs)
@@ -35,6 +36,7 @@ async function measure(browser: Browser, baseURL: string, relay: boolean): Promi
     browser,
     baseURL,
     relay ? 'Latency via TURN' : 'Latency direct',
+    STAGE_DESKTOP,
   )
   if (relay) {
     await forceRelay(session.context)
@@ -59,11 +61,10 @@ async function measure(browser: Browser, baseURL: string, relay: boolean): Promi
 }
 
 const coturn = await startCoturn(TURN_SECRET)
-const server = await startVideoServer({
-  TURN_SECRET,
-  TURN_URLS: coturn.urls[0]!,
-  TURN_TTL_SECONDS: '600',
-})
+const server = await startServer(
+  { TURN_SECRET, TURN_URLS: coturn.urls[0]!, TURN_TTL_SECONDS: '600' },
+  { signaling: true },
+)
 const browser = await launchVideoBrowser()
 try {
   console.log(

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import type { DatabaseTarget } from './standing/database.ts'
 import type { TurnConfig } from './turn/credentials.ts'
 
 const urlList = z
@@ -24,6 +25,20 @@ export const SignalEnv = z.object({
   /** Must be the sync-server's TOKEN_SECRET; or read from DATA_DIR/token-secret when shared. */
   TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** The sync-server's Postgres: whether a staff role was withdrawn is read there. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "a postgres:// URL, the sync-server's DATABASE_URL")
+    .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier')
+    .optional(),
+  /** The sync-servers' Redis: withdrawn roles are announced there and close sockets at once. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// URL')
+    .optional(),
   PUBLIC_URL: z.url({ error: 'an absolute URL such as https://podium.example.org' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TURN_SECRET: z.string().min(16, 'at least 16 characters').optional(),
@@ -40,6 +55,8 @@ export interface SignalConfig {
   port: number
   host: string
   secret: string
+  database: DatabaseTarget
+  redisUrl: string | undefined
   publicUrl: string | undefined
   logLevel: z.infer<typeof SignalEnv>['LOG_LEVEL']
   turn: TurnConfig
@@ -73,10 +90,17 @@ export function loadSignalConfig(
       `The signal-server cannot start:\n  TOKEN_SECRET is not set and ${secretFile} does not exist: set TOKEN_SECRET to the sync-server's.`,
     )
   }
+  if (!e.DATABASE_URL) {
+    throw new SignalConfigError(
+      "The signal-server cannot start:\n  DATABASE_URL is not set: set it to the sync-server's DATABASE_URL, where the signal-server reads whether the host withdrew a staff member's role. (With SQLite, run signaling inside the sync-server: npm start.)",
+    )
+  }
   return {
     port: e.SIGNAL_PORT,
     host: e.HOST,
     secret,
+    database: { url: e.DATABASE_URL, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) },
+    redisUrl: e.REDIS_URL,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     turn: {

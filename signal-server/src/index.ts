@@ -7,11 +7,13 @@ import { Problem, sendProblem } from './http/problem.ts'
 import { peerHttpRoutes } from './peer/http.ts'
 import { createPeerSignaling } from './peer/server.ts'
 import type { TurnConfig } from './turn/credentials.ts'
-import { iceServerRoutes } from './turn/routes.ts'
-import { webrtcRoomRoutes } from './ywebrtc/room.ts'
+import { iceServerRoutes, type SessionStatusCheck } from './turn/routes.ts'
+import { type StaffList, webrtcRoomRoutes } from './ywebrtc/room.ts'
 import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
 export type { TurnConfig } from './turn/credentials.ts'
+export type { SessionStatusCheck } from './turn/routes.ts'
+export { type StaffList, type StaffMember, type StaffRoom, staffRoom } from './ywebrtc/room.ts'
 
 /** A WebSocket endpoint on its own paths (the host server routes upgrades to it). */
 export interface UpgradeHandler {
@@ -25,10 +27,14 @@ export interface SignalingOptions {
   secret: string
   turn: TurnConfig
   log: Logger
-  /** The base URL people reach Podium at (for the y-webrtc signaling URL). */
-  publicUrl: () => string
-  /** Whether a token's holder still stands; without it, every validly signed token does. */
-  standing?: StandingCheck
+  /** The base URL people reach Podium at, as this request did (for the y-webrtc signaling URL). */
+  publicUrl: (request?: FastifyRequest) => string
+  /** Whether a token's holder still stands (the session exists; staff still hold their role). */
+  standing: StandingCheck
+  /** The session's current staff: the y-webrtc room and its password are derived from it. */
+  staff: StaffList
+  /** A session's status (TURN is for live sessions only); without it, not checked. */
+  status?: SessionStatusCheck
 }
 
 export interface Signaling {
@@ -38,6 +44,10 @@ export interface Signaling {
   routes: (api: FastifyInstance) => Promise<void>
   /** Register at the root: PeerJS's HTTP routes under /peerjs. */
   peerRoutes: (app: FastifyInstance) => Promise<void>
+  /** A user's role was withdrawn: close their `/signal` and PeerJS sockets (4403 `access-revoked`). */
+  withdraw(userId: string): void
+  /** Checks every open socket's token against the database again; closes those that lost it. */
+  revalidate(): Promise<void>
 }
 
 /**
@@ -46,10 +56,11 @@ export interface Signaling {
  * sync-server mounts it on its own port; signal-server/src/main.ts runs it alone.
  */
 export function createSignaling(options: SignalingOptions): Signaling {
-  const standing: StandingCheck = options.standing ?? (async () => 'ok')
+  const { standing } = options
   const log = options.log.child({ component: 'signaling' })
   const peer = createPeerSignaling({
     checkToken: (token) => checkToken(options.secret, token, standing),
+    standing,
     log,
   })
   const ywebrtc = createYWebrtcSignaling({ secret: options.secret, standing, log })
@@ -59,10 +70,16 @@ export function createSignaling(options: SignalingOptions): Signaling {
     routes: async (api) => {
       await api.register(async (scope) => {
         scope.setErrorHandler(problemOrRethrow)
-        await iceServerRoutes({ secret: options.secret, turn: options.turn, standing })(scope)
+        await iceServerRoutes({
+          secret: options.secret,
+          turn: options.turn,
+          standing,
+          status: options.status,
+        })(scope)
         await webrtcRoomRoutes({
           secret: options.secret,
           standing,
+          staff: options.staff,
           publicUrl: options.publicUrl,
         })(scope)
       })
@@ -72,6 +89,14 @@ export function createSignaling(options: SignalingOptions): Signaling {
         scope.setErrorHandler(problemOrRethrow)
         await peerHttpRoutes(peer, { secret: options.secret, standing })(scope)
       })
+    },
+    withdraw(userId) {
+      ywebrtc.withdraw(userId)
+      peer.withdraw(userId)
+    },
+    async revalidate() {
+      await ywebrtc.revalidate()
+      await peer.revalidate()
     },
   }
 }

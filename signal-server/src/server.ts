@@ -3,7 +3,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { SignalConfig } from './config.ts'
 import { Problem, sendProblem } from './http/problem.ts'
+import { redactingLogger } from './http/redact.ts'
 import { createSignaling } from './index.ts'
+import { standingDatabase } from './standing/database.ts'
+import { listenForWithdrawals } from './standing/redis.ts'
+
+/** How often open sockets' tokens are checked against the database again. */
+const RECHECK_MS = 30_000
 
 export interface SignalServer {
   app: FastifyInstance
@@ -12,17 +18,52 @@ export interface SignalServer {
   close(): Promise<void>
 }
 
-/** The signal-server on its own port: PeerJS, y-webrtc signaling, TURN credentials, /healthz. */
-export async function createSignalServer(config: SignalConfig, log: Logger): Promise<SignalServer> {
+/**
+ * The signal-server on its own port: PeerJS, y-webrtc signaling, TURN credentials, /healthz.
+ * Tokens are checked against the sync-server's database (a staff role the host withdrew
+ * is refused); a withdrawal announced on Redis closes the user's sockets at once, and
+ * every open socket's token is checked again every `recheckMs` (without Redis, that is
+ * how long a withdrawn user's open socket can last).
+ */
+export async function createSignalServer(
+  config: SignalConfig,
+  given: Logger,
+  options: { recheckMs?: number } = {},
+): Promise<SignalServer> {
+  const log = redactingLogger(given)
   const logger: FastifyBaseLogger = log
   const app = Fastify({ loggerInstance: logger })
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? config.port
+  const database = standingDatabase(config.database)
   const signaling = createSignaling({
     secret: config.secret,
     turn: config.turn,
     log,
     publicUrl: () => config.publicUrl ?? `http://localhost:${port()}`,
+    standing: database.standing,
+    staff: database.staff,
   })
+  const stopListening = config.redisUrl
+    ? await listenForWithdrawals(
+        config.redisUrl,
+        (userId) => signaling.withdraw(userId),
+        log.child({ component: 'withdrawals' }),
+      )
+    : () => undefined
+  let checking = false
+  const recheck = setInterval(() => {
+    if (checking) return
+    checking = true
+    signaling
+      .revalidate()
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'checking open sockets against the database failed')
+      })
+      .finally(() => {
+        checking = false
+      })
+  }, options.recheckMs ?? RECHECK_MS)
+  recheck.unref()
   app.get('/healthz', async () => ({ status: 'ok' }))
   await app.register(signaling.routes, { prefix: '/api' })
   await signaling.peerRoutes(app)
@@ -46,8 +87,11 @@ export async function createSignalServer(config: SignalConfig, log: Logger): Pro
       return `http://127.0.0.1:${port()}`
     },
     async close() {
+      clearInterval(recheck)
+      stopListening()
       for (const upgrade of signaling.upgrades) upgrade.close()
       await app.close()
+      await database.close()
     },
   }
 }

@@ -4,23 +4,27 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadSignalConfig, SignalConfigError } from '../src/config.ts'
 
+const DATABASE_URL = 'postgres://podium@postgres:5432/podium'
+
 describe('signal-server configuration', () => {
   it('names the variable that is wrong', () => {
-    expect(() => loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32), SIGNAL_PORT: 'eighty' })).toThrow(
-      /SIGNAL_PORT="eighty" is not valid: expected a port number/,
-    )
     expect(() =>
-      loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32), TURN_URLS: 'http://turn' }),
+      loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL, SIGNAL_PORT: 'eighty' }),
+    ).toThrow(/SIGNAL_PORT="eighty" is not valid: expected a port number/)
+    expect(() =>
+      loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL, TURN_URLS: 'http://turn' }),
     ).toThrow(/TURN_URLS/)
   })
 
   it('needs the shared token secret, from TOKEN_SECRET or the data folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podium-signal-config-'))
     try {
-      expect(() => loadSignalConfig({ DATA_DIR: dir })).toThrow(SignalConfigError)
-      expect(() => loadSignalConfig({ DATA_DIR: dir })).toThrow(/TOKEN_SECRET is not set/)
+      expect(() => loadSignalConfig({ DATA_DIR: dir, DATABASE_URL })).toThrow(SignalConfigError)
+      expect(() => loadSignalConfig({ DATA_DIR: dir, DATABASE_URL })).toThrow(
+        /TOKEN_SECRET is not set/,
+      )
       writeFileSync(join(dir, 'token-secret'), 'from-the-data-folder-from-the-data-folder\n')
-      expect(loadSignalConfig({ DATA_DIR: dir }).secret).toBe(
+      expect(loadSignalConfig({ DATA_DIR: dir, DATABASE_URL }).secret).toBe(
         'from-the-data-folder-from-the-data-folder',
       )
     } finally {
@@ -31,6 +35,7 @@ describe('signal-server configuration', () => {
   it('reads TURN settings', () => {
     const config = loadSignalConfig({
       TOKEN_SECRET: 'x'.repeat(32),
+      DATABASE_URL,
       TURN_SECRET: 'a-turn-secret-of-length',
       TURN_URLS: 'turn:a:3478, turns:a:5349?transport=tcp',
       TURN_TTL_SECONDS: '120',
@@ -42,5 +47,25 @@ describe('signal-server configuration', () => {
       ttlSeconds: 120,
     })
     expect(config.port).toBe(9000)
+  })
+
+  it("needs the sync-server's database to refuse withdrawn staff, and reads Redis when given", () => {
+    expect(() => loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32) })).toThrow(
+      /DATABASE_URL is not set: set it to the sync-server's DATABASE_URL/,
+    )
+    expect(() =>
+      loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL: 'mysql://db/podium' }),
+    ).toThrow(/DATABASE_URL="mysql:\/\/db\/podium" is not valid: expected a postgres:\/\/ URL/)
+    expect(() =>
+      loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL, REDIS_URL: 'localhost:6379' }),
+    ).toThrow(/REDIS_URL="localhost:6379" is not valid: expected a redis:\/\/ URL/)
+    const config = loadSignalConfig({
+      TOKEN_SECRET: 'x'.repeat(32),
+      DATABASE_URL,
+      DATABASE_SCHEMA: 'podium_a',
+      REDIS_URL: 'redis://redis:6379',
+    })
+    expect(config.database).toEqual({ url: DATABASE_URL, schema: 'podium_a' })
+    expect(config.redisUrl).toBe('redis://redis:6379')
   })
 })

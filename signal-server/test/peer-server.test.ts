@@ -20,8 +20,8 @@ describe('PeerJS server with token-bound peer ids', () => {
 
   beforeAll(async () => {
     signal = await startSignal()
-    hostToken = await accessToken({ sub: HOST, sid: SID, role: 'host', name: 'Hana' })
-    aliceToken = await accessToken({ sub: ALICE, sid: SID, role: 'attendee', name: 'Alice' })
+    hostToken = await signal.token({ sub: HOST, sid: SID, role: 'host', name: 'Hana' })
+    aliceToken = await signal.token({ sub: ALICE, sid: SID, role: 'attendee', name: 'Alice' })
   })
   afterAll(async () => {
     for (const socket of sockets) socket.close()
@@ -64,7 +64,7 @@ describe('PeerJS server with token-bound peer ids', () => {
     const impostor = open(stagePeerId(SID, HOST), aliceToken)
     expect((await impostor.next('ERROR')).payload?.msg).toMatch(/belongs to someone else/)
     expect((await impostor.closed).code).toBe(CloseCode.forbidden)
-    const presenter = await accessToken({ sub: 'presB00001', sid: SID, role: 'presenter' })
+    const presenter = await signal.token({ sub: 'presB00001', sid: SID, role: 'presenter' })
     const otherPresenter = open(stagePeerId(SID, HOST), presenter)
     expect((await otherPresenter.closed).reason).toBe('peer-id-not-yours')
   })
@@ -106,7 +106,7 @@ describe('PeerJS server with token-bound peer ids', () => {
   it('refuses viewers who publish, talk to other viewers or to another session', async () => {
     const host = open(stagePeerId(SID, HOST), hostToken)
     await host.next('OPEN')
-    const bobToken = await accessToken({ sub: 'bobA000001', sid: SID, role: 'attendee' })
+    const bobToken = await signal.token({ sub: 'bobA000001', sid: SID, role: 'attendee' })
     const bob = open(watchPeerId(SID, 'bobA000001', 'nonce2'), bobToken)
     await bob.next('OPEN')
 
@@ -121,7 +121,7 @@ describe('PeerJS server with token-bound peer ids', () => {
     chatty.send(offer(watchPeerId(SID, 'bobA000001', 'nonce2'), 'recvonly'))
     expect((await chatty.closed).reason).toBe('viewer-to-viewer')
 
-    const outsiderToken = await accessToken({ sub: 'eveB000001', sid: 'sessB00001', role: 'host' })
+    const outsiderToken = await signal.token({ sub: 'eveB000001', sid: 'sessB00001', role: 'host' })
     const outsider = open(stagePeerId('sessB00001', 'eveB000001'), outsiderToken)
     await outsider.next('OPEN')
     outsider.send(offer(watchPeerId(SID, 'bobA000001', 'nonce2'), 'sendrecv'))

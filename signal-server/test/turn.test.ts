@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto'
 import { IceServersResponse } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Coturn, startCoturn } from '../../test-support/coturn.ts'
 import { iceServersFor, turnCredential } from '../src/turn/credentials.ts'
-import { type Coturn, startCoturn } from './helpers/coturn.ts'
 import { accessToken, startSignal, type TestSignal, TURN_SECRET } from './helpers/signal.ts'
 import { allocate } from './helpers/turn-client.ts'
 
@@ -95,7 +95,7 @@ describe('GET /api/ice-servers', () => {
   })
 
   it('gives participants STUN and TURN with a credential for them that lasts the TTL', async () => {
-    const token = await accessToken({ sub: 'attendee01', sid: 'session001', role: 'attendee' })
+    const token = await signal.token({ sub: 'attendee01', sid: 'session001', role: 'attendee' })
     const before = Math.floor(Date.now() / 1000)
     const response = await fetch(`${signal.url}/api/ice-servers`, {
       headers: { authorization: `Bearer ${token}` },

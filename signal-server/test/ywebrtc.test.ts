@@ -1,52 +1,24 @@
 import { CloseCode, WebrtcRoomResponse } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
-import { roomPassword } from '../src/ywebrtc/room.ts'
+import { staffRoom } from '../src/ywebrtc/room.ts'
 import { accessToken, SECRET, startSignal, type TestSignal } from './helpers/signal.ts'
+import { SignalClient } from './helpers/signal-client.ts'
 
 const SID = 'sessY00001'
-
-class SignalClient {
-  readonly received: Array<Record<string, unknown>> = []
-  readonly opened: Promise<void>
-  readonly closed: Promise<{ code: number; reason: string }>
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) =>
-      this.received.push(JSON.parse(data.toString()) as Record<string, unknown>),
-    )
-    this.opened = new Promise((resolve) => ws.once('open', () => resolve()))
-    this.closed = new Promise((resolve) =>
-      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-    )
-  }
-
-  send(message: object) {
-    this.ws.send(JSON.stringify(message))
-  }
-
-  async waitFor(count: number, timeoutMs = 2000) {
-    const until = Date.now() + timeoutMs
-    while (this.received.length < count && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 10))
-    return this.received
-  }
-}
+/** A room of the session as some staff list stands (the tag is what staffRoom makes). */
+const ROOM = `podium-${SID}.AbCdEf0123456789`
 
 describe('y-webrtc signaling for staff', () => {
   let signal: TestSignal
   const clients: SignalClient[] = []
   const connect = (token: string | null) => {
-    const query = token === null ? '' : `?token=${token}`
-    const client = new SignalClient(
-      new WebSocket(`${signal.url.replace(/^http/, 'ws')}/signal${query}`),
-    )
+    const client = SignalClient.connect(signal.url, token)
     clients.push(client)
     return client
   }
 
   beforeAll(async () => {
-    signal = await startSignal({ PUBLIC_URL: 'https://podium.example.org' })
+    signal = await startSignal({ PUBLIC_URL: 'https://podium.example.org' }, { recheckMs: 100 })
   })
   afterAll(async () => {
     for (const client of clients) client.ws.close()
@@ -54,10 +26,10 @@ describe('y-webrtc signaling for staff', () => {
   })
 
   it('relays publishes to the subscribers of the session room, and answers pings', async () => {
-    const mod = connect(await accessToken({ sub: 'mod0000001', sid: SID, role: 'moderator' }))
-    const host = connect(await accessToken({ sub: 'host000001', sid: SID, role: 'host' }))
+    const mod = connect(await signal.token({ sub: 'mod0000001', sid: SID, role: 'moderator' }))
+    const host = connect(await signal.token({ sub: 'host000001', sid: SID, role: 'host' }))
     await Promise.all([mod.opened, host.opened])
-    const topic = `podium-${SID}:mod`
+    const topic = `${ROOM}:mod`
     mod.send({ type: 'subscribe', topics: [topic] })
     host.send({ type: 'subscribe', topics: [topic] })
     host.send({ type: 'ping' })
@@ -78,7 +50,7 @@ describe('y-webrtc signaling for staff', () => {
   })
 
   it('refuses attendees, missing and forged tokens', async () => {
-    const attendee = connect(await accessToken({ sub: 'att0000001', sid: SID, role: 'attendee' }))
+    const attendee = connect(await signal.token({ sub: 'att0000001', sid: SID, role: 'attendee' }))
     expect(await attendee.closed).toEqual({ code: CloseCode.forbidden, reason: 'staff-only' })
     expect(await connect(null).closed).toEqual({
       code: CloseCode.unauthorized,
@@ -95,18 +67,60 @@ describe('y-webrtc signaling for staff', () => {
   })
 
   it("keeps staff to their own session's topics", async () => {
-    const mod = connect(await accessToken({ sub: 'mod0000001', sid: SID, role: 'moderator' }))
+    const token = await signal.token({ sub: 'mod0000001', sid: SID, role: 'moderator' })
+    const mod = connect(token)
     await mod.opened
-    mod.send({ type: 'subscribe', topics: [`podium-${SID}:public`, 'podium-otherSession:mod'] })
+    mod.send({ type: 'subscribe', topics: [`${ROOM}:public`, 'podium-otherSession.tag:mod'] })
     expect(await mod.closed).toEqual({ code: CloseCode.forbidden, reason: 'topic-forbidden' })
-    const again = connect(await accessToken({ sub: 'mod0000001', sid: SID, role: 'moderator' }))
+    const again = connect(token)
     await again.opened
     again.send({ type: 'publish', topic: `podium-${SID}x`, data: 1 })
     expect((await again.closed).reason).toBe('topic-forbidden')
-    const garbage = connect(await accessToken({ sub: 'mod0000001', sid: SID, role: 'moderator' }))
+    // A session whose id begins with this one's: its rooms are not this session's.
+    const prefixed = connect(token)
+    await prefixed.opened
+    prefixed.send({ type: 'subscribe', topics: [`podium-${SID}-2.AbCdEf0123456789:mod`] })
+    expect((await prefixed.closed).reason).toBe('topic-forbidden')
+    // The room without a staff tag (the password before it followed the staff list).
+    const untagged = connect(token)
+    await untagged.opened
+    untagged.send({ type: 'subscribe', topics: [`podium-${SID}:mod`] })
+    expect((await untagged.closed).reason).toBe('topic-forbidden')
+    const garbage = connect(token)
     await garbage.opened
     garbage.ws.send('{"type":"subscribe","topics":"nope"}')
     expect((await garbage.closed).code).toBe(CloseCode.badFrame)
+  })
+
+  it('refuses a moderator the database says was revoked, and closes their open socket', async () => {
+    const sid = 'sessY00002'
+    const topic = `podium-${sid}.AbCdEf0123456789:mod`
+    const host = connect(await signal.token({ sub: 'host000002', sid, role: 'host' }))
+    const modToken = await signal.token({ sub: 'mod0000002', sid, role: 'moderator' })
+    const mod = connect(modToken)
+    await Promise.all([host.opened, mod.opened])
+    host.send({ type: 'subscribe', topics: [topic] })
+    mod.send({ type: 'subscribe', topics: [topic] })
+    // Both subscriptions are in once each has had its pong.
+    host.send({ type: 'ping' })
+    mod.send({ type: 'ping' })
+    await Promise.all([host.waitFor(1), mod.waitFor(1)])
+    host.send({ type: 'publish', topic, data: 'before' })
+    await mod.waitFor(2)
+    // What the sync-server's revoke route writes: the user is an attendee now.
+    await signal.db.kysely
+      .updateTable('users')
+      .set({ role: 'attendee' })
+      .where('id', '=', 'mod0000002')
+      .execute()
+    expect(await mod.closed).toEqual({ code: CloseCode.forbidden, reason: 'access-revoked' })
+    host.send({ type: 'publish', topic, data: 'after' })
+    await host.waitFor(3)
+    expect(mod.received.map((m) => m.data ?? m.type)).toEqual(['pong', 'before'])
+    expect(await connect(modToken).closed).toEqual({
+      code: CloseCode.forbidden,
+      reason: 'token-revoked',
+    })
   })
 })
 
@@ -123,25 +137,41 @@ describe('GET /api/sessions/:id/webrtc-room', () => {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     })
 
-  it('gives staff the room, a per-session password and the signaling URL', async () => {
-    const token = await accessToken({ sub: 'pres000001', sid: SID, role: 'presenter' })
+  it('gives staff the room and password of the staff list as it stands, and the signaling URL', async () => {
+    await signal.token({ sub: 'host000001', sid: SID, role: 'host' })
+    const token = await signal.token({ sub: 'pres000001', sid: SID, role: 'presenter' })
     const response = await get(SID, token)
     expect(response.status).toBe(200)
     const body = WebrtcRoomResponse.parse(await response.json())
-    expect(body.room).toBe(`podium-${SID}`)
-    expect(body.password).toBe(roomPassword(SECRET, SID))
-    expect(body.password).not.toBe(roomPassword(SECRET, 'another001'))
+    const staff = [
+      { userId: 'host000001', role: 'host' },
+      { userId: 'pres000001', role: 'presenter' },
+    ] as const
+    expect(body).toEqual({
+      ...staffRoom(SECRET, SID, [...staff]),
+      signalingUrl: `wss://podium.example.org/signal?token=${token}`,
+    })
+    expect(body.room).toMatch(new RegExp(`^podium-${SID}\\.[\\w-]{16}$`))
     expect(body.password.length).toBeGreaterThanOrEqual(40)
-    expect(body.signalingUrl).toBe(`wss://podium.example.org/signal?token=${token}`)
+    expect(body.password).not.toBe(staffRoom(SECRET, 'another001', [...staff]).password)
+
+    // Someone joins the staff: a new room and password, for everyone in it.
+    await signal.token({ sub: 'mod0000009', sid: SID, role: 'moderator' })
+    const joined = WebrtcRoomResponse.parse(await (await get(SID, token)).json())
+    expect(joined.room).not.toBe(body.room)
+    expect(joined.password).not.toBe(body.password)
   })
 
   it('refuses attendees, other sessions and missing tokens with problem+json', async () => {
-    const attendee = await accessToken({ sub: 'att0000001', sid: SID, role: 'attendee' })
+    const attendee = await signal.token({ sub: 'att0000001', sid: SID, role: 'attendee' })
     const refused = await get(SID, attendee)
     expect(refused.status).toBe(403)
     expect(refused.headers.get('content-type')).toContain('application/problem+json')
-    const otherHost = await accessToken({ sub: 'host000002', sid: 'another001', role: 'host' })
+    const otherHost = await signal.token({ sub: 'host000002', sid: 'another001', role: 'host' })
     expect((await get(SID, otherHost)).status).toBe(403)
     expect((await get(SID)).status).toBe(401)
+    // A signed token whose session this deployment never had.
+    const stranger = await accessToken({ sub: 'host000003', sid: 'nowhere001', role: 'host' })
+    expect((await get('nowhere001', stranger)).status).toBe(401)
   })
 })

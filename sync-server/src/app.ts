@@ -16,7 +16,10 @@ import { healthRoutes } from './health/routes.ts'
 import { CheckpointStore } from './history/checkpoints.ts'
 import { History } from './history/extension.ts'
 import { clientApp } from './http/client-app.ts'
+import { installJsonBodies, SMALL_BODY_BYTES } from './http/json-body.ts'
 import { problemErrorHandler } from './http/problem.ts'
+import { redactingLogger } from './http/redact.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
 import { createMetrics } from './metrics/registry.ts'
@@ -50,6 +53,8 @@ export interface PodiumOptions {
   upgrades?: (services: Services) => UpgradeHandler[] | Promise<UpgradeHandler[]>
   /** Extra HTTP routes on the root instance (the signal server adds its /api and /peerjs routes). */
   routes?: (app: FastifyInstance, services: Services) => Promise<void>
+  /** How long idle ingest state and documents the ingest opened are kept (tests shorten them). */
+  ingest?: { idleMs?: number; keepOpenMs?: number }
 }
 
 /**
@@ -62,7 +67,7 @@ const LISTEN_BACKLOG = 4096
 
 /** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
 export async function createPodium(config: Config, options: PodiumOptions = {}): Promise<Podium> {
-  const log = options.logger ?? pino({ level: config.logLevel })
+  const log = redactingLogger(options.logger ?? pino({ level: config.logLevel }))
   installWholeStateAnswer()
   const db = await openDatabase(config.database)
   const store = new DocumentStore(db)
@@ -87,6 +92,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     tickMs: config.ingestTickMs,
     instanceId,
     sharedCounts: config.redisUrl !== undefined,
+    ...options.ingest,
   })
   const extensions = [
     guard,
@@ -131,7 +137,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       const given = request.headers['x-request-id']
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
     },
-    bodyLimit: 10 * 1024 * 1024,
+    // Routes that take more say so (the import route).
+    bodyLimit: SMALL_BODY_BYTES,
     trustProxy: config.trustProxy,
   }) as unknown as FastifyInstance
   app.addHook('onSend', async (request, reply) => {
@@ -143,6 +150,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       .observe(reply.elapsedTime / 1000)
   })
   app.setErrorHandler(problemErrorHandler)
+  installJsonBodies(app)
 
   const withdrawals = new Withdrawals(hocuspocus, redis, log.child({ component: 'withdrawals' }))
   await withdrawals.start()
@@ -172,6 +180,11 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   }
   ingest.attach(services)
 
+  securityHeaders(app, {
+    origin: (request) => services.publicUrl(request),
+    signalingUrl: config.signalingUrl,
+    publicHttps: config.publicUrl?.startsWith('https:') ?? false,
+  })
   await healthRoutes(app, services)
   await app.register(async (api) => registerApi(api, services), { prefix: '/api' })
   await options.routes?.(app, services)

@@ -79,6 +79,10 @@ export const EnvSchema = z.object({
   RATE_LIMIT_JOIN_PER_MINUTE: positiveInt('a number of requests').default(600),
   /** Requests per minute per address to POST /api/sessions and /api/sessions/import. */
   RATE_LIMIT_CREATE_PER_MINUTE: positiveInt('a number of requests').default(60),
+  /** Requests per minute per token user to any /api route, whatever their address. */
+  RATE_LIMIT_USER_PER_MINUTE: positiveInt('a number of requests').default(600),
+  /** Requests per minute per address to every other route that takes no token. */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt('a number of requests').default(600),
   /** Addresses never rate-limited (comma-separated), or `none`; default: this machine. */
   RATE_LIMIT_ALLOW: z
     .string()
@@ -96,6 +100,8 @@ export const EnvSchema = z.object({
     .enum(['true', 'false'], { error: 'true or false' })
     .transform((value) => value === 'true')
     .default(false),
+  /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** A status or agenda change is checkpointed this long after it. */
   CHECKPOINT_DEBOUNCE_MS: positiveInt('a number of milliseconds').default(3000),
   /** While a session is live, a checkpoint this often (if anything changed). */
@@ -120,8 +126,15 @@ export interface Config {
   storeDebounceMs: number
   maxFrameBytes: number
   clientDist: string
-  rateLimit: { joinPerMinute: number; createPerMinute: number; allow: string[] }
+  rateLimit: {
+    joinPerMinute: number
+    createPerMinute: number
+    userPerMinute: number
+    publicPerMinute: number
+    allow: string[]
+  }
   trustProxy: boolean
+  metricsToken: string | undefined
   checkpoints: { debounceMs: number; intervalMs: number }
   importMaxBytes: number
 }
@@ -174,9 +187,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: {
       joinPerMinute: e.RATE_LIMIT_JOIN_PER_MINUTE,
       createPerMinute: e.RATE_LIMIT_CREATE_PER_MINUTE,
+      userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+      publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
       allow: e.RATE_LIMIT_ALLOW,
     },
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     checkpoints: { debounceMs: e.CHECKPOINT_DEBOUNCE_MS, intervalMs: e.CHECKPOINT_INTERVAL_MS },
     importMaxBytes: e.IMPORT_MAX_BYTES,
   }

@@ -7,8 +7,8 @@ import {
 } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createSession, join } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 const SECRET = 'test-secret-test-secret-test-secret-0000'
 const OTHER_SECRET = 'another-secret-another-secret-another-1'
@@ -309,6 +309,12 @@ const cases: Case[] = [
     status: 400,
     detail: /expected object/,
   },
+  {
+    name: 'settings nested too deep',
+    req: (c) => settings(c, c.a.host, JSON.parse(`${'{"a":'.repeat(40)}1${'}'.repeat(40)}`)),
+    status: 400,
+    detail: /more than 32 levels deep/,
+  },
   // POST status
   {
     name: 'status with an unknown status',
@@ -472,6 +478,21 @@ const cases: Case[] = [
     status: 400,
     detail: /name/,
   },
+  {
+    name: 'accept nested too deep',
+    req: () => ({ path: '/invites/accept', body: `${'['.repeat(1000)}${']'.repeat(1000)}` }),
+    status: 400,
+    detail: /more than 32 levels deep/,
+  },
+  {
+    name: 'accept with an oversized body',
+    req: (c) => ({
+      path: '/invites/accept',
+      body: { invite: c.unknownInvite, name: 'n'.repeat(20_000) },
+    }),
+    status: 413,
+    detail: /too large/,
+  },
   // Exports
   {
     name: 'JSON export as an attendee',
@@ -534,6 +555,30 @@ const cases: Case[] = [
     req: () => ({ path: '/sessions/import', body: '{"format":' }),
     status: 400,
     detail: /not valid JSON/,
+  },
+  {
+    name: 'import nested too deep',
+    req: () => ({
+      path: '/sessions/import',
+      body: `{"format":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
+    }),
+    status: 400,
+    detail: /export nests arrays and objects more than 32 levels deep/,
+  },
+  {
+    name: 'import as text/plain',
+    req: (c) => ({
+      ...withExport(c, (e) => JSON.stringify(e)),
+      headers: { 'content-type': 'text/plain' },
+    }),
+    status: 415,
+    detail: /Content-Type: application\/json/,
+  },
+  {
+    name: 'import with a __proto__ key',
+    req: (c) => withExport(c, (e) => `{"__proto__":{"x":1},${JSON.stringify(e).slice(1)}`),
+    status: 400,
+    detail: /"__proto__" key/,
   },
   {
     name: 'import of another version',
@@ -623,6 +668,16 @@ const cases: Case[] = [
     req: (c) => ({ path: `${A(c)}/checkpoints/x/restore`, token: c.a.host, body: {} }),
     status: 400,
     detail: /checkpointId/,
+  },
+  {
+    name: 'restore with an oversized body',
+    req: (c) => ({
+      path: `${A(c)}/checkpoints/${c.checkpointA}/restore`,
+      token: c.a.host,
+      body: { pad: 'x'.repeat(20_000) },
+    }),
+    status: 413,
+    detail: /too large/,
   },
   {
     name: 'restore by a moderator',

@@ -5,8 +5,8 @@ import { PublicDoc, type SessionExport, SessionExport as SessionExportSchema } f
 import { parse as parseCsv } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { auditLog, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 const dataDir = mkdtempSync(joinPath(tmpdir(), 'podium-export-'))
 let server: TestPodium

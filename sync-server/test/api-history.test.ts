@@ -1,8 +1,8 @@
 import type { CheckpointSummary, RestoreResponse } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { RETENTION } from '../src/history/checkpoints.ts'
 import { auditLog, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 let server: TestPodium
 const clients: TestClient[] = []

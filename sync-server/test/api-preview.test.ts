@@ -1,8 +1,8 @@
 import { documentName, PREVIEW_QUESTIONS, PublicDoc, RoomPreview } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { PREVIEW_TTL_MS } from '../src/api/preview.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 let server: TestPodium
 const clients: TestClient[] = []

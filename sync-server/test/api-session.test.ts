@@ -1,9 +1,9 @@
 import { SessionInfo } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { readAudit } from '../src/audit/log.ts'
 import { acceptedInvite, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 const SECRET = 'test-secret-test-secret-test-secret-0000'
 let server: TestPodium

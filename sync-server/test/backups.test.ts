@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { POSTGRES_URL } from '../../test-support/postgres.ts'
 import { type Db, openDatabase } from '../src/db/connect.ts'
-import { POSTGRES_URL } from './helpers/postgres.ts'
 
 // The backups service's scripts (deploy/backups), run against a real Postgres database
 // that Podium's migrations have created: dump, prune, restore check, restore.

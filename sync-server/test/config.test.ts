@@ -53,7 +53,10 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   MAX_FRAME_BYTES: { value: '0', expects: /a number of bytes/ },
   RATE_LIMIT_JOIN_PER_MINUTE: { value: '0', expects: /a number of requests/ },
   RATE_LIMIT_CREATE_PER_MINUTE: { value: 'lots', expects: /a number of requests/ },
+  RATE_LIMIT_USER_PER_MINUTE: { value: '-5', expects: /a number of requests/ },
+  RATE_LIMIT_PUBLIC_PER_MINUTE: { value: '-5', expects: /a number of requests/ },
   TRUST_PROXY: { value: 'yes', expects: /true or false/ },
+  METRICS_TOKEN: { value: 'short', expects: /at least 16 characters/ },
   CHECKPOINT_DEBOUNCE_MS: { value: '-1', expects: /a number of milliseconds/ },
   CHECKPOINT_INTERVAL_MS: { value: 'hourly', expects: /a number of milliseconds/ },
   IMPORT_MAX_BYTES: { value: '1.5', expects: /a number of bytes/ },
@@ -106,9 +109,11 @@ describe('configuration from the environment', () => {
       rateLimit: {
         joinPerMinute: 600,
         createPerMinute: 60,
+        publicPerMinute: 600,
         allow: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
       },
       trustProxy: false,
+      metricsToken: undefined,
       checkpoints: { debounceMs: 3000, intervalMs: 300_000 },
       importMaxBytes: 16 * 1024 * 1024,
     })

@@ -1,13 +1,16 @@
-import { ModDoc, OutboxDoc, PublicDoc } from '@podium/shared'
+import { ModDoc, OutboxDoc, type OutboxEntry, PublicDoc, type Reply } from '@podium/shared'
 import { describe, expect, it } from 'vitest'
 import { type Actor, voteOf, World, words } from './helpers/convergence-world.ts'
 import { Random } from './helpers/prng.ts'
 
 /**
  * Seeded random sessions: attendees ask, vote, edit, withdraw and reply; the host and a
- * moderator decide, pin, answer and hide; people drop off and come back; the server restarts
- * once. At the end every replica equals the server's and every tally and every question's
- * fate follows from what people did. A failing seed becomes a named test below.
+ * moderator decide, pin, answer, hide and reply; people drop off and come back; the server
+ * restarts once. Now and then an attendee's client writes a question or reply under an id
+ * that is someone else's (a question's, a reply's, a queued item's, a staff reply's). At the
+ * end every replica equals the server's, every tally and every question's fate follows from
+ * what people did, every question and reply is its author's as written, and every entry
+ * under someone else's id was refused. A failing seed becomes a named test below.
  *
  * SEEDS=5,6,7 and STEPS=300 in the environment run other seeds, or longer runs, locally.
  */
@@ -17,9 +20,31 @@ interface Ask {
   author: Actor
 }
 
+/** A reply as its author wrote it. */
+interface Written {
+  id: string
+  author: Actor
+  text: string
+  role: Reply['authorRole']
+}
+
+/** An entry written under an id that already belonged to someone else. */
+interface Collision {
+  actor: Actor
+  id: string
+  type: 'ask' | 'reply'
+}
+
 interface Run {
   world: World
   asks: Ask[]
+  replies: Written[]
+  collisions: Collision[]
+  /**
+   * Draws for staff replies and colliding ids, apart from the main stream, so the pinned
+   * seeds below still make the moves they were pinned for.
+   */
+  side: Random
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -65,13 +90,72 @@ function attendeeAct(random: Random, run: Run, a: Actor): void {
     case 'withdraw':
       outbox.withdraw(random.pick(mine))
       return
-    case 'reply':
-      outbox.reply(random.pick(visible), `${a.name} replies: ${words(random, 3)}`)
+    case 'reply': {
+      const text = `${a.name} replies: ${words(random, 3)}`
+      const id = outbox.reply(random.pick(visible), text)
+      run.replies.push({ id, author: a, text, role: 'attendee' })
       a.posts += 1
       return
+    }
     case 'idle':
       return
   }
+}
+
+/** Whether an author's entry has been decided (the id is the author's from then on). */
+const receipted = (author: Actor, id: string) =>
+  new OutboxDoc(author.docs.outbox).receipt(id) !== undefined
+
+/**
+ * What a modified client could write: a question or a reply under an id someone else's
+ * question, reply or queued item already has (decided first, so the id is theirs).
+ */
+function collide(random: Random, run: Run, a: Actor): void {
+  const view = new PublicDoc(a.docs.public)
+  const shownReplies = new Set(view.replies().map((r) => r.id))
+  const theirs = [
+    ...run.asks.filter((q) => q.author !== a && receipted(q.author, q.id)).map((q) => q.id),
+    ...run.replies
+      .filter((r) => r.author !== a)
+      .filter((r) => (r.role === 'attendee' ? receipted(r.author, r.id) : shownReplies.has(r.id)))
+      .map((r) => r.id),
+  ]
+  const outbox = a.docs.outbox.getMap<OutboxEntry>('entries')
+  const ids = theirs.filter((id) => !outbox.has(id))
+  if (ids.length === 0) return
+  const id = random.pick(ids)
+  const visible = run.asks.map((q) => q.id).filter((q) => view.question(q)?.status === 'published')
+  const base = { id, seq: 1, createdAt: Date.now() }
+  if (visible.length === 0 || random.chance(0.5)) {
+    const text = `${a.name} takes over ${id}`
+    outbox.set(id, { ...base, type: 'ask', questionId: id, text, anonymous: false })
+    run.collisions.push({ actor: a, id, type: 'ask' })
+  } else {
+    const questionId = random.pick(visible)
+    const text = `${a.name} takes over reply ${id}`
+    outbox.set(id, { ...base, type: 'reply', replyId: id, questionId, text, anonymous: false })
+    run.collisions.push({ actor: a, id, type: 'reply' })
+  }
+}
+
+/** A moderator's reply, written into the public document as the console does. */
+function staffReply(random: Random, run: Run, m: Actor): void {
+  const view = new PublicDoc(m.docs.public)
+  const shown = run.asks.map((q) => q.id).filter((id) => view.hasQuestion(id))
+  if (shown.length === 0) return
+  const role = m.name === 'host' ? 'host' : 'moderator'
+  const reply: Reply = {
+    id: random.id('staffreply'),
+    questionId: random.pick(shown),
+    text: `${m.name} answers: ${words(random, 3)}`,
+    authorId: m.identity.userId,
+    authorName: m.name,
+    authorRole: role,
+    createdAt: Date.now(),
+    hidden: false,
+  }
+  view.putReply(reply)
+  run.replies.push({ id: reply.id, author: m, text: reply.text, role })
 }
 
 function moderatorAct(random: Random, run: Run, m: Actor): void {
@@ -222,9 +306,11 @@ async function checkOutcome(run: Run): Promise<void> {
     }
   }
 
-  // Replies belong to questions that are there; an accepted reply is shown while its question is.
+  // Attendees' replies belong to questions that are there (staff write theirs directly, and
+  // one written to a question withdrawn meanwhile stays without it); an accepted reply is
+  // shown while its question is.
   const replies = pub.replies()
-  for (const r of replies)
+  for (const r of replies.filter((r) => r.authorRole === 'attendee'))
     expect(pub.hasQuestion(r.questionId), `reply ${r.id} has its question`).toBe(true)
   for (const a of world.attendees) {
     for (const { entry, receipt } of new OutboxDoc(a.docs.outbox).items()) {
@@ -236,6 +322,33 @@ async function checkOutcome(run: Run): Promise<void> {
     }
   }
   expect(mod.queue().every((i) => i.decision === null)).toBe(true)
+
+  // Every reply is as its author wrote it, and named as they posted it.
+  for (const r of replies) {
+    const written = run.replies.find((w) => w.id === r.id)
+    expect(written, `reply ${r.id} has an author`).toBeDefined()
+    expect([r.text, r.authorRole, r.authorId], `reply ${r.id}`).toEqual([
+      written!.text,
+      written!.role,
+      written!.author.identity.userId,
+    ])
+  }
+  // Questions name their authors, or nobody when asked anonymously.
+  for (const { id, author } of run.asks) {
+    const entry = new OutboxDoc(author.docs.outbox).entry(id)
+    const shown = pub.question(id) ?? mod.pending(id)
+    if (shown && entry?.type === 'ask')
+      expect(shown.authorId, `author of ${id}`).toBe(
+        entry.anonymous ? null : author.identity.userId,
+      )
+  }
+  // What was written under someone else's id was refused, and took nothing over (above).
+  for (const { actor, id, type } of run.collisions) {
+    const receipt = new OutboxDoc(actor.docs.outbox).receipt(id)
+    expect(receipt?.status, `${actor.name}'s ${type} under ${id}`).toBe('rejected')
+    const reasons = type === 'ask' ? ['id-taken'] : ['id-taken', 'not-found']
+    expect(reasons, `${actor.name}'s ${type} under ${id}`).toContain(receipt?.reason)
+  }
   // Votes never outnumber the people who could cast them.
   for (const q of pub.questions()) expect(q.votes).toBeLessThanOrEqual(world.attendees.length)
 }
@@ -243,7 +356,7 @@ async function checkOutcome(run: Run): Promise<void> {
 async function runSeed(seed: number, steps = 110): Promise<void> {
   const random = new Random(seed)
   const world = await World.open(4, random.chance(0.5))
-  const run: Run = { world, asks: [] }
+  const run: Run = { world, asks: [], replies: [], collisions: [], side: new Random(seed + 7_919) }
   try {
     const restartAt = Math.floor(steps / 3) + random.int(Math.floor(steps / 3))
     for (let step = 0; step < steps; step++) {
@@ -256,6 +369,10 @@ async function runSeed(seed: number, steps = 110): Promise<void> {
       }
       if (actor.role === 'attendee') attendeeAct(random, run, actor)
       else moderatorAct(random, run, actor)
+      if (run.side.chance(0.15)) {
+        if (actor.role === 'attendee') collide(run.side, run, actor)
+        else staffReply(run.side, run, actor)
+      }
       if (random.chance(0.35)) await sleep(random.int(30))
     }
     await settle(run)

@@ -183,7 +183,7 @@ beforeAll(async () => {
     `--db=${join(dir, 'turndb')}`,
   ])
   turnserver.on('error', (error) => {
-    output += `${error.message}: coturn's turnserver is needed (apt-get install coturn; .ci/run installs it)\n`
+    output += `${error.message}: coturn's turnserver is needed (apt-get install coturn; npm test installs it as root on Debian)\n`
   })
   turnserver.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString()

@@ -166,6 +166,7 @@ function withSampleValues(env: Record<string, string>): Record<string, string> {
     PODIUM_DOMAIN: 'podium.example.org',
     TOKEN_SECRET: 'a-token-secret-of-at-least-32-characters',
     TURN_SECRET: 'a-turn-secret-0123456789',
+    METRICS_TOKEN: 'a-metrics-token-0123456789',
   }
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => [

@@ -9,6 +9,7 @@ import {
 } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import {
   acceptedInvite,
   auditLog,
@@ -18,7 +19,6 @@ import {
   TestClient,
   waitFor,
 } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 import { frame, RawClient } from './helpers/raw-client.ts'
 
 /**
@@ -217,6 +217,29 @@ describe('fields reserved to the host or the server', () => {
     expect(JSON.parse((notice as { payload: string }).payload).paths.sort()).toEqual(
       ['questions.madeup0001', `questions.${questionId}.votes`].sort(),
     )
+  })
+
+  it('[F5] undoes a moderator’s write of the staff’s peer room, which the server sets', async () => {
+    const modName = documentName.mod(session.id)
+    const { r, doc } = await raw(modName, moderator.token)
+    const room = new ModDoc(serverDoc(modName)).peerRoom()
+    expect(room).toMatch(/^podium-/)
+    const before = r.received.length
+    r.send(
+      frame.update(
+        modName,
+        updateOn(doc, (copy) => new ModDoc(copy).setPeerRoom('podium-elsewhere')),
+      ),
+    )
+    await waitFor(
+      () => r.received.slice(before).some((m) => m.kind === 'stateless'),
+      5000,
+      'the refusal notice',
+    )
+    const notice = r.received.slice(before).find((m) => m.kind === 'stateless')
+    expect(JSON.parse((notice as { payload: string }).payload).paths).toEqual(['peer.room'])
+    expect(new ModDoc(serverDoc(modName)).peerRoom()).toBe(room)
+    await waitFor(() => new ModDoc(r.replica(modName)).peerRoom() === room, 5000, 'writer')
   })
 
   it('[F4] lets the host change what the table gives the host', async () => {

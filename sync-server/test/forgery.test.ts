@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { CloseCode, documentName, ModDoc, OutboxDoc, PublicDoc } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import {
   createSession,
   type Joined,
@@ -11,7 +12,6 @@ import {
   TestClient,
   waitFor,
 } from './helpers/clients.ts'
-import { startPodium, type TestPodium } from './helpers/podium.ts'
 import { Random } from './helpers/prng.ts'
 import { awarenessUpdate, frame, RawClient } from './helpers/raw-client.ts'
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { auditLog, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { startPodium, type TestPodium } from './helpers/podium.ts'
 
 /**
  * Under pre-moderation an author's edit of a question already approved goes back to the

@@ -4,12 +4,12 @@ import { join } from 'node:path'
 import { CheckpointReason } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { startPodium } from '../../test-support/podium.ts'
+import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
 import { type Db, openDatabase } from '../src/db/connect.ts'
 import { CheckpointStore } from '../src/history/checkpoints.ts'
 import { emptyBatch, IngestRepository } from '../src/ingest/repository.ts'
 import { DocumentStore } from '../src/persistence/store.ts'
-import { startPodium } from './helpers/podium.ts'
-import { createTestSchema, type TestSchema } from './helpers/postgres.ts'
 import { qaFlowSuite } from './helpers/qa-flow-suite.ts'
 
 /** A fresh database for one contract run, and how to throw it away. */
@@ -287,12 +287,11 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
           detail: null,
         })
         await repo.commit(session, pending)
-        expect(await repo.decidedFor(session, 'u1', 'e1')).toEqual({
-          seq: 1,
-          status: 'pending',
-          reason: null,
-          detail: null,
-        })
+        expect(await repo.authorsOf(session, ['e1'])).toEqual(
+          new Map([
+            ['e1', [{ userId: 'u1', seq: 1, status: 'pending', reason: null, detail: null }]],
+          ]),
+        )
 
         const rejected = emptyBatch()
         rejected.decided.push({
@@ -312,7 +311,24 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
           reason: 'moderator-rejected',
           detail: 'Off topic',
         })
-        expect(await repo.decidedFor(session, 'u2', 'e1')).toBeUndefined()
+        // An entry id has its author, found by the id alone; other ids have none.
+        expect(await repo.authorsOf(session, ['e1', 'e2'])).toEqual(
+          new Map([
+            [
+              'e1',
+              [
+                {
+                  userId: 'u1',
+                  seq: 1,
+                  status: 'rejected',
+                  reason: 'moderator-rejected',
+                  detail: 'Off topic',
+                },
+              ],
+            ],
+          ]),
+        )
+        expect(await repo.authorsOf('s-other', ['e1'])).toEqual(new Map())
       })
 
       it('commits decisions, votes and document updates together or not at all', async () => {

@@ -1,5 +1,5 @@
 import { describe } from 'vitest'
-import { startPodium } from './helpers/podium.ts'
+import { startPodium } from '../../test-support/podium.ts'
 import { qaFlowSuite } from './helpers/qa-flow-suite.ts'
 
 describe('Q&A through outboxes', () => {

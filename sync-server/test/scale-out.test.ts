@@ -1,8 +1,8 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import type { IngestRepository } from '../src/ingest/repository.ts'
 import { acceptedInvite, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 // Two sync-server instances over one Postgres database, sharing documents through Redis,
 // as docker-compose runs them.

@@ -1,8 +1,8 @@
 import { documentName, ModDoc, remainingMs } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { PRESENCE_PUBLISH_MS } from '../src/ingest/session.ts'
 import { auditLog, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { startPodium, type TestPodium } from './helpers/podium.ts'
 
 let server: TestPodium
 const clients: TestClient[] = []

@@ -1,7 +1,7 @@
 import type { WebrtcRoomResponse } from '@podium/shared'
 import { afterEach, describe, expect, it } from 'vitest'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { signalingOptions } from '../src/signaling/mount.ts'
-import { request, startPodium, type TestPodium } from './helpers/podium.ts'
 
 const started: TestPodium[] = []
 
@@ -31,6 +31,11 @@ describe('the y-webrtc signaling URL staff are given', () => {
   it('is on the public URL by default', async () => {
     const { room } = await roomOf({ PUBLIC_URL: 'https://podium.example.org' })
     expect(room.signalingUrl).toMatch(/^wss:\/\/podium\.example\.org\/signal\?token=/)
+  })
+
+  it('is on the host the browser asked on without PUBLIC_URL (its CSP allows only that)', async () => {
+    const { url, room } = await roomOf({})
+    expect(room.signalingUrl.startsWith(`${url.replace(/^http/, 'ws')}/signal?token=`)).toBe(true)
   })
 
   it('is on SIGNALING_URL when signal-server runs as its own service', async () => {

@@ -1,9 +1,9 @@
-import { CloseCode, documentName, voteEntryId } from '@podium/shared'
+import { CloseCode, documentName, OutboxDoc, voteEntryId } from '@podium/shared'
 import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
-import { startPodium, type TestPodium } from './helpers/podium.ts'
 import { frame, MessageType, RawClient } from './helpers/raw-client.ts'
 
 let server: TestPodium
@@ -220,6 +220,102 @@ describe('malformed frames', () => {
 
     const { questionId } = honest.outbox.ask('Unaffected by the flood')
     await waitFor(() => host.public.hasQuestion(questionId), 5000, 'honest question after flood')
+  })
+})
+
+describe('outbox shape and size', () => {
+  /** An update made by a fresh replica: every key it writes names its map and key. */
+  const updateOf = (write: (doc: Y.Doc) => void) => {
+    const doc = new Y.Doc()
+    write(doc)
+    return Y.encodeStateAsUpdate(doc)
+  }
+  const unloaded = (name: string) =>
+    waitFor(() => !server.podium.services.hocuspocus.documents.has(name), 5000, `${name} unloaded`)
+  async function storedState(name: string): Promise<Y.Doc> {
+    const doc = new Y.Doc()
+    const state = await server.podium.services.store.load(name)
+    if (state) Y.applyUpdate(doc, state)
+    return doc
+  }
+  /** Sends `update` on a fresh socket; resolves to the close, or null when it was applied. */
+  async function write(name: string, token: string, update: Uint8Array) {
+    const r = await raw()
+    expect(await r.authenticate(name, token)).toBe('read-write')
+    const before = r.received.length
+    r.send(frame.update(name, update))
+    await waitFor(
+      () =>
+        r.closed !== null ||
+        r.received.slice(before).some((m) => m.kind === 'sync-status' && m.applied),
+      5000,
+      'update applied or socket closed',
+    )
+    const closed = r.closed
+    r.close()
+    return closed
+  }
+
+  it('refuses updates that write a map or key an outbox does not hold, however often it reconnects', async () => {
+    const { session, mallory, host } = await room()
+    const outbox = documentName.outbox(session.id, mallory.userId)
+    const big = 'x'.repeat(900_000)
+    const forbidden: Array<[string, Uint8Array]> = [
+      ['an extra map', updateOf((d) => d.getMap('extra').set('blob', big))],
+      ['an extra key in profile', updateOf((d) => d.getMap('profile').set('blob', big))],
+      ['entries written as a list', updateOf((d) => d.getArray('entries').push([big]))],
+      ['a top-level text', updateOf((d) => d.getText('notes').insert(0, 'hello'))],
+      [
+        'an extra map beside a valid entry',
+        updateOf((d) => {
+          d.getMap('entries').set('fine00000001', { type: 'ask' })
+          d.getMap('extra').set('blob', 'y')
+        }),
+      ],
+    ]
+    // The report's case: a large extra map, once per connection, four connections.
+    for (let i = 0; i < 4; i++) {
+      const closed = await write(outbox, mallory.token, forbidden[0]![1])
+      expect(closed?.code, `extra map, connection ${i + 1}`).toBe(CloseCode.badFrame)
+    }
+    for (const [what, update] of forbidden.slice(1)) {
+      const closed = await write(outbox, mallory.token, update)
+      expect(closed?.code, what).toBe(CloseCode.badFrame)
+    }
+
+    // What an outbox does hold is written as before, by the same user's own client.
+    const m = client(mallory)
+    await m.synced()
+    m.outbox.setProfileName('Mallory M.')
+    const { questionId } = m.outbox.ask('A question in the right place')
+    await waitFor(() => host.public.hasQuestion(questionId), 5000, 'question published')
+    m.destroy()
+    await unloaded(outbox)
+    const stored = await storedState(outbox)
+    expect([...stored.share.keys()].sort()).toEqual(['entries', 'profile', 'receipts'])
+    expect(new OutboxDoc(stored).profileName()).toBe('Mallory M.')
+    expect(new OutboxDoc(stored).entryCount()).toBe(1)
+    expect(Y.encodeStateAsUpdate(stored).byteLength).toBeLessThan(10_000)
+  })
+
+  it('counts the whole document against the cap, and the count survives reconnecting', async () => {
+    const { session, mallory } = await room()
+    const outbox = documentName.outbox(session.id, mallory.userId)
+    // Receipts are a map an outbox holds, but not entries: the old count measured only those.
+    const chunk = (n: number) =>
+      updateOf((d) => d.getMap('receipts').set(`chunk${n}`, 'r'.repeat(900_000)))
+
+    expect(await write(outbox, mallory.token, chunk(1))).toBeNull()
+    await unloaded(outbox)
+    expect(await write(outbox, mallory.token, chunk(2))).toBeNull()
+    // Over 2 MiB with the next one, on a new connection to the document loaded again.
+    await unloaded(outbox)
+    const closed = await write(outbox, mallory.token, chunk(3))
+    expect(closed).toMatchObject({ code: CloseCode.frameTooLarge, reason: 'outbox-full' })
+    await unloaded(outbox)
+    const stored = await storedState(outbox)
+    expect(stored.getMap('receipts').has('chunk3')).toBe(false)
+    expect(Y.encodeStateAsUpdate(stored).byteLength).toBeLessThan(2 * 1024 * 1024)
   })
 })
 

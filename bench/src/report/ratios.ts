@@ -1,4 +1,4 @@
-import type { StepResult } from '../scenarios/harness.ts'
+import type { StepResult } from '../harness/context.ts'
 import { TargetKind } from '../targets/index.ts'
 
 /** Podium's figure over a baseline's for the same scenario, parameters and metric. */

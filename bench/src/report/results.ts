@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { StepResult } from '../harness/context.ts'
 import type { Plan } from '../plan.ts'
-import type { StepResult } from '../scenarios/harness.ts'
 import type { Machine } from './machine.ts'
 import { type Ratio, ratios } from './ratios.ts'
 

@@ -1,4 +1,4 @@
-import type { StepResult } from '../scenarios/harness.ts'
+import type { StepResult } from '../harness/context.ts'
 import { TARGET_LABEL, TargetKind } from '../targets/index.ts'
 import type { Machine } from './machine.ts'
 import { paramsKey } from './ratios.ts'

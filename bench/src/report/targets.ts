@@ -1,4 +1,4 @@
-import type { Metric, StepResult } from '../scenarios/harness.ts'
+import type { Metric, StepResult } from '../harness/context.ts'
 import { TargetKind } from '../targets/index.ts'
 import type { ScenarioResult } from './results.ts'
 

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs'
 import { JoinResponse } from '@podium/shared'
 import { chromium, type Page } from 'playwright-core'
 import { clientIsCurrent } from '../../../scripts/client-build.mjs'
+import type { StepResult } from '../harness/context.ts'
+import { Moderator } from '../harness/moderator.ts'
 import type { Room, RunningTarget } from '../targets/index.ts'
-import type { StepResult } from './harness.ts'
-import { Moderator } from './setup.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run']

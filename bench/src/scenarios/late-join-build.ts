@@ -3,10 +3,11 @@ import * as Y from 'yjs'
 import { until } from '../gen/control.ts'
 import { benchQuestion } from '../gen/roles/publish.ts'
 import type { VoteReady, VoteReport } from '../gen/roles/vote.ts'
+import type { Context, Metric } from '../harness/context.ts'
+import { Moderator, questionIds, typicalText } from '../harness/moderator.ts'
+import { mergeCounts } from '../harness/numbers.ts'
+import type { Tracker } from '../harness/tracker.ts'
 import type { Room, RunningTarget } from '../targets/index.ts'
-import { mergeCounts } from './fanout.ts'
-import type { Context, Metric, Tracker } from './harness.ts'
-import { Moderator, questionIds, typicalText } from './setup.ts'
 
 /** The document a late joiner receives, built once on Podium and replayed to the baselines. */
 export interface Built {

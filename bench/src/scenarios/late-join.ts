@@ -5,21 +5,21 @@ import type { ChannelSpec } from '../client/channel.ts'
 import { LightClient } from '../client/socket.ts'
 import { until } from '../gen/control.ts'
 import type { AttendeePlan } from '../gen/messages.ts'
+import type { StepResult } from '../harness/context.ts'
+import { Moderator } from '../harness/moderator.ts'
+import { round } from '../harness/numbers.ts'
+import { defineScenario, type Measured, type Step } from '../harness/scenario.ts'
 import { newHistogram, recordMs, summarize } from '../stats/histogram.ts'
 import { type RunningTarget, TargetKind } from '../targets/index.ts'
 import { SyncType } from '../wire/frames.ts'
 import { firstRender } from './chromium.ts'
-import {
-  type Context,
-  loadAverage,
-  round,
-  type StepResult,
-  stoppedStep,
-  withTarget,
-} from './harness.ts'
 import { type Anchor, type Built, buildLocally, buildOnPodium } from './late-join-build.ts'
-import { Moderator } from './setup.ts'
 import { storedRows } from './stored-rows.ts'
+
+/** The session late joiners come to: built once on Podium, then given to the baselines. */
+interface Session {
+  built: Built | null
+}
 
 /**
  * Late join: a session with many questions, votes and replies. Podium builds it through
@@ -27,90 +27,89 @@ import { storedRows } from './stored-rows.ts'
  * baselines are given the same document. Then new clients connect one after another
  * and are timed from connect to synced.
  */
-export async function lateJoin(ctx: Context): Promise<StepResult[]> {
-  const { questions, votes, replies } = ctx.plan.lateJoin
-  const params = { questions, votes, replies }
-  const results: StepResult[] = []
-  let built: Built | null = null
-  const order = [...ctx.plan.targets].sort((a, b) =>
-    a === TargetKind.podium ? -1 : b === TargetKind.podium ? 1 : 0,
-  )
-  for (const kind of order) {
-    ctx.log(`late join: ${kind}, ${questions} questions, ${votes} votes, ${replies} replies`)
-    const result: StepResult = await withTarget(ctx, kind, async (target, track) => {
-      const room = await target.newRoom('Late join')
-      let extra: StepResult['metrics'] = {}
-      // Someone stays in the room (the moderator, or the writer on a relay), so the
-      // document is loaded when the late joiners come, as in a live session.
-      let anchor: Anchor
-      if (kind === TargetKind.podium) {
-        const podium = await buildOnPodium(ctx, target, room, track)
-        built = podium.built
-        anchor = podium.anchor
-        extra = { ...built.fill }
-      } else {
-        built ??= buildLocally(ctx)
-        const writer = await Moderator.connect(target, room)
-        Y.applyUpdate(writer.doc, built.state)
-        await writer.settled(writer.acks + 1)
-        anchor = writer
-      }
-      const people = await room.attendees(ctx.plan.lateJoin.newClients + 1)
-      // The build's 1,000 voters have just left: their outboxes unload and are stored. The
-      // late joiners come once that is over, not into a mass departure.
-      if (kind === TargetKind.podium) extra = { ...extra, ...(await settle(target)) }
-      await track.startProfile()
-      const warm = await timeJoins(target, people.slice(0, -1), built.state.byteLength)
-      const profile = await track.stopProfile('late-join')
-      anchor.close()
-      if (kind === TargetKind.podium) {
-        if (target.dataDir) extra = { ...extra, ...storedRows(target.dataDir) }
-        extra = { ...extra, ...(await coldJoin(target, people.at(-1)!)) }
-        if (ctx.plan.lateJoin.chromium && room.code) {
-          extra = { ...extra, ...(await firstRender(target, room, built.questions)) }
-        }
-      }
-      return {
-        target: kind,
-        params,
-        metrics: {
-          encodedBytes: built!.state.byteLength,
-          encodedKb: round(built!.state.byteLength / 1024, 1),
-          // For comparison: Yjs' v2 encoding, and what gzip makes of the v1 bytes.
-          encodedV2Kb: round(Y.encodeStateAsUpdateV2(stateDoc(built!.state)).byteLength / 1024, 1),
-          gzipKb: round(gzipSync(built!.state).byteLength / 1024, 1),
-          ...composition(built!.state),
-          questionsInDoc: built!.questions,
-          repliesInDoc: built!.replies,
-          votesInDoc: built!.votes,
-          syncP50: warm.applied.p50,
-          syncP99: warm.applied.p99,
-          syncMax: warm.applied.max,
-          frameP50: warm.frame.p50,
-          frameP99: warm.frame.p99,
-          stepBytes: warm.stepBytes,
-          incompleteSyncs: warm.incomplete,
-          ...extra,
-        },
-        server: null,
-        generators: null,
-        stopped: null,
-        serverLog: track.serverLog(),
-        loadAverage: loadAverage(),
-        ...(profile ? { profile } : {}),
-      } satisfies StepResult
-    }).catch((error: unknown) =>
-      stoppedStep(kind, params, error instanceof Error ? error.message : String(error)),
-    )
-    results.push(result)
-    const m = result.metrics
-    ctx.log(
-      result.stopped
-        ? `  stopped: ${result.stopped}`
-        : `  document ${m.encodedKb} KB, sync p50 ${m.syncP50} ms, p99 ${m.syncP99} ms${m.coldSyncMs ? `, cold ${m.coldSyncMs} ms` : ''}${m.firstRenderColdMs ? `, Chromium first render ${m.firstRenderColdMs} ms cold (live list ${m.liveListColdMs} ms), ${m.firstRenderOfflineMs} ms offline, ${m.liveChangeMainThreadMs} ms of main thread per live change` : ''}`,
-    )
+export const lateJoin = defineScenario({
+  name: 'late-join',
+  points: (): Session[] => [{ built: null }],
+  // Podium first: the document it builds is the one the baselines are given.
+  targets: (plan) =>
+    [...plan.targets].sort((a, b) =>
+      a === TargetKind.podium ? -1 : b === TargetKind.podium ? 1 : 0,
+    ),
+  params: (_session, { lateJoin: { questions, votes, replies } }) => ({
+    questions,
+    votes,
+    replies,
+  }),
+  announce: (kind, _session, { lateJoin: { questions, votes, replies } }) =>
+    `late join: ${kind}, ${questions} questions, ${votes} votes, ${replies} replies`,
+  measure: lateJoinStep,
+  summary: ({ metrics: m }) =>
+    `document ${m.encodedKb} KB, sync p50 ${m.syncP50} ms, p99 ${m.syncP99} ms${m.coldSyncMs ? `, cold ${m.coldSyncMs} ms` : ''}${m.firstRenderColdMs ? `, Chromium first render ${m.firstRenderColdMs} ms cold (live list ${m.liveListColdMs} ms), ${m.firstRenderOfflineMs} ms offline, ${m.liveChangeMainThreadMs} ms of main thread per live change` : ''}`,
+})
+
+async function lateJoinStep({
+  ctx,
+  target,
+  track,
+  point: session,
+}: Step<Session>): Promise<Measured> {
+  const podium = target.kind === TargetKind.podium
+  const room = await target.newRoom('Late join')
+  let extra: StepResult['metrics'] = {}
+  // Someone stays in the room (the moderator, or the writer on a relay), so the
+  // document is loaded when the late joiners come, as in a live session.
+  let built: Built
+  let anchor: Anchor
+  if (podium) {
+    const made = await buildOnPodium(ctx, target, room, track)
+    built = made.built
+    anchor = made.anchor
+    extra = { ...built.fill }
+  } else {
+    built = session.built ?? buildLocally(ctx)
+    const writer = await Moderator.connect(target, room)
+    Y.applyUpdate(writer.doc, built.state)
+    await writer.settled(writer.acks + 1)
+    anchor = writer
   }
-  return results
+  session.built = built
+  const people = await room.attendees(ctx.plan.lateJoin.newClients + 1)
+  // The build's 1,000 voters have just left: their outboxes unload and are stored. The
+  // late joiners come once that is over, not into a mass departure.
+  if (podium) extra = { ...extra, ...(await settle(target)) }
+  await track.startProfile()
+  const warm = await timeJoins(target, people.slice(0, -1), built.state.byteLength)
+  const profile = await track.stopProfile('late-join')
+  anchor.close()
+  if (podium) {
+    if (target.dataDir) extra = { ...extra, ...storedRows(target.dataDir) }
+    extra = { ...extra, ...(await coldJoin(target, people.at(-1)!)) }
+    if (ctx.plan.lateJoin.chromium && room.code) {
+      extra = { ...extra, ...(await firstRender(target, room, built.questions)) }
+    }
+  }
+  return {
+    metrics: {
+      encodedBytes: built.state.byteLength,
+      encodedKb: round(built.state.byteLength / 1024, 1),
+      // For comparison: Yjs' v2 encoding, and what gzip makes of the v1 bytes.
+      encodedV2Kb: round(Y.encodeStateAsUpdateV2(stateDoc(built.state)).byteLength / 1024, 1),
+      gzipKb: round(gzipSync(built.state).byteLength / 1024, 1),
+      ...composition(built.state),
+      questionsInDoc: built.questions,
+      repliesInDoc: built.replies,
+      votesInDoc: built.votes,
+      syncP50: warm.applied.p50,
+      syncP99: warm.applied.p99,
+      syncMax: warm.applied.max,
+      frameP50: warm.frame.p50,
+      frameP99: warm.frame.p99,
+      stepBytes: warm.stepBytes,
+      incompleteSyncs: warm.incomplete,
+      ...extra,
+    },
+    ...(profile ? { profile } : {}),
+  }
 }
 
 /**

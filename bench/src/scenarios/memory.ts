@@ -1,19 +1,10 @@
 import type { AttendReady } from '../gen/roles/attend.ts'
 import type { JoinReport } from '../gen/roles/join.ts'
+import { mb, mergeCounts, round } from '../harness/numbers.ts'
+import { defineScenario, type Measured, type Step } from '../harness/scenario.ts'
+import type { Plan } from '../plan.ts'
 import { heapGrowth, Inspector } from '../proc/inspector.ts'
 import { readProc } from '../proc/sampler.ts'
-import type { RunningTarget, TargetKind } from '../targets/index.ts'
-import { mergeCounts } from './fanout.ts'
-import {
-  type Context,
-  loadAverage,
-  mb,
-  round,
-  type StepResult,
-  stoppedStep,
-  type Tracker,
-  withTarget,
-} from './harness.ts'
 
 interface Reading {
   rssBytes: number
@@ -25,38 +16,22 @@ interface Reading {
  * through the inspector), then after rounds of joins and leaves: memory that grows
  * from one round to the next and stays after GC is a leak.
  */
-export async function memory(ctx: Context): Promise<StepResult[]> {
-  const results: StepResult[] = []
-  const { idle, churn, rounds } = ctx.plan.memory
-  for (const kind of ctx.plan.targets) {
-    const params = { idleAttendees: idle, churnJoins: churn, rounds }
-    ctx.log(`memory: ${kind}, ${idle} idle attendees, ${rounds} × ${churn} joins and leaves`)
-    const result = await withTarget(ctx, kind, (target, track) =>
-      memoryStep(ctx, target, track),
-    ).catch((error: unknown) =>
-      stoppedStep(kind, params, error instanceof Error ? error.message : String(error)),
-    )
-    results.push(result)
-    const m = result.metrics
-    ctx.log(
-      result.stopped
-        ? `  stopped: ${result.stopped}`
-        : `  ${m.kbPerIdleAttendee} KB RSS (${m.heapKbPerIdleAttendee} KB heap) per idle attendee; heap after rounds ${m.heapAfterRoundsMb} MB, growth in the last round ${m.heapGrowthLastRoundMb} MB`,
-    )
-  }
-  return results
-}
+export const memory = defineScenario({
+  name: 'memory',
+  points: (plan) => [plan.memory],
+  params: ({ idle, churn, rounds }) => ({ idleAttendees: idle, churnJoins: churn, rounds }),
+  announce: (kind, { idle, churn, rounds }) =>
+    `memory: ${kind}, ${idle} idle attendees, ${rounds} × ${churn} joins and leaves`,
+  measure: memoryStep,
+  summary: ({ metrics: m }) =>
+    `${m.kbPerIdleAttendee} KB RSS (${m.heapKbPerIdleAttendee} KB heap) per idle attendee; heap after rounds ${m.heapAfterRoundsMb} MB, growth in the last round ${m.heapGrowthLastRoundMb} MB`,
+})
 
-async function memoryStep(
-  ctx: Context,
-  target: RunningTarget,
-  track: Tracker,
-): Promise<StepResult> {
-  const { idle, churn, churnRate, rounds, connectRate } = ctx.plan.memory
-  const kind: TargetKind = target.kind
+async function memoryStep({ ctx, target, track, point }: Step<Plan['memory']>): Promise<Measured> {
+  const { idle, churn, churnRate, rounds, connectRate, gcPauseMs } = point
   const inspector = await Inspector.connect(target.inspectorUrl)
   const read = async (): Promise<Reading> => {
-    await new Promise((r) => setTimeout(r, ctx.plan.memory.gcPauseMs))
+    await new Promise((r) => setTimeout(r, gcPauseMs))
     await inspector.collectGarbage()
     await inspector.collectGarbage()
     const usage = await inspector.memoryUsage()
@@ -134,8 +109,6 @@ async function memoryStep(
     const previous = afterRounds.at(-2) ?? left
     const errors = mergeCounts(churnErrors)
     return {
-      target: kind,
-      params: { idleAttendees: idle, churnJoins: churn, rounds },
       metrics: {
         connected,
         baseRssMb: mb(base.rssBytes),
@@ -160,11 +133,6 @@ async function memoryStep(
         ),
         churnErrors: Object.keys(errors).length ? JSON.stringify(errors) : 0,
       },
-      server: null,
-      generators: null,
-      stopped: null,
-      serverLog: track.serverLog(),
-      loadAverage: loadAverage(),
       ...(perAttendee ? { heapPerAttendee: perAttendee } : {}),
     }
   } finally {

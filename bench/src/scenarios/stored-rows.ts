@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseDocumentName } from '@podium/shared'
 import SQLite from 'better-sqlite3'
-import type { Metric } from './harness.ts'
+import type { Metric } from '../harness/context.ts'
 
 /**
  * How Podium's documents sit in its SQLite store: rows (stored updates) per document.

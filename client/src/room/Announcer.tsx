@@ -1,3 +1,4 @@
+import { isMine } from '@podium/shared'
 import { createEffect, on } from 'solid-js'
 import { announce, announcement } from './announce.ts'
 import { derive, sameList, useRoom } from './context.ts'
@@ -31,10 +32,11 @@ export function Announcer() {
     on(ids, (now, before) => {
       if (!before) return
       const known = new Set(before)
-      const mine = room.identity.userId
-      const fresh = now.filter(
-        (id) => !known.has(id) && room.public.question(id)?.authorId !== mine,
-      )
+      const me = { userId: room.identity.userId, asked: room.outbox.askedQuestions() }
+      const fresh = now.filter((id) => {
+        const question = room.public.question(id)
+        return !known.has(id) && !(question && isMine(question, me))
+      })
       if (fresh.length > 0) {
         announce(summarize(fresh.length, 'New question', 'new questions', textOf(fresh[0])))
       }

@@ -1,3 +1,4 @@
+import { isMine } from '@podium/shared'
 import { createMemo, createSignal, createUniqueId, Show } from 'solid-js'
 import { CountedTextarea, textLength } from '../components/CountedTextarea.tsx'
 import { sameJson, useRoom } from './context.ts'
@@ -12,6 +13,8 @@ export interface ListViews {
   maxQuestionLength: number
   /** My edits not yet published, by question id. */
   edits: ReadonlyMap<string, PendingEdit>
+  /** The questions my outbox asked (one asked anonymously does not name me in the document). */
+  asked: ReadonlySet<string>
 }
 
 /**
@@ -34,7 +37,10 @@ export function QuestionItem(props: { questionId: string; spotlight: boolean; vi
     return room.public.replies(props.questionId).filter((r) => !r.hidden).length
   })
   const closed = () => props.views.closed
-  const mine = () => question()?.authorId === room.identity.userId
+  const mine = () => {
+    const q = question()
+    return !!q && isMine(q, { userId: room.identity.userId, asked: props.views.asked })
+  }
   const editable = () => mine() && !question()?.answered && !closed()
 
   const [showReplies, setShowReplies] = createSignal(false)

@@ -1,6 +1,6 @@
 import { PREVIEW_QUESTIONS, QuestionOrder, rankQuestions } from '@podium/shared'
 import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
-import { deriveSettled, sameJson, sameList, useRoom } from './context.ts'
+import { deriveSettled, sameJson, sameList, sameSet, useRoom } from './context.ts'
 import { type ListViews, QuestionItem } from './QuestionItem.tsx'
 import { qaClosedReason } from './qa-state.ts'
 import { type PendingEdit, pendingEdits, withdrawnQuestions } from './views.ts'
@@ -38,6 +38,7 @@ export function QuestionList() {
   const closed = deriveSettled(room, () => qaClosedReason(room.public))
   const maxQuestionLength = deriveSettled(room, () => room.public.settings().maxQuestionLength)
   const edits = deriveSettled(room, () => pendingEdits(room.public, room.outbox), sameEdits)
+  const asked = deriveSettled(room, () => room.outbox.askedQuestions(), sameSet)
   const views: ListViews = {
     get closed() {
       return closed()
@@ -48,6 +49,9 @@ export function QuestionList() {
     get edits() {
       return edits()
     },
+    get asked() {
+      return asked()
+    },
   }
   const ids = createMemo(
     () => {
@@ -55,7 +59,7 @@ export function QuestionList() {
       const withdrawn = withdrawnQuestions(room.outbox)
       return rankQuestions(questions(), order(), {
         answered: answered(),
-        ...(mineOnly() ? { mine: room.identity.userId } : {}),
+        ...(mineOnly() ? { mine: { userId: room.identity.userId, asked: asked() } } : {}),
         search: search(),
       })
         .filter((q) => !withdrawn.has(q.id))

@@ -76,3 +76,5 @@ export function deriveSettled<T>(
 export const sameJson = <T>(a: T, b: T) => JSON.stringify(a) === JSON.stringify(b)
 export const sameList = <T>(a: readonly T[], b: readonly T[]) =>
   a.length === b.length && a.every((x, i) => x === b[i])
+export const sameSet = <T>(a: ReadonlySet<T>, b: ReadonlySet<T>) =>
+  a.size === b.size && [...a].every((x) => b.has(x))

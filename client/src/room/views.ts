@@ -89,8 +89,9 @@ export function myQuestions(pub: PublicDoc, outbox: OutboxDoc): MyQuestion[] {
   const mine: MyQuestion[] = []
   for (const { entry, receipt } of outbox.items()) {
     if (entry.type !== 'ask') continue
-    const published = pub.question(entry.questionId)
     const current = receipt && receipt.seq === entry.seq ? receipt : null
+    // A refused ask is not the question of the same id in the list (someone else's).
+    const published = current?.status === 'rejected' ? undefined : pub.question(entry.questionId)
     const state = withdrawn.has(entry.questionId) ? 'withdrawn' : stateOf(current, published)
     mine.push({
       questionId: entry.questionId,
@@ -191,9 +192,10 @@ export function repliesFor(
   const seen = new Set(published.map((r) => r.id))
   const views: ReplyView[] = published.map((r) => ({ ...r, state: 'published', reason: null }))
   for (const { entry, receipt } of outbox.items()) {
-    if (entry.type !== 'reply' || entry.questionId !== questionId || seen.has(entry.replyId))
-      continue
+    if (entry.type !== 'reply' || entry.questionId !== questionId) continue
     const current = receipt && receipt.seq === entry.seq ? receipt : null
+    // A published reply of the same id is mine unless mine was refused (its id was taken).
+    if (seen.has(entry.replyId) && current?.status !== 'rejected') continue
     const state = stateOf(current, undefined)
     if (state === 'published') continue // accepted but hidden or removed by a moderator
     views.push({

@@ -1,3 +1,4 @@
+import { ModDoc } from '@podium/shared'
 import { createRoot } from 'solid-js'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -204,6 +205,51 @@ describe('peer sync for staff', () => {
     expect(created).toHaveLength(4)
     expect(created.slice(0, 2).every((p) => p.destroyed)).toBe(true)
     expect(created[2]?.options.password).toBe('secret-1')
+    dispose()
+  })
+
+  it('leaves for the new room when the moderators’ document names another one', async () => {
+    const routes: Record<string, unknown> = {
+      '/api/sessions/s3/webrtc-room': { ...ROOM, room: 'podium-s3.first' },
+      '/api/ice-servers': ICE,
+    }
+    const { api } = apiAnswering(routes)
+    const { created, factory } = fakeProviders()
+    const shared = docs()
+    const dispose = createRoot((d) => {
+      const sync = startPeerSync({
+        identity: { sessionId: 's3', token: 'tok', role: 'moderator' },
+        docs: shared,
+        api,
+        storage: localStorage,
+        location,
+        createProvider: factory,
+      })
+      return () => {
+        sync.stop()
+        d()
+      }
+    })
+    await settle()
+    expect(created.map((p) => p.name)).toEqual(['podium-s3.first:public', 'podium-s3.first:mod'])
+    // The room it is in already: nothing to do.
+    new ModDoc(shared.mod).setPeerRoom('podium-s3.first')
+    await settle()
+    expect(created).toHaveLength(2)
+    // The staff list changed: the server hands out a new room and password.
+    routes['/api/sessions/s3/webrtc-room'] = {
+      ...ROOM,
+      room: 'podium-s3.second',
+      password: 'secret-2',
+    }
+    new ModDoc(shared.mod).setPeerRoom('podium-s3.second')
+    await settle()
+    expect(created.map((p) => p.name).slice(2)).toEqual([
+      'podium-s3.second:public',
+      'podium-s3.second:mod',
+    ])
+    expect(created.slice(0, 2).every((p) => p.destroyed)).toBe(true)
+    expect(created[2]?.options.password).toBe('secret-2')
     dispose()
   })
 

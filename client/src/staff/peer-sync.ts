@@ -1,4 +1,4 @@
-import { IceServer, IceServersResponse, isStaff, WebrtcRoomResponse } from '@podium/shared'
+import { IceServer, IceServersResponse, isStaff, ModDoc, WebrtcRoomResponse } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
 import { WebrtcProvider } from 'y-webrtc'
 import type * as Y from 'yjs'
@@ -10,7 +10,10 @@ import type { Identity } from '../lib/identity.ts'
  * Peer-to-peer sync between staff (y-webrtc): moderators keep the public and
  * moderators' documents in sync with each other while the sync server is out of
  * reach. The room and its password come from the API while online and are cached,
- * so a console reopened offline still finds its peers. Attendees never use this.
+ * so a console reopened offline still finds its peers. Both change with every change of
+ * the staff list: the moderators' document names the current room, and a console in
+ * another one fetches the new room and leaves the old (and any peer no longer staff).
+ * Attendees never use this.
  */
 
 export type WebrtcRoomConfig = WebrtcRoomResponse
@@ -142,6 +145,7 @@ export function startPeerSync(options: PeerSyncOptions): PeerSync {
   const peersByDoc = new Map<string, Set<string>>()
   let stopped = false
   let joined = ''
+  let joinedRoom = ''
 
   // y-webrtc gives a console a new peer id in every room, and each staff console joins
   // both rooms: the busiest room counts the other consoles (a union counts each twice).
@@ -158,6 +162,7 @@ export function startPeerSync(options: PeerSyncOptions): PeerSync {
     for (const provider of providers.splice(0)) provider.destroy()
     peersByDoc.clear()
     joined = key
+    joinedRoom = config.room.room
     const names = peerRoomNames(config.room.room)
     const providerOptions: PeerProviderOptions = {
       signaling: [signalingUrl(config.room.signalingUrl, location)],
@@ -197,12 +202,17 @@ export function startPeerSync(options: PeerSyncOptions): PeerSync {
     if (providers.length === 0) attempt()
   }
   window.addEventListener('online', onOnline)
+  // The staff list changed: the server names the new room here (never its password).
+  const unobserve = new ModDoc(options.docs.mod).observePeerRoom((room) => {
+    if (room && room !== joinedRoom && !stopped) attempt()
+  })
 
   return {
     status,
     peers,
     stop() {
       stopped = true
+      unobserve()
       window.removeEventListener('online', onOnline)
       for (const provider of providers.splice(0)) provider.destroy()
     },

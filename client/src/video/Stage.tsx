@@ -36,7 +36,7 @@ export function Stage(props: {
   })
   onCleanup(roster.observe(() => setSeats(roster.seats())))
 
-  const ice = new IceServers(me.token)
+  const ice = new IceServers(me.token, () => connection.public.meta().status === 'live')
   const watching = createWatching(connection, ice)
   const publishing = canPublishVideo(me.role) ? createPublishing(connection, ice) : null
   createEffect(() => watching.reconcile(seats()))

@@ -119,6 +119,40 @@ describe('question list', () => {
     expect(screen.queryByRole('article')).toBeNull()
   })
 
+  it('marks my anonymous question, which names nobody, from my outbox; not one whose id my refused ask reused', () => {
+    const room = testRoom()
+    const { questionId } = room.outbox.ask('Asked without my name', true)
+    room.receipt(questionId, 'accepted')
+    room.publish({
+      id: questionId,
+      text: 'Asked without my name',
+      authorId: null,
+      authorName: null,
+    })
+    // Someone else's anonymous question, whose id an ask of mine used and was refused for.
+    room.outbox.doc.getMap('entries').set('q-someone-else', {
+      type: 'ask',
+      id: 'q-someone-else',
+      seq: 1,
+      createdAt: 1,
+      questionId: 'q-someone-else',
+      text: 'Mine?',
+      anonymous: false,
+    })
+    room.receipt('q-someone-else', 'rejected', { reason: 'id-taken' })
+    room.publish({ id: 'q-someone-else', text: 'Theirs', authorId: null, authorName: null })
+    room.mount(() => <QuestionList />)
+    const article = (text: string) => screen.getByText(text).closest('article') as HTMLElement
+    const mine = article('Asked without my name')
+    const theirs = article('Theirs')
+    expect(within(mine).getByText('Yours')).toBeTruthy()
+    expect(within(mine).getByRole('button', { name: 'Edit' })).toBeTruthy()
+    expect(within(theirs).queryByText('Yours')).toBeNull()
+
+    fireEvent.click(screen.getByLabelText('Only mine'))
+    expect(shownTexts()).toEqual(['Asked without my name'])
+  })
+
   it('renders question text as text, never as markup', () => {
     const room = testRoom()
     room.publish({ id: 'q-markup', text: '<img src=x onerror=alert(1)><b>bold</b>' })

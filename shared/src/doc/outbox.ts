@@ -10,6 +10,17 @@ export interface OutboxItem {
 }
 
 /**
+ * The top-level maps an outbox has, and the keys each may hold (`null`: any key, as entries
+ * and receipts are keyed by entry id). The sync server refuses a client's update that
+ * writes anything else into an outbox.
+ */
+export const OUTBOX_LAYOUT: Readonly<Record<string, readonly string[] | null>> = {
+  entries: null,
+  receipts: null,
+  profile: ['name'],
+}
+
+/**
  * Typed access to a user's outbox `session/<id>/user/<userId>`: the only document an
  * attendee writes. Layout: maps `profile`, `entries` (entry id → entry), `receipts`
  * (entry id → receipt, written by the server).
@@ -71,6 +82,21 @@ export class OutboxDoc {
         receipt: this.receiptsMap.get(id) ?? null,
       }))
       .sort((a, b) => a.entry.createdAt - b.entry.createdAt)
+  }
+
+  /**
+   * The questions this user asked, unless the server refused them: the public document
+   * does not name the author of a question asked without a name, so this is how the
+   * author's own device recognises it.
+   */
+  askedQuestions(): Set<string> {
+    const ids = new Set<string>()
+    for (const [id, value] of this.entriesMap.entries()) {
+      const entry = value as Partial<OutboxEntry> | undefined
+      if (entry?.type !== 'ask' || typeof entry.questionId !== 'string') continue
+      if (this.receiptsMap.get(id)?.status !== 'rejected') ids.add(entry.questionId)
+    }
+    return ids
   }
 
   profileName(): string | null {

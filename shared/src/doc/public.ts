@@ -12,6 +12,7 @@ import type {
   TimerCommand,
   TimerState,
 } from './schema.ts'
+import { shownAuthorId } from './schema.ts'
 import { readMap, sameValue, writeFields } from './yhelpers.ts'
 
 /** How long an instance's participant count counts without a refresh. */
@@ -46,13 +47,18 @@ export const QUESTION_DEFAULTS = {
  * `id` field (the question's key is its id). Only the server changes it, when the author
  * edits the text, so nothing concurrent is lost by replacing it whole.
  */
-type QuestionBody = [text: string, authorId: string, authorName: string | null, createdAt: number]
+type QuestionBody = [
+  text: string,
+  authorId: string | null,
+  authorName: string | null,
+  createdAt: number,
+]
 const BODY_FIELDS = ['text', 'authorId', 'authorName', 'createdAt'] as const
 type BodyField = (typeof BODY_FIELDS)[number]
 
 const bodyOf = (q: Pick<Question, BodyField>): QuestionBody => [
   q.text,
-  q.authorId,
+  shownAuthorId(q.authorId, q.authorName),
   q.authorName,
   q.createdAt,
 ]
@@ -60,20 +66,35 @@ const bodyOf = (q: Pick<Question, BodyField>): QuestionBody => [
 /**
  * A question's body fields, from either layout: `body` (since protocol 2) or the fields
  * one by one (documents written before it, which stay as they are until a question's
- * body is next written).
+ * body is next written). An author id stored with no name (written before anonymous
+ * entries left it out) is not read.
  */
 function readBody(map: Y.Map<unknown>): Pick<Question, BodyField> {
   const body = map.get('body')
   if (Array.isArray(body)) {
     const [text, authorId, authorName, createdAt] = body as QuestionBody
-    return { text, authorId, authorName, createdAt }
+    return { text, authorId: shownAuthorId(authorId, authorName), authorName, createdAt }
   }
+  const authorName = map.get('authorName') as string | null
   return {
     text: map.get('text') as string,
-    authorId: map.get('authorId') as string,
-    authorName: map.get('authorName') as string | null,
+    authorId: shownAuthorId((map.get('authorId') as string | undefined) ?? null, authorName),
+    authorName,
     createdAt: map.get('createdAt') as number,
   }
+}
+
+/** Whether a question's stored body holds an author id next to no name (see readBody). */
+function storesNamelessAuthor(map: Y.Map<unknown>): boolean {
+  const body = map.get('body')
+  if (Array.isArray(body)) return body[1] !== null && body[2] === null
+  return map.get('authorId') != null && map.get('authorName') === null
+}
+
+/** A reply as readers get it: no author id without a name. */
+function shownReply(reply: Reply): Reply {
+  const authorId = shownAuthorId(reply.authorId, reply.authorName)
+  return authorId === reply.authorId ? reply : { ...reply, authorId }
 }
 
 function readQuestion(id: string, map: Y.Map<unknown>): Question {
@@ -260,13 +281,16 @@ export class PublicDoc {
   /** Replies oldest first: all of them, or one question's. */
   replies(questionId?: string): Reply[] {
     if (questionId === undefined) {
-      return [...this.repliesMap.values()].sort((a, b) => a.createdAt - b.createdAt)
+      return [...this.repliesMap.values()].map(shownReply).sort((a, b) => a.createdAt - b.createdAt)
     }
     return [...(replyIndex(this.repliesMap).get(questionId) ?? [])]
   }
+  hasReply(id: string): boolean {
+    return this.repliesMap.has(id)
+  }
   putReply(reply: Reply): void {
     dropReplyIndex(this.repliesMap)
-    this.repliesMap.set(reply.id, reply)
+    this.repliesMap.set(reply.id, shownReply(reply))
   }
   removeReply(id: string): void {
     dropReplyIndex(this.repliesMap)
@@ -276,8 +300,33 @@ export class PublicDoc {
     const reply = this.repliesMap.get(id)
     if (reply && reply.hidden !== hidden) {
       dropReplyIndex(this.repliesMap)
-      this.repliesMap.set(id, { ...reply, hidden })
+      this.repliesMap.set(id, { ...shownReply(reply), hidden })
     }
+  }
+
+  /**
+   * Takes the author ids out of questions and replies that name nobody, where a document
+   * written before they were left out still stores them (readers never see them, but
+   * whoever syncs the document holds its raw values). Says whether anything changed.
+   */
+  forgetNamelessAuthors(): boolean {
+    let changed = false
+    this.doc.transact(() => {
+      for (const [id, map] of this.questionsMap.entries()) {
+        if (!storesNamelessAuthor(map)) continue
+        forgetQuestion(this.questionsMap, id)
+        writeQuestion(map, { authorId: null })
+        changed = true
+      }
+      for (const [id, reply] of this.repliesMap.entries()) {
+        const shown = shownReply(reply)
+        if (shown === reply) continue
+        dropReplyIndex(this.repliesMap)
+        this.repliesMap.set(id, shown)
+        changed = true
+      }
+    })
+    return changed
   }
 
   // Labels ------------------------------------------------------------------
@@ -467,7 +516,8 @@ function replyIndex(map: Y.Map<Reply>): Map<string, Reply[]> {
   }
   if (!entry.byQuestion) {
     const byQuestion = new Map<string, Reply[]>()
-    for (const reply of map.values()) {
+    for (const stored of map.values()) {
+      const reply = shownReply(stored)
       const list = byQuestion.get(reply.questionId)
       if (list) list.push(reply)
       else byQuestion.set(reply.questionId, [reply])

@@ -7,6 +7,16 @@ import { SessionSettings, SessionStatusSchema } from '../schemas/settings.ts'
  * only code that reads or writes the raw Yjs keys; everything else uses these types.
  */
 
+/**
+ * The author id a document shows: the id only together with a name. An entry posted
+ * anonymously (or by someone who gave no name) names nobody, so its id cannot link it to
+ * the same person's named questions and replies; the server keeps who wrote it (the
+ * `ingested` table) to check edits and withdrawals and to send receipts.
+ */
+export function shownAuthorId(authorId: string | null, authorName: string | null): string | null {
+  return authorName === null ? null : authorId
+}
+
 export const QuestionStatus = {
   published: 'published',
   hidden: 'hidden',
@@ -17,8 +27,12 @@ export type QuestionStatus = (typeof QuestionStatus)[keyof typeof QuestionStatus
 export const Question = z.object({
   id: z.string(),
   text: z.string().max(Limits.questionLengthCeiling),
-  authorId: z.string(),
-  /** null when asked anonymously (the author id is still kept so they can edit it). */
+  /**
+   * null when the question names nobody (asked anonymously, or by someone without a name):
+   * then only the server knows who asked it (see shownAuthorId).
+   */
+  authorId: z.string().nullable(),
+  /** null when asked anonymously. */
   authorName: z.string().nullable(),
   createdAt: z.number(),
   editedAt: z.number().nullable(),
@@ -37,7 +51,8 @@ export const Reply = z.object({
   id: z.string(),
   questionId: z.string(),
   text: z.string().max(Limits.replyLength),
-  authorId: z.string(),
+  /** null when the reply names nobody, as for questions. */
+  authorId: z.string().nullable(),
   authorName: z.string().nullable(),
   /** Replies from hosts and moderators are marked as such. */
   authorRole: z.enum(['host', 'moderator', 'presenter', 'attendee']),
@@ -134,7 +149,8 @@ export const PendingItem = z.object({
   /** For replies: the question replied to; for edits: the question edited. */
   questionId: z.string().nullable(),
   text: z.string(),
-  authorId: z.string(),
+  /** null when the item names nobody, as for questions: moderators do not see who wrote it. */
+  authorId: z.string().nullable(),
   authorName: z.string().nullable(),
   createdAt: z.number(),
   /** Set by a moderator; the server carries it out and removes the item. */

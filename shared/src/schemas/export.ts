@@ -50,8 +50,12 @@ export const SessionExport = z.object({
       description: z.string().max(Limits.descriptionLength),
     }),
     agenda: z.array(AgendaItem.extend({ id })).max(Limits.agendaItems),
-    questions: z.array(Question.extend({ id, authorId: id })).max(ExportLimits.questions),
-    replies: z.array(Reply.extend({ id, questionId: id, authorId: id })).max(ExportLimits.replies),
+    questions: z
+      .array(Question.extend({ id, authorId: id.nullable() }))
+      .max(ExportLimits.questions),
+    replies: z
+      .array(Reply.extend({ id, questionId: id, authorId: id.nullable() }))
+      .max(ExportLimits.replies),
     labels: z.array(Label.extend({ id })).max(ExportLimits.labels),
   }),
   mod: z.object({

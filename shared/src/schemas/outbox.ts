@@ -78,6 +78,7 @@ export const RejectReason = {
   alreadyAnswered: 'already-answered',
   anonymousNotAllowed: 'anonymous-not-allowed',
   moderatorRejected: 'moderator-rejected',
+  idTaken: 'id-taken',
 } as const
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason]
 
@@ -93,6 +94,8 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
   'already-answered': 'That question has been answered and can no longer be changed.',
   'anonymous-not-allowed': 'This session does not allow anonymous questions.',
   'moderator-rejected': 'A moderator did not publish this.',
+  'id-taken':
+    'This clashed with something already posted, so it was not published. Please post it again.',
 }
 
 export const Receipt = z.object({

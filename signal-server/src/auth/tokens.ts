@@ -8,8 +8,8 @@ export type Claims = AccessClaims & { exp: number }
 
 /**
  * Whether a token's holder still stands: its session exists, and a staff role was not
- * withdrawn since the token was signed. The sync-server passes its directory; standalone,
- * every validly signed token stands.
+ * withdrawn since the token was signed. Mounted, the sync-server passes its directory;
+ * standalone, it is read from the sync-server's database (standing/database.ts).
  */
 export type StandingCheck = (claims: Claims) => Promise<Standing>
 

@@ -15,6 +15,7 @@ export class Problem extends Error {
   static unauthorized = (detail: string) => new Problem(401, 'Unauthorized', detail)
   static forbidden = (detail: string) => new Problem(403, 'Forbidden', detail)
   static notFound = (detail: string) => new Problem(404, 'Not found', detail)
+  static conflict = (detail: string) => new Problem(409, 'Conflict', detail)
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {

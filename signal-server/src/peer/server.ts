@@ -1,21 +1,22 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { PEERJS_KEY, PEERJS_PATH } from '@podium/shared'
+import { isStaff, PEERJS_KEY, PEERJS_PATH } from '@podium/shared'
 import express from 'express'
 import { ExpressPeerServer } from 'peer'
 import type { Logger } from 'pino'
 import { WebSocket, WebSocketServer } from 'ws'
-import type { TokenCheck } from '../auth/tokens.ts'
+import type { StandingCheck, TokenCheck } from '../auth/tokens.ts'
 import { TokenBucket } from '../limits/token-bucket.ts'
 import { GatedSocket } from './gated-socket.ts'
 import { decodeClientMessage } from './messages.ts'
-import { Action, type Admitted, admit, decide, describeRefusal, type Refusal } from './policy.ts'
+import { Action, type Admitted, admit, decide, describeRefusal, Refusal } from './policy.ts'
 
 const MAX_FRAME_BYTES = 64 * 1024
 
 export interface PeerSignalingOptions {
   checkToken: (accessToken: string) => Promise<TokenCheck>
+  standing: StandingCheck
   log: Logger
   /** How long a silent client keeps its id (PeerJS clients send a heartbeat every 5 s). */
   aliveTimeoutMs?: number
@@ -35,6 +36,8 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
     perMessageDeflate: false,
   })
   const connected = new Set<string>()
+  /** The token each open socket was admitted with. */
+  const admittedBy = new Map<WebSocket, Admitted>()
 
   // ExpressPeerServer insists on a server object, but only hands it to
   // createWebSocketServer, which ignores it: this one never listens.
@@ -65,6 +68,8 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
   const inspector = (socket: WebSocket, id: string, admitted: Admitted) => {
     const bucket = new TokenBucket(100, 400)
     return (data: Buffer, isBinary: boolean): string | null => {
+      // Cut off (a withdrawn role): nothing more it sends is relayed while it closes.
+      if (!admittedBy.has(socket)) return null
       if (!bucket.take()) {
         refuse(socket, 'rate-limited')
         return null
@@ -117,6 +122,8 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
               )
               return refuse(ws, admission.refusal)
             }
+            admittedBy.set(ws, admission.admitted)
+            ws.once('close', () => admittedBy.delete(ws))
             wss.emit(
               'connection',
               new GatedSocket(ws, inspector(ws, id ?? '', admission.admitted)),
@@ -131,8 +138,31 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
     },
     /** Unique enough for a tab: used when a client asks the server for its id. */
     nonce: () => randomBytes(9).toString('base64url').replace(/[-_]/g, 'x'),
+    /**
+     * Closes a user's sockets when their role was withdrawn: every one was admitted with
+     * the staff token that no longer stands (a stage id needs the role; a watch id would
+     * be refused on its next connection).
+     */
+    withdraw(userId: string) {
+      for (const [socket, admitted] of [...admittedBy]) {
+        if (admitted.claims.sub !== userId) continue
+        admittedBy.delete(socket)
+        refuse(socket, Refusal.revoked)
+      }
+    },
+    /** Checks the standing of staff sockets' tokens again; closes those that lost it. */
+    async revalidate() {
+      for (const [socket, admitted] of [...admittedBy]) {
+        if (!isStaff(admitted.claims.role)) continue
+        const standing = await options.standing(admitted.claims)
+        if (standing === 'ok' || admittedBy.get(socket) !== admitted) continue
+        admittedBy.delete(socket)
+        refuse(socket, standing === 'revoked' ? Refusal.revoked : Refusal.unknownSession)
+      }
+    },
     close() {
       for (const client of wss.clients) client.terminate()
+      admittedBy.clear()
       connected.clear()
       wss.close()
     },

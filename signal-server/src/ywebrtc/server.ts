@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { CloseCode, isStaff, Y_WEBRTC_PATH } from '@podium/shared'
+import { ACCESS_REVOKED, CloseCode, isStaff, Y_WEBRTC_PATH } from '@podium/shared'
 import type { Logger } from 'pino'
 import { WebSocket, WebSocketServer } from 'ws'
-import { checkToken, type StandingCheck } from '../auth/tokens.ts'
+import { type Claims, checkToken, type StandingCheck } from '../auth/tokens.ts'
 import { TokenBucket } from '../limits/token-bucket.ts'
 import { decodeSignalMessage } from './messages.ts'
 import { topicAllowed } from './room.ts'
@@ -27,6 +27,11 @@ export function createYWebrtcSignaling(options: {
     perMessageDeflate: false,
   })
   const topics = new Map<string, Set<WebSocket>>()
+  /** Each open socket's token, and how to cut it off when its role is withdrawn. */
+  const holders = new Map<
+    WebSocket,
+    { claims: Claims; revoke(code: CloseCode, reason: string): void }
+  >()
 
   const send = (socket: WebSocket, message: object) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
@@ -39,10 +44,23 @@ export function createYWebrtcSignaling(options: {
     if (subscribers.size === 0) topics.delete(topic)
   }
 
-  const serve = (socket: WebSocket, sessionId: string) => {
+  const serve = (socket: WebSocket, claims: Claims) => {
+    const sessionId = claims.sid
     const mine = new Set<string>()
     const bucket = new TokenBucket(50, 200)
     let alive = true
+    let revoked = false
+    holders.set(socket, {
+      claims,
+      // Out of every room at once (the closing handshake may take a while, and frames
+      // that arrive meanwhile are not relayed), then closed with the reason.
+      revoke(code, reason) {
+        revoked = true
+        for (const topic of mine) unsubscribe(socket, topic)
+        mine.clear()
+        socket.close(code, reason)
+      },
+    })
     const ping = setInterval(() => {
       if (!alive) return socket.terminate()
       alive = false
@@ -52,12 +70,14 @@ export function createYWebrtcSignaling(options: {
       alive = true
     })
     socket.on('close', () => {
+      holders.delete(socket)
       clearInterval(ping)
       for (const topic of mine) unsubscribe(socket, topic)
       mine.clear()
     })
     socket.on('error', (error) => options.log.debug({ err: error }, 'y-webrtc socket error'))
     socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (revoked) return
       if (!bucket.take()) return socket.close(CloseCode.rateLimited, 'too many messages')
       const message = isBinary ? null : decodeSignalMessage(data)
       if (!message) return socket.close(CloseCode.badFrame, 'not a y-webrtc signaling message')
@@ -117,7 +137,7 @@ export function createYWebrtcSignaling(options: {
               return ws.close(code, `token-${result.reason}`)
             }
             if (!isStaff(result.claims.role)) return ws.close(CloseCode.forbidden, 'staff-only')
-            serve(ws, result.claims.sid)
+            serve(ws, result.claims)
           })
         },
         (error: unknown) => {
@@ -126,8 +146,24 @@ export function createYWebrtcSignaling(options: {
         },
       )
     },
+    /** Closes the sockets of a user whose role was withdrawn (4403 `access-revoked`). */
+    withdraw(userId: string) {
+      for (const holder of [...holders.values()]) {
+        if (holder.claims.sub === userId) holder.revoke(CloseCode.forbidden, ACCESS_REVOKED)
+      }
+    },
+    /** Checks the standing of every open socket's token again; closes those that lost it. */
+    async revalidate() {
+      for (const [socket, holder] of [...holders]) {
+        const standing = await options.standing(holder.claims)
+        if (standing === 'ok' || holders.get(socket) !== holder) continue
+        if (standing === 'revoked') holder.revoke(CloseCode.forbidden, ACCESS_REVOKED)
+        else holder.revoke(CloseCode.notFound, `token-${standing}`)
+      }
+    },
     close() {
       for (const client of wss.clients) client.terminate()
+      holders.clear()
       topics.clear()
       wss.close()
     },

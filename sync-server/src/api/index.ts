@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../services.ts'
+import { guardTokenRoutes } from './access.ts'
 import { auditLogRoutes } from './audit-log.ts'
 import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
+import { identityRateLimit } from './identity-limit.ts'
 import { importRoutes } from './import.ts'
 import { inviteRoutes } from './invites.ts'
 import { previewRoutes } from './preview.ts'
@@ -13,8 +15,10 @@ import { timeRoutes } from './time.ts'
 
 /** Every route under /api. Each module registers one concern's routes. */
 export async function registerApi(api: FastifyInstance, services: Services) {
-  // First: it limits routes as they are registered.
+  // First: these guard and limit routes as they are registered.
   await rateLimits(api, services)
+  guardTokenRoutes(api, services.config.tokenSecret)
+  await identityRateLimit(api, services)
   await sessionRoutes(api, services)
   await sessionControlRoutes(api, services)
   await previewRoutes(api, services)

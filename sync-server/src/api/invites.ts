@@ -1,15 +1,16 @@
 import { AcceptInviteBody, CreateInviteBody, newId } from '@podium/shared'
 import { signToken, TokenError, verifyInviteToken } from '@podium/shared/token'
 import type { FastifyInstance } from 'fastify'
+import { announceStaffRoom } from '../auth/staff-room.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
+import { openRoute } from './access.ts'
 import { auditApi } from './audit.ts'
 import { pathIds, sessionFor } from './session-access.ts'
 import { ACCESS_TOKEN_TTL } from './sessions.ts'
 
 const DEFAULT_INVITE_HOURS = 24 * 7
-const SMALL_BODY = 16 * 1024
 
 const gone = (detail: string) => new HttpProblem(410, 'Gone', detail)
 
@@ -20,7 +21,7 @@ const gone = (detail: string) => new HttpProblem(410, 'Gone', detail)
 export async function inviteRoutes(api: FastifyInstance, services: Services) {
   const { db, config } = services
 
-  api.post('/sessions/:id/invites', { bodyLimit: SMALL_BODY }, async (request, reply) => {
+  api.post('/sessions/:id/invites', async (request, reply) => {
     const { session, claims } = await sessionFor(request, services, ['host'])
     const body = parse(CreateInviteBody, request.body)
     const hours = body.expiresInHours ?? DEFAULT_INVITE_HOURS
@@ -74,12 +75,15 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
         .execute()
       return invite.accepted_by
     })
-    if (acceptedBy) await services.withdrawals.withdraw(acceptedBy)
+    if (acceptedBy) {
+      await services.withdrawals.withdraw(acceptedBy)
+      await announceStaffRoom(services, session.id)
+    }
     await auditApi(services, claims, 'revoke-invite', inviteId)
     return reply.code(204).send()
   })
 
-  api.post('/invites/accept', { bodyLimit: SMALL_BODY }, async (request) => {
+  api.post('/invites/accept', openRoute, async (request) => {
     const body = parse(AcceptInviteBody, request.body)
     let claims: Awaited<ReturnType<typeof verifyInviteToken>>
     try {
@@ -137,6 +141,7 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
       { typ: 'access', sub: userId, sid: claims.sid, role: claims.role, name },
       ACCESS_TOKEN_TTL,
     )
+    await announceStaffRoom(services, claims.sid)
     await auditApi(
       services,
       { sid: claims.sid, sub: userId, name, role: claims.role },

@@ -7,6 +7,7 @@ import {
   rankedPreview,
 } from '@podium/shared'
 import type { FastifyInstance } from 'fastify'
+import { IngestRepository } from '../ingest/repository.ts'
 import type { Services } from '../services.ts'
 import { sessionFor } from './session-access.ts'
 
@@ -22,6 +23,25 @@ const CACHED_SESSIONS = 1_000
  */
 export async function previewRoutes(api: FastifyInstance, services: Services) {
   const cache = new Map<string, { at: number; ranked: Promise<RankedPreview> }>()
+  const repo = new IngestRepository(services.db)
+
+  /**
+   * Which of the previewed questions that name nobody the caller asked: the document does
+   * not say, the server's record of their entries does (one lookup, only when there are any).
+   */
+  const askedBy = async (
+    sessionId: string,
+    userId: string,
+    preview: RankedPreview,
+  ): Promise<Set<string>> => {
+    const nameless = preview.questions.filter((q) => q.authorId === null).map((q) => q.id)
+    const asked = new Set<string>()
+    if (nameless.length === 0) return asked
+    for (const [id, authors] of await repo.authorsOf(sessionId, nameless)) {
+      if (authors.some((a) => a.userId === userId && a.status === 'accepted')) asked.add(id)
+    }
+    return asked
+  }
 
   const ranked = (sessionId: string): Promise<RankedPreview> => {
     const now = Date.now()
@@ -45,7 +65,9 @@ export async function previewRoutes(api: FastifyInstance, services: Services) {
       'presenter',
       'attendee',
     ])
-    const preview = previewFor(await ranked(session.id), claims.sub)
+    const top = await ranked(session.id)
+    const asked = await askedBy(session.id, claims.sub, top)
+    const preview = previewFor(top, { userId: claims.sub, asked })
     // It is the caller's (their own questions are marked) and a second old at most.
     reply.header('cache-control', 'private, no-store')
     return preview

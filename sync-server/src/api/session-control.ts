@@ -12,8 +12,6 @@ import type { Services } from '../services.ts'
 import { auditApi } from './audit.ts'
 import { sessionFor } from './session-access.ts'
 
-const SMALL_BODY = 16 * 1024
-
 /**
  * A session's details for anyone in it, and the host's controls: settings and status.
  * The public document carries the live copy (staff may change it directly); the sessions
@@ -43,28 +41,24 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
     }
   })
 
-  api.patch(
-    '/sessions/:id/settings',
-    { bodyLimit: SMALL_BODY },
-    async (request): Promise<SessionSettings> => {
-      const { session, claims } = await sessionFor(request, services, ['host'])
-      const patch = parse(SettingsPatch, request.body)
-      const settings = await docs.change(documentName.public(session.id), (doc) => {
-        const pub = new PublicDoc(doc)
-        pub.setSettings(patch)
-        return pub.settings()
-      })
-      await db.kysely
-        .updateTable('sessions')
-        .set({ settings: JSON.stringify(settings), updated_at: Date.now() })
-        .where('id', '=', session.id)
-        .execute()
-      await auditApi(services, claims, 'change-settings')
-      return settings
-    },
-  )
+  api.patch('/sessions/:id/settings', async (request): Promise<SessionSettings> => {
+    const { session, claims } = await sessionFor(request, services, ['host'])
+    const patch = parse(SettingsPatch, request.body)
+    const settings = await docs.change(documentName.public(session.id), (doc) => {
+      const pub = new PublicDoc(doc)
+      pub.setSettings(patch)
+      return pub.settings()
+    })
+    await db.kysely
+      .updateTable('sessions')
+      .set({ settings: JSON.stringify(settings), updated_at: Date.now() })
+      .where('id', '=', session.id)
+      .execute()
+    await auditApi(services, claims, 'change-settings')
+    return settings
+  })
 
-  api.post('/sessions/:id/status', { bodyLimit: SMALL_BODY }, async (request) => {
+  api.post('/sessions/:id/status', async (request) => {
     const { session, claims } = await sessionFor(request, services, ['host'])
     const { status } = parse(StatusBody, request.body)
     await docs.change(documentName.public(session.id), (doc) =>

@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
+import { openRoute } from './access.ts'
 
 /** Guest tokens last long enough to come back to a session offline. */
 export const ACCESS_TOKEN_TTL = 60 * 60 * 24 * 30
@@ -22,7 +23,7 @@ export const ACCESS_TOKEN_TTL = 60 * 60 * 24 * 30
 export async function sessionRoutes(api: FastifyInstance, services: Services) {
   const { db, config } = services
 
-  api.post('/sessions', async (request, reply) => {
+  api.post('/sessions', openRoute, async (request, reply) => {
     const body = parse(CreateSessionBody, request.body)
     const id = newId()
     const hostUserId = newId()
@@ -80,7 +81,7 @@ export async function sessionRoutes(api: FastifyInstance, services: Services) {
     })
   })
 
-  api.post('/join', async (request) => {
+  api.post('/join', openRoute, async (request) => {
     const body = parse(JoinBody, request.body)
     const code = normalizeJoinCode(body.code)
     const session = await db.kysely

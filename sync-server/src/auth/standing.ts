@@ -1,5 +1,15 @@
 import type { Hocuspocus } from '@hocuspocus/server'
-import { ACCESS_REVOKED, CloseCode, ID_PATTERN, type Role, type Standing } from '@podium/shared'
+import {
+  ACCESS_REVOKED,
+  CloseCode,
+  ID_PATTERN,
+  isRole,
+  type Role,
+  type Standing,
+  standingOf,
+  WITHDRAWN_CHANNEL,
+} from '@podium/shared'
+import type { StaffMember } from '@podium/signal-server'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
@@ -20,27 +30,37 @@ export class StandingDirectory {
 
   async of(holder: { sessionId: string; userId: string; role: Role }): Promise<Standing> {
     if (!(await this.sessions.exists(holder.sessionId))) return 'unknown-session'
-    if (holder.role === 'attendee') return 'ok'
+    if (holder.role === 'attendee') return standingOf(holder.role, true, undefined)
     const row = await this.db.kysely
       .selectFrom('users')
       .select('role')
       .where('id', '=', holder.userId)
       .where('session_id', '=', holder.sessionId)
       .executeTakeFirst()
-    return row?.role === holder.role ? 'ok' : 'revoked'
+    return standingOf(holder.role, true, row?.role)
+  }
+
+  /** Who holds a staff role in the session (the y-webrtc room is derived from it). */
+  async staff(sessionId: string): Promise<StaffMember[]> {
+    const rows = await this.db.kysely
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('session_id', '=', sessionId)
+      .where('role', '!=', 'attendee')
+      .execute()
+    return rows.flatMap((row) => (isRole(row.role) ? [{ userId: row.id, role: row.role }] : []))
   }
 }
-
-/** The Redis channel on which instances tell each other whose role was withdrawn. */
-const WITHDRAWN_CHANNEL = 'podium:withdrawn'
 
 /**
  * A withdrawn role takes effect on open connections too: this instance closes the user's
  * connections at once, and tells the other instances (through Redis, when scaled out) to
  * close theirs. The client reconnects, is refused with ACCESS_REVOKED, and says why.
+ * Others with sockets of their own (the mounted signaling) listen with `onWithdrawn`.
  */
 export class Withdrawals {
   private subscriber: Redis | undefined
+  private readonly listeners = new Set<(userId: string) => void>()
 
   constructor(
     private readonly hocuspocus: Hocuspocus,
@@ -57,14 +77,24 @@ export class Withdrawals {
         this.log.warn({ message: userId.slice(0, 80) }, 'ignored a malformed withdrawal')
         return
       }
-      closeConnectionsOf(this.hocuspocus, userId)
+      this.closeHere(userId)
     })
     await this.subscriber.subscribe(WITHDRAWN_CHANNEL)
   }
 
+  /** Calls `fn` with the user id whenever a role is withdrawn (here or on another instance). */
+  onWithdrawn(fn: (userId: string) => void): void {
+    this.listeners.add(fn)
+  }
+
   async withdraw(userId: string): Promise<void> {
-    closeConnectionsOf(this.hocuspocus, userId)
+    this.closeHere(userId)
     await this.redis?.publish(WITHDRAWN_CHANNEL, userId)
+  }
+
+  private closeHere(userId: string): void {
+    closeConnectionsOf(this.hocuspocus, userId)
+    for (const listener of this.listeners) listener(userId)
   }
 
   stop(): void {

@@ -158,6 +158,50 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('audit_log').ifExists().execute()
       },
     },
+    '0006_ingested_entry': {
+      async up(db: Kysely<unknown>) {
+        // Who wrote an entry, by its id alone: an id another author already used is
+        // refused, and the author of an anonymous question is known only here.
+        await db.schema
+          .createIndex('ingested_entry')
+          .on('ingested')
+          .columns(['session_id', 'entry_id'])
+          .execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('ingested_entry').ifExists().execute()
+      },
+    },
+    '0007_domain_events': {
+      async up(db: Kysely<unknown>) {
+        // What the ingest decided, in order, for analytics, notifications and billing.
+        await db.schema
+          .createTable('domain_events')
+          .addColumn('seq', serial, (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('domain_events_session')
+          .on('domain_events')
+          .columns(['session_id', 'seq'])
+          .execute()
+        await db.schema
+          .createTable('event_cursors')
+          .addColumn('subscriber', 'text', (c) => c.primaryKey())
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('event_cursors').ifExists().execute()
+        await db.schema.dropTable('domain_events').ifExists().execute()
+      },
+    },
   }
 }
 

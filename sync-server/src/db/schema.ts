@@ -11,6 +11,8 @@ export interface Database {
   invites: InvitesTable
   imported_votes: ImportedVotesTable
   audit_log: AuditLogTable
+  domain_events: DomainEventsTable
+  event_cursors: EventCursorsTable
 }
 
 export interface SessionsTable {
@@ -103,4 +105,21 @@ export interface AuditLogTable {
   action: string
   target_id: string | null
   detail: string | null
+}
+
+/** What happened, in order (see events/): appended with the decisions it reports. */
+export interface DomainEventsTable {
+  seq: Generated<number>
+  session_id: string
+  type: string
+  /** JSON of the event's fields (EventData). */
+  data: string
+  at: number
+}
+
+/** How far each event subscriber has got: the last `seq` it handled. */
+export interface EventCursorsTable {
+  subscriber: string
+  seq: number
+  updated_at: number
 }

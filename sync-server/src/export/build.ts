@@ -38,7 +38,14 @@ export async function buildExport(
   }
 }
 
-/** The public document's full Yjs state, loadable with Y.applyUpdate. */
+/**
+ * The public document's full Yjs state, loadable with Y.applyUpdate. A document written
+ * before nameless entries left their author ids out still stores them: they are taken out
+ * first (a change everyone gets), so the state holds none.
+ */
 export async function publicState(docs: ServerDocs, sessionId: string): Promise<Uint8Array> {
-  return docs.read(documentName.public(sessionId), (doc) => Y.encodeStateAsUpdate(doc))
+  return docs.change(documentName.public(sessionId), (doc) => {
+    new PublicDoc(doc).forgetNamelessAuthors()
+    return Y.encodeStateAsUpdate(doc)
+  })
 }

@@ -1,48 +1,43 @@
-import {
-  type CreateSessionResponse,
-  documentName,
-  ModDoc,
-  newId,
-  PublicDoc,
-  type SessionExport,
-  STOPPED_TIMER,
-} from '@podium/shared'
+import { type CreateSessionResponse, documentName, newId } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import { ACCESS_TOKEN_TTL, insertWithFreshCode } from '../api/sessions.ts'
 import { appendAudit } from '../audit/log.ts'
 import type { Services } from '../services.ts'
-import { remapIds } from './remap.ts'
+import type { BuiltImport } from './build-import.ts'
+import type { ImportUpload } from './import-thread.ts'
 
 /**
- * Creates a new session from an export: new session, host and content ids and a new
- * join code; title, description, settings, agenda, stage, labels, questions, replies and
- * the moderators' data restored. It starts as a draft with a stopped timer.
+ * Creates a new session from an export (the request's body, on the import thread): new
+ * session, host and content ids and a new join code; title, description, settings,
+ * agenda, stage, labels, questions, replies, the moderators' data and the audit log
+ * restored. It starts as a draft with a stopped timer. The export is parsed, checked and made into documents on the import
+ * thread; here its rows are written and its documents stored as they are (nobody can
+ * have a session open that did not exist).
  *
  * Vote counts come back as imported tallies (the `imported_votes` table), which the
  * ingest adds live votes to, so a count never drops when the session is loaded again.
  */
 export async function importSession(
   services: Services,
-  source: SessionExport,
+  upload: ImportUpload,
 ): Promise<CreateSessionResponse> {
-  const { db, config, docs } = services
-  const data = remapIds(source)
+  const { db, config, store } = services
   const id = newId()
   const hostUserId = newId()
   const now = Date.now()
-  const { meta, settings } = data.public
-  const tallies = data.public.questions
-    .filter((q) => q.votes > 0)
-    .map((q) => ({ session_id: id, question_id: q.id, votes: q.votes }))
 
-  const code = await insertWithFreshCode(services, (code) =>
-    db.kysely.transaction().execute(async (trx) => {
+  let built: BuiltImport | undefined
+  const code = await insertWithFreshCode(services, async (code) => {
+    // Made again for another code: the code is in the public document.
+    built = await upload.build({ hostUserId, code, now })
+    const { title, settings, tallies } = built
+    await db.kysely.transaction().execute(async (trx) => {
       await trx
         .insertInto('sessions')
         .values({
           id,
           code,
-          title: meta.title,
+          title,
           host_user_id: hostUserId,
           status: 'draft',
           settings: JSON.stringify(settings),
@@ -57,59 +52,32 @@ export async function importSession(
       for (let i = 0; i < tallies.length; i += 300) {
         await trx
           .insertInto('imported_votes')
-          .values(tallies.slice(i, i + 300))
+          .values(
+            tallies
+              .slice(i, i + 300)
+              .map(([question_id, votes]) => ({ session_id: id, question_id, votes })),
+          )
           .execute()
       }
-    }),
-  )
+    })
+  })
 
+  if (!built) throw new Error('the import was not built')
+  const { publicUpdates, modUpdates, audit } = built
   try {
     // Tallies are stored first: loading the public document makes the ingest count votes.
-    await docs.change(documentName.public(id), (doc) => {
-      const pub = new PublicDoc(doc)
-      pub.setMeta({
-        title: meta.title,
-        description: meta.description,
-        status: 'draft',
-        code,
-        createdAt: now,
-      })
-      pub.setSettings(settings)
-      pub.setAgenda(data.public.agenda)
-      pub.setStage({
-        currentItemId: data.public.stage.currentItemId,
-        spotlightQuestionId: data.public.stage.spotlightQuestionId,
-        timer: { ...STOPPED_TIMER, durationMs: data.public.stage.timer.durationMs },
-      })
-      for (const label of data.public.labels) pub.putLabel(label)
-      for (const question of data.public.questions) pub.putQuestion(question)
-      for (const reply of data.public.replies) pub.putReply(reply)
-    })
-    await docs.change(documentName.mod(id), (doc) => {
-      const mod = new ModDoc(doc)
-      for (const item of data.mod.queue) mod.enqueue(item)
-      for (const item of data.mod.rejected) mod.putRejected(item)
-      for (const [questionId, text] of Object.entries(data.mod.notes)) mod.setNote(questionId, text)
-    })
-    await appendAudit(db, id, [
-      ...data.mod.audit,
-      {
-        at: now,
-        actorId: hostUserId,
-        actorName: null,
-        actorRole: 'host',
-        action: 'import-session',
-        targetId: null,
-        detail: `Imported from an export made ${new Date(source.exportedAt).toISOString()}.`,
-      },
-    ])
+    // One row per update, each a short write (see BATCH in build-import.ts).
+    for (const update of publicUpdates) await store.append(documentName.public(id), update)
+    for (const update of modUpdates) await store.append(documentName.mod(id), update)
+    await appendAudit(db, id, audit)
   } catch (error) {
     // Leave no half-made session behind.
     await db.kysely.deleteFrom('imported_votes').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('audit_log').where('session_id', '=', id).execute()
+    await db.kysely.deleteFrom('users').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('sessions').where('id', '=', id).execute()
-    await services.store.remove(documentName.public(id))
-    await services.store.remove(documentName.mod(id))
+    await store.remove(documentName.public(id))
+    await store.remove(documentName.mod(id))
     throw error
   }
 

@@ -46,14 +46,14 @@ export function remapIds(data: SessionExport, ids = new IdMap()): SessionExport 
       questions: p.questions.map((q) => ({
         ...q,
         id: ids.get(q.id),
-        authorId: ids.get(q.authorId),
+        authorId: ids.nullable(q.authorId),
         labels: q.labels.map((l) => ids.get(l)),
       })),
       replies: p.replies.map((r) => ({
         ...r,
         id: ids.get(r.id),
         questionId: ids.get(r.questionId),
-        authorId: ids.get(r.authorId),
+        authorId: ids.nullable(r.authorId),
       })),
     },
     mod: {
@@ -61,14 +61,14 @@ export function remapIds(data: SessionExport, ids = new IdMap()): SessionExport 
         ...item,
         id: ids.get(item.id),
         questionId: ids.nullable(item.questionId),
-        authorId: ids.get(item.authorId),
+        authorId: ids.nullable(item.authorId),
         decision: null,
       })),
       rejected: m.rejected.map((item) => ({
         ...item,
         id: ids.get(item.id),
         questionId: ids.nullable(item.questionId),
-        authorId: ids.get(item.authorId),
+        authorId: ids.nullable(item.authorId),
         by: ids.nullable(item.by),
       })),
       notes: Object.fromEntries(Object.entries(m.notes).map(([id, text]) => [ids.get(id), text])),

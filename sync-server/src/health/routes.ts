@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
+import { checkMetricsAccess } from '../metrics/access.ts'
 import type { Services } from '../services.ts'
 
-/** `/healthz`: the process answers. `/readyz`: its database (and Redis, when used) answer too. */
+/**
+ * `/healthz`: the process answers. `/readyz`: its database (and Redis, when used) answer
+ * too. `/metrics`: Prometheus text, for this machine or the METRICS_TOKEN's holder.
+ */
 export async function healthRoutes(app: FastifyInstance, services: Services) {
   app.get('/healthz', async () => ({ status: 'ok' }))
 
@@ -26,7 +30,8 @@ export async function healthRoutes(app: FastifyInstance, services: Services) {
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks })
   })
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    checkMetricsAccess(request, services.config.metricsToken)
     reply.type(services.metrics.registry.contentType)
     return services.metrics.registry.metrics()
   })

@@ -65,6 +65,9 @@ export function problemErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
+  // Refused before its body was read (no token, rate-limited, too large): the connection
+  // is closed after the answer, rather than the rest of the body read and thrown away.
+  if (!request.raw.complete) reply.header('connection', 'close')
   if (error instanceof HttpProblem) return sendProblem(reply, error, request.url)
   const fastifyError = error as FastifyError
   const status = fastifyError.statusCode ?? 500

@@ -7,6 +7,7 @@ import {
   type Reply,
   type SessionMeta,
   type SessionSettings,
+  shownAuthorId,
 } from '@podium/shared'
 
 /** What the ingest does with one outbox entry. Pure: computed from the session as it stands. */
@@ -31,6 +32,16 @@ export interface DecideContext {
   ): Pick<Question, 'authorId' | 'authorName' | 'answered' | 'status'> | undefined
   /** An item waiting in the moderators' queue. */
   pending(id: string): Pick<PendingItem, 'authorId' | 'kind'> | undefined
+  /**
+   * Whether this user's ask `id` was published or queued, as the server recorded it: a
+   * question that names nobody does not say in any document who asked it.
+   */
+  asked(id: string): boolean
+  /**
+   * Whether `id` already belongs to something else: a question, a reply, a queued or
+   * rejected item, or another author's entry. A new question or reply never takes it over.
+   */
+  taken(id: string): boolean
   /** Takes one unit of the user's rate for this kind of action; false when exhausted. */
   allow(kind: 'post' | 'vote'): boolean
 }
@@ -46,6 +57,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
       if (entry.anonymous && !ctx.settings.anonymousQuestions)
         return reject(RejectReason.anonymousNotAllowed)
       if (entry.questionId !== entry.id) return reject(RejectReason.invalid)
+      if (ctx.taken(entry.id)) return reject(RejectReason.idTaken)
       if (!ctx.allow('post')) return reject(RejectReason.rateLimited)
       const authorName = entry.anonymous ? null : ctx.userName
       if (ctx.settings.preModeration) {
@@ -56,7 +68,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
             kind: 'question',
             questionId: null,
             text: entry.text,
-            authorId: ctx.userId,
+            authorId: shownAuthorId(ctx.userId, authorName),
             authorName,
             createdAt: ctx.now,
             decision: null,
@@ -65,26 +77,37 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
       }
       return {
         kind: 'publish-question',
-        question: newQuestion(entry.questionId, entry.text, ctx.userId, authorName, ctx.now),
+        question: newQuestion(
+          entry.questionId,
+          entry.text,
+          shownAuthorId(ctx.userId, authorName),
+          authorName,
+          ctx.now,
+        ),
       }
     }
     case 'edit':
     case 'withdraw': {
       const published = ctx.question(entry.questionId)
       const queued = published ? undefined : ctx.pending(entry.questionId)
-      const owner =
-        published?.authorId ?? (queued?.kind === 'question' ? queued.authorId : undefined)
-      if (owner === undefined) return reject(RejectReason.notFound)
-      if (owner !== ctx.userId) return reject(RejectReason.notYours)
+      const found = published ?? (queued?.kind === 'question' ? queued : undefined)
+      if (!found) return reject(RejectReason.notFound)
+      // A question names its author, or nobody: then the server's record says who asked it.
+      const mine =
+        found.authorId !== null ? found.authorId === ctx.userId : ctx.asked(entry.questionId)
+      if (!mine) return reject(RejectReason.notYours)
       if (published?.answered) return reject(RejectReason.alreadyAnswered)
       const where = published ? 'public' : 'queue'
       if (entry.type === 'withdraw')
         return { kind: 'withdraw', questionId: entry.questionId, where }
       if (entry.text.length > ctx.settings.maxQuestionLength) return reject(RejectReason.tooLong)
-      if (!ctx.allow('post')) return reject(RejectReason.rateLimited)
       // Under pre-moderation a published question's new text waits for a moderator, as a
-      // new question would; the question keeps the text that was approved meanwhile.
-      if (published && ctx.settings.preModeration) {
+      // new question would; the question keeps the text that was approved meanwhile. The
+      // queued edit is an item of its own, under the entry's id: that id must be free.
+      const queueEdit = published !== undefined && ctx.settings.preModeration
+      if (queueEdit && ctx.taken(entry.id)) return reject(RejectReason.idTaken)
+      if (!ctx.allow('post')) return reject(RejectReason.rateLimited)
+      if (queueEdit) {
         return {
           kind: 'queue',
           item: {
@@ -92,7 +115,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
             kind: 'edit',
             questionId: entry.questionId,
             text: entry.text,
-            authorId: ctx.userId,
+            authorId: shownAuthorId(ctx.userId, published.authorName),
             authorName: published.authorName,
             createdAt: ctx.now,
             decision: null,
@@ -115,8 +138,10 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
       if (entry.anonymous && !ctx.settings.anonymousQuestions)
         return reject(RejectReason.anonymousNotAllowed)
       if (entry.replyId !== entry.id) return reject(RejectReason.invalid)
+      if (ctx.taken(entry.id)) return reject(RejectReason.idTaken)
       if (!ctx.allow('post')) return reject(RejectReason.rateLimited)
       const authorName = entry.anonymous ? null : ctx.userName
+      const authorId = shownAuthorId(ctx.userId, authorName)
       if (ctx.settings.preModeration) {
         return {
           kind: 'queue',
@@ -125,7 +150,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
             kind: 'reply',
             questionId: entry.questionId,
             text: entry.text,
-            authorId: ctx.userId,
+            authorId,
             authorName,
             createdAt: ctx.now,
             decision: null,
@@ -138,7 +163,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
           id: entry.replyId,
           questionId: entry.questionId,
           text: entry.text,
-          authorId: ctx.userId,
+          authorId,
           authorName,
           authorRole: 'attendee',
           createdAt: ctx.now,
@@ -156,7 +181,7 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
 export function newQuestion(
   id: string,
   text: string,
-  authorId: string,
+  authorId: string | null,
   authorName: string | null,
   createdAt: number,
 ): Question {

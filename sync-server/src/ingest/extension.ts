@@ -15,9 +15,17 @@ import type { DocumentStore } from '../persistence/store.ts'
 import type { Services } from '../services.ts'
 import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
+import { KEEP_OPEN_MS } from './kept-documents.ts'
 import type { Actor } from './moderation.ts'
 import { IngestRepository } from './repository.ts'
 import { PRESENCE_REFRESH_MS, SessionIngest } from './session.ts'
+import { UserRates } from './user-rates.ts'
+
+/**
+ * A session's ingest state is dropped from memory after this long with none of its
+ * documents loaded and nothing to do, and made again when something happens.
+ */
+export const SESSION_IDLE_MS = 5 * 60_000
 
 export interface IngestOptions {
   db: Db
@@ -30,6 +38,9 @@ export interface IngestOptions {
   instanceId: string
   /** True when several instances may run: tallies are then read back from the database. */
   sharedCounts: boolean
+  /** SESSION_IDLE_MS and KEEP_OPEN_MS unless told (tests shorten them). */
+  idleMs?: number
+  keepOpenMs?: number
 }
 
 /** The context of the client connection that made a transaction, if one did. */
@@ -66,18 +77,37 @@ export class Ingest implements Extension {
   private readonly detach = new Map<string, { document: Document; off: () => void }>()
   private readonly repo: IngestRepository
   private services: Services | null = null
+  /** Per user, kept across reconnects and across their session's state being dropped. */
+  private readonly rates = new UserRates()
+  private readonly idleMs: number
 
   constructor(private readonly options: IngestOptions) {
     this.repo = new IngestRepository(options.db)
+    this.idleMs = options.idleMs ?? SESSION_IDLE_MS
   }
 
   private refresher: NodeJS.Timeout | null = null
+  private sweeper: NodeJS.Timeout | null = null
 
   attach(services: Services): void {
     this.services = services
     // Participant counts are re-reported before they go stale (see PublicDoc.participants).
     this.refresher = setInterval(() => this.refreshPresence(), PRESENCE_REFRESH_MS / 3)
     this.refresher.unref()
+    this.sweeper = setInterval(() => this.unloadIdle(), Math.max(10, this.idleMs / 2))
+    this.sweeper.unref()
+  }
+
+  /** Drops the state of sessions that have been idle for `idleMs` (see SessionIngest.idle). */
+  private unloadIdle(): void {
+    const now = Date.now()
+    for (const [id, session] of this.sessions) {
+      if (!session.idle(now, this.idleMs)) continue
+      this.sessions.delete(id)
+      // Idle: no tick runs or is due, nothing is kept open; stopping only marks it stopped.
+      void session.stop()
+    }
+    this.options.metrics.ingestSessions.set(this.sessions.size)
   }
 
   private refreshPresence(): void {
@@ -101,8 +131,11 @@ export class Ingest implements Extension {
         tickMs: this.options.tickMs,
         instanceId: this.options.instanceId,
         sharedCounts: this.options.sharedCounts,
+        rates: this.rates,
+        keepOpenMs: this.options.keepOpenMs ?? KEEP_OPEN_MS,
       })
       this.sessions.set(sessionId, session)
+      this.options.metrics.ingestSessions.set(this.sessions.size)
     }
     return session
   }
@@ -118,6 +151,8 @@ export class Ingest implements Extension {
     const address = parseDocumentName(documentName)
     if (!address) return
     const session = this.session(address.sessionId)
+    // Before anything awaits: a session with a document loaded is never dropped.
+    session.documentLoaded(documentName)
     switch (address.kind) {
       case 'outbox': {
         const { userId } = address
@@ -199,8 +234,10 @@ export class Ingest implements Extension {
     attached.off()
     this.detach.delete(documentName)
     const address = parseDocumentName(documentName)
-    if (address?.kind === 'outbox')
-      this.sessions.get(address.sessionId)?.outboxUnloaded(address.userId)
+    if (!address) return
+    const session = this.sessions.get(address.sessionId)
+    if (address.kind === 'outbox') session?.outboxUnloaded(address.userId)
+    session?.documentUnloaded(documentName)
   }
 
   async connected({ documentName, context }: connectedPayload): Promise<void> {
@@ -228,6 +265,7 @@ export class Ingest implements Extension {
 
   async stop(): Promise<void> {
     if (this.refresher) clearInterval(this.refresher)
+    if (this.sweeper) clearInterval(this.sweeper)
     for (const session of this.sessions.values()) await session.stop()
     for (const { off } of this.detach.values()) off()
     this.detach.clear()

@@ -19,7 +19,7 @@ interface Kept {
 
 /**
  * Documents one session's ingest opened through direct connections, each kept open
- * until KEEP_OPEN_MS after its last use. `busy` is the tick running now, if any: a
+ * until `keepOpenMs` (KEEP_OPEN_MS unless told) after its last use. `busy` is the tick running now, if any: a
  * document is never closed in the middle of one.
  */
 export class KeptDocuments {
@@ -29,6 +29,7 @@ export class KeptDocuments {
     private readonly hocuspocus: Hocuspocus,
     private readonly guard: UnloadGuard,
     private readonly busy: () => Promise<void> | null,
+    private readonly keepOpenMs = KEEP_OPEN_MS,
   ) {}
 
   /** The kept copy of `name`, marked as used now; undefined when none is open. */
@@ -52,10 +53,10 @@ export class KeptDocuments {
       void (this.busy() ?? Promise.resolve()).then(() => {
         const entry = this.kept.get(name)
         if (!entry || entry.document !== document) return
-        if (Date.now() - entry.lastUsed < KEEP_OPEN_MS) return
+        if (Date.now() - entry.lastUsed < this.keepOpenMs) return
         return close()
       })
-    }, KEEP_OPEN_MS)
+    }, this.keepOpenMs)
     timer.unref()
     this.kept.set(name, { document, close, timer, lastUsed: Date.now() })
     return document

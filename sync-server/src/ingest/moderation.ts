@@ -8,7 +8,7 @@ import {
   type Role,
 } from '@podium/shared'
 import { newQuestion } from './decide.ts'
-import type { Decided, IngestBatch } from './repository.ts'
+import type { EntryAuthor, IngestBatch } from './repository.ts'
 
 /** Who did something, as their connection's token says. */
 export interface Actor {
@@ -28,7 +28,8 @@ export interface ModerationContext {
   editedText: ReadonlyMap<string, string>
   /** Whether a question is published (or about to be, in this tick). */
   questionShown(id: string): boolean
-  decidedFor(authorId: string, itemId: string): Promise<Decided | undefined>
+  /** Who wrote the entry `itemId`, and what was decided for it (the database's record). */
+  authorsOf(itemId: string): Promise<EntryAuthor[]>
   /**
    * Who set the decision, as the connection that delivered it says; null when no
    * connection of this server did (the decision was in the document as it was loaded).
@@ -66,9 +67,16 @@ export async function carryOutDecisions(
     if (!decision) continue
     out.modOps.push((m) => m.dequeue(item.id))
     if (ctx.withdrawn.has(item.id)) continue
-    const decided = await ctx.decidedFor(item.authorId, item.id)
-    if (decided && decided.status !== 'pending') continue
-    const seq = decided?.seq ?? 1
+    // The author is the one whose entry waits for this decision: an item that names nobody
+    // does not say who wrote it. None waiting: another decision came first. No entry at
+    // all: an item that came with an imported session, whose author is nobody here.
+    const authors = await ctx.authorsOf(item.id)
+    const waiting = authors.find(
+      (a) => a.status === 'pending' && (item.authorId === null || a.userId === item.authorId),
+    )
+    if (!waiting && authors.length > 0) continue
+    const authorId = waiting?.userId ?? item.authorId
+    const seq = waiting?.seq ?? 1
     const actor = ctx.actor(item.id)
     const text = ctx.editedText.get(item.id) ?? item.text
     // A reply or an edit whose question has gone meanwhile has nothing to go to.
@@ -79,15 +87,16 @@ export async function carryOutDecisions(
       reason: RejectReason | null,
       detail: string | null,
     ) => {
+      if (authorId === null) return
       out.batch.decided.push({
-        userId: item.authorId,
+        userId: authorId,
         entryId: item.id,
         seq,
         status,
         reason,
         detail,
       })
-      out.receipt(item.authorId, item.id, {
+      out.receipt(authorId, item.id, {
         status,
         seq,
         at: now,

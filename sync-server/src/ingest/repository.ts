@@ -18,6 +18,11 @@ export interface Decided {
   detail: string | null
 }
 
+/** An entry's author and what was decided for it. */
+export interface EntryAuthor extends Decided {
+  userId: string
+}
+
 export interface IngestBatch {
   decided: Array<{ userId: string; entryId: string } & Decided>
   votesAdded: Array<{ userId: string; questionId: string }>
@@ -74,26 +79,34 @@ export class IngestRepository {
     }
   }
 
-  async decidedFor(
-    sessionId: string,
-    userId: string,
-    entryId: string,
-  ): Promise<Decided | undefined> {
-    const row = await this.db.kysely
-      .selectFrom('ingested')
-      .select(['seq', 'status', 'reason', 'detail'])
-      .where('session_id', '=', sessionId)
-      .where('user_id', '=', userId)
-      .where('entry_id', '=', entryId)
-      .executeTakeFirst()
-    return row
-      ? {
-          seq: Number(row.seq),
-          status: row.status as Decided['status'],
-          reason: row.reason,
-          detail: row.detail,
+  /**
+   * Who wrote entries with these ids in the session, and what was decided for each. An
+   * entry id belongs to one author (a new question or reply with another author's id is
+   * refused), so this is also who asked a question that names nobody.
+   */
+  async authorsOf(sessionId: string, entryIds: string[]): Promise<Map<string, EntryAuthor[]>> {
+    const found = new Map<string, EntryAuthor[]>()
+    for (const ids of chunks(entryIds, 300)) {
+      const rows = await this.db.kysely
+        .selectFrom('ingested')
+        .select(['entry_id', 'user_id', 'seq', 'status', 'reason', 'detail'])
+        .where('session_id', '=', sessionId)
+        .where('entry_id', 'in', ids)
+        .execute()
+      for (const r of rows) {
+        const author: EntryAuthor = {
+          userId: r.user_id,
+          seq: Number(r.seq),
+          status: r.status as Decided['status'],
+          reason: r.reason,
+          detail: r.detail,
         }
-      : undefined
+        const list = found.get(r.entry_id)
+        if (list) list.push(author)
+        else found.set(r.entry_id, [author])
+      }
+    }
+    return found
   }
 
   /** Votes per question: the votes table plus any tally an imported session brought. */

@@ -11,7 +11,6 @@ import {
   RejectReason,
 } from '@podium/shared'
 import type { Logger } from 'pino'
-import { TokenBucket } from '../limits/token-bucket.ts'
 import type { Metrics } from '../metrics/registry.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { captureTransaction } from './capture.ts'
@@ -19,7 +18,7 @@ import { type Decision, decide, type newQuestion } from './decide.ts'
 import { HeldBroadcasts } from './hold.ts'
 import { KeptDocuments } from './kept-documents.ts'
 import { type Actor, carryOutDecisions } from './moderation.ts'
-import { scanOutbox } from './outbox-scan.ts'
+import { type ScanItem, scanOutbox } from './outbox-scan.ts'
 import {
   emptyBatch,
   type IngestBatch,
@@ -27,6 +26,7 @@ import {
   type UserState,
 } from './repository.ts'
 import { storeUntilDone } from './retry.ts'
+import type { UserRates } from './user-rates.ts'
 
 export interface SessionIngestDeps {
   hocuspocus: Hocuspocus
@@ -39,6 +39,10 @@ export interface SessionIngestDeps {
   instanceId: string
   /** Other instances write votes too: take tallies from the database after each commit. */
   sharedCounts: boolean
+  /** Users' post and vote allowances (kept by the Ingest, across reconnects and unloads). */
+  rates: UserRates
+  /** How long a document the ingest opened itself stays open after its last use. */
+  keepOpenMs: number
 }
 
 /** How often an instance re-reports its participant count (well inside PRESENCE_STALE_MS). */
@@ -81,9 +85,6 @@ const emptyTaken = (): Taken => ({
   timer: false,
 })
 
-/** Rates per user: posts (questions, replies, edits) and votes. */
-const RATES = { post: { perSecond: 0.2, burst: 20 }, vote: { perSecond: 20, burst: 300 } } as const
-
 /**
  * One session's ingest. Outbox changes, moderation decisions, timer commands and
  * presence changes mark it dirty; a tick (at most one per `tickMs`) decides everything
@@ -97,7 +98,6 @@ export class SessionIngest {
   private readonly storedFor = new Map<string, number>()
   /** Users whose outbox changed: the entry ids that did, or `all` for a full scan. */
   private readonly dirtyUsers = new Map<string, Set<string> | 'all'>()
-  private readonly rates = new Map<string, { post: TokenBucket; vote: TokenBucket }>()
   /** Who delivered each decision, by item id. */
   private readonly actors = new Map<string, Actor>()
   /** Who wrote the latest timer command (each one replaces the one before). */
@@ -119,12 +119,49 @@ export class SessionIngest {
   private readonly kept: KeptDocuments
   private running: Promise<void> | null = null
   private stopped = false
+  /** This session's documents loaded on this instance (each has the Ingest's listeners). */
+  private readonly documents = new Set<string>()
+  private lastActive = Date.now()
+  /** Documents whose stored author ids of nameless entries are gone (see forgetNamelessAuthors). */
+  private readonly scrubbed = new WeakSet<object>()
 
   constructor(
     readonly sessionId: string,
     private readonly deps: SessionIngestDeps,
   ) {
-    this.kept = new KeptDocuments(deps.hocuspocus, deps.guard, () => this.running)
+    this.kept = new KeptDocuments(deps.hocuspocus, deps.guard, () => this.running, deps.keepOpenMs)
+  }
+
+  // Lifetime ------------------------------------------------------------------
+
+  documentLoaded(name: string): void {
+    this.documents.add(name)
+    this.lastActive = Date.now()
+  }
+  documentUnloaded(name: string): void {
+    this.documents.delete(name)
+    this.lastActive = Date.now()
+  }
+
+  /**
+   * Whether this object can be dropped: none of the session's documents is loaded here,
+   * nothing is pending, running or due, and nothing happened for `idleMs`. What it holds
+   * then is what a new one rebuilds on the next activity: users' decisions and the vote
+   * counts from the database, presence from connections (there are none).
+   */
+  idle(now: number, idleMs: number): boolean {
+    return (
+      now - this.lastActive >= idleMs &&
+      this.documents.size === 0 &&
+      this.timer === null &&
+      this.running === null &&
+      this.settleTimer === null &&
+      this.unsettled.size === 0 &&
+      this.dirtyUsers.size === 0 &&
+      this.loadingUsers.size === 0 &&
+      this.pendingAudit.length === 0 &&
+      this.presence.size === 0
+    )
   }
 
   // Marks -------------------------------------------------------------------
@@ -142,7 +179,6 @@ export class SessionIngest {
   }
   outboxUnloaded(userId: string): void {
     this.users.delete(userId)
-    this.rates.delete(userId)
   }
   /**
    * The user's outbox changed: `entryIds` are the entries (or receipts) that did; without
@@ -226,7 +262,8 @@ export class SessionIngest {
   /** A tick in `delayMs`, or sooner if one is due sooner already. */
   private schedule(delayMs = this.deps.tickMs): void {
     if (this.stopped) return
-    const due = Date.now() + delayMs
+    this.lastActive = Date.now()
+    const due = this.lastActive + delayMs
     if (this.timer) {
       if (this.timerDue <= due) return
       clearTimeout(this.timer)
@@ -309,18 +346,6 @@ export class SessionIngest {
       const state = await this.deps.repo.loadUser(this.sessionId, userId)
       if ((this.storedFor.get(userId) ?? 0) === before) return state
     }
-  }
-
-  private allow(userId: string, kind: 'post' | 'vote'): boolean {
-    let buckets = this.rates.get(userId)
-    if (!buckets) {
-      buckets = {
-        post: new TokenBucket(RATES.post.perSecond, RATES.post.burst),
-        vote: new TokenBucket(RATES.vote.perSecond, RATES.vote.burst),
-      }
-      this.rates.set(userId, buckets)
-    }
-    return buckets[kind].take()
   }
 
   private loaded(name: string): Document | undefined {
@@ -410,12 +435,15 @@ export class SessionIngest {
       this.decisionsDirty || (pub.settings().preModeration && this.dirtyUsers.size > 0)
     const modDoc = needMod || presenceNow ? await this.open(modName, opened) : this.loaded(modName)
     const mod = modDoc ? new ModDoc(modDoc) : null
+    this.forgetNamelessAuthors(pub, mod, publicOps, modOps)
 
     // Questions published or queued earlier in this tick count as existing for later entries.
     const added = new Map<string, ReturnType<typeof newQuestion>>()
     const queued = new Map<string, PendingItem>()
     const removed = new Set<string>()
     const editedText = new Map<string, string>()
+    /** Ids of the questions and replies published or queued in this tick, and by whom. */
+    const claimed = new Map<string, string>()
 
     // 1. Outbox entries.
     const users = [...this.dirtyUsers]
@@ -426,14 +454,16 @@ export class SessionIngest {
       const outboxDoc = this.loaded(documentName.outbox(this.sessionId, userId))
       if (!outboxDoc) continue
       const state = await this.userState(userId)
+      const outbox = new OutboxDoc(outboxDoc)
+      const raw = changed === 'all' ? outbox.rawEntries() : outbox.rawEntriesOf(changed)
+      const items = scanOutbox(raw, (id) => outbox.receipt(id), state)
+      const othersUse = await this.idsOfOthers(userId, items)
       // Read once per user: nothing awaits between here and this user's last entry.
       const meta = pub.meta()
       const settings = pub.settings()
-      const outbox = new OutboxDoc(outboxDoc)
       const votes = new Set(state.votes)
       const full = outbox.entryCount() > 5_000
-      const raw = changed === 'all' ? outbox.rawEntries() : outbox.rawEntriesOf(changed)
-      for (const item of scanOutbox(raw, (id) => outbox.receipt(id), state)) {
+      for (const item of items) {
         if (item.kind === 'known') {
           receipt(userId, item.entryId, item.receipt)
           continue
@@ -462,7 +492,18 @@ export class SessionIngest {
                   removed.has(id) ? undefined : (added.get(id) ?? pub.questionGate(id)),
                 pending: (id) =>
                   removed.has(id) ? undefined : (queued.get(id) ?? mod?.pending(id)),
-                allow: (kind) => this.allow(userId, kind),
+                asked: (id) => {
+                  const status = state.decided.get(id)?.status
+                  return claimed.get(id) === userId || status === 'accepted' || status === 'pending'
+                },
+                taken: (id) =>
+                  claimed.has(id) ||
+                  othersUse.has(id) ||
+                  pub.hasQuestion(id) ||
+                  pub.hasReply(id) ||
+                  mod?.pending(id) !== undefined ||
+                  mod?.hasRejected(id) === true,
+                allow: (kind) => this.deps.rates.allow(userId, kind),
               })
         const status =
           decision.kind === 'reject'
@@ -490,15 +531,18 @@ export class SessionIngest {
         }
         switch (decision.kind) {
           case 'publish-question':
+            claimed.set(decision.question.id, userId)
             added.set(decision.question.id, decision.question)
             publicOps.push((p) =>
               p.putQuestion({ ...decision.question, votes: counts.get(decision.question.id) ?? 0 }),
             )
             break
           case 'publish-reply':
+            claimed.set(decision.reply.id, userId)
             publicOps.push((p) => p.putReply(decision.reply))
             break
           case 'queue':
+            claimed.set(decision.item.id, userId)
             queued.set(decision.item.id, decision.item)
             modOps.push((m) => m.enqueue(decision.item))
             break
@@ -559,7 +603,8 @@ export class SessionIngest {
           withdrawn: removed,
           editedText,
           questionShown: (id) => !removed.has(id) && (added.has(id) || pub.hasQuestion(id)),
-          decidedFor: (authorId, itemId) => repo.decidedFor(this.sessionId, authorId, itemId),
+          authorsOf: async (itemId) =>
+            (await repo.authorsOf(this.sessionId, [itemId])).get(itemId) ?? [],
           actor: (itemId) => {
             const actor = this.actors.get(itemId) ?? null
             this.actors.delete(itemId)
@@ -697,6 +742,50 @@ export class SessionIngest {
     }
     if (this.deps.sharedCounts && recount.length > 0) {
       if (await this.reconcileCounts(pubDoc, pub, recount)) this.settleLater(recount)
+    }
+  }
+
+  /**
+   * The ids of these new questions, replies and edits that another author's entry already
+   * has (withdrawn and refused ones too, which no document shows any more): see
+   * DecideContext.taken. Votes, the bulk of what is sent, ask nothing of the database.
+   */
+  private async idsOfOthers(userId: string, items: ScanItem[]): Promise<Set<string>> {
+    const ids: string[] = []
+    for (const item of items) {
+      // Edits too: under pre-moderation one is queued as an item under its own id.
+      if (item.kind === 'new' && ['ask', 'reply', 'edit'].includes(item.entry.type))
+        ids.push(item.entry.id)
+    }
+    const others = new Set<string>()
+    if (ids.length === 0) return others
+    for (const [id, authors] of await this.deps.repo.authorsOf(this.sessionId, ids)) {
+      if (authors.some((a) => a.userId !== userId)) others.add(id)
+    }
+    return others
+  }
+
+  /**
+   * Once per loaded document: author ids that a document written before nameless entries
+   * left them out still stores are taken out, so whoever syncs it next cannot read them.
+   */
+  private forgetNamelessAuthors(
+    pub: PublicDoc,
+    mod: ModDoc | null,
+    publicOps: Array<(p: PublicDoc) => void>,
+    modOps: Array<(m: ModDoc) => void>,
+  ): void {
+    if (!this.scrubbed.has(pub.doc)) {
+      publicOps.push((p) => {
+        p.forgetNamelessAuthors()
+        this.scrubbed.add(p.doc)
+      })
+    }
+    if (mod && !this.scrubbed.has(mod.doc)) {
+      modOps.push((m) => {
+        m.forgetNamelessAuthors()
+        this.scrubbed.add(m.doc)
+      })
     }
   }
 

@@ -1,5 +1,7 @@
+import { parseDocumentName } from '@podium/shared'
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
+import { outboxWriteProblem } from './outbox-shape.ts'
 
 /** The message types a client sends (Hocuspocus' numbering); anything else is refused. */
 const ClientMessage = {
@@ -18,16 +20,18 @@ const SyncStep = { step1: 0, step2: 1, update: 2 } as const
  * the way Hocuspocus will (`varString(document) varUint(type) payload`), including the Yjs
  * update or awareness states it carries, without applying anything. Hocuspocus would
  * otherwise log the decoding error and close only the one document, or close the socket
- * as unauthorized, depending on where the bytes broke.
+ * as unauthorized, depending on where the bytes broke. An update to an outbox must also
+ * write only what an outbox holds (see outboxWriteProblem).
  */
 export function frameProblem(bytes: Uint8Array): string | null {
   try {
     const d = decoding.createDecoder(bytes)
-    decoding.readVarString(d)
+    // A document name may carry `\0` and a provider's session id after it.
+    const name = decoding.readVarString(d).split('\0')[0] ?? ''
     const type = decoding.readVarUint(d)
     switch (type) {
       case ClientMessage.sync:
-        return syncProblem(d)
+        return syncProblem(d, parseDocumentName(name)?.kind === 'outbox')
       case ClientMessage.awareness:
         return awarenessProblem(decoding.readVarUint8Array(d))
       case ClientMessage.auth:
@@ -48,7 +52,7 @@ export function frameProblem(bytes: Uint8Array): string | null {
   }
 }
 
-function syncProblem(d: decoding.Decoder): string | null {
+function syncProblem(d: decoding.Decoder, outbox: boolean): string | null {
   const step = decoding.readVarUint(d)
   const payload = decoding.readVarUint8Array(d)
   switch (step) {
@@ -56,9 +60,10 @@ function syncProblem(d: decoding.Decoder): string | null {
       Y.decodeStateVector(payload)
       return null
     case SyncStep.step2:
-    case SyncStep.update:
-      Y.decodeUpdate(payload)
-      return null
+    case SyncStep.update: {
+      const { structs } = Y.decodeUpdate(payload)
+      return outbox ? outboxWriteProblem(structs) : null
+    }
     default:
       return `sync step ${step} does not exist`
   }

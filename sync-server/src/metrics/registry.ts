@@ -35,6 +35,11 @@ export function createMetrics(hocuspocus: () => Hocuspocus | undefined) {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
+    ingestSessions: new Gauge({
+      name: 'podium_ingest_sessions',
+      help: 'Sessions whose ingest state is held in memory on this instance',
+      registers: [registry],
+    }),
     refusedFrames: new Counter({
       name: 'podium_sync_refused_frames_total',
       help: 'Frames refused by the sync limits, by reason',

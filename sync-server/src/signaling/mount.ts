@@ -1,27 +1,36 @@
 import { createSignaling, type Signaling } from '@podium/signal-server'
 import type { PodiumOptions } from '../app.ts'
 import type { Services } from '../services.ts'
+import { sessionStatus } from './session-status.ts'
 
 /**
  * Mounts signal-server's endpoints on the sync-server's port (`npm start`): PeerJS on
  * /peerjs, y-webrtc on /signal, GET /api/ice-servers and GET /api/sessions/:id/webrtc-room,
- * with the sync-server's token secret and TURN settings. Tokens of sessions that no
- * longer exist, and staff tokens whose role the host withdrew, are refused. The webrtc-room route points
+ * with the sync-server's token secret and TURN settings; TURN credentials only while the
+ * session is live. Tokens of sessions that no longer exist, and staff tokens whose role
+ * the host withdrew, are refused; a withdrawal (here or, through Redis, on another
+ * instance) closes that user's /signal and PeerJS sockets. The webrtc-room route points
  * browsers at SIGNALING_URL when set (signal-server running as its own service).
  */
 export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
   let signaling: Signaling | undefined
-  const get = (services: Services) => {
-    signaling ??= createSignaling({
+  const get = (services: Services): Signaling => {
+    if (signaling) return signaling
+    const created = createSignaling({
       secret: services.config.tokenSecret,
       turn: services.config.turn,
       log: services.log,
-      // y-webrtc's signaling URL: SIGNALING_URL when signal-server is reached elsewhere.
-      publicUrl: () => services.config.signalingUrl ?? services.publicUrl(),
+      // y-webrtc's signaling URL: SIGNALING_URL when signal-server is reached elsewhere,
+      // else the origin the browser asked on (the page's CSP lets it connect only there).
+      publicUrl: (request) => services.config.signalingUrl ?? services.publicUrl(request),
       standing: (claims) =>
         services.standing.of({ sessionId: claims.sid, userId: claims.sub, role: claims.role }),
+      staff: (sessionId) => services.standing.staff(sessionId),
+      status: (sessionId) => sessionStatus(services, sessionId),
     })
-    return signaling
+    services.withdrawals.onWithdrawn((userId) => created.withdraw(userId))
+    signaling = created
+    return created
   }
   return {
     routes: async (app, services) => {

@@ -2,59 +2,10 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { type AuditEntry, documentName, ModDoc, OutboxDoc, PublicDoc } from '@podium/shared'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { request } from './podium.ts'
+import { request } from '../../../test-support/podium.ts'
 
-export interface Joined {
-  sessionId: string
-  userId: string
-  token: string
-  role: string
-}
+export { acceptedInvite, createSession, type Joined, join } from '../../../test-support/api.ts'
 
-/** Creates a session over the API; returns its ids and the host's identity. */
-export async function createSession(
-  url: string,
-  body: Record<string, unknown> = { title: 'Test session' },
-) {
-  const res = await request<{ id: string; code: string; hostToken: string; hostUserId: string }>(
-    `${url}/api/sessions`,
-    {
-      body,
-    },
-  )
-  if (res.status !== 201)
-    throw new Error(`create session: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body
-}
-
-export async function join(url: string, code: string, name?: string): Promise<Joined> {
-  const res = await request<Joined>(`${url}/api/join`, {
-    body: { code, ...(name ? { name } : {}) },
-  })
-  if (res.status !== 200) throw new Error(`join: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body
-}
-
-/** The host invites someone to `role`, and they accept: their identity and the invite's id. */
-export async function acceptedInvite(
-  url: string,
-  session: { id: string; hostToken: string },
-  role: 'moderator' | 'presenter',
-  name: string,
-) {
-  const created = await request<{ id: string; invite: string }>(
-    `${url}/api/sessions/${session.id}/invites`,
-    { token: session.hostToken, body: { role } },
-  )
-  if (created.status !== 201) throw new Error(`invite: ${created.status}`)
-  const accepted = await request<{ userId: string; token: string }>(`${url}/api/invites/accept`, {
-    body: { invite: created.body.invite, name },
-  })
-  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status}`)
-  return { sessionId: session.id, inviteId: created.body.id, ...accepted.body }
-}
-
-/** A real client: one multiplexed socket, a provider per document, as the browser has. */
 export class TestClient {
   readonly socket: HocuspocusProviderWebsocket
   readonly providers = new Map<string, HocuspocusProvider>()

@@ -11,8 +11,8 @@ import {
   voteEntryId,
 } from '@podium/shared'
 import * as Y from 'yjs'
+import { startPodium, type TestPodium } from '../../../test-support/podium.ts'
 import { acceptedInvite, createSession, join, TestClient, waitFor } from './clients.ts'
-import { startPodium, type TestPodium } from './podium.ts'
 import type { Random } from './prng.ts'
 
 export type Role = 'attendee' | 'moderator'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { TestPodium } from '../../../test-support/podium.ts'
 import { auditLog, createSession, join, TestClient, waitFor } from './clients.ts'
-import type { TestPodium } from './podium.ts'
 
 /**
  * The Q&A flow through outboxes, as tests registered in the caller's `describe`, against

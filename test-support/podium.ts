@@ -1,9 +1,11 @@
+// Test support shared by every package's tests (sync-server, signal-server, e2e): a
+// real Podium on a free port, built through sync-server's public module as main.ts
+// builds it, and a JSON request helper.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createPodium, loadConfig, type Podium, type PodiumOptions } from '@podium/sync-server'
 import pino from 'pino'
-import { createPodium, type Podium, type PodiumOptions } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
 
 export interface TestPodium {
   podium: Podium

@@ -1,3 +1,5 @@
+// Test support shared by signal-server's TURN tests and the e2e relay test: a real
+// coturn (Debian's turnserver) on free ports, stopped by the test.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createSocket } from 'node:dgram'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'

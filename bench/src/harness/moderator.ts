@@ -4,7 +4,7 @@ import { LightClient } from '../client/socket.ts'
 import { until } from '../gen/control.ts'
 import { benchQuestion } from '../gen/roles/publish.ts'
 import type { Room, RunningTarget } from '../targets/index.ts'
-import { StepStopped } from './harness.ts'
+import { StepStopped } from './context.ts'
 
 /** A moderator connection held by the coordinator, to prepare a session's content. */
 export class Moderator {

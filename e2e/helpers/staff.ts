@@ -1,18 +1,7 @@
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { chromium } from 'playwright-core'
-import { signalingOptions } from '../sync-server/src/signaling/mount.ts'
-import { startPodium, type TestPodium } from '../sync-server/test/helpers/podium.ts'
-import { CHROMIUM_ARGS, findChromium } from './helpers/browser.ts'
-import { ensureClientBuilt } from './helpers/server.ts'
-
-export const DESKTOP = { width: 1280, height: 800 }
-export const WIDE = { width: 1920, height: 1080 }
-
-/** Podium as `npm start` runs it: API, sync and the signaling endpoints on one port. */
-export async function startStaffServer(): Promise<TestPodium> {
-  await ensureClientBuilt()
-  return startPodium({}, signalingOptions())
-}
+import { CHROMIUM_ARGS, findChromium } from './browser.ts'
+import { DESKTOP, waitStaffOnline } from './host.ts'
 
 /**
  * Chromium for staff tests. WebRTC host candidates stay plain IP addresses (no mDNS
@@ -24,35 +13,6 @@ export function launchStaffBrowser(): Promise<Browser> {
     headless: true,
     args: [...CHROMIUM_ARGS, '--disable-features=WebRtcHideLocalIpsWithMdns'],
   })
-}
-
-export interface HostSession {
-  context: BrowserContext
-  host: Page
-  sessionId: string
-  code: string
-}
-
-/** Creates a session from the landing page; ends on the host console. */
-export async function createSession(
-  browser: Browser,
-  baseURL: string,
-  title: string,
-): Promise<HostSession> {
-  const context = await browser.newContext({ baseURL, viewport: DESKTOP })
-  const host = await context.newPage()
-  await host.goto('/')
-  await host.getByLabel('Session title').fill(title)
-  await host.getByRole('button', { name: 'Create session' }).click()
-  await host.waitForURL(/\/s\/[A-Za-z0-9_-]+\/host$/)
-  const sessionId = host.url().split('/').at(-2) as string
-  await waitStaffOnline(host)
-  const code = (await host.locator('.join-code').textContent())?.trim() ?? ''
-  return { context, host, sessionId, code }
-}
-
-export async function waitStaffOnline(page: Page): Promise<void> {
-  await page.locator('.conn[data-status="online"]').waitFor()
 }
 
 /** The host creates a moderator invite; a new browser accepts it and opens the console. */

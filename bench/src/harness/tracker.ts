@@ -1,50 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
 import { join, relative } from 'node:path'
 import type { RoleParams } from '../gen/messages.ts'
 import { Pool, split } from '../gen/pool.ts'
-import type { Plan } from '../plan.ts'
-import { type HotSpot, hotSpots, Inspector } from '../proc/inspector.ts'
-import { readProc, Sampler, type UsageSummary } from '../proc/sampler.ts'
+import { hotSpots, Inspector } from '../proc/inspector.ts'
+import { readProc, Sampler } from '../proc/sampler.ts'
 import { type RunningTarget, startTarget, TargetKind } from '../targets/index.ts'
-
-export interface Context {
-  plan: Plan
-  root: string
-  /** Take a CPU profile of the server under test during each measured window (Podium only). */
-  profile: boolean
-  /** CPUs the server under test and the generators are pinned to (undefined: not pinned). */
-  cpus: { server: string | undefined; generators: string | undefined }
-  log(message: string): void
-  /**
-   * Servers started once for the whole run (the quick plan), instead of a fresh server
-   * per step. withTarget then leaves them running.
-   */
-  shared?: Map<TargetKind, RunningTarget>
-}
-
-export type Metric = number | string | boolean | null
-
-/** One measured configuration (a target at one size or rate). */
-export interface StepResult {
-  target: TargetKind
-  params: Record<string, number | string>
-  metrics: Record<string, Metric>
-  server: UsageSummary | null
-  /** Generators' CPU (% of one core, summed) and worst event-loop delay. */
-  generators: { cpuPercent: number; lagP99Ms: number } | null
-  /** Why the step stopped early or was not run; null when it completed. */
-  stopped: string | null
-  /** The server's own warnings and errors during the step (first few). */
-  serverLog: string[]
-  loadAverage: number[]
-  /** With --profile: where the server's CPU time went during the measured window. */
-  profile?: { file: string; hotSpots: HotSpot[] }
-  /** With --profile (memory): heap growth per idle attendee by constructor. */
-  heapPerAttendee?: Array<{ name: string; bytesEach: number; countEach: number }>
-}
-
-export class StepStopped extends Error {}
+import { type Context, type StepResult, StepStopped } from './context.ts'
+import { round } from './numbers.ts'
 
 /** Starts the target, hands it to `fn`, and always stops it (and everything `fn` spawned). */
 export async function withTarget<T>(
@@ -169,36 +131,5 @@ export class Tracker {
     this.inspector?.close()
     this.sampler.stop()
     await Promise.all(this.pools.map((p) => p.stop()))
-  }
-}
-
-export const round = (n: number, digits = 1) => {
-  const f = 10 ** digits
-  return Math.round(n * f) / f
-}
-
-export const mb = (bytes: number) => round(bytes / 1024 ** 2, 1)
-
-export function loadAverage(): number[] {
-  return loadavg().map((n) => round(n, 2))
-}
-
-/** A step that did not run or stopped, with the reason. */
-export function stoppedStep(
-  target: TargetKind,
-  params: StepResult['params'],
-  reason: string,
-  partial: Partial<StepResult> = {},
-): StepResult {
-  return {
-    target,
-    params,
-    metrics: {},
-    server: null,
-    generators: null,
-    serverLog: [],
-    loadAverage: loadAverage(),
-    ...partial,
-    stopped: reason,
   }
 }

@@ -1,0 +1,51 @@
+import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify'
+import { tokenGate } from './auth.ts'
+
+/** Who may call a route: anyone, or only with a valid token (every route not marked open). */
+export const Access = { open: 'open', token: 'token' } as const
+export type Access = (typeof Access)[keyof typeof Access]
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+}
+
+/** Route options of a route anyone may call (rate-limited per address, see rate-limits.ts). */
+export const openRoute = { config: { access: Access.open } }
+
+export function accessOf(route: RouteOptions): Access {
+  return route.config?.access ?? Access.token
+}
+
+/** Prepends hooks to a route's onRequest hooks, which run before its body is read. */
+export function prependOnRequest(route: RouteOptions, ...hooks: onRequestHookHandler[]): void {
+  const existing = route.onRequest
+  const rest = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]
+  route.onRequest = [...hooks, ...rest]
+}
+
+/**
+ * Routes that need a token check it when the request arrives, before the body is read:
+ * a request without a valid token is answered 401 and its body is never parsed (an 8 MB
+ * body sent without a token held the server's thread for seconds). The role and the
+ * session are checked in the route (sessionFor), with the claims found here.
+ * Must be registered before the routes it guards.
+ */
+export function guardTokenRoutes(api: FastifyInstance, secret: string): void {
+  const gate = tokenGate(secret)
+  api.addHook('onRoute', (route) => {
+    const access = accessOf(route)
+    switch (access) {
+      case Access.open:
+        return
+      case Access.token:
+        prependOnRequest(route, gate)
+        return
+      default: {
+        const never: never = access
+        throw new Error(`unknown access ${String(never)}`)
+      }
+    }
+  })
+}

@@ -1,0 +1,49 @@
+/**
+ * What happened in a session, as the ingest decided it: the seam that analytics,
+ * notifications and billing subscribe to instead of reading the ingest's tick. Each event
+ * is written in the same database transaction as the decision it reports, so it exists
+ * exactly when the decision does.
+ */
+export const EventType = {
+  questionAsked: 'question.asked',
+  questionPublished: 'question.published',
+  questionRejected: 'question.rejected',
+  questionAnswered: 'question.answered',
+  voteCounted: 'vote.counted',
+  replyPosted: 'reply.posted',
+  participantJoined: 'participant.joined',
+  participantLeft: 'participant.left',
+  sessionStatusChanged: 'session.status-changed',
+} as const
+export type EventType = (typeof EventType)[keyof typeof EventType]
+
+/** `by`: the staff member who did it; null where the ingest did it by its rules. */
+export type EventData =
+  | { type: 'question.asked'; questionId: string; authorId: string; queued: boolean }
+  | { type: 'question.published'; questionId: string; authorId: string; by: string | null }
+  | {
+      type: 'question.rejected'
+      questionId: string
+      authorId: string
+      reason: string
+      by: string | null
+    }
+  | { type: 'question.answered'; questionId: string; by: string }
+  | { type: 'vote.counted'; questionId: string; userId: string; up: boolean }
+  | {
+      type: 'reply.posted'
+      replyId: string
+      questionId: string
+      authorId: string
+      queued: boolean
+      by: string | null
+    }
+  | { type: 'participant.joined'; userId: string }
+  | { type: 'participant.left'; userId: string }
+  | { type: 'session.status-changed'; status: string; by: string }
+
+/** An event as a step of the ingest makes it, before it is stored. */
+export type EventDraft = EventData & { sessionId: string; at: number }
+
+/** An event as stored: `seq` orders every event of the instance's database. */
+export type DomainEvent = EventDraft & { seq: number }
