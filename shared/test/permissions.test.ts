@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { accessFor, PERMISSION_TABLE } from '../src/permissions.ts'
+import {
+  accessFor,
+  FIELD_WRITERS,
+  mayWriteField,
+  PERMISSION_TABLE,
+  writerOf,
+} from '../src/permissions.ts'
 import type { Role } from '../src/roles.ts'
 
 const session = 'sess0001'
@@ -53,5 +59,63 @@ describe('permission table (DESIGN.md)', () => {
     `session/a b c d e/mod`,
   ])('refuses the malformed name %j', (name) => {
     expect(accessFor(as('host'), name)).toBe('none')
+  })
+})
+
+describe('field writers (FIELD_WRITERS): parts of shared documents not every staff role may change', () => {
+  const rows: Array<[kind: 'public' | 'mod', path: string, writer: string]> = [
+    ['public', 'meta.status', 'host'],
+    ['public', 'meta.title', 'host'],
+    ['public', 'meta.code', 'server'],
+    ['public', 'meta.createdAt', 'server'],
+    ['public', 'settings.preModeration', 'host'],
+    ['public', 'settings.anything', 'host'],
+    ['public', 'presence.instance1', 'server'],
+    ['public', 'stage.timer', 'server'],
+    ['public', 'stage.timerCommand', 'staff'],
+    ['public', 'stage.spotlightQuestionId', 'staff'],
+    ['public', 'questions.q1', 'staff'],
+    ['public', 'questions.q1.pinned', 'staff'],
+    ['public', 'questions.q1.votes', 'server'],
+    ['public', 'questions.q1.body', 'staff'],
+    ['public', 'replies.r1', 'staff'],
+    ['public', 'labels.l1', 'staff'],
+    ['public', 'videoStage.u1', 'staff'],
+    ['mod', 'attendees.u1', 'server'],
+    ['mod', 'rejected.i1', 'server'],
+    ['mod', 'peer.room', 'server'],
+    ['mod', 'queue.i1', 'staff'],
+    ['mod', 'decisions.i1', 'staff'],
+    ['mod', 'notes.q1', 'staff'],
+  ]
+  it.each(rows)('%s %s → %s', (kind, path, writer) => {
+    expect(writerOf(kind, path.split('.'))).toBe(writer)
+  })
+
+  it('gives host fields to the host only, server fields to no client, the rest to all staff', () => {
+    const staff: Role[] = ['host', 'moderator', 'presenter']
+    for (const role of staff) {
+      expect(mayWriteField(role, 'public', ['meta', 'status'])).toBe(role === 'host')
+      expect(mayWriteField(role, 'public', ['settings', 'qaOpen'])).toBe(role === 'host')
+      expect(mayWriteField(role, 'public', ['questions', 'q1', 'votes'])).toBe(false)
+      expect(mayWriteField(role, 'mod', ['attendees', 'u1'])).toBe(false)
+      expect(mayWriteField(role, 'public', ['questions', 'q1', 'answered'])).toBe(true)
+      expect(mayWriteField(role, 'mod', ['decisions', 'i1'])).toBe(true)
+    }
+    // An attendee writes neither document (its connection is read-only or refused).
+    expect(mayWriteField('attendee', 'public', ['stage', 'spotlightQuestionId'])).toBe(false)
+    expect(mayWriteField('attendee', 'mod', ['notes', 'q1'])).toBe(false)
+  })
+
+  it('names only real roots of the documents', () => {
+    const roots = {
+      public: ['meta', 'settings', 'presence', 'stage', 'questions', 'replies', 'labels'],
+      mod: ['queue', 'decisions', 'rejected', 'notes', 'attendees', 'peer'],
+    }
+    for (const [kind, rules] of Object.entries(FIELD_WRITERS) as Array<
+      [keyof typeof roots, ReadonlyArray<readonly [string, string]>]
+    >) {
+      for (const [pattern] of rules) expect(roots[kind]).toContain(pattern.split('.')[0])
+    }
   })
 })

@@ -127,6 +127,7 @@ describe('PublicDoc questions', () => {
     pub.putQuestion(question('q5'))
     expect(pub.questionGate('q5')).toEqual({
       authorId: 'author-1',
+      authorName: 'Ada',
       answered: false,
       status: 'published',
     })
@@ -135,6 +136,7 @@ describe('PublicDoc questions', () => {
     pub.setVoteCounts([['q5', 4]])
     expect(pub.questionGate('q5')).toEqual({
       authorId: 'author-1',
+      authorName: 'Ada',
       answered: true,
       status: 'hidden',
     })
@@ -145,6 +147,7 @@ describe('PublicDoc questions', () => {
       legacy.set(key, value)
     expect(pub.questionGate('q6')).toEqual({
       authorId: 'old',
+      authorName: 'Ada',
       answered: false,
       status: 'published',
     })

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
 import { registerApi } from './api/index.ts'
 import { Auth } from './auth/extension.ts'
+import { FieldGuard } from './auth/field-guard.ts'
 import { SessionDirectory } from './auth/sessions-cache.ts'
 import { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
@@ -96,6 +97,10 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   const extensions = [
     guard,
     new Auth(config.tokenSecret, standing, guard),
+    new FieldGuard({
+      log: log.child({ component: 'field-guard' }),
+      record: (sessionId, entries) => ingest.session(sessionId).addAudit(entries),
+    }),
     new Limits({ metrics, log: log.child({ component: 'limits' }) }),
     persistence,
     ingest,

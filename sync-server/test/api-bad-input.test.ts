@@ -152,6 +152,7 @@ async function fingerprint(): Promise<string> {
       .execute(),
     imported: await k.selectFrom('imported_votes').selectAll().execute(),
     votes: await k.selectFrom('votes').selectAll().execute(),
+    audit: await k.selectFrom('audit_log').selectAll().orderBy('id').execute(),
   }
   const docs = []
   for (const id of [ctx.a.id, ctx.b.id]) {
@@ -161,7 +162,7 @@ async function fingerprint(): Promise<string> {
       ),
       await server.podium.services.docs.read(documentName.mod(id), (doc) => {
         const mod = new ModDoc(doc)
-        return [mod.queue(), mod.rejected(), mod.notes(), mod.audit()]
+        return [mod.queue(), mod.rejected(), mod.notes()]
       }),
     )
   }

@@ -6,7 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { auditLog, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 
 const dataDir = mkdtempSync(joinPath(tmpdir(), 'podium-export-'))
 let server: TestPodium
@@ -68,7 +68,9 @@ async function richSession() {
     createdAt: Date.now(),
     decision: null,
   })
-  await waitFor(() => host.mod.audit().some((a) => a.action === 'label'), 5000, 'audit')
+  await auditLog(server.url, { id: session.id, token: session.hostToken }, (entries) =>
+    entries.some((a) => a.action === 'label'),
+  )
   await host.synced()
   return { session, host, q1, q2 }
 }

@@ -2,7 +2,7 @@ import type { CheckpointSummary, RestoreResponse } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { RETENTION } from '../src/history/checkpoints.ts'
-import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { auditLog, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 
 let server: TestPodium
 const clients: TestClient[] = []
@@ -122,11 +122,8 @@ describe('checkpoints', () => {
     const result = await restore(session.id, saved.id, session.hostToken)
     expect(result.restored).toBe(saved.id)
     expect(result.before.reason).toBe('before-restore')
-    await waitFor(
-      () =>
-        host.mod.audit().some((a) => a.action === 'restore-checkpoint' && a.targetId === saved.id),
-      5000,
-      'restore in the audit log',
+    await auditLog(server.url, { id: session.id, token: session.hostToken }, (entries) =>
+      entries.some((a) => a.action === 'restore-checkpoint' && a.targetId === saved.id),
     )
     await waitFor(() => !ann.public.hasQuestion(q2.questionId), 5000, 'restore reaches Ann')
     expect(ann.provider('public').document).toBe(annDoc)

@@ -1,7 +1,8 @@
-import { documentName, ModDoc, SessionInfo } from '@podium/shared'
+import { SessionInfo } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
+import { readAudit } from '../src/audit/log.ts'
 import { acceptedInvite, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 
 const SECRET = 'test-secret-test-secret-test-secret-0000'
@@ -17,11 +18,10 @@ afterAll(async () => {
 
 const api = (path: string) => `${server.url}/api${path}`
 
-/** The moderators' audit log of a session, as [action, actorId, targetId]. */
+/** The audit log of a session, as [action, actorId, targetId]. */
 async function audit(sessionId: string) {
-  return server.podium.services.docs.read(documentName.mod(sessionId), (doc) =>
-    new ModDoc(doc).audit().map((a) => [a.action, a.actorId, a.targetId]),
-  )
+  const entries = await readAudit(server.podium.services.db, sessionId)
+  return entries.map((a) => [a.action, a.actorId, a.targetId])
 }
 
 describe('GET /api/time', () => {

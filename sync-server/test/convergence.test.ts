@@ -293,10 +293,6 @@ async function checkOutcome(run: Run): Promise<void> {
             (i) => 'questionId' in i.entry && i.entry.questionId === id && i.entry.type !== 'vote',
           )
           .map((i) => [i.entry.type, i.entry.createdAt, i.receipt?.status, i.receipt?.reason]),
-        audit: mod
-          .audit()
-          .filter((e) => e.targetId === id)
-          .map((e) => [e.action, e.actorName, e.at]),
         preModeration: pub.settings().preModeration,
       })
     expect(where, `ask ${id} (${fate}) ${history()}`).toBe(expected[fate as keyof typeof expected])

@@ -5,6 +5,7 @@ import {
   Attendee,
   AuditEntry,
   CloseCode,
+  FIELD_WRITERS,
   Label,
   OutboxEntry,
   PERMISSION_TABLE,
@@ -51,6 +52,18 @@ describe('docs/permissions.md', () => {
       table[kind] = Object.fromEntries(roles.map((role, i) => [role, cells[i + 2]!]))
     }
     expect(table).toEqual(PERMISSION_TABLE)
+  })
+
+  it('has the field writers as shared/src/permissions.ts defines them', () => {
+    const rows = [...page.matchAll(/^\| (public|mod) +\| `([^`]+)` +\| (\w+) +\|$/gm)].map((m) => [
+      m[1],
+      m[2],
+      m[3],
+    ])
+    const defined = Object.entries(FIELD_WRITERS).flatMap(([kind, rules]) =>
+      rules.map(([pattern, writer]) => [kind, pattern, writer]),
+    )
+    expect(rows).toEqual(defined)
   })
 
   it('lists every close code', () => {

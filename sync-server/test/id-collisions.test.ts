@@ -191,6 +191,32 @@ describe('an id that is taken', () => {
     expect(mallory.outbox.receipt(questionId)?.status).toBe('rejected')
   })
 
+  it("is refused for an edit queued under pre-moderation: another person's queued item stays theirs", async () => {
+    const { host, alice, mallory } = await room({ preModeration: true })
+    const own = mallory.outbox.ask('Mine, approved').questionId
+    await waitFor(() => host.mod.pending(own) !== undefined, 5000, 'own question queued')
+    host.mod.decide(own, { action: 'approve', by: host.identity.userId, byName: null, at: 1 })
+    await waitFor(() => host.public.hasQuestion(own), 5000, 'own question approved')
+    const { questionId } = alice.outbox.ask('Queued and mine')
+    await waitFor(() => host.mod.pending(questionId) !== undefined, 5000, 'question queued')
+    const before = host.mod.pending(questionId)
+
+    // An edit of Mallory's own question, under the id of Alice's queued item.
+    writeRaw(mallory, {
+      type: 'edit',
+      id: questionId,
+      seq: 1,
+      createdAt: Date.now(),
+      questionId: own,
+      text: 'Mallory replaces the queued item',
+    })
+    expectTaken(await receiptOf(mallory, questionId))
+    await server.podium.ingest.flush()
+    expect(host.mod.pending(questionId)).toEqual(before)
+    expect(before).toMatchObject({ kind: 'question', text: 'Queued and mine' })
+    expect(host.public.question(own)?.text).toBe('Mine, approved')
+  })
+
   it('stays taken once its question is withdrawn', async () => {
     const { host, alice, mallory } = await room()
     const { questionId } = alice.outbox.ask('Never mind')

@@ -2,7 +2,7 @@ import { documentName, ModDoc, remainingMs } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { PRESENCE_PUBLISH_MS } from '../src/ingest/session.ts'
-import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { auditLog, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 
 let server: TestPodium
 const clients: TestClient[] = []
@@ -58,10 +58,8 @@ describe('session state', () => {
     host.public.requestTimer({ id: 't2', action: 'pause', by: session.hostUserId })
     await waitFor(() => attendee.public.stage().timer.state === 'paused', 15000, 'timer paused')
     expect(attendee.public.stage().timer.elapsedMs).toBeGreaterThanOrEqual(0)
-    await waitFor(
-      () => host.mod.audit().some((a) => a.action === 'timer-pause'),
-      5000,
-      'timer audit',
+    await auditLog(server.url, { id: session.id, token: session.hostToken }, (entries) =>
+      entries.some((a) => a.action === 'timer-pause'),
     )
   })
 
@@ -167,12 +165,12 @@ describe('session state', () => {
     host.public.updateQuestion(questionId, { pinned: true, pinnedAt: Date.now() })
     host.public.updateQuestion(questionId, { answered: true, answeredAt: Date.now() })
     host.public.setStage({ spotlightQuestionId: questionId })
-    await waitFor(
-      () => host.mod.audit().filter((a) => a.targetId === questionId).length >= 3,
-      5000,
-      'audit entries',
+    const entries = await auditLog(
+      server.url,
+      { id: session.id, token: session.hostToken },
+      (all) => all.filter((a) => a.targetId === questionId).length >= 3,
     )
-    const actions = host.mod.audit().filter((a) => a.targetId === questionId)
+    const actions = entries.filter((a) => a.targetId === questionId)
     expect(actions.map((a) => a.action)).toEqual(
       expect.arrayContaining(['pin', 'mark-answered', 'spotlight']),
     )

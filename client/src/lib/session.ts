@@ -3,7 +3,7 @@ import {
   HocuspocusProviderWebsocket,
   type WebSocketStatus,
 } from '@hocuspocus/provider'
-import { documentName, isStaff, ModDoc, OutboxDoc, PublicDoc } from '@podium/shared'
+import { documentName, isStaff, ModDoc, OutboxDoc, PublicDoc, WriteRefused } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import * as Y from 'yjs'
@@ -37,6 +37,8 @@ export interface SessionConnection {
   synced: Accessor<boolean>
   /** Why the server refused a document (expired token, unknown session), or null. */
   authError: Accessor<string | null>
+  /** The last change of this user's that the server undid (their role may not make it). */
+  refused: Accessor<WriteRefused | null>
   /** The moderators' shared presence (cursors, typing); null for attendees. */
   modAwareness: HocuspocusProvider['awareness']
   /** Date.now() corrected by the offset measured against GET /api/time. */
@@ -70,6 +72,15 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
   const [unsynced, setUnsynced] = createSignal(0)
   const [synced, setSynced] = createSignal(false)
   const [authError, setAuthError] = createSignal<string | null>(null)
+  const [refused, setRefused] = createSignal<WriteRefused | null>(null)
+  const onStateless = ({ payload }: { payload: string }) => {
+    try {
+      const parsed = WriteRefused.safeParse(JSON.parse(payload))
+      if (parsed.success) setRefused(parsed.data)
+    } catch {
+      // Not a message of ours: nothing to show.
+    }
+  }
   const [socketState, setSocketState] = createSignal<SocketState>('connecting')
   const [failures, setFailures] = createSignal(0)
   const [networkUp, setNetworkUp] = createSignal(navigator.onLine)
@@ -118,6 +129,7 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
       websocketProvider: socket,
       ...(withAwareness ? {} : { awareness: null }),
       onAuthenticationFailed: ({ reason }) => setAuthError(reason),
+      onStateless,
     })
     provider.attach()
     const channel = { doc, provider, local }
@@ -174,6 +186,7 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     changes: tracked.changes,
     synced,
     authError,
+    refused,
     modAwareness: modChannel?.provider.awareness ?? null,
     serverNow: () => Date.now() + offset,
     destroy() {

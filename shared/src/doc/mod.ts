@@ -1,11 +1,5 @@
 import type * as Y from 'yjs'
-import {
-  type Attendee,
-  type AuditEntry,
-  type PendingItem,
-  type RejectedItem,
-  shownAuthorId,
-} from './schema.ts'
+import { type Attendee, type PendingItem, type RejectedItem, shownAuthorId } from './schema.ts'
 
 type Decision = NonNullable<PendingItem['decision']>
 
@@ -15,14 +9,13 @@ function shown<T extends { authorId: string | null; authorName: string | null }>
   return authorId === item.authorId ? item : { ...item, authorId }
 }
 
-/** How many audit entries the moderators' document keeps (older ones stay in exports). */
-export const AUDIT_KEEP = 5_000
-
 /**
  * Typed access to the moderators' document `session/<id>/mod`.
  * Layout: maps `queue` (pending review), `decisions` (item id → a moderator's decision),
  * `rejected`, `notes` (question id → text), `attendees` (user id → who is in the room),
- * `peer` (`room`: the staff's current y-webrtc room name, never its password); array `audit`.
+ * `peer` (`room`: the staff's current y-webrtc room name, never its password).
+ * Documents written before the audit log moved to the server's database also hold an
+ * array `audit`; nothing reads it (any staff member could rewrite it).
  *
  * Decisions live apart from the items they decide: a moderator deciding from a copy that is
  * a moment old then neither undoes the author's edit of the item nor brings back an item
@@ -48,9 +41,6 @@ export class ModDoc {
   }
   private get peerMap() {
     return this.doc.getMap<string>('peer')
-  }
-  private get auditArray() {
-    return this.doc.getArray<AuditEntry>('audit')
   }
 
   queue(): PendingItem[] {
@@ -167,16 +157,5 @@ export class ModDoc {
     const listener = () => fn(this.peerRoom())
     this.peerMap.observe(listener)
     return () => this.peerMap.unobserve(listener)
-  }
-
-  audit(): AuditEntry[] {
-    return this.auditArray.toArray()
-  }
-  appendAudit(...entries: AuditEntry[]): void {
-    this.doc.transact(() => {
-      this.auditArray.push(entries)
-      const excess = this.auditArray.length - AUDIT_KEEP
-      if (excess > 0) this.auditArray.delete(0, excess)
-    })
   }
 }

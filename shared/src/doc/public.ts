@@ -206,11 +206,15 @@ export class PublicDoc {
    * What an attendee's action on a question is checked against (who asked it, answered,
    * status), read without building the whole question: the ingest asks for every vote.
    */
-  questionGate(id: string): Pick<Question, 'authorId' | 'answered' | 'status'> | undefined {
+  questionGate(
+    id: string,
+  ): Pick<Question, 'authorId' | 'authorName' | 'answered' | 'status'> | undefined {
     const map = this.questionsMap.get(id)
     if (!map) return undefined
+    const { authorId, authorName } = readBody(map)
     return {
-      authorId: readBody(map).authorId,
+      authorId,
+      authorName,
       answered: (map.get('answered') as boolean | undefined) ?? QUESTION_DEFAULTS.answered,
       status: (map.get('status') as Question['status'] | undefined) ?? QUESTION_DEFAULTS.status,
     }

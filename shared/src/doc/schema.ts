@@ -99,7 +99,11 @@ export const TimerCommand = z.object({
     .min(0)
     .max(24 * 3600 * 1000)
     .optional(),
-  by: z.string(),
+  /**
+   * Who asked, as older clients wrote it. The server does not read it: the audit log names
+   * the connection that delivered the command.
+   */
+  by: z.string().optional(),
 })
 export type TimerCommand = z.infer<typeof TimerCommand>
 
@@ -131,11 +135,18 @@ export const PublicSnapshot = z.object({
 })
 export type PublicSnapshot = z.infer<typeof PublicSnapshot>
 
-/** A question or reply waiting for review in the moderators' document. */
+export const PendingKind = { question: 'question', reply: 'reply', edit: 'edit' } as const
+export type PendingKind = (typeof PendingKind)[keyof typeof PendingKind]
+
+/**
+ * A question or reply waiting for review in the moderators' document, or (`edit`) an
+ * author's new text for a published question, which keeps its text until this is approved.
+ * An edit's id is the outbox entry's; its `questionId` is the question edited.
+ */
 export const PendingItem = z.object({
   id: z.string(),
-  kind: z.enum(['question', 'reply']),
-  /** For replies: the question replied to. */
+  kind: z.enum(['question', 'reply', 'edit']),
+  /** For replies: the question replied to; for edits: the question edited. */
   questionId: z.string().nullable(),
   text: z.string(),
   /** null when the item names nobody, as for questions: moderators do not see who wrote it. */
@@ -157,15 +168,22 @@ export type PendingItem = z.infer<typeof PendingItem>
 
 export const RejectedItem = PendingItem.omit({ decision: true }).extend({
   reason: z.string(),
-  by: z.string(),
+  /** The moderator whose connection delivered the decision; null when the server could not tell. */
+  by: z.string().nullable(),
   at: z.number(),
 })
 export type RejectedItem = z.infer<typeof RejectedItem>
 
+/**
+ * One line of a session's audit log, written by the server only (the `audit_log` table):
+ * the actor is the user and role of the connection or token that made the change.
+ */
 export const AuditEntry = z.object({
   at: z.number(),
-  actorId: z.string(),
+  /** null when the server could not tell who (a decision found in a document it loaded). */
+  actorId: z.string().nullable(),
   actorName: z.string().nullable(),
+  actorRole: z.enum(['host', 'moderator', 'presenter', 'attendee']).nullable().optional(),
   action: z.string(),
   targetId: z.string().nullable(),
   detail: z.string().optional(),

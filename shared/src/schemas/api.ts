@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AuditEntry } from '../doc/schema.ts'
 import { Limits } from './limits.ts'
 import { SessionSettings, SessionStatusSchema } from './settings.ts'
 
@@ -111,6 +112,19 @@ export const RestoreResponse = z.object({
   before: CheckpointSummary,
 })
 export type RestoreResponse = z.infer<typeof RestoreResponse>
+
+/** GET /api/sessions/:id/audit?limit= : the newest `limit` entries (default and most: 5,000), oldest first. */
+export const AUDIT_PAGE_MAX = 5_000
+export const AuditQuery = z.object({
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(AUDIT_PAGE_MAX, `limit must be at most ${AUDIT_PAGE_MAX}`)
+    .optional(),
+})
+export const AuditLog = z.object({ entries: z.array(AuditEntry) })
+export type AuditLog = z.infer<typeof AuditLog>
 
 export * from './export.ts'
 

@@ -1,24 +1,22 @@
-import { documentName, ModDoc } from '@podium/shared'
 import type { AccessClaims } from '@podium/shared/token'
+import { appendAudit } from '../audit/log.ts'
 import type { Services } from '../services.ts'
 
-/**
- * Records a change made through the API in the moderators' audit log, as staff changes
- * made in the documents are; the actor is the token's user.
- */
+/** Records a change made through the API in the audit log; the actor is the token's user. */
 export async function auditApi(
   services: Services,
-  claims: Pick<AccessClaims, 'sid' | 'sub' | 'name'>,
+  claims: Pick<AccessClaims, 'sid' | 'sub' | 'name' | 'role'>,
   action: string,
   targetId: string | null = null,
 ): Promise<void> {
-  await services.docs.change(documentName.mod(claims.sid), (doc) =>
-    new ModDoc(doc).appendAudit({
+  await appendAudit(services.db, claims.sid, [
+    {
       at: Date.now(),
       actorId: claims.sub,
       actorName: claims.name,
+      actorRole: claims.role,
       action,
       targetId,
-    }),
-  )
+    },
+  ])
 }

@@ -18,7 +18,7 @@ function attachment(reply: FastifyReply, code: string, extension: string): Fasti
 export async function exportRoutes(api: FastifyInstance, services: Services) {
   api.get('/sessions/:id/export.json', async (request, reply) => {
     const { session } = await sessionFor(request, services, EXPORTERS)
-    const data = await buildExport(services.docs, session.id)
+    const data = await buildExport(services, session.id)
     return attachment(reply, session.code, 'json')
       .type('application/json; charset=utf-8')
       .send(JSON.stringify(data))
@@ -26,7 +26,7 @@ export async function exportRoutes(api: FastifyInstance, services: Services) {
 
   api.get('/sessions/:id/export.csv', async (request, reply) => {
     const { session } = await sessionFor(request, services, EXPORTERS)
-    const data = await buildExport(services.docs, session.id)
+    const data = await buildExport(services, session.id)
     return attachment(reply, session.code, 'csv')
       .type('text/csv; charset=utf-8')
       .send(questionsCsv(data.public))

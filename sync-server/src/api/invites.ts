@@ -142,7 +142,12 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
       ACCESS_TOKEN_TTL,
     )
     await announceStaffRoom(services, claims.sid)
-    await auditApi(services, { sid: claims.sid, sub: userId, name }, 'accept-invite', claims.jti)
+    await auditApi(
+      services,
+      { sid: claims.sid, sub: userId, name, role: claims.role },
+      'accept-invite',
+      claims.jti,
+    )
     return { sessionId: claims.sid, userId, token, role: claims.role, name }
   })
 }

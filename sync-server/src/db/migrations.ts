@@ -130,6 +130,34 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('invites').dropColumn('accepted_by').execute()
       },
     },
+    '0003_audit_log': {
+      async up(db: Kysely<unknown>) {
+        // What staff did, written by the server only, from what it saw each connection
+        // and token do (the moderators' document's `audit` array is no longer read).
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', serial, (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor_id', 'text')
+          .addColumn('actor_name', 'text')
+          .addColumn('actor_role', 'text')
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('target_id', 'text')
+          .addColumn('detail', 'text')
+          .execute()
+        await db.schema
+          .createIndex('audit_log_session')
+          .on('audit_log')
+          .columns(['session_id', 'id'])
+          .execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('audit_log').ifExists().execute()
+      },
+    },
     '0006_ingested_entry': {
       async up(db: Kysely<unknown>) {
         // Who wrote an entry, by its id alone: an id another author already used is

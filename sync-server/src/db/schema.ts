@@ -10,6 +10,7 @@ export interface Database {
   checkpoints: CheckpointsTable
   invites: InvitesTable
   imported_votes: ImportedVotesTable
+  audit_log: AuditLogTable
   domain_events: DomainEventsTable
   event_cursors: EventCursorsTable
 }
@@ -90,6 +91,20 @@ export interface ImportedVotesTable {
   session_id: string
   question_id: string
   votes: number
+}
+
+/** A session's audit log, written by the server only (see sync-server/src/audit). */
+export interface AuditLogTable {
+  id: Generated<number>
+  session_id: string
+  at: number
+  /** The connection's or token's user; null when the server could not tell. */
+  actor_id: string | null
+  actor_name: string | null
+  actor_role: string | null
+  action: string
+  target_id: string | null
+  detail: string | null
 }
 
 /** What happened, in order (see events/): appended with the decisions it reports. */

@@ -1,4 +1,5 @@
 import {
+  type AuditEntry,
   ModDoc,
   PublicDoc,
   SessionExport,
@@ -17,7 +18,10 @@ export interface ImportIds {
   now: number
 }
 
-/** A new session's content, ready to store: rows' values and both documents' updates. */
+/**
+ * A new session's content, ready to store: rows' values, both documents' updates and the
+ * audit log's entries (the `audit_log` table's, not a document's).
+ */
 export interface BuiltImport {
   title: string
   settings: SessionSettings
@@ -26,6 +30,8 @@ export interface BuiltImport {
   /** Each document as several updates, each stored as a row of its own (see BATCH). */
   publicUpdates: Uint8Array[]
   modUpdates: Uint8Array[]
+  /** The export's audit entries (ids remapped), then one for the import itself. */
+  audit: AuditEntry[]
 }
 
 /**
@@ -123,16 +129,6 @@ function build(source: SessionExport, ids: ImportIds): BuiltImport {
     batches(data.mod.queue, (item) => mod.enqueue(item))
     batches(data.mod.rejected, (item) => mod.putRejected(item))
     batches(Object.entries(data.mod.notes), ([questionId, text]) => mod.setNote(questionId, text))
-    doc.transact(() =>
-      mod.appendAudit(...data.mod.audit, {
-        at: now,
-        actorId: hostUserId,
-        actorName: null,
-        action: 'import-session',
-        targetId: null,
-        detail: `Imported from an export made ${new Date(source.exportedAt).toISOString()}.`,
-      }),
-    )
   })
 
   return {
@@ -141,6 +137,18 @@ function build(source: SessionExport, ids: ImportIds): BuiltImport {
     tallies: data.public.questions.filter((q) => q.votes > 0).map((q) => [q.id, q.votes]),
     publicUpdates,
     modUpdates,
+    audit: [
+      ...data.mod.audit,
+      {
+        at: now,
+        actorId: hostUserId,
+        actorName: null,
+        actorRole: 'host',
+        action: 'import-session',
+        targetId: null,
+        detail: `Imported from an export made ${new Date(source.exportedAt).toISOString()}.`,
+      },
+    ],
   }
 }
 

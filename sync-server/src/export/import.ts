@@ -1,5 +1,6 @@
 import { type CreateSessionResponse, documentName, newId } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
+import { appendAudit } from '../audit/log.ts'
 import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import type { Services } from '../services.ts'
 import { insertWithFreshCode } from '../sessions/codes.ts'
@@ -7,10 +8,10 @@ import type { BuiltImport } from './build-import.ts'
 import type { ImportUpload } from './import-thread.ts'
 
 /**
- * Creates a new session from an export (the request's body, on the import thread): new session, host and
- * content ids and a new join code; title, description, settings, agenda, stage, labels,
- * questions, replies and the moderators' data restored. It starts as a draft with a
- * stopped timer. The export is parsed, checked and made into documents on the import
+ * Creates a new session from an export (the request's body, on the import thread): new
+ * session, host and content ids and a new join code; title, description, settings,
+ * agenda, stage, labels, questions, replies, the moderators' data and the audit log
+ * restored. It starts as a draft with a stopped timer. The export is parsed, checked and made into documents on the import
  * thread; here its rows are written and its documents stored as they are (nobody can
  * have a session open that did not exist).
  *
@@ -63,15 +64,17 @@ export async function importSession(
   })
 
   if (!built) throw new Error('the import was not built')
-  const { publicUpdates, modUpdates } = built
+  const { publicUpdates, modUpdates, audit } = built
   try {
     // Tallies are stored first: loading the public document makes the ingest count votes.
     // One row per update, each a short write (see BATCH in build-import.ts).
     for (const update of publicUpdates) await store.append(documentName.public(id), update)
     for (const update of modUpdates) await store.append(documentName.mod(id), update)
+    await appendAudit(db, id, audit)
   } catch (error) {
     // Leave no half-made session behind.
     await db.kysely.deleteFrom('imported_votes').where('session_id', '=', id).execute()
+    await db.kysely.deleteFrom('audit_log').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('users').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('sessions').where('id', '=', id).execute()
     await store.remove(documentName.public(id))

@@ -29,7 +29,7 @@ export function remapIds(data: SessionExport, ids = new IdMap()): SessionExport 
   const m = data.mod
   const audit = (a: AuditEntry): AuditEntry => ({
     ...a,
-    actorId: ids.get(a.actorId),
+    actorId: ids.nullable(a.actorId),
     targetId: ids.nullable(a.targetId),
   })
   return {
@@ -69,7 +69,7 @@ export function remapIds(data: SessionExport, ids = new IdMap()): SessionExport 
         id: ids.get(item.id),
         questionId: ids.nullable(item.questionId),
         authorId: ids.nullable(item.authorId),
-        by: ids.get(item.by),
+        by: ids.nullable(item.by),
       })),
       notes: Object.fromEntries(Object.entries(m.notes).map(([id, text]) => [ids.get(id), text])),
       audit: m.audit.map(audit),

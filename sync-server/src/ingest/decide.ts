@@ -27,7 +27,9 @@ export interface DecideContext {
   settings: SessionSettings
   now: number
   /** A published (or about to be published) question. */
-  question(id: string): Pick<Question, 'authorId' | 'answered' | 'status'> | undefined
+  question(
+    id: string,
+  ): Pick<Question, 'authorId' | 'authorName' | 'answered' | 'status'> | undefined
   /** An item waiting in the moderators' queue. */
   pending(id: string): Pick<PendingItem, 'authorId' | 'kind'> | undefined
   /**
@@ -99,7 +101,27 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
       if (entry.type === 'withdraw')
         return { kind: 'withdraw', questionId: entry.questionId, where }
       if (entry.text.length > ctx.settings.maxQuestionLength) return reject(RejectReason.tooLong)
+      // Under pre-moderation a published question's new text waits for a moderator, as a
+      // new question would; the question keeps the text that was approved meanwhile. The
+      // queued edit is an item of its own, under the entry's id: that id must be free.
+      const queueEdit = published !== undefined && ctx.settings.preModeration
+      if (queueEdit && ctx.taken(entry.id)) return reject(RejectReason.idTaken)
       if (!ctx.allow('post')) return reject(RejectReason.rateLimited)
+      if (queueEdit) {
+        return {
+          kind: 'queue',
+          item: {
+            id: entry.id,
+            kind: 'edit',
+            questionId: entry.questionId,
+            text: entry.text,
+            authorId: shownAuthorId(ctx.userId, published.authorName),
+            authorName: published.authorName,
+            createdAt: ctx.now,
+            decision: null,
+          },
+        }
+      }
       return { kind: 'edit', questionId: entry.questionId, text: entry.text, where }
     }
     case 'vote': {

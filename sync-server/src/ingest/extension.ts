@@ -15,8 +15,8 @@ import type { DocumentStore } from '../persistence/store.ts'
 import type { Services } from '../services.ts'
 import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
-import { describeStaffTransaction } from './audit.ts'
 import { KEEP_OPEN_MS } from './kept-documents.ts'
+import type { Actor } from './moderation.ts'
 import { IngestRepository } from './repository.ts'
 import { PRESENCE_REFRESH_MS, SessionIngest } from './session.ts'
 import { UserRates } from './user-rates.ts'
@@ -51,10 +51,19 @@ function clientContext(origin: unknown): ConnectionContext | null {
   return isConnectionContext(o.connection?.context) ? o.connection.context : null
 }
 
-/** Whether a transaction touched the stage map (where timer commands are written). */
-function changedStage(tr: Y.Transaction, stage: Y.Map<unknown>): boolean {
-  for (const type of tr.changed.keys()) if ((type as unknown) === stage) return true
-  return false
+/** Who a connection is, for the audit log: from its token, never from what it wrote. */
+function actorOf(context: ConnectionContext): Actor {
+  const { userId, name, role } = context.principal
+  return { userId, name, role }
+}
+
+/** The timer command a transaction wrote into the stage map, if it wrote one. */
+function writtenTimerCommand(tr: Y.Transaction, stage: Y.Map<unknown>): string | null {
+  let keys: Set<string | null> | undefined
+  for (const [type, changed] of tr.changed) if ((type as unknown) === stage) keys = changed
+  if (!keys?.has('timerCommand')) return null
+  const command = stage.get('timerCommand') as { id?: unknown } | undefined
+  return typeof command?.id === 'string' ? command.id : null
 }
 
 /**
@@ -174,11 +183,13 @@ export class Ingest implements Extension {
         break
       }
       case 'public': {
+        // What staff change here is audited by FieldGuard; timer commands are carried out
+        // by the tick, which names the connection that wrote each one.
         const onTransaction = (tr: Y.Transaction) => {
           const context = clientContext(tr.origin)
           if (!context || !isStaff(context.principal.role)) return
-          if (changedStage(tr, document.getMap('stage'))) session.markTimer()
-          session.addAudit(describeStaffTransaction(tr, context, Date.now()))
+          const commandId = writtenTimerCommand(tr, document.getMap('stage'))
+          if (commandId) session.markTimer({ commandId, actor: actorOf(context) })
         }
         document.on('afterTransaction', onTransaction)
         this.detach.set(documentName, {
@@ -197,8 +208,7 @@ export class Ingest implements Extension {
         const onChange = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
           const context = clientContext(tr.origin)
           if (!context) return
-          const actor = { userId: context.principal.userId, name: context.principal.name }
-          session.markDecisions(event.keysChanged, actor)
+          session.markDecisions(event.keysChanged, actorOf(context))
         }
         for (const map of watched) map.observe(onChange)
         this.detach.set(documentName, {

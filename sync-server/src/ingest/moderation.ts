@@ -5,13 +5,16 @@ import {
   type PublicDoc,
   type Receipt,
   RejectReason,
+  type Role,
 } from '@podium/shared'
 import { newQuestion } from './decide.ts'
 import type { EntryAuthor, IngestBatch } from './repository.ts'
 
+/** Who did something, as their connection's token says. */
 export interface Actor {
   userId: string
   name: string | null
+  role: Role
 }
 
 /** What the tick knows when it carries out moderators' decisions. */
@@ -27,8 +30,11 @@ export interface ModerationContext {
   questionShown(id: string): boolean
   /** Who wrote the entry `itemId`, and what was decided for it (the database's record). */
   authorsOf(itemId: string): Promise<EntryAuthor[]>
-  /** Who set the decision, as their connection says (falling back to what the decision says). */
-  actor(item: PendingItem & { decision: NonNullable<PendingItem['decision']> }): Actor
+  /**
+   * Who set the decision, as the connection that delivered it says; null when no
+   * connection of this server did (the decision was in the document as it was loaded).
+   */
+  actor(itemId: string): Actor | null
 }
 
 /** Where the tick collects what to write. */
@@ -42,8 +48,8 @@ export interface ModerationSink {
 
 /**
  * Carries out the decisions moderators wrote on queued items: an approved item is
- * published, a rejected one moves to `rejected`; either way it leaves the queue and the
- * author's receipt says what happened.
+ * published (an approved edit replaces its question's text), a rejected one moves to
+ * `rejected`; either way it leaves the queue and the author's receipt says what happened.
  *
  * A decision counts only while its item is still waiting. Two moderators may decide the
  * same item at once, or decide while its author withdraws it; the first to reach the server
@@ -71,9 +77,11 @@ export async function carryOutDecisions(
     if (!waiting && authors.length > 0) continue
     const authorId = waiting?.userId ?? item.authorId
     const seq = waiting?.seq ?? 1
-    const actor = ctx.actor({ ...item, decision })
+    const actor = ctx.actor(item.id)
     const text = ctx.editedText.get(item.id) ?? item.text
-    const orphan = item.kind === 'reply' && !(item.questionId && ctx.questionShown(item.questionId))
+    // A reply or an edit whose question has gone meanwhile has nothing to go to.
+    const orphan =
+      item.kind !== 'question' && !(item.questionId && ctx.questionShown(item.questionId))
     const settle = (
       status: Receipt['status'],
       reason: RejectReason | null,
@@ -99,28 +107,7 @@ export async function carryOutDecisions(
     if (decision.action === 'approve' && orphan) {
       settle('rejected', RejectReason.notFound, null)
     } else if (decision.action === 'approve') {
-      if (item.kind === 'question') {
-        out.publicOps.push((p) =>
-          p.putQuestion({
-            ...newQuestion(item.id, text, item.authorId, item.authorName, item.createdAt),
-            votes: ctx.counts.get(item.id) ?? 0,
-          }),
-        )
-      } else {
-        const questionId = item.questionId!
-        out.publicOps.push((p) =>
-          p.putReply({
-            id: item.id,
-            questionId,
-            text,
-            authorId: item.authorId,
-            authorName: item.authorName,
-            authorRole: 'attendee',
-            createdAt: item.createdAt,
-            hidden: false,
-          }),
-        )
-      }
+      out.publicOps.push(publishApproved(item, text, ctx))
       settle('accepted', null, null)
     } else {
       const reason = decision.reason ?? ''
@@ -134,7 +121,7 @@ export async function carryOutDecisions(
           authorName: item.authorName,
           createdAt: item.createdAt,
           reason,
-          by: actor.userId,
+          by: actor?.userId ?? null,
           at: now,
         }),
       )
@@ -142,11 +129,50 @@ export async function carryOutDecisions(
     }
     out.audit.push({
       at: now,
-      actorId: actor.userId,
-      actorName: actor.name,
+      actorId: actor?.userId ?? null,
+      actorName: actor?.name ?? null,
+      actorRole: actor?.role ?? null,
       action: decision.action === 'approve' ? `approve-${item.kind}` : `reject-${item.kind}`,
       targetId: item.id,
       ...(decision.action === 'reject' && decision.reason ? { detail: decision.reason } : {}),
     })
+  }
+}
+
+/** What an approved item changes in the public document. */
+function publishApproved(
+  item: PendingItem,
+  text: string,
+  ctx: ModerationContext,
+): (p: PublicDoc) => void {
+  switch (item.kind) {
+    case 'question':
+      return (p) =>
+        p.putQuestion({
+          ...newQuestion(item.id, text, item.authorId, item.authorName, item.createdAt),
+          votes: ctx.counts.get(item.id) ?? 0,
+        })
+    case 'reply': {
+      const questionId = item.questionId!
+      return (p) =>
+        p.putReply({
+          id: item.id,
+          questionId,
+          text,
+          authorId: item.authorId,
+          authorName: item.authorName,
+          authorRole: 'attendee',
+          createdAt: item.createdAt,
+          hidden: false,
+        })
+    }
+    case 'edit': {
+      const questionId = item.questionId!
+      return (p) => p.updateQuestion(questionId, { text, editedAt: ctx.now })
+    }
+    default: {
+      const unknown: never = item.kind
+      throw new Error(`unknown pending kind ${String(unknown)}`)
+    }
   }
 }

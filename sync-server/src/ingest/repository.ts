@@ -1,3 +1,5 @@
+import type { AuditEntry } from '@podium/shared'
+import { AUDIT_INSERT_CHUNK, auditRows } from '../audit/log.ts'
 import type { Db } from '../db/connect.ts'
 
 /** What the ingest has decided for one user in one session, as stored. */
@@ -27,6 +29,8 @@ export interface IngestBatch {
   votesRemoved: Array<{ userId: string; questionId: string }>
   /** Document updates the ingest made, stored in the same transaction as its decisions. */
   updates: Array<{ name: string; update: Uint8Array }>
+  /** Audit entries (decisions carried out, timer commands, staff changes). */
+  audit: AuditEntry[]
 }
 
 export const emptyBatch = (): IngestBatch => ({
@@ -34,6 +38,7 @@ export const emptyBatch = (): IngestBatch => ({
   votesAdded: [],
   votesRemoved: [],
   updates: [],
+  audit: [],
 })
 
 /** The ingest's reads and its one write per tick. */
@@ -158,7 +163,8 @@ export class IngestRepository {
       batch.decided.length === 0 &&
       batch.votesAdded.length === 0 &&
       batch.votesRemoved.length === 0 &&
-      batch.updates.length === 0
+      batch.updates.length === 0 &&
+      batch.audit.length === 0
     ) {
       return
     }
@@ -216,6 +222,9 @@ export class IngestRepository {
           .insertInto('document_updates')
           .values({ name: u.name, data: u.update, created_at: now })
           .execute()
+      }
+      for (const chunk of chunks(batch.audit, AUDIT_INSERT_CHUNK)) {
+        await trx.insertInto('audit_log').values(auditRows(sessionId, chunk)).execute()
       }
     })
   }

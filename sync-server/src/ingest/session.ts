@@ -17,7 +17,7 @@ import { captureTransaction } from './capture.ts'
 import { type Decision, decide, type newQuestion } from './decide.ts'
 import { HeldBroadcasts } from './hold.ts'
 import { KeptDocuments } from './kept-documents.ts'
-import { carryOutDecisions } from './moderation.ts'
+import { type Actor, carryOutDecisions } from './moderation.ts'
 import { type ScanItem, scanOutbox } from './outbox-scan.ts'
 import {
   emptyBatch,
@@ -43,11 +43,6 @@ export interface SessionIngestDeps {
   rates: UserRates
   /** How long a document the ingest opened itself stays open after its last use. */
   keepOpenMs: number
-}
-
-interface Actor {
-  userId: string
-  name: string | null
 }
 
 /** How often an instance re-reports its participant count (well inside PRESENCE_STALE_MS). */
@@ -103,7 +98,10 @@ export class SessionIngest {
   private readonly storedFor = new Map<string, number>()
   /** Users whose outbox changed: the entry ids that did, or `all` for a full scan. */
   private readonly dirtyUsers = new Map<string, Set<string> | 'all'>()
+  /** Who delivered each decision, by item id. */
   private readonly actors = new Map<string, Actor>()
+  /** Who wrote the latest timer command (each one replaces the one before). */
+  private timerActor: { commandId: string; actor: Actor } | null = null
   private counts: Map<string, number> | null = null
   private recount = new Set<string>()
   private decisionsDirty = true
@@ -202,11 +200,13 @@ export class SessionIngest {
     this.decisionsDirty = true
     this.schedule()
   }
-  markTimer(): void {
+  /** A timer command may be waiting; `written` names one a staff connection just wrote. */
+  markTimer(written?: { commandId: string; actor: Actor }): void {
+    if (written) this.timerActor = written
     this.timerDirty = true
     this.schedule()
   }
-  /** Staff changes to the public document, recorded in the moderators' audit log. */
+  /** Staff changes to the documents, stored in the audit log with the tick's batch. */
   addAudit(entries: AuditEntry[]): void {
     if (entries.length === 0) return
     this.pendingAudit.push(...entries)
@@ -432,9 +432,7 @@ export class SessionIngest {
 
     // Moderation decisions need the mod document; load it only when something is pending there.
     const needMod =
-      this.decisionsDirty ||
-      audit.length > 0 ||
-      (pub.settings().preModeration && this.dirtyUsers.size > 0)
+      this.decisionsDirty || (pub.settings().preModeration && this.dirtyUsers.size > 0)
     const modDoc = needMod || presenceNow ? await this.open(modName, opened) : this.loaded(modName)
     const mod = modDoc ? new ModDoc(modDoc) : null
     this.forgetNamelessAuthors(pub, mod, publicOps, modOps)
@@ -607,12 +605,9 @@ export class SessionIngest {
           questionShown: (id) => !removed.has(id) && (added.has(id) || pub.hasQuestion(id)),
           authorsOf: async (itemId) =>
             (await repo.authorsOf(this.sessionId, [itemId])).get(itemId) ?? [],
-          actor: (item) => {
-            const actor = this.actors.get(item.id) ?? {
-              userId: item.decision.by,
-              name: item.decision.byName,
-            }
-            this.actors.delete(item.id)
+          actor: (itemId) => {
+            const actor = this.actors.get(itemId) ?? null
+            this.actors.delete(itemId)
             return actor
           },
         },
@@ -631,10 +626,14 @@ export class SessionIngest {
           p.setStage({ timer })
           p.clearTimerCommand()
         })
+        // The connection that wrote the command; what the command says of its author is
+        // not evidence (a command found in a loaded document has no known actor).
+        const actor = this.timerActor?.commandId === command.id ? this.timerActor.actor : null
         audit.push({
           at: now,
-          actorId: command.by,
-          actorName: null,
+          actorId: actor?.userId ?? null,
+          actorName: actor?.name ?? null,
+          actorRole: actor?.role ?? null,
           action: `timer-${command.action}`,
           targetId: null,
         })
@@ -673,8 +672,7 @@ export class SessionIngest {
     // Apply: one transaction per document, each update captured for the batch, and held
     // back from clients until the batch is stored. Everything that can fail comes before
     // this point; from here to the store nothing waits.
-    const modTarget =
-      modOps.length > 0 || audit.length > 0 ? (modDoc ?? (await this.open(modName, opened))) : null
+    const modTarget = modOps.length > 0 ? (modDoc ?? (await this.open(modName, opened))) : null
     const held = new HeldBroadcasts()
     if (publicOps.length > 0) {
       held.hold(pubDoc)
@@ -688,7 +686,6 @@ export class SessionIngest {
       held.hold(modTarget)
       const update = captureTransaction(modTarget, () => {
         for (const op of modOps) op(target)
-        if (audit.length > 0) target.appendAudit(...audit)
       })
       if (update) batch.updates.push({ name: modName, update })
     }
@@ -714,6 +711,8 @@ export class SessionIngest {
       })
       if (update) batch.updates.push({ name, update })
     }
+
+    batch.audit.push(...audit)
 
     // The documents hold this tick's changes now: store them, however long the database
     // takes, before anyone sees them or the next tick runs.
@@ -747,14 +746,15 @@ export class SessionIngest {
   }
 
   /**
-   * The ids of these new questions and replies that another author's entry already has
-   * (withdrawn and refused ones too, which no document shows any more): see
+   * The ids of these new questions, replies and edits that another author's entry already
+   * has (withdrawn and refused ones too, which no document shows any more): see
    * DecideContext.taken. Votes, the bulk of what is sent, ask nothing of the database.
    */
   private async idsOfOthers(userId: string, items: ScanItem[]): Promise<Set<string>> {
     const ids: string[] = []
     for (const item of items) {
-      if (item.kind === 'new' && (item.entry.type === 'ask' || item.entry.type === 'reply'))
+      // Edits too: under pre-moderation one is queued as an item under its own id.
+      if (item.kind === 'new' && ['ask', 'reply', 'edit'].includes(item.entry.type))
         ids.push(item.entry.id)
     }
     const others = new Set<string>()

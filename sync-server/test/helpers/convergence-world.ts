@@ -249,7 +249,6 @@ function canonicalMod(doc: Y.Doc): string {
     queue: byId(m.queue()),
     rejected: byId(m.rejected()),
     notes: m.notes(),
-    audit: m.audit(),
   })
 }
 

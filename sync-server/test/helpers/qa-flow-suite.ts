@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { TestPodium } from '../../../test-support/podium.ts'
-import { createSession, join, TestClient, waitFor } from './clients.ts'
+import { auditLog, createSession, join, TestClient, waitFor } from './clients.ts'
 
 /**
  * The Q&A flow through outboxes, as tests registered in the caller's `describe`, against
@@ -113,12 +113,13 @@ export function qaFlowSuite(start: () => Promise<TestPodium>): void {
     expect(erin.public.hasQuestion(bad.questionId)).toBe(false)
     expect(host.mod.queue()).toHaveLength(0)
     expect(host.mod.rejected().map((r) => r.id)).toEqual([bad.questionId])
-    await waitFor(
-      () => host.mod.audit().some((a) => a.action === 'reject-question'),
+    const audit = await auditLog(
+      server.url,
+      { id: session.id, token: session.hostToken },
+      (entries) => entries.some((a) => a.action === 'reject-question'),
       15000,
-      'audit',
     )
-    expect(host.mod.audit().find((a) => a.action === 'approve-question')).toMatchObject({
+    expect(audit.find((a) => a.action === 'approve-question')).toMatchObject({
       actorId: session.hostUserId,
       targetId: good.questionId,
     })

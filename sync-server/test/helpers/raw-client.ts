@@ -66,6 +66,7 @@ export type Received =
   | { document: string; kind: 'awareness'; update: Uint8Array }
   | { document: string; kind: 'sync-status'; applied: boolean }
   | { document: string; kind: 'close'; reason: string }
+  | { document: string; kind: 'stateless'; payload: string }
   | { document: string; kind: 'other'; type: number }
 
 /** A WebSocket client that speaks the protocol by hand and records what the server sends. */
@@ -190,6 +191,9 @@ export class RawClient {
         return
       case MessageType.close:
         this.received.push({ document, kind: 'close', reason: decoding.readVarString(d) })
+        return
+      case MessageType.stateless:
+        this.received.push({ document, kind: 'stateless', payload: decoding.readVarString(d) })
         return
       default:
         this.received.push({ document, kind: 'other', type })

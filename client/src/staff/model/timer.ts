@@ -35,9 +35,12 @@ export function createTimerClock(
 
 export type TimerAction = 'start' | 'pause' | 'reset'
 
-/** Asks the server to change the timer; it applies the command with its own clock. */
+/**
+ * Asks the server to change the timer; it applies the command with its own clock and
+ * records who asked from the connection that delivered it.
+ */
 export function requestTimer(
-  room: Pick<StaffRoom, 'pub' | 'actor'>,
+  room: Pick<StaffRoom, 'pub'>,
   action: TimerAction,
   durationMs?: number,
 ): void {
@@ -45,6 +48,5 @@ export function requestTimer(
     id: newId(),
     action,
     ...(durationMs !== undefined ? { durationMs } : {}),
-    by: room.actor.userId,
   })
 }

@@ -130,7 +130,10 @@ export function ModerationView(props: { room: StaffRoom }) {
         <QuestionsPanel m={m} now={now()} />
         <div class="side">
           <SpotlightCard room={props.room} />
-          <AuditPanel room={props.room} />
+          {/* The audit log is the host's and the moderators' (GET /api/sessions/:id/audit). */}
+          <Show when={props.room.actor.role !== 'presenter'}>
+            <AuditPanel room={props.room} />
+          </Show>
         </div>
       </div>
       <Show when={help()}>

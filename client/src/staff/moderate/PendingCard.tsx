@@ -7,6 +7,13 @@ import { targetKey } from '../model/moderation-state.ts'
 import { authorLabel, excerpt, formatAgo } from '../ui/format.ts'
 
 /** One item waiting for review: approve, reject with a reason, or edit first. */
+/** What a queued item is: a new question, a reply, or new text for a published question. */
+const KIND_LABEL: Record<PendingItem['kind'], string> = {
+  question: 'Question',
+  reply: 'Reply',
+  edit: 'Edit of a question',
+}
+
 export function PendingCard(props: { id: string; m: Moderation; now: number }) {
   return (
     <Show when={props.m.pendingById().get(props.id)}>
@@ -70,14 +77,19 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
     >
       <header class="item-meta">
         <span id={headingId()} class="item-author">
-          {props.item.kind === 'reply' ? 'Reply' : 'Question'} from{' '}
-          {authorLabel(props.item.authorName)}
+          {KIND_LABEL[props.item.kind]} from {authorLabel(props.item.authorName)}
         </span>
         <span class="item-time">{formatAgo(props.item.createdAt, props.now)}</span>
       </header>
       <Show when={props.item.kind === 'reply'}>
         <p class="item-context">
           To: {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'a question no longer listed'}
+        </p>
+      </Show>
+      <Show when={props.item.kind === 'edit'}>
+        <p class="item-context">
+          Shown now:{' '}
+          {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'the question is no longer listed'}
         </p>
       </Show>
       <Show when={editing()} fallback={<p class="item-text">{props.item.text}</p>}>

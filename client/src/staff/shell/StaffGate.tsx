@@ -111,7 +111,28 @@ function Connected(props: {
   }
 
   return (
-    <Switch fallback={props.children(ctx)}>
+    <>
+      <Show when={conn.refused()}>
+        {(refused) => (
+          <p class="error refused-write" role="alert">
+            {refused().message}
+          </p>
+        )}
+      </Show>
+      <StaffGateSwitch conn={conn} ctx={ctx} children={props.children} />
+    </>
+  )
+}
+
+/** What the gate shows: the console, or why it cannot. */
+function StaffGateSwitch(props: {
+  conn: SessionConnection
+  ctx: StaffContext
+  children: (ctx: StaffContext) => JSX.Element
+}) {
+  const conn = props.conn
+  return (
+    <Switch fallback={props.children(props.ctx)}>
       <Match when={conn.authError()}>
         {(reason) => (
           <Show

@@ -69,8 +69,9 @@ describe('agenda editor', () => {
     expect(t.room.pub.pendingTimerCommand()).toMatchObject({
       action: 'reset',
       durationMs: 120_000,
-      by: 'mod-1',
     })
+    // Who asked is the connection's to say (the server records it), not the command's.
+    expect(t.room.pub.pendingTimerCommand()?.by).toBeUndefined()
     fireEvent.click(screen.getByRole('button', { name: /Next item: Demo/ }))
     expect(t.room.pub.stage().currentItemId).toBe('item-bbbb')
     expect(t.room.pub.pendingTimerCommand()).toMatchObject({ action: 'reset', durationMs: 600_000 })

@@ -51,8 +51,9 @@ describe('timer', () => {
     expect(t.room.pub.pendingTimerCommand()).toMatchObject({
       action: 'start',
       durationMs: 180_000,
-      by: 'mod-1',
     })
+    // Who asked is the connection's to say (the server records it), not the command's.
+    expect(t.room.pub.pendingTimerCommand()?.by).toBeUndefined()
     expect(screen.getByText(/Waiting for the server/)).toBeTruthy()
 
     // The server applies it.

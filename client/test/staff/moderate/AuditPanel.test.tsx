@@ -1,0 +1,44 @@
+import { render, screen } from '@solidjs/testing-library'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { AuditPanel } from '../../../src/staff/moderate/AuditPanel.tsx'
+import { createTestRoom } from '../../helpers/room.tsx'
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('history panel', () => {
+  it('shows the server’s audit log, not the array in the moderators’ document', async () => {
+    const urls: string[] = []
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+      urls.push(String(input))
+      const entries = [
+        {
+          at: 1_700_000_000_000,
+          actorId: 'presenter-1',
+          actorName: 'Pat',
+          actorRole: 'presenter',
+          action: 'refused-change',
+          targetId: null,
+          detail: 'meta.status',
+        },
+      ]
+      return new Response(JSON.stringify({ entries }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      })
+    })
+    const t = createTestRoom({ role: 'host' })
+    // What an older document, or a forger, left in the moderators' document.
+    t.room.mod.doc
+      .getArray('audit')
+      .push([
+        { at: 1, actorId: 'host-1', actorName: 'Forged', action: 'status-ended', targetId: null },
+      ])
+    render(() => <AuditPanel room={t.room} />)
+    expect(await screen.findByText('Pat')).toBeTruthy()
+    expect(screen.getByText(/tried a change their role may not make/)).toBeTruthy()
+    expect(screen.queryByText('Forged')).toBeNull()
+    expect(urls[0]).toBe('/api/sessions/session-1/audit')
+  })
+})
