@@ -1,5 +1,6 @@
 import { HttpProblem, sendProblem } from '@podium/shared/server'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { limitDiscard } from './discard-body.ts'
 
 export { HttpProblem, sendProblem }
 
@@ -9,9 +10,7 @@ export function problemErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  // Refused before its body was read (no token, rate-limited, too large): the connection
-  // is closed after the answer, rather than the rest of the body read and thrown away.
-  if (!request.raw.complete) reply.header('connection', 'close')
+  limitDiscard(request.raw)
   if (error instanceof HttpProblem) return sendProblem(reply, error, request.url)
   const fastifyError = error as FastifyError
   const status = fastifyError.statusCode ?? 500
