@@ -12,6 +12,8 @@ import { SessionDirectory } from './auth/sessions-cache.ts'
 import { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
 import { openDatabase } from './db/connect.ts'
+import { EventBus } from './events/bus.ts'
+import { EventLog } from './events/log.ts'
 import { healthRoutes } from './health/routes.ts'
 import { CheckpointStore } from './history/checkpoints.ts'
 import { History } from './history/extension.ts'
@@ -83,7 +85,9 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   const persistence = new Persistence(store, log.child({ component: 'persistence' }))
   const instanceId = randomUUID().slice(0, 8)
   const guard = new UnloadGuard()
+  const events = new EventBus(db, new EventLog(db), log.child({ component: 'events' }))
   const ingest = new Ingest({
+    events,
     db,
     store,
     guard,
@@ -157,6 +161,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   const services: Services = {
     config,
     db,
+    events,
     log,
     hocuspocus,
     store,
@@ -230,6 +235,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       await store.merger.close()
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
       withdrawals.stop()
+      await events.stop()
       redis?.disconnect()
       await db.close()
     },

@@ -5,6 +5,7 @@ import type { SessionDirectory } from './auth/sessions-cache.ts'
 import type { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
+import type { EventBus } from './events/bus.ts'
 import type { Metrics } from './metrics/registry.ts'
 import type { DocumentStore } from './persistence/store.ts'
 import type { ServerDocs } from './sync/server-docs.ts'
@@ -13,6 +14,8 @@ import type { ServerDocs } from './sync/server-docs.ts'
 export interface Services {
   config: Config
   db: Db
+  /** Domain events: subscribe here to what the ingest decided (see events/). */
+  events: EventBus
   log: Logger
   hocuspocus: Hocuspocus
   store: DocumentStore

@@ -7,6 +7,8 @@ import {
   StatusBody,
 } from '@podium/shared'
 import type { FastifyInstance } from 'fastify'
+import { EventLog } from '../events/log.ts'
+import { EventType } from '../events/types.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
 import { auditApi } from './audit.ts'
@@ -64,11 +66,18 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
     await docs.change(documentName.public(session.id), (doc) =>
       new PublicDoc(doc).setMeta({ status }),
     )
-    await db.kysely
-      .updateTable('sessions')
-      .set({ status, updated_at: Date.now() })
-      .where('id', '=', session.id)
-      .execute()
+    const at = Date.now()
+    await db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('sessions')
+        .set({ status, updated_at: at })
+        .where('id', '=', session.id)
+        .execute()
+      await new EventLog(db).append(trx, [
+        { type: EventType.sessionStatusChanged, sessionId: session.id, at, status, by: claims.sub },
+      ])
+    })
+    services.events.committed()
     await auditApi(services, claims, `status-${status}`)
     return { status }
   })

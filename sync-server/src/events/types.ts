@@ -28,19 +28,19 @@ export type EventData =
       reason: string
       by: string | null
     }
-  | { type: 'question.answered'; questionId: string; by: string }
+  | { type: 'question.answered'; questionId: string; by: string | null }
   | { type: 'vote.counted'; questionId: string; userId: string; up: boolean }
+  /** A reply is posted when it is shown: at once, or when a moderator approves it. */
   | {
       type: 'reply.posted'
       replyId: string
       questionId: string
       authorId: string
-      queued: boolean
       by: string | null
     }
   | { type: 'participant.joined'; userId: string }
   | { type: 'participant.left'; userId: string }
-  | { type: 'session.status-changed'; status: string; by: string }
+  | { type: 'session.status-changed'; status: string; by: string | null }
 
 /** An event as a step of the ingest makes it, before it is stored. */
 export type EventDraft = EventData & { sessionId: string; at: number }

@@ -10,6 +10,7 @@ import { documentName, isStaff, OutboxDoc, PublicDoc, parseDocumentName } from '
 import type { Logger } from 'pino'
 import type * as Y from 'yjs'
 import type { Db } from '../db/connect.ts'
+import type { EventBus } from '../events/bus.ts'
 import type { Metrics } from '../metrics/registry.ts'
 import type { DocumentStore } from '../persistence/store.ts'
 import type { Services } from '../services.ts'
@@ -28,6 +29,8 @@ import { UserRates } from './user-rates.ts'
 export const SESSION_IDLE_MS = 5 * 60_000
 
 export interface IngestOptions {
+  /** Where subscribers to what the ingest decided are woken after each store. */
+  events: EventBus
   db: Db
   store: DocumentStore
   guard: UnloadGuard
@@ -132,6 +135,7 @@ export class Ingest implements Extension {
         instanceId: this.options.instanceId,
         sharedCounts: this.options.sharedCounts,
         rates: this.rates,
+        events: this.options.events,
         keepOpenMs: this.options.keepOpenMs ?? KEEP_OPEN_MS,
       })
       this.sessions.set(sessionId, session)

@@ -7,6 +7,7 @@ import {
   RejectReason,
   type Role,
 } from '@podium/shared'
+import { type EventData, EventType } from '../events/types.ts'
 import { newQuestion } from './decide.ts'
 import type { EntryAuthor, IngestBatch } from './repository.ts'
 
@@ -44,6 +45,8 @@ export interface ModerationSink {
   batch: IngestBatch
   audit: AuditEntry[]
   receipt(userId: string, entryId: string, receipt: Receipt): void
+  /** What happened, for the event seam. */
+  event(data: EventData): void
 }
 
 /**
@@ -104,12 +107,31 @@ export async function carryOutDecisions(
         ...(detail ? { detail } : {}),
       })
     }
+    const by = actor?.userId ?? null
     if (decision.action === 'approve' && orphan) {
       settle('rejected', RejectReason.notFound, null)
     } else if (decision.action === 'approve') {
       out.publicOps.push(publishApproved(item, text, ctx))
       settle('accepted', null, null)
+      if (authorId !== null && item.kind === 'question')
+        out.event({ type: EventType.questionPublished, questionId: item.id, authorId, by })
+      else if (authorId !== null && item.kind === 'reply' && item.questionId)
+        out.event({
+          type: EventType.replyPosted,
+          replyId: item.id,
+          questionId: item.questionId,
+          authorId,
+          by,
+        })
     } else {
+      if (authorId !== null && item.kind === 'question')
+        out.event({
+          type: EventType.questionRejected,
+          questionId: item.id,
+          authorId,
+          reason: RejectReason.moderatorRejected,
+          by,
+        })
       const reason = decision.reason ?? ''
       out.modOps.push((m) =>
         m.putRejected({

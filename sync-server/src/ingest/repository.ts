@@ -1,6 +1,8 @@
 import type { AuditEntry } from '@podium/shared'
 import { AUDIT_INSERT_CHUNK, auditRows } from '../audit/log.ts'
 import type { Db } from '../db/connect.ts'
+import { EventLog } from '../events/log.ts'
+import type { EventDraft } from '../events/types.ts'
 
 /** What the ingest has decided for one user in one session, as stored. */
 export interface UserState {
@@ -31,6 +33,8 @@ export interface IngestBatch {
   updates: Array<{ name: string; update: Uint8Array }>
   /** Audit entries (decisions carried out, timer commands, staff changes). */
   audit: AuditEntry[]
+  /** What happened, for the event seam: stored in the same transaction (see events/). */
+  events: EventDraft[]
 }
 
 export const emptyBatch = (): IngestBatch => ({
@@ -39,11 +43,16 @@ export const emptyBatch = (): IngestBatch => ({
   votesRemoved: [],
   updates: [],
   audit: [],
+  events: [],
 })
 
 /** The ingest's reads and its one write per tick. */
 export class IngestRepository {
-  constructor(private readonly db: Db) {}
+  private readonly events: EventLog
+
+  constructor(private readonly db: Db) {
+    this.events = new EventLog(db)
+  }
 
   async loadUser(sessionId: string, userId: string): Promise<UserState> {
     const k = this.db.kysely
@@ -164,7 +173,8 @@ export class IngestRepository {
       batch.votesAdded.length === 0 &&
       batch.votesRemoved.length === 0 &&
       batch.updates.length === 0 &&
-      batch.audit.length === 0
+      batch.audit.length === 0 &&
+      batch.events.length === 0
     ) {
       return
     }
@@ -226,6 +236,8 @@ export class IngestRepository {
       for (const chunk of chunks(batch.audit, AUDIT_INSERT_CHUNK)) {
         await trx.insertInto('audit_log').values(auditRows(sessionId, chunk)).execute()
       }
+      // Last, so the events' lock (see EventLog) is held for the shortest time.
+      await this.events.append(trx, batch.events)
     })
   }
 }

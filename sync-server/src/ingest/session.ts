@@ -11,6 +11,8 @@ import {
   RejectReason,
 } from '@podium/shared'
 import type { Logger } from 'pino'
+import { eventsFromAudit } from '../events/from-audit.ts'
+import { type EventData, EventType } from '../events/types.ts'
 import type { Metrics } from '../metrics/registry.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { captureTransaction } from './capture.ts'
@@ -43,6 +45,8 @@ export interface SessionIngestDeps {
   rates: UserRates
   /** How long a document the ingest opened itself stays open after its last use. */
   keepOpenMs: number
+  /** Told after each store, so event subscribers take up what it stored at once. */
+  events: { committed(): void }
 }
 
 /** How often an instance re-reports its participant count (well inside PRESENCE_STALE_MS). */
@@ -109,6 +113,8 @@ export class SessionIngest {
   private presence = new Map<string, { count: number; name: string | null }>()
   private presenceDirty = new Set<string>()
   private presencePublishedAt = Number.NEGATIVE_INFINITY
+  /** Who this instance last announced as present (participant.joined / .left events). */
+  private readonly announced = new Set<string>()
   private pendingAudit: AuditEntry[] = []
   private timer: NodeJS.Timeout | null = null
   private timerDue = 0
@@ -417,6 +423,8 @@ export class SessionIngest {
     }
     const counts = new Map(this.counts)
     const batch = emptyBatch()
+    const event = (data: EventData) =>
+      batch.events.push({ ...data, sessionId: this.sessionId, at: now })
     const publicOps: Array<(p: PublicDoc) => void> = []
     const modOps: Array<(m: ModDoc) => void> = []
     const receipts = new Map<string, Array<[string, Receipt]>>()
@@ -530,18 +538,36 @@ export class SessionIngest {
           })
         }
         switch (decision.kind) {
-          case 'publish-question':
+          case 'publish-question': {
+            const questionId = decision.question.id
+            event({ type: EventType.questionAsked, questionId, authorId: userId, queued: false })
+            event({ type: EventType.questionPublished, questionId, authorId: userId, by: null })
             claimed.set(decision.question.id, userId)
             added.set(decision.question.id, decision.question)
             publicOps.push((p) =>
               p.putQuestion({ ...decision.question, votes: counts.get(decision.question.id) ?? 0 }),
             )
             break
+          }
           case 'publish-reply':
+            event({
+              type: EventType.replyPosted,
+              replyId: decision.reply.id,
+              questionId: decision.reply.questionId,
+              authorId: userId,
+              by: null,
+            })
             claimed.set(decision.reply.id, userId)
             publicOps.push((p) => p.putReply(decision.reply))
             break
           case 'queue':
+            if (decision.item.kind === 'question')
+              event({
+                type: EventType.questionAsked,
+                questionId: decision.item.id,
+                authorId: userId,
+                queued: true,
+              })
             claimed.set(decision.item.id, userId)
             queued.set(decision.item.id, decision.item)
             modOps.push((m) => m.enqueue(decision.item))
@@ -567,11 +593,23 @@ export class SessionIngest {
             if (decision.up && !has) {
               votes.add(decision.questionId)
               batch.votesAdded.push({ userId, questionId: decision.questionId })
+              event({
+                type: EventType.voteCounted,
+                questionId: decision.questionId,
+                userId,
+                up: true,
+              })
               counts.set(decision.questionId, (counts.get(decision.questionId) ?? 0) + 1)
               this.recount.add(decision.questionId)
             } else if (!decision.up && has) {
               votes.delete(decision.questionId)
               batch.votesRemoved.push({ userId, questionId: decision.questionId })
+              event({
+                type: EventType.voteCounted,
+                questionId: decision.questionId,
+                userId,
+                up: false,
+              })
               counts.set(
                 decision.questionId,
                 Math.max(0, (counts.get(decision.questionId) ?? 1) - 1),
@@ -581,6 +619,14 @@ export class SessionIngest {
             break
           }
           case 'reject':
+            if (entry.type === 'ask')
+              event({
+                type: EventType.questionRejected,
+                questionId: entry.questionId,
+                authorId: userId,
+                reason: decision.reason,
+                by: null,
+              })
             break
           default: {
             const unknown: never = decision
@@ -611,7 +657,7 @@ export class SessionIngest {
             return actor
           },
         },
-        { publicOps, modOps, batch, audit, receipt },
+        { publicOps, modOps, batch, audit, receipt, event },
       )
     }
 
@@ -648,6 +694,14 @@ export class SessionIngest {
       this.presencePublishedAt = now
       const participants = this.presence.size
       publicOps.push((p) => p.setParticipants(this.deps.instanceId, participants, now))
+      for (const userId of changed) {
+        if (!userId) continue
+        const present = this.presence.has(userId)
+        if (present && !this.announced.has(userId))
+          event({ type: EventType.participantJoined, userId })
+        else if (!present && this.announced.has(userId))
+          event({ type: EventType.participantLeft, userId })
+      }
       modOps.push((m) => {
         for (const userId of changed) {
           if (!userId) continue
@@ -713,6 +767,7 @@ export class SessionIngest {
     }
 
     batch.audit.push(...audit)
+    batch.events.push(...eventsFromAudit(this.sessionId, audit))
 
     // The documents hold this tick's changes now: store them, however long the database
     // takes, before anyone sees them or the next tick runs.
@@ -720,6 +775,11 @@ export class SessionIngest {
     held.release()
     // Stored: nothing of it is to be given back should what follows fail.
     Object.assign(taken, emptyTaken())
+    if (batch.events.length > 0) this.deps.events.committed()
+    for (const e of batch.events) {
+      if (e.type === EventType.participantJoined) this.announced.add(e.userId)
+      else if (e.type === EventType.participantLeft) this.announced.delete(e.userId)
+    }
     this.counts = counts
     for (const u of new Set([
       ...userUpdates.map((u) => u.userId),
