@@ -3,7 +3,15 @@ import {
   HocuspocusProviderWebsocket,
   type WebSocketStatus,
 } from '@hocuspocus/provider'
-import { documentName, isStaff, ModDoc, OutboxDoc, PublicDoc, WriteRefused } from '@podium/shared'
+import {
+  CloseCode,
+  documentName,
+  isStaff,
+  ModDoc,
+  OutboxDoc,
+  PublicDoc,
+  WriteRefused,
+} from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import * as Y from 'yjs'
@@ -53,6 +61,9 @@ export interface SessionOptions {
   /** Keep documents in IndexedDB (default true). */
   persist?: boolean
 }
+
+/** Close codes that refuse what this device sent, not the connection: reconnecting would repeat it. */
+const REFUSED_FOR_CONTENT = new Set<number>([CloseCode.badFrame, CloseCode.frameTooLarge])
 
 export function syncUrl(location: Pick<Location, 'protocol' | 'host'> = window.location): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
@@ -113,8 +124,15 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
         measure()
       }
     },
-    onClose: () => {
-      if (!destroyed) setFailures((n) => n + 1)
+    onClose: ({ event }: { event: { code: number; reason: string } }) => {
+      if (destroyed) return
+      setFailures((n) => n + 1)
+      // Refused for what this device sent (an outbox over its size, a frame the server
+      // cannot read): sending it again would be refused again, so stop and say why.
+      if (REFUSED_FOR_CONTENT.has(event.code)) {
+        setAuthError(event.reason || 'refused')
+        socket.disconnect()
+      }
     },
   })
 

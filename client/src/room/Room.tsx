@@ -24,6 +24,10 @@ export function authErrorText(reason: string | null): string | null {
   if (reason === 'token-expired')
     return 'Your access to this session has expired. Join again with the session code.'
   if (reason === 'session-not-found') return 'This session no longer exists.'
+  if (reason === 'outbox-full')
+    return 'You have reached the limit of contributions for this session; what you send now cannot be taken. Reload to keep reading.'
+  if (reason === 'bad-frame' || reason === 'refused')
+    return 'The server could not read what this device sent. Reload the page to go on.'
   if (reason === ACCESS_REVOKED)
     return 'The host has withdrawn the role this device had in the session. Join again with the session code.'
   return 'The server did not let this device into the session. Join again with the session code.'
