@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import pg from 'pg'
-import { type DialectName, migrationProvider } from './migrations.ts'
+import { type DialectName, migrationProvider } from './migrations/index.ts'
 import type { Database } from './schema.ts'
 
 // bigint columns come back as strings from pg by default; ours fit in a double.

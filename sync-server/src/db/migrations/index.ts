@@ -1,0 +1,27 @@
+import type { Migration, MigrationProvider } from 'kysely/migration'
+import { initial } from './0001_initial.ts'
+import { inviteAcceptanceImportedVotes } from './0002_invite_acceptance_imported_votes.ts'
+import { auditLog } from './0003_audit_log.ts'
+import { ingestedEntry } from './0006_ingested_entry.ts'
+import { domainEvents } from './0007_domain_events.ts'
+import type { DialectName } from './types.ts'
+
+export type { DialectName } from './types.ts'
+
+/**
+ * Versioned migrations, one file each, applied in name order at start. A shipped one is
+ * never edited: a change is a new file with the next number, listed here.
+ */
+export function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001_initial': initial(dialect),
+    '0002_invite_acceptance_imported_votes': inviteAcceptanceImportedVotes(dialect),
+    '0003_audit_log': auditLog(dialect),
+    '0006_ingested_entry': ingestedEntry(dialect),
+    '0007_domain_events': domainEvents(dialect),
+  }
+}
+
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) }
+}
