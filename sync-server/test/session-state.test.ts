@@ -1,7 +1,7 @@
 import { documentName, ModDoc, remainingMs } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { PRESENCE_PUBLISH_MS } from '../src/ingest/session.ts'
+import { PRESENCE_PUBLISH_MS } from '../src/ingest/presence.ts'
 import { auditLog, createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 
 let server: TestPodium

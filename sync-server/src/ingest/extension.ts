@@ -18,8 +18,9 @@ import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { KEEP_OPEN_MS } from './kept-documents.ts'
 import type { Actor } from './moderation.ts'
+import { PRESENCE_REFRESH_MS } from './presence.ts'
 import { IngestRepository } from './repository.ts'
-import { PRESENCE_REFRESH_MS, SessionIngest } from './session.ts'
+import { SessionIngest } from './session.ts'
 import { UserRates } from './user-rates.ts'
 
 /**

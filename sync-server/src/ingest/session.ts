@@ -21,6 +21,7 @@ import { HeldBroadcasts } from './hold.ts'
 import { KeptDocuments } from './kept-documents.ts'
 import { type Actor, carryOutDecisions } from './moderation.ts'
 import { type ScanItem, scanOutbox } from './outbox-scan.ts'
+import { Presence } from './presence.ts'
 import {
   emptyBatch,
   type IngestBatch,
@@ -48,17 +49,6 @@ export interface SessionIngestDeps {
   /** Told after each store, so event subscribers take up what it stored at once. */
   events: { committed(): void }
 }
-
-/** How often an instance re-reports its participant count (well inside PRESENCE_STALE_MS). */
-export const PRESENCE_REFRESH_MS = 30_000
-
-/**
- * Presence (the participant count everyone sees, who is in the room for moderators) is
- * written at most this often. Every write goes to every connected client: written per
- * tick, a join storm of hundreds a second would send each of thousands of attendees
- * twenty updates a second to move one number.
- */
-export const PRESENCE_PUBLISH_MS = 1_000
 
 /** How soon a tick that failed (the database did not answer) is tried again. */
 const RETRY_MS = 1_000
@@ -110,11 +100,7 @@ export class SessionIngest {
   private recount = new Set<string>()
   private decisionsDirty = true
   private timerDirty = true
-  private presence = new Map<string, { count: number; name: string | null }>()
-  private presenceDirty = new Set<string>()
-  private presencePublishedAt = Number.NEGATIVE_INFINITY
-  /** Who this instance last announced as present (participant.joined / .left events). */
-  private readonly announced = new Set<string>()
+  private readonly presence: Presence
   private pendingAudit: AuditEntry[] = []
   private timer: NodeJS.Timeout | null = null
   private timerDue = 0
@@ -135,6 +121,7 @@ export class SessionIngest {
     readonly sessionId: string,
     private readonly deps: SessionIngestDeps,
   ) {
+    this.presence = new Presence(deps.instanceId)
     this.kept = new KeptDocuments(deps.hocuspocus, deps.guard, () => this.running, deps.keepOpenMs)
   }
 
@@ -223,26 +210,20 @@ export class SessionIngest {
     this.schedule()
   }
   presenceChanged(userId: string, name: string | null, delta: 1 | -1): void {
-    const current = this.presence.get(userId) ?? { count: 0, name }
-    current.count += delta
-    if (current.count <= 0) this.presence.delete(userId)
-    else this.presence.set(userId, current)
-    this.presenceDirty.add(userId)
+    this.presence.changed(userId, name, delta)
     this.schedulePresence()
   }
 
   /** A tick when presence may be written next (see PRESENCE_PUBLISH_MS). */
   private schedulePresence(): void {
-    const wait = this.presencePublishedAt + PRESENCE_PUBLISH_MS - Date.now()
-    this.schedule(Math.max(this.deps.tickMs, wait))
+    this.schedule(Math.max(this.deps.tickMs, this.presence.waitMs(Date.now())))
   }
 
   /** Re-reports this instance's participant count before other instances see it as stale. */
   refreshPresence(now: number, pub: { participantsReportedAt(id: string): number } | null): void {
-    if (this.presence.size === 0 || !pub) return
-    if (now - pub.participantsReportedAt(this.deps.instanceId) < PRESENCE_REFRESH_MS) return
-    this.presenceDirty.add('')
-    this.schedulePresence()
+    if (!pub) return
+    if (this.presence.refresh(now, pub.participantsReportedAt(this.deps.instanceId)))
+      this.schedulePresence()
   }
 
   async stop(): Promise<void> {
@@ -396,7 +377,7 @@ export class SessionIngest {
 
   private giveBack(taken: Taken): void {
     for (const u of taken.users) this.dirtyUsers.set(u, 'all')
-    for (const u of taken.presence) this.presenceDirty.add(u)
+    this.presence.giveBack(taken.presence)
     for (const id of taken.recount) this.recount.add(id)
     this.pendingAudit.unshift(...taken.audit)
     if (taken.decisions) this.decisionsDirty = true
@@ -409,10 +390,9 @@ export class SessionIngest {
     force: boolean,
   ): Promise<void> {
     const { repo } = this.deps
-    const presenceDue = force || Date.now() - this.presencePublishedAt >= PRESENCE_PUBLISH_MS
-    const presenceNow = this.presenceDirty.size > 0 && presenceDue
+    const presenceNow = this.presence.due(Date.now(), force)
     // Presence that is not due yet waits for the tick that will be.
-    if (this.presenceDirty.size > 0 && !presenceDue) this.schedulePresence()
+    if (this.presence.pending() && !presenceNow) this.schedulePresence()
     const publicName = documentName.public(this.sessionId)
     const modName = documentName.mod(this.sessionId)
     const pubDoc = await this.open(publicName, opened)
@@ -687,33 +667,7 @@ export class SessionIngest {
     }
 
     // 4. Presence: the participant count, and who is in the room for moderators.
-    if (presenceNow) {
-      const changed = [...this.presenceDirty]
-      this.presenceDirty.clear()
-      taken.presence = changed
-      this.presencePublishedAt = now
-      const participants = this.presence.size
-      publicOps.push((p) => p.setParticipants(this.deps.instanceId, participants, now))
-      for (const userId of changed) {
-        if (!userId) continue
-        const present = this.presence.has(userId)
-        if (present && !this.announced.has(userId))
-          event({ type: EventType.participantJoined, userId })
-        else if (!present && this.announced.has(userId))
-          event({ type: EventType.participantLeft, userId })
-      }
-      modOps.push((m) => {
-        for (const userId of changed) {
-          if (!userId) continue
-          const present = this.presence.get(userId)
-          m.setAttendee(userId, {
-            name: present?.name ?? null,
-            since: now,
-            online: present !== undefined,
-          })
-        }
-      })
-    }
+    if (presenceNow) taken.presence = this.presence.write(now, { publicOps, modOps, event })
 
     // 5. Vote counts that changed, in the same public transaction.
     const recount = [...this.recount]
@@ -776,10 +730,7 @@ export class SessionIngest {
     // Stored: nothing of it is to be given back should what follows fail.
     Object.assign(taken, emptyTaken())
     if (batch.events.length > 0) this.deps.events.committed()
-    for (const e of batch.events) {
-      if (e.type === EventType.participantJoined) this.announced.add(e.userId)
-      else if (e.type === EventType.participantLeft) this.announced.delete(e.userId)
-    }
+    this.presence.stored(batch.events)
     this.counts = counts
     for (const u of new Set([
       ...userUpdates.map((u) => u.userId),

@@ -1,0 +1,66 @@
+import type { ModDoc, PublicDoc } from '@podium/shared'
+import { describe, expect, it } from 'vitest'
+import type { EventData } from '../src/events/types.ts'
+import { PRESENCE_PUBLISH_MS, PRESENCE_REFRESH_MS, Presence } from '../src/ingest/presence.ts'
+
+// The presence step without sockets or documents: what it writes, when, and which
+// participant events it announces.
+
+function plan() {
+  const events: EventData[] = []
+  const publicOps: Array<(p: PublicDoc) => void> = []
+  const modOps: Array<(m: ModDoc) => void> = []
+  return { events, publicOps, modOps, event: (e: EventData) => events.push(e) }
+}
+
+describe('presence', () => {
+  it('announces a join once, a leave once, and nothing for a second tab', () => {
+    const presence = new Presence('i1')
+    presence.changed('ada', 'Ada', 1)
+    presence.changed('ada', 'Ada', 1)
+    const first = plan()
+    expect(presence.write(0, first)).toEqual(['ada'])
+    expect(first.events).toEqual([{ type: 'participant.joined', userId: 'ada' }])
+    presence.stored([{ type: 'participant.joined', userId: 'ada' }])
+
+    presence.changed('ada', 'Ada', -1)
+    const second = plan()
+    presence.write(PRESENCE_PUBLISH_MS, second)
+    expect(second.events).toEqual([])
+
+    presence.changed('ada', 'Ada', -1)
+    const third = plan()
+    presence.write(2 * PRESENCE_PUBLISH_MS, third)
+    expect(third.events).toEqual([{ type: 'participant.left', userId: 'ada' }])
+    expect(presence.size).toBe(0)
+  })
+
+  it('writes at most once per PRESENCE_PUBLISH_MS unless forced, and takes back what a failed tick took', () => {
+    const presence = new Presence('i1')
+    presence.changed('bo', null, 1)
+    expect(presence.due(0, false)).toBe(true)
+    const taken = presence.write(0, plan())
+    presence.changed('cy', null, 1)
+    expect(presence.due(10, false)).toBe(false)
+    expect(presence.waitMs(10)).toBe(PRESENCE_PUBLISH_MS - 10)
+    expect(presence.due(10, true)).toBe(true)
+    // The tick that wrote `bo` failed: it comes back with `cy`.
+    presence.giveBack(taken)
+    expect(presence.write(PRESENCE_PUBLISH_MS, plan()).sort()).toEqual(['bo', 'cy'])
+    // Not announced yet (that tick never stored): the next write announces `bo` again.
+    presence.changed('bo', null, 1)
+    const again = plan()
+    presence.write(2 * PRESENCE_PUBLISH_MS, again)
+    expect(again.events).toEqual([{ type: 'participant.joined', userId: 'bo' }])
+  })
+
+  it('re-reports the count only when others would soon see it as stale', () => {
+    const presence = new Presence('i1')
+    expect(presence.refresh(PRESENCE_REFRESH_MS, 0)).toBe(false)
+    presence.changed('di', null, 1)
+    presence.write(0, plan())
+    expect(presence.refresh(10, 0)).toBe(false)
+    expect(presence.refresh(PRESENCE_REFRESH_MS, 0)).toBe(true)
+    expect(presence.write(PRESENCE_REFRESH_MS, plan())).toEqual([''])
+  })
+})
