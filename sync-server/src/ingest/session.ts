@@ -29,6 +29,7 @@ import {
   type UserState,
 } from './repository.ts'
 import { storeUntilDone } from './retry.ts'
+import { Tallies } from './tallies.ts'
 import type { UserRates } from './user-rates.ts'
 
 export interface SessionIngestDeps {
@@ -52,14 +53,6 @@ export interface SessionIngestDeps {
 
 /** How soon a tick that failed (the database did not answer) is tried again. */
 const RETRY_MS = 1_000
-
-/**
- * With several instances, how long after writing a tally read back from the database the
- * instance reads it again. Another instance may have committed votes while the read was
- * on its way, and published the true tally before this instance wrote the older one over
- * it; the second read, once that commit has long landed, puts the true one back.
- */
-export const SETTLE_MS = 250
 
 /** What a tick took on, to give back if it fails before changing any document. */
 interface Taken {
@@ -96,17 +89,13 @@ export class SessionIngest {
   private readonly actors = new Map<string, Actor>()
   /** Who wrote the latest timer command (each one replaces the one before). */
   private timerActor: { commandId: string; actor: Actor } | null = null
-  private counts: Map<string, number> | null = null
-  private recount = new Set<string>()
+  private readonly tallies: Tallies
   private decisionsDirty = true
   private timerDirty = true
   private readonly presence: Presence
   private pendingAudit: AuditEntry[] = []
   private timer: NodeJS.Timeout | null = null
   private timerDue = 0
-  /** Tallies to read back again (see SETTLE_MS), and the timer that will. */
-  private readonly unsettled = new Set<string>()
-  private settleTimer: NodeJS.Timeout | null = null
   /** Documents the ingest opened itself, kept open for a while after their last use. */
   private readonly kept: KeptDocuments
   private running: Promise<void> | null = null
@@ -122,6 +111,21 @@ export class SessionIngest {
     private readonly deps: SessionIngestDeps,
   ) {
     this.presence = new Presence(deps.instanceId)
+    this.tallies = new Tallies({
+      sessionId,
+      repo: deps.repo,
+      store: (batch) => this.store(batch),
+      afterRunning: (work, failed) => this.afterRunning(work, failed),
+      withPublic: async (use) => {
+        const opened: Array<() => Promise<void>> = []
+        try {
+          await use(await this.open(documentName.public(this.sessionId), opened))
+        } finally {
+          for (const close of opened) await close()
+        }
+      },
+      stopped: () => this.stopped,
+    })
     this.kept = new KeptDocuments(deps.hocuspocus, deps.guard, () => this.running, deps.keepOpenMs)
   }
 
@@ -148,8 +152,7 @@ export class SessionIngest {
       this.documents.size === 0 &&
       this.timer === null &&
       this.running === null &&
-      this.settleTimer === null &&
-      this.unsettled.size === 0 &&
+      this.tallies.idle() &&
       this.dirtyUsers.size === 0 &&
       this.loadingUsers.size === 0 &&
       this.pendingAudit.length === 0 &&
@@ -206,7 +209,7 @@ export class SessionIngest {
     this.schedule()
   }
   markCounts(): void {
-    this.counts = null
+    this.tallies.invalidate()
     this.schedule()
   }
   presenceChanged(userId: string, name: string | null, delta: 1 | -1): void {
@@ -230,8 +233,7 @@ export class SessionIngest {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    if (this.settleTimer) clearTimeout(this.settleTimer)
-    this.settleTimer = null
+    this.tallies.stop()
     await this.running
     await this.kept.closeAll()
   }
@@ -271,33 +273,6 @@ export class SessionIngest {
       .finally(() => {
         this.running = null
       })
-  }
-
-  /** Reads these tallies back from the database again in SETTLE_MS. */
-  private settleLater(ids: Iterable<string>): void {
-    for (const id of ids) this.unsettled.add(id)
-    if (this.settleTimer || this.stopped) return
-    this.settleTimer = setTimeout(() => {
-      this.settleTimer = null
-      this.afterRunning(() => this.settle(), 'checking tallies again failed')
-    }, SETTLE_MS)
-  }
-
-  private async settle(): Promise<void> {
-    if (this.stopped || this.unsettled.size === 0) return
-    const ids = [...this.unsettled]
-    this.unsettled.clear()
-    const opened: Array<() => Promise<void>> = []
-    try {
-      const pubDoc = await this.open(documentName.public(this.sessionId), opened)
-      // Written again: that write may have crossed another instance's too.
-      if (await this.reconcileCounts(pubDoc, new PublicDoc(pubDoc), ids)) this.settleLater(ids)
-    } catch (error) {
-      this.settleLater(ids)
-      throw error
-    } finally {
-      for (const close of opened) await close()
-    }
   }
 
   private userState(userId: string): Promise<UserState> {
@@ -378,7 +353,7 @@ export class SessionIngest {
   private giveBack(taken: Taken): void {
     for (const u of taken.users) this.dirtyUsers.set(u, 'all')
     this.presence.giveBack(taken.presence)
-    for (const id of taken.recount) this.recount.add(id)
+    this.tallies.giveBack(taken.recount)
     this.pendingAudit.unshift(...taken.audit)
     if (taken.decisions) this.decisionsDirty = true
     if (taken.timer) this.timerDirty = true
@@ -397,11 +372,7 @@ export class SessionIngest {
     const modName = documentName.mod(this.sessionId)
     const pubDoc = await this.open(publicName, opened)
     const pub = new PublicDoc(pubDoc)
-    if (!this.counts) {
-      this.counts = await repo.voteCounts(this.sessionId)
-      for (const q of pub.questions()) this.recount.add(q.id)
-    }
-    const counts = new Map(this.counts)
+    const counts = await this.tallies.begin(pub)
     const batch = emptyBatch()
     const event = (data: EventData) =>
       batch.events.push({ ...data, sessionId: this.sessionId, at: now })
@@ -579,8 +550,7 @@ export class SessionIngest {
                 userId,
                 up: true,
               })
-              counts.set(decision.questionId, (counts.get(decision.questionId) ?? 0) + 1)
-              this.recount.add(decision.questionId)
+              this.tallies.vote(counts, decision.questionId, true)
             } else if (!decision.up && has) {
               votes.delete(decision.questionId)
               batch.votesRemoved.push({ userId, questionId: decision.questionId })
@@ -590,11 +560,7 @@ export class SessionIngest {
                 userId,
                 up: false,
               })
-              counts.set(
-                decision.questionId,
-                Math.max(0, (counts.get(decision.questionId) ?? 1) - 1),
-              )
-              this.recount.add(decision.questionId)
+              this.tallies.vote(counts, decision.questionId, false)
             }
             break
           }
@@ -670,12 +636,8 @@ export class SessionIngest {
     if (presenceNow) taken.presence = this.presence.write(now, { publicOps, modOps, event })
 
     // 5. Vote counts that changed, in the same public transaction.
-    const recount = [...this.recount]
-    this.recount.clear()
+    const recount = this.tallies.write(counts, publicOps)
     taken.recount = recount
-    if (recount.length > 0) {
-      publicOps.push((p) => p.setVoteCounts(recount.map((id) => [id, counts.get(id) ?? 0])))
-    }
 
     // Apply: one transaction per document, each update captured for the batch, and held
     // back from clients until the batch is stored. Everything that can fail comes before
@@ -731,7 +693,7 @@ export class SessionIngest {
     Object.assign(taken, emptyTaken())
     if (batch.events.length > 0) this.deps.events.committed()
     this.presence.stored(batch.events)
-    this.counts = counts
+    this.tallies.stored(counts)
     for (const u of new Set([
       ...userUpdates.map((u) => u.userId),
       ...batch.decided.map((d) => d.userId),
@@ -752,7 +714,7 @@ export class SessionIngest {
       })
     }
     if (this.deps.sharedCounts && recount.length > 0) {
-      if (await this.reconcileCounts(pubDoc, pub, recount)) this.settleLater(recount)
+      await this.tallies.reconcile(pubDoc, pub, recount)
     }
   }
 
@@ -809,32 +771,5 @@ export class SessionIngest {
           'storing ingest decisions failed; trying again',
         ),
     })
-  }
-
-  /**
-   * Tallies from the database, which sees every instance's votes; corrects the document if
-   * needed, and says whether it did.
-   */
-  private async reconcileCounts(pubDoc: Document, pub: PublicDoc, ids: string[]): Promise<boolean> {
-    const fresh = await this.deps.repo.voteCountsFor(this.sessionId, ids)
-    const counts = this.counts ?? new Map<string, number>()
-    const changed: Array<[string, number]> = []
-    for (const id of ids) {
-      const value = fresh.get(id) ?? 0
-      counts.set(id, value)
-      const votes = pub.voteCount(id)
-      if (votes !== undefined && votes !== value) changed.push([id, value])
-    }
-    if (changed.length === 0) return false
-    const held = new HeldBroadcasts()
-    held.hold(pubDoc)
-    const update = captureTransaction(pubDoc, () => pub.setVoteCounts(changed))
-    if (update)
-      await this.store({
-        ...emptyBatch(),
-        updates: [{ name: documentName.public(this.sessionId), update }],
-      })
-    held.release()
-    return true
   }
 }

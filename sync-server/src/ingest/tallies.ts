@@ -1,0 +1,144 @@
+import type { Document } from '@hocuspocus/server'
+import { documentName, PublicDoc } from '@podium/shared'
+import { captureTransaction } from './capture.ts'
+import { HeldBroadcasts } from './hold.ts'
+import { emptyBatch, type IngestBatch, type IngestRepository } from './repository.ts'
+
+/**
+ * With several instances, how long after writing a tally read back from the database the
+ * instance reads it again. Another instance may have committed votes while the read was
+ * on its way, and published the true tally before this instance wrote the older one over
+ * it; the second read, once that commit has long landed, puts the true one back.
+ */
+export const SETTLE_MS = 250
+
+export interface TalliesDeps {
+  sessionId: string
+  repo: IngestRepository
+  /** Stores a batch (retrying until it is stored). */
+  store(batch: IngestBatch): Promise<void>
+  /** Runs work once the session's running tick is done (ticks and checks never overlap). */
+  afterRunning(work: () => Promise<void>, failed: string): void
+  /** The public document to correct, opened for the length of `use`. */
+  withPublic(use: (doc: Document) => Promise<void>): Promise<void>
+  stopped(): boolean
+}
+
+/**
+ * A session's vote tallies: the counts (from the votes table, plus imported tallies), the
+ * questions whose count the next tick writes, and, with several instances, the read-back
+ * that corrects a count another instance's commit crossed (see SETTLE_MS).
+ */
+export class Tallies {
+  private counts: Map<string, number> | null = null
+  private readonly recount = new Set<string>()
+  private readonly unsettled = new Set<string>()
+  private settleTimer: NodeJS.Timeout | null = null
+
+  constructor(private readonly deps: TalliesDeps) {}
+
+  /** Counts are read from the database again before the next tick uses them. */
+  invalidate(): void {
+    this.counts = null
+  }
+
+  /** The tick's working copy of the counts (loaded first when needed). */
+  async begin(pub: PublicDoc): Promise<Map<string, number>> {
+    if (!this.counts) {
+      this.counts = await this.deps.repo.voteCounts(this.deps.sessionId)
+      for (const q of pub.questions()) this.recount.add(q.id)
+    }
+    return new Map(this.counts)
+  }
+
+  /** A vote added (`up`) or taken back in the tick's working copy. */
+  vote(counts: Map<string, number>, questionId: string, up: boolean): void {
+    const current = counts.get(questionId) ?? (up ? 0 : 1)
+    counts.set(questionId, up ? current + 1 : Math.max(0, current - 1))
+    this.recount.add(questionId)
+  }
+
+  /** The tally step: writes the counts that changed; returns the ids it took on. */
+  write(counts: ReadonlyMap<string, number>, publicOps: Array<(p: PublicDoc) => void>): string[] {
+    const ids = [...this.recount]
+    this.recount.clear()
+    if (ids.length > 0)
+      publicOps.push((p) => p.setVoteCounts(ids.map((id) => [id, counts.get(id) ?? 0])))
+    return ids
+  }
+
+  giveBack(ids: readonly string[]): void {
+    for (const id of ids) this.recount.add(id)
+  }
+
+  /** The tick stored: its working copy is the truth now. */
+  stored(counts: Map<string, number>): void {
+    this.counts = counts
+  }
+
+  idle(): boolean {
+    return this.settleTimer === null && this.unsettled.size === 0
+  }
+
+  stop(): void {
+    if (this.settleTimer) clearTimeout(this.settleTimer)
+    this.settleTimer = null
+  }
+
+  /** After a store with several instances: the database's counts, and a read-back later. */
+  async reconcile(pubDoc: Document, pub: PublicDoc, ids: string[]): Promise<void> {
+    if (await this.correct(pubDoc, pub, ids)) this.settleLater(ids)
+  }
+
+  /** Reads these tallies back from the database again in SETTLE_MS. */
+  private settleLater(ids: Iterable<string>): void {
+    for (const id of ids) this.unsettled.add(id)
+    if (this.settleTimer || this.deps.stopped()) return
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = null
+      this.deps.afterRunning(() => this.settle(), 'checking tallies again failed')
+    }, SETTLE_MS)
+  }
+
+  private async settle(): Promise<void> {
+    if (this.deps.stopped() || this.unsettled.size === 0) return
+    const ids = [...this.unsettled]
+    this.unsettled.clear()
+    try {
+      // Written again: that write may have crossed another instance's too.
+      await this.deps.withPublic(async (doc) => {
+        if (await this.correct(doc, new PublicDoc(doc), ids)) this.settleLater(ids)
+      })
+    } catch (error) {
+      this.settleLater(ids)
+      throw error
+    }
+  }
+
+  /**
+   * Tallies from the database, which sees every instance's votes; corrects the document if
+   * needed, and says whether it did.
+   */
+  private async correct(pubDoc: Document, pub: PublicDoc, ids: string[]): Promise<boolean> {
+    const fresh = await this.deps.repo.voteCountsFor(this.deps.sessionId, ids)
+    const counts = this.counts ?? new Map<string, number>()
+    const changed: Array<[string, number]> = []
+    for (const id of ids) {
+      const value = fresh.get(id) ?? 0
+      counts.set(id, value)
+      const votes = pub.voteCount(id)
+      if (votes !== undefined && votes !== value) changed.push([id, value])
+    }
+    if (changed.length === 0) return false
+    const held = new HeldBroadcasts()
+    held.hold(pubDoc)
+    const update = captureTransaction(pubDoc, () => pub.setVoteCounts(changed))
+    if (update)
+      await this.deps.store({
+        ...emptyBatch(),
+        updates: [{ name: documentName.public(this.deps.sessionId), update }],
+      })
+    held.release()
+    return true
+  }
+}
