@@ -41,7 +41,8 @@ async function heldSessions(server: TestPodium): Promise<number> {
 }
 
 async function waitForHeld(server: TestPodium, count: number): Promise<void> {
-  const until = Date.now() + 10_000
+  // Generous: under a full parallel test run on two cores, unloading takes a while.
+  const until = Date.now() + 25_000
   while ((await heldSessions(server)) !== count) {
     if (Date.now() > until) throw new Error(`held sessions never became ${count}`)
     await new Promise((r) => setTimeout(r, 50))
@@ -137,5 +138,5 @@ describe('ingest state per session', () => {
     await waitFor(() => hostAgain.public.question(questionId)?.votes === 3, 5000, 'three votes')
     await waitFor(() => hostAgain.public.hasQuestion(asked.questionId), 5000, 'new question')
     expect(carol.outbox.receipt(asked.entryId)).toMatchObject({ status: 'accepted' })
-  })
+  }, 60_000)
 })

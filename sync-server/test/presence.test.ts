@@ -14,23 +14,27 @@ function plan() {
 }
 
 describe('presence', () => {
-  it('announces a join once, a leave once, and nothing for a second tab', () => {
+  it('announces a join once, a leave once, and nothing for a second tab, every tick', () => {
     const presence = new Presence('i1')
     presence.changed('ada', 'Ada', 1)
     presence.changed('ada', 'Ada', 1)
     const first = plan()
-    expect(presence.write(0, first)).toEqual(['ada'])
+    expect(presence.announce(first)).toEqual(['ada'])
     expect(first.events).toEqual([{ type: 'participant.joined', userId: 'ada' }])
     presence.stored([{ type: 'participant.joined', userId: 'ada' }])
+    // Writing the count is throttled; announcing is not, and the write announces nothing.
+    const written = plan()
+    presence.write(0, written)
+    expect(written.events).toEqual([])
 
     presence.changed('ada', 'Ada', -1)
     const second = plan()
-    presence.write(PRESENCE_PUBLISH_MS, second)
+    presence.announce(second)
     expect(second.events).toEqual([])
 
     presence.changed('ada', 'Ada', -1)
     const third = plan()
-    presence.write(2 * PRESENCE_PUBLISH_MS, third)
+    presence.announce(third)
     expect(third.events).toEqual([{ type: 'participant.left', userId: 'ada' }])
     expect(presence.size).toBe(0)
   })
@@ -47,11 +51,15 @@ describe('presence', () => {
     // The tick that wrote `bo` failed: it comes back with `cy`.
     presence.giveBack(taken)
     expect(presence.write(PRESENCE_PUBLISH_MS, plan()).sort()).toEqual(['bo', 'cy'])
-    // Not announced yet (that tick never stored): the next write announces `bo` again.
-    presence.changed('bo', null, 1)
+    // An announcement whose tick failed is made again by the next one.
+    const failed = presence.announce(plan())
+    presence.giveBack([], failed)
     const again = plan()
-    presence.write(2 * PRESENCE_PUBLISH_MS, again)
-    expect(again.events).toEqual([{ type: 'participant.joined', userId: 'bo' }])
+    presence.announce(again)
+    expect(again.events).toEqual([
+      { type: 'participant.joined', userId: 'bo' },
+      { type: 'participant.joined', userId: 'cy' },
+    ])
   })
 
   it('re-reports the count only when others would soon see it as stale', () => {

@@ -20,10 +20,11 @@ export interface PresenceSink {
 }
 
 /**
- * Who is connected to a session on this instance, and the tick's step that publishes it:
- * the count in the public document, each changed person in the moderators' document, and
- * participant.joined / .left events for those whose presence changed since the last
- * announcement. `''` among the changed ids means "re-report the count" (see refresh).
+ * Who is connected to a session on this instance, and the tick's steps that publish it:
+ * the count in the public document and each changed person in the moderators' document
+ * (at most once per PRESENCE_PUBLISH_MS), and participant.joined / .left events for those
+ * whose presence changed since the last announcement (every tick). `''` among the changed
+ * ids means "re-report the count" (see refresh).
  */
 export class Presence {
   private readonly present = new Map<string, { count: number; name: string | null }>()
@@ -31,6 +32,8 @@ export class Presence {
   private publishedAt = Number.NEGATIVE_INFINITY
   /** Who this instance last announced as present. */
   private readonly announced = new Set<string>()
+  /** Whose presence changed since the last announcement (events are not throttled). */
+  private readonly unannounced = new Set<string>()
 
   constructor(private readonly instanceId: string) {}
 
@@ -45,6 +48,7 @@ export class Presence {
     if (current.count <= 0) this.present.delete(userId)
     else this.present.set(userId, current)
     this.dirty.add(userId)
+    this.unannounced.add(userId)
   }
 
   /** Marks the count for re-reporting when other instances would soon see it as stale. */
@@ -75,14 +79,6 @@ export class Presence {
     this.publishedAt = now
     const participants = this.present.size
     out.publicOps.push((p) => p.setParticipants(this.instanceId, participants, now))
-    for (const userId of changed) {
-      if (!userId) continue
-      const present = this.present.has(userId)
-      if (present && !this.announced.has(userId))
-        out.event({ type: EventType.participantJoined, userId })
-      else if (!present && this.announced.has(userId))
-        out.event({ type: EventType.participantLeft, userId })
-    }
     out.modOps.push((m) => {
       for (const userId of changed) {
         if (!userId) continue
@@ -97,9 +93,28 @@ export class Presence {
     return changed
   }
 
+  /**
+   * The announcing step, every tick and first in it (so someone's join comes before what
+   * they do): participant.joined / .left for those whose presence changed since the last
+   * announcement. Returns whom it took on.
+   */
+  announce(out: Pick<PresenceSink, 'event'>): string[] {
+    const changed = [...this.unannounced]
+    this.unannounced.clear()
+    for (const userId of changed) {
+      const present = this.present.has(userId)
+      if (present && !this.announced.has(userId))
+        out.event({ type: EventType.participantJoined, userId })
+      else if (!present && this.announced.has(userId))
+        out.event({ type: EventType.participantLeft, userId })
+    }
+    return changed
+  }
+
   /** A tick that failed before storing gives back what it took on. */
-  giveBack(changed: readonly string[]): void {
+  giveBack(changed: readonly string[], announcing: readonly string[] = []): void {
     for (const userId of changed) this.dirty.add(userId)
+    for (const userId of announcing) this.unannounced.add(userId)
   }
 
   /** The tick stored its events: those joined and left are announced now. */

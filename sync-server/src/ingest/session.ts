@@ -1,33 +1,16 @@
 import type { Document, Hocuspocus } from '@hocuspocus/server'
-import {
-  type AuditEntry,
-  applyTimerCommand,
-  documentName,
-  ModDoc,
-  OutboxDoc,
-  type PendingItem,
-  PublicDoc,
-  type Receipt,
-  RejectReason,
-} from '@podium/shared'
+import { type AuditEntry, applyTimerCommand, documentName, ModDoc, PublicDoc } from '@podium/shared'
 import type { Logger } from 'pino'
-import { eventsFromAudit } from '../events/from-audit.ts'
-import { type EventData, EventType } from '../events/types.ts'
 import type { Metrics } from '../metrics/registry.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
-import { captureTransaction } from './capture.ts'
-import { type Decision, decide, type newQuestion } from './decide.ts'
-import { HeldBroadcasts } from './hold.ts'
+import { applyPlan } from './apply.ts'
 import { KeptDocuments } from './kept-documents.ts'
 import { type Actor, carryOutDecisions } from './moderation.ts'
-import { type ScanItem, scanOutbox } from './outbox-scan.ts'
+import type { ScanItem } from './outbox-scan.ts'
+import { decideOutboxes, type UserUpdate } from './outbox-step.ts'
+import { TickPlan } from './plan.ts'
 import { Presence } from './presence.ts'
-import {
-  emptyBatch,
-  type IngestBatch,
-  type IngestRepository,
-  type UserState,
-} from './repository.ts'
+import type { IngestBatch, IngestRepository, UserState } from './repository.ts'
 import { storeUntilDone } from './retry.ts'
 import { Tallies } from './tallies.ts'
 import type { UserRates } from './user-rates.ts'
@@ -58,6 +41,7 @@ const RETRY_MS = 1_000
 interface Taken {
   users: string[]
   presence: string[]
+  announced: string[]
   recount: string[]
   audit: AuditEntry[]
   decisions: boolean
@@ -66,6 +50,7 @@ interface Taken {
 const emptyTaken = (): Taken => ({
   users: [],
   presence: [],
+  announced: [],
   recount: [],
   audit: [],
   decisions: false,
@@ -352,7 +337,7 @@ export class SessionIngest {
 
   private giveBack(taken: Taken): void {
     for (const u of taken.users) this.dirtyUsers.set(u, 'all')
-    this.presence.giveBack(taken.presence)
+    this.presence.giveBack(taken.presence, taken.announced)
     this.tallies.giveBack(taken.recount)
     this.pendingAudit.unshift(...taken.audit)
     if (taken.decisions) this.decisionsDirty = true
@@ -373,217 +358,43 @@ export class SessionIngest {
     const pubDoc = await this.open(publicName, opened)
     const pub = new PublicDoc(pubDoc)
     const counts = await this.tallies.begin(pub)
-    const batch = emptyBatch()
-    const event = (data: EventData) =>
-      batch.events.push({ ...data, sessionId: this.sessionId, at: now })
-    const publicOps: Array<(p: PublicDoc) => void> = []
-    const modOps: Array<(m: ModDoc) => void> = []
-    const receipts = new Map<string, Array<[string, Receipt]>>()
-    const audit: AuditEntry[] = this.pendingAudit
+    const audit = this.pendingAudit
     this.pendingAudit = []
     taken.audit = [...audit]
-    const now = Date.now()
-    const receipt = (userId: string, entryId: string, r: Receipt) => {
-      const list = receipts.get(userId)
-      if (list) list.push([entryId, r])
-      else receipts.set(userId, [[entryId, r]])
-    }
+    const plan = new TickPlan(this.sessionId, Date.now(), audit)
+    const { now } = plan
 
     // Moderation decisions need the mod document; load it only when something is pending there.
     const needMod =
       this.decisionsDirty || (pub.settings().preModeration && this.dirtyUsers.size > 0)
     const modDoc = needMod || presenceNow ? await this.open(modName, opened) : this.loaded(modName)
     const mod = modDoc ? new ModDoc(modDoc) : null
-    this.forgetNamelessAuthors(pub, mod, publicOps, modOps)
+    this.forgetNamelessAuthors(pub, mod, plan.publicOps, plan.modOps)
 
-    // Questions published or queued earlier in this tick count as existing for later entries.
-    const added = new Map<string, ReturnType<typeof newQuestion>>()
-    const queued = new Map<string, PendingItem>()
-    const removed = new Set<string>()
-    const editedText = new Map<string, string>()
-    /** Ids of the questions and replies published or queued in this tick, and by whom. */
-    const claimed = new Map<string, string>()
+    // 1. Who came and went, before anything they did.
+    taken.announced = this.presence.announce(plan)
 
-    // 1. Outbox entries.
+    // 2. Outbox entries.
     const users = [...this.dirtyUsers]
     this.dirtyUsers.clear()
     taken.users = users.map(([userId]) => userId)
-    const userUpdates: Array<{ userId: string; state: UserState; votes: Set<string> }> = []
-    for (const [userId, changed] of users) {
-      const outboxDoc = this.loaded(documentName.outbox(this.sessionId, userId))
-      if (!outboxDoc) continue
-      const state = await this.userState(userId)
-      const outbox = new OutboxDoc(outboxDoc)
-      const raw = changed === 'all' ? outbox.rawEntries() : outbox.rawEntriesOf(changed)
-      const items = scanOutbox(raw, (id) => outbox.receipt(id), state)
-      const othersUse = await this.idsOfOthers(userId, items)
-      // Read once per user: nothing awaits between here and this user's last entry.
-      const meta = pub.meta()
-      const settings = pub.settings()
-      const votes = new Set(state.votes)
-      const full = outbox.entryCount() > 5_000
-      for (const item of items) {
-        if (item.kind === 'known') {
-          receipt(userId, item.entryId, item.receipt)
-          continue
-        }
-        if (item.kind === 'invalid') {
-          receipt(userId, item.entryId, {
-            status: 'rejected',
-            seq: item.seq,
-            at: now,
-            reason: item.reason,
-          })
-          this.deps.metrics.ingested.labels('invalid', 'rejected').inc()
-          continue
-        }
-        const entry = item.entry
-        const decision: Decision =
-          full && entry.type !== 'vote'
-            ? { kind: 'reject', reason: RejectReason.outboxFull }
-            : decide(entry, {
-                userId,
-                userName: state.name,
-                meta,
-                settings,
-                now,
-                question: (id) =>
-                  removed.has(id) ? undefined : (added.get(id) ?? pub.questionGate(id)),
-                pending: (id) =>
-                  removed.has(id) ? undefined : (queued.get(id) ?? mod?.pending(id)),
-                asked: (id) => {
-                  const status = state.decided.get(id)?.status
-                  return claimed.get(id) === userId || status === 'accepted' || status === 'pending'
-                },
-                taken: (id) =>
-                  claimed.has(id) ||
-                  othersUse.has(id) ||
-                  pub.hasQuestion(id) ||
-                  pub.hasReply(id) ||
-                  mod?.pending(id) !== undefined ||
-                  mod?.hasRejected(id) === true,
-                allow: (kind) => this.deps.rates.allow(userId, kind),
-              })
-        const status =
-          decision.kind === 'reject'
-            ? 'rejected'
-            : decision.kind === 'queue'
-              ? 'pending'
-              : 'accepted'
-        this.deps.metrics.ingested.labels(entry.type, status).inc()
-        const reason = decision.kind === 'reject' ? decision.reason : null
-        receipt(userId, entry.id, {
-          status,
-          seq: entry.seq,
-          at: now,
-          ...(reason ? { reason } : {}),
-        })
-        if (entry.type !== 'vote') {
-          batch.decided.push({
-            userId,
-            entryId: entry.id,
-            seq: entry.seq,
-            status,
-            reason,
-            detail: null,
-          })
-        }
-        switch (decision.kind) {
-          case 'publish-question': {
-            const questionId = decision.question.id
-            event({ type: EventType.questionAsked, questionId, authorId: userId, queued: false })
-            event({ type: EventType.questionPublished, questionId, authorId: userId, by: null })
-            claimed.set(decision.question.id, userId)
-            added.set(decision.question.id, decision.question)
-            publicOps.push((p) =>
-              p.putQuestion({ ...decision.question, votes: counts.get(decision.question.id) ?? 0 }),
-            )
-            break
-          }
-          case 'publish-reply':
-            event({
-              type: EventType.replyPosted,
-              replyId: decision.reply.id,
-              questionId: decision.reply.questionId,
-              authorId: userId,
-              by: null,
-            })
-            claimed.set(decision.reply.id, userId)
-            publicOps.push((p) => p.putReply(decision.reply))
-            break
-          case 'queue':
-            if (decision.item.kind === 'question')
-              event({
-                type: EventType.questionAsked,
-                questionId: decision.item.id,
-                authorId: userId,
-                queued: true,
-              })
-            claimed.set(decision.item.id, userId)
-            queued.set(decision.item.id, decision.item)
-            modOps.push((m) => m.enqueue(decision.item))
-            break
-          case 'edit':
-            if (decision.where === 'public') {
-              publicOps.push((p) =>
-                p.updateQuestion(decision.questionId, { text: decision.text, editedAt: now }),
-              )
-            } else {
-              editedText.set(decision.questionId, decision.text)
-              modOps.push((m) => m.editPending(decision.questionId, decision.text))
-            }
-            break
-          case 'withdraw':
-            removed.add(decision.questionId)
-            if (decision.where === 'public')
-              publicOps.push((p) => p.removeQuestion(decision.questionId))
-            else modOps.push((m) => m.dequeue(decision.questionId))
-            break
-          case 'vote': {
-            const has = votes.has(decision.questionId)
-            if (decision.up && !has) {
-              votes.add(decision.questionId)
-              batch.votesAdded.push({ userId, questionId: decision.questionId })
-              event({
-                type: EventType.voteCounted,
-                questionId: decision.questionId,
-                userId,
-                up: true,
-              })
-              this.tallies.vote(counts, decision.questionId, true)
-            } else if (!decision.up && has) {
-              votes.delete(decision.questionId)
-              batch.votesRemoved.push({ userId, questionId: decision.questionId })
-              event({
-                type: EventType.voteCounted,
-                questionId: decision.questionId,
-                userId,
-                up: false,
-              })
-              this.tallies.vote(counts, decision.questionId, false)
-            }
-            break
-          }
-          case 'reject':
-            if (entry.type === 'ask')
-              event({
-                type: EventType.questionRejected,
-                questionId: entry.questionId,
-                authorId: userId,
-                reason: decision.reason,
-                by: null,
-              })
-            break
-          default: {
-            const unknown: never = decision
-            throw new Error(`unknown decision ${JSON.stringify(unknown)}`)
-          }
-        }
-      }
-      userUpdates.push({ userId, state, votes })
-    }
+    const userUpdates = await decideOutboxes(
+      users,
+      {
+        pub,
+        mod,
+        counts,
+        tallies: this.tallies,
+        rates: this.deps.rates,
+        metrics: this.deps.metrics,
+        outbox: (userId) => this.loaded(documentName.outbox(this.sessionId, userId)),
+        userState: (userId) => this.userState(userId),
+        idsOfOthers: (userId, items) => this.idsOfOthers(userId, items),
+      },
+      plan,
+    )
 
-    // 2. Moderators' decisions on queued items.
+    // 3. Moderators' decisions on queued items.
     if (this.decisionsDirty && mod) {
       this.decisionsDirty = false
       taken.decisions = true
@@ -592,9 +403,10 @@ export class SessionIngest {
           mod,
           now,
           counts,
-          withdrawn: removed,
-          editedText,
-          questionShown: (id) => !removed.has(id) && (added.has(id) || pub.hasQuestion(id)),
+          withdrawn: plan.removed,
+          editedText: plan.editedText,
+          questionShown: (id) =>
+            !plan.removed.has(id) && (plan.added.has(id) || pub.hasQuestion(id)),
           authorsOf: async (itemId) =>
             (await repo.authorsOf(this.sessionId, [itemId])).get(itemId) ?? [],
           actor: (itemId) => {
@@ -603,90 +415,43 @@ export class SessionIngest {
             return actor
           },
         },
-        { publicOps, modOps, batch, audit, receipt, event },
+        plan,
       )
     }
 
-    // 3. Timer commands, stamped with the server's clock.
+    // 4. Timer commands, stamped with the server's clock.
     if (this.timerDirty) {
       this.timerDirty = false
       taken.timer = true
-      const command = pub.pendingTimerCommand()
-      if (command) {
-        const timer = applyTimerCommand(pub.stage().timer, command, now)
-        publicOps.push((p) => {
-          p.setStage({ timer })
-          p.clearTimerCommand()
-        })
-        // The connection that wrote the command; what the command says of its author is
-        // not evidence (a command found in a loaded document has no known actor).
-        const actor = this.timerActor?.commandId === command.id ? this.timerActor.actor : null
-        audit.push({
-          at: now,
-          actorId: actor?.userId ?? null,
-          actorName: actor?.name ?? null,
-          actorRole: actor?.role ?? null,
-          action: `timer-${command.action}`,
-          targetId: null,
-        })
-      }
+      this.timerStep(pub, plan)
     }
 
-    // 4. Presence: the participant count, and who is in the room for moderators.
-    if (presenceNow) taken.presence = this.presence.write(now, { publicOps, modOps, event })
+    // 5. Presence: the participant count, and who is in the room for moderators.
+    if (presenceNow) taken.presence = this.presence.write(now, plan)
 
-    // 5. Vote counts that changed, in the same public transaction.
-    const recount = this.tallies.write(counts, publicOps)
+    // 6. Vote counts that changed, in the same public transaction.
+    const recount = this.tallies.write(counts, plan.publicOps)
     taken.recount = recount
 
-    // Apply: one transaction per document, each update captured for the batch, and held
-    // back from clients until the batch is stored. Everything that can fail comes before
-    // this point; from here to the store nothing waits.
-    const modTarget = modOps.length > 0 ? (modDoc ?? (await this.open(modName, opened))) : null
-    const held = new HeldBroadcasts()
-    if (publicOps.length > 0) {
-      held.hold(pubDoc)
-      const update = captureTransaction(pubDoc, () => {
-        for (const op of publicOps) op(pub)
-      })
-      if (update) batch.updates.push({ name: publicName, update })
-    }
-    if (modTarget) {
-      const target = mod ?? new ModDoc(modTarget)
-      held.hold(modTarget)
-      const update = captureTransaction(modTarget, () => {
-        for (const op of modOps) op(target)
-      })
-      if (update) batch.updates.push({ name: modName, update })
-    }
-    for (const [userId, list] of receipts) {
-      const name = documentName.outbox(this.sessionId, userId)
-      const doc = this.loaded(name)
-      // An author who is away gets the receipt when their outbox next loads (from the database).
-      if (!doc) continue
-      const outbox = new OutboxDoc(doc)
-      held.hold(doc)
-      const update = captureTransaction(doc, () => {
-        for (const [entryId, r] of list) {
-          const current = outbox.receipt(entryId)
-          if (
-            !current ||
-            current.status !== r.status ||
-            current.seq !== r.seq ||
-            current.reason !== r.reason
-          ) {
-            outbox.setReceipt(entryId, r)
-          }
-        }
-      })
-      if (update) batch.updates.push({ name, update })
-    }
-
-    batch.audit.push(...audit)
-    batch.events.push(...eventsFromAudit(this.sessionId, audit))
+    // 7. Apply to the documents, held back from clients until stored.
+    const held = await applyPlan(plan, {
+      pubDoc,
+      pub,
+      publicName,
+      mod: async () => {
+        const doc = modDoc ?? (await this.open(modName, opened))
+        return { doc, mod: mod ?? new ModDoc(doc), name: modName }
+      },
+      outbox: (userId) => {
+        const name = documentName.outbox(this.sessionId, userId)
+        const doc = this.loaded(name)
+        return doc ? { doc, name } : undefined
+      },
+    })
 
     // The documents hold this tick's changes now: store them, however long the database
     // takes, before anyone sees them or the next tick runs.
+    const { batch } = plan
     await this.store(batch)
     held.release()
     // Stored: nothing of it is to be given back should what follows fail.
@@ -694,6 +459,36 @@ export class SessionIngest {
     if (batch.events.length > 0) this.deps.events.committed()
     this.presence.stored(batch.events)
     this.tallies.stored(counts)
+    this.rememberStored(userUpdates, batch)
+    if (this.deps.sharedCounts && recount.length > 0) {
+      await this.tallies.reconcile(pubDoc, pub, recount)
+    }
+  }
+
+  /** The timer step: a pending command applied with the server's clock, and audited. */
+  private timerStep(pub: PublicDoc, plan: TickPlan): void {
+    const command = pub.pendingTimerCommand()
+    if (!command) return
+    const timer = applyTimerCommand(pub.stage().timer, command, plan.now)
+    plan.publicOps.push((p) => {
+      p.setStage({ timer })
+      p.clearTimerCommand()
+    })
+    // The connection that wrote the command; what the command says of its author is
+    // not evidence (a command found in a loaded document has no known actor).
+    const actor = this.timerActor?.commandId === command.id ? this.timerActor.actor : null
+    plan.audit.push({
+      at: plan.now,
+      actorId: actor?.userId ?? null,
+      actorName: actor?.name ?? null,
+      actorRole: actor?.role ?? null,
+      action: `timer-${command.action}`,
+      targetId: null,
+    })
+  }
+
+  /** What a stored tick decided, kept in the users' states for the ticks that follow. */
+  private rememberStored(userUpdates: UserUpdate[], batch: IngestBatch): void {
     for (const u of new Set([
       ...userUpdates.map((u) => u.userId),
       ...batch.decided.map((d) => d.userId),
@@ -712,9 +507,6 @@ export class SessionIngest {
         reason: d.reason,
         detail: d.detail,
       })
-    }
-    if (this.deps.sharedCounts && recount.length > 0) {
-      await this.tallies.reconcile(pubDoc, pub, recount)
     }
   }
 

@@ -1,0 +1,253 @@
+import type { Document } from '@hocuspocus/server'
+import { type ModDoc, OutboxDoc, type PublicDoc, RejectReason } from '@podium/shared'
+import { EventType } from '../events/types.ts'
+import type { Metrics } from '../metrics/registry.ts'
+import { type Decision, decide } from './decide.ts'
+import { type ScanItem, scanOutbox } from './outbox-scan.ts'
+import type { TickPlan } from './plan.ts'
+import type { UserState } from './repository.ts'
+import type { Tallies } from './tallies.ts'
+import type { UserRates } from './user-rates.ts'
+
+/** Past this many entries an outbox takes only votes. */
+const OUTBOX_ENTRY_CEILING = 5_000
+
+export interface OutboxStepContext {
+  pub: PublicDoc
+  mod: ModDoc | null
+  /** The tick's working tally. */
+  counts: Map<string, number>
+  tallies: Tallies
+  rates: UserRates
+  metrics: Metrics
+  /** The user's loaded outbox, if it is loaded here. */
+  outbox(userId: string): Document | undefined
+  userState(userId: string): Promise<UserState>
+  /** Ids among `items` another author's entry already has (see DecideContext.taken). */
+  idsOfOthers(userId: string, items: ScanItem[]): Promise<Set<string>>
+}
+
+/** A user whose votes the tick changed: what to remember once it is stored. */
+export interface UserUpdate {
+  userId: string
+  state: UserState
+  votes: Set<string>
+}
+
+/**
+ * The outbox step: every changed outbox's new entries decided (decide.ts), in the order
+ * scanOutbox gives, with receipts, decisions, votes, document changes and events written
+ * into the plan.
+ */
+export async function decideOutboxes(
+  users: Array<[string, Set<string> | 'all']>,
+  ctx: OutboxStepContext,
+  plan: TickPlan,
+): Promise<UserUpdate[]> {
+  const updates: UserUpdate[] = []
+  for (const [userId, changed] of users) {
+    const outboxDoc = ctx.outbox(userId)
+    if (!outboxDoc) continue
+    const state = await ctx.userState(userId)
+    const outbox = new OutboxDoc(outboxDoc)
+    const raw = changed === 'all' ? outbox.rawEntries() : outbox.rawEntriesOf(changed)
+    const items = scanOutbox(raw, (id) => outbox.receipt(id), state)
+    const othersUse = await ctx.idsOfOthers(userId, items)
+    const votes = new Set(state.votes)
+    // Read once per user: nothing awaits between here and this user's last entry.
+    const user = {
+      userId,
+      state,
+      votes,
+      othersUse,
+      full: outbox.entryCount() > OUTBOX_ENTRY_CEILING,
+    }
+    for (const item of items) decideItem(item, user, ctx, plan)
+    updates.push({ userId, state, votes })
+  }
+  return updates
+}
+
+interface UserInTick {
+  userId: string
+  state: UserState
+  votes: Set<string>
+  othersUse: Set<string>
+  full: boolean
+}
+
+function decideItem(item: ScanItem, user: UserInTick, ctx: OutboxStepContext, plan: TickPlan) {
+  const { userId } = user
+  const { now } = plan
+  if (item.kind === 'known') {
+    plan.receipt(userId, item.entryId, item.receipt)
+    return
+  }
+  if (item.kind === 'invalid') {
+    plan.receipt(userId, item.entryId, {
+      status: 'rejected',
+      seq: item.seq,
+      at: now,
+      reason: item.reason,
+    })
+    ctx.metrics.ingested.labels('invalid', 'rejected').inc()
+    return
+  }
+  const entry = item.entry
+  const decision: Decision =
+    user.full && entry.type !== 'vote'
+      ? { kind: 'reject', reason: RejectReason.outboxFull }
+      : decide(entry, decideContext(user, ctx, plan))
+  const status =
+    decision.kind === 'reject' ? 'rejected' : decision.kind === 'queue' ? 'pending' : 'accepted'
+  ctx.metrics.ingested.labels(entry.type, status).inc()
+  const reason = decision.kind === 'reject' ? decision.reason : null
+  plan.receipt(userId, entry.id, { status, seq: entry.seq, at: now, ...(reason ? { reason } : {}) })
+  if (entry.type !== 'vote') {
+    plan.batch.decided.push({
+      userId,
+      entryId: entry.id,
+      seq: entry.seq,
+      status,
+      reason,
+      detail: null,
+    })
+  }
+  carryOut(decision, entry.type === 'ask' ? entry.questionId : null, user, ctx, plan)
+}
+
+function decideContext(user: UserInTick, ctx: OutboxStepContext, plan: TickPlan) {
+  const { pub, mod } = ctx
+  const { userId, state } = user
+  return {
+    userId,
+    userName: state.name,
+    meta: pub.meta(),
+    settings: pub.settings(),
+    now: plan.now,
+    question: (id: string) =>
+      plan.removed.has(id) ? undefined : (plan.added.get(id) ?? pub.questionGate(id)),
+    pending: (id: string) =>
+      plan.removed.has(id) ? undefined : (plan.queued.get(id) ?? mod?.pending(id)),
+    asked: (id: string) => {
+      const status = state.decided.get(id)?.status
+      return plan.claimed.get(id) === userId || status === 'accepted' || status === 'pending'
+    },
+    taken: (id: string) =>
+      plan.claimed.has(id) ||
+      user.othersUse.has(id) ||
+      pub.hasQuestion(id) ||
+      pub.hasReply(id) ||
+      mod?.pending(id) !== undefined ||
+      mod?.hasRejected(id) === true,
+    allow: (kind: 'post' | 'vote') => ctx.rates.allow(userId, kind),
+  }
+}
+
+/** What a decision does to the documents, the batch and the events. */
+function carryOut(
+  decision: Decision,
+  askedId: string | null,
+  user: UserInTick,
+  ctx: OutboxStepContext,
+  plan: TickPlan,
+): void {
+  const { userId, votes } = user
+  const { counts } = ctx
+  switch (decision.kind) {
+    case 'publish-question': {
+      const question = decision.question
+      plan.event({
+        type: EventType.questionAsked,
+        questionId: question.id,
+        authorId: userId,
+        queued: false,
+      })
+      plan.event({
+        type: EventType.questionPublished,
+        questionId: question.id,
+        authorId: userId,
+        by: null,
+      })
+      plan.claimed.set(question.id, userId)
+      plan.added.set(question.id, question)
+      plan.publicOps.push((p) =>
+        p.putQuestion({ ...question, votes: counts.get(question.id) ?? 0 }),
+      )
+      return
+    }
+    case 'publish-reply': {
+      const reply = decision.reply
+      plan.event({
+        type: EventType.replyPosted,
+        replyId: reply.id,
+        questionId: reply.questionId,
+        authorId: userId,
+        by: null,
+      })
+      plan.claimed.set(reply.id, userId)
+      plan.publicOps.push((p) => p.putReply(reply))
+      return
+    }
+    case 'queue': {
+      const item = decision.item
+      if (item.kind === 'question')
+        plan.event({
+          type: EventType.questionAsked,
+          questionId: item.id,
+          authorId: userId,
+          queued: true,
+        })
+      plan.claimed.set(item.id, userId)
+      plan.queued.set(item.id, item)
+      plan.modOps.push((m) => m.enqueue(item))
+      return
+    }
+    case 'edit': {
+      const { questionId, text } = decision
+      if (decision.where === 'public') {
+        plan.publicOps.push((p) => p.updateQuestion(questionId, { text, editedAt: plan.now }))
+      } else {
+        plan.editedText.set(questionId, text)
+        plan.modOps.push((m) => m.editPending(questionId, text))
+      }
+      return
+    }
+    case 'withdraw': {
+      const { questionId } = decision
+      plan.removed.add(questionId)
+      if (decision.where === 'public') plan.publicOps.push((p) => p.removeQuestion(questionId))
+      else plan.modOps.push((m) => m.dequeue(questionId))
+      return
+    }
+    case 'vote': {
+      const { questionId, up } = decision
+      // A vote that changes nothing (up twice, down without one) counts nothing.
+      if (up === votes.has(questionId)) return
+      if (up) {
+        votes.add(questionId)
+        plan.batch.votesAdded.push({ userId, questionId })
+      } else {
+        votes.delete(questionId)
+        plan.batch.votesRemoved.push({ userId, questionId })
+      }
+      plan.event({ type: EventType.voteCounted, questionId, userId, up })
+      ctx.tallies.vote(counts, questionId, up)
+      return
+    }
+    case 'reject':
+      if (askedId)
+        plan.event({
+          type: EventType.questionRejected,
+          questionId: askedId,
+          authorId: userId,
+          reason: decision.reason,
+          by: null,
+        })
+      return
+    default: {
+      const unknown: never = decision
+      throw new Error(`unknown decision ${JSON.stringify(unknown)}`)
+    }
+  }
+}
