@@ -1,11 +1,6 @@
-import { Worker } from 'node:worker_threads'
 import { HttpProblem } from '../http/problem.ts'
+import { WorkerCalls } from '../workers/calls.ts'
 import type { BuiltImport, ImportIds, ImportOutcome } from './build-import.ts'
-
-interface Waiting {
-  resolve(outcome: ImportOutcome): void
-  reject(error: Error): void
-}
 
 interface Answer {
   id: number
@@ -46,72 +41,41 @@ export class ImportUpload {
  * own thread) and is restarted if it dies.
  */
 export class ImportThread {
-  private worker: Worker | null = null
   private next = 0
-  private readonly waiting = new Map<number, Waiting>()
-  private closed = false
+  private readonly worker = new WorkerCalls<ImportOutcome>({
+    url: new URL('./import-worker.mjs', import.meta.url),
+    name: 'the import thread',
+    doing: 'building an import',
+    answer: (message) => {
+      const m = message as Answer
+      return {
+        id: m.id,
+        ...(m.outcome ? { value: m.outcome } : {}),
+        ...(m.error ? { error: m.error } : {}),
+      }
+    },
+  })
 
   upload(): ImportUpload {
-    if (this.closed) throw new Error('the import thread was closed')
+    if (this.worker.isClosed) throw new Error('the import thread was closed')
     return new ImportUpload(this, this.next++)
   }
 
   send(
     message: { type: 'chunk'; id: number; chunk: Uint8Array } | { type: 'discard'; id: number },
   ) {
-    if (this.closed) return
     // Chunks are copied, not transferred: they may be views into the socket's buffers.
-    this.ensureWorker().postMessage(message)
+    this.worker.post(message)
   }
 
   async build(id: number, bytes: number, ids: ImportIds): Promise<BuiltImport> {
-    if (this.closed) throw new Error('the import thread was closed')
-    const worker = this.ensureWorker()
-    const outcome = await new Promise<ImportOutcome>((resolve, reject) => {
-      if (this.waiting.size === 0) worker.ref()
-      this.waiting.set(id, { resolve, reject })
-      worker.postMessage({ type: 'build', id, bytes, ids })
-    })
+    const outcome = await this.worker.call(id, { type: 'build', id, bytes, ids })
     if (outcome.ok) return outcome.built
     const { status, title, detail, errors } = outcome.problem
     throw new HttpProblem(status, title, detail, errors)
   }
 
-  async close(): Promise<void> {
-    this.closed = true
-    const worker = this.worker
-    this.worker = null
-    if (worker) await worker.terminate()
-    this.failAll(new Error('the import thread was closed'))
-  }
-
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker
-    const worker = new Worker(new URL('./import-worker.mjs', import.meta.url))
-    worker.unref()
-    worker.on('message', (answer: Answer) => {
-      const waiting = this.waiting.get(answer.id)
-      if (!waiting) return
-      this.waiting.delete(answer.id)
-      if (this.waiting.size === 0) worker.unref()
-      if (answer.outcome) waiting.resolve(answer.outcome)
-      else
-        waiting.reject(new Error(`building an import failed: ${answer.error ?? 'unknown error'}`))
-    })
-    const lost = (error: Error) => {
-      if (this.worker !== worker) return
-      this.worker = null
-      this.failAll(error)
-    }
-    worker.on('error', lost)
-    worker.on('exit', (code) => lost(new Error(`the import thread stopped (exit code ${code})`)))
-    this.worker = worker
-    return worker
-  }
-
-  private failAll(error: Error): void {
-    const waiting = [...this.waiting.values()]
-    this.waiting.clear()
-    for (const w of waiting) w.reject(error)
+  close(): Promise<void> {
+    return this.worker.close()
   }
 }

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/log.ts'
 import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import type { Services } from '../services.ts'
 import { insertWithFreshCode } from '../sessions/codes.ts'
+import { insertSessionRows } from '../sessions/create.ts'
 import type { BuiltImport } from './build-import.ts'
 import type { ImportUpload } from './import-thread.ts'
 
@@ -33,23 +34,7 @@ export async function importSession(
     built = await upload.build({ hostUserId, code, now })
     const { title, settings, tallies } = built
     await db.kysely.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('sessions')
-        .values({
-          id,
-          code,
-          title,
-          host_user_id: hostUserId,
-          status: 'draft',
-          settings: JSON.stringify(settings),
-          created_at: now,
-          updated_at: now,
-        })
-        .execute()
-      await trx
-        .insertInto('users')
-        .values({ id: hostUserId, session_id: id, name: null, role: 'host', created_at: now })
-        .execute()
+      await insertSessionRows(trx, { id, code, title, hostUserId, hostName: null, settings, now })
       for (let i = 0; i < tallies.length; i += 300) {
         await trx
           .insertInto('imported_votes')

@@ -7,7 +7,9 @@ import {
   type SessionSettings,
 } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
+import type { Transaction } from 'kysely'
 import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
+import type { Database } from '../db/schema.ts'
 import type { Services } from '../services.ts'
 import { insertWithFreshCode } from './codes.ts'
 
@@ -32,31 +34,17 @@ export async function createSession(
   const now = Date.now()
   const settings: SessionSettings = { ...DEFAULT_SETTINGS, ...body.settings }
   const code = await insertWithFreshCode(services, (code) =>
-    db.kysely.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('sessions')
-        .values({
-          id,
-          code,
-          title: body.title,
-          host_user_id: hostUserId,
-          status: 'draft',
-          settings: JSON.stringify(settings),
-          created_at: now,
-          updated_at: now,
-        })
-        .execute()
-      await trx
-        .insertInto('users')
-        .values({
-          id: hostUserId,
-          session_id: id,
-          name: body.hostName ?? null,
-          role: 'host',
-          created_at: now,
-        })
-        .execute()
-    }),
+    db.kysely.transaction().execute((trx) =>
+      insertSessionRows(trx, {
+        id,
+        code,
+        title: body.title,
+        hostUserId,
+        hostName: body.hostName ?? null,
+        settings,
+        now,
+      }),
+    ),
   )
   await services.docs.change(documentName.public(id), (doc) => {
     const pub = new PublicDoc(doc)
@@ -75,4 +63,42 @@ export async function createSession(
     ACCESS_TOKEN_TTL,
   )
   return { id, code, hostToken, hostUserId }
+}
+
+/** A new session's row (in draft) and its host's, inside the caller's transaction. */
+export async function insertSessionRows(
+  trx: Transaction<Database>,
+  row: {
+    id: string
+    code: string
+    title: string
+    hostUserId: string
+    hostName: string | null
+    settings: SessionSettings
+    now: number
+  },
+): Promise<void> {
+  await trx
+    .insertInto('sessions')
+    .values({
+      id: row.id,
+      code: row.code,
+      title: row.title,
+      host_user_id: row.hostUserId,
+      status: 'draft',
+      settings: JSON.stringify(row.settings),
+      created_at: row.now,
+      updated_at: row.now,
+    })
+    .execute()
+  await trx
+    .insertInto('users')
+    .values({
+      id: row.hostUserId,
+      session_id: row.id,
+      name: row.hostName,
+      role: 'host',
+      created_at: row.now,
+    })
+    .execute()
 }
