@@ -7,13 +7,14 @@ import { applyPlan } from './apply.ts'
 import { KeptDocuments } from './kept-documents.ts'
 import { type Actor, carryOutDecisions } from './moderation.ts'
 import type { ScanItem } from './outbox-scan.ts'
-import { decideOutboxes, type UserUpdate } from './outbox-step.ts'
+import { decideOutboxes } from './outbox-step.ts'
 import { TickPlan } from './plan.ts'
 import { Presence } from './presence.ts'
-import type { IngestBatch, IngestRepository, UserState } from './repository.ts'
+import type { IngestBatch, IngestRepository } from './repository.ts'
 import { storeUntilDone } from './retry.ts'
 import { Tallies } from './tallies.ts'
 import type { UserRates } from './user-rates.ts'
+import { UserStates } from './user-states.ts'
 
 export interface SessionIngestDeps {
   hocuspocus: Hocuspocus
@@ -64,10 +65,7 @@ const emptyTaken = (): Taken => ({
  * transaction each, and stores decisions and those updates in one database transaction.
  */
 export class SessionIngest {
-  private readonly users = new Map<string, UserState>()
-  private readonly loadingUsers = new Map<string, Promise<UserState>>()
-  /** Per user, how many stores have changed what the database knows of them. */
-  private readonly storedFor = new Map<string, number>()
+  private readonly users: UserStates
   /** Users whose outbox changed: the entry ids that did, or `all` for a full scan. */
   private readonly dirtyUsers = new Map<string, Set<string> | 'all'>()
   /** Who delivered each decision, by item id. */
@@ -96,6 +94,7 @@ export class SessionIngest {
     private readonly deps: SessionIngestDeps,
   ) {
     this.presence = new Presence(deps.instanceId)
+    this.users = new UserStates(sessionId, deps.repo)
     this.tallies = new Tallies({
       sessionId,
       repo: deps.repo,
@@ -139,7 +138,7 @@ export class SessionIngest {
       this.running === null &&
       this.tallies.idle() &&
       this.dirtyUsers.size === 0 &&
-      this.loadingUsers.size === 0 &&
+      this.users.loadingCount === 0 &&
       this.pendingAudit.length === 0 &&
       this.presence.size === 0
     )
@@ -150,16 +149,18 @@ export class SessionIngest {
   async outboxLoaded(userId: string): Promise<void> {
     // Loading the user's state early is only a head start: if it fails, the tick loads it
     // again, and the author's connection is not refused for it.
-    await this.userState(userId).catch((error: unknown) =>
-      this.deps.log.warn(
-        { err: error, session: this.sessionId, userId },
-        'loading ingest state failed',
-      ),
-    )
+    await this.users
+      .get(userId)
+      .catch((error: unknown) =>
+        this.deps.log.warn(
+          { err: error, session: this.sessionId, userId },
+          'loading ingest state failed',
+        ),
+      )
     this.markOutbox(userId)
   }
   outboxUnloaded(userId: string): void {
-    this.users.delete(userId)
+    this.users.forget(userId)
   }
   /**
    * The user's outbox changed: `entryIds` are the entries (or receipts) that did; without
@@ -260,41 +261,6 @@ export class SessionIngest {
       })
   }
 
-  private userState(userId: string): Promise<UserState> {
-    const known = this.users.get(userId)
-    if (known) return Promise.resolve(known)
-    let loading = this.loadingUsers.get(userId)
-    if (!loading) {
-      loading = this.loadUserAfterStores(userId).then(
-        (state) => {
-          this.users.set(userId, state)
-          this.loadingUsers.delete(userId)
-          return state
-        },
-        (error: unknown) => {
-          // Forget the failure: the next tick loads again.
-          this.loadingUsers.delete(userId)
-          throw error
-        },
-      )
-      this.loadingUsers.set(userId, loading)
-    }
-    return loading
-  }
-
-  /**
-   * Reads a user's state from the database, again if a tick stored decisions of theirs
-   * meanwhile: a state read before that store (the author reconnected while it ran) would
-   * have the tick's entries decided a second time.
-   */
-  private async loadUserAfterStores(userId: string): Promise<UserState> {
-    for (;;) {
-      const before = this.storedFor.get(userId) ?? 0
-      const state = await this.deps.repo.loadUser(this.sessionId, userId)
-      if ((this.storedFor.get(userId) ?? 0) === before) return state
-    }
-  }
-
   private loaded(name: string): Document | undefined {
     const doc = this.deps.hocuspocus.documents.get(name)
     return doc && !doc.isLoading ? doc : undefined
@@ -388,7 +354,7 @@ export class SessionIngest {
         rates: this.deps.rates,
         metrics: this.deps.metrics,
         outbox: (userId) => this.loaded(documentName.outbox(this.sessionId, userId)),
-        userState: (userId) => this.userState(userId),
+        userState: (userId) => this.users.get(userId),
         idsOfOthers: (userId, items) => this.idsOfOthers(userId, items),
       },
       plan,
@@ -459,7 +425,7 @@ export class SessionIngest {
     if (batch.events.length > 0) this.deps.events.committed()
     this.presence.stored(batch.events)
     this.tallies.stored(counts)
-    this.rememberStored(userUpdates, batch)
+    this.users.stored(userUpdates, batch)
     if (this.deps.sharedCounts && recount.length > 0) {
       await this.tallies.reconcile(pubDoc, pub, recount)
     }
@@ -485,29 +451,6 @@ export class SessionIngest {
       action: `timer-${command.action}`,
       targetId: null,
     })
-  }
-
-  /** What a stored tick decided, kept in the users' states for the ticks that follow. */
-  private rememberStored(userUpdates: UserUpdate[], batch: IngestBatch): void {
-    for (const u of new Set([
-      ...userUpdates.map((u) => u.userId),
-      ...batch.decided.map((d) => d.userId),
-    ]))
-      this.storedFor.set(u, (this.storedFor.get(u) ?? 0) + 1)
-    for (const { userId, state, votes } of userUpdates) {
-      state.votes = votes
-      // A state loaded again while this tick stored (its author reconnected) learns it too.
-      const current = this.users.get(userId)
-      if (current && current !== state) current.votes = new Set(votes)
-    }
-    for (const d of batch.decided) {
-      this.users.get(d.userId)?.decided.set(d.entryId, {
-        seq: d.seq,
-        status: d.status,
-        reason: d.reason,
-        detail: d.detail,
-      })
-    }
   }
 
   /**

@@ -1,0 +1,87 @@
+import type { UserUpdate } from './outbox-step.ts'
+import type { IngestBatch, IngestRepository, UserState } from './repository.ts'
+
+/**
+ * What the ingest knows of each author in a session: the entries decided for them and the
+ * questions they vote on, read from the database once and kept up to date by every stored
+ * tick. The database is the truth; this saves reading it on every tick.
+ */
+export class UserStates {
+  private readonly known = new Map<string, UserState>()
+  private readonly loading = new Map<string, Promise<UserState>>()
+  /** Per user, how many stores have changed what the database knows of them. */
+  private readonly storedFor = new Map<string, number>()
+
+  constructor(
+    private readonly sessionId: string,
+    private readonly repo: IngestRepository,
+  ) {}
+
+  get loadingCount(): number {
+    return this.loading.size
+  }
+
+  /** The user's state, read once (one read at a time per user). */
+  get(userId: string): Promise<UserState> {
+    const known = this.known.get(userId)
+    if (known) return Promise.resolve(known)
+    let loading = this.loading.get(userId)
+    if (!loading) {
+      loading = this.loadAfterStores(userId).then(
+        (state) => {
+          this.known.set(userId, state)
+          this.loading.delete(userId)
+          return state
+        },
+        (error: unknown) => {
+          // Forget the failure: the next tick loads again.
+          this.loading.delete(userId)
+          throw error
+        },
+      )
+      this.loading.set(userId, loading)
+    }
+    return loading
+  }
+
+  /** The user's outbox is gone from this instance: read them again when it comes back. */
+  forget(userId: string): void {
+    this.known.delete(userId)
+  }
+
+  /** What a stored tick decided, kept for the ticks that follow. */
+  stored(updates: UserUpdate[], batch: IngestBatch): void {
+    for (const u of new Set([
+      ...updates.map((u) => u.userId),
+      ...batch.decided.map((d) => d.userId),
+    ]))
+      this.storedFor.set(u, (this.storedFor.get(u) ?? 0) + 1)
+    for (const { userId, state, votes } of updates) {
+      state.votes = votes
+      // A state loaded again while this tick stored (its author reconnected) learns it too.
+      const current = this.known.get(userId)
+      if (current && current !== state) current.votes = new Set(votes)
+    }
+    for (const d of batch.decided) {
+      this.known.get(d.userId)?.decided.set(d.entryId, {
+        seq: d.seq,
+        status: d.status,
+        reason: d.reason,
+        detail: d.detail,
+      })
+    }
+  }
+
+  /**
+   * Reads a user's state from the database, again if a tick stored decisions of theirs
+   * meanwhile: a state read before that store (the author reconnected while it ran) would
+   * have the tick's entries decided a second time.
+   */
+  private async loadAfterStores(userId: string): Promise<UserState> {
+    for (;;) {
+      const before = this.storedFor.get(userId) ?? 0
+      const state = await this.repo.loadUser(this.sessionId, userId)
+      if ((this.storedFor.get(userId) ?? 0) === before) return state
+    }
+  }
+}
