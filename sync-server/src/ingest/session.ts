@@ -12,6 +12,7 @@ import { TickPlan } from './plan.ts'
 import { Presence } from './presence.ts'
 import type { IngestBatch, IngestRepository } from './repository.ts'
 import { storeUntilDone } from './retry.ts'
+import { TickScheduler } from './scheduler.ts'
 import { Tallies } from './tallies.ts'
 import type { UserRates } from './user-rates.ts'
 import { UserStates } from './user-states.ts'
@@ -66,6 +67,7 @@ const emptyTaken = (): Taken => ({
  */
 export class SessionIngest {
   private readonly users: UserStates
+  private readonly scheduler: TickScheduler
   /** Users whose outbox changed: the entry ids that did, or `all` for a full scan. */
   private readonly dirtyUsers = new Map<string, Set<string> | 'all'>()
   /** Who delivered each decision, by item id. */
@@ -77,12 +79,8 @@ export class SessionIngest {
   private timerDirty = true
   private readonly presence: Presence
   private pendingAudit: AuditEntry[] = []
-  private timer: NodeJS.Timeout | null = null
-  private timerDue = 0
   /** Documents the ingest opened itself, kept open for a while after their last use. */
   private readonly kept: KeptDocuments
-  private running: Promise<void> | null = null
-  private stopped = false
   /** This session's documents loaded on this instance (each has the Ingest's listeners). */
   private readonly documents = new Set<string>()
   private lastActive = Date.now()
@@ -93,13 +91,18 @@ export class SessionIngest {
     readonly sessionId: string,
     private readonly deps: SessionIngestDeps,
   ) {
+    this.scheduler = new TickScheduler(
+      (force) => this.tick(force),
+      (error, what) => deps.log.error({ err: error, session: sessionId }, what),
+      deps.tickMs,
+    )
     this.presence = new Presence(deps.instanceId)
     this.users = new UserStates(sessionId, deps.repo)
     this.tallies = new Tallies({
       sessionId,
       repo: deps.repo,
       store: (batch) => this.store(batch),
-      afterRunning: (work, failed) => this.afterRunning(work, failed),
+      afterRunning: (work, failed) => this.scheduler.afterRunning(work, failed),
       withPublic: async (use) => {
         const opened: Array<() => Promise<void>> = []
         try {
@@ -108,9 +111,14 @@ export class SessionIngest {
           for (const close of opened) await close()
         }
       },
-      stopped: () => this.stopped,
+      stopped: () => this.scheduler.stopped,
     })
-    this.kept = new KeptDocuments(deps.hocuspocus, deps.guard, () => this.running, deps.keepOpenMs)
+    this.kept = new KeptDocuments(
+      deps.hocuspocus,
+      deps.guard,
+      () => this.scheduler.running,
+      deps.keepOpenMs,
+    )
   }
 
   // Lifetime ------------------------------------------------------------------
@@ -134,8 +142,7 @@ export class SessionIngest {
     return (
       now - this.lastActive >= idleMs &&
       this.documents.size === 0 &&
-      this.timer === null &&
-      this.running === null &&
+      this.scheduler.idle &&
       this.tallies.idle() &&
       this.dirtyUsers.size === 0 &&
       this.users.loadingCount === 0 &&
@@ -216,49 +223,23 @@ export class SessionIngest {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
+    // Stopped first (synchronously), so nothing that runs meanwhile schedules more.
+    const stopping = this.scheduler.stop()
     this.tallies.stop()
-    await this.running
+    await stopping
     await this.kept.closeAll()
   }
 
   /** Runs pending work now (tests and shutdown use it). */
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    await this.running
-    this.running = this.tick(true)
-    await this.running
-    this.running = null
+  flush(): Promise<void> {
+    return this.scheduler.flush()
   }
 
   /** A tick in `delayMs`, or sooner if one is due sooner already. */
   private schedule(delayMs = this.deps.tickMs): void {
-    if (this.stopped) return
+    if (this.scheduler.stopped) return
     this.lastActive = Date.now()
-    const due = this.lastActive + delayMs
-    if (this.timer) {
-      if (this.timerDue <= due) return
-      clearTimeout(this.timer)
-    }
-    this.timerDue = due
-    this.timer = setTimeout(() => {
-      this.timer = null
-      this.afterRunning(() => this.tick(), 'ingest tick failed')
-    }, delayMs)
-  }
-
-  /** Runs `work` once what runs now is done: ticks and tally checks never overlap. */
-  private afterRunning(work: () => Promise<void>, failed: string): void {
-    const previous = this.running ?? Promise.resolve()
-    this.running = previous
-      .then(work)
-      .catch((error) => this.deps.log.error({ err: error, session: this.sessionId }, failed))
-      .finally(() => {
-        this.running = null
-      })
+    this.scheduler.schedule(delayMs)
   }
 
   private loaded(name: string): Document | undefined {
@@ -273,7 +254,7 @@ export class SessionIngest {
   private async open(name: string, opened: Array<() => Promise<void>>): Promise<Document> {
     const document = this.kept.use(name) ?? this.loaded(name)
     if (document) return document
-    if (!this.stopped) return this.kept.open(name)
+    if (!this.scheduler.stopped) return this.kept.open(name)
     const connection = await this.deps.guard.openDirect(this.deps.hocuspocus, name)
     opened.push(() => connection.disconnect())
     return connection.document!
@@ -283,7 +264,7 @@ export class SessionIngest {
 
   /** `force`: presence too, however recently it was written (flush). */
   private async tick(force = false): Promise<void> {
-    if (this.stopped) return
+    if (this.scheduler.stopped) return
     const started = performance.now()
     const opened: Array<() => Promise<void>> = []
     const taken = emptyTaken()
@@ -499,7 +480,7 @@ export class SessionIngest {
 
   private store(batch: IngestBatch): Promise<void> {
     return storeUntilDone(() => this.deps.repo.commit(this.sessionId, batch), {
-      stopped: () => this.stopped,
+      stopped: () => this.scheduler.stopped,
       onRetry: (error, attempt) =>
         this.deps.log.error(
           { err: error, session: this.sessionId, attempt },

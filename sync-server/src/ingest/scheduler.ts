@@ -1,0 +1,78 @@
+/**
+ * When a session's ingest runs: at most one tick per `tickMs` (a tick asked for sooner
+ * than one already due moves it earlier), and ticks and other work (the tallies' read-back)
+ * one after another, never overlapping.
+ */
+export class TickScheduler {
+  private timer: NodeJS.Timeout | null = null
+  private due = 0
+  private work: Promise<void> | null = null
+  private isStopped = false
+
+  constructor(
+    private readonly tick: (force: boolean) => Promise<void>,
+    private readonly failed: (error: unknown, what: string) => void,
+    private readonly tickMs: number,
+  ) {}
+
+  /** What runs now, if anything. */
+  get running(): Promise<void> | null {
+    return this.work
+  }
+
+  get stopped(): boolean {
+    return this.isStopped
+  }
+
+  /** Nothing runs and no tick is due. */
+  get idle(): boolean {
+    return this.timer === null && this.work === null
+  }
+
+  /** A tick in `delayMs`, or sooner if one is due sooner already. */
+  schedule(delayMs = this.tickMs): void {
+    if (this.isStopped) return
+    const due = Date.now() + delayMs
+    if (this.timer) {
+      if (this.due <= due) return
+      clearTimeout(this.timer)
+    }
+    this.due = due
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.afterRunning(() => this.tick(false), 'ingest tick failed')
+    }, delayMs)
+  }
+
+  /** Runs `work` once what runs now is done. */
+  afterRunning(work: () => Promise<void>, what: string): void {
+    const previous = this.work ?? Promise.resolve()
+    this.work = previous
+      .then(work)
+      .catch((error: unknown) => this.failed(error, what))
+      .finally(() => {
+        this.work = null
+      })
+  }
+
+  /** Runs a tick now, presence included (tests and shutdown); its failure is the caller's. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    await this.work
+    this.work = this.tick(true)
+    try {
+      await this.work
+    } finally {
+      this.work = null
+    }
+  }
+
+  /** No more ticks; resolves once what runs now is done. */
+  async stop(): Promise<void> {
+    this.isStopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    await this.work
+  }
+}
