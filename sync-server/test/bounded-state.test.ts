@@ -40,11 +40,14 @@ async function heldSessions(server: TestPodium): Promise<number> {
   return Number(/^podium_ingest_sessions (\d+)/m.exec(text)?.[1] ?? Number.NaN)
 }
 
-async function waitForHeld(server: TestPodium, count: number): Promise<void> {
+async function waitForHeld(server: TestPodium, count: number, sessionId: string): Promise<void> {
   // Generous: under a full parallel test run on two cores, unloading takes a while.
   const until = Date.now() + 25_000
   while ((await heldSessions(server)) !== count) {
-    if (Date.now() > until) throw new Error(`held sessions never became ${count}`)
+    if (Date.now() > until) {
+      const busy = server.podium.ingest.busy(sessionId).join('; ')
+      throw new Error(`held sessions never became ${count}; the session is kept by: ${busy}`)
+    }
     await new Promise((r) => setTimeout(r, 50))
   }
 }
@@ -125,7 +128,7 @@ describe('ingest state per session', () => {
     expect(await heldSessions(server)).toBe(1)
 
     for (const c of [host, alice, bob]) leave(c)
-    await waitForHeld(server, 0)
+    await waitForHeld(server, 0, session.id)
     expect(server.podium.services.hocuspocus.documents.size).toBe(0)
 
     // New activity: a newcomer votes and asks; the tally goes on from the stored votes.

@@ -102,6 +102,11 @@ export class Ingest implements Extension {
     this.sweeper.unref()
   }
 
+  /** What keeps a session's state in memory (empty: it is not held, or about to be dropped). */
+  busy(sessionId: string): string[] {
+    return this.sessions.get(sessionId)?.busy(Date.now(), this.idleMs) ?? []
+  }
+
   /** Drops the state of sessions that have been idle for `idleMs` (see SessionIngest.idle). */
   private unloadIdle(): void {
     const now = Date.now()

@@ -139,16 +139,22 @@ export class SessionIngest {
    * counts from the database, presence from connections (there are none).
    */
   idle(now: number, idleMs: number): boolean {
-    return (
-      now - this.lastActive >= idleMs &&
-      this.documents.size === 0 &&
-      this.scheduler.idle &&
-      this.tallies.idle() &&
-      this.dirtyUsers.size === 0 &&
-      this.users.loadingCount === 0 &&
-      this.pendingAudit.length === 0 &&
-      this.presence.size === 0
-    )
+    return this.busy(now, idleMs).length === 0
+  }
+
+  /** What keeps this session from being idle (for idle() and for diagnosing a stuck one). */
+  busy(now: number, idleMs: number): string[] {
+    const reasons: Array<[boolean, string]> = [
+      [now - this.lastActive < idleMs, 'recent activity'],
+      [this.documents.size > 0, `documents loaded: ${[...this.documents].join(', ')}`],
+      [!this.scheduler.idle, 'a tick running or due'],
+      [!this.tallies.idle(), 'tallies to read back'],
+      [this.dirtyUsers.size > 0, 'outboxes to scan'],
+      [this.users.loadingCount > 0, 'users loading'],
+      [this.pendingAudit.length > 0, 'audit entries pending'],
+      [this.presence.size > 0, 'people present'],
+    ]
+    return reasons.filter(([on]) => on).map(([, why]) => why)
   }
 
   // Marks -------------------------------------------------------------------
