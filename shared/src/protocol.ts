@@ -50,6 +50,15 @@ export const ACCESS_REVOKED = 'access-revoked'
  */
 export const WITHDRAWN_CHANNEL = 'podium:withdrawn'
 
+/** The refusal reason for a token of a device that was signed out (or whose account is gone). */
+export const SIGNED_OUT = 'signed-out'
+
+/**
+ * The Redis channel on which a signed-out device is announced (the message is the device
+ * id): every sync-server closes the sockets opened with that device's tokens.
+ */
+export const SIGNED_OUT_CHANNEL = 'podium:signed-out'
+
 export const DocumentKind = { public: 'public', mod: 'mod', outbox: 'outbox' } as const
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind]
 

@@ -12,8 +12,23 @@ export const AccessClaims = z.object({
   sid: z.string(),
   role: z.enum(['host', 'moderator', 'presenter', 'attendee']),
   name: z.string().nullable(),
+  /** The account this participant belongs to, when they joined signed in. */
+  acc: z.string().optional(),
+  /** The signed-in device the token was issued to: signing that device out ends it. */
+  dev: z.string().optional(),
 })
 export type AccessClaims = z.infer<typeof AccessClaims>
+
+/**
+ * Who is signed in, on which device: the Bearer of account routes (`/api/me`) and of
+ * creating or joining a session signed in. Short-lived; renewed with the refresh cookie.
+ */
+export const AccountClaims = z.object({
+  typ: z.literal('account'),
+  sub: z.string(),
+  dev: z.string(),
+})
+export type AccountClaims = z.infer<typeof AccountClaims>
 
 export const InviteClaims = z.object({
   typ: z.literal('invite'),
@@ -57,7 +72,7 @@ function codec(secret: string): Codec {
 
 export async function signToken(
   secret: string,
-  claims: AccessClaims | InviteClaims,
+  claims: AccessClaims | InviteClaims | AccountClaims,
   ttlSeconds: number,
 ): Promise<string> {
   return codec(secret).sign({ ...claims, exp: Math.floor(Date.now() / 1000) + ttlSeconds })
@@ -94,3 +109,5 @@ export const verifyAccessToken = (secret: string, token: string) =>
   verify(secret, token, AccessClaims)
 export const verifyInviteToken = (secret: string, token: string) =>
   verify(secret, token, InviteClaims)
+export const verifyAccountToken = (secret: string, token: string) =>
+  verify(secret, token, AccountClaims)

@@ -6,8 +6,13 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
 import { registerApi } from './api/index.ts'
+import { Accounts } from './auth/accounts.ts'
+import { Devices } from './auth/devices.ts'
+import type { AuthDomain } from './auth/domain.ts'
+import { EmailLinks } from './auth/email-links.ts'
 import { Auth } from './auth/extension.ts'
 import { FieldGuard } from './auth/field-guard.ts'
+import { Providers } from './auth/providers.ts'
 import { SessionDirectory } from './auth/sessions-cache.ts'
 import { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
@@ -25,6 +30,7 @@ import { securityHeaders } from './http/security-headers.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
 import { createMetrics } from './metrics/registry.ts'
+import { createMailer } from './notifications/mailer.ts'
 import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
 import type { Services } from './services.ts'
@@ -75,6 +81,18 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   const store = new DocumentStore(db)
   const sessions = new SessionDirectory(db)
   const standing = new StandingDirectory(db, sessions)
+  const auth: AuthDomain = {
+    accounts: new Accounts(db),
+    devices: new Devices(db),
+    links: new EmailLinks(db),
+    mailer: createMailer({
+      smtpUrl: config.accounts.smtpUrl,
+      from: config.accounts.mailFrom,
+      dataDir: config.dataDir,
+      log: log.child({ component: 'mail' }),
+    }),
+    providers: new Providers(config.accounts),
+  }
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
     : undefined
@@ -100,7 +118,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   })
   const extensions = [
     guard,
-    new Auth(config.tokenSecret, standing, guard),
+    new Auth(config.tokenSecret, standing, guard, auth.devices),
     new FieldGuard({
       log: log.child({ component: 'field-guard' }),
       record: (sessionId, entries) => ingest.session(sessionId).addAudit(entries),
@@ -158,9 +176,11 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
 
   const withdrawals = new Withdrawals(hocuspocus, redis, log.child({ component: 'withdrawals' }))
   await withdrawals.start()
+  withdrawals.onSignedOut((deviceId) => auth.devices.forget(deviceId))
   const services: Services = {
     config,
     db,
+    auth,
     events,
     log,
     hocuspocus,
@@ -235,6 +255,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       await store.merger.close()
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
       withdrawals.stop()
+      auth.mailer.close()
       await events.stop()
       redis?.disconnect()
       await db.close()

@@ -51,6 +51,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_CREATE_PER_MINUTE: positiveInt('a number of requests').default(60),
   /** Requests per minute per token user to any /api route, whatever their address. */
   RATE_LIMIT_USER_PER_MINUTE: positiveInt('a number of requests').default(600),
+  /** Sign-in mails asked for per minute per address (POST /api/auth/email). */
+  RATE_LIMIT_SIGNIN_PER_MINUTE: positiveInt('a number of requests').default(10),
   /** Requests per minute per address to every other route that takes no token. */
   RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt('a number of requests').default(600),
   /** Addresses never rate-limited (comma-separated), or `none`; default: this machine. */
@@ -78,7 +80,44 @@ export const EnvSchema = z.object({
   CHECKPOINT_INTERVAL_MS: positiveInt('a number of milliseconds').default(5 * 60_000),
   /** The largest session export POST /api/sessions/import accepts. */
   IMPORT_MAX_BYTES: positiveInt('a number of bytes').default(16 * 1024 * 1024),
+  /** smtp(s)://user:pass@host:port to send mail; unset: .eml files under DATA_DIR/mail. */
+  SMTP_URL: z
+    .string()
+    .regex(
+      /^smtps?:\/\/[^\s]+$/,
+      'an smtp:// or smtps:// URL such as smtps://user:pass@mail.example.org',
+    )
+    .optional(),
+  /** The sender of Podium's mail. */
+  MAIL_FROM: z
+    .string()
+    .regex(
+      /^([^<>\r\n]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/,
+      'an address such as podium@example.org or "Podium <podium@example.org>"',
+    )
+    .default('Podium <podium@localhost>'),
+  /** An OpenID Connect issuer (Google, Entra, Keycloak, …) to sign in with. */
+  OIDC_ISSUER: z.url({ error: 'the issuer URL, such as https://accounts.google.com' }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The label of the OpenID sign-in button. */
+  OIDC_NAME: z.string().trim().min(1).max(40, 'at most 40 characters').default('Single sign-on'),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  /** GitHub Enterprise: the web address (authorize, token) and the API's. */
+  GITHUB_URL: z
+    .url({ error: 'an absolute URL such as https://github.example.org' })
+    .default('https://github.com'),
+  GITHUB_API_URL: z
+    .url({ error: 'an absolute URL such as https://github.example.org/api/v3' })
+    .default('https://api.github.com'),
 })
+
+/** Variables that only work together: when one is set, each of the others must be. */
+const TOGETHER: ReadonlyArray<ReadonlyArray<keyof z.infer<typeof EnvSchema>>> = [
+  ['OIDC_ISSUER', 'OIDC_CLIENT_ID'],
+  ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET'],
+]
 
 export interface Config {
   port: number
@@ -99,6 +138,7 @@ export interface Config {
   rateLimit: {
     joinPerMinute: number
     createPerMinute: number
+    signInPerMinute: number
     userPerMinute: number
     publicPerMinute: number
     allow: string[]
@@ -107,6 +147,14 @@ export interface Config {
   metricsToken: string | undefined
   checkpoints: { debounceMs: number; intervalMs: number }
   importMaxBytes: number
+  accounts: {
+    smtpUrl: string | undefined
+    mailFrom: string
+    oidc:
+      | { issuer: string; clientId: string; clientSecret: string | undefined; name: string }
+      | undefined
+    github: { clientId: string; clientSecret: string; url: string; apiUrl: string } | undefined
+  }
 }
 
 export class ConfigError extends Error {
@@ -127,6 +175,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Podium cannot start:\n  ${lines.join('\n  ')}`)
   }
   const e = parsed.data
+  const missing = TOGETHER.flatMap((group) => {
+    const set = group.filter((name) => e[name] !== undefined)
+    if (set.length === 0 || set.length === group.length) return []
+    return group
+      .filter((name) => e[name] === undefined)
+      .map((name) => `${name} is missing: it is needed with ${set.join(' and ')}`)
+  })
+  if (missing.length > 0) throw new ConfigError(`Podium cannot start:\n  ${missing.join('\n  ')}`)
   const dataDir = resolve(e.DATA_DIR)
   return {
     port: e.PORT,
@@ -157,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: {
       joinPerMinute: e.RATE_LIMIT_JOIN_PER_MINUTE,
       createPerMinute: e.RATE_LIMIT_CREATE_PER_MINUTE,
+      signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE,
       userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
       publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
       allow: e.RATE_LIMIT_ALLOW,
@@ -165,6 +222,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     checkpoints: { debounceMs: e.CHECKPOINT_DEBOUNCE_MS, intervalMs: e.CHECKPOINT_INTERVAL_MS },
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    accounts: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      oidc:
+        e.OIDC_ISSUER && e.OIDC_CLIENT_ID
+          ? {
+              issuer: e.OIDC_ISSUER,
+              clientId: e.OIDC_CLIENT_ID,
+              clientSecret: e.OIDC_CLIENT_SECRET,
+              name: e.OIDC_NAME,
+            }
+          : undefined,
+      github:
+        e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
+          ? {
+              clientId: e.GITHUB_CLIENT_ID,
+              clientSecret: e.GITHUB_CLIENT_SECRET,
+              url: e.GITHUB_URL.replace(/\/$/, ''),
+              apiUrl: e.GITHUB_API_URL.replace(/\/$/, ''),
+            }
+          : undefined,
+    },
   }
 }
 

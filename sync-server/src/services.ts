@@ -1,6 +1,7 @@
 import type { Hocuspocus } from '@hocuspocus/server'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import type { AuthDomain } from './auth/domain.ts'
 import type { SessionDirectory } from './auth/sessions-cache.ts'
 import type { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
@@ -14,6 +15,8 @@ import type { ServerDocs } from './sync/server-docs.ts'
 export interface Services {
   config: Config
   db: Db
+  /** Accounts, devices, sign-in links and providers (see auth/). */
+  auth: AuthDomain
   /** Domain events: subscribe here to what the ingest decided (see events/). */
   events: EventBus
   log: Logger

@@ -60,9 +60,25 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   CHECKPOINT_DEBOUNCE_MS: { value: '-1', expects: /a number of milliseconds/ },
   CHECKPOINT_INTERVAL_MS: { value: 'hourly', expects: /a number of milliseconds/ },
   IMPORT_MAX_BYTES: { value: '1.5', expects: /a number of bytes/ },
+  RATE_LIMIT_SIGNIN_PER_MINUTE: { value: 'many', expects: /a number of requests/ },
+  SMTP_URL: { value: 'mail.example.org:25', expects: /an smtp:\/\/ or smtps:\/\/ URL/ },
+  MAIL_FROM: { value: 'Podium\r\nBcc: x@example.org', expects: /an address such as/ },
+  OIDC_ISSUER: { value: 'accounts.google.com', expects: /the issuer URL/ },
+  OIDC_NAME: { value: 'x'.repeat(41), expects: /at most 40 characters/ },
+  GITHUB_URL: { value: 'github', expects: /an absolute URL/ },
+  GITHUB_API_URL: { value: 'api', expects: /an absolute URL/ },
 }
 // Any non-empty text is a valid host name, folder, path or address list: no bad value.
-const freeText = ['HOST', 'DATA_DIR', 'CLIENT_DIST', 'RATE_LIMIT_ALLOW']
+const freeText = [
+  'HOST',
+  'DATA_DIR',
+  'CLIENT_DIST',
+  'RATE_LIMIT_ALLOW',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'GITHUB_CLIENT_ID',
+  'GITHUB_CLIENT_SECRET',
+]
 
 describe('configuration from the environment', () => {
   it('covers every variable EnvSchema reads', () => {
@@ -109,6 +125,7 @@ describe('configuration from the environment', () => {
       rateLimit: {
         joinPerMinute: 600,
         createPerMinute: 60,
+        signInPerMinute: 10,
         publicPerMinute: 600,
         allow: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
       },
@@ -116,6 +133,34 @@ describe('configuration from the environment', () => {
       metricsToken: undefined,
       checkpoints: { debounceMs: 3000, intervalMs: 300_000 },
       importMaxBytes: 16 * 1024 * 1024,
+      accounts: {
+        smtpUrl: undefined,
+        mailFrom: 'Podium <podium@localhost>',
+        oidc: undefined,
+        github: undefined,
+      },
+    })
+  })
+
+  it('stops when a sign-in provider is half configured, naming what is missing', () => {
+    const base = { DATA_DIR: tempDir(), TOKEN_SECRET: secret }
+    expect(() => loadConfig({ ...base, OIDC_ISSUER: 'https://id.example.org' })).toThrow(
+      /OIDC_CLIENT_ID is missing: it is needed with OIDC_ISSUER/,
+    )
+    expect(() => loadConfig({ ...base, GITHUB_CLIENT_ID: 'abc' })).toThrow(
+      /GITHUB_CLIENT_SECRET is missing/,
+    )
+    const both = loadConfig({
+      ...base,
+      GITHUB_CLIENT_ID: 'abc',
+      GITHUB_CLIENT_SECRET: 'def',
+      GITHUB_URL: 'https://github.example.org/',
+    })
+    expect(both.accounts.github).toEqual({
+      clientId: 'abc',
+      clientSecret: 'def',
+      url: 'https://github.example.org',
+      apiUrl: 'https://api.github.com',
     })
   })
 

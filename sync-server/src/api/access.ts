@@ -1,8 +1,11 @@
 import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify'
 import { tokenGate } from './auth.ts'
 
-/** Who may call a route: anyone, or only with a valid token (every route not marked open). */
-export const Access = { open: 'open', token: 'token' } as const
+/**
+ * Who may call a route: anyone; only with a valid session token (every route not marked
+ * otherwise); or only signed in, with an account token (`/api/me`).
+ */
+export const Access = { open: 'open', token: 'token', account: 'account' } as const
 export type Access = (typeof Access)[keyof typeof Access]
 
 declare module 'fastify' {
@@ -13,6 +16,9 @@ declare module 'fastify' {
 
 /** Route options of a route anyone may call (rate-limited per address, see rate-limits.ts). */
 export const openRoute = { config: { access: Access.open } }
+
+/** Route options of a route for who is signed in (rate-limited per address, like open ones). */
+export const accountRoute = { config: { access: Access.account } }
 
 export function accessOf(route: RouteOptions): Access {
   return route.config?.access ?? Access.token
@@ -32,7 +38,11 @@ export function prependOnRequest(route: RouteOptions, ...hooks: onRequestHookHan
  * session are checked in the route (sessionFor), with the claims found here.
  * Must be registered before the routes it guards.
  */
-export function guardTokenRoutes(api: FastifyInstance, secret: string): void {
+export function guardTokenRoutes(
+  api: FastifyInstance,
+  secret: string,
+  accountGate: onRequestHookHandler,
+): void {
   const gate = tokenGate(secret)
   api.addHook('onRoute', (route) => {
     const access = accessOf(route)
@@ -41,6 +51,9 @@ export function guardTokenRoutes(api: FastifyInstance, secret: string): void {
         return
       case Access.token:
         prependOnRequest(route, gate)
+        return
+      case Access.account:
+        prependOnRequest(route, accountGate)
         return
       default: {
         const never: never = access

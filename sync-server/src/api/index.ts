@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { accountGate } from '../auth/account-access.ts'
 import type { Services } from '../services.ts'
 import { guardTokenRoutes } from './access.ts'
 import { auditLogRoutes } from './audit-log.ts'
@@ -7,18 +8,22 @@ import { exportRoutes } from './export.ts'
 import { identityRateLimit } from './identity-limit.ts'
 import { importRoutes } from './import.ts'
 import { inviteRoutes } from './invites.ts'
+import { meRoutes } from './me.ts'
 import { previewRoutes } from './preview.ts'
 import { rateLimits } from './rate-limits.ts'
 import { sessionControlRoutes } from './session-control.ts'
 import { sessionRoutes } from './sessions.ts'
+import { signInRoutes } from './sign-in.ts'
 import { timeRoutes } from './time.ts'
 
 /** Every route under /api. Each module registers one concern's routes. */
 export async function registerApi(api: FastifyInstance, services: Services) {
   // First: these guard and limit routes as they are registered.
   await rateLimits(api, services)
-  guardTokenRoutes(api, services.config.tokenSecret)
+  guardTokenRoutes(api, services.config.tokenSecret, accountGate(services))
   await identityRateLimit(api, services)
+  await signInRoutes(api, services)
+  await meRoutes(api, services)
   await sessionRoutes(api, services)
   await sessionControlRoutes(api, services)
   await previewRoutes(api, services)

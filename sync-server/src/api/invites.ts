@@ -1,6 +1,7 @@
 import { AcceptInviteBody, CreateInviteBody, newId } from '@podium/shared'
 import { signToken, TokenError, verifyInviteToken } from '@podium/shared/token'
 import type { FastifyInstance } from 'fastify'
+import { optionalAccount, participantToken } from '../auth/account-access.ts'
 import { announceStaffRoom } from '../auth/staff-room.ts'
 import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import { HttpProblem } from '../http/problem.ts'
@@ -84,6 +85,9 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
   })
 
   api.post('/invites/accept', openRoute, async (request) => {
+    // Accepted signed in, the role is the account's: on every device, and on its participant
+    // there if it has one already.
+    const signedIn = await optionalAccount(request, services)
     const body = parse(AcceptInviteBody, request.body)
     let claims: Awaited<ReturnType<typeof verifyInviteToken>>
     try {
@@ -95,8 +99,8 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
         'This invite link is not valid. Check that the whole link was copied, or ask the host for a new one.',
       )
     }
-    const userId = newId()
-    const name = body.name ? body.name : null
+    let userId = newId()
+    let name = body.name ? body.name : (signedIn?.account.name ?? null)
     const now = Date.now()
     await db.kysely.transaction().execute(async (trx) => {
       const invite = await trx
@@ -122,6 +126,22 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
         )
       if (Number(invite.expires_at) <= now)
         throw gone('This invite link has expired. Ask the host for a new one.')
+      const existing = signedIn
+        ? await trx
+            .selectFrom('users')
+            .select(['id', 'role', 'name'])
+            .where('session_id', '=', claims.sid)
+            .where('account_id', '=', signedIn.account.id)
+            .executeTakeFirst()
+        : undefined
+      if (existing?.role === 'host')
+        throw HttpProblem.conflict(
+          'You host this session already; an invite would only lower your role. Send it to someone else.',
+        )
+      if (existing) {
+        userId = existing.id
+        name = body.name ? body.name : existing.name
+      }
       const taken = await trx
         .updateTable('invites')
         .set({ accepted_by: userId, accepted_at: now })
@@ -131,16 +151,30 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
         .executeTakeFirst()
       if (Number(taken.numUpdatedRows) !== 1)
         throw HttpProblem.conflict('This invite was used at the same moment by someone else.')
-      await trx
-        .insertInto('users')
-        .values({ id: userId, session_id: claims.sid, name, role: claims.role, created_at: now })
-        .execute()
+      if (existing) {
+        await trx
+          .updateTable('users')
+          .set({ role: claims.role, name })
+          .where('id', '=', existing.id)
+          .execute()
+      } else {
+        await trx
+          .insertInto('users')
+          .values({
+            id: userId,
+            session_id: claims.sid,
+            name,
+            role: claims.role,
+            created_at: now,
+            account_id: signedIn?.account.id ?? null,
+          })
+          .execute()
+      }
     })
-    const token = await signToken(
-      config.tokenSecret,
-      { typ: 'access', sub: userId, sid: claims.sid, role: claims.role, name },
-      ACCESS_TOKEN_TTL,
-    )
+    const participant = { sub: userId, sid: claims.sid, role: claims.role, name }
+    const token = signedIn
+      ? await participantToken(config.tokenSecret, participant, signedIn)
+      : await signToken(config.tokenSecret, { typ: 'access', ...participant }, ACCESS_TOKEN_TTL)
     await announceStaffRoom(services, claims.sid)
     await auditApi(
       services,

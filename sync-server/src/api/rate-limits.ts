@@ -5,7 +5,7 @@ import type { Services } from '../services.ts'
 import { Access, accessOf, prependOnRequest } from './access.ts'
 
 /** Counters kept per address: each open route counts in one of them. */
-const Group = { join: 'join', create: 'create', public: 'public' } as const
+const Group = { join: 'join', create: 'create', signIn: 'signIn', public: 'public' } as const
 type Group = (typeof Group)[keyof typeof Group]
 
 /** Open routes with a counter of their own; every other open route counts in `public`. */
@@ -14,11 +14,12 @@ const OWN_GROUP = new Map<string, Group>([
   ['POST /api/invites/accept', Group.join],
   ['POST /api/sessions', Group.create],
   ['POST /api/sessions/import', Group.create],
+  ['POST /api/auth/email', Group.signIn],
 ])
 
 /**
- * Per-address limits on every route anyone may call without a token (marked open, see
- * access.ts): joining (and accepting invites) and creating (and importing) sessions
+ * Per-address limits on every route anyone may call without a session token (marked open
+ * or account, see access.ts): joining (and accepting invites) and creating (and importing) sessions
  * have counters of their own, and every other open route shares the public one. Shared
  * through Redis when several instances run. Must be registered before the routes.
  */
@@ -27,10 +28,11 @@ export async function rateLimits(api: FastifyInstance, services: Services) {
   const hooks: Record<Group, onRequestHookHandler> = {
     join: await limiter(api, services, Group.join, limits.joinPerMinute),
     create: await limiter(api, services, Group.create, limits.createPerMinute),
+    signIn: await limiter(api, services, Group.signIn, limits.signInPerMinute),
     public: await limiter(api, services, Group.public, limits.publicPerMinute),
   }
   api.addHook('onRoute', (route) => {
-    if (accessOf(route) !== Access.open) return
+    if (accessOf(route) === Access.token) return
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     const group = methods.map((m) => OWN_GROUP.get(`${m} ${route.url}`)).find(Boolean)
     prependOnRequest(route, hooks[group ?? Group.public])

@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS, ID_PATTERN, type SessionSettings } from '@podium/shared'
 import type { AccessClaims } from '@podium/shared/token'
 import type { FastifyRequest } from 'fastify'
+import type { Selectable } from 'kysely'
 import { z } from 'zod'
 import type { SessionsTable } from '../db/schema.ts'
 import { HttpProblem } from '../http/problem.ts'
@@ -19,7 +20,7 @@ export function pathIds<K extends string>(
   return parse(z.object(shape), request.params, 'path') as Record<K, string>
 }
 
-export interface SessionRow extends Omit<SessionsTable, 'settings'> {
+export interface SessionRow extends Omit<Selectable<SessionsTable>, 'settings'> {
   settings: SessionSettings
 }
 
@@ -44,6 +45,8 @@ export async function sessionFor(
       `The host has withdrawn your ${claims.role} role in this session. Ask them for a new invite, or join again with the session code.`,
     )
   }
+  if (claims.dev && !(await services.auth.devices.signedIn(claims.dev)))
+    throw HttpProblem.unauthorized('You were signed out on this device. Sign in again.')
   const row = await services.db.kysely
     .selectFrom('sessions')
     .selectAll()

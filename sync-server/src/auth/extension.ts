@@ -11,11 +11,13 @@ import {
   CloseCode,
   isStaff,
   parseDocumentName,
+  SIGNED_OUT,
 } from '@podium/shared'
 import { TokenError } from '@podium/shared/token'
 import type { ConnectionContext } from '../sync/context.ts'
 import { isConnectionContext } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
+import type { Devices } from './devices.ts'
 import type { StandingDirectory } from './standing.ts'
 import { VerifiedTokens } from './verified-tokens.ts'
 
@@ -40,6 +42,7 @@ export class Auth implements Extension {
     secret: string,
     private readonly standing: StandingDirectory,
     private readonly guard: UnloadGuard,
+    private readonly devices: Pick<Devices, 'signedIn'>,
   ) {
     this.tokens = new VerifiedTokens(secret)
   }
@@ -60,12 +63,15 @@ export class Auth implements Extension {
       sessionId: claims.sid,
       role: claims.role,
       name: claims.name,
+      ...(claims.dev ? { deviceId: claims.dev } : {}),
     }
     const access = accessFor(principal, data.documentName)
     if (access === Access.none) throw refuse(CloseCode.forbidden, 'forbidden')
     const standing = await this.standing.of(principal)
     if (standing === 'unknown-session') throw refuse(CloseCode.notFound, 'session-not-found')
     if (standing === 'revoked') throw refuse(CloseCode.forbidden, ACCESS_REVOKED)
+    if (claims.dev && !(await this.devices.signedIn(claims.dev)))
+      throw refuse(CloseCode.unauthorized, SIGNED_OUT)
     data.connectionConfig.readOnly = access === Access.read
     this.guard.arrive(data.documentName, data.socketId)
     return { principal, access, address }

@@ -5,6 +5,8 @@ import {
   ID_PATTERN,
   isRole,
   type Role,
+  SIGNED_OUT,
+  SIGNED_OUT_CHANNEL,
   type Standing,
   standingOf,
   WITHDRAWN_CHANNEL,
@@ -13,7 +15,7 @@ import type { StaffMember } from '@podium/signal-server'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
-import { isConnectionContext } from '../sync/context.ts'
+import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
 import type { SessionDirectory } from './sessions-cache.ts'
 
 /**
@@ -61,6 +63,7 @@ export class StandingDirectory {
 export class Withdrawals {
   private subscriber: Redis | undefined
   private readonly listeners = new Set<(userId: string) => void>()
+  private readonly signOutListeners = new Set<(deviceId: string) => void>()
 
   constructor(
     private readonly hocuspocus: Hocuspocus,
@@ -71,15 +74,16 @@ export class Withdrawals {
   async start(): Promise<void> {
     if (!this.redis) return
     this.subscriber = this.redis.duplicate()
-    this.subscriber.on('message', (_channel: string, userId: string) => {
+    this.subscriber.on('message', (channel: string, id: string) => {
       // Only instances publish here; anything else is ignored, not acted on.
-      if (!ID_PATTERN.test(userId)) {
-        this.log.warn({ message: userId.slice(0, 80) }, 'ignored a malformed withdrawal')
+      if (!ID_PATTERN.test(id)) {
+        this.log.warn({ channel, message: id.slice(0, 80) }, 'ignored a malformed message')
         return
       }
-      this.closeHere(userId)
+      if (channel === SIGNED_OUT_CHANNEL) this.signOutHere(id)
+      else this.closeHere(id)
     })
-    await this.subscriber.subscribe(WITHDRAWN_CHANNEL)
+    await this.subscriber.subscribe(WITHDRAWN_CHANNEL, SIGNED_OUT_CHANNEL)
   }
 
   /** Calls `fn` with the user id whenever a role is withdrawn (here or on another instance). */
@@ -87,14 +91,40 @@ export class Withdrawals {
     this.listeners.add(fn)
   }
 
+  /** Calls `fn` with the device id whenever a device is signed out (here or elsewhere). */
+  onSignedOut(fn: (deviceId: string) => void): void {
+    this.signOutListeners.add(fn)
+  }
+
   async withdraw(userId: string): Promise<void> {
     this.closeHere(userId)
     await this.redis?.publish(WITHDRAWN_CHANNEL, userId)
   }
 
+  /** Closes, on every instance, the sockets opened with tokens issued to a signed-out device. */
+  async signOut(deviceId: string): Promise<void> {
+    this.signOutHere(deviceId)
+    await this.redis?.publish(SIGNED_OUT_CHANNEL, deviceId)
+  }
+
   private closeHere(userId: string): void {
-    closeConnectionsOf(this.hocuspocus, userId)
+    closeSockets(
+      this.hocuspocus,
+      (principal) => principal.userId === userId,
+      CloseCode.forbidden,
+      ACCESS_REVOKED,
+    )
     for (const listener of this.listeners) listener(userId)
+  }
+
+  private signOutHere(deviceId: string): void {
+    closeSockets(
+      this.hocuspocus,
+      (principal) => principal.deviceId === deviceId,
+      CloseCode.unauthorized,
+      SIGNED_OUT,
+    )
+    for (const listener of this.signOutListeners) listener(deviceId)
   }
 
   stop(): void {
@@ -108,13 +138,27 @@ export class Withdrawals {
  * authenticate again, while a reconnecting socket does, and hears ACCESS_REVOKED.
  */
 export function closeConnectionsOf(hocuspocus: Hocuspocus, userId: string): void {
+  closeSockets(
+    hocuspocus,
+    (principal) => principal.userId === userId,
+    CloseCode.forbidden,
+    ACCESS_REVOKED,
+  )
+}
+
+function closeSockets(
+  hocuspocus: Hocuspocus,
+  whose: (principal: ConnectionContext['principal']) => boolean,
+  code: number,
+  reason: string,
+): void {
   const sockets = new Set<{ close(code?: number, reason?: string): void }>()
   for (const document of hocuspocus.documents.values()) {
     for (const connection of document.getConnections()) {
       const context = connection.context
-      if (isConnectionContext(context) && context.principal.userId === userId)
+      if (isConnectionContext(context) && whose(context.principal))
         sockets.add(connection.webSocket)
     }
   }
-  for (const socket of sockets) socket.close(CloseCode.forbidden, ACCESS_REVOKED)
+  for (const socket of sockets) socket.close(code, reason)
 }

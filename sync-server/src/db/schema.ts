@@ -1,4 +1,7 @@
-import type { Generated } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
+
+/** A nullable column inserts may leave out (it is then null). */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>
 
 /** The relational tables (documents live in `document_updates`). */
 export interface Database {
@@ -13,6 +16,12 @@ export interface Database {
   audit_log: AuditLogTable
   domain_events: DomainEventsTable
   event_cursors: EventCursorsTable
+  accounts: AccountsTable
+  identities: IdentitiesTable
+  devices: DevicesTable
+  refresh_tokens: RefreshTokensTable
+  email_links: EmailLinksTable
+  auth_requests: AuthRequestsTable
 }
 
 export interface SessionsTable {
@@ -25,6 +34,8 @@ export interface SessionsTable {
   settings: string
   created_at: number
   updated_at: number
+  /** The account that created it (signed in); null for a guest host. */
+  owner_account_id: Optional<string>
 }
 
 export interface UsersTable {
@@ -33,6 +44,8 @@ export interface UsersTable {
   name: string | null
   role: string
   created_at: number
+  /** The account this participant belongs to; null for a guest. */
+  account_id: Optional<string>
 }
 
 /** One row per (session, question, user): a user votes at most once per question. */
@@ -122,4 +135,63 @@ export interface EventCursorsTable {
   subscriber: string
   seq: number
   updated_at: number
+}
+
+/** A person who signs in (see auth/accounts.ts); `email` is stored lower-cased. */
+export interface AccountsTable {
+  id: string
+  email: string
+  email_verified: number
+  name: string | null
+  created_at: number
+}
+
+/** A provider's user (OpenID issuer and subject, GitHub user id) that signs in as an account. */
+export interface IdentitiesTable {
+  provider: string
+  subject: string
+  account_id: string
+  email: string | null
+  created_at: number
+}
+
+/** A signed-in browser; its refresh tokens are one family, revoked together. */
+export interface DevicesTable {
+  id: string
+  account_id: string
+  label: string
+  created_at: number
+  last_seen_at: number
+  revoked_at: Optional<number>
+  revoked_reason: Optional<string>
+}
+
+/** A refresh token by its SHA-256; `used_at` is set when it is rotated. */
+export interface RefreshTokensTable {
+  hash: string
+  device_id: string
+  created_at: number
+  expires_at: number
+  used_at: Optional<number>
+}
+
+/** A single-use sign-in link by its SHA-256. */
+export interface EmailLinksTable {
+  hash: string
+  email: string
+  return_to: string | null
+  created_at: number
+  expires_at: number
+  used_at: Optional<number>
+}
+
+/** A provider sign-in under way: what the callback must match. */
+export interface AuthRequestsTable {
+  state: string
+  provider: string
+  code_verifier: string
+  nonce: string
+  return_to: string | null
+  created_at: number
+  expires_at: number
 }

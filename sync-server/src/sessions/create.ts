@@ -8,6 +8,7 @@ import {
 } from '@podium/shared'
 import { signToken } from '@podium/shared/token'
 import type { Transaction } from 'kysely'
+import { participantToken, type SignedIn } from '../auth/account-access.ts'
 import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import type { Database } from '../db/schema.ts'
 import type { Services } from '../services.ts'
@@ -22,17 +23,19 @@ export interface CreatedSession {
 
 /**
  * A new session in draft: its row, its host, its public document (meta and settings), and
- * the host's token.
+ * the host's token. Created signed in, the account owns it and is its host on every device.
  */
 export async function createSession(
   services: Pick<Services, 'db' | 'docs' | 'log' | 'config'>,
   body: CreateSessionBody,
+  signedIn?: SignedIn,
 ): Promise<CreatedSession> {
   const { db, config } = services
   const id = newId()
   const hostUserId = newId()
   const now = Date.now()
   const settings: SessionSettings = { ...DEFAULT_SETTINGS, ...body.settings }
+  const hostName = body.hostName ?? signedIn?.account.name ?? null
   const code = await insertWithFreshCode(services, (code) =>
     db.kysely.transaction().execute((trx) =>
       insertSessionRows(trx, {
@@ -40,9 +43,10 @@ export async function createSession(
         code,
         title: body.title,
         hostUserId,
-        hostName: body.hostName ?? null,
+        hostName,
         settings,
         now,
+        accountId: signedIn?.account.id ?? null,
       }),
     ),
   )
@@ -57,11 +61,10 @@ export async function createSession(
     })
     pub.setSettings(settings)
   })
-  const hostToken = await signToken(
-    config.tokenSecret,
-    { typ: 'access', sub: hostUserId, sid: id, role: 'host', name: body.hostName ?? null },
-    ACCESS_TOKEN_TTL,
-  )
+  const host = { sub: hostUserId, sid: id, role: 'host' as const, name: hostName }
+  const hostToken = signedIn
+    ? await participantToken(config.tokenSecret, host, signedIn)
+    : await signToken(config.tokenSecret, { typ: 'access', ...host }, ACCESS_TOKEN_TTL)
   return { id, code, hostToken, hostUserId }
 }
 
@@ -76,6 +79,8 @@ export async function insertSessionRows(
     hostName: string | null
     settings: SessionSettings
     now: number
+    /** The account that owns it and hosts it; null for a guest host. */
+    accountId?: string | null
   },
 ): Promise<void> {
   await trx
@@ -89,6 +94,7 @@ export async function insertSessionRows(
       settings: JSON.stringify(row.settings),
       created_at: row.now,
       updated_at: row.now,
+      owner_account_id: row.accountId ?? null,
     })
     .execute()
   await trx
@@ -99,6 +105,7 @@ export async function insertSessionRows(
       name: row.hostName,
       role: 'host',
       created_at: row.now,
+      account_id: row.accountId ?? null,
     })
     .execute()
 }

@@ -1,26 +1,46 @@
-import { newId, normalizeJoinCode } from '@podium/shared'
+import { isRole, newId, normalizeJoinCode } from '@podium/shared'
 import { HttpProblem } from '@podium/shared/server'
 import { signToken } from '@podium/shared/token'
+import { participantToken, type SignedIn } from '../auth/account-access.ts'
 import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import type { Services } from '../services.ts'
 
-/** A guest attendee of the session with this code: a new participant and their token. */
+/**
+ * Joins the session with this code. A guest gets a new participant each time; a signed-in
+ * account gets its one participant there (made on its first join), on every device, with
+ * whatever role it holds, so its questions, votes and receipts follow it.
+ */
 export async function joinSession(
   services: Pick<Services, 'db' | 'config'>,
   rawCode: string,
   givenName: string | undefined,
+  signedIn?: SignedIn,
 ) {
   const code = normalizeJoinCode(rawCode)
-  const session = await services.db.kysely
+  const { db, config } = services
+  const session = await db.kysely
     .selectFrom('sessions')
     .select(['id', 'status'])
     .where('code', '=', code)
     .executeTakeFirst()
   if (!session)
     throw HttpProblem.notFound(`No session has the code ${code}. Check the code and try again.`)
+  if (signedIn) {
+    const known = await db.kysely
+      .selectFrom('users')
+      .select(['id', 'role', 'name'])
+      .where('session_id', '=', session.id)
+      .where('account_id', '=', signedIn.account.id)
+      .executeTakeFirst()
+    if (known && isRole(known.role)) {
+      const claims = { sub: known.id, sid: session.id, role: known.role, name: known.name }
+      const token = await participantToken(config.tokenSecret, claims, signedIn)
+      return { sessionId: session.id, userId: known.id, token, role: known.role, name: known.name }
+    }
+  }
   const userId = newId()
-  const name = givenName ? givenName : null
-  await services.db.kysely
+  const name = givenName ? givenName : (signedIn?.account.name ?? null)
+  await db.kysely
     .insertInto('users')
     .values({
       id: userId,
@@ -28,12 +48,12 @@ export async function joinSession(
       name,
       role: 'attendee',
       created_at: Date.now(),
+      account_id: signedIn?.account.id ?? null,
     })
     .execute()
-  const token = await signToken(
-    services.config.tokenSecret,
-    { typ: 'access', sub: userId, sid: session.id, role: 'attendee', name },
-    ACCESS_TOKEN_TTL,
-  )
+  const claims = { sub: userId, sid: session.id, role: 'attendee' as const, name }
+  const token = signedIn
+    ? await participantToken(config.tokenSecret, claims, signedIn)
+    : await signToken(config.tokenSecret, { typ: 'access', ...claims }, ACCESS_TOKEN_TTL)
   return { sessionId: session.id, userId, token, role: 'attendee' as const, name }
 }

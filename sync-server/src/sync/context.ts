@@ -2,7 +2,8 @@ import type { Access, DocumentAddress, Principal } from '@podium/shared'
 
 /** What a connection carries once the Auth extension has let it in. */
 export interface ConnectionContext {
-  principal: Principal & { name: string | null }
+  /** `deviceId`: the signed-in device the token was issued to, if any (see auth/devices.ts). */
+  principal: Principal & { name: string | null; deviceId?: string }
   access: Access
   address: DocumentAddress
 }

@@ -1,0 +1,28 @@
+const BROWSERS: ReadonlyArray<[RegExp, string]> = [
+  [/Edg(e|A|iOS)?\//, 'Edge'],
+  [/OPR\/|Opera/, 'Opera'],
+  [/SamsungBrowser\//, 'Samsung Internet'],
+  [/Firefox\/|FxiOS\//, 'Firefox'],
+  [/Chrome\/|CriOS\/|Chromium\//, 'Chrome'],
+  [/Safari\//, 'Safari'],
+]
+
+const SYSTEMS: ReadonlyArray<[RegExp, string]> = [
+  [/Android/, 'Android'],
+  [/iPhone|iPad|iPod/, 'iOS'],
+  [/CrOS/, 'ChromeOS'],
+  [/Windows/, 'Windows'],
+  [/Mac OS X|Macintosh/, 'macOS'],
+  [/Linux/, 'Linux'],
+]
+
+/**
+ * What kind of browser a device is, for the account page ("Firefox on Android"): the
+ * class only, never the whole user-agent string, which would identify the person.
+ */
+export function deviceLabel(userAgent: string | undefined): string {
+  const ua = userAgent ?? ''
+  const browser = BROWSERS.find(([pattern]) => pattern.test(ua))?.[1] ?? 'A browser'
+  const system = SYSTEMS.find(([pattern]) => pattern.test(ua))?.[1]
+  return system ? `${browser} on ${system}` : browser
+}

@@ -1,0 +1,354 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join as joinPath } from 'node:path'
+import { documentName, PublicDoc } from '@podium/shared'
+import { simpleParser } from 'mailparser'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { followLink, refreshWith, signInByEmail } from '../../test-support/accounts.ts'
+import { type Inbox, linkIn, startInbox } from '../../test-support/mail.ts'
+import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
+import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
+import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+
+let mailbox = 0
+const address = () => `person-${Date.now()}-${++mailbox}@example.org`
+
+describe.each(['sqlite', 'postgres'] as const)('accounts on %s', (dialect) => {
+  let server: TestPodium
+  let inbox: Inbox
+  let schema: TestSchema | undefined
+  const clients: TestClient[] = []
+  const api = (path: string) => `${server.url}/api${path}`
+
+  beforeAll(async () => {
+    inbox = await startInbox()
+    schema = dialect === 'postgres' ? await createTestSchema() : undefined
+    server = await startPodium({
+      SMTP_URL: inbox.url,
+      ...(schema ? { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema } : {}),
+    })
+  })
+  afterAll(async () => {
+    for (const c of clients) c.destroy()
+    await server.close()
+    await schema?.drop()
+    await inbox.close()
+  })
+
+  const signIn = (email = address()) => signInByEmail(server.url, inbox, email)
+
+  it('lists e-mail as the one provider when none other is configured', async () => {
+    const res = await request(api('/auth/providers'))
+    expect(res.body).toEqual({ providers: [{ id: 'email', name: 'E-mail' }] })
+  })
+
+  it('signs in with an e-mail link: one line with the URL, a refresh cookie, then an account token', async () => {
+    const email = address()
+    const asked = await request(api('/auth/email'), {
+      body: { email: `  ${email.toUpperCase()} `, returnTo: '/me?tab=hosting' },
+    })
+    expect(asked.status).toBe(202)
+    const mail = await inbox.next(email)
+    expect(mail.subject).toMatch(/sign-in link/i)
+    const link = linkIn(mail)
+    expect(link.startsWith(`${server.url}/api/auth/email/callback?token=`)).toBe(true)
+    // Only the hash is stored.
+    const stored = await server.podium.services.db.kysely
+      .selectFrom('email_links')
+      .select('hash')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow()
+    expect(link).not.toContain(stored.hash)
+
+    const response = await fetch(link, { redirect: 'manual' })
+    expect(response.status).toBe(302)
+    expect(response.headers.get('location')).toBe('/me?tab=hosting')
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('podium_refresh='))
+    expect(cookie).toMatch(/HttpOnly/i)
+    expect(cookie).toMatch(/SameSite=Lax/i)
+    expect(cookie).toMatch(/Path=\/api\/auth/)
+    expect(cookie).not.toMatch(/Secure/) // plain http here; Secure under https
+
+    const value = /^podium_refresh=([^;]+)/.exec(cookie ?? '')?.[1] ?? ''
+    const renewed = await refreshWith(server.url, value)
+    expect(renewed.status).toBe(200)
+    expect(renewed.body.account.email).toBe(email)
+    expect(renewed.body.expiresAt - Date.now()).toBeLessThanOrEqual(15 * 60_000)
+    const me = await request<any>(api('/me'), { token: renewed.body.accessToken })
+    expect(me.status).toBe(200)
+    expect(me.body.account).toMatchObject({ email, name: null })
+    expect(me.body.devices).toHaveLength(1)
+    expect(me.body.devices[0].current).toBe(true)
+  })
+
+  it('answers 202 for any address, and mails each address at most five times a quarter hour', async () => {
+    const email = address()
+    for (let i = 0; i < 7; i++) {
+      const res = await request(api('/auth/email'), { body: { email } })
+      expect(res.status).toBe(202)
+    }
+    await waitFor(() => inbox.messages.length > 0, 5000, 'mail')
+    await new Promise((r) => setTimeout(r, 300))
+    const sent = inbox.messages.filter((m) => JSON.stringify(m.to).includes(email))
+    expect(sent).toHaveLength(5)
+  })
+
+  it('refuses used, expired and forged links, and writes nothing for them', async () => {
+    const email = address()
+    await request(api('/auth/email'), { body: { email } })
+    const link = linkIn(await inbox.next(email))
+    expect((await followLink(link)).status).toBe(302)
+
+    const again = await request<any>(link)
+    expect(again.status).toBe(410)
+    expect(again.body.detail).toMatch(/used already/)
+    // A browser gets the sign-in page, which says the same.
+    const page = await fetch(link, { redirect: 'manual', headers: { accept: 'text/html' } })
+    expect(page.headers.get('location')).toBe('/signin?error=link-used')
+
+    const forged = await request<any>(api('/auth/email/callback?token=not-a-real-link-token'))
+    expect(forged.status).toBe(400)
+    expect(forged.headers.get('content-type')).toMatch(/problem\+json/)
+
+    const late = address()
+    await request(api('/auth/email'), { body: { email: late } })
+    const lateLink = linkIn(await inbox.next(late))
+    await server.podium.services.db.kysely
+      .updateTable('email_links')
+      .set({ expires_at: Date.now() - 1 })
+      .where('email', '=', late)
+      .execute()
+    const expired = await followLink(lateLink)
+    expect(expired.status).toBe(410)
+    expect(expired.cookie).toBeUndefined()
+    const accounts = await server.podium.services.db.kysely
+      .selectFrom('accounts')
+      .select('id')
+      .where('email', '=', late)
+      .execute()
+    expect(accounts).toHaveLength(0)
+  })
+
+  it('refuses a returnTo elsewhere and an address with a line break', async () => {
+    for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil', 'me']) {
+      const res = await request<any>(api('/auth/email'), { body: { email: address(), returnTo } })
+      expect(res.status, returnTo).toBe(400)
+      expect(res.body.detail).toMatch(/returnTo must be a path on this site/)
+    }
+    const injected = await request<any>(api('/auth/email'), {
+      body: { email: 'ada@example.org\r\nBcc: all@example.org' },
+    })
+    expect(injected.status).toBe(400)
+    expect(injected.body.detail).toMatch(/one line/)
+  })
+
+  it('rotates the refresh token at each use; a replayed one signs the device out and closes its sockets', async () => {
+    const person = await signIn()
+    const session = await createSession(server.url, { title: 'Rotation' })
+    const joined = await request<any>(api('/join'), {
+      body: { code: session.code },
+      token: person.accessToken,
+    })
+    expect(joined.status).toBe(200)
+    const client = new TestClient(server.syncUrl, joined.body)
+    clients.push(client)
+    await client.synced()
+    const refusals: string[] = []
+    client
+      .provider('public')
+      .on('authenticationFailed', ({ reason }: { reason: string }) => refusals.push(reason))
+
+    const stolen = person.cookie
+    expect((await person.refresh()).status).toBe(200)
+    expect(person.cookie).not.toBe(stolen)
+    const replay = await refreshWith(server.url, stolen)
+    expect(replay.status).toBe(401)
+    expect(replay.body.detail).toMatch(/signed out to keep your account safe/)
+    // The whole family ends: the token rotated in good faith too.
+    expect((await refreshWith(server.url, person.cookie)).status).toBe(401)
+    expect((await request(api('/me'), { token: person.accessToken })).status).toBe(401)
+    await waitFor(() => refusals.includes('signed-out'), 10_000, 'the socket closed and refused')
+  })
+
+  it('gives one account the same participant on every device, with a short token', async () => {
+    const email = address()
+    const laptop = await signIn(email)
+    const phone = await signIn(email)
+    const me = await request<any>(api('/me'), { token: phone.accessToken })
+    expect(me.body.devices).toHaveLength(2)
+    const session = await createSession(server.url, { title: 'Two devices' })
+    const a = await request<any>(api('/join'), {
+      body: { code: session.code, name: 'Ada' },
+      token: laptop.accessToken,
+    })
+    const b = await request<any>(api('/join'), {
+      body: { code: session.code },
+      token: phone.accessToken,
+    })
+    expect(b.body.userId).toBe(a.body.userId)
+    expect(b.body.name).toBe('Ada')
+    const claims = JSON.parse(Buffer.from(b.body.token.split('.')[1], 'base64url').toString())
+    expect(claims.exp - Date.now() / 1000).toBeLessThanOrEqual(15 * 60)
+    expect(claims.acc).toBe(laptop.accountId)
+
+    // Signing the phone out from the laptop ends the phone's tokens, not the laptop's.
+    const phoneDevice = me.body.devices.find((d: any) => d.current).id
+    const removed = await request(api(`/me/devices/${phoneDevice}`), {
+      method: 'DELETE',
+      token: laptop.accessToken,
+    })
+    expect(removed.status).toBe(204)
+    expect((await phone.refresh()).status).toBe(401)
+    expect((await request(api(`/sessions/${session.id}`), { token: b.body.token })).status).toBe(
+      401,
+    )
+    expect((await request(api('/me'), { token: laptop.accessToken })).status).toBe(200)
+    const renewed = await request<any>(api(`/me/sessions/${session.id}/token`), {
+      method: 'POST',
+      token: laptop.accessToken,
+    })
+    expect(renewed.body.userId).toBe(a.body.userId)
+  })
+
+  it('makes the signed-in creator the owner and lists hosted, staff and attended sessions', async () => {
+    const host = await signIn()
+    const created = await request<any>(api('/sessions'), {
+      body: { title: 'Weekly town hall' },
+      token: host.accessToken,
+    })
+    expect(created.status).toBe(201)
+    const row = await server.podium.services.db.kysely
+      .selectFrom('sessions')
+      .select('owner_account_id')
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow()
+    expect(row.owner_account_id).toBe(host.accountId)
+
+    const moderator = await signIn()
+    const invite = await request<any>(api(`/sessions/${created.body.id}/invites`), {
+      body: { role: 'moderator' },
+      token: created.body.hostToken,
+    })
+    // Joined first as an attendee, then invited: the same participant takes the role.
+    const attendee = await request<any>(api('/join'), {
+      body: { code: created.body.code },
+      token: moderator.accessToken,
+    })
+    const accepted = await request<any>(api('/invites/accept'), {
+      body: { invite: invite.body.invite },
+      token: moderator.accessToken,
+    })
+    expect(accepted.status).toBe(200)
+    expect(accepted.body.userId).toBe(attendee.body.userId)
+    const again = await request<any>(api('/join'), {
+      body: { code: created.body.code },
+      token: moderator.accessToken,
+    })
+    expect(again.body.role).toBe('moderator')
+
+    const other = await createSession(server.url, { title: 'Attended' })
+    await request(api('/join'), { body: { code: other.code }, token: host.accessToken })
+    const mine = await request<any>(api('/me/sessions'), { token: host.accessToken })
+    expect(mine.body.hosting.map((s: any) => s.title)).toEqual(['Weekly town hall'])
+    expect(mine.body.attended.map((s: any) => s.title)).toEqual(['Attended'])
+    const theirs = await request<any>(api('/me/sessions'), { token: moderator.accessToken })
+    expect(theirs.body.staff.map((s: any) => [s.title, s.role])).toEqual([
+      ['Weekly town hall', 'moderator'],
+    ])
+  })
+
+  it('lets a guest who signs in later claim their participant', async () => {
+    const session = await createSession(server.url, { title: 'Claim' })
+    const guest = await join(server.url, session.code, 'Grace')
+    const person = await signIn()
+    const claimed = await request<any>(api('/me/claim'), {
+      body: { token: guest.token },
+      token: person.accessToken,
+    })
+    expect(claimed.status).toBe(200)
+    expect(claimed.body.userId).toBe(guest.userId)
+    const rejoined = await request<any>(api('/join'), {
+      body: { code: session.code },
+      token: person.accessToken,
+    })
+    expect(rejoined.body.userId).toBe(guest.userId)
+    // Nobody else can take it now.
+    const thief = await signIn()
+    const stolen = await request<any>(api('/me/claim'), {
+      body: { token: guest.token },
+      token: thief.accessToken,
+    })
+    expect(stolen.status).toBe(409)
+  })
+
+  it('deletes an account: identities and devices go, its questions stay as a former participant', async () => {
+    const person = await signIn()
+    const session = await createSession(server.url, { title: 'Deletion' })
+    const joined = await request<any>(api('/join'), {
+      body: { code: session.code, name: 'Linus' },
+      token: person.accessToken,
+    })
+    await server.podium.services.docs.change(documentName.public(session.id), (doc) => {
+      new PublicDoc(doc).putQuestion({
+        id: 'q-deleted-1',
+        text: 'Will this stay?',
+        authorId: joined.body.userId,
+        authorName: 'Linus',
+        createdAt: Date.now(),
+        votes: 0,
+        answered: false,
+        status: 'visible',
+        pinned: false,
+        labels: [],
+      } as never)
+    })
+    const deleted = await request(api('/me'), { method: 'DELETE', token: person.accessToken })
+    expect(deleted.status).toBe(204)
+    expect((await person.refresh()).status).toBe(401)
+    expect((await request(api('/me'), { token: person.accessToken })).status).toBe(401)
+    const db = server.podium.services.db.kysely
+    expect(
+      await db.selectFrom('accounts').select('id').where('id', '=', person.accountId).execute(),
+    ).toEqual([])
+    expect(
+      await db
+        .selectFrom('devices')
+        .select('id')
+        .where('account_id', '=', person.accountId)
+        .execute(),
+    ).toEqual([])
+    let shown: string | null | undefined
+    await server.podium.services.docs.change(documentName.public(session.id), (doc) => {
+      shown = new PublicDoc(doc).question('q-deleted-1')?.authorName
+    })
+    expect(shown).toBe('Former participant')
+  })
+
+  it('refuses forged and expired account tokens on create and join instead of making a guest', async () => {
+    const session = await createSession(server.url, { title: 'Forged' })
+    const forged = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ typ: 'account', sub: 'x', dev: 'y' })).toString('base64url')}.sig`
+    const res = await request<any>(api('/join'), { body: { code: session.code }, token: forged })
+    expect(res.status).toBe(401)
+    const created = await request<any>(api('/sessions'), { body: { title: 'x' }, token: forged })
+    expect(created.status).toBe(401)
+  })
+})
+
+describe('sign-in mail without SMTP_URL', () => {
+  it('writes the mail as an .eml file under DATA_DIR/mail', async () => {
+    const server = await startPodium()
+    try {
+      const res = await request(`${server.url}/api/auth/email`, {
+        body: { email: 'local@example.org' },
+      })
+      expect(res.status).toBe(202)
+      const folder = joinPath(server.dataDir, 'mail')
+      const files = readdirSync(folder).filter((f) => f.endsWith('.eml'))
+      expect(files).toHaveLength(1)
+      const mail = await simpleParser(readFileSync(joinPath(folder, files[0] ?? '')))
+      expect(mail.to).toMatchObject({ text: 'local@example.org' })
+      expect(linkIn(mail)).toMatch(/\/api\/auth\/email\/callback\?token=/)
+    } finally {
+      await server.close()
+    }
+  })
+})
