@@ -1,11 +1,18 @@
 import type { Document, Hocuspocus } from '@hocuspocus/server'
-import { type AuditEntry, applyTimerCommand, documentName, ModDoc, PublicDoc } from '@podium/shared'
+import {
+  type Actor,
+  type AuditEntry,
+  applyTimerCommand,
+  documentName,
+  ModDoc,
+  PublicDoc,
+} from '@podium/shared'
 import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/registry.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { applyPlan } from './apply.ts'
 import { KeptDocuments } from './kept-documents.ts'
-import { type Actor, carryOutDecisions } from './moderation.ts'
+import { carryOutDecisions } from './moderation.ts'
 import type { ScanItem } from './outbox-scan.ts'
 import { decideOutboxes } from './outbox-step.ts'
 import { TickPlan } from './plan.ts'
