@@ -1,21 +1,17 @@
 import type { Hocuspocus } from '@hocuspocus/server'
-import { type Actor, type AuditEntry, documentName, ModDoc, PublicDoc } from '@podium/shared'
+import { type Actor, type AuditEntry, documentName } from '@podium/shared'
 import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/registry.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
-import { applyPlan } from './apply.ts'
-import { type Opened, SessionDocuments } from './documents.ts'
+import { SessionDocuments } from './documents.ts'
 import { SessionLifetime } from './lifetime.ts'
-import { carryOutDecisions } from './moderation.ts'
-import { decideOutboxes } from './outbox-step.ts'
-import { emptyTaken, PendingWork, type Taken } from './pending.ts'
-import { TickPlan } from './plan.ts'
+import { PendingWork } from './pending.ts'
 import { Presence } from './presence.ts'
 import type { IngestBatch, IngestRepository } from './repository.ts'
 import { storeUntilDone } from './retry.ts'
 import { TickScheduler } from './scheduler.ts'
 import { Tallies } from './tallies.ts'
-import { timerStep } from './timer-step.ts'
+import { runTick, type TickParts } from './tick.ts'
 import type { UserRates } from './user-rates.ts'
 import { UserStates } from './user-states.ts'
 
@@ -43,7 +39,7 @@ const RETRY_MS = 1_000
 
 /**
  * One session's ingest. Outbox changes, moderation decisions, timer commands and
- * presence changes mark it dirty; a tick (at most one per `tickMs`) decides
+ * presence changes mark it dirty; a tick (at most one per `tickMs`, see tick.ts) decides
  * everything pending, writes the public document, the moderators' document and receipts
  * in one transaction each, and stores decisions and those updates in one database
  * transaction. This class holds the parts and passes work between them: what waits
@@ -59,6 +55,7 @@ export class SessionIngest {
   private readonly users: UserStates
   private readonly presence: Presence
   private readonly tallies: Tallies
+  private readonly parts: TickParts
 
   constructor(
     readonly sessionId: string,
@@ -86,6 +83,17 @@ export class SessionIngest {
       withPublic: (use) => this.documents.withOpen(documentName.public(sessionId), use),
       stopped: () => this.scheduler.stopped,
     })
+    this.parts = {
+      ...deps,
+      sessionId,
+      pending: this.pending,
+      presence: this.presence,
+      tallies: this.tallies,
+      users: this.users,
+      documents: this.documents,
+      schedulePresence: () => this.schedulePresence(),
+      store: (batch) => this.store(batch),
+    }
   }
 
   // Lifetime ------------------------------------------------------------------
@@ -206,126 +214,14 @@ export class SessionIngest {
   private async tick(force = false): Promise<void> {
     if (this.scheduler.stopped) return
     const started = performance.now()
-    const opened: Opened = []
-    const taken = emptyTaken()
     try {
-      await this.tickWith(opened, taken, force)
+      await runTick(this.parts, force)
     } catch (error) {
-      // A tick that fails before it changes any document gives back what it took on; the
-      // next one, a moment later, takes it up again.
-      this.pending.giveBack(taken)
-      this.presence.giveBack(taken.presence, taken.announced)
-      this.tallies.giveBack(taken.recount)
+      // The failed tick gave back what it took on; the next one, a moment later, takes it up.
       this.schedule(RETRY_MS)
       throw error
     } finally {
-      for (const close of opened) await close()
       this.deps.metrics.ingestTick.observe((performance.now() - started) / 1000)
-    }
-  }
-
-  private async tickWith(opened: Opened, taken: Taken, force: boolean): Promise<void> {
-    const { repo } = this.deps
-    const { documents, pending, sessionId } = this
-    const presenceNow = this.presence.due(Date.now(), force)
-    // Presence that is not due yet waits for the tick that will be.
-    if (this.presence.pending() && !presenceNow) this.schedulePresence()
-    const publicName = documentName.public(sessionId)
-    const modName = documentName.mod(sessionId)
-    const pubDoc = await documents.open(publicName, opened)
-    const pub = new PublicDoc(pubDoc)
-    const counts = await this.tallies.begin(pub)
-    const audit = pending.takeAudit(taken)
-    const plan = new TickPlan(sessionId, Date.now(), audit)
-    const { now } = plan
-
-    // Moderation decisions need the mod document; load it only when something is pending there.
-    const needMod =
-      pending.decisionsPending || (pub.settings().preModeration && pending.outboxCount > 0)
-    const modDoc =
-      needMod || presenceNow ? await documents.open(modName, opened) : documents.loaded(modName)
-    const mod = modDoc ? new ModDoc(modDoc) : null
-    documents.forgetNamelessAuthors(pub, mod, plan)
-
-    // 1. Who came and went, before anything they did.
-    taken.announced = this.presence.announce(plan)
-
-    // 2. Outbox entries.
-    const outboxName = (userId: string) => documentName.outbox(sessionId, userId)
-    const userUpdates = await decideOutboxes(
-      pending.takeOutboxes(taken),
-      {
-        pub,
-        mod,
-        counts,
-        tallies: this.tallies,
-        rates: this.deps.rates,
-        metrics: this.deps.metrics,
-        outbox: (userId) => documents.loaded(outboxName(userId)),
-        userState: (userId) => this.users.get(userId),
-        authorsOf: (ids) => repo.authorsOf(sessionId, ids),
-      },
-      plan,
-    )
-
-    // 3. Moderators' decisions on queued items.
-    if (mod && pending.takeDecisions(taken)) {
-      await carryOutDecisions(
-        {
-          mod,
-          now,
-          counts,
-          withdrawn: plan.removed,
-          editedText: plan.editedText,
-          questionShown: (id) =>
-            !plan.removed.has(id) && (plan.added.has(id) || pub.hasQuestion(id)),
-          authorsOf: async (itemId) =>
-            (await repo.authorsOf(sessionId, [itemId])).get(itemId) ?? [],
-          actor: (itemId) => pending.decisionActor(itemId),
-        },
-        plan,
-      )
-    }
-
-    // 4. Timer commands, stamped with the server's clock.
-    if (pending.takeTimer(taken)) timerStep(pub, plan, (id) => pending.timerActorOf(id))
-
-    // 5. Presence: the participant count, and who is in the room for moderators.
-    if (presenceNow) taken.presence = this.presence.write(now, plan)
-
-    // 6. Vote counts that changed, in the same public transaction.
-    const recount = this.tallies.write(counts, plan.publicOps)
-    taken.recount = recount
-
-    // 7. Apply to the documents, held back from clients until stored.
-    const held = await applyPlan(plan, {
-      pubDoc,
-      pub,
-      publicName,
-      mod: async () => {
-        const doc = modDoc ?? (await documents.open(modName, opened))
-        return { doc, mod: mod ?? new ModDoc(doc), name: modName }
-      },
-      outbox: (userId) => {
-        const name = outboxName(userId)
-        const doc = documents.loaded(name)
-        return doc ? { doc, name } : undefined
-      },
-    })
-
-    // The documents hold this tick's changes now: store them, however long the database
-    // takes, before anyone sees them or the next tick runs.
-    const { batch } = plan
-    await this.store(batch)
-    held.release()
-    // Stored: nothing of it is to be given back should what follows fail.
-    Object.assign(taken, emptyTaken())
-    if (batch.events.length > 0) this.deps.events.committed()
-    this.presence.stored(batch.events)
-    this.tallies.stored(counts)
-    this.users.stored(userUpdates, batch)
-    if (this.deps.sharedCounts && recount.length > 0) {
-      await this.tallies.reconcile(pubDoc, pub, recount)
     }
   }
 
