@@ -6,7 +6,14 @@ import type {
   Extension,
   onDisconnectPayload,
 } from '@hocuspocus/server'
-import { documentName, isStaff, OutboxDoc, PublicDoc, parseDocumentName } from '@podium/shared'
+import {
+  type Actor,
+  documentName,
+  isStaff,
+  OutboxDoc,
+  PublicDoc,
+  parseDocumentName,
+} from '@podium/shared'
 import type { Logger } from 'pino'
 import type * as Y from 'yjs'
 import type { Db } from '../db/connect.ts'
@@ -17,7 +24,6 @@ import type { Services } from '../services.ts'
 import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { KEEP_OPEN_MS } from './kept-documents.ts'
-import type { Actor } from './moderation.ts'
 import { PRESENCE_REFRESH_MS } from './presence.ts'
 import { IngestRepository } from './repository.ts'
 import { SessionIngest } from './session.ts'

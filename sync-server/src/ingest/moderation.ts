@@ -1,22 +1,15 @@
 import {
+  type Actor,
   type AuditEntry,
   type ModDoc,
   type PendingItem,
   type PublicDoc,
   type Receipt,
   RejectReason,
-  type Role,
 } from '@podium/shared'
 import { type EventData, EventType } from '../events/types.ts'
 import { newQuestion } from './decide.ts'
 import type { EntryAuthor, IngestBatch } from './repository.ts'
-
-/** Who did something, as their connection's token says. */
-export interface Actor {
-  userId: string
-  name: string | null
-  role: Role
-}
 
 /** What the tick knows when it carries out moderators' decisions. */
 export interface ModerationContext {

@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics/registry.ts'
 import { type Decision, decide } from './decide.ts'
 import { type ScanItem, scanOutbox } from './outbox-scan.ts'
 import type { TickPlan } from './plan.ts'
-import type { UserState } from './repository.ts'
+import type { EntryAuthor, UserState } from './repository.ts'
 import type { Tallies } from './tallies.ts'
 import type { UserRates } from './user-rates.ts'
 
@@ -23,8 +23,8 @@ export interface OutboxStepContext {
   /** The user's loaded outbox, if it is loaded here. */
   outbox(userId: string): Document | undefined
   userState(userId: string): Promise<UserState>
-  /** Ids among `items` another author's entry already has (see DecideContext.taken). */
-  idsOfOthers(userId: string, items: ScanItem[]): Promise<Set<string>>
+  /** Who has an entry with each of these ids, and what was decided (the database's record). */
+  authorsOf(entryIds: string[]): Promise<Map<string, EntryAuthor[]>>
 }
 
 /** A user whose votes the tick changed: what to remember once it is stored. */
@@ -52,7 +52,7 @@ export async function decideOutboxes(
     const outbox = new OutboxDoc(outboxDoc)
     const raw = changed === 'all' ? outbox.rawEntries() : outbox.rawEntriesOf(changed)
     const items = scanOutbox(raw, (id) => outbox.receipt(id), state)
-    const othersUse = await ctx.idsOfOthers(userId, items)
+    const othersUse = await idsOfOthers(userId, items, ctx)
     const votes = new Set(state.votes)
     // Read once per user: nothing awaits between here and this user's last entry.
     const user = {
@@ -66,6 +66,30 @@ export async function decideOutboxes(
     updates.push({ userId, state, votes })
   }
   return updates
+}
+
+/**
+ * The ids of these new questions, replies and edits that another author's entry already
+ * has (withdrawn and refused ones too, which no document shows any more): see
+ * DecideContext.taken. Votes, the bulk of what is sent, ask nothing of the database.
+ */
+async function idsOfOthers(
+  userId: string,
+  items: ScanItem[],
+  ctx: OutboxStepContext,
+): Promise<Set<string>> {
+  const ids: string[] = []
+  for (const item of items) {
+    // Edits too: under pre-moderation one is queued as an item under its own id.
+    if (item.kind === 'new' && ['ask', 'reply', 'edit'].includes(item.entry.type))
+      ids.push(item.entry.id)
+  }
+  const others = new Set<string>()
+  if (ids.length === 0) return others
+  for (const [id, authors] of await ctx.authorsOf(ids)) {
+    if (authors.some((a) => a.userId !== userId)) others.add(id)
+  }
+  return others
 }
 
 interface UserInTick {

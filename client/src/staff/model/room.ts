@@ -1,13 +1,6 @@
-import type { ModDoc, PublicDoc, Role } from '@podium/shared'
+import type { Actor, ModDoc, PublicDoc } from '@podium/shared'
 import type { Accessor } from 'solid-js'
 import type { SessionConnection } from '../../lib/session.ts'
-
-/** Who is acting: written into decisions, replies and timer commands. */
-export interface Actor {
-  userId: string
-  name: string | null
-  role: Role
-}
 
 /**
  * What the staff screens need from a session: the two documents staff write, a

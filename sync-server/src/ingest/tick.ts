@@ -1,0 +1,163 @@
+import { documentName, ModDoc, PublicDoc } from '@podium/shared'
+import type { Metrics } from '../metrics/registry.ts'
+import { applyPlan } from './apply.ts'
+import type { Opened, SessionDocuments } from './documents.ts'
+import { carryOutDecisions } from './moderation.ts'
+import { decideOutboxes } from './outbox-step.ts'
+import { emptyTaken, type PendingWork, type Taken } from './pending.ts'
+import { TickPlan } from './plan.ts'
+import type { Presence } from './presence.ts'
+import type { IngestBatch, IngestRepository } from './repository.ts'
+import type { Tallies } from './tallies.ts'
+import { timerStep } from './timer-step.ts'
+import type { UserRates } from './user-rates.ts'
+import type { UserStates } from './user-states.ts'
+
+/** The parts of a session's ingest a tick works with (SessionIngest holds them). */
+export interface TickParts {
+  sessionId: string
+  repo: IngestRepository
+  rates: UserRates
+  metrics: Metrics
+  /** Other instances write votes too: tallies are read back from the database after the store. */
+  sharedCounts: boolean
+  /** Told after a store, so event subscribers take up what it stored at once. */
+  events: { committed(): void }
+  pending: PendingWork
+  presence: Presence
+  tallies: Tallies
+  users: UserStates
+  documents: SessionDocuments
+  /** Asks for a tick when presence may be written next. */
+  schedulePresence(): void
+  /** Stores a batch, trying again until it is stored. */
+  store(batch: IngestBatch): Promise<void>
+}
+
+/**
+ * One tick of a session's ingest: takes what is pending, runs the steps in order into one
+ * TickPlan, applies it to the documents (held back from clients) and stores it. A tick that
+ * fails before it changes any document gives back what it took on, and throws; `force`
+ * writes presence however recently it was written (flush).
+ */
+export async function runTick(parts: TickParts, force: boolean): Promise<void> {
+  const opened: Opened = []
+  const taken = emptyTaken()
+  try {
+    await tickSteps(parts, opened, taken, force)
+  } catch (error) {
+    parts.pending.giveBack(taken)
+    parts.presence.giveBack(taken.presence, taken.announced)
+    parts.tallies.giveBack(taken.recount)
+    throw error
+  } finally {
+    for (const close of opened) await close()
+  }
+}
+
+async function tickSteps(
+  parts: TickParts,
+  opened: Opened,
+  taken: Taken,
+  force: boolean,
+): Promise<void> {
+  const { sessionId, repo, documents, pending, presence, tallies } = parts
+  const presenceNow = presence.due(Date.now(), force)
+  // Presence that is not due yet waits for the tick that will be.
+  if (presence.pending() && !presenceNow) parts.schedulePresence()
+  const publicName = documentName.public(sessionId)
+  const modName = documentName.mod(sessionId)
+  const pubDoc = await documents.open(publicName, opened)
+  const pub = new PublicDoc(pubDoc)
+  const counts = await tallies.begin(pub)
+  const audit = pending.takeAudit(taken)
+  const plan = new TickPlan(sessionId, Date.now(), audit)
+  const { now } = plan
+
+  // Moderation decisions need the mod document; load it only when something is pending there.
+  const needMod =
+    pending.decisionsPending || (pub.settings().preModeration && pending.outboxCount > 0)
+  const modDoc =
+    needMod || presenceNow ? await documents.open(modName, opened) : documents.loaded(modName)
+  const mod = modDoc ? new ModDoc(modDoc) : null
+  documents.forgetNamelessAuthors(pub, mod, plan)
+
+  // 1. Who came and went, before anything they did.
+  taken.announced = presence.announce(plan)
+
+  // 2. Outbox entries.
+  const outboxName = (userId: string) => documentName.outbox(sessionId, userId)
+  const userUpdates = await decideOutboxes(
+    pending.takeOutboxes(taken),
+    {
+      pub,
+      mod,
+      counts,
+      tallies,
+      rates: parts.rates,
+      metrics: parts.metrics,
+      outbox: (userId) => documents.loaded(outboxName(userId)),
+      userState: (userId) => parts.users.get(userId),
+      authorsOf: (ids) => repo.authorsOf(sessionId, ids),
+    },
+    plan,
+  )
+
+  // 3. Moderators' decisions on queued items.
+  if (mod && pending.takeDecisions(taken)) {
+    await carryOutDecisions(
+      {
+        mod,
+        now,
+        counts,
+        withdrawn: plan.removed,
+        editedText: plan.editedText,
+        questionShown: (id) => !plan.removed.has(id) && (plan.added.has(id) || pub.hasQuestion(id)),
+        authorsOf: async (itemId) => (await repo.authorsOf(sessionId, [itemId])).get(itemId) ?? [],
+        actor: (itemId) => pending.decisionActor(itemId),
+      },
+      plan,
+    )
+  }
+
+  // 4. Timer commands, stamped with the server's clock.
+  if (pending.takeTimer(taken)) timerStep(pub, plan, (id) => pending.timerActorOf(id))
+
+  // 5. Presence: the participant count, and who is in the room for moderators.
+  if (presenceNow) taken.presence = presence.write(now, plan)
+
+  // 6. Vote counts that changed, in the same public transaction.
+  const recount = tallies.write(counts, plan.publicOps)
+  taken.recount = recount
+
+  // 7. Apply to the documents, held back from clients until stored.
+  const held = await applyPlan(plan, {
+    pubDoc,
+    pub,
+    publicName,
+    mod: async () => {
+      const doc = modDoc ?? (await documents.open(modName, opened))
+      return { doc, mod: mod ?? new ModDoc(doc), name: modName }
+    },
+    outbox: (userId) => {
+      const name = outboxName(userId)
+      const doc = documents.loaded(name)
+      return doc ? { doc, name } : undefined
+    },
+  })
+
+  // The documents hold this tick's changes now: store them, however long the database
+  // takes, before anyone sees them or the next tick runs.
+  const { batch } = plan
+  await parts.store(batch)
+  held.release()
+  // Stored: nothing of it is to be given back should what follows fail.
+  Object.assign(taken, emptyTaken())
+  if (batch.events.length > 0) parts.events.committed()
+  presence.stored(batch.events)
+  tallies.stored(counts)
+  parts.users.stored(userUpdates, batch)
+  if (parts.sharedCounts && recount.length > 0) {
+    await tallies.reconcile(pubDoc, pub, recount)
+  }
+}
