@@ -53,8 +53,37 @@ async function waitForHeld(server: TestPodium, count: number, sessionId: string)
 }
 
 describe('per-user allowances', () => {
-  it('are kept until they would be full again, and for a bounded number of users', () => {
+  it('ING-RATE-1: posts are 20 at once then one every 5 seconds; votes 300 at once then 20 a second', () => {
     let now = 1_000_000
+    const rates = new UserRates(10, () => now)
+    for (let i = 0; i < 20; i++) expect(rates.allow('alice', 'post'), `post ${i + 1}`).toBe(true)
+    expect(rates.allow('alice', 'post')).toBe(false)
+    now += 4_900
+    expect(rates.allow('alice', 'post')).toBe(false)
+    now += 100
+    expect(rates.allow('alice', 'post')).toBe(true)
+    expect(rates.allow('alice', 'post')).toBe(false)
+    // Votes are a bucket of their own: the posts used up take none of them.
+    for (let i = 0; i < 300; i++) expect(rates.allow('alice', 'vote'), `vote ${i + 1}`).toBe(true)
+    expect(rates.allow('alice', 'vote')).toBe(false)
+    now += 49
+    expect(rates.allow('alice', 'vote')).toBe(false)
+    now += 1
+    expect(rates.allow('alice', 'vote')).toBe(true)
+    now += 1_000
+    for (let i = 0; i < 20; i++) expect(rates.allow('alice', 'vote')).toBe(true)
+    expect(rates.allow('alice', 'vote')).toBe(false)
+    // Someone else's allowance is their own.
+    expect(rates.allow('bob', 'post')).toBe(true)
+  })
+
+  it('ING-RATE-3: are kept until they would be full again (100 s), and for at most 50,000 users', () => {
+    expect(REFILL_MS).toBe(100_000)
+    let now = 1_000_000
+    const everyone = new UserRates(undefined, () => now)
+    for (let i = 0; i <= 50_000; i++) everyone.allow(`user-${i}`, 'vote')
+    expect(everyone.size).toBe(50_000)
+    now = 1_000_000
     const rates = new UserRates(3, () => now)
     for (let i = 0; i < RATES.post.burst; i++) expect(rates.allow('alice', 'post')).toBe(true)
     expect(rates.allow('alice', 'post')).toBe(false)
@@ -75,7 +104,7 @@ describe('per-user allowances', () => {
     expect(rates.size).toBe(1)
   })
 
-  it('a user whose post allowance is used up is still limited after reconnecting', async () => {
+  it('ING-RATE-2: a user whose post allowance is used up is still limited after reconnecting and the session state being dropped', async () => {
     const server = await start()
     const session = await createSession(server.url, { title: 'Allowances' })
     const alice = await join(server.url, session.code, 'Alice')
@@ -96,6 +125,8 @@ describe('per-user allowances', () => {
       5000,
       'outbox unloaded',
     )
+    // The session's ingest state goes too (nobody is in it): the allowance is kept apart.
+    await waitForHeld(server, 0, session.id)
     const again = connect(server, alice)
     await again.synced()
     const { entryId } = again.outbox.ask('One more, right after reconnecting')

@@ -42,24 +42,24 @@ describe('docs/permissions.md', () => {
     const roles = lines[0]!
       .split('|')
       .map((cell) => cell.trim())
-      .slice(2, -1)
+      .slice(3, -1)
     expect([...roles].sort()).toEqual([...ROLES].sort())
     const table: Record<string, Record<string, string>> = {}
     for (const line of lines.slice(2)) {
       const cells = line.split('|').map((cell) => cell.trim())
-      const kind = /^(public|mod|outbox):/.exec(cells[1]!)?.[1]
+      const kind = /^(public|mod|outbox):/.exec(cells[2]!)?.[1]
       if (!kind) break
-      table[kind] = Object.fromEntries(roles.map((role, i) => [role, cells[i + 2]!]))
+      table[kind] = Object.fromEntries(roles.map((role, i) => [role, cells[i + 3]!]))
     }
     expect(table).toEqual(PERMISSION_TABLE)
   })
 
   it('has the field writers as shared/src/permissions.ts defines them', () => {
-    const rows = [...page.matchAll(/^\| (public|mod) +\| `([^`]+)` +\| (\w+) +\|$/gm)].map((m) => [
-      m[1],
-      m[2],
-      m[3],
-    ])
+    const rows = [
+      ...page.matchAll(
+        /^\| \*\*PERM-FIELD-\d+\*\* +\| (public|mod) +\| `([^`]+)` +\| (\w+) +\|$/gm,
+      ),
+    ].map((m) => [m[1], m[2], m[3]])
     const defined = Object.entries(FIELD_WRITERS).flatMap(([kind, rules]) =>
       rules.map(([pattern, writer]) => [kind, pattern, writer]),
     )
@@ -72,6 +72,59 @@ describe('docs/permissions.md', () => {
         new RegExp(`^\\| ${code} +\\| \`${name}\` +\\|`, 'm'),
       )
     }
+  })
+})
+
+describe('rule ids in docs/ingest.md and docs/permissions.md', () => {
+  // A rule is defined where its id stands in bold (`**ING-ASK-3**`); elsewhere an id is a
+  // reference. Each rule's test carries the id at the start of its title (`'ING-ASK-3: …'`).
+  const pages = ['docs/ingest.md', 'docs/permissions.md']
+  const ID = String.raw`(?:ING|PERM)-[A-Z]+-\d+`
+  const definitions = pages.flatMap((page) =>
+    [...read(page).matchAll(new RegExp(String.raw`\*\*(${ID})\*\*`, 'g'))].map((m) => m[1]!),
+  )
+  const defined = new Set(definitions)
+
+  /** Every test source: test files and the helpers that register tests (suites). */
+  function sources(dir: string): string[] {
+    return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sources(path)
+      return /\.tsx?$/.test(entry.name) ? [path] : []
+    })
+  }
+  const testDirs = [
+    'shared/test',
+    'sync-server/test',
+    'signal-server/test',
+    'client/test',
+    'test',
+    'e2e',
+  ]
+  const title = new RegExp(String.raw`\b(?:it|test)(?:\.\w+)*\(\s*['"\x60](${ID}): `, 'g')
+  const titled = new Set(
+    testDirs.flatMap(sources).flatMap((file) => [...read(file).matchAll(title)].map((m) => m[1]!)),
+  )
+
+  it('gives every rule an id of its own', () => {
+    expect(definitions.length).toBeGreaterThan(100)
+    const repeated = definitions.filter((id, i) => definitions.indexOf(id) !== i)
+    expect(repeated, 'ids given to two rules').toEqual([])
+  })
+
+  it('refers only to ids that a rule has', () => {
+    const referred = pages.flatMap((page) =>
+      [...read(page).matchAll(new RegExp(String.raw`\b${ID}\b`, 'g'))].map((m) => m[0]),
+    )
+    expect(referred.filter((id) => !defined.has(id))).toEqual([])
+  })
+
+  it('has a test for every rule, whose title starts with its id', () => {
+    expect([...defined].filter((id) => !titled.has(id))).toEqual([])
+  })
+
+  it('has no test titled with an id that no rule has', () => {
+    expect([...titled.keys()].filter((id) => !defined.has(id))).toEqual([])
   })
 })
 

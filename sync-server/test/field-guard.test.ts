@@ -263,7 +263,7 @@ describe('fields reserved to the host or the server', () => {
 })
 
 describe('the audit log', () => {
-  it('[A1] is the server’s: a moderator who rewrites the old array changes neither the route nor the export', async () => {
+  it('ING-AUDIT-1: is the server’s: a moderator who rewrites the old array changes neither the route nor the export', async () => {
     const truth = await auditLog(server.url, hostAuth(), (entries) => entries.length >= 3)
     const modName = documentName.mod(session.id)
     const { r, doc } = await raw(modName, moderator.token)
@@ -302,7 +302,7 @@ describe('the audit log', () => {
     expect(exported.body.mod.audit).not.toContainEqual(forged)
   })
 
-  it('[A2] names the connection that delivered a timer command or a decision, not what it wrote', async () => {
+  it('ING-AUDIT-2: names the connection that delivered a timer command or a decision, not what it wrote', async () => {
     const pub = documentName.public(session.id)
     const { r, doc } = await raw(pub, moderator.token)
     r.send(

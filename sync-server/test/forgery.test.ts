@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CloseCode, documentName, ModDoc, OutboxDoc, PublicDoc } from '@podium/shared'
+import { signToken } from '@podium/shared/token'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { startPodium, type TestPodium } from '../../test-support/podium.ts'
@@ -23,6 +24,7 @@ import { awarenessUpdate, frame, RawClient } from './helpers/raw-client.ts'
 
 const MAX_FRAME_BYTES = 64 * 1024
 const FORGED = 'forged-by-mallory'
+const SECRET = 'test-secret-test-secret-test-secret-0000'
 
 let dataDir: string
 let server: TestPodium
@@ -154,7 +156,7 @@ function forgedOutboxUpdate(): Uint8Array {
 }
 
 describe('an attendee with a raw socket', () => {
-  it('cannot write the public document it may only read', async () => {
+  it('ING-GATE-4: cannot write the public document it may only read', async () => {
     const { public: pub } = names()
     const r = await attacker()
     expect(await r.authenticate(pub, mallory.token)).toBe('readonly')
@@ -201,6 +203,39 @@ describe('an attendee with a raw socket', () => {
     expect(await r.authenticate(names().public, `${mallory.token}x`)).toBe('denied:token-invalid')
   })
 
+  it('ING-GATE-3: is refused a document for a missing, forged or expired token, an unknown name, a role without access or a session that is gone', async () => {
+    const { public: pub, mod, malloryOutbox } = names()
+    const token = (secret: string, ttl: number, sid = session.id) =>
+      signToken(
+        secret,
+        { typ: 'access', sub: mallory.userId, sid, role: 'attendee', name: 'Mallory' },
+        ttl,
+      )
+    const r = await attacker()
+    const refusals: Array<[string, string, string]> = [
+      [pub, '', 'denied:token-invalid'],
+      [pub, await token('another-secret-another-secret-another-1', 3600), 'denied:token-invalid'],
+      [pub, await token(SECRET, -10), 'denied:token-expired'],
+      [`session/${session.id}/admin`, mallory.token, 'denied:unknown-document'],
+      [mod, mallory.token, 'denied:forbidden'],
+      [
+        documentName.public('sessionGone01'),
+        await token(SECRET, 3600, 'sessionGone01'),
+        'denied:session-not-found',
+      ],
+    ]
+    for (const [name, bearer, answer] of refusals) {
+      expect(await r.authenticate(name, bearer), `${name} ${answer}`).toBe(answer)
+      r.send(frame.update(name, forgedOutboxUpdate()))
+    }
+    // The same socket, with a good token, is let in: only those documents were refused.
+    expect(await r.authenticate(malloryOutbox, mallory.token)).toBe('read-write')
+    expect(await r.authenticate(pub, await token(SECRET, 3600))).toBe('readonly')
+    expect(
+      [...server.podium.services.hocuspocus.documents.keys()].some((n) => n.includes('Gone')),
+    ).toBe(false)
+  })
+
   it('is refused documents that do not exist', async () => {
     const r = await attacker()
     for (const name of [
@@ -218,7 +253,7 @@ describe('an attendee with a raw socket', () => {
     ).toBe(false)
   })
 
-  it('cannot pass itself off as someone else in awareness', async () => {
+  it('ING-GATE-8: has no awareness on shared documents, and cannot pass itself off as someone else in its own', async () => {
     const { public: pub, malloryOutbox } = names()
     const r = await attacker()
     expect(await r.authenticate(pub, mallory.token)).toBe('readonly')
@@ -242,7 +277,7 @@ describe('an attendee with a raw socket', () => {
     expect(bobClient.provider('public').awareness!.getStates().has(777_001)).toBe(false)
   })
 
-  it('has an oversized frame close its socket', async () => {
+  it('ING-GATE-1: has a frame larger than MAX_FRAME_BYTES close its socket with 1009', async () => {
     const { malloryOutbox } = names()
     const r = await attacker()
     expect(await r.authenticate(malloryOutbox, mallory.token)).toBe('read-write')

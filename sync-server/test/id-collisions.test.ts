@@ -114,7 +114,7 @@ describe('an id that is taken', () => {
     })
   })
 
-  it("is refused for a reply: a host's reply keeps its text and its role", async () => {
+  it("ING-ID-6: is refused for a reply: a host's reply keeps its text and its role", async () => {
     const { host, alice, mallory } = await room()
     const { questionId } = alice.outbox.ask('Is there a recording?')
     await waitFor(() => host.public.hasQuestion(questionId), 5000, 'question published')
@@ -217,7 +217,7 @@ describe('an id that is taken', () => {
     expect(host.public.question(own)?.text).toBe('Mine, approved')
   })
 
-  it('stays taken once its question is withdrawn', async () => {
+  it('ING-ID-4: stays taken once its question is withdrawn', async () => {
     const { host, alice, mallory } = await room()
     const { questionId } = alice.outbox.ask('Never mind')
     await waitFor(() => host.public.hasQuestion(questionId), 5000, 'question published')

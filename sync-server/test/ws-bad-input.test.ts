@@ -151,13 +151,13 @@ describe('malformed outbox entries', () => {
 })
 
 describe('malformed frames', () => {
-  it('closes a socket that sends a text frame with 4400', async () => {
+  it('ING-GATE-2: closes a socket that sends a text frame with 4400', async () => {
     const r = await raw()
     r.send('{"type":"sync"}')
     expect((await r.waitClosed()).code).toBe(CloseCode.badFrame)
   })
 
-  it('closes a socket whose frame does not decode with 4400, before or after authenticating', async () => {
+  it('ING-GATE-2: closes a socket whose frame does not decode with 4400, before or after authenticating', async () => {
     const { session, mallory, honest } = await room()
     const outbox = documentName.outbox(session.id, mallory.userId)
     const truncatedAddress = (() => {
@@ -209,7 +209,7 @@ describe('malformed frames', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
   })
 
-  it('closes a flooding socket with 4429 and leaves other clients alone', async () => {
+  it('ING-GATE-5: closes a flooding socket with 4429 and leaves other clients alone', async () => {
     const { session, mallory, honest, host } = await room()
     const outbox = documentName.outbox(session.id, mallory.userId)
     const r = await raw()
@@ -256,7 +256,7 @@ describe('outbox shape and size', () => {
     return closed
   }
 
-  it('refuses updates that write a map or key an outbox does not hold, however often it reconnects', async () => {
+  it('ING-GATE-6: refuses updates that write a map or key an outbox does not hold, however often it reconnects', async () => {
     const { session, mallory, host } = await room()
     const outbox = documentName.outbox(session.id, mallory.userId)
     const big = 'x'.repeat(900_000)
@@ -298,7 +298,7 @@ describe('outbox shape and size', () => {
     expect(Y.encodeStateAsUpdate(stored).byteLength).toBeLessThan(10_000)
   })
 
-  it('counts the whole document against the cap, and the count survives reconnecting', async () => {
+  it('ING-GATE-7: counts the whole document against the cap, and the count survives reconnecting', async () => {
     const { session, mallory } = await room()
     const outbox = documentName.outbox(session.id, mallory.userId)
     // Receipts are a map an outbox holds, but not entries: the old count measured only those.
