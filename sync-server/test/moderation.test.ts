@@ -1,4 +1,5 @@
 import {
+  type Actor,
   type AuditEntry,
   ModDoc,
   type PendingItem,
@@ -9,7 +10,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { EventData } from '../src/events/types.ts'
-import { type Actor, carryOutDecisions, type ModerationContext } from '../src/ingest/moderation.ts'
+import { carryOutDecisions, type ModerationContext } from '../src/ingest/moderation.ts'
 import { type EntryAuthor, emptyBatch } from '../src/ingest/repository.ts'
 
 /**

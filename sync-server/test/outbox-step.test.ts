@@ -93,7 +93,7 @@ async function tick(users: Array<[string, Set<string> | 'all']>): Promise<TickPl
       metrics,
       outbox: (userId) => outboxes.get(userId),
       userState: (userId) => repo.loadUser(SESSION, userId),
-      idsOfOthers: async () => new Set(),
+      authorsOf: (ids) => repo.authorsOf(SESSION, ids),
     },
     plan,
   )
