@@ -8,7 +8,7 @@ import pino, { type Logger } from 'pino'
 import { registerApi } from './api/index.ts'
 import { Accounts } from './auth/accounts.ts'
 import { Devices } from './auth/devices.ts'
-import type { AuthDomain } from './auth/domain.ts'
+import { type AuthDomain, SWEEP_MS, sweepSignIns } from './auth/domain.ts'
 import { EmailLinks } from './auth/email-links.ts'
 import { Auth } from './auth/extension.ts'
 import { FieldGuard } from './auth/field-guard.ts'
@@ -177,6 +177,12 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   const withdrawals = new Withdrawals(hocuspocus, redis, log.child({ component: 'withdrawals' }))
   await withdrawals.start()
   withdrawals.onSignedOut((deviceId) => auth.devices.forget(deviceId))
+  const sweeper = setInterval(() => {
+    sweepSignIns(auth, db).catch((error: unknown) =>
+      log.warn({ err: error }, 'removing ended sign-ins failed'),
+    )
+  }, SWEEP_MS)
+  sweeper.unref()
   const services: Services = {
     config,
     db,
@@ -255,6 +261,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       await store.merger.close()
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
       withdrawals.stop()
+      clearInterval(sweeper)
       auth.mailer.close()
       await events.stop()
       redis?.disconnect()

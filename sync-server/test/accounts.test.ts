@@ -7,6 +7,7 @@ import { followLink, refreshWith, signInByEmail } from '../../test-support/accou
 import { type Inbox, linkIn, startInbox } from '../../test-support/mail.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
+import { sweepSignIns } from '../src/auth/domain.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 
 let mailbox = 0
@@ -321,6 +322,55 @@ describe.each(['sqlite', 'postgres'] as const)('accounts on %s', (dialect) => {
       shown = new PublicDoc(doc).question('q-deleted-1')?.authorName
     })
     expect(shown).toBe('Former participant')
+  })
+
+  it('sweeps ended refresh tokens, links and abandoned provider sign-ins, keeping live ones', async () => {
+    const person = await signIn()
+    const db = server.podium.services.db.kysely
+    const past = Date.now() - 1000
+    await db
+      .insertInto('auth_requests')
+      .values([
+        {
+          state: 'old-state',
+          provider: 'oidc',
+          code_verifier: 'v',
+          nonce: 'n',
+          return_to: null,
+          created_at: past,
+          expires_at: past,
+        },
+        {
+          state: 'new-state',
+          provider: 'oidc',
+          code_verifier: 'v',
+          nonce: 'n',
+          return_to: null,
+          created_at: past,
+          expires_at: Date.now() + 600_000,
+        },
+      ])
+      .execute()
+    await db
+      .insertInto('refresh_tokens')
+      .values({ hash: 'ended-token-hash', device_id: 'gone', created_at: past, expires_at: past })
+      .execute()
+    await sweepSignIns(server.podium.services.auth, server.podium.services.db)
+    const states = await db
+      .selectFrom('auth_requests')
+      .select('state')
+      .where('state', 'in', ['old-state', 'new-state'])
+      .execute()
+    expect(states.map((r) => r.state)).toEqual(['new-state'])
+    expect(
+      await db
+        .selectFrom('refresh_tokens')
+        .select('hash')
+        .where('hash', '=', 'ended-token-hash')
+        .execute(),
+    ).toEqual([])
+    // The person's live token still renews.
+    expect((await person.refresh()).status).toBe(200)
   })
 
   it('refuses forged and expired account tokens on create and join instead of making a guest', async () => {
