@@ -365,6 +365,21 @@ describe.each(['sqlite', 'postgres'] as const)('signing in through a provider on
       await expectRefused(late, 400, /did not start in this browser/, after)
     })
 
+    it('forgets sign-ins that were started and never finished', async () => {
+      const browser = new Browser(server.url)
+      const stateOf = (hop: Hop) => new URL(hop.location ?? '').searchParams.get('state') ?? ''
+      const abandoned = stateOf(await browser.get(api('/auth/oidc/start')))
+      await db()
+        .updateTable('auth_requests')
+        .set({ expires_at: Date.now() - 1 })
+        .where('state', '=', abandoned)
+        .execute()
+      const next = stateOf(await browser.get(api('/auth/oidc/start')))
+      const kept = await db().selectFrom('auth_requests').select('state').execute()
+      expect(kept.map((r) => r.state)).toContain(next)
+      expect(kept.map((r) => r.state)).not.toContain(abandoned)
+    })
+
     it('refuses an ID token whose nonce is not the one sent', async () => {
       const before = await written()
       issuer.nextIdToken((claims) => {
@@ -527,7 +542,7 @@ describe.each(['sqlite', 'postgres'] as const)('signing in through a provider on
       expect(me.body.devices).toHaveLength(2)
     })
 
-    it('refuses a user whose primary address is not verified, and has no other', async () => {
+    it('refuses a user without a verified address; takes a verified one that is not primary', async () => {
       const before = await written()
       const refused = await viaGitHub(
         githubUser([{ email: address(), primary: true, verified: false }]),
@@ -538,6 +553,16 @@ describe.each(['sqlite', 'postgres'] as const)('signing in through a provider on
         { accept: HTML },
       )
       expect(page.location).toBe('/signin?error=no-verified-email')
+
+      // Another address GitHub has verified will do.
+      const secondary = address()
+      const signedIn = await viaGitHub(
+        githubUser([
+          { email: address(), primary: true, verified: false },
+          { email: secondary, primary: false, verified: true },
+        ]),
+      )
+      expect((await accountOf(signedIn.refreshCookie)).account.email).toBe(secondary)
     })
 
     it('refuses when GitHub turns down the client secret, the PKCE verifier or the sign-in', async () => {

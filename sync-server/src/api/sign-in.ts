@@ -187,6 +187,8 @@ export async function signInRoutes(api: FastifyInstance, services: Services) {
       throw error
     }
     const now = Date.now()
+    // Sign-ins started and never finished go as the next one starts, so they do not pile up.
+    await services.db.kysely.deleteFrom('auth_requests').where('expires_at', '<=', now).execute()
     await services.db.kysely
       .insertInto('auth_requests')
       .values({
