@@ -26,6 +26,12 @@ import {
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { turnCredential } from '../../signal-server/src/turn/credentials.ts'
+import { ACCOUNT_TOKEN_TTL } from '../src/auth/account-access.ts'
+import { REFRESH_COOKIE, SIGN_IN_COOKIE } from '../src/auth/cookies.ts'
+import { REFRESH_TTL_MS } from '../src/auth/devices.ts'
+import { EMAIL_LINK_TTL_MS } from '../src/auth/email-links.ts'
+import { ACCESS_TOKEN_TTL } from '../src/auth/token-ttl.ts'
+import { EnvSchema } from '../src/config.ts'
 
 // docs/ is kept true to the code: these fail when a document key, a field, a role or a
 // permission changes and the page describing it does not.
@@ -198,5 +204,50 @@ describe('docs/video.md', () => {
     expect(username).toBe('1060:user-1')
     expect(page).toContain('username `<expiry unix time>:<user id>`')
     expect(page).toContain('base64 HMAC-SHA1')
+  })
+})
+
+describe('docs/accounts.md', () => {
+  const page = read('docs/accounts.md')
+
+  it('describes every route of sign-in.ts and me.ts', () => {
+    for (const file of ['sync-server/src/api/sign-in.ts', 'sync-server/src/api/me.ts']) {
+      const routes = [...read(file).matchAll(/api\.(get|post|patch|delete)\('([^']+)'/g)].map(
+        (m) => `${m[1]!.toUpperCase()} /api${m[2]}`,
+      )
+      expect(routes.length, file).toBeGreaterThan(5)
+      for (const route of routes) expect(mentions(page, route), route).toBe(true)
+    }
+  })
+
+  it('describes every variable accounts read', () => {
+    const names = Object.keys(EnvSchema.shape).filter((name) =>
+      /^(SMTP|MAIL|OIDC|GITHUB)_|SIGNIN/.test(name),
+    )
+    expect(names.length).toBeGreaterThan(10)
+    for (const name of names) expect(mentions(page, name), name).toBe(true)
+  })
+
+  it('lists every reason a sign-in fails, with its status', () => {
+    const source = read('sync-server/src/api/sign-in.ts')
+    const failures = [...source.matchAll(/^ {2}'([a-z-]+)': \{\n {4}(?:status: )?(\d+),/gm)]
+    expect(failures.length).toBeGreaterThan(7)
+    for (const [, code, status] of failures)
+      expect(page, code).toMatch(new RegExp(`^\\| \`${code}\` +\\| ${status} +\\|`, 'm'))
+  })
+
+  it('states the cookies and lifetimes the code sets', () => {
+    expect(mentions(page, REFRESH_COOKIE)).toBe(true)
+    expect(mentions(page, SIGN_IN_COOKIE)).toBe(true)
+    const row = (what: string) => page.split('\n').find((line) => line.startsWith(`| ${what} `))
+    expect(row('account access token')).toContain(`| ${ACCOUNT_TOKEN_TTL / 60} minutes`)
+    expect(row('session token of a signed-in participant')).toContain(
+      `| ${ACCOUNT_TOKEN_TTL / 60} minutes`,
+    )
+    expect(row('guest token')).toContain(`| ${ACCESS_TOKEN_TTL / 86_400} days`)
+    expect(row(`refresh cookie \`${REFRESH_COOKIE}\``)).toContain(
+      `| ${REFRESH_TTL_MS / 86_400_000} days, sliding`,
+    )
+    expect(row('e-mail sign-in link')).toContain(`| ${EMAIL_LINK_TTL_MS / 60_000} minutes, once`)
   })
 })

@@ -5,7 +5,13 @@ import { randomNonce, randomPKCECodeVerifier, randomState } from 'openid-client'
 import { z } from 'zod'
 import { accountToken } from '../auth/account-access.ts'
 import type { Account } from '../auth/accounts.ts'
-import { clearRefreshCookie, refreshCookie, setRefreshCookie } from '../auth/cookies.ts'
+import {
+  clearRefreshCookie,
+  refreshCookie,
+  setRefreshCookie,
+  setSignInCookie,
+  takeSignInCookie,
+} from '../auth/cookies.ts'
 import { signOutDevice } from '../auth/domain.ts'
 import { EMAIL_LINK_TTL_MS } from '../auth/email-links.ts'
 import { ProviderError } from '../auth/providers.ts'
@@ -50,7 +56,8 @@ const FAILURES: Record<Failure, { status: number; detail: string }> = {
   },
   'state-mismatch': {
     status: 400,
-    detail: 'This sign-in did not start here, or took longer than 10 minutes. Start it again.',
+    detail:
+      'This sign-in did not start in this browser, was used already, or took longer than 10 minutes. Start it again.',
   },
   'provider-error': {
     status: 502,
@@ -180,6 +187,8 @@ export async function signInRoutes(api: FastifyInstance, services: Services) {
       throw error
     }
     const now = Date.now()
+    // Sign-ins started and never finished go as the next one starts, so they do not pile up.
+    await services.db.kysely.deleteFrom('auth_requests').where('expires_at', '<=', now).execute()
     await services.db.kysely
       .insertInto('auth_requests')
       .values({
@@ -192,6 +201,7 @@ export async function signInRoutes(api: FastifyInstance, services: Services) {
         expires_at: now + PROVIDER_TTL_MS,
       })
       .execute()
+    setSignInCookie(request, reply, services, pending.state, PROVIDER_TTL_MS)
     return reply.redirect(url.toString(), 302)
   })
 
@@ -199,7 +209,9 @@ export async function signInRoutes(api: FastifyInstance, services: Services) {
     const { provider: id } = parse(ProviderParam, request.params, 'path')
     const provider = auth.providers.get(id)
     const { state } = parse(CallbackQuery, request.query, 'query')
-    if (!state) return fail(request, reply, 'state-mismatch')
+    // The state must be the one this browser started with, not only one the server knows.
+    const started = takeSignInCookie(request, reply, services)
+    if (!state || state !== started) return fail(request, reply, 'state-mismatch')
     // Used once: taken out as it is read.
     const pending = await services.db.kysely
       .deleteFrom('auth_requests')

@@ -76,8 +76,15 @@ class OidcProvider implements SignInProvider {
           this.config.clientId,
           this.config.clientSecret,
           this.config.clientSecret ? undefined : oidc.None(),
-          // A local issuer (a test's, a Keycloak on the same host) may speak plain HTTP.
-          issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined,
+          {
+            execute: [
+              // ID tokens are checked against the issuer's published keys, not taken on
+              // trust from the connection they came over.
+              oidc.enableNonRepudiationChecks,
+              // A local issuer (a test's, a Keycloak on the same host) may speak plain HTTP.
+              ...(issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : []),
+            ],
+          },
         )
         .catch((error: unknown) => {
           this.configuration = undefined
@@ -104,7 +111,7 @@ class OidcProvider implements SignInProvider {
 
   async profile(callbackUrl: URL, redirectUri: string, pending: PendingSignIn) {
     const configuration = await this.discovered()
-    let claims: oidc.IDToken | undefined
+    let claims: oidc.IDToken | oidc.UserInfoResponse | undefined
     try {
       // The callback URL as registered, with the provider's query: openid-client checks
       // state, exchanges the code with the PKCE verifier, and checks the ID token's
@@ -118,6 +125,13 @@ class OidcProvider implements SignInProvider {
         idTokenExpected: true,
       })
       claims = tokens.claims()
+      // Some issuers (Zitadel, by default) give the address only at their userinfo endpoint.
+      if (
+        claims &&
+        typeof claims.email !== 'string' &&
+        configuration.serverMetadata().userinfo_endpoint
+      )
+        claims = await oidc.fetchUserInfo(configuration, tokens.access_token, claims.sub)
     } catch (error) {
       const denied =
         error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied'
