@@ -77,7 +77,8 @@ describe('docs/permissions.md', () => {
 
 describe('docs/document-schema.md', () => {
   const page = read('docs/document-schema.md')
-  const docSources = readdirSync(join(root, 'shared/src/doc'))
+  const docSources = readdirSync(join(root, 'shared/src/doc'), { recursive: true })
+    .map(String)
     .filter((file) => file.endsWith('.ts'))
     .map((file) => read(join('shared/src/doc', file)))
     .join('\n')
