@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { isLoopback } from '../src/metrics/access.ts'
+import { isLoopback } from '../src/observability/metrics-access.ts'
 
 const started: TestPodium[] = []
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import type { Document, Hocuspocus } from '@hocuspocus/server'
 import { type AuditEntry, applyTimerCommand, documentName, ModDoc, PublicDoc } from '@podium/shared'
 import type { Logger } from 'pino'
-import type { Metrics } from '../metrics/registry.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { applyPlan } from './apply.ts'
 import { KeptDocuments } from './kept-documents.ts'
