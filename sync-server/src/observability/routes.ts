@@ -1,7 +1,7 @@
+import { checkMetricsAccess } from '@podium/shared/server'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Services } from '../services.ts'
-import { checkMetricsAccess } from './metrics-access.ts'
 
 /**
  * `/healthz`: the process answers. `/readyz`: its database (and Redis, when used) answer
