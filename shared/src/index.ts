@@ -1,6 +1,6 @@
 export * from './doc/mod.ts'
 export * from './doc/outbox.ts'
-export * from './doc/public.ts'
+export * from './doc/public/index.ts'
 export * from './doc/schema.ts'
 export * from './doc/timer.ts'
 export * from './doc/video-stage.ts'

@@ -1,4 +1,4 @@
-import type { PublicDoc } from './doc/public.ts'
+import type { PublicDoc } from './doc/public/index.ts'
 import { isMine, type Me, QuestionOrder, rankQuestions } from './ranking.ts'
 import type { PreviewQuestion, RoomPreview } from './schemas/api.ts'
 

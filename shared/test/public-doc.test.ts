@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { PublicDoc, QUESTION_DEFAULTS } from '../src/doc/public.ts'
+import { PublicDoc, QUESTION_DEFAULTS } from '../src/doc/public/index.ts'
 import type { Question } from '../src/doc/schema.ts'
 
 const question = (id: string, patch: Partial<Question> = {}): Question => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { QUESTION_DEFAULTS } from '../src/doc/public.ts'
+import { QUESTION_DEFAULTS } from '../src/doc/public/index.ts'
 import type { Question } from '../src/doc/schema.ts'
 import { rankQuestions } from '../src/ranking.ts'
 

@@ -23,6 +23,10 @@ export const SignalEnv = z.object({
   TURN_URLS: env.iceUrlList.default([]),
   STUN_URLS: env.iceUrlList.default([]),
   TURN_TTL_SECONDS: env.positiveInt('a number of seconds').default(3600),
+  /** `true` behind a reverse proxy, so X-Forwarded-For gives the client's address. */
+  TRUST_PROXY: env.trustProxy,
+  /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
+  METRICS_TOKEN: env.metricsToken,
 })
 
 export interface SignalConfig {
@@ -34,6 +38,8 @@ export interface SignalConfig {
   publicUrl: string | undefined
   logLevel: z.infer<typeof SignalEnv>['LOG_LEVEL']
   turn: TurnConfig
+  trustProxy: boolean
+  metricsToken: string | undefined
 }
 
 export class SignalConfigError extends Error {
@@ -83,5 +89,7 @@ export function loadSignalConfig(
       stunUrls: e.STUN_URLS,
       ttlSeconds: e.TURN_TTL_SECONDS,
     },
+    trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
   }
 }

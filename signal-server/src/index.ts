@@ -2,8 +2,10 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
+import { Registry } from 'prom-client'
 import { checkToken, type StandingCheck } from './auth/tokens.ts'
 import { Problem, sendProblem } from './http/problem.ts'
+import { createSignalMetrics } from './observability/metrics.ts'
 import { peerHttpRoutes } from './peer/http.ts'
 import { createPeerSignaling } from './peer/server.ts'
 import type { TurnConfig } from './turn/credentials.ts'
@@ -35,6 +37,8 @@ export interface SignalingOptions {
   staff: StaffList
   /** A session's status (TURN is for live sessions only); without it, not checked. */
   status?: SessionStatusCheck
+  /** Where the signaling metrics go (the host server's /metrics); without it, nowhere. */
+  registry?: Registry
 }
 
 export interface Signaling {
@@ -58,12 +62,19 @@ export interface Signaling {
 export function createSignaling(options: SignalingOptions): Signaling {
   const { standing } = options
   const log = options.log.child({ component: 'signaling' })
+  // Read only when scraped, by then both endpoints exist.
+  const metrics = createSignalMetrics(options.registry ?? new Registry(), {
+    peerSockets: () => peer.openSockets(),
+    ywebrtcSockets: () => ywebrtc.openSockets(),
+    ywebrtcRooms: () => ywebrtc.rooms(),
+  })
   const peer = createPeerSignaling({
     checkToken: (token) => checkToken(options.secret, token, standing),
     standing,
     log,
+    metrics,
   })
-  const ywebrtc = createYWebrtcSignaling({ secret: options.secret, standing, log })
+  const ywebrtc = createYWebrtcSignaling({ secret: options.secret, standing, log, metrics })
 
   return {
     upgrades: [peer, ywebrtc],
@@ -75,6 +86,7 @@ export function createSignaling(options: SignalingOptions): Signaling {
           turn: options.turn,
           standing,
           status: options.status,
+          metrics,
         })(scope)
         await webrtcRoomRoutes({
           secret: options.secret,

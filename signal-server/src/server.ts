@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { collectDefaultMetrics, Registry } from 'prom-client'
 import type { SignalConfig } from './config.ts'
 import { Problem, sendProblem } from './http/problem.ts'
 import { redactingLogger } from './http/redact.ts'
 import { createSignaling } from './index.ts'
+import { healthRoutes } from './observability/routes.ts'
 import { standingDatabase } from './standing/database.ts'
 import { listenForWithdrawals } from './standing/redis.ts'
 
@@ -19,7 +21,8 @@ export interface SignalServer {
 }
 
 /**
- * The signal-server on its own port: PeerJS, y-webrtc signaling, TURN credentials, /healthz.
+ * The signal-server on its own port: PeerJS, y-webrtc signaling, TURN credentials, /healthz
+ * and /metrics.
  * Tokens are checked against the sync-server's database (a staff role the host withdrew
  * is refused); a withdrawal announced on Redis closes the user's sockets at once, and
  * every open socket's token is checked again every `recheckMs` (without Redis, that is
@@ -32,9 +35,11 @@ export async function createSignalServer(
 ): Promise<SignalServer> {
   const log = redactingLogger(given)
   const logger: FastifyBaseLogger = log
-  const app = Fastify({ loggerInstance: logger })
+  const app = Fastify({ loggerInstance: logger, trustProxy: config.trustProxy })
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? config.port
   const database = standingDatabase(config.database)
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'podium_' })
   const signaling = createSignaling({
     secret: config.secret,
     turn: config.turn,
@@ -42,6 +47,7 @@ export async function createSignalServer(
     publicUrl: () => config.publicUrl ?? `http://localhost:${port()}`,
     standing: database.standing,
     staff: database.staff,
+    registry,
   })
   const stopListening = config.redisUrl
     ? await listenForWithdrawals(
@@ -64,7 +70,7 @@ export async function createSignalServer(
       })
   }, options.recheckMs ?? RECHECK_MS)
   recheck.unref()
-  app.get('/healthz', async () => ({ status: 'ok' }))
+  await healthRoutes(registry, config.metricsToken)(app)
   await app.register(signaling.routes, { prefix: '/api' })
   await signaling.peerRoutes(app)
   app.setNotFoundHandler((request, reply) =>

@@ -14,6 +14,12 @@ describe('signal-server configuration', () => {
     expect(() =>
       loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL, TURN_URLS: 'http://turn' }),
     ).toThrow(/TURN_URLS/)
+    expect(() =>
+      loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL, METRICS_TOKEN: 'short' }),
+    ).toThrow(/METRICS_TOKEN="short" is not valid: expected at least 16 characters/)
+    expect(() =>
+      loadSignalConfig({ TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL, TRUST_PROXY: 'yes' }),
+    ).toThrow(/TRUST_PROXY="yes" is not valid: expected true or false/)
   })
 
   it('needs the shared token secret, from TOKEN_SECRET or the data folder', () => {

@@ -68,12 +68,9 @@ export const EnvSchema = z.object({
     )
     .default(['127.0.0.1', '::1', '::ffff:127.0.0.1']),
   /** `true` behind a reverse proxy, so X-Forwarded-For gives the client's address. */
-  TRUST_PROXY: z
-    .enum(['true', 'false'], { error: 'true or false' })
-    .transform((value) => value === 'true')
-    .default(false),
+  TRUST_PROXY: env.trustProxy,
   /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
-  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_TOKEN: env.metricsToken,
   /** A status or agenda change is checkpointed this long after it. */
   CHECKPOINT_DEBOUNCE_MS: positiveInt('a number of milliseconds').default(3000),
   /** While a session is live, a checkpoint this often (if anything changed). */

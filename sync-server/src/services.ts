@@ -7,7 +7,7 @@ import type { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import type { EventBus } from './events/bus.ts'
-import type { Metrics } from './metrics/registry.ts'
+import type { Metrics } from './observability/metrics.ts'
 import type { DocumentStore } from './persistence/store.ts'
 import type { ServerDocs } from './sync/server-docs.ts'
 

@@ -136,7 +136,8 @@ describe('rule ids in docs/ingest.md and docs/permissions.md', () => {
 
 describe('docs/document-schema.md', () => {
   const page = read('docs/document-schema.md')
-  const docSources = readdirSync(join(root, 'shared/src/doc'))
+  const docSources = readdirSync(join(root, 'shared/src/doc'), { recursive: true })
+    .map(String)
     .filter((file) => file.endsWith('.ts'))
     .map((file) => read(join('shared/src/doc', file)))
     .join('\n')

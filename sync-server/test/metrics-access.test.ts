@@ -1,6 +1,6 @@
+import { isLoopback } from '@podium/shared/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { isLoopback } from '../src/metrics/access.ts'
 
 const started: TestPodium[] = []
 afterEach(async () => {

@@ -14,7 +14,7 @@ import { TickPlan } from '../src/ingest/plan.ts'
 import { emptyBatch, IngestRepository } from '../src/ingest/repository.ts'
 import { Tallies } from '../src/ingest/tallies.ts'
 import { RATES, UserRates } from '../src/ingest/user-rates.ts'
-import { createMetrics } from '../src/metrics/registry.ts'
+import { createMetrics } from '../src/observability/metrics.ts'
 
 /**
  * The rules of docs/ingest.md whose outcome the outbox step carries out (outbox-step.ts):

@@ -1,5 +1,13 @@
 import type { TimerCommand, TimerState } from './schema.ts'
 
+/** A timer nobody has started: what the stage holds until staff set one. */
+export const STOPPED_TIMER: TimerState = {
+  durationMs: 0,
+  state: 'stopped',
+  startedAt: null,
+  elapsedMs: 0,
+}
+
 /** Time run so far, on the server's clock `now`. */
 export function elapsedMs(timer: TimerState, now: number): number {
   if (timer.state !== 'running' || timer.startedAt === null) return timer.elapsedMs

@@ -55,3 +55,12 @@ export const logLevel = z
 
 /** A shared secret (token signing, TURN): long enough not to be guessed. */
 export const secret = (min: number) => z.string().min(min, `at least ${min} characters`)
+
+/** `true` behind a reverse proxy, so X-Forwarded-For gives the client's address. */
+export const trustProxy = z
+  .enum(['true', 'false'], { error: 'true or false' })
+  .transform((value) => value === 'true')
+  .default(false)
+
+/** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
+export const metricsToken = z.string().min(16, 'at least 16 characters').optional()

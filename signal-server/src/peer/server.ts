@@ -8,6 +8,7 @@ import { ExpressPeerServer } from 'peer'
 import type { Logger } from 'pino'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { StandingCheck, TokenCheck } from '../auth/tokens.ts'
+import type { SignalMetrics } from '../observability/metrics.ts'
 import { GatedSocket } from './gated-socket.ts'
 import { decodeClientMessage } from './messages.ts'
 import { Action, type Admitted, admit, decide, describeRefusal, Refusal } from './policy.ts'
@@ -18,6 +19,7 @@ export interface PeerSignalingOptions {
   checkToken: (accessToken: string) => Promise<TokenCheck>
   standing: StandingCheck
   log: Logger
+  metrics: SignalMetrics
   /** How long a silent client keeps its id (PeerJS clients send a heartbeat every 5 s). */
   aliveTimeoutMs?: number
 }
@@ -59,6 +61,7 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
   peerApp.on('error', (error) => options.log.debug({ err: error }, 'peer server error'))
 
   const refuse = (socket: WebSocket, refusal: Refusal) => {
+    options.metrics.refused.inc({ endpoint: 'peerjs', reason: refusal })
     const { message, code } = describeRefusal(refusal)
     if (socket.readyState === WebSocket.OPEN)
       socket.send(JSON.stringify({ type: 'ERROR', payload: { msg: message } }))
@@ -82,6 +85,7 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
       const decision = decide(admitted.binding, message, (peerId) => connected.has(peerId))
       switch (decision.action) {
         case Action.relay:
+          options.metrics.relayed.inc({ endpoint: 'peerjs' })
           return JSON.stringify(message)
         case Action.expire:
           socket.send(JSON.stringify({ type: 'EXPIRE', src: decision.dst, dst: id }))
@@ -107,6 +111,8 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
     /** PeerJS's HTTP routes (`/peerjs`, `/peerjs/<key>/peers`) as its express router serves them. */
     router,
     connectedPeers: (): ReadonlySet<string> => connected,
+    /** PeerJS sockets admitted and still open. */
+    openSockets: () => admittedBy.size,
     matches: (path: string) => path === `${PEERJS_PATH}/${PEERJS_KEY}`,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
       socket.on('error', () => socket.destroy())

@@ -2,6 +2,7 @@ import type { IceServersResponse, SessionStatus } from '@podium/shared'
 import type { FastifyInstance } from 'fastify'
 import { requireBearer, type StandingCheck } from '../auth/tokens.ts'
 import { Problem } from '../http/problem.ts'
+import type { SignalMetrics } from '../observability/metrics.ts'
 import { iceServersFor, type TurnConfig } from './credentials.ts'
 
 /**
@@ -26,13 +27,18 @@ export function iceServerRoutes(options: {
   turn: TurnConfig
   standing: StandingCheck
   status?: SessionStatusCheck | undefined
+  metrics: SignalMetrics
 }) {
   return async (api: FastifyInstance) => {
     api.get('/ice-servers', async (request, reply) => {
       const claims = await requireBearer(request, options.secret, options.standing)
       const status = await options.status?.(claims.sid)
-      if (status !== undefined && status !== 'live') throw Problem.conflict(notLive[status])
+      if (status !== undefined && status !== 'live') {
+        options.metrics.iceServers.inc({ result: 'not-live' })
+        throw Problem.conflict(notLive[status])
+      }
       const body: IceServersResponse = iceServersFor(options.turn, claims.sub)
+      options.metrics.iceServers.inc({ result: body.expiresAt === null ? 'stun-only' : 'turn' })
       return reply.header('cache-control', 'no-store').send(body)
     })
   }

@@ -5,6 +5,7 @@ import { TokenBucket } from '@podium/shared/server'
 import type { Logger } from 'pino'
 import { WebSocket, WebSocketServer } from 'ws'
 import { type Claims, checkToken, type StandingCheck } from '../auth/tokens.ts'
+import type { SignalMetrics } from '../observability/metrics.ts'
 import { decodeSignalMessage } from './messages.ts'
 import { topicAllowed } from './room.ts'
 
@@ -20,6 +21,7 @@ export function createYWebrtcSignaling(options: {
   secret: string
   standing: StandingCheck
   log: Logger
+  metrics: SignalMetrics
 }) {
   const wss = new WebSocketServer({
     noServer: true,
@@ -32,6 +34,12 @@ export function createYWebrtcSignaling(options: {
     WebSocket,
     { claims: Claims; revoke(code: CloseCode, reason: string): void }
   >()
+
+  /** Closes a socket the rules refused, counted under `reason` (a short, fixed word). */
+  const refuse = (socket: WebSocket, code: CloseCode, message: string, reason = message) => {
+    options.metrics.refused.inc({ endpoint: 'ywebrtc', reason })
+    socket.close(code, message)
+  }
 
   const send = (socket: WebSocket, message: object) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
@@ -58,7 +66,7 @@ export function createYWebrtcSignaling(options: {
         revoked = true
         for (const topic of mine) unsubscribe(socket, topic)
         mine.clear()
-        socket.close(code, reason)
+        refuse(socket, code, reason)
       },
     })
     const ping = setInterval(() => {
@@ -78,14 +86,16 @@ export function createYWebrtcSignaling(options: {
     socket.on('error', (error) => options.log.debug({ err: error }, 'y-webrtc socket error'))
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (revoked) return
-      if (!bucket.take()) return socket.close(CloseCode.rateLimited, 'too many messages')
+      if (!bucket.take())
+        return refuse(socket, CloseCode.rateLimited, 'too many messages', 'rate-limited')
       const message = isBinary ? null : decodeSignalMessage(data)
-      if (!message) return socket.close(CloseCode.badFrame, 'not a y-webrtc signaling message')
+      if (!message)
+        return refuse(socket, CloseCode.badFrame, 'not a y-webrtc signaling message', 'bad-frame')
       switch (message.type) {
         case 'subscribe':
           for (const topic of message.topics) {
             if (!topicAllowed(sessionId, topic))
-              return socket.close(CloseCode.forbidden, 'topic-forbidden')
+              return refuse(socket, CloseCode.forbidden, 'topic-forbidden')
           }
           for (const topic of message.topics) {
             const subscribers = topics.get(topic) ?? new Set<WebSocket>()
@@ -102,9 +112,10 @@ export function createYWebrtcSignaling(options: {
           return
         case 'publish': {
           if (!topicAllowed(sessionId, message.topic))
-            return socket.close(CloseCode.forbidden, 'topic-forbidden')
+            return refuse(socket, CloseCode.forbidden, 'topic-forbidden')
           const receivers = topics.get(message.topic)
           if (!receivers) return
+          options.metrics.relayed.inc({ endpoint: 'ywebrtc' })
           const relayed = { ...message, clients: receivers.size }
           for (const receiver of receivers) send(receiver, relayed)
           return
@@ -121,6 +132,10 @@ export function createYWebrtcSignaling(options: {
 
   return {
     matches: (path: string) => path === Y_WEBRTC_PATH,
+    /** Staff sockets admitted and still open. */
+    openSockets: () => holders.size,
+    /** Topics with at least one subscriber. */
+    rooms: () => topics.size,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
       socket.on('error', () => socket.destroy())
       const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token')
@@ -134,9 +149,9 @@ export function createYWebrtcSignaling(options: {
                   : result.reason === 'revoked'
                     ? CloseCode.forbidden
                     : CloseCode.unauthorized
-              return ws.close(code, `token-${result.reason}`)
+              return refuse(ws, code, `token-${result.reason}`)
             }
-            if (!isStaff(result.claims.role)) return ws.close(CloseCode.forbidden, 'staff-only')
+            if (!isStaff(result.claims.role)) return refuse(ws, CloseCode.forbidden, 'staff-only')
             serve(ws, result.claims)
           })
         },

@@ -1,7 +1,7 @@
 import type { Document } from '@hocuspocus/server'
 import { type ModDoc, OutboxDoc, type PublicDoc, RejectReason } from '@podium/shared'
 import { EventType } from '../events/types.ts'
-import type { Metrics } from '../metrics/registry.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import { type Decision, decide } from './decide.ts'
 import { type ScanItem, scanOutbox } from './outbox-scan.ts'
 import type { TickPlan } from './plan.ts'

@@ -1,7 +1,7 @@
 import type { Hocuspocus } from '@hocuspocus/server'
 import { type Actor, type AuditEntry, documentName } from '@podium/shared'
 import type { Logger } from 'pino'
-import type { Metrics } from '../metrics/registry.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { SessionDocuments } from './documents.ts'
 import { SessionLifetime } from './lifetime.ts'

@@ -1,5 +1,5 @@
 import { documentName, ModDoc, PublicDoc } from '@podium/shared'
-import type { Metrics } from '../metrics/registry.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import { applyPlan } from './apply.ts'
 import type { Opened, SessionDocuments } from './documents.ts'
 import { carryOutDecisions } from './moderation.ts'

@@ -7,7 +7,7 @@ import type {
 import { CloseCode } from '@podium/shared'
 import { TokenBucket } from '@podium/shared/server'
 import type { Logger } from 'pino'
-import type { Metrics } from '../metrics/registry.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import { isConnectionContext } from '../sync/context.ts'
 import { OutboxSizes } from './outbox-size.ts'
 

@@ -10,7 +10,8 @@ import { sessionStatus } from './session-status.ts'
  * session is live. Tokens of sessions that no longer exist, and staff tokens whose role
  * the host withdrew, are refused; a withdrawal (here or, through Redis, on another
  * instance) closes that user's /signal and PeerJS sockets. The webrtc-room route points
- * browsers at SIGNALING_URL when set (signal-server running as its own service).
+ * browsers at SIGNALING_URL when set (signal-server running as its own service). Its
+ * metrics (`podium_signal_*`) are on the sync-server's /metrics.
  */
 export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
   let signaling: Signaling | undefined
@@ -27,6 +28,8 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
         services.standing.of({ sessionId: claims.sid, userId: claims.sub, role: claims.role }),
       staff: (sessionId) => services.standing.staff(sessionId),
       status: (sessionId) => sessionStatus(services, sessionId),
+      // Signaling's gauges and counters on the sync-server's /metrics.
+      registry: services.metrics.registry,
     })
     services.withdrawals.onWithdrawn((userId) => created.withdraw(userId))
     signaling = created

@@ -1,6 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyRequest } from 'fastify'
-import { HttpProblem } from '../http/problem.ts'
+import { HttpProblem } from './problem.ts'
+
+// Both servers serve /metrics (it names routes, sessions' load and the process' internals)
+// and protect it the same way: METRICS_TOKEN as a Bearer token, or this machine only.
+
+/** What of a Fastify request the check reads (so shared does not depend on Fastify). */
+export interface MetricsRequest {
+  socket: { remoteAddress?: string | undefined }
+  /** Behind a trusted proxy, the X-Forwarded-For entries (Fastify's `request.ips`). */
+  ips?: string[] | undefined
+  headers: { authorization?: string | undefined }
+}
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
 export function isLoopback(address: string | undefined): boolean {
@@ -14,7 +24,7 @@ export function isLoopback(address: string | undefined): boolean {
  * proxy, each X-Forwarded-For entry. A request is from this machine only when all are
  * loopback, so a proxy on the same host does not make the whole internet local.
  */
-function hops(request: FastifyRequest): Array<string | undefined> {
+function hops(request: MetricsRequest): Array<string | undefined> {
   return [request.socket.remoteAddress, ...(request.ips ?? [])]
 }
 
@@ -27,11 +37,10 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * Who may read /metrics (it names routes, sessions' load and the process' internals):
- * with METRICS_TOKEN, whoever sends it as a Bearer token; without, only requests from
- * this machine. Throws a problem saying what to do otherwise.
+ * Who may read /metrics: with METRICS_TOKEN, whoever sends it as a Bearer token; without,
+ * only requests from this machine. Throws a problem saying what to do otherwise.
  */
-export function checkMetricsAccess(request: FastifyRequest, token: string | undefined): void {
+export function checkMetricsAccess(request: MetricsRequest, token: string | undefined): void {
   if (token === undefined) {
     if (hops(request).every(isLoopback)) return
     throw HttpProblem.forbidden(

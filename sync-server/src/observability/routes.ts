@@ -1,6 +1,6 @@
+import { checkMetricsAccess } from '@podium/shared/server'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import { checkMetricsAccess } from '../metrics/access.ts'
 import type { Services } from '../services.ts'
 
 /**
