@@ -25,12 +25,12 @@ import {
 } from '@podium/shared'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import { turnCredential } from '../../signal-server/src/turn/credentials.ts'
+import { turnCredential } from '../signal-server/src/turn/credentials.ts'
 
 // docs/ is kept true to the code: these fail when a document key, a field, a role or a
 // permission changes and the page describing it does not.
 
-const root = resolve(import.meta.dirname, '../..')
+const root = resolve(import.meta.dirname, '..')
 const read = (path: string) => readFileSync(join(root, path), 'utf8')
 const mentions = (page: string, name: string) => page.includes(`\`${name}\``)
 
