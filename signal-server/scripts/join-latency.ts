@@ -20,6 +20,7 @@ import {
   armFirstFrame,
   feedTile,
   forceRelay,
+  goLive,
   goOnStage,
   launchVideoBrowser,
   median,
@@ -41,6 +42,8 @@ async function measure(browser: Browser, baseURL: string, relay: boolean): Promi
   if (relay) {
     await forceRelay(session.context)
     await session.host.reload()
+    // TURN credentials are handed out only while the session is live.
+    await goLive(session.host)
   }
   const viewerContext = await newViewerContext(browser, baseURL)
   if (relay) await forceRelay(viewerContext)
