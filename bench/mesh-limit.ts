@@ -20,8 +20,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { CAMERA_CONSTRAINTS, LADDERS } from '@podium/shared'
 import { chromium, type Page } from 'playwright-core'
-import { findChromium } from '../e2e/helpers/browser.ts'
-import { median, VIDEO_ARGS } from '../e2e/helpers/video.ts'
+import { findChromium } from '../test-support/browser.ts'
+import { median, VIDEO_ARGS } from '../test-support/video.ts'
 
 const { values } = parseArgs({
   options: {

@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHostSession, type HostSession, WIDE, waitStaffOnline } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
+import { joinRoom } from '../test-support/room.ts'
+import { startServer } from '../test-support/served.ts'
 import { blockingViolations } from './helpers/axe.ts'
-import { createHostSession, type HostSession, WIDE, waitStaffOnline } from './helpers/host.ts'
-import { ask, joinRoom, newPhone, screenshot } from './helpers/room.ts'
-import { startServer } from './helpers/server.ts'
+import { ask, newPhone, screenshot } from './helpers/room.ts'
 import { launchStaffBrowser, pendingCard, questionCard } from './helpers/staff.ts'
 
 // Every screen, scanned with axe-core against WCAG 2 A and AA, with real content in it:

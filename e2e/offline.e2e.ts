@@ -1,19 +1,18 @@
 import { documentName, PublicDoc } from '@podium/shared'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../test-support/browser.ts'
 import { request, type TestPodium } from '../test-support/podium.ts'
-import { launchBrowser } from './helpers/browser.ts'
+import { joinRoom, waitOnline } from '../test-support/room.ts'
+import { startServer } from '../test-support/served.ts'
 import {
   ask,
   eventually,
-  joinRoom,
   newPhone,
   questionItem,
   screenshot,
   shownQuestions,
-  waitOnline,
 } from './helpers/room.ts'
-import { startServer } from './helpers/server.ts'
 
 let server: TestPodium
 let browser: Browser

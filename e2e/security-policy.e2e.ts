@@ -1,10 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHostSession } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
-import { createHostSession } from './helpers/host.ts'
-import { joinRoom, screenshot } from './helpers/room.ts'
-import { startServer } from './helpers/server.ts'
-import { inviteModerator } from './helpers/staff.ts'
+import { joinRoom } from '../test-support/room.ts'
+import { startServer } from '../test-support/served.ts'
 import {
   goLive,
   goOnStage,
@@ -12,7 +11,9 @@ import {
   newViewerContext,
   STAGE_DESKTOP,
   waitForPlaying,
-} from './helpers/video.ts'
+} from '../test-support/video.ts'
+import { screenshot } from './helpers/room.ts'
+import { inviteModerator } from './helpers/staff.ts'
 
 let server: TestPodium
 let browser: Browser
@@ -35,7 +36,7 @@ afterAll(async () => {
 async function watchViolations(context: BrowserContext): Promise<string[]> {
   const seen: string[] = []
   await context.exposeFunction('__cspViolation', (text: string) => seen.push(text))
-  // A string, not a function: see armFirstFrame in helpers/video.ts.
+  // A string, not a function: see armFirstFrame in test-support/video.ts.
   await context.addInitScript(`
     document.addEventListener('securitypolicyviolation', (e) => {
       window.__cspViolation(e.violatedDirective + ' blocked ' + e.blockedURI + ' in ' + e.documentURI)

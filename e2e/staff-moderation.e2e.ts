@@ -1,11 +1,12 @@
 import { documentName } from '@podium/shared'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHostSession, WIDE } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
+import { joinRoom } from '../test-support/room.ts'
+import { startServer } from '../test-support/served.ts'
 import { axeViolations } from './helpers/axe.ts'
-import { createHostSession, WIDE } from './helpers/host.ts'
-import { ask, eventually, joinRoom, newPhone, screenshot, shownQuestions } from './helpers/room.ts'
-import { startServer } from './helpers/server.ts'
+import { ask, eventually, newPhone, screenshot, shownQuestions } from './helpers/room.ts'
 import {
   blockSockets,
   consoleState,

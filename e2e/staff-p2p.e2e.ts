@@ -7,11 +7,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSignalConfig } from '../signal-server/src/config.ts'
 import { createSignalServer, type SignalServer } from '../signal-server/src/server.ts'
+import { DESKTOP, waitStaffOnline } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
 import { createTestSchema, type TestSchema } from '../test-support/postgres.ts'
-import { DESKTOP, waitStaffOnline } from './helpers/host.ts'
-import { ask, joinRoom, newPhone } from './helpers/room.ts'
-import { ensureClientBuilt, startServer } from './helpers/server.ts'
+import { joinRoom } from '../test-support/room.ts'
+import { ensureClientBuilt, startServer } from '../test-support/served.ts'
+import { ask, newPhone } from './helpers/room.ts'
 import {
   blockSockets,
   consoleState,

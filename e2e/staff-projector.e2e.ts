@@ -1,10 +1,11 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHostSession, DESKTOP, WIDE } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
+import { joinRoom } from '../test-support/room.ts'
+import { startServer } from '../test-support/served.ts'
 import { axeViolations } from './helpers/axe.ts'
-import { createHostSession, DESKTOP, WIDE } from './helpers/host.ts'
-import { ask, joinRoom, newPhone, screenshot } from './helpers/room.ts'
-import { startServer } from './helpers/server.ts'
+import { ask, newPhone, screenshot } from './helpers/room.ts'
 import { launchStaffBrowser, questionCard, seconds } from './helpers/staff.ts'
 
 let server: TestPodium

@@ -2,10 +2,10 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { turnCredential } from '../signal-server/src/turn/credentials.ts'
 import { type Coturn, startCoturn } from '../test-support/coturn.ts'
+import { createHostSession } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
-import { createHostSession } from './helpers/host.ts'
-import { joinRoom } from './helpers/room.ts'
-import { startServer } from './helpers/server.ts'
+import { joinRoom } from '../test-support/room.ts'
+import { startServer } from '../test-support/served.ts'
 import {
   armFirstFrame,
   forceRelay,
@@ -15,7 +15,7 @@ import {
   newViewerContext,
   STAGE_DESKTOP,
   waitForPlaying,
-} from './helpers/video.ts'
+} from '../test-support/video.ts'
 
 const TURN_SECRET = 'e2e-turn-secret-e2e-turn-secret'
 

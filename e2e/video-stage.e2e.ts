@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHostSession, waitStaffOnline } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
-import { createHostSession, waitStaffOnline } from './helpers/host.ts'
-import { joinRoom } from './helpers/room.ts'
-import { startServer } from './helpers/server.ts'
+import { joinRoom } from '../test-support/room.ts'
+import { startServer } from '../test-support/served.ts'
 import {
   armFirstFrame,
   feedTile,
@@ -15,7 +15,7 @@ import {
   STAGE_DESKTOP,
   videoFrames,
   waitForPlaying,
-} from './helpers/video.ts'
+} from '../test-support/video.ts'
 
 const require = createRequire(import.meta.url)
 const PEERJS_UMD = require.resolve('peerjs/dist/peerjs.min.js')

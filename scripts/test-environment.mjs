@@ -22,7 +22,7 @@ export const PROGRAMS = [
 
 /**
  * Chromium for the e2e tests: Debian's, unless CHROMIUM_PATH names another. Off Debian, the
- * e2e helper (e2e/helpers/browser.ts) installs Playwright's own instead.
+ * test helper (test-support/browser.ts) installs Playwright's own instead.
  */
 export const CHROMIUM = { command: 'chromium', pkg: 'chromium', why: 'the e2e tests drive it' }
 const needsChromium = () => !process.env.CHROMIUM_PATH && !existsSync('/usr/bin/chromium')

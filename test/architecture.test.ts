@@ -42,6 +42,17 @@ describe('packages do not reach into each other', () => {
   const packages = ['shared', 'sync-server', 'signal-server', 'client', 'e2e', 'bench']
   const files = packages.flatMap((p) => [...sources(p)])
 
+  it('nothing outside e2e imports it (what others need goes to test-support)', () => {
+    const crossing = [...files, ...sources('test-support'), ...sources('test')]
+      .filter((f) => !f.startsWith('e2e/'))
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => i.startsWith('e2e/'))
+          .map((i) => `${f} → ${i}`),
+      )
+    expect(crossing).toEqual([])
+  })
+
   it('nothing outside the client imports its source', () => {
     const crossing = files
       .filter((f) => !f.startsWith('client/'))

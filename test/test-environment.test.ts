@@ -55,7 +55,7 @@ describe('the test environment', () => {
     ])
   })
 
-  it('leaves Chromium to the e2e helper off Debian', () => {
+  it('leaves Chromium to the browser helper off Debian', () => {
     expect(plan({ ...healthy, debian: false, missing: [CHROMIUM] }).problems).toEqual([])
   })
 

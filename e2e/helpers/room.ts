@@ -16,21 +16,6 @@ export async function newPhone(browser: Browser, baseURL: string): Promise<Brows
   return browser.newContext({ baseURL, viewport: PHONE, deviceScaleFactor: 1, hasTouch: true })
 }
 
-/** Opens /j/<code>, joins under `name`, and waits for the room to load. */
-export async function joinRoom(context: BrowserContext, code: string, name: string): Promise<Page> {
-  const page = await context.newPage()
-  await page.goto(`/j/${code}`)
-  await page.getByLabel('Your name (optional)').fill(name)
-  await page.getByRole('button', { name: 'Join' }).click()
-  await page.waitForURL(/\/s\/[A-Za-z0-9_-]+$/)
-  await waitOnline(page)
-  return page
-}
-
-export async function waitOnline(page: Page): Promise<void> {
-  await page.getByRole('status').getByText('Online', { exact: true }).waitFor()
-}
-
 export async function ask(page: Page, text: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Your question' }).fill(text)
   await page.getByRole('button', { name: 'Send question' }).click()

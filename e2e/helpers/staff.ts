@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { chromium } from 'playwright-core'
-import { CHROMIUM_ARGS, findChromium } from './browser.ts'
-import { DESKTOP, waitStaffOnline } from './host.ts'
+import { CHROMIUM_ARGS, findChromium } from '../../test-support/browser.ts'
+import { DESKTOP, waitStaffOnline } from '../../test-support/host.ts'
 
 /**
  * Chromium for staff tests. WebRTC host candidates stay plain IP addresses (no mDNS

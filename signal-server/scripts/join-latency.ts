@@ -12,20 +12,21 @@
  */
 import { parseArgs } from 'node:util'
 import type { Browser } from 'playwright-core'
-import { createHostSession } from '../../e2e/helpers/host.ts'
-import { joinRoom } from '../../e2e/helpers/room.ts'
-import { startServer } from '../../e2e/helpers/server.ts'
+import { startCoturn } from '../../test-support/coturn.ts'
+import { createHostSession } from '../../test-support/host.ts'
+import { joinRoom } from '../../test-support/room.ts'
+import { startServer } from '../../test-support/served.ts'
 import {
   armFirstFrame,
   feedTile,
   forceRelay,
+  goLive,
   goOnStage,
   launchVideoBrowser,
   median,
   newViewerContext,
   STAGE_DESKTOP,
-} from '../../e2e/helpers/video.ts'
-import { startCoturn } from '../../test-support/coturn.ts'
+} from '../../test-support/video.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } })
 const RUNS = Number(values.runs)
@@ -41,6 +42,8 @@ async function measure(browser: Browser, baseURL: string, relay: boolean): Promi
   if (relay) {
     await forceRelay(session.context)
     await session.host.reload()
+    // TURN credentials are handed out only while the session is live.
+    await goLive(session.host)
   }
   const viewerContext = await newViewerContext(browser, baseURL)
   if (relay) await forceRelay(viewerContext)

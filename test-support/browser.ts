@@ -1,3 +1,5 @@
+// Chromium for everything that drives the product in a browser: the e2e tests, the mesh
+// benchmark and the join-latency script.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'

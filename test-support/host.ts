@@ -1,3 +1,5 @@
+// A host in the product's console, as the browser tests and the scripts that drive it in
+// Chromium start a session.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 export const DESKTOP = { width: 1280, height: 800 }

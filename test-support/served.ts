@@ -1,6 +1,8 @@
+// Podium as `npm start` serves it (the built client, and signaling when asked), for the
+// browser tests, the benchmarks and the scripts that drive it in Chromium.
 import { signalingOptions } from '@podium/sync-server'
-import { buildClient, clientIsCurrent } from '../../scripts/client-build.mjs'
-import { startPodium, type TestPodium } from '../../test-support/podium.ts'
+import { buildClient, clientIsCurrent } from '../scripts/client-build.mjs'
+import { startPodium, type TestPodium } from './podium.ts'
 
 let built: Promise<void> | null = null
 

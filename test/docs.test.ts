@@ -25,18 +25,18 @@ import {
 } from '@podium/shared'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import { turnCredential } from '../../signal-server/src/turn/credentials.ts'
-import { ACCOUNT_TOKEN_TTL } from '../src/auth/account-access.ts'
-import { REFRESH_COOKIE, SIGN_IN_COOKIE } from '../src/auth/cookies.ts'
-import { REFRESH_TTL_MS } from '../src/auth/devices.ts'
-import { EMAIL_LINK_TTL_MS } from '../src/auth/email-links.ts'
-import { ACCESS_TOKEN_TTL } from '../src/auth/token-ttl.ts'
-import { EnvSchema } from '../src/config.ts'
+import { turnCredential } from '../signal-server/src/turn/credentials.ts'
+import { ACCOUNT_TOKEN_TTL } from '../sync-server/src/auth/account-access.ts'
+import { REFRESH_COOKIE, SIGN_IN_COOKIE } from '../sync-server/src/auth/cookies.ts'
+import { REFRESH_TTL_MS } from '../sync-server/src/auth/devices.ts'
+import { EMAIL_LINK_TTL_MS } from '../sync-server/src/auth/email-links.ts'
+import { ACCESS_TOKEN_TTL } from '../sync-server/src/auth/token-ttl.ts'
+import { EnvSchema } from '../sync-server/src/config.ts'
 
 // docs/ is kept true to the code: these fail when a document key, a field, a role or a
 // permission changes and the page describing it does not.
 
-const root = resolve(import.meta.dirname, '../..')
+const root = resolve(import.meta.dirname, '..')
 const read = (path: string) => readFileSync(join(root, path), 'utf8')
 const mentions = (page: string, name: string) => page.includes(`\`${name}\``)
 

@@ -1,3 +1,5 @@
+// The video stage in Chromium: fake devices, feed tiles, first-frame timing, relay-only
+// peer connections. Used by the e2e tests, the mesh benchmark and the join-latency script.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { CHROMIUM_ARGS, findChromium } from './browser.ts'
