@@ -78,6 +78,8 @@ export const EnvSchema = z.object({
   CHECKPOINT_INTERVAL_MS: positiveInt('a number of milliseconds').default(5 * 60_000),
   /** The largest session export POST /api/sessions/import accepts. */
   IMPORT_MAX_BYTES: positiveInt('a number of bytes').default(16 * 1024 * 1024),
+  /** Raw analytics events are deleted after this many days; per-minute rollups stay. */
+  ANALYTICS_RETENTION_DAYS: positiveInt('a whole number of days, 1 or more').default(365),
 })
 
 export interface Config {
@@ -107,6 +109,7 @@ export interface Config {
   metricsToken: string | undefined
   checkpoints: { debounceMs: number; intervalMs: number }
   importMaxBytes: number
+  analytics: { retentionDays: number }
 }
 
 export class ConfigError extends Error {
@@ -165,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     checkpoints: { debounceMs: e.CHECKPOINT_DEBOUNCE_MS, intervalMs: e.CHECKPOINT_INTERVAL_MS },
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    analytics: { retentionDays: e.ANALYTICS_RETENTION_DAYS },
   }
 }
 

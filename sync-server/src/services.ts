@@ -1,6 +1,7 @@
 import type { Hocuspocus } from '@hocuspocus/server'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import type { Analytics } from './analytics/analytics.ts'
 import type { SessionDirectory } from './auth/sessions-cache.ts'
 import type { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
@@ -16,6 +17,10 @@ export interface Services {
   db: Db
   /** Domain events: subscribe here to what the ingest decided (see events/). */
   events: EventBus
+  /** What happened in sessions, as reports (see analytics/). */
+  analytics: Analytics
+  /** The time decisions and events are stamped with: Date.now, unless a test sets it. */
+  clock(): number
   log: Logger
   hocuspocus: Hocuspocus
   store: DocumentStore

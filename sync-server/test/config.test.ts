@@ -60,6 +60,7 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   CHECKPOINT_DEBOUNCE_MS: { value: '-1', expects: /a number of milliseconds/ },
   CHECKPOINT_INTERVAL_MS: { value: 'hourly', expects: /a number of milliseconds/ },
   IMPORT_MAX_BYTES: { value: '1.5', expects: /a number of bytes/ },
+  ANALYTICS_RETENTION_DAYS: { value: '0', expects: /a whole number of days, 1 or more/ },
 }
 // Any non-empty text is a valid host name, folder, path or address list: no bad value.
 const freeText = ['HOST', 'DATA_DIR', 'CLIENT_DIST', 'RATE_LIMIT_ALLOW']
@@ -116,6 +117,7 @@ describe('configuration from the environment', () => {
       metricsToken: undefined,
       checkpoints: { debounceMs: 3000, intervalMs: 300_000 },
       importMaxBytes: 16 * 1024 * 1024,
+      analytics: { retentionDays: 365 },
     })
   })
 

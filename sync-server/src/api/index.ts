@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../services.ts'
 import { guardTokenRoutes } from './access.ts'
+import { analyticsRoutes } from './analytics.ts'
 import { auditLogRoutes } from './audit-log.ts'
 import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
@@ -27,5 +28,6 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await importRoutes(api, services)
   await checkpointRoutes(api, services)
   await auditLogRoutes(api, services)
+  await analyticsRoutes(api, services)
   await timeRoutes(api)
 }

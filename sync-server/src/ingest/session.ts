@@ -34,6 +34,8 @@ export interface SessionIngestDeps {
   keepOpenMs: number
   /** Told after each store, so event subscribers take up what it stored at once. */
   events: { committed(): void }
+  /** The time a tick stamps its decisions and events with, and presence is timed by. */
+  clock: () => number
 }
 
 /** How soon a tick that failed (the database did not answer) is tried again. */
@@ -218,7 +220,7 @@ export class SessionIngest {
 
   /** A tick when presence may be written next (see PRESENCE_PUBLISH_MS). */
   private schedulePresence(): void {
-    this.schedule(Math.max(this.deps.tickMs, this.presence.waitMs(Date.now())))
+    this.schedule(Math.max(this.deps.tickMs, this.presence.waitMs(this.deps.clock())))
   }
 
   /** Re-reports this instance's participant count before other instances see it as stale. */
@@ -303,7 +305,7 @@ export class SessionIngest {
     force: boolean,
   ): Promise<void> {
     const { repo } = this.deps
-    const presenceNow = this.presence.due(Date.now(), force)
+    const presenceNow = this.presence.due(this.deps.clock(), force)
     // Presence that is not due yet waits for the tick that will be.
     if (this.presence.pending() && !presenceNow) this.schedulePresence()
     const publicName = documentName.public(this.sessionId)
@@ -314,7 +316,7 @@ export class SessionIngest {
     const audit = this.pendingAudit
     this.pendingAudit = []
     taken.audit = [...audit]
-    const plan = new TickPlan(this.sessionId, Date.now(), audit)
+    const plan = new TickPlan(this.sessionId, this.deps.clock(), audit)
     const { now } = plan
 
     // Moderation decisions need the mod document; load it only when something is pending there.

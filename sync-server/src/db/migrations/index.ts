@@ -4,6 +4,7 @@ import { inviteAcceptanceImportedVotes } from './0002_invite_acceptance_imported
 import { auditLog } from './0003_audit_log.ts'
 import { ingestedEntry } from './0006_ingested_entry.ts'
 import { domainEvents } from './0007_domain_events.ts'
+import { analytics } from './0009_analytics.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -19,6 +20,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0003_audit_log': auditLog(dialect),
     '0006_ingested_entry': ingestedEntry(dialect),
     '0007_domain_events': domainEvents(dialect),
+    '0009_analytics': analytics(dialect),
   }
 }
 

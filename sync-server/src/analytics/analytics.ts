@@ -1,0 +1,123 @@
+import type {
+  AnalyticsExportQuery,
+  AnalyticsQuery,
+  AnalyticsReport,
+  AnalyticsTotals,
+  Engagement,
+} from '@podium/shared'
+import { HttpProblem } from '@podium/shared/server'
+import type { Logger } from 'pino'
+import type { Db } from '../db/connect.ts'
+import type { EventBus } from '../events/bus.ts'
+import { asCsv, asJson, EVENT_COLUMNS, eventPages, ROLLUP_COLUMNS, rollupPages } from './export.ts'
+import { resolveRange } from './range.ts'
+import { recordEvent } from './record.ts'
+import { AnalyticsReader } from './report.ts'
+import { AnalyticsRetention } from './retention.ts'
+import { MINUTE_MS } from './rollup.ts'
+
+/** The event subscriber's name (its cursor's key in `event_cursors`). */
+export const ANALYTICS_SUBSCRIBER = 'analytics'
+
+export interface AnalyticsOptions {
+  db: Db
+  events: EventBus
+  log: Logger
+  /** ANALYTICS_RETENTION_DAYS */
+  retentionDays: number
+  clock: () => number
+}
+
+/** A session as analytics needs it: its id and when it was made. */
+export interface SessionRef {
+  id: string
+  created_at: number
+}
+
+/**
+ * Analytics: records every domain event as a row and into its minute's rollup (in the
+ * event bus's transaction, so exactly once), answers reports from the rollups, streams
+ * exports, and deletes raw events past the retention.
+ */
+export class Analytics {
+  readonly reader: AnalyticsReader
+  private readonly retention: AnalyticsRetention
+
+  constructor(private readonly options: AnalyticsOptions) {
+    this.reader = new AnalyticsReader(options.db)
+    this.retention = new AnalyticsRetention({
+      db: options.db,
+      days: options.retentionDays,
+      log: options.log,
+      clock: options.clock,
+    })
+  }
+
+  /** Subscribes to the events (every one stored, the first time) and starts the retention job. */
+  start(): void {
+    const { db, events } = this.options
+    events.subscribe(ANALYTICS_SUBSCRIBER, (event, trx) => recordEvent(event, trx, db.dialect))
+    this.retention.start()
+  }
+
+  async stop(): Promise<void> {
+    await this.retention.stop()
+  }
+
+  /** Deletes raw events past the retention now (the daily job does it too). */
+  deleteExpired(): Promise<number> {
+    return this.retention.run()
+  }
+
+  async report(session: SessionRef, query: AnalyticsQuery): Promise<AnalyticsReport> {
+    const { reader } = this
+    const range = resolveRange(query, await reader.activity(session.id, session.created_at))
+    const series = await reader.series(session.id, range)
+    const [totals, engagement, topQuestions] = await Promise.all([
+      reader.totals(session.id, range, series),
+      reader.engagement(session.id),
+      reader.topQuestions(session.id),
+    ])
+    return {
+      sessionId: session.id,
+      range: {
+        from: range.from * MINUTE_MS,
+        to: range.to * MINUTE_MS,
+        bucketMinutes: range.bucket,
+      },
+      totals,
+      engagement,
+      topQuestions,
+      series,
+    }
+  }
+
+  /** The figures of a whole session, for comparisons. */
+  async summary(session: SessionRef): Promise<{
+    range: { from: number; to: number }
+    totals: AnalyticsTotals
+    engagement: Engagement
+  }> {
+    const { range, totals, engagement } = await this.report(session, {})
+    return { range: { from: range.from, to: range.to }, totals, engagement }
+  }
+
+  /** An export as text chunks, read from the database as they are sent. */
+  export(
+    sessionId: string,
+    format: 'csv' | 'json',
+    query: AnalyticsExportQuery,
+  ): AsyncGenerator<string> {
+    if (query.from !== undefined && query.to !== undefined && query.from >= query.to)
+      throw HttpProblem.badRequest(
+        `from (${new Date(query.from).toISOString()}) must be before to (${new Date(query.to).toISOString()}).`,
+      )
+    const of = query.of ?? 'rollups'
+    const range = { from: query.from, to: query.to }
+    const { db } = this.options
+    const pages =
+      of === 'events' ? eventPages(db, sessionId, range) : rollupPages(db, sessionId, range)
+    if (format === 'json') return asJson(pages, { sessionId, of })
+    return asCsv(pages, of === 'events' ? EVENT_COLUMNS : ROLLUP_COLUMNS)
+  }
+}

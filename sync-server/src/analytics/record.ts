@@ -1,0 +1,198 @@
+import type { Transaction } from 'kysely'
+import type { DialectName } from '../db/migrations/types.ts'
+import type { AnalyticsEventsTable, Database } from '../db/schema.ts'
+import { type DomainEvent, EventType } from '../events/types.ts'
+import { addToMinute, type Counts, minuteOf, presentNow, setPresent } from './rollup.ts'
+import { SessionState } from './state.ts'
+
+/** What a raw analytics row records (`analytics_events.kind`). */
+export const AnalyticsKind = {
+  asked: 'asked',
+  published: 'published',
+  rejected: 'rejected',
+  answered: 'answered',
+  vote: 'vote',
+  unvote: 'unvote',
+  reply: 'reply',
+  joined: 'joined',
+  left: 'left',
+  status: 'status',
+} as const
+export type AnalyticsKind = (typeof AnalyticsKind)[keyof typeof AnalyticsKind]
+
+type Raw = Pick<AnalyticsEventsTable, 'participant_id' | 'subject_id' | 'value' | 'detail'> & {
+  kind: AnalyticsKind
+}
+
+/** What one event adds: its raw row, its minute's counts and the presence change. */
+interface Outcome {
+  raw: Raw
+  counts: Counts
+  /** +1 someone came, -1 someone went, 0 nobody did. */
+  presence: number
+}
+
+/**
+ * Records one domain event, inside the event bus's transaction (so its rows commit with
+ * the subscriber's cursor): a raw row, the counts it adds to its minute's rollup, and the
+ * session state later events need (presence, who took part, each question's times).
+ */
+export async function recordEvent(
+  event: DomainEvent,
+  trx: Transaction<Database>,
+  dialect: DialectName,
+): Promise<void> {
+  const state = new SessionState(trx, event.sessionId, event.at)
+  const outcome = await outcomeOf(event, state)
+  const minute = minuteOf(event.at)
+  await trx
+    .insertInto('analytics_events')
+    .values({ seq: event.seq, session_id: event.sessionId, at: event.at, minute, ...outcome.raw })
+    .execute()
+  const before = await presentNow(trx, event.sessionId)
+  const after = Math.max(0, before + outcome.presence)
+  if (after !== before) await setPresent(trx, event.sessionId, after)
+  await addToMinute(trx, dialect, event.sessionId, minute, outcome.counts, { before, after })
+}
+
+const raw = (kind: AnalyticsKind, fields: Partial<Omit<Raw, 'kind'>> = {}): Raw => ({
+  kind,
+  participant_id: null,
+  subject_id: null,
+  value: null,
+  detail: null,
+  ...fields,
+})
+
+/** A counter that is 1 only when it counts (so a minute's row gets no zero columns). */
+const one = (counted: number): number | undefined => (counted > 0 ? counted : undefined)
+const counts = (c: Record<string, number | undefined>): Counts =>
+  Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Counts
+
+async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outcome> {
+  const { at } = event
+  switch (event.type) {
+    case EventType.questionAsked: {
+      const fresh = await state.tookPart(event.authorId, 'asked')
+      await state.setQuestion(event.questionId, { author_id: event.authorId, asked_at: at })
+      return {
+        raw: raw(AnalyticsKind.asked, {
+          participant_id: event.authorId,
+          subject_id: event.questionId,
+          detail: event.queued ? 'queued' : null,
+        }),
+        counts: counts({ asked: 1, new_participants: one(fresh) }),
+        presence: 0,
+      }
+    }
+    case EventType.questionPublished:
+    case EventType.questionRejected: {
+      const published = event.type === EventType.questionPublished
+      const question = await state.question(event.questionId)
+      // A moderator's decision: its delay runs from the ask (a rule's takes no time).
+      const delay =
+        event.by !== null && question?.askedAt != null && question.moderatedAt === null
+          ? Math.max(0, at - question.askedAt)
+          : null
+      // An ask a rule refused has no question.asked before it: it counts as asked here.
+      const byRule = !published && event.by === null
+      const fresh = byRule ? await state.tookPart(event.authorId, 'asked') : 0
+      await state.setQuestion(event.questionId, {
+        ...(published ? { published_at: at } : { rejected_at: at }),
+        ...(byRule ? { author_id: event.authorId, asked_at: at } : {}),
+        ...(delay !== null ? { moderated_at: at, moderation_ms: delay } : {}),
+      })
+      await state.staff(event.by)
+      return {
+        raw: raw(published ? AnalyticsKind.published : AnalyticsKind.rejected, {
+          participant_id: event.authorId,
+          subject_id: event.questionId,
+          value: delay,
+          detail: published ? (event.by ? 'moderator' : null) : event.reason,
+        }),
+        counts: counts({
+          [published ? 'published' : 'rejected']: 1,
+          asked: byRule ? 1 : undefined,
+          new_participants: one(fresh),
+          moderated: delay !== null ? 1 : undefined,
+          moderation_ms: delay !== null ? delay : undefined,
+        }),
+        presence: 0,
+      }
+    }
+    case EventType.questionAnswered: {
+      const question = await state.question(event.questionId)
+      await state.staff(event.by)
+      // Marked answered again (after being unmarked): recorded, counted once.
+      if (question?.answeredAt != null)
+        return {
+          raw: raw(AnalyticsKind.answered, { subject_id: event.questionId, detail: 'again' }),
+          counts: {},
+          presence: 0,
+        }
+      const shown = question?.publishedAt ?? question?.askedAt ?? null
+      const delay = shown !== null ? Math.max(0, at - shown) : null
+      await state.setQuestion(event.questionId, { answered_at: at, answer_ms: delay })
+      return {
+        raw: raw(AnalyticsKind.answered, { subject_id: event.questionId, value: delay }),
+        counts: counts({
+          answered: 1,
+          answer_timed: delay !== null ? 1 : undefined,
+          answer_ms: delay !== null ? delay : undefined,
+        }),
+        presence: 0,
+      }
+    }
+    case EventType.voteCounted: {
+      const fresh = event.up ? await state.tookPart(event.userId, 'voted') : 0
+      await state.addVote(event.questionId, event.up ? 1 : -1)
+      return {
+        raw: raw(event.up ? AnalyticsKind.vote : AnalyticsKind.unvote, {
+          participant_id: event.userId,
+          subject_id: event.questionId,
+        }),
+        counts: counts({
+          [event.up ? 'votes' : 'unvotes']: 1,
+          new_participants: one(fresh),
+        }),
+        presence: 0,
+      }
+    }
+    case EventType.replyPosted: {
+      const fresh = await state.tookPart(event.authorId, 'replied')
+      await state.staff(event.by)
+      return {
+        raw: raw(AnalyticsKind.reply, {
+          participant_id: event.authorId,
+          subject_id: event.questionId,
+        }),
+        counts: counts({ replies: 1, new_participants: one(fresh) }),
+        presence: 0,
+      }
+    }
+    case EventType.participantJoined:
+    case EventType.participantLeft: {
+      const joined = event.type === EventType.participantJoined
+      const change = await state.presence(event.userId, joined)
+      return {
+        raw: raw(joined ? AnalyticsKind.joined : AnalyticsKind.left, {
+          participant_id: event.userId,
+        }),
+        counts: counts({
+          arrived: one(change.arrived),
+          departed: one(change.departed),
+          new_participants: one(change.fresh),
+        }),
+        presence: change.arrived - change.departed,
+      }
+    }
+    case EventType.sessionStatusChanged: {
+      await state.staff(event.by)
+      return { raw: raw(AnalyticsKind.status, { detail: event.status }), counts: {}, presence: 0 }
+    }
+    default: {
+      const never: never = event
+      throw new Error(`analytics has no record for ${JSON.stringify(never)}`)
+    }
+  }
+}
