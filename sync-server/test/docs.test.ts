@@ -26,6 +26,10 @@ import {
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { turnCredential } from '../../signal-server/src/turn/credentials.ts'
+import { engagementScore } from '../src/analytics/engagement.ts'
+import { EVENT_COLUMNS, ROLLUP_COLUMNS } from '../src/analytics/export.ts'
+import { AnalyticsKind } from '../src/analytics/record.ts'
+import { EventType } from '../src/events/types.ts'
 
 // docs/ is kept true to the code: these fail when a document key, a field, a role or a
 // permission changes and the page describing it does not.
@@ -145,5 +149,29 @@ describe('docs/video.md', () => {
     expect(username).toBe('1060:user-1')
     expect(page).toContain('username `<expiry unix time>:<user id>`')
     expect(page).toContain('base64 HMAC-SHA1')
+  })
+})
+
+describe('docs/analytics.md', () => {
+  const page = read('docs/analytics.md')
+
+  it('gives engagement scores the code computes', () => {
+    const rows = [...page.matchAll(/^\| (\d+) +\| (\d+) +\| (\d+) +\| (\d+) +\|$/gm)]
+    expect(rows.length).toBeGreaterThanOrEqual(4)
+    for (const [, people, askedOrReplied, votedOnly, score] of rows) {
+      const figures = {
+        people: Number(people),
+        askedOrReplied: Number(askedOrReplied),
+        votedOnly: Number(votedOnly),
+      }
+      expect(engagementScore(figures), JSON.stringify(figures)).toBe(Number(score))
+    }
+  })
+
+  it('says what becomes of every event, and names every kind and export column', () => {
+    for (const type of Object.values(EventType)) expect(mentions(page, type), type).toBe(true)
+    for (const kind of Object.values(AnalyticsKind)) expect(mentions(page, kind), kind).toBe(true)
+    for (const column of [...ROLLUP_COLUMNS, ...EVENT_COLUMNS])
+      expect(mentions(page, column), column).toBe(true)
   })
 })
