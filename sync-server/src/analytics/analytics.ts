@@ -11,7 +11,7 @@ import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
 import { asCsv, asJson, EVENT_COLUMNS, eventPages, ROLLUP_COLUMNS, rollupPages } from './export.ts'
 import { resolveRange } from './range.ts'
-import { recordEvent } from './record.ts'
+import { recordEvents } from './record.ts'
 import { AnalyticsReader } from './report.ts'
 import { AnalyticsRetention } from './retention.ts'
 import { MINUTE_MS } from './rollup.ts'
@@ -56,7 +56,9 @@ export class Analytics {
   /** Subscribes to the events (every one stored, the first time) and starts the retention job. */
   start(): void {
     const { db, events } = this.options
-    events.subscribe(ANALYTICS_SUBSCRIBER, (event, trx) => recordEvent(event, trx, db.dialect))
+    events.subscribeBatch(ANALYTICS_SUBSCRIBER, (batch, trx) =>
+      recordEvents(batch, trx, db.dialect),
+    )
     this.retention.start()
   }
 

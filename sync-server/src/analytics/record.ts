@@ -1,9 +1,9 @@
-import type { Transaction } from 'kysely'
+import type { Insertable, Transaction } from 'kysely'
 import type { DialectName } from '../db/migrations/types.ts'
 import type { AnalyticsEventsTable, Database } from '../db/schema.ts'
 import { type DomainEvent, EventType } from '../events/types.ts'
-import { addToMinute, type Counts, minuteOf, presentNow, setPresent } from './rollup.ts'
-import { SessionState } from './state.ts'
+import { addToMinute, type Counter, type Counts, type MinuteChange, minuteOf } from './rollup.ts'
+import { BatchState, type SessionState } from './state.ts'
 
 /** What a raw analytics row records (`analytics_events.kind`). */
 export const AnalyticsKind = {
@@ -20,7 +20,10 @@ export const AnalyticsKind = {
 } as const
 export type AnalyticsKind = (typeof AnalyticsKind)[keyof typeof AnalyticsKind]
 
-type Raw = Pick<AnalyticsEventsTable, 'participant_id' | 'subject_id' | 'value' | 'detail'> & {
+type Raw = Pick<
+  Omit<AnalyticsEventsTable, 'id'>,
+  'participant_id' | 'subject_id' | 'value' | 'detail'
+> & {
   kind: AnalyticsKind
 }
 
@@ -33,26 +36,52 @@ interface Outcome {
 }
 
 /**
- * Records one domain event, inside the event bus's transaction (so its rows commit with
- * the subscriber's cursor): a raw row, the counts it adds to its minute's rollup, and the
- * session state later events need (presence, who took part, each question's times).
+ * Records a batch of domain events, inside the event bus's transaction (so its rows
+ * commit with the subscriber's cursor): a raw row each, the counts they add to their
+ * minutes' rollups, and the session state later events need (presence, who took part,
+ * each question's times). State is read once before the batch and written once after it.
  */
-export async function recordEvent(
-  event: DomainEvent,
+export async function recordEvents(
+  events: DomainEvent[],
   trx: Transaction<Database>,
   dialect: DialectName,
 ): Promise<void> {
-  const state = new SessionState(trx, event.sessionId, event.at)
-  const outcome = await outcomeOf(event, state)
-  const minute = minuteOf(event.at)
-  await trx
-    .insertInto('analytics_events')
-    .values({ seq: event.seq, session_id: event.sessionId, at: event.at, minute, ...outcome.raw })
-    .execute()
-  const before = await presentNow(trx, event.sessionId)
-  const after = Math.max(0, before + outcome.presence)
-  if (after !== before) await setPresent(trx, event.sessionId, after)
-  await addToMinute(trx, dialect, event.sessionId, minute, outcome.counts, { before, after })
+  const state = await BatchState.load(trx, events)
+  const rows: Array<Insertable<AnalyticsEventsTable>> = []
+  const minutes = new Map<string, MinuteChange>()
+  for (const event of events) {
+    const before = state.level(event.sessionId)
+    const outcome = outcomeOf(event, state.session(event.sessionId, event.at))
+    const after = Math.max(0, before + outcome.presence)
+    state.setLevel(event.sessionId, after)
+    const minute = minuteOf(event.at)
+    rows.push({ seq: event.seq, session_id: event.sessionId, at: event.at, minute, ...outcome.raw })
+    const counted = Object.keys(outcome.counts).length > 0
+    const k = `${event.sessionId}\u0000${minute}`
+    const change = minutes.get(k)
+    if (!change) {
+      if (!counted && before === after) continue
+      minutes.set(k, {
+        sessionId: event.sessionId,
+        minute,
+        counts: { ...outcome.counts },
+        peak: Math.max(before, after),
+        end: after,
+      })
+      continue
+    }
+    for (const [name, n] of Object.entries(outcome.counts) as Array<[Counter, number]>)
+      change.counts[name] = (change.counts[name] ?? 0) + n
+    change.peak = Math.max(change.peak, before, after)
+    change.end = after
+  }
+  for (let i = 0; i < rows.length; i += 100)
+    await trx
+      .insertInto('analytics_events')
+      .values(rows.slice(i, i + 100))
+      .execute()
+  await state.write(trx)
+  for (const change of minutes.values()) await addToMinute(trx, dialect, change)
 }
 
 const raw = (kind: AnalyticsKind, fields: Partial<Omit<Raw, 'kind'>> = {}): Raw => ({
@@ -69,12 +98,12 @@ const one = (counted: number): number | undefined => (counted > 0 ? counted : un
 const counts = (c: Record<string, number | undefined>): Counts =>
   Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Counts
 
-async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outcome> {
+function outcomeOf(event: DomainEvent, state: SessionState): Outcome {
   const { at } = event
   switch (event.type) {
     case EventType.questionAsked: {
-      const fresh = await state.tookPart(event.authorId, 'asked')
-      await state.setQuestion(event.questionId, { author_id: event.authorId, asked_at: at })
+      const fresh = state.tookPart(event.authorId, 'asked')
+      state.setQuestion(event.questionId, { author_id: event.authorId, asked_at: at })
       return {
         raw: raw(AnalyticsKind.asked, {
           participant_id: event.authorId,
@@ -88,7 +117,7 @@ async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outco
     case EventType.questionPublished:
     case EventType.questionRejected: {
       const published = event.type === EventType.questionPublished
-      const question = await state.question(event.questionId)
+      const question = state.question(event.questionId)
       // A moderator's decision: its delay runs from the ask (a rule's takes no time).
       const delay =
         event.by !== null && question?.askedAt != null && question.moderatedAt === null
@@ -96,13 +125,13 @@ async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outco
           : null
       // An ask a rule refused has no question.asked before it: it counts as asked here.
       const byRule = !published && event.by === null
-      const fresh = byRule ? await state.tookPart(event.authorId, 'asked') : 0
-      await state.setQuestion(event.questionId, {
+      const fresh = byRule ? state.tookPart(event.authorId, 'asked') : 0
+      state.setQuestion(event.questionId, {
         ...(published ? { published_at: at } : { rejected_at: at }),
         ...(byRule ? { author_id: event.authorId, asked_at: at } : {}),
         ...(delay !== null ? { moderated_at: at, moderation_ms: delay } : {}),
       })
-      await state.staff(event.by)
+      state.staff(event.by)
       return {
         raw: raw(published ? AnalyticsKind.published : AnalyticsKind.rejected, {
           participant_id: event.authorId,
@@ -121,8 +150,8 @@ async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outco
       }
     }
     case EventType.questionAnswered: {
-      const question = await state.question(event.questionId)
-      await state.staff(event.by)
+      const question = state.question(event.questionId)
+      state.staff(event.by)
       // Marked answered again (after being unmarked): recorded, counted once.
       if (question?.answeredAt != null)
         return {
@@ -132,7 +161,7 @@ async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outco
         }
       const shown = question?.publishedAt ?? question?.askedAt ?? null
       const delay = shown !== null ? Math.max(0, at - shown) : null
-      await state.setQuestion(event.questionId, { answered_at: at, answer_ms: delay })
+      state.setQuestion(event.questionId, { answered_at: at, answer_ms: delay })
       return {
         raw: raw(AnalyticsKind.answered, { subject_id: event.questionId, value: delay }),
         counts: counts({
@@ -144,8 +173,8 @@ async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outco
       }
     }
     case EventType.voteCounted: {
-      const fresh = event.up ? await state.tookPart(event.userId, 'voted') : 0
-      await state.addVote(event.questionId, event.up ? 1 : -1)
+      const fresh = event.up ? state.tookPart(event.userId, 'voted') : 0
+      state.addVote(event.questionId, event.up ? 1 : -1)
       return {
         raw: raw(event.up ? AnalyticsKind.vote : AnalyticsKind.unvote, {
           participant_id: event.userId,
@@ -159,8 +188,8 @@ async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outco
       }
     }
     case EventType.replyPosted: {
-      const fresh = await state.tookPart(event.authorId, 'replied')
-      await state.staff(event.by)
+      const fresh = state.tookPart(event.authorId, 'replied')
+      state.staff(event.by)
       return {
         raw: raw(AnalyticsKind.reply, {
           participant_id: event.authorId,
@@ -173,7 +202,7 @@ async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outco
     case EventType.participantJoined:
     case EventType.participantLeft: {
       const joined = event.type === EventType.participantJoined
-      const change = await state.presence(event.userId, joined)
+      const change = state.presence(event.userId, joined)
       return {
         raw: raw(joined ? AnalyticsKind.joined : AnalyticsKind.left, {
           participant_id: event.userId,
@@ -187,7 +216,7 @@ async function outcomeOf(event: DomainEvent, state: SessionState): Promise<Outco
       }
     }
     case EventType.sessionStatusChanged: {
-      await state.staff(event.by)
+      state.staff(event.by)
       return { raw: raw(AnalyticsKind.status, { detail: event.status }), counts: {}, presence: 0 }
     }
     default: {
