@@ -1,4 +1,6 @@
-import type { AnalyticsComparison, AnalyticsReport } from '@podium/shared'
+import { on } from 'node:events'
+import { get as httpGet, type IncomingMessage } from 'node:http'
+import type { AnalyticsComparison, AnalyticsLive, AnalyticsReport } from '@podium/shared'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
@@ -41,6 +43,42 @@ const backends: Record<
     const schema: TestSchema = await createTestSchema()
     return { env: { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema }, drop: schema.drop }
   },
+}
+
+/**
+ * A server-sent event stream read as it arrives: `next` waits for figures that match.
+ * Over node:http without an agent, so closing it closes its one connection (fetch's pool
+ * opens a spare one when a stream is cut, which then holds the server's close up).
+ */
+async function liveStream(url: string, token: string) {
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = httpGet(url, { headers: { authorization: `Bearer ${token}` }, agent: false })
+    req.on('response', resolve).on('error', reject)
+  })
+  response.setEncoding('utf8')
+  const chunks = on(response, 'data')
+  let buffer = ''
+  const received: AnalyticsLive[] = []
+  async function next(match: (f: AnalyticsLive) => boolean, what: string) {
+    const deadline = performance.now() + 10_000
+    for (;;) {
+      const found = received.find(match)
+      if (found) return found
+      if (performance.now() > deadline) throw new Error(`no live figures with ${what}`)
+      const { value, done } = await chunks.next()
+      if (done) throw new Error('the live stream ended')
+      buffer += (value as string[])[0]
+      let cut = buffer.indexOf('\n\n')
+      while (cut >= 0) {
+        const block = buffer.slice(0, cut)
+        buffer = buffer.slice(cut + 2)
+        const data = /^data: (.*)$/m.exec(block)?.[1]
+        if (/^event: figures$/m.test(block) && data) received.push(JSON.parse(data))
+        cut = buffer.indexOf('\n\n')
+      }
+    }
+  }
+  return { response, received, next, close: () => response.destroy() }
 }
 
 for (const [kind, backend] of Object.entries(backends)) {
@@ -404,6 +442,69 @@ for (const [kind, backend] of Object.entries(backends)) {
       )
       expect(fits.status).toBe(200)
       expect(fits.body.series).toHaveLength(1_440)
+    })
+    it('[AN-11] the live stream pushes the figures as events are recorded', async () => {
+      const session = await createSession(server.url, { title: 'Live' })
+      const url = `${server.url}/api/sessions/${session.id}/analytics/live`
+      const live = await liveStream(url, session.hostToken)
+      expect(live.response.statusCode).toBe(200)
+      expect(live.response.headers['content-type']).toMatch(/^text\/event-stream/)
+      const first = await live.next(() => true, 'anything')
+      expect(first).toEqual({
+        sessionId: session.id,
+        present: 0,
+        unique: 0,
+        asked: 0,
+        published: 0,
+        rejected: 0,
+        answered: 0,
+        votes: 0,
+        unvotes: 0,
+        replies: 0,
+        moderated: 0,
+        lastEventAt: null,
+      })
+      const analytics = server.podium.services.analytics
+      expect(analytics.live.watchers(session.id)).toBe(1)
+
+      now = at(20)
+      const gina = connect(await join(server.url, session.code, 'Gina'))
+      await gina.synced()
+      expect(await live.next((f) => f.present === 1, 'Gina present')).toMatchObject({
+        unique: 1,
+        lastEventAt: at(20),
+      })
+      now = at(20, 30)
+      const { questionId } = gina.outbox.ask('Live question')
+      expect(await live.next((f) => f.asked === 1, 'the ask')).toMatchObject({
+        published: 1,
+        lastEventAt: at(20, 30),
+      })
+      gina.outbox.vote(questionId, true)
+      await live.next((f) => f.votes === 1, 'the vote')
+
+      // Attendees get no stream; a moderator does.
+      const attendee = await join(server.url, session.code, 'Hal')
+      const refused = await request<{ detail: string }>(url, { token: attendee.token })
+      expect(refused.status).toBe(403)
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+      const mod = await acceptedInvite(
+        server.url,
+        { id: session.id, hostToken: session.hostToken },
+        'moderator',
+        'Ida',
+      )
+      const modLive = await liveStream(url, mod.token)
+      expect((await modLive.next(() => true, 'anything')).votes).toBe(1)
+      expect(analytics.live.watchers(session.id)).toBe(2)
+
+      // A client that goes stops being sent anything.
+      live.close()
+      modLive.close()
+      const deadline = performance.now() + 5_000
+      while (analytics.live.watchers(session.id) > 0 && performance.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10))
+      expect(analytics.live.watchers(session.id)).toBe(0)
     })
   })
 }

@@ -6,6 +6,8 @@ import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestSchema } from '../../test-support/postgres.ts'
 import { Analytics } from '../src/analytics/analytics.ts'
+import { LiveFeed } from '../src/analytics/live.ts'
+import { AnalyticsReader } from '../src/analytics/report.ts'
 import { DAY_MS } from '../src/analytics/retention.ts'
 import { type Db, openDatabase } from '../src/db/connect.ts'
 import { EventBus } from '../src/events/bus.ts'
@@ -211,6 +213,27 @@ for (const [kind, open] of Object.entries(backends)) {
       const raw = await text(analytics.export(cast.sessionId, 'csv', { of: 'events' }))
       expect(raw.trim().split('\n')).toHaveLength(1)
       expect((await analytics.report(session, {})).series).toEqual(EXPECTED_SERIES)
+    })
+
+    it('[AN-12] a live feed takes up what another instance recorded, and sends no repeats', async () => {
+      const events = scriptedEvents(cast, questions)
+      // This instance's feed, woken by nothing but its refresh; another instance records.
+      const feed = new LiveFeed((id) => new AnalyticsReader(db).live(id), quiet, 1_000, 50)
+      const got: Array<{ present: number; asked: number }> = []
+      const stop = feed.watch(cast.sessionId, (f) => got.push(f))
+      await append(events.slice(0, 5))
+      const { bus } = start()
+      await bus.drain()
+      const deadline = performance.now() + 5_000
+      while (!got.some((f) => f.asked === 1) && performance.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10))
+      expect(got[0]).toMatchObject({ present: 0, asked: 0 })
+      expect(got.at(-1)).toMatchObject({ present: 3, unique: 3, asked: 1, lastEventAt: at(1) })
+      const sent = got.length
+      await new Promise((r) => setTimeout(r, 300))
+      expect(got).toHaveLength(sent)
+      stop()
+      feed.close()
     })
 
     it('[AN-7] refuses from after to, and a bucket that makes too many points', async () => {

@@ -180,3 +180,23 @@ export const AnalyticsComparison = z.object({
   ),
 })
 export type AnalyticsComparison = z.infer<typeof AnalyticsComparison>
+
+/** GET /api/sessions/:id/analytics/live: each `figures` event of the stream. */
+export const AnalyticsLive = z.object({
+  sessionId: z.string(),
+  /** Present now. */
+  present: z.number(),
+  /** People seen in the session so far. */
+  unique: z.number(),
+  asked: z.number(),
+  published: z.number(),
+  rejected: z.number(),
+  answered: z.number(),
+  votes: z.number(),
+  unvotes: z.number(),
+  replies: z.number(),
+  moderated: z.number(),
+  /** The time of the last event counted (null before the first). */
+  lastEventAt: z.number().nullable(),
+})
+export type AnalyticsLive = z.infer<typeof AnalyticsLive>

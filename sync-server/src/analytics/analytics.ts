@@ -10,6 +10,7 @@ import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
 import { asCsv, asJson, EVENT_COLUMNS, eventPages, ROLLUP_COLUMNS, rollupPages } from './export.ts'
+import { LiveFeed } from './live.ts'
 import { resolveRange } from './range.ts'
 import { recordEvents } from './record.ts'
 import { AnalyticsReader } from './report.ts'
@@ -41,10 +42,13 @@ export interface SessionRef {
  */
 export class Analytics {
   readonly reader: AnalyticsReader
+  /** Live figures of watched sessions, pushed as events are recorded. */
+  readonly live: LiveFeed
   private readonly retention: AnalyticsRetention
 
   constructor(private readonly options: AnalyticsOptions) {
     this.reader = new AnalyticsReader(options.db)
+    this.live = new LiveFeed((sessionId) => this.reader.live(sessionId), options.log)
     this.retention = new AnalyticsRetention({
       db: options.db,
       days: options.retentionDays,
@@ -56,13 +60,16 @@ export class Analytics {
   /** Subscribes to the events (every one stored, the first time) and starts the retention job. */
   start(): void {
     const { db, events } = this.options
-    events.subscribeBatch(ANALYTICS_SUBSCRIBER, (batch, trx) =>
-      recordEvents(batch, trx, db.dialect),
+    events.subscribeBatch(
+      ANALYTICS_SUBSCRIBER,
+      (batch, trx) => recordEvents(batch, trx, db.dialect),
+      { from: 'start', committed: (batch) => this.live.committed(batch) },
     )
     this.retention.start()
   }
 
   async stop(): Promise<void> {
+    this.live.close()
     await this.retention.stop()
   }
 

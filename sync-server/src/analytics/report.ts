@@ -1,5 +1,6 @@
 import {
   ANALYTICS_TOP_QUESTIONS,
+  type AnalyticsLive,
   type AnalyticsPoint,
   type AnalyticsTotals,
   type Engagement,
@@ -204,6 +205,59 @@ export class AnalyticsReader {
       askedAt: r.asked_at === null ? null : Number(r.asked_at),
       answeredAt: r.answered_at === null ? null : Number(r.answered_at),
     }))
+  }
+
+  /** The session's figures so far, for the live stream. */
+  async live(sessionId: string): Promise<AnalyticsLive> {
+    const k = this.db.kysely
+    const [sums, level, last] = await Promise.all([
+      k
+        .selectFrom('analytics_minutes')
+        .select((eb) =>
+          (
+            [
+              'new_participants',
+              'asked',
+              'published',
+              'rejected',
+              'answered',
+              'votes',
+              'unvotes',
+              'replies',
+              'moderated',
+            ] as const
+          ).map((column) => eb.fn.sum<number>(column).as(column)),
+        )
+        .where('session_id', '=', sessionId)
+        .executeTakeFirst(),
+      k
+        .selectFrom('analytics_sessions')
+        .select('present')
+        .where('session_id', '=', sessionId)
+        .executeTakeFirst(),
+      k
+        .selectFrom('analytics_events')
+        .select('at')
+        .where('session_id', '=', sessionId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ])
+    const n = (v: unknown) => Number(v ?? 0)
+    return {
+      sessionId,
+      present: n(level?.present),
+      unique: n(sums?.new_participants),
+      asked: n(sums?.asked),
+      published: n(sums?.published),
+      rejected: n(sums?.rejected),
+      answered: n(sums?.answered),
+      votes: n(sums?.votes),
+      unvotes: n(sums?.unvotes),
+      replies: n(sums?.replies),
+      moderated: n(sums?.moderated),
+      lastEventAt: last ? Number(last.at) : null,
+    }
   }
 
   /** The level at the end of each of these minutes (rows that exist). */

@@ -28,6 +28,9 @@ async function canHost(
   return standing !== 'revoked'
 }
 
+/** How often an idle live stream sends a comment. */
+const HEARTBEAT_MS = 15_000
+
 function attachment(reply: FastifyReply, code: string, extension: string): FastifyReply {
   const day = new Date().toISOString().slice(0, 10)
   return reply.header(
@@ -76,6 +79,44 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
         }),
       ),
     }
+  })
+
+  // Live streams stay open until the client goes; the server ends them when it closes.
+  const streams = new Set<() => void>()
+  api.addHook('preClose', async () => {
+    for (const end of [...streams]) end()
+  })
+
+  api.get('/sessions/:id/analytics/live', async (request, reply) => {
+    const { session } = await sessionFor(request, services, ['host', 'moderator'])
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      // Proxies (nginx, Caddy) pass each event on at once.
+      'x-accel-buffering': 'no',
+      'x-request-id': request.id,
+    })
+    res.write('retry: 5000\n\n')
+    const stop = analytics.live.watch(session.id, (figures) => {
+      res.write(`event: figures\ndata: ${JSON.stringify(figures)}\n\n`)
+    })
+    // A comment now and then keeps proxies from closing an idle stream.
+    const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS)
+    heartbeat.unref()
+    /** The server ends the stream (it is closing), or the client went. */
+    const end = (clientWent = false) => {
+      if (!streams.delete(end)) return
+      clearInterval(heartbeat)
+      stop()
+      // Ended into a socket its client closed, the response never finishes and keeps
+      // the server from closing: that socket is dropped instead.
+      if (clientWent) res.destroy()
+      else res.end()
+    }
+    streams.add(end)
+    res.on('close', () => end(true))
   })
 
   for (const format of ['csv', 'json'] as const) {

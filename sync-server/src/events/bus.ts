@@ -21,6 +21,8 @@ export type BatchHandler = (events: DomainEvent[], trx: Transaction<Database>) =
 export interface SubscribeOptions {
   /** Where a subscriber seen for the first time starts: every stored event, or from now on. */
   from: 'start' | 'now'
+  /** Told after a batch's transaction committed, with its events (live views use it). */
+  committed?: (events: DomainEvent[]) => void
 }
 
 /** How many events one transaction of a subscriber takes on. */
@@ -165,9 +167,9 @@ class Subscriber {
   /** Handles the next batch of events; false when there was none. */
   private async step(): Promise<boolean> {
     const cursor = await this.cursor()
-    return this.db.kysely.transaction().execute(async (trx) => {
+    const handled = await this.db.kysely.transaction().execute(async (trx) => {
       const batch = await this.events.after(cursor, BATCH, trx)
-      if (batch.length === 0) return false
+      if (batch.length === 0) return batch
       await this.handle(batch, trx)
       const moved = await trx
         .updateTable('event_cursors')
@@ -176,8 +178,15 @@ class Subscriber {
         .where('seq', '=', cursor)
         .executeTakeFirst()
       if (Number(moved.numUpdatedRows) !== 1) throw new CursorMoved()
-      return true
+      return batch
     })
+    if (handled.length === 0) return false
+    try {
+      this.options.committed?.(handled)
+    } catch (error) {
+      this.log.error({ err: error, subscriber: this.name }, 'a committed listener failed')
+    }
+    return true
   }
 
   /** The subscriber's cursor, made on first use from `options.from`. */
