@@ -12,7 +12,7 @@ import type { EventBus } from '../events/bus.ts'
 import { asCsv, asJson, EVENT_COLUMNS, eventPages, ROLLUP_COLUMNS, rollupPages } from './export.ts'
 import { LiveFeed } from './live.ts'
 import { resolveRange } from './range.ts'
-import { recordEvents } from './record.ts'
+import { EventRecorder } from './record.ts'
 import { AnalyticsReader } from './report.ts'
 import { AnalyticsRetention } from './retention.ts'
 import { MINUTE_MS } from './rollup.ts'
@@ -60,11 +60,14 @@ export class Analytics {
   /** Subscribes to the events (every one stored, the first time) and starts the retention job. */
   start(): void {
     const { db, events } = this.options
-    events.subscribeBatch(
-      ANALYTICS_SUBSCRIBER,
-      (batch, trx) => recordEvents(batch, trx, db.dialect),
-      { from: 'start', committed: (batch) => this.live.committed(batch) },
-    )
+    const recorder = new EventRecorder(db.dialect)
+    events.subscribeBatch(ANALYTICS_SUBSCRIBER, (batch, trx) => recorder.record(batch, trx), {
+      from: 'start',
+      committed: (batch) => {
+        recorder.committed()
+        this.live.committed(batch)
+      },
+    })
     this.retention.start()
   }
 

@@ -1,7 +1,9 @@
-import type { Insertable, Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { DialectName } from '../db/migrations/types.ts'
 import type { AnalyticsEventsTable, Database } from '../db/schema.ts'
 import { type DomainEvent, EventType } from '../events/types.ts'
+import { insertJsonRows, type JsonColumn } from './bulk.ts'
+import { KnownFacts } from './known.ts'
 import { addToMinute, type Counter, type Counts, type MinuteChange, minuteOf } from './rollup.ts'
 import { BatchState, type SessionState } from './state.ts'
 
@@ -27,6 +29,20 @@ type Raw = Pick<
   kind: AnalyticsKind
 }
 
+/** The raw row's columns, as written. */
+const EVENT_ROW = [
+  ['seq', 'bigint'],
+  ['session_id', 'text'],
+  ['at', 'bigint'],
+  ['minute', 'bigint'],
+  ['kind', 'text'],
+  ['participant_id', 'text'],
+  ['subject_id', 'text'],
+  ['value', 'bigint'],
+  ['detail', 'text'],
+] as const satisfies readonly JsonColumn[]
+type EventRow = Omit<AnalyticsEventsTable, 'id'>
+
 /** What one event adds: its raw row, its minute's counts and the presence change. */
 interface Outcome {
   raw: Raw
@@ -36,18 +52,39 @@ interface Outcome {
 }
 
 /**
- * Records a batch of domain events, inside the event bus's transaction (so its rows
+ * Records batches of domain events, each inside the event bus's transaction (so its rows
  * commit with the subscriber's cursor): a raw row each, the counts they add to their
  * minutes' rollups, and the session state later events need (presence, who took part,
- * each question's times). State is read once before the batch and written once after it.
+ * each question's times). State is read once before a batch and written once after it;
+ * what people are known to have done is kept between batches (see known.ts).
  */
-export async function recordEvents(
+export class EventRecorder {
+  private readonly known = new KnownFacts()
+  /** What the batch being recorded will make known, once it commits. */
+  private learned: Map<string, number> | null = null
+
+  constructor(private readonly dialect: DialectName) {}
+
+  async record(events: DomainEvent[], trx: Transaction<Database>): Promise<void> {
+    this.learned = null
+    this.learned = await recordEvents(events, trx, this.dialect, this.known)
+  }
+
+  /** The batch last recorded has committed. */
+  committed(): void {
+    if (this.learned) this.known.learn(this.learned)
+    this.learned = null
+  }
+}
+
+async function recordEvents(
   events: DomainEvent[],
   trx: Transaction<Database>,
   dialect: DialectName,
-): Promise<void> {
-  const state = await BatchState.load(trx, events)
-  const rows: Array<Insertable<AnalyticsEventsTable>> = []
+  known: KnownFacts,
+): Promise<Map<string, number>> {
+  const state = await BatchState.load(trx, dialect, events, known)
+  const rows: EventRow[] = []
   const minutes = new Map<string, MinuteChange>()
   for (const event of events) {
     const before = state.level(event.sessionId)
@@ -75,13 +112,15 @@ export async function recordEvents(
     change.peak = Math.max(change.peak, before, after)
     change.end = after
   }
-  for (let i = 0; i < rows.length; i += 100)
-    await trx
-      .insertInto('analytics_events')
-      .values(rows.slice(i, i + 100))
-      .execute()
+  await insertJsonRows(
+    dialect,
+    'analytics_events',
+    EVENT_ROW,
+    rows.map((r) => EVENT_ROW.map(([name]) => r[name])),
+  ).execute(trx)
   await state.write(trx)
   for (const change of minutes.values()) await addToMinute(trx, dialect, change)
+  return state.facts()
 }
 
 const raw = (kind: AnalyticsKind, fields: Partial<Omit<Raw, 'kind'>> = {}): Raw => ({

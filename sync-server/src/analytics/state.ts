@@ -1,6 +1,9 @@
 import type { Transaction } from 'kysely'
+import type { DialectName } from '../db/migrations/types.ts'
 import type { AnalyticsParticipantsTable, AnalyticsQuestionsTable, Database } from '../db/schema.ts'
 import type { DomainEvent } from '../events/types.ts'
+import { jsonList } from './bulk.ts'
+import { Fact, type KnownFacts } from './known.ts'
 
 /** Reads and writes at most this many rows per statement. */
 const CHUNK = 200
@@ -34,7 +37,27 @@ interface QuestionState {
   votes: number
 }
 
-const key = (sessionId: string, id: string) => `${sessionId}\u0000${id}`
+export const key = (sessionId: string, id: string) => `${sessionId}\u0000${id}`
+
+/** The facts an event needs of a person, or `load` when it needs their row. */
+function needs(e: DomainEvent): Array<[string, number | 'load']> {
+  const by = 'by' in e && e.by ? ([[e.by, Fact.staff]] as Array<[string, number]>) : []
+  switch (e.type) {
+    case 'participant.joined':
+    case 'participant.left':
+      return [[e.userId, 'load']]
+    case 'question.asked':
+      return [[e.authorId, Fact.seen | Fact.asked]]
+    case 'question.rejected':
+      return e.by ? by : [[e.authorId, Fact.seen | Fact.asked]]
+    case 'vote.counted':
+      return e.up ? [[e.userId, Fact.seen | Fact.voted]] : []
+    case 'reply.posted':
+      return [[e.authorId, Fact.seen | Fact.replied], ...by]
+    default:
+      return by
+  }
+}
 const num = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value)
 
@@ -49,11 +72,16 @@ export class BatchState {
   private readonly questions = new Map<string, QuestionState>()
   private readonly levels = new Map<string, { level: number; changed: boolean }>()
 
-  private constructor() {}
+  private constructor(private readonly known: KnownFacts) {}
 
   /** Reads the rows the events touch. */
-  static async load(trx: Transaction<Database>, events: DomainEvent[]): Promise<BatchState> {
-    const state = new BatchState()
+  static async load(
+    trx: Transaction<Database>,
+    dialect: DialectName,
+    events: DomainEvent[],
+    known: KnownFacts,
+  ): Promise<BatchState> {
+    const state = new BatchState(known)
     const users = new Map<string, Set<string>>()
     const questionIds = new Map<string, Set<string>>()
     const add = (map: Map<string, Set<string>>, sessionId: string, id: string | null) => {
@@ -64,9 +92,9 @@ export class BatchState {
     }
     for (const e of events) {
       if (!users.has(e.sessionId)) users.set(e.sessionId, new Set())
-      if ('userId' in e) add(users, e.sessionId, e.userId)
-      if ('authorId' in e) add(users, e.sessionId, e.authorId)
-      if ('by' in e) add(users, e.sessionId, e.by)
+      for (const [userId, need] of needs(e))
+        if (need === 'load' || !known.has(key(e.sessionId, userId), need))
+          add(users, e.sessionId, userId)
       if ('questionId' in e) add(questionIds, e.sessionId, e.questionId)
     }
     const sessions = [...users.keys()]
@@ -86,7 +114,7 @@ export class BatchState {
           .selectFrom('analytics_participants')
           .selectAll()
           .where('session_id', '=', sessionId)
-          .where('user_id', 'in', list.slice(i, i + CHUNK))
+          .where('user_id', 'in', jsonList(dialect, list.slice(i, i + CHUNK)))
           .execute()
         for (const r of rows)
           state.people.set(key(sessionId, r.user_id), {
@@ -111,7 +139,7 @@ export class BatchState {
           .selectFrom('analytics_questions')
           .selectAll()
           .where('session_id', '=', sessionId)
-          .where('question_id', 'in', list.slice(i, i + CHUNK))
+          .where('question_id', 'in', jsonList(dialect, list.slice(i, i + CHUNK)))
           .execute()
         for (const r of rows)
           state.questions.set(key(sessionId, r.question_id), {
@@ -169,6 +197,27 @@ export class BatchState {
       this.questions.set(k, question)
     }
     return question
+  }
+
+  /** @internal Whether the person's row is not read but `bits` are known of them. */
+  knownOnly(sessionId: string, userId: string, bits: number): boolean {
+    const k = key(sessionId, userId)
+    return !this.people.has(k) && this.known.has(k, bits)
+  }
+
+  /** The facts the batch leaves of everyone it read or made (to learn once it commits). */
+  facts(): Map<string, number> {
+    const facts = new Map<string, number>()
+    for (const [k, { flags }] of this.people) {
+      const bits =
+        (flags.seen ? Fact.seen : 0) |
+        (flags.staff ? Fact.staff : 0) |
+        (flags.asked ? Fact.asked : 0) |
+        (flags.voted ? Fact.voted : 0) |
+        (flags.replied ? Fact.replied : 0)
+      if (bits) facts.set(k, bits)
+    }
+    return facts
   }
 
   /** @internal */
@@ -264,6 +313,7 @@ export class SessionState {
    * the session sees of them (a new participant), else 0.
    */
   tookPart(userId: string, flag: 'asked' | 'voted' | 'replied'): number {
+    if (this.batch.knownOnly(this.sessionId, userId, Fact.seen | Fact[flag])) return 0
     const person = this.person(userId)
     const fresh = person.flags.seen === 1 ? 0 : 1
     this.set(person, { seen: 1, [flag]: 1 })
@@ -290,7 +340,8 @@ export class SessionState {
 
   /** `userId` acted as staff (moderated, answered, changed the status). */
   staff(userId: string | null): void {
-    if (userId) this.set(this.person(userId), { staff: 1 })
+    if (!userId || this.batch.knownOnly(this.sessionId, userId, Fact.staff)) return
+    this.set(this.person(userId), { staff: 1 })
   }
 
   question(questionId: string):
