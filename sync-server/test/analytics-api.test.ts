@@ -7,6 +7,7 @@ import { request, startPodium, type TestPodium } from '../../test-support/podium
 import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
 import {
   at,
+  EXPECTED_ALERTS,
   EXPECTED_ENGAGEMENT,
   EXPECTED_EVENT_KINDS,
   EXPECTED_ROLLUP_CSV,
@@ -304,6 +305,7 @@ for (const [kind, backend] of Object.entries(backends)) {
       expect(report.body.topQuestions).toEqual([
         { questionId: q1, votes: 3, askedAt: at(1), answeredAt: at(5) },
       ])
+      expect(report.body.alerts).toEqual(EXPECTED_ALERTS)
       const fives = await api<AnalyticsReport>(
         `/sessions/${id}/analytics?bucket=5m`,
         session.hostToken,
@@ -463,6 +465,7 @@ for (const [kind, backend] of Object.entries(backends)) {
         replies: 0,
         moderated: 0,
         lastEventAt: null,
+        alerts: [],
       })
       const analytics = server.podium.services.analytics
       expect(analytics.live.watchers(session.id)).toBe(1)

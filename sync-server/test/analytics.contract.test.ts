@@ -13,10 +13,11 @@ import { DAY_MS } from '../src/analytics/retention.ts'
 import { type Db, openDatabase } from '../src/db/connect.ts'
 import { EventBus } from '../src/events/bus.ts'
 import { EventLog } from '../src/events/log.ts'
-import type { EventDraft } from '../src/events/types.ts'
+import type { EventData, EventDraft } from '../src/events/types.ts'
 import {
   at,
   type Cast,
+  EXPECTED_ALERTS,
   EXPECTED_ENGAGEMENT,
   EXPECTED_EVENT_KINDS,
   EXPECTED_ROLLUP_CSV,
@@ -116,6 +117,7 @@ for (const [kind, open] of Object.entries(backends)) {
       expect(report.topQuestions).toEqual([
         { questionId: questions.q1, votes: 3, askedAt: at(1), answeredAt: at(5) },
       ])
+      expect(report.alerts).toEqual(EXPECTED_ALERTS)
       const fives = await analytics.report(session, { bucket: 5 })
       expect(fives.range).toEqual({ from: T0, to: at(9), bucketMinutes: 5 })
       expect(fives.series).toEqual(EXPECTED_SERIES_5M)
@@ -149,6 +151,7 @@ for (const [kind, open] of Object.entries(backends)) {
       const report = await second.analytics.report(session, {})
       expect(report.series).toEqual(EXPECTED_SERIES)
       expect(report.engagement).toEqual(EXPECTED_ENGAGEMENT)
+      expect(report.alerts).toEqual(EXPECTED_ALERTS)
       const raw = await text(second.analytics.export(cast.sessionId, 'csv', { of: 'events' }))
       expect(raw.trim().split('\n')).toHaveLength(EXPECTED_EVENT_KINDS.length + 1)
     })
@@ -273,6 +276,68 @@ for (const [kind, open] of Object.entries(backends)) {
       const report = await analytics.report(session, {})
       expect(report.series).toEqual(EXPECTED_SERIES)
       expect(report.engagement).toEqual(EXPECTED_ENGAGEMENT)
+    })
+
+    it('[AN-14] an alert fires once and recovers once, by an event or as time passes', async () => {
+      const id = 'session-2'
+      const people = ['p-a', 'p-b', 'p-c', 'p-d', 'p-e', 'p-f']
+      const e = (draft: EventData & { at: number }): EventDraft => ({ ...draft, sessionId: id })
+      const joined = (userId: string, t: number) => e({ type: 'participant.joined', at: t, userId })
+      const left = (userId: string, t: number) => e({ type: 'participant.left', at: t, userId })
+      const refused = (n: number) =>
+        e({
+          type: 'question.rejected',
+          at: at(4, n * 10),
+          questionId: `long-${n}`,
+          authorId: 'p-a',
+          reason: 'too-long',
+          by: null,
+        })
+      const { bus, analytics } = start()
+      // Six come; four go (the third leaving halves them); two come back.
+      await append([
+        ...people.map((p, i) => joined(p, at(0, i))),
+        left('p-b', at(1, 10)),
+        left('p-c', at(1, 20)),
+        left('p-d', at(1, 30)),
+        left('p-e', at(1, 40)),
+      ])
+      bus.committed()
+      await bus.drain()
+      await append([joined('p-b', at(2, 10)), joined('p-c', at(2, 20))])
+      bus.committed()
+      await bus.drain()
+      // Five asks refused by a rule within a minute: a spike.
+      await append([0, 1, 2, 3, 4].map(refused))
+      bus.committed()
+      await bus.drain()
+      const report = await analytics.report({ id, created_at: T0 }, {})
+      expect(report.alerts).toEqual([
+        {
+          rule: 'participation-drop',
+          firedAt: at(1, 30),
+          recoveredAt: at(2, 20),
+          detail: { present: 3, peak: 6, asked: 0, rejected: 0 },
+        },
+        {
+          rule: 'rejections-spike',
+          firedAt: at(4, 40),
+          recoveredAt: null,
+          detail: { present: 4, peak: 6, asked: 5, rejected: 5 },
+        },
+      ])
+      // The spike recovers once 09:04 leaves the last five minutes, and only then.
+      now = at(8, 59)
+      expect(await analytics.checkAlerts()).toEqual([])
+      now = at(9)
+      expect(await analytics.checkAlerts()).toEqual([id])
+      expect(await analytics.checkAlerts()).toEqual([])
+      const after = await analytics.report({ id, created_at: T0 }, {})
+      expect(after.alerts.map((a) => [a.rule, a.recoveredAt])).toEqual([
+        ['participation-drop', at(2, 20)],
+        ['rejections-spike', at(9)],
+      ])
+      expect((await analytics.reader.live(id)).alerts).toEqual([])
     })
 
     it('[AN-7] refuses from after to, and a bucket that makes too many points', async () => {

@@ -158,12 +158,31 @@ export const TopQuestion = z.object({
   answeredAt: z.number().nullable(),
 })
 
+/** The figures of a session's last minutes an alert fired with (docs/analytics.md). */
+export const AlertWindow = z.object({
+  present: z.number(),
+  peak: z.number(),
+  asked: z.number(),
+  rejected: z.number(),
+})
+
+export const AnalyticsAlert = z.object({
+  rule: z.enum(['participation-drop', 'rejections-spike']),
+  firedAt: z.number(),
+  /** null while it holds. */
+  recoveredAt: z.number().nullable(),
+  detail: AlertWindow,
+})
+export type AnalyticsAlert = z.infer<typeof AnalyticsAlert>
+
 export const AnalyticsReport = z.object({
   sessionId: z.string(),
   range: AnalyticsRange,
   totals: AnalyticsTotals,
   engagement: Engagement,
   topQuestions: z.array(TopQuestion),
+  /** Every alert of the session, oldest first. */
+  alerts: z.array(AnalyticsAlert),
   series: z.array(AnalyticsPoint),
 })
 export type AnalyticsReport = z.infer<typeof AnalyticsReport>
@@ -198,5 +217,7 @@ export const AnalyticsLive = z.object({
   moderated: z.number(),
   /** The time of the last event counted (null before the first). */
   lastEventAt: z.number().nullable(),
+  /** Alerts that hold now. */
+  alerts: z.array(AnalyticsAlert.omit({ recoveredAt: true })),
 })
 export type AnalyticsLive = z.infer<typeof AnalyticsLive>

@@ -9,6 +9,7 @@ import { HttpProblem } from '@podium/shared/server'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
+import { AlertWatch, alertsOf } from './alerts.ts'
 import { asCsv, asJson, EVENT_COLUMNS, eventPages, ROLLUP_COLUMNS, rollupPages } from './export.ts'
 import { LiveFeed } from './live.ts'
 import { resolveRange } from './range.ts'
@@ -45,10 +46,14 @@ export class Analytics {
   /** Live figures of watched sessions, pushed as events are recorded. */
   readonly live: LiveFeed
   private readonly retention: AnalyticsRetention
+  private readonly alerts: AlertWatch
 
   constructor(private readonly options: AnalyticsOptions) {
     this.reader = new AnalyticsReader(options.db)
     this.live = new LiveFeed((sessionId) => this.reader.live(sessionId), options.log)
+    this.alerts = new AlertWatch(options.db, options.clock, options.log, (ids) =>
+      this.live.changed(ids),
+    )
     this.retention = new AnalyticsRetention({
       db: options.db,
       days: options.retentionDays,
@@ -69,11 +74,18 @@ export class Analytics {
       },
     })
     this.retention.start()
+    this.alerts.start()
   }
 
   async stop(): Promise<void> {
     this.live.close()
+    await this.alerts.stop()
     await this.retention.stop()
+  }
+
+  /** Looks at open alerts now (a job does it every 30 s); returns sessions whose changed. */
+  checkAlerts(): Promise<string[]> {
+    return this.alerts.run()
   }
 
   /** Deletes raw events past the retention now (the daily job does it too). */
@@ -85,10 +97,11 @@ export class Analytics {
     const { reader } = this
     const range = resolveRange(query, await reader.activity(session.id, session.created_at))
     const series = await reader.series(session.id, range)
-    const [totals, engagement, topQuestions] = await Promise.all([
+    const [totals, engagement, topQuestions, alerts] = await Promise.all([
       reader.totals(session.id, range, series),
       reader.engagement(session.id),
       reader.topQuestions(session.id),
+      alertsOf(this.options.db.kysely, session.id),
     ])
     return {
       sessionId: session.id,
@@ -100,6 +113,7 @@ export class Analytics {
       totals,
       engagement,
       topQuestions,
+      alerts,
       series,
     }
   }

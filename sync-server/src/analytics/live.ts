@@ -70,7 +70,12 @@ export class LiveFeed {
 
   /** Analytics committed these events. */
   committed(events: DomainEvent[]): void {
-    for (const sessionId of new Set(events.map((e) => e.sessionId))) {
+    this.changed(new Set(events.map((e) => e.sessionId)))
+  }
+
+  /** These sessions' figures may have changed. */
+  changed(sessionIds: Iterable<string>): void {
+    for (const sessionId of sessionIds) {
       if (!this.listeners.has(sessionId) || this.timers.has(sessionId)) continue
       const wait = Math.max(0, (this.sentAt.get(sessionId) ?? 0) + this.minMs - Date.now())
       const timer = setTimeout(() => void this.push(sessionId), wait)

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely'
 import type { DialectName } from '../db/migrations/types.ts'
 import type { AnalyticsEventsTable, Database } from '../db/schema.ts'
 import { type DomainEvent, EventType } from '../events/types.ts'
+import { BatchAlerts, type MinuteFigures } from './alerts.ts'
 import { insertJsonRows, type JsonColumn } from './bulk.ts'
 import { KnownFacts } from './known.ts'
 import { addToMinute, type Counter, type Counts, type MinuteChange, minuteOf } from './rollup.ts'
@@ -27,6 +28,28 @@ type Raw = Pick<
   'participant_id' | 'subject_id' | 'value' | 'detail'
 > & {
   kind: AnalyticsKind
+}
+
+/** Events that can fire or recover an alert (see alerts.ts). */
+const ALERTABLE = new Set<string>([
+  EventType.participantJoined,
+  EventType.participantLeft,
+  EventType.questionAsked,
+  EventType.questionRejected,
+])
+
+/** Per session, the first and last time of its events that can move an alert. */
+function alertSpans(events: DomainEvent[]): Map<string, { from: number; to: number }> {
+  const spans = new Map<string, { from: number; to: number }>()
+  for (const e of events) {
+    if (!ALERTABLE.has(e.type)) continue
+    const span = spans.get(e.sessionId)
+    if (span) {
+      span.from = Math.min(span.from, e.at)
+      span.to = Math.max(span.to, e.at)
+    } else spans.set(e.sessionId, { from: e.at, to: e.at })
+  }
+  return spans
 }
 
 /** The raw row's columns, as written. */
@@ -84,6 +107,9 @@ async function recordEvents(
   known: KnownFacts,
 ): Promise<Map<string, number>> {
   const state = await BatchState.load(trx, dialect, events, known)
+  const alerts = await BatchAlerts.load(trx, alertSpans(events))
+  /** The batch's changes to each session's minutes so far, as the alert rules read them. */
+  const figures = new Map<string, Map<number, MinuteFigures>>()
   const rows: EventRow[] = []
   const minutes = new Map<string, MinuteChange>()
   for (const event of events) {
@@ -95,22 +121,27 @@ async function recordEvents(
     rows.push({ seq: event.seq, session_id: event.sessionId, at: event.at, minute, ...outcome.raw })
     const counted = Object.keys(outcome.counts).length > 0
     const k = `${event.sessionId}\u0000${minute}`
-    const change = minutes.get(k)
-    if (!change) {
-      if (!counted && before === after) continue
-      minutes.set(k, {
-        sessionId: event.sessionId,
-        minute,
-        counts: { ...outcome.counts },
-        peak: Math.max(before, after),
-        end: after,
-      })
-      continue
+    let change = minutes.get(k)
+    if (!change && (counted || before !== after)) {
+      change = { sessionId: event.sessionId, minute, counts: {}, peak: before, end: before }
+      minutes.set(k, change)
     }
-    for (const [name, n] of Object.entries(outcome.counts) as Array<[Counter, number]>)
-      change.counts[name] = (change.counts[name] ?? 0) + n
-    change.peak = Math.max(change.peak, before, after)
-    change.end = after
+    if (change) {
+      for (const [name, n] of Object.entries(outcome.counts) as Array<[Counter, number]>)
+        change.counts[name] = (change.counts[name] ?? 0) + n
+      change.peak = Math.max(change.peak, before, after)
+      change.end = after
+      const session = figures.get(event.sessionId) ?? new Map<number, MinuteFigures>()
+      figures.set(event.sessionId, session)
+      session.set(minute, {
+        peak: change.peak,
+        end: change.end,
+        asked: change.counts.asked ?? 0,
+        rejected: change.counts.rejected ?? 0,
+      })
+    }
+    if (ALERTABLE.has(event.type))
+      alerts.evaluate(event.sessionId, event.at, after, figures.get(event.sessionId) ?? new Map())
   }
   await insertJsonRows(
     dialect,
@@ -120,6 +151,7 @@ async function recordEvents(
   ).execute(trx)
   await state.write(trx)
   for (const change of minutes.values()) await addToMinute(trx, dialect, change)
+  await alerts.write(trx)
   return state.facts()
 }
 

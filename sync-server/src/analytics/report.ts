@@ -7,6 +7,7 @@ import {
 } from '@podium/shared'
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
+import { alertsOf } from './alerts.ts'
 import { engagementScore } from './engagement.ts'
 import type { Activity, MinuteRange } from './range.ts'
 import { MINUTE_MS } from './rollup.ts'
@@ -210,7 +211,7 @@ export class AnalyticsReader {
   /** The session's figures so far, for the live stream. */
   async live(sessionId: string): Promise<AnalyticsLive> {
     const k = this.db.kysely
-    const [sums, level, last] = await Promise.all([
+    const [sums, level, last, alerts] = await Promise.all([
       k
         .selectFrom('analytics_minutes')
         .select((eb) =>
@@ -242,6 +243,7 @@ export class AnalyticsReader {
         .orderBy('id', 'desc')
         .limit(1)
         .executeTakeFirst(),
+      alertsOf(k, sessionId),
     ])
     const n = (v: unknown) => Number(v ?? 0)
     return {
@@ -257,6 +259,9 @@ export class AnalyticsReader {
       replies: n(sums?.replies),
       moderated: n(sums?.moderated),
       lastEventAt: last ? Number(last.at) : null,
+      alerts: alerts
+        .filter((a) => a.recoveredAt === null)
+        .map(({ rule, firedAt, detail }) => ({ rule, firedAt, detail })),
     }
   }
 

@@ -18,6 +18,7 @@ export interface Database {
   analytics_sessions: AnalyticsSessionsTable
   analytics_participants: AnalyticsParticipantsTable
   analytics_questions: AnalyticsQuestionsTable
+  analytics_alerts: AnalyticsAlertsTable
 }
 
 export interface SessionsTable {
@@ -213,4 +214,15 @@ export interface AnalyticsQuestionsTable {
   answer_ms: number | null
   /** Votes counted minus votes taken back. */
   votes: Generated<number>
+}
+
+/** An alert: fired when its rule held, closed when it stopped holding (see analytics/alerts.ts). */
+export interface AnalyticsAlertsTable {
+  id: Generated<number>
+  session_id: string
+  rule: string
+  fired_at: number
+  recovered_at: number | null
+  /** JSON of the figures that made it fire. */
+  detail: string
 }

@@ -214,3 +214,13 @@ export const EXPECTED_ROLLUP_CSV = `at,concurrent_peak,concurrent_end,arrived,de
 2026-03-02T09:07:00.000Z,3,3,1,0,0,0,0,0,0,0,0,0,0,0,0,0
 2026-03-02T09:08:00.000Z,3,3,0,0,0,2,1,1,0,1,1,0,0,0,0,0
 `
+
+/** Presence fell from 5 to 2 at 09:06:20 (by more than half) and was back at 3 by 09:07. */
+export const EXPECTED_ALERTS = [
+  {
+    rule: 'participation-drop',
+    firedAt: at(6, 20),
+    recoveredAt: at(7),
+    detail: { present: 2, peak: 5, asked: 0, rejected: 1 },
+  },
+]

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Migration } from 'kysely/migration'
 import { type DialectName, types } from './types.ts'
 
@@ -105,9 +105,36 @@ export function analytics(dialect: DialectName): Migration {
         .on('analytics_questions')
         .columns(['session_id', 'votes'])
         .execute()
+
+      // Alerts: one row each time a rule fires, closed when it recovers. At most one open
+      // per session and rule, however many instances evaluate it.
+      await db.schema
+        .createTable('analytics_alerts')
+        .addColumn('id', serial, (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('rule', 'text', (c) => c.notNull())
+        .addColumn('fired_at', 'bigint', (c) => c.notNull())
+        .addColumn('recovered_at', 'bigint')
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createIndex('analytics_alerts_open')
+        .on('analytics_alerts')
+        .columns(['session_id', 'rule'])
+        .unique()
+        .where(sql.ref('recovered_at'), 'is', null)
+        .execute()
+      await db.schema
+        .createIndex('analytics_alerts_session')
+        .on('analytics_alerts')
+        .columns(['session_id', 'id'])
+        .execute()
     },
     async down(db: Kysely<unknown>) {
       for (const table of [
+        'analytics_alerts',
         'analytics_questions',
         'analytics_participants',
         'analytics_sessions',
