@@ -26,9 +26,9 @@ import {
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { turnCredential } from '../../signal-server/src/turn/credentials.ts'
-import { engagementScore } from '../src/analytics/engagement.ts'
-import { EVENT_COLUMNS, ROLLUP_COLUMNS } from '../src/analytics/export.ts'
-import { AnalyticsKind } from '../src/analytics/record.ts'
+import { AnalyticsKind } from '../src/analytics/record/record.ts'
+import { engagementScore } from '../src/analytics/report/engagement.ts'
+import { EVENT_COLUMNS, ROLLUP_COLUMNS } from '../src/analytics/report/export.ts'
 import { EventType } from '../src/events/types.ts'
 
 // docs/ is kept true to the code: these fail when a document key, a field, a role or a

@@ -9,14 +9,22 @@ import { HttpProblem } from '@podium/shared/server'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
-import { AlertWatch, alertsOf } from './alerts.ts'
-import { asCsv, asJson, EVENT_COLUMNS, eventPages, ROLLUP_COLUMNS, rollupPages } from './export.ts'
-import { LiveFeed } from './live.ts'
-import { resolveRange } from './range.ts'
-import { EventRecorder } from './record.ts'
-import { AnalyticsReader } from './report.ts'
+import { alertsOf } from './alerts/rules.ts'
+import { AlertWatch } from './alerts/watch.ts'
+import { EventRecorder } from './record/record.ts'
+import { MINUTE_MS } from './record/rollup.ts'
+import {
+  asCsv,
+  asJson,
+  EVENT_COLUMNS,
+  eventPages,
+  ROLLUP_COLUMNS,
+  rollupPages,
+} from './report/export.ts'
+import { LiveFeed } from './report/live.ts'
+import { resolveRange } from './report/range.ts'
+import { AnalyticsReader } from './report/report.ts'
 import { AnalyticsRetention } from './retention.ts'
-import { MINUTE_MS } from './rollup.ts'
 
 /** The event subscriber's name (its cursor's key in `event_cursors`). */
 export const ANALYTICS_SUBSCRIBER = 'analytics'

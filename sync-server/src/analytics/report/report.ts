@@ -6,11 +6,11 @@ import {
   type Engagement,
 } from '@podium/shared'
 import { sql } from 'kysely'
-import type { Db } from '../db/connect.ts'
-import { alertsOf } from './alerts.ts'
+import type { Db } from '../../db/connect.ts'
+import { alertsOf } from '../alerts/rules.ts'
+import { MINUTE_MS } from '../record/rollup.ts'
 import { engagementScore } from './engagement.ts'
 import type { Activity, MinuteRange } from './range.ts'
-import { MINUTE_MS } from './rollup.ts'
 
 /** Counters summed per bucket, as the report names them and as the rollup stores them. */
 const SUMS = {

@@ -1,6 +1,6 @@
 import { ANALYTICS_MAX_POINTS } from '@podium/shared'
 import { HttpProblem } from '@podium/shared/server'
-import { MINUTE_MS, minuteOf } from './rollup.ts'
+import { MINUTE_MS, minuteOf } from '../record/rollup.ts'
 
 /** A report's range in whole minutes since the epoch, `to` excluded, cut into buckets. */
 export interface MinuteRange {

@@ -1,6 +1,6 @@
 import type { AnalyticsLive } from '@podium/shared'
 import type { Logger } from 'pino'
-import type { DomainEvent } from '../events/types.ts'
+import type { DomainEvent } from '../../events/types.ts'
 
 export type LiveListener = (figures: AnalyticsLive) => void
 

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import type { DialectName } from '../db/migrations/types.ts'
+import type { DialectName } from '../../db/migrations/types.ts'
 
 /**
  * Many values as one parameter: a JSON array the database unpacks. A batch's 200 rows or

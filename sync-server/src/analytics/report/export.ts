@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
-import type { Db } from '../db/connect.ts'
-import { MINUTE_MS } from './rollup.ts'
+import type { Db } from '../../db/connect.ts'
+import { MINUTE_MS } from '../record/rollup.ts'
 
 /** Rows read per query while streaming: memory stays flat however long the session. */
 const PAGE = 1_000

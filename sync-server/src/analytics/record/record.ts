@@ -1,12 +1,13 @@
 import type { Transaction } from 'kysely'
-import type { DialectName } from '../db/migrations/types.ts'
-import type { AnalyticsEventsTable, Database } from '../db/schema.ts'
-import { type DomainEvent, EventType } from '../events/types.ts'
-import { BatchAlerts, type MinuteFigures } from './alerts.ts'
+import type { DialectName } from '../../db/migrations/types.ts'
+import type { AnalyticsEventsTable, Database } from '../../db/schema.ts'
+import { type DomainEvent, EventType } from '../../events/types.ts'
+import { BatchAlerts, type MinuteFigures } from '../alerts/batch.ts'
 import { insertJsonRows, type JsonColumn } from './bulk.ts'
 import { KnownFacts } from './known.ts'
 import { addToMinute, type Counter, type Counts, type MinuteChange, minuteOf } from './rollup.ts'
-import { BatchState, type SessionState } from './state.ts'
+import type { SessionState } from './session-state.ts'
+import { BatchState } from './state.ts'
 
 /** What a raw analytics row records (`analytics_events.kind`). */
 export const AnalyticsKind = {

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql, type Transaction } from 'kysely'
-import type { DialectName } from '../db/migrations/types.ts'
-import type { AnalyticsMinutesTable, Database } from '../db/schema.ts'
+import type { DialectName } from '../../db/migrations/types.ts'
+import type { AnalyticsMinutesTable, Database } from '../../db/schema.ts'
 
 /** The summed columns of a minute's rollup. */
 export type Counter = Exclude<
