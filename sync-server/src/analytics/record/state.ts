@@ -243,6 +243,9 @@ export class BatchState {
             return { session_id: sessionId, user_id: userId, first_at: p.firstAt, ...p.flags }
           }),
         )
+        // Another instance taking the same batch at once wrote them: its cursor moved
+        // first, and this transaction is rolled back when it finds so, without an error.
+        .onConflict((oc) => oc.doNothing())
         .execute()
     }
     for (const [k, p] of this.people) {
@@ -265,6 +268,9 @@ export class BatchState {
             return { session_id: sessionId, question_id: questionId, ...q.fields, votes: q.votes }
           }),
         )
+        // Another instance taking the same batch at once wrote them: its cursor moved
+        // first, and this transaction is rolled back when it finds so, without an error.
+        .onConflict((oc) => oc.doNothing())
         .execute()
     }
     for (const [k, q] of this.questions) {
