@@ -26,12 +26,16 @@ import {
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { turnCredential } from '../signal-server/src/turn/credentials.ts'
+import { AnalyticsKind } from '../sync-server/src/analytics/record/record.ts'
+import { engagementScore } from '../sync-server/src/analytics/report/engagement.ts'
+import { EVENT_COLUMNS, ROLLUP_COLUMNS } from '../sync-server/src/analytics/report/export.ts'
 import { ACCOUNT_TOKEN_TTL } from '../sync-server/src/auth/account-access.ts'
 import { REFRESH_COOKIE, SIGN_IN_COOKIE } from '../sync-server/src/auth/cookies.ts'
 import { REFRESH_TTL_MS } from '../sync-server/src/auth/devices.ts'
 import { EMAIL_LINK_TTL_MS } from '../sync-server/src/auth/email-links.ts'
 import { ACCESS_TOKEN_TTL } from '../sync-server/src/auth/token-ttl.ts'
 import { EnvSchema } from '../sync-server/src/config.ts'
+import { EventType } from '../sync-server/src/events/types.ts'
 
 // docs/ is kept true to the code: these fail when a document key, a field, a role or a
 // permission changes and the page describing it does not.
@@ -250,5 +254,29 @@ describe('docs/accounts.md', () => {
       `| ${REFRESH_TTL_MS / 86_400_000} days, sliding`,
     )
     expect(row('e-mail sign-in link')).toContain(`| ${EMAIL_LINK_TTL_MS / 60_000} minutes, once`)
+  })
+})
+
+describe('docs/analytics.md', () => {
+  const page = read('docs/analytics.md')
+
+  it('gives engagement scores the code computes', () => {
+    const rows = [...page.matchAll(/^\| (\d+) +\| (\d+) +\| (\d+) +\| (\d+) +\|$/gm)]
+    expect(rows.length).toBeGreaterThanOrEqual(4)
+    for (const [, people, askedOrReplied, votedOnly, score] of rows) {
+      const figures = {
+        people: Number(people),
+        askedOrReplied: Number(askedOrReplied),
+        votedOnly: Number(votedOnly),
+      }
+      expect(engagementScore(figures), JSON.stringify(figures)).toBe(Number(score))
+    }
+  })
+
+  it('says what becomes of every event, and names every kind and export column', () => {
+    for (const type of Object.values(EventType)) expect(mentions(page, type), type).toBe(true)
+    for (const kind of Object.values(AnalyticsKind)) expect(mentions(page, kind), kind).toBe(true)
+    for (const column of [...ROLLUP_COLUMNS, ...EVENT_COLUMNS])
+      expect(mentions(page, column), column).toBe(true)
   })
 })

@@ -5,6 +5,7 @@ import type { Hocuspocus } from '@hocuspocus/server'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
+import { Analytics } from './analytics/analytics.ts'
 import { registerApi } from './api/index.ts'
 import { Accounts } from './auth/accounts.ts'
 import { Devices } from './auth/devices.ts'
@@ -63,6 +64,11 @@ export interface PodiumOptions {
   routes?: (app: FastifyInstance, services: Services) => Promise<void>
   /** How long idle ingest state and documents the ingest opened are kept (tests shorten them). */
   ingest?: { idleMs?: number; keepOpenMs?: number }
+  /**
+   * The time decisions and events are stamped with and analytics' retention reads
+   * (Date.now). Tests set it to script a session minute by minute.
+   */
+  clock?: () => number
 }
 
 /**
@@ -103,7 +109,15 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   const persistence = new Persistence(store, log.child({ component: 'persistence' }))
   const instanceId = randomUUID().slice(0, 8)
   const guard = new UnloadGuard()
+  const clock = options.clock ?? Date.now
   const events = new EventBus(db, new EventLog(db), log.child({ component: 'events' }))
+  const analytics = new Analytics({
+    db,
+    events,
+    log: log.child({ component: 'analytics' }),
+    retentionDays: config.analytics.retentionDays,
+    clock,
+  })
   const ingest = new Ingest({
     events,
     db,
@@ -114,6 +128,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     tickMs: config.ingestTickMs,
     instanceId,
     sharedCounts: config.redisUrl !== undefined,
+    clock,
     ...options.ingest,
   })
   const extensions = [
@@ -122,6 +137,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     new FieldGuard({
       log: log.child({ component: 'field-guard' }),
       record: (sessionId, entries) => ingest.session(sessionId).addAudit(entries),
+      clock,
     }),
     new Limits({ metrics, log: log.child({ component: 'limits' }) }),
     persistence,
@@ -188,6 +204,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     db,
     auth,
     events,
+    analytics,
+    clock,
     log,
     hocuspocus,
     store,
@@ -210,6 +228,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     },
   }
   ingest.attach(services)
+  analytics.start()
 
   securityHeaders(app, {
     origin: (request) => services.publicUrl(request),
@@ -263,6 +282,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       withdrawals.stop()
       clearInterval(sweeper)
       auth.mailer.close()
+      await analytics.stop()
       await events.stop()
       redis?.disconnect()
       await db.close()

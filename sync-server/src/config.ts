@@ -108,6 +108,8 @@ export const EnvSchema = z.object({
   GITHUB_API_URL: z
     .url({ error: 'an absolute URL such as https://github.example.org/api/v3' })
     .default('https://api.github.com'),
+  /** Raw analytics events are deleted after this many days; per-minute rollups stay. */
+  ANALYTICS_RETENTION_DAYS: positiveInt('a whole number of days, 1 or more').default(365),
 })
 
 /** Variables that only work together: when one is set, each of the others must be. */
@@ -152,6 +154,7 @@ export interface Config {
       | undefined
     github: { clientId: string; clientSecret: string; url: string; apiUrl: string } | undefined
   }
+  analytics: { retentionDays: number }
 }
 
 export class ConfigError extends Error {
@@ -241,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             }
           : undefined,
     },
+    analytics: { retentionDays: e.ANALYTICS_RETENTION_DAYS },
   }
 }
 

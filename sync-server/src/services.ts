@@ -1,6 +1,7 @@
 import type { Hocuspocus } from '@hocuspocus/server'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import type { Analytics } from './analytics/analytics.ts'
 import type { AuthDomain } from './auth/domain.ts'
 import type { SessionDirectory } from './auth/sessions-cache.ts'
 import type { StandingDirectory, Withdrawals } from './auth/standing.ts'
@@ -19,6 +20,10 @@ export interface Services {
   auth: AuthDomain
   /** Domain events: subscribe here to what the ingest decided (see events/). */
   events: EventBus
+  /** What happened in sessions, as reports (see analytics/). */
+  analytics: Analytics
+  /** The time decisions and events are stamped with: Date.now, unless a test sets it. */
+  clock(): number
   log: Logger
   hocuspocus: Hocuspocus
   store: DocumentStore

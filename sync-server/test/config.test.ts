@@ -67,6 +67,7 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   OIDC_NAME: { value: 'x'.repeat(41), expects: /at most 40 characters/ },
   GITHUB_URL: { value: 'github', expects: /an absolute URL/ },
   GITHUB_API_URL: { value: 'api', expects: /an absolute URL/ },
+  ANALYTICS_RETENTION_DAYS: { value: '0', expects: /a whole number of days, 1 or more/ },
 }
 // Any non-empty text is a valid host name, folder, path or address list: no bad value.
 const freeText = [
@@ -133,6 +134,7 @@ describe('configuration from the environment', () => {
       metricsToken: undefined,
       checkpoints: { debounceMs: 3000, intervalMs: 300_000 },
       importMaxBytes: 16 * 1024 * 1024,
+      analytics: { retentionDays: 365 },
       accounts: {
         smtpUrl: undefined,
         mailFrom: 'Podium <podium@localhost>',

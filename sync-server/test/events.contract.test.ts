@@ -146,6 +146,27 @@ for (const [kind, open] of Object.entries(backends)) {
       expect(rows.rows).toHaveLength(2)
     })
 
+    it('[EV-7] a batch subscriber gets every event once, in order, a batch at a time', async () => {
+      await append(Array.from({ length: 450 }, (_, i) => asked(i)))
+      const batches: number[][] = []
+      let failures = 1
+      const b = bus()
+      b.subscribeBatch('batches', async (events, trx) => {
+        await sql`insert into seen (subscriber, seq) values ('batches', ${events[0]!.seq})`.execute(
+          trx,
+        )
+        // The first try of the second batch fails: its write rolls back with it.
+        if (batches.length === 1 && failures-- > 0) throw new Error('not now')
+        batches.push(events.map((e) => e.seq))
+      })
+      await b.drain()
+      const seqs = (await new EventLog(db).after(0, 1000)).map((e) => e.seq)
+      expect(batches.flat()).toEqual(seqs)
+      expect(batches.map((batch) => batch.length)).toEqual([200, 200, 50])
+      const rows = await sql<{ seq: number }>`select seq from seen`.execute(db.kysely)
+      expect(rows.rows.map((r) => Number(r.seq))).toEqual(batches.map((batch) => batch[0]))
+    })
+
     it('[EV-5] a subscriber that starts from now does not get what came before', async () => {
       await append([asked(1)])
       const got: number[] = []

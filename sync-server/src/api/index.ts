@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { accountGate } from '../auth/account-access.ts'
 import type { Services } from '../services.ts'
 import { guardTokenRoutes } from './access.ts'
+import { analyticsRoutes } from './analytics.ts'
 import { auditLogRoutes } from './audit-log.ts'
 import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
@@ -32,5 +33,6 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await importRoutes(api, services)
   await checkpointRoutes(api, services)
   await auditLogRoutes(api, services)
+  await analyticsRoutes(api, services)
   await timeRoutes(api)
 }

@@ -66,7 +66,7 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
     await docs.change(documentName.public(session.id), (doc) =>
       new PublicDoc(doc).setMeta({ status }),
     )
-    const at = Date.now()
+    const at = services.clock()
     await db.kysely.transaction().execute(async (trx) => {
       await trx
         .updateTable('sessions')

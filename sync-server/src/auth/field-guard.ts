@@ -38,6 +38,8 @@ export interface FieldGuardOptions {
   log: Logger
   /** Audit entries for what a staff connection changed (and what was undone), per session. */
   record(sessionId: string, entries: AuditEntry[]): void
+  /** The time audit entries are stamped with (Date.now unless told). */
+  clock?: () => number
 }
 
 /**
@@ -93,7 +95,7 @@ export class FieldGuard implements Extension {
         { applied, lists, refused },
         client.context,
         kind === 'public',
-        Date.now(),
+        (this.options.clock ?? Date.now)(),
       )
       if (entries.length > 0) this.options.record(address.sessionId, entries)
     }

@@ -22,6 +22,12 @@ export interface Database {
   refresh_tokens: RefreshTokensTable
   email_links: EmailLinksTable
   auth_requests: AuthRequestsTable
+  analytics_events: AnalyticsEventsTable
+  analytics_minutes: AnalyticsMinutesTable
+  analytics_sessions: AnalyticsSessionsTable
+  analytics_participants: AnalyticsParticipantsTable
+  analytics_questions: AnalyticsQuestionsTable
+  analytics_alerts: AnalyticsAlertsTable
 }
 
 export interface SessionsTable {
@@ -194,4 +200,101 @@ export interface AuthRequestsTable {
   return_to: string | null
   created_at: number
   expires_at: number
+}
+
+/** One row per domain event analytics recorded (see analytics/); deleted after the retention. */
+export interface AnalyticsEventsTable {
+  id: Generated<number>
+  /** The domain event's seq. */
+  seq: number
+  session_id: string
+  at: number
+  /** `at` in whole minutes since the epoch. */
+  minute: number
+  kind: string
+  /** Who did it (the author, voter, or the one who came or went); null when nobody did. */
+  participant_id: string | null
+  /** The question or reply it is about. */
+  subject_id: string | null
+  /** A delay in milliseconds (moderation, answer), where the event has one. */
+  value: number | null
+  /** A short word: a rejection's reason, a status, `queued`. */
+  detail: string | null
+}
+
+/** A session's minute: the rollup reports read. Counters are sums; presence is a level. */
+export interface AnalyticsMinutesTable {
+  session_id: string
+  minute: number
+  /** The most people present at once during the minute. */
+  peak_present: Generated<number>
+  /** People present at the minute's last event (and until the next row's minute). */
+  end_present: Generated<number>
+  arrived: Generated<number>
+  departed: Generated<number>
+  /** People seen for the first time in the session. */
+  new_participants: Generated<number>
+  asked: Generated<number>
+  published: Generated<number>
+  rejected: Generated<number>
+  answered: Generated<number>
+  votes: Generated<number>
+  unvotes: Generated<number>
+  replies: Generated<number>
+  /** Moderators' decisions (approve, reject) and their summed delay since the ask. */
+  moderated: Generated<number>
+  moderation_ms: Generated<number>
+  /** Answers whose question's publishing time is known, and their summed delay. */
+  answer_timed: Generated<number>
+  answer_ms: Generated<number>
+}
+
+export interface AnalyticsSessionsTable {
+  session_id: string
+  /** People present now. */
+  present: Generated<number>
+}
+
+/** What each person did in a session, as flags (0 or 1). */
+export interface AnalyticsParticipantsTable {
+  session_id: string
+  user_id: string
+  first_at: number
+  /** Came to the room or took part (a row made only by a staff action is not). */
+  seen: Generated<number>
+  present: Generated<number>
+  /** Acted as staff (moderated, answered, changed the status): left out of the score. */
+  staff: Generated<number>
+  asked: Generated<number>
+  voted: Generated<number>
+  replied: Generated<number>
+}
+
+/** Each question's times, for delays, medians and the top questions. */
+export interface AnalyticsQuestionsTable {
+  session_id: string
+  question_id: string
+  author_id: string | null
+  asked_at: number | null
+  published_at: number | null
+  rejected_at: number | null
+  /** When a moderator approved or rejected it, and how long after the ask. */
+  moderated_at: number | null
+  moderation_ms: number | null
+  answered_at: number | null
+  /** From publishing (or asking) to the answer. */
+  answer_ms: number | null
+  /** Votes counted minus votes taken back. */
+  votes: Generated<number>
+}
+
+/** An alert: fired when its rule held, closed when it stopped holding (see analytics/alerts.ts). */
+export interface AnalyticsAlertsTable {
+  id: Generated<number>
+  session_id: string
+  rule: string
+  fired_at: number
+  recovered_at: number | null
+  /** JSON of the figures that made it fire. */
+  detail: string
 }

@@ -11,9 +11,18 @@ import type { DomainEvent } from './types.ts'
  */
 export type EventHandler = (event: DomainEvent, trx: Transaction<Database>) => Promise<void>
 
+/**
+ * Handles consecutive events at once (at most BATCH, in `seq` order), in the transaction
+ * that moves the cursor past the last of them: for a subscriber that writes less when it
+ * sums many events first (analytics' rollups in a vote storm).
+ */
+export type BatchHandler = (events: DomainEvent[], trx: Transaction<Database>) => Promise<void>
+
 export interface SubscribeOptions {
   /** Where a subscriber seen for the first time starts: every stored event, or from now on. */
   from: 'start' | 'now'
+  /** Told after a batch's transaction committed, with its events (live views use it). */
+  committed?: (events: DomainEvent[]) => void
 }
 
 /** How many events one transaction of a subscriber takes on. */
@@ -45,6 +54,21 @@ export class EventBus {
   subscribe(
     name: string,
     handle: EventHandler,
+    options: SubscribeOptions = { from: 'start' },
+  ): void {
+    this.subscribeBatch(
+      name,
+      async (events, trx) => {
+        for (const event of events) await handle(event, trx)
+      },
+      options,
+    )
+  }
+
+  /** Like subscribe, with the handler given each batch of events whole. */
+  subscribeBatch(
+    name: string,
+    handle: BatchHandler,
     options: SubscribeOptions = { from: 'start' },
   ): void {
     if (this.subscribers.has(name)) throw new Error(`an event subscriber named ${name} exists`)
@@ -83,7 +107,7 @@ class Subscriber {
 
   constructor(
     private readonly name: string,
-    private readonly handle: EventHandler,
+    private readonly handle: BatchHandler,
     private readonly options: SubscribeOptions,
     private readonly db: Db,
     private readonly events: EventLog,
@@ -143,10 +167,10 @@ class Subscriber {
   /** Handles the next batch of events; false when there was none. */
   private async step(): Promise<boolean> {
     const cursor = await this.cursor()
-    return this.db.kysely.transaction().execute(async (trx) => {
+    const handled = await this.db.kysely.transaction().execute(async (trx) => {
       const batch = await this.events.after(cursor, BATCH, trx)
-      if (batch.length === 0) return false
-      for (const event of batch) await this.handle(event, trx)
+      if (batch.length === 0) return batch
+      await this.handle(batch, trx)
       const moved = await trx
         .updateTable('event_cursors')
         .set({ seq: batch.at(-1)!.seq, updated_at: Date.now() })
@@ -154,8 +178,15 @@ class Subscriber {
         .where('seq', '=', cursor)
         .executeTakeFirst()
       if (Number(moved.numUpdatedRows) !== 1) throw new CursorMoved()
-      return true
+      return batch
     })
+    if (handled.length === 0) return false
+    try {
+      this.options.committed?.(handled)
+    } catch (error) {
+      this.log.error({ err: error, subscriber: this.name }, 'a committed listener failed')
+    }
+    return true
   }
 
   /** The subscriber's cursor, made on first use from `options.from`. */

@@ -51,6 +51,8 @@ export interface IngestOptions {
   /** SESSION_IDLE_MS and KEEP_OPEN_MS unless told (tests shorten them). */
   idleMs?: number
   keepOpenMs?: number
+  /** The clock decisions and events are stamped with (Date.now unless told). */
+  clock?: () => number
 }
 
 /** The context of the client connection that made a transaction, if one did. */
@@ -149,6 +151,7 @@ export class Ingest implements Extension {
         rates: this.rates,
         events: this.options.events,
         keepOpenMs: this.options.keepOpenMs ?? KEEP_OPEN_MS,
+        clock: this.options.clock ?? Date.now,
       })
       this.sessions.set(sessionId, session)
       this.options.metrics.ingestSessions.set(this.sessions.size)

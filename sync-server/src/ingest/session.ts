@@ -32,6 +32,8 @@ export interface SessionIngestDeps {
   keepOpenMs: number
   /** Told after each store, so event subscribers take up what it stored at once. */
   events: { committed(): void }
+  /** The time a tick stamps its decisions and events with, and presence is timed by. */
+  clock: () => number
 }
 
 /** How soon a tick that failed (the database did not answer) is tried again. */
@@ -178,7 +180,7 @@ export class SessionIngest {
 
   /** A tick when presence may be written next (see PRESENCE_PUBLISH_MS). */
   private schedulePresence(): void {
-    this.schedule(Math.max(this.deps.tickMs, this.presence.waitMs(Date.now())))
+    this.schedule(Math.max(this.deps.tickMs, this.presence.waitMs(this.deps.clock())))
   }
 
   /** Re-reports this instance's participant count before other instances see it as stale. */

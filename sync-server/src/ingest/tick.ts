@@ -23,6 +23,8 @@ export interface TickParts {
   sharedCounts: boolean
   /** Told after a store, so event subscribers take up what it stored at once. */
   events: { committed(): void }
+  /** The time the tick stamps its decisions and events with. */
+  clock: () => number
   pending: PendingWork
   presence: Presence
   tallies: Tallies
@@ -62,7 +64,7 @@ async function tickSteps(
   force: boolean,
 ): Promise<void> {
   const { sessionId, repo, documents, pending, presence, tallies } = parts
-  const presenceNow = presence.due(Date.now(), force)
+  const presenceNow = presence.due(parts.clock(), force)
   // Presence that is not due yet waits for the tick that will be.
   if (presence.pending() && !presenceNow) parts.schedulePresence()
   const publicName = documentName.public(sessionId)
@@ -71,7 +73,7 @@ async function tickSteps(
   const pub = new PublicDoc(pubDoc)
   const counts = await tallies.begin(pub)
   const audit = pending.takeAudit(taken)
-  const plan = new TickPlan(sessionId, Date.now(), audit)
+  const plan = new TickPlan(sessionId, parts.clock(), audit)
   const { now } = plan
 
   // Moderation decisions need the mod document; load it only when something is pending there.

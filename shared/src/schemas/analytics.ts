@@ -1,0 +1,223 @@
+import { z } from 'zod'
+import { ID_PATTERN } from '../ids.ts'
+
+/** A report has at most this many points; a longer range needs a larger bucket. */
+export const ANALYTICS_MAX_POINTS = 1_440
+/** Sessions one comparison takes at most. */
+export const ANALYTICS_COMPARE_MAX = 20
+/** The top questions a report lists. */
+export const ANALYTICS_TOP_QUESTIONS = 10
+
+const instant = (name: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      const ms = /^\d{1,15}$/.test(value)
+        ? Number(value)
+        : /^\d{4}-\d\d-\d\d/.test(value)
+          ? Date.parse(value)
+          : Number.NaN
+      if (Number.isFinite(ms)) return ms
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a time such as 2026-03-02T09:00:00Z, or milliseconds since 1970`,
+      })
+      return z.NEVER
+    })
+
+/** `5`, `5m`, `2h` or `1d`: a bucket in whole minutes. */
+const bucket = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const match = /^(\d{1,6})([mhd]?)$/.exec(value)
+    const n = match ? Number(match[1]) : 0
+    const minutes = n * (match?.[2] === 'd' ? 1_440 : match?.[2] === 'h' ? 60 : 1)
+    if (minutes >= 1 && minutes <= 366 * 1_440) return minutes
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'bucket must be a whole number of minutes from 1 to 366 days, such as 1m, 15m, 2h or 1d',
+    })
+    return z.NEVER
+  })
+
+/** GET /api/sessions/:id/analytics?from=&to=&bucket= */
+export const AnalyticsQuery = z.strictObject(
+  { from: instant('from').optional(), to: instant('to').optional(), bucket: bucket.optional() },
+  { error: 'this report takes only from, to and bucket' },
+)
+export type AnalyticsQuery = z.infer<typeof AnalyticsQuery>
+
+/** GET /api/sessions/:id/analytics/export.(csv|json)?of=&from=&to= */
+export const AnalyticsExportQuery = z.strictObject(
+  {
+    of: z.enum(['rollups', 'events'], { error: 'of must be rollups or events' }).optional(),
+    from: instant('from').optional(),
+    to: instant('to').optional(),
+  },
+  { error: 'an export takes only of, from and to' },
+)
+export type AnalyticsExportQuery = z.infer<typeof AnalyticsExportQuery>
+
+/** GET /api/analytics/compare?sessions=a,b,c */
+export const AnalyticsCompareQuery = z.strictObject(
+  {
+    sessions: z
+      .string({ error: 'sessions must list session ids separated by commas' })
+      .transform((value) => [
+        ...new Set(
+          value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .pipe(
+        z
+          .array(z.string().regex(ID_PATTERN, 'each session id is 6-64 letters, digits, - or _'))
+          .min(1, 'sessions must list at least one session id')
+          .max(
+            ANALYTICS_COMPARE_MAX,
+            `sessions may list at most ${ANALYTICS_COMPARE_MAX} session ids`,
+          ),
+      ),
+  },
+  { error: 'a comparison takes only sessions' },
+)
+
+/** One bucket of a report: counts are sums over the bucket; presence is a level. */
+export const AnalyticsPoint = z.object({
+  /** The bucket's start, in milliseconds since the epoch. */
+  at: z.number(),
+  /** The most people present at once during the bucket. */
+  concurrent: z.number(),
+  /** Distinct people seen in the session by the bucket's end. */
+  unique: z.number(),
+  arrived: z.number(),
+  departed: z.number(),
+  asked: z.number(),
+  published: z.number(),
+  rejected: z.number(),
+  answered: z.number(),
+  votes: z.number(),
+  unvotes: z.number(),
+  replies: z.number(),
+  /** Moderators' decisions in the bucket, and their mean delay since the ask. */
+  moderated: z.number(),
+  moderationMs: z.number().nullable(),
+  /** Mean time from a question's publishing to its answer, of those answered in the bucket. */
+  answerMs: z.number().nullable(),
+})
+export type AnalyticsPoint = z.infer<typeof AnalyticsPoint>
+
+/** Figures over a range. */
+export const AnalyticsTotals = z.object({
+  participants: z.object({
+    /** Distinct people seen in the session by the range's end. */
+    unique: z.number(),
+    /** The most present at once in the range. */
+    peakConcurrent: z.number(),
+  }),
+  questions: z.object({
+    asked: z.number(),
+    published: z.number(),
+    rejected: z.number(),
+    answered: z.number(),
+  }),
+  votes: z.number(),
+  unvotes: z.number(),
+  replies: z.number(),
+  medianModerationMs: z.number().nullable(),
+  medianAnswerMs: z.number().nullable(),
+})
+export type AnalyticsTotals = z.infer<typeof AnalyticsTotals>
+
+/** The session's engagement (docs/analytics.md has the formula). */
+export const Engagement = z.object({
+  score: z.number().int().min(0).max(100),
+  /** People seen in the session, staff left out. */
+  people: z.number(),
+  /** Of them: who asked or replied, who only voted. */
+  askedOrReplied: z.number(),
+  votedOnly: z.number(),
+})
+export type Engagement = z.infer<typeof Engagement>
+
+export const AnalyticsRange = z.object({
+  from: z.number(),
+  to: z.number(),
+  bucketMinutes: z.number(),
+})
+
+export const TopQuestion = z.object({
+  questionId: z.string(),
+  votes: z.number(),
+  askedAt: z.number().nullable(),
+  answeredAt: z.number().nullable(),
+})
+
+/** The figures of a session's last minutes an alert fired with (docs/analytics.md). */
+export const AlertWindow = z.object({
+  present: z.number(),
+  peak: z.number(),
+  asked: z.number(),
+  rejected: z.number(),
+})
+
+export const AnalyticsAlert = z.object({
+  rule: z.enum(['participation-drop', 'rejections-spike']),
+  firedAt: z.number(),
+  /** null while it holds. */
+  recoveredAt: z.number().nullable(),
+  detail: AlertWindow,
+})
+export type AnalyticsAlert = z.infer<typeof AnalyticsAlert>
+
+export const AnalyticsReport = z.object({
+  sessionId: z.string(),
+  range: AnalyticsRange,
+  totals: AnalyticsTotals,
+  engagement: Engagement,
+  topQuestions: z.array(TopQuestion),
+  /** Every alert of the session, oldest first. */
+  alerts: z.array(AnalyticsAlert),
+  series: z.array(AnalyticsPoint),
+})
+export type AnalyticsReport = z.infer<typeof AnalyticsReport>
+
+export const AnalyticsComparison = z.object({
+  sessions: z.array(
+    z.object({
+      sessionId: z.string(),
+      title: z.string(),
+      range: AnalyticsRange.omit({ bucketMinutes: true }),
+      totals: AnalyticsTotals,
+      engagement: Engagement,
+    }),
+  ),
+})
+export type AnalyticsComparison = z.infer<typeof AnalyticsComparison>
+
+/** GET /api/sessions/:id/analytics/live: each `figures` event of the stream. */
+export const AnalyticsLive = z.object({
+  sessionId: z.string(),
+  /** Present now. */
+  present: z.number(),
+  /** People seen in the session so far. */
+  unique: z.number(),
+  asked: z.number(),
+  published: z.number(),
+  rejected: z.number(),
+  answered: z.number(),
+  votes: z.number(),
+  unvotes: z.number(),
+  replies: z.number(),
+  moderated: z.number(),
+  /** The time of the last event counted (null before the first). */
+  lastEventAt: z.number().nullable(),
+  /** Alerts that hold now. */
+  alerts: z.array(AnalyticsAlert.omit({ recoveredAt: true })),
+})
+export type AnalyticsLive = z.infer<typeof AnalyticsLive>

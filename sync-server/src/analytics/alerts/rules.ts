@@ -1,0 +1,149 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/schema.ts'
+import { minuteOf } from '../record/rollup.ts'
+
+/** What an alert watches for (docs/analytics.md has the thresholds). */
+export const AlertRule = {
+  participationDrop: 'participation-drop',
+  rejectionsSpike: 'rejections-spike',
+} as const
+export type AlertRule = (typeof AlertRule)[keyof typeof AlertRule]
+
+/** Rules look at the last this many minutes, the current one included. */
+export const ALERT_WINDOW_MINUTES = 5
+/** A drop counts only from a peak of at least this many people. */
+export const DROP_MIN_PEAK = 4
+/** A spike is at least this many rejections in the window... */
+export const SPIKE_MIN_REJECTED = 5
+/** How often open alerts are looked at again (a spike recovers as time passes). */
+export const ALERT_CHECK_MS = 30_000
+
+/** A session's last minutes, as the rules see them. */
+export interface AlertWindow {
+  /** Present now. */
+  present: number
+  /** The most present at once in the window. */
+  peak: number
+  asked: number
+  rejected: number
+}
+
+/**
+ * Whether `rule` holds. An open alert's `fired` is the window it fired with: a drop stays
+ * open while presence is at most half the peak it fell from.
+ */
+export function holds(rule: AlertRule, w: AlertWindow, fired?: AlertWindow): boolean {
+  switch (rule) {
+    case AlertRule.participationDrop:
+      if (fired) return w.present * 2 <= fired.peak
+      return w.peak >= DROP_MIN_PEAK && w.present * 2 <= w.peak
+    case AlertRule.rejectionsSpike:
+      // ...and at least half of what was asked.
+      return w.rejected >= SPIKE_MIN_REJECTED && w.rejected * 2 >= w.asked
+    default: {
+      const never: never = rule
+      throw new Error(`unknown alert rule ${String(never)}`)
+    }
+  }
+}
+
+/** The window of `sessionId` ending at `now`, from the rollups. */
+export async function windowAt(
+  k: Kysely<Database>,
+  sessionId: string,
+  now: number,
+): Promise<AlertWindow> {
+  const first = minuteOf(now) - ALERT_WINDOW_MINUTES + 1
+  const [sums, before, session] = await Promise.all([
+    k
+      .selectFrom('analytics_minutes')
+      .select((eb) => [
+        eb.fn.max('peak_present').as('peak'),
+        eb.fn.sum<number>('asked').as('asked'),
+        eb.fn.sum<number>('rejected').as('rejected'),
+      ])
+      .where('session_id', '=', sessionId)
+      .where('minute', '>=', first)
+      .where('minute', '<=', minuteOf(now))
+      .executeTakeFirst(),
+    k
+      .selectFrom('analytics_minutes')
+      .select('end_present')
+      .where('session_id', '=', sessionId)
+      .where('minute', '<', first)
+      .orderBy('minute', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+    k
+      .selectFrom('analytics_sessions')
+      .select('present')
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst(),
+  ])
+  const present = Number(session?.present ?? 0)
+  return {
+    present,
+    peak: Math.max(present, Number(before?.end_present ?? 0), Number(sums?.peak ?? 0)),
+    asked: Number(sums?.asked ?? 0),
+    rejected: Number(sums?.rejected ?? 0),
+  }
+}
+
+/**
+ * Fires the rules that hold and have no open alert, and closes the open alerts whose
+ * rule no longer holds, as of `now`. Returns whether anything changed.
+ */
+export async function evaluateAlerts(
+  k: Kysely<Database>,
+  sessionId: string,
+  now: number,
+): Promise<boolean> {
+  const [open, w] = await Promise.all([
+    k
+      .selectFrom('analytics_alerts')
+      .select(['id', 'rule', 'detail'])
+      .where('session_id', '=', sessionId)
+      .where('recovered_at', 'is', null)
+      .execute(),
+    windowAt(k, sessionId, now),
+  ])
+  let changed = false
+  for (const rule of Object.values(AlertRule)) {
+    const alert = open.find((a) => a.rule === rule)
+    if (alert) {
+      if (holds(rule, w, JSON.parse(alert.detail) as AlertWindow)) continue
+      await k
+        .updateTable('analytics_alerts')
+        .set({ recovered_at: now })
+        .where('id', '=', alert.id)
+        .execute()
+      changed = true
+    } else if (holds(rule, w)) {
+      // The unique index on open alerts keeps a second instance from firing it again.
+      const inserted = await k
+        .insertInto('analytics_alerts')
+        .values({ session_id: sessionId, rule, fired_at: now, detail: JSON.stringify(w) })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .execute()
+      changed ||= inserted.length > 0
+    }
+  }
+  return changed
+}
+
+/** A session's alerts, oldest first. */
+export async function alertsOf(k: Kysely<Database>, sessionId: string) {
+  const rows = await k
+    .selectFrom('analytics_alerts')
+    .select(['rule', 'fired_at', 'recovered_at', 'detail'])
+    .where('session_id', '=', sessionId)
+    .orderBy('id')
+    .execute()
+  return rows.map((r) => ({
+    rule: r.rule as AlertRule,
+    firedAt: Number(r.fired_at),
+    recoveredAt: r.recovered_at === null ? null : Number(r.recovered_at),
+    detail: JSON.parse(r.detail) as AlertWindow,
+  }))
+}

@@ -1,0 +1,57 @@
+import type { Logger } from 'pino'
+import type { Db } from '../../db/connect.ts'
+import { ALERT_CHECK_MS, evaluateAlerts } from './rules.ts'
+
+/**
+ * Looks at sessions with open alerts every ALERT_CHECK_MS, so an alert that recovers as
+ * time passes (a spike that ages out of the window) says so without waiting for an event.
+ */
+export class AlertWatch {
+  private timer: NodeJS.Timeout | null = null
+  private running: Promise<unknown> | null = null
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+    private readonly log: Logger,
+    /** Told which sessions' alerts changed. */
+    private readonly changed: (sessionIds: string[]) => void,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return
+      this.running = this.run()
+        .catch((error: unknown) => this.log.error({ err: error }, 'checking alerts failed'))
+        .finally(() => {
+          this.running = null
+        })
+    }, ALERT_CHECK_MS)
+    this.timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    await this.running
+  }
+
+  /** Checks every session with an open alert now; returns those whose alerts changed. */
+  async run(): Promise<string[]> {
+    const k = this.db.kysely
+    const rows = await k
+      .selectFrom('analytics_alerts')
+      .select('session_id')
+      .distinct()
+      .where('recovered_at', 'is', null)
+      .execute()
+    const now = this.clock()
+    const changed: string[] = []
+    for (const { session_id } of rows) {
+      const moved = await k.transaction().execute((trx) => evaluateAlerts(trx, session_id, now))
+      if (moved) changed.push(session_id)
+    }
+    if (changed.length > 0) this.changed(changed)
+    return changed
+  }
+}

@@ -1,0 +1,157 @@
+import type {
+  AnalyticsExportQuery,
+  AnalyticsQuery,
+  AnalyticsReport,
+  AnalyticsTotals,
+  Engagement,
+} from '@podium/shared'
+import { HttpProblem } from '@podium/shared/server'
+import type { Logger } from 'pino'
+import type { Db } from '../db/connect.ts'
+import type { EventBus } from '../events/bus.ts'
+import { alertsOf } from './alerts/rules.ts'
+import { AlertWatch } from './alerts/watch.ts'
+import { EventRecorder } from './record/record.ts'
+import { MINUTE_MS } from './record/rollup.ts'
+import {
+  asCsv,
+  asJson,
+  EVENT_COLUMNS,
+  eventPages,
+  ROLLUP_COLUMNS,
+  rollupPages,
+} from './report/export.ts'
+import { LiveFeed } from './report/live.ts'
+import { resolveRange } from './report/range.ts'
+import { AnalyticsReader } from './report/report.ts'
+import { AnalyticsRetention } from './retention.ts'
+
+/** The event subscriber's name (its cursor's key in `event_cursors`). */
+export const ANALYTICS_SUBSCRIBER = 'analytics'
+
+export interface AnalyticsOptions {
+  db: Db
+  events: EventBus
+  log: Logger
+  /** ANALYTICS_RETENTION_DAYS */
+  retentionDays: number
+  clock: () => number
+}
+
+/** A session as analytics needs it: its id and when it was made. */
+export interface SessionRef {
+  id: string
+  created_at: number
+}
+
+/**
+ * Analytics: records every domain event as a row and into its minute's rollup (in the
+ * event bus's transaction, so exactly once), answers reports from the rollups, streams
+ * exports, and deletes raw events past the retention.
+ */
+export class Analytics {
+  readonly reader: AnalyticsReader
+  /** Live figures of watched sessions, pushed as events are recorded. */
+  readonly live: LiveFeed
+  private readonly retention: AnalyticsRetention
+  private readonly alerts: AlertWatch
+
+  constructor(private readonly options: AnalyticsOptions) {
+    this.reader = new AnalyticsReader(options.db)
+    this.live = new LiveFeed((sessionId) => this.reader.live(sessionId), options.log)
+    this.alerts = new AlertWatch(options.db, options.clock, options.log, (ids) =>
+      this.live.changed(ids),
+    )
+    this.retention = new AnalyticsRetention({
+      db: options.db,
+      days: options.retentionDays,
+      log: options.log,
+      clock: options.clock,
+    })
+  }
+
+  /** Subscribes to the events (every one stored, the first time) and starts the retention job. */
+  start(): void {
+    const { db, events } = this.options
+    const recorder = new EventRecorder(db.dialect)
+    events.subscribeBatch(ANALYTICS_SUBSCRIBER, (batch, trx) => recorder.record(batch, trx), {
+      from: 'start',
+      committed: (batch) => {
+        recorder.committed()
+        this.live.committed(batch)
+      },
+    })
+    this.retention.start()
+    this.alerts.start()
+  }
+
+  async stop(): Promise<void> {
+    this.live.close()
+    await this.alerts.stop()
+    await this.retention.stop()
+  }
+
+  /** Looks at open alerts now (a job does it every 30 s); returns sessions whose changed. */
+  checkAlerts(): Promise<string[]> {
+    return this.alerts.run()
+  }
+
+  /** Deletes raw events past the retention now (the daily job does it too). */
+  deleteExpired(): Promise<number> {
+    return this.retention.run()
+  }
+
+  async report(session: SessionRef, query: AnalyticsQuery): Promise<AnalyticsReport> {
+    const { reader } = this
+    const range = resolveRange(query, await reader.activity(session.id, session.created_at))
+    const series = await reader.series(session.id, range)
+    const [totals, engagement, topQuestions, alerts] = await Promise.all([
+      reader.totals(session.id, range, series),
+      reader.engagement(session.id),
+      reader.topQuestions(session.id),
+      alertsOf(this.options.db.kysely, session.id),
+    ])
+    return {
+      sessionId: session.id,
+      range: {
+        from: range.from * MINUTE_MS,
+        to: range.to * MINUTE_MS,
+        bucketMinutes: range.bucket,
+      },
+      totals,
+      engagement,
+      topQuestions,
+      alerts,
+      series,
+    }
+  }
+
+  /** The figures of a whole session, for comparisons. */
+  async summary(session: SessionRef): Promise<{
+    range: { from: number; to: number }
+    totals: AnalyticsTotals
+    engagement: Engagement
+  }> {
+    const { range, totals, engagement } = await this.report(session, {})
+    return { range: { from: range.from, to: range.to }, totals, engagement }
+  }
+
+  /** An export as text chunks, read from the database as they are sent. */
+  export(
+    sessionId: string,
+    format: 'csv' | 'json',
+    query: AnalyticsExportQuery,
+  ): AsyncGenerator<string> {
+    if (query.from !== undefined && query.to !== undefined && query.from >= query.to)
+      throw HttpProblem.badRequest(
+        `from (${new Date(query.from).toISOString()}) must be before to (${new Date(query.to).toISOString()}).`,
+      )
+    const of = query.of ?? 'rollups'
+    const range = { from: query.from, to: query.to }
+    const { db } = this.options
+    const pages =
+      of === 'events' ? eventPages(db, sessionId, range) : rollupPages(db, sessionId, range)
+    if (format === 'json') return asJson(pages, { sessionId, of })
+    return asCsv(pages, of === 'events' ? EVENT_COLUMNS : ROLLUP_COLUMNS)
+  }
+}

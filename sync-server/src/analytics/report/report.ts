@@ -1,0 +1,334 @@
+import {
+  ANALYTICS_TOP_QUESTIONS,
+  type AnalyticsLive,
+  type AnalyticsPoint,
+  type AnalyticsTotals,
+  type Engagement,
+} from '@podium/shared'
+import { sql } from 'kysely'
+import type { Db } from '../../db/connect.ts'
+import { alertsOf } from '../alerts/rules.ts'
+import { MINUTE_MS } from '../record/rollup.ts'
+import { engagementScore } from './engagement.ts'
+import type { Activity, MinuteRange } from './range.ts'
+
+/** Counters summed per bucket, as the report names them and as the rollup stores them. */
+const SUMS = {
+  arrived: 'arrived',
+  departed: 'departed',
+  newParticipants: 'new_participants',
+  asked: 'asked',
+  published: 'published',
+  rejected: 'rejected',
+  answered: 'answered',
+  votes: 'votes',
+  unvotes: 'unvotes',
+  replies: 'replies',
+  moderated: 'moderated',
+  moderationMs: 'moderation_ms',
+  answerTimed: 'answer_timed',
+  answerMs: 'answer_ms',
+} as const
+type Sums = Record<keyof typeof SUMS, number>
+
+const zeroSums = (): Sums =>
+  Object.fromEntries(Object.keys(SUMS).map((k) => [k, 0])) as unknown as Sums
+
+/**
+ * Reports read the per-minute rollups and each session's state tables, never the raw
+ * events: a report's cost follows the minutes that had activity, not the events in them.
+ */
+export class AnalyticsReader {
+  constructor(private readonly db: Db) {}
+
+  /** The first and last minute with activity. */
+  async activity(sessionId: string, createdAt: number): Promise<Activity> {
+    const row = await this.db.kysely
+      .selectFrom('analytics_minutes')
+      .select((eb) => [eb.fn.min('minute').as('first'), eb.fn.max('minute').as('last')])
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst()
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+    return { first: num(row?.first), last: num(row?.last), createdAt }
+  }
+
+  /** The range's buckets, oldest first, each with the level carried in from before. */
+  async series(sessionId: string, range: MinuteRange): Promise<AnalyticsPoint[]> {
+    const { from, to, bucket } = range
+    const k = this.db.kysely
+    // Whole numbers we computed, written into the query: grouping by it then reads the
+    // same on both databases, and the division is an integer one.
+    const index = sql<number>`cast((${sql.ref('minute')} - ${sql.lit(from)}) / ${sql.lit(bucket)} as integer)`
+    const rows = await k
+      .selectFrom('analytics_minutes')
+      .select((eb) => [
+        index.as('bucket'),
+        eb.fn.max('peak_present').as('peak'),
+        eb.fn.max('minute').as('last'),
+        ...Object.entries(SUMS).map(([name, column]) =>
+          eb.fn.sum<number>(sql.ref(column)).as(name),
+        ),
+      ])
+      .where('session_id', '=', sessionId)
+      .where('minute', '>=', from)
+      .where('minute', '<', to)
+      .groupBy('bucket')
+      .orderBy('bucket')
+      .execute()
+    const ends = await this.levelsAt(
+      sessionId,
+      rows.map((r) => Number(r.last)),
+    )
+    const before = await this.before(sessionId, from)
+    let level = before.level
+    let unique = before.unique
+    const byBucket = new Map(rows.map((r) => [Number(r.bucket), r]))
+    const points: AnalyticsPoint[] = []
+    for (let i = 0; i * bucket < to - from; i++) {
+      const row = byBucket.get(i)
+      const sums = zeroSums()
+      let concurrent = level
+      if (row) {
+        for (const name of Object.keys(SUMS) as Array<keyof Sums>) sums[name] = Number(row[name])
+        concurrent = Math.max(level, Number(row.peak))
+        level = ends.get(Number(row.last)) ?? level
+        unique += sums.newParticipants
+      }
+      points.push({
+        at: (from + i * bucket) * MINUTE_MS,
+        concurrent,
+        unique,
+        arrived: sums.arrived,
+        departed: sums.departed,
+        asked: sums.asked,
+        published: sums.published,
+        rejected: sums.rejected,
+        answered: sums.answered,
+        votes: sums.votes,
+        unvotes: sums.unvotes,
+        replies: sums.replies,
+        moderated: sums.moderated,
+        moderationMs: mean(sums.moderationMs, sums.moderated),
+        answerMs: mean(sums.answerMs, sums.answerTimed),
+      })
+    }
+    return points
+  }
+
+  /** Totals of a range, from its series and the questions' times. */
+  async totals(
+    sessionId: string,
+    range: MinuteRange,
+    series: AnalyticsPoint[],
+  ): Promise<AnalyticsTotals> {
+    const sum = (pick: (p: AnalyticsPoint) => number) => series.reduce((n, p) => n + pick(p), 0)
+    const [moderation, answer] = await Promise.all([
+      this.delays(sessionId, range, 'moderated_at', 'moderation_ms'),
+      this.delays(sessionId, range, 'answered_at', 'answer_ms'),
+    ])
+    return {
+      participants: {
+        unique: series.at(-1)?.unique ?? 0,
+        peakConcurrent: Math.max(0, ...series.map((p) => p.concurrent)),
+      },
+      questions: {
+        asked: sum((p) => p.asked),
+        published: sum((p) => p.published),
+        rejected: sum((p) => p.rejected),
+        answered: sum((p) => p.answered),
+      },
+      votes: sum((p) => p.votes),
+      unvotes: sum((p) => p.unvotes),
+      replies: sum((p) => p.replies),
+      medianModerationMs: median(moderation),
+      medianAnswerMs: median(answer),
+    }
+  }
+
+  /** The session's engagement, from what each person did (staff left out). */
+  async engagement(sessionId: string): Promise<Engagement> {
+    const row = await this.db.kysely
+      .selectFrom('analytics_participants')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('people'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.or([eb('asked', '=', 1), eb('replied', '=', 1)]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('active'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('asked', '=', 0), eb('replied', '=', 0), eb('voted', '=', 1)]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('voters'),
+      ])
+      .where('session_id', '=', sessionId)
+      .where('seen', '=', 1)
+      .where('staff', '=', 0)
+      .executeTakeFirst()
+    const people = Number(row?.people ?? 0)
+    const askedOrReplied = Number(row?.active ?? 0)
+    const votedOnly = Number(row?.voters ?? 0)
+    return {
+      score: engagementScore({ people, askedOrReplied, votedOnly }),
+      people,
+      askedOrReplied,
+      votedOnly,
+    }
+  }
+
+  /** The most voted questions (not rejected), earliest asked first among equals. */
+  async topQuestions(sessionId: string) {
+    const rows = await this.db.kysely
+      .selectFrom('analytics_questions')
+      .select(['question_id', 'votes', 'asked_at', 'answered_at'])
+      .where('session_id', '=', sessionId)
+      .where('votes', '>', 0)
+      .where('rejected_at', 'is', null)
+      .orderBy('votes', 'desc')
+      .orderBy('asked_at')
+      .orderBy('question_id')
+      .limit(ANALYTICS_TOP_QUESTIONS)
+      .execute()
+    return rows.map((r) => ({
+      questionId: r.question_id,
+      votes: Number(r.votes),
+      askedAt: r.asked_at === null ? null : Number(r.asked_at),
+      answeredAt: r.answered_at === null ? null : Number(r.answered_at),
+    }))
+  }
+
+  /** The session's figures so far, for the live stream. */
+  async live(sessionId: string): Promise<AnalyticsLive> {
+    const k = this.db.kysely
+    const [sums, level, last, alerts] = await Promise.all([
+      k
+        .selectFrom('analytics_minutes')
+        .select((eb) =>
+          (
+            [
+              'new_participants',
+              'asked',
+              'published',
+              'rejected',
+              'answered',
+              'votes',
+              'unvotes',
+              'replies',
+              'moderated',
+            ] as const
+          ).map((column) => eb.fn.sum<number>(column).as(column)),
+        )
+        .where('session_id', '=', sessionId)
+        .executeTakeFirst(),
+      k
+        .selectFrom('analytics_sessions')
+        .select('present')
+        .where('session_id', '=', sessionId)
+        .executeTakeFirst(),
+      k
+        .selectFrom('analytics_events')
+        .select('at')
+        .where('session_id', '=', sessionId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+      alertsOf(k, sessionId),
+    ])
+    const n = (v: unknown) => Number(v ?? 0)
+    return {
+      sessionId,
+      present: n(level?.present),
+      unique: n(sums?.new_participants),
+      asked: n(sums?.asked),
+      published: n(sums?.published),
+      rejected: n(sums?.rejected),
+      answered: n(sums?.answered),
+      votes: n(sums?.votes),
+      unvotes: n(sums?.unvotes),
+      replies: n(sums?.replies),
+      moderated: n(sums?.moderated),
+      lastEventAt: last ? Number(last.at) : null,
+      alerts: alerts
+        .filter((a) => a.recoveredAt === null)
+        .map(({ rule, firedAt, detail }) => ({ rule, firedAt, detail })),
+    }
+  }
+
+  /** The level at the end of each of these minutes (rows that exist). */
+  private async levelsAt(sessionId: string, minutes: number[]): Promise<Map<number, number>> {
+    const levels = new Map<number, number>()
+    for (let i = 0; i < minutes.length; i += 500) {
+      const rows = await this.db.kysely
+        .selectFrom('analytics_minutes')
+        .select(['minute', 'end_present'])
+        .where('session_id', '=', sessionId)
+        .where('minute', 'in', minutes.slice(i, i + 500))
+        .execute()
+      for (const r of rows) levels.set(Number(r.minute), Number(r.end_present))
+    }
+    return levels
+  }
+
+  /** Who was present when the range starts, and how many people had been seen by then. */
+  private async before(sessionId: string, from: number) {
+    const k = this.db.kysely
+    const [last, seen] = await Promise.all([
+      k
+        .selectFrom('analytics_minutes')
+        .select('end_present')
+        .where('session_id', '=', sessionId)
+        .where('minute', '<', from)
+        .orderBy('minute', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+      k
+        .selectFrom('analytics_minutes')
+        .select((eb) => eb.fn.sum<number>('new_participants').as('unique'))
+        .where('session_id', '=', sessionId)
+        .where('minute', '<', from)
+        .executeTakeFirst(),
+    ])
+    return { level: Number(last?.end_present ?? 0), unique: Number(seen?.unique ?? 0) }
+  }
+
+  /** The delays of decisions (or answers) made in the range, smallest first. */
+  private async delays(
+    sessionId: string,
+    range: MinuteRange,
+    at: 'moderated_at' | 'answered_at',
+    delay: 'moderation_ms' | 'answer_ms',
+  ): Promise<number[]> {
+    const rows = await this.db.kysely
+      .selectFrom('analytics_questions')
+      .select(delay)
+      .where('session_id', '=', sessionId)
+      .where(at, '>=', range.from * MINUTE_MS)
+      .where(at, '<', range.to * MINUTE_MS)
+      .where(delay, 'is not', null)
+      .orderBy(delay)
+      .execute()
+    return rows.map((r) => Number((r as Record<string, unknown>)[delay]))
+  }
+}
+
+function mean(total: number, count: number): number | null {
+  return count > 0 ? Math.round(total / count) : null
+}
+
+/** The middle value (the mean of the two middle ones for an even count), in whole ms. */
+export function median(sorted: number[]): number | null {
+  if (sorted.length === 0) return null
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2)
+}
