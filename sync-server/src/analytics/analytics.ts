@@ -47,7 +47,8 @@ export interface SessionRef {
 /**
  * Analytics: records every domain event as a row and into its minute's rollup (in the
  * event bus's transaction, so exactly once), answers reports from the rollups, streams
- * exports, and deletes raw events past the retention.
+ * exports and live figures, watches the alert rules, and deletes raw events past the
+ * retention.
  */
 export class Analytics {
   readonly reader: AnalyticsReader
@@ -70,7 +71,7 @@ export class Analytics {
     })
   }
 
-  /** Subscribes to the events (every one stored, the first time) and starts the retention job. */
+  /** Subscribes to the events (every one stored, the first time) and starts the jobs. */
   start(): void {
     const { db, events } = this.options
     const recorder = new EventRecorder(db.dialect)
