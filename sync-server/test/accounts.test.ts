@@ -302,6 +302,22 @@ describe.each(['sqlite', 'postgres'] as const)('accounts on %s', (dialect) => {
         labels: [],
       } as never)
     })
+    // Its presence is recorded by analytics under its participant's id…
+    const client = new TestClient(server.syncUrl, joined.body)
+    clients.push(client)
+    await client.synced()
+    const db0 = server.podium.services.db.kysely
+    const recorded = () =>
+      db0
+        .selectFrom('analytics_events')
+        .select('participant_id')
+        .where('session_id', '=', session.id)
+        .where('participant_id', '=', joined.body.userId)
+        .execute()
+    for (let i = 0; (await recorded()).length === 0; i++) {
+      if (i > 500) throw new Error('presence was not recorded')
+      await new Promise((r) => setTimeout(r, 20))
+    }
     const deleted = await request(api('/me'), { method: 'DELETE', token: person.accessToken })
     expect(deleted.status).toBe(204)
     expect((await person.refresh()).status).toBe(401)
@@ -322,6 +338,8 @@ describe.each(['sqlite', 'postgres'] as const)('accounts on %s', (dialect) => {
       shown = new PublicDoc(doc).question('q-deleted-1')?.authorName
     })
     expect(shown).toBe('Former participant')
+    // …and loses it with the account.
+    expect(await recorded()).toEqual([])
   })
 
   it('sweeps ended refresh tokens, links and abandoned provider sign-ins, keeping live ones', async () => {

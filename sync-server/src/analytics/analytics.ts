@@ -97,6 +97,28 @@ export class Analytics {
     return this.alerts.run()
   }
 
+  /**
+   * A deleted account's participants: their recorded events and questions lose who did
+   * them (the counts stay, so the sessions' figures do not change).
+   */
+  async forget(participants: ReadonlyArray<{ sessionId: string; userId: string }>): Promise<void> {
+    const { db } = this.options
+    for (const { sessionId, userId } of participants) {
+      await db.kysely
+        .updateTable('analytics_events')
+        .set({ participant_id: null })
+        .where('session_id', '=', sessionId)
+        .where('participant_id', '=', userId)
+        .execute()
+      await db.kysely
+        .updateTable('analytics_questions')
+        .set({ author_id: null })
+        .where('session_id', '=', sessionId)
+        .where('author_id', '=', userId)
+        .execute()
+    }
+  }
+
   /** Deletes raw events past the retention now (the daily job does it too). */
   deleteExpired(): Promise<number> {
     return this.retention.run()

@@ -55,6 +55,7 @@ export async function meRoutes(api: FastifyInstance, services: Services) {
     const devices = await auth.devices.idsOf(account.id)
     const participants = await auth.accounts.remove(account.id)
     for (const deviceId of devices) await services.withdrawals.signOut(deviceId)
+    await services.analytics.forget(participants)
     // Their questions and replies stay in the sessions, under a name that is nobody's.
     const bySession = new Map<string, Set<string>>()
     for (const { sessionId, userId } of participants)
