@@ -30,7 +30,7 @@ import { securityHeaders } from './http/security-headers.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
 import { createMetrics } from './metrics/registry.ts'
-import { createMailer } from './notifications/mailer.ts'
+import { type NotificationOptions, Notifications } from './notifications/domain.ts'
 import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
 import type { Services } from './services.ts'
@@ -63,6 +63,8 @@ export interface PodiumOptions {
   routes?: (app: FastifyInstance, services: Services) => Promise<void>
   /** How long idle ingest state and documents the ingest opened are kept (tests shorten them). */
   ingest?: { idleMs?: number; keepOpenMs?: number }
+  /** The notification queue's clock, retries and polls (tests shorten and control them). */
+  notifications?: NotificationOptions
 }
 
 /**
@@ -85,12 +87,6 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     accounts: new Accounts(db),
     devices: new Devices(db),
     links: new EmailLinks(db),
-    mailer: createMailer({
-      smtpUrl: config.accounts.smtpUrl,
-      from: config.accounts.mailFrom,
-      dataDir: config.dataDir,
-      log: log.child({ component: 'mail' }),
-    }),
     providers: new Providers(config.accounts),
   }
   const redis = config.redisUrl
@@ -177,6 +173,30 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   const withdrawals = new Withdrawals(hocuspocus, redis, log.child({ component: 'withdrawals' }))
   await withdrawals.start()
   withdrawals.onSignedOut((deviceId) => auth.devices.forget(deviceId))
+  const docs = new ServerDocs(
+    hocuspocus,
+    guard,
+    (name) => persistence.flush(name),
+    log.child({ component: 'server-docs' }),
+  )
+  const publicUrl: Services['publicUrl'] = (request) => {
+    if (config.publicUrl) return config.publicUrl
+    const host = request?.headers.host
+    if (host && /^[\w.:[\]-]+$/.test(host)) return `${request.protocol}://${host}`
+    return `http://localhost:${addressPort(app)}`
+  }
+  const notifications = new Notifications(
+    {
+      config,
+      db,
+      docs,
+      log,
+      registry: metrics.registry,
+      // Messages leave with no request to take the address from: PUBLIC_URL, or where this listens.
+      baseUrl: () => config.publicUrl ?? listeningOrigin(app, config.host),
+    },
+    options.notifications,
+  )
   const services: Services = {
     config,
     db,
@@ -188,20 +208,11 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     sessions,
     standing,
     withdrawals,
-    docs: new ServerDocs(
-      hocuspocus,
-      guard,
-      (name) => persistence.flush(name),
-      log.child({ component: 'server-docs' }),
-    ),
+    notifications,
+    docs,
     metrics,
     redis,
-    publicUrl: (request) => {
-      if (config.publicUrl) return config.publicUrl
-      const host = request?.headers.host
-      if (host && /^[\w.:[\]-]+$/.test(host)) return `${request.protocol}://${host}`
-      return `http://localhost:${addressPort(app)}`
-    },
+    publicUrl,
   }
   ingest.attach(services)
 
@@ -234,6 +245,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     async listen() {
       await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG })
       const port = addressPort(app)
+      // Links in messages name the port, known from here on.
+      notifications.start(events)
       log.info(
         { port, database: config.database.kind },
         `Podium is serving on http://localhost:${port}`,
@@ -244,6 +257,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       if (closed) return
       closed = true
       await ingest.stop()
+      await notifications.stop()
       // Close clients first: their documents are stored and unloaded while Redis and the
       // database are still there; then the extensions are told to shut down.
       sync.close()
@@ -255,12 +269,18 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       await store.merger.close()
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
       withdrawals.stop()
-      auth.mailer.close()
       await events.stop()
       redis?.disconnect()
       await db.close()
     },
   }
+}
+
+/** http://<HOST>:<port> as this instance listens (localhost for all interfaces). */
+function listeningOrigin(app: FastifyInstance, host: string): string {
+  const name =
+    host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  return `http://${name}:${addressPort(app)}`
 }
 
 function addressPort(app: FastifyInstance): number {

@@ -67,6 +67,11 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   OIDC_NAME: { value: 'x'.repeat(41), expects: /at most 40 characters/ },
   GITHUB_URL: { value: 'github', expects: /an absolute URL/ },
   GITHUB_API_URL: { value: 'api', expects: /an absolute URL/ },
+  VAPID_PUBLIC_KEY: { value: 'not-a-key', expects: /a base64url P-256 public key/ },
+  VAPID_PRIVATE_KEY: { value: 'short', expects: /a base64url P-256 private key/ },
+  VAPID_SUBJECT: { value: 'ops@example.org', expects: /a mailto: address or https: URL/ },
+  SMS_URL: { value: 'api.twilio.com', expects: /an http\(s\) URL/ },
+  SMS_FROM: { value: '030 123456', expects: /a number such as \+4930123456/ },
 }
 // Any non-empty text is a valid host name, folder, path or address list: no bad value.
 const freeText = [
@@ -78,6 +83,8 @@ const freeText = [
   'OIDC_CLIENT_SECRET',
   'GITHUB_CLIENT_ID',
   'GITHUB_CLIENT_SECRET',
+  'SMS_ACCOUNT_SID',
+  'SMS_AUTH_TOKEN',
 ]
 
 describe('configuration from the environment', () => {

@@ -1,4 +1,3 @@
-import type { Mailer } from '../notifications/mailer.ts'
 import type { Accounts } from './accounts.ts'
 import type { Devices } from './devices.ts'
 import type { EmailLinks } from './email-links.ts'
@@ -10,7 +9,6 @@ export interface AuthDomain {
   accounts: Accounts
   devices: Devices
   links: EmailLinks
-  mailer: Mailer
   providers: Providers
 }
 

@@ -5,6 +5,7 @@ import { auditLog } from './0003_audit_log.ts'
 import { ingestedEntry } from './0006_ingested_entry.ts'
 import { domainEvents } from './0007_domain_events.ts'
 import { accounts } from './0008_accounts.ts'
+import { notifications } from './0010_notifications.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -21,6 +22,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0006_ingested_entry': ingestedEntry(dialect),
     '0007_domain_events': domainEvents(dialect),
     '0008_accounts': accounts(dialect),
+    '0010_notifications': notifications(dialect),
   }
 }
 
