@@ -173,14 +173,23 @@ describe.each(['sqlite', 'postgres'] as const)('the notification queue on %s', (
       .execute()
     expect(suppressed).toMatchObject([{ kind: '*', reason: 'bounced' }])
 
+    // Nothing more is queued for it; what was queued before the bounce is not sent.
     const second = { ...invite(email), subject: `second-${email}` }
-    await db.kysely
-      .transaction()
-      .execute((trx) => notifications.notifier.toAddress(trx, email, second))
+    expect(
+      await db.kysely
+        .transaction()
+        .execute((trx) => notifications.notifier.toAddress(trx, email, second)),
+    ).toBeNull()
+    const refusedBefore = refusals.get(email)
+    await notifications.queue.enqueue(db.kysely, {
+      ...second,
+      channel: 'email',
+      to: { email },
+    })
     notifications.worker.kick()
     await notifications.worker.idle()
     rows = await rowsFor(server, email)
-    const refusedBefore = refusals.get(email)
+    expect(rows).toHaveLength(2)
     expect(rows.find((r) => r.idempotency_key.includes('second-'))).toMatchObject({
       status: 'dead',
       attempts: 1,

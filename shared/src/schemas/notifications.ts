@@ -61,17 +61,35 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
 
 /** PUT /api/me/notifications: `{kinds: {reminder: {email: false}}}`, any subset. */
 export const PreferencesPatch = z.strictObject({
-  kinds: z.partialRecord(
-    z.enum(NOTIFICATION_KINDS, {
-      error: `kinds are ${NOTIFICATION_KINDS.join(', ')}`,
-    }),
-    z.partialRecord(
-      z.enum(NOTIFICATION_CHANNELS, {
-        error: `channels are ${NOTIFICATION_CHANNELS.join(', ')}`,
+  kinds: z
+    .record(
+      z.string(),
+      z.record(z.string(), z.boolean({ error: 'each channel is true or false' }), {
+        error: 'each kind is an object of channels, such as {"email": true}',
       }),
-      z.boolean({ error: 'each channel is true or false' }),
+      { error: 'kinds is an object such as {"reminder": {"email": false}}' },
+    )
+    .superRefine((kinds, ctx) => {
+      for (const [kind, channels] of Object.entries(kinds)) {
+        if (!NOTIFICATION_KINDS.includes(kind as NotificationKind))
+          ctx.addIssue({
+            code: 'custom',
+            path: [kind],
+            message: `${kind} is not a kind of notification; kinds are ${NOTIFICATION_KINDS.join(', ')}`,
+          })
+        for (const channel of Object.keys(channels))
+          if (!NOTIFICATION_CHANNELS.includes(channel as NotificationChannel))
+            ctx.addIssue({
+              code: 'custom',
+              path: [kind, channel],
+              message: `${channel} is not a channel; channels are ${NOTIFICATION_CHANNELS.join(', ')}`,
+            })
+      }
+    })
+    .transform(
+      (kinds) =>
+        kinds as Partial<Record<NotificationKind, Partial<Record<NotificationChannel, boolean>>>>,
     ),
-  ),
 })
 export type PreferencesPatch = z.infer<typeof PreferencesPatch>
 

@@ -8,6 +8,7 @@ import type { EventBus } from '../events/bus.ts'
 import type { ServerDocs } from '../sync/server-docs.ts'
 import { EmailChannel } from './channels/email.ts'
 import { PushChannel } from './channels/push.ts'
+import type { EndpointPolicy } from './channels/push-endpoint.ts'
 import { SmsChannel } from './channels/sms.ts'
 import { Composer } from './compose.ts'
 import { DeliveryError } from './delivery-error.ts'
@@ -69,6 +70,8 @@ export class Notifications {
   readonly sms: SmsChannel | undefined
   /** The channels this server offers: SMS only when it is configured. */
   readonly offered: readonly NotificationChannel[]
+  /** Which push endpoints are accepted (loopback only in tests). */
+  readonly pushPolicy: EndpointPolicy
   private readonly composer: Composer
   private readonly email: EmailChannel
   private reminderTimer: NodeJS.Timeout | null = null
@@ -87,7 +90,7 @@ export class Notifications {
     this.tokens = new UnsubscribeTokens(config.tokenSecret, this.clock)
     this.sms = config.notifications.sms ? new SmsChannel(config.notifications.sms) : undefined
     this.offered = this.sms ? ['email', 'push', 'sms'] : ['email', 'push']
-    this.notifier = new Notifier(this.queue, this.preferences, this.offered)
+    this.notifier = new Notifier(this.queue, this.preferences, this.suppressions, this.offered)
     this.reminders = new Reminders(
       db,
       this.notifier,
@@ -103,9 +106,10 @@ export class Notifications {
     this.email = new EmailChannel(this.mailer, db, this.suppressions, () =>
       messageHost(deps.baseUrl()),
     )
+    this.pushPolicy = { allowLoopback: options.push?.allowLoopback ?? false }
     this.push = new PushChannel(db, {
       vapid: config.notifications.vapid,
-      policy: { allowLoopback: options.push?.allowLoopback ?? false },
+      policy: this.pushPolicy,
       ...(options.push?.ca ? { ca: options.push.ca } : {}),
     })
     this.composer = new Composer({

@@ -1,6 +1,7 @@
 import { KIND_RULES, type NotificationChannel, type NotificationKind } from '@podium/shared'
 import type { Preferences } from './preferences.ts'
 import type { Executor, NotificationQueue } from './queue.ts'
+import type { Suppressions } from './suppressions.ts'
 
 /** What is said, to whom, once: the kind, its data, and the subject that names it. */
 export interface Notice {
@@ -22,6 +23,7 @@ export class Notifier {
   constructor(
     private readonly queue: NotificationQueue,
     private readonly preferences: Preferences,
+    private readonly suppressions: Suppressions,
     private readonly offered: readonly NotificationChannel[],
   ) {}
 
@@ -101,11 +103,13 @@ export class Notifier {
 
   /**
    * Queues a mail to an address (a sign-in link, an invite to someone who may have no
-   * account). When the address is an account's that turned this kind of mail off, nothing
-   * is queued; null then, or when the subject was queued before.
+   * account). When the address is an account's that turned this kind of mail off, or is
+   * suppressed for it, nothing is queued; null then, or when the subject was queued before.
    */
   async toAddress(trx: Executor, email: string, notice: Notice): Promise<string | null> {
     const address = email.toLowerCase()
+    const transactional = KIND_RULES[notice.kind].transactional
+    if (!transactional && (await this.suppressions.reason(trx, address, notice.kind))) return null
     const account = await trx
       .selectFrom('accounts')
       .select('id')
@@ -113,7 +117,7 @@ export class Notifier {
       .executeTakeFirst()
     if (
       account &&
-      !KIND_RULES[notice.kind].transactional &&
+      !transactional &&
       !(await this.preferences.wants(trx, account.id, notice.kind, 'email'))
     )
       return null
