@@ -191,6 +191,14 @@ describe('notification e-mail', () => {
       expect(JSON.stringify(res.body), JSON.stringify(body)).toMatch(says)
     }
     expect((await request(api('/me/notifications'))).status).toBe(401)
+    // Without SMS configured, no number is taken.
+    const phone = await request<any>(api('/me/phone'), {
+      method: 'PUT',
+      token,
+      body: { phone: '+4930123456' },
+    })
+    expect(phone.status).toBe(501)
+    expect(phone.body.detail).toMatch(/SMS is not configured/)
   })
 
   it('[NE-4] tells an asker who opted in that their question was answered; nobody else', async () => {
