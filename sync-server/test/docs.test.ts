@@ -6,6 +6,7 @@ import {
   AuditEntry,
   CloseCode,
   FIELD_WRITERS,
+  KIND_RULES,
   Label,
   OutboxEntry,
   PERMISSION_TABLE,
@@ -26,6 +27,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { turnCredential } from '../../signal-server/src/turn/credentials.ts'
+import { KIND_NAMES, LAYOUT_NAMES } from '../src/notifications/templates/defaults.ts'
 
 // docs/ is kept true to the code: these fail when a document key, a field, a role or a
 // permission changes and the page describing it does not.
@@ -145,5 +147,33 @@ describe('docs/video.md', () => {
     expect(username).toBe('1060:user-1')
     expect(page).toContain('username `<expiry unix time>:<user id>`')
     expect(page).toContain('base64 HMAC-SHA1')
+  })
+})
+
+describe('docs/notifications.md', () => {
+  const page = read('docs/notifications.md')
+  const row = (first: string) =>
+    page.split('\n').find((line) => new RegExp(`^\\| ${first} +\\|`).test(line)) ?? ''
+
+  it('lists every kind of notification with its channels', () => {
+    for (const [kind, rule] of Object.entries(KIND_RULES)) {
+      const line = row(`\`${kind}\``)
+      expect(line, kind).not.toBe('')
+      for (const channel of Object.keys(rule.channels))
+        expect(line, `${kind} ${channel}`).toMatch(
+          channel === 'sms' ? /SMS/ : new RegExp(channel === 'email' ? 'e-mail' : channel),
+        )
+    }
+  })
+
+  it('names every value each template may use', () => {
+    for (const [kind, names] of [
+      ...Object.entries(KIND_NAMES),
+      ['layout', LAYOUT_NAMES] as const,
+    ]) {
+      const line = row(kind)
+      expect(line, kind).not.toBe('')
+      for (const name of names) expect(line, `${kind}: ${name}`).toContain(`\`${name}\``)
+    }
   })
 })
