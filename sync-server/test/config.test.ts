@@ -237,6 +237,50 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ DATA_DIR: tempDir() }).tokenSecret).not.toBe(first)
   })
 
+  it('makes VAPID keys once and keeps them in DATA_DIR, unless they are given', () => {
+    const dataDir = tempDir()
+    const first = loadConfig({ DATA_DIR: dataDir, TOKEN_SECRET: secret }).notifications.vapid
+    expect(first.publicKey).toMatch(/^B[A-Za-z0-9_-]{86}$/)
+    expect(first.privateKey).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(first.subject).toBe('mailto:podium@localhost')
+    expect(statSync(join(dataDir, 'vapid-keys.json')).mode & 0o077).toBe(0)
+    expect(loadConfig({ DATA_DIR: dataDir, TOKEN_SECRET: secret }).notifications.vapid).toEqual(
+      first,
+    )
+    const given = loadConfig({
+      DATA_DIR: tempDir(),
+      TOKEN_SECRET: secret,
+      VAPID_PUBLIC_KEY: first.publicKey,
+      VAPID_PRIVATE_KEY: first.privateKey,
+      PUBLIC_URL: 'https://podium.example.org/',
+    }).notifications.vapid
+    expect(given).toEqual({ ...first, subject: 'https://podium.example.org' })
+  })
+
+  it('offers SMS only with all four SMS variables, naming what is missing', () => {
+    const base = { DATA_DIR: tempDir(), TOKEN_SECRET: secret }
+    expect(loadConfig(base).notifications.sms).toBeUndefined()
+    expect(() => loadConfig({ ...base, SMS_URL: 'https://api.twilio.com' })).toThrow(
+      /SMS_ACCOUNT_SID is missing: it is needed with SMS_URL/,
+    )
+    expect(() => loadConfig({ ...base, VAPID_PUBLIC_KEY: `B${'A'.repeat(86)}` })).toThrow(
+      /VAPID_PRIVATE_KEY is missing/,
+    )
+    const sms = loadConfig({
+      ...base,
+      SMS_URL: 'https://api.twilio.com/',
+      SMS_ACCOUNT_SID: 'AC123',
+      SMS_AUTH_TOKEN: 'token',
+      SMS_FROM: 'Podium',
+    }).notifications.sms
+    expect(sms).toEqual({
+      url: 'https://api.twilio.com',
+      accountSid: 'AC123',
+      authToken: 'token',
+      from: 'Podium',
+    })
+  })
+
   it('writes no secret file when TOKEN_SECRET is given', () => {
     const dataDir = tempDir()
     expect(loadConfig({ DATA_DIR: dataDir, TOKEN_SECRET: secret }).tokenSecret).toBe(secret)

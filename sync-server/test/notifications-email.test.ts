@@ -286,6 +286,61 @@ describe('notification e-mail', () => {
     ])
     expect(listed.body.notifications[0].to).toMatch(/^h…@example\.org$/)
   })
+  it('[NE-8] forgets a deleted account: its settings go, and nothing more is sent to it', async () => {
+    const email = address('leaving')
+    const person = await signInByEmail(server.url, inbox, email)
+    const token = person.accessToken
+    const session = await createSession(server.url, { title: 'Leaving' })
+    await request(api('/me/notifications'), {
+      method: 'PUT',
+      token,
+      body: { kinds: { answered: { email: true } } },
+    })
+    await request(api('/me/follows'), { token, body: { code: session.code } })
+    const browser = await request<any>(api('/push/subscriptions'), {
+      token,
+      body: {
+        endpoint: 'https://push.example.org/send/abc',
+        keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+      },
+    })
+    expect(browser.status).toBe(201)
+    const { db, notifications } = server.podium.services
+    // A message for later, still queued when the account goes.
+    await db.kysely.transaction().execute((trx) =>
+      notifications.notifier.toAccount(trx, person.accountId, {
+        kind: 'answered',
+        sessionId: session.id,
+        subject: 'later',
+        data: { sessionId: session.id, questionId: 'q-later' },
+        notBefore: Date.now() + 3_600_000,
+      }),
+    )
+    expect((await request(api('/me'), { method: 'DELETE', token })).status).toBe(204)
+    for (const table of [
+      'notification_preferences',
+      'push_subscriptions',
+      'session_follows',
+    ] as const) {
+      const left = await db.kysely
+        .selectFrom(table)
+        .select('account_id')
+        .where('account_id', '=', person.accountId)
+        .execute()
+      expect(left, table).toEqual([])
+    }
+    const rows = await db.kysely
+      .selectFrom('notifications')
+      .select(['status', 'email', 'last_error', 'kind'])
+      .where('account_id', '=', person.accountId)
+      .execute()
+    expect(rows.find((r) => r.kind === 'answered')).toMatchObject({
+      status: 'dead',
+      email: null,
+      last_error: 'the account was deleted',
+    })
+    expect(rows.every((r) => r.email === null)).toBe(true)
+  })
 })
 
 describe('operator templates under DATA_DIR/templates', () => {

@@ -16,7 +16,13 @@ import { createMailer, type Mailer } from './mailer.ts'
 import { type NotificationMetrics, notificationMetrics } from './metrics.ts'
 import { Notifier } from './notify.ts'
 import { Preferences } from './preferences.ts'
-import { type Clock, NotificationQueue, type NotificationRow } from './queue.ts'
+import {
+  type Clock,
+  type Executor,
+  NotificationQueue,
+  type NotificationRow,
+  NotificationStatus,
+} from './queue.ts'
 import { Reminders } from './reminders.ts'
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts'
 import { subscribeToEvents } from './subscribers.ts'
@@ -155,6 +161,32 @@ export class Notifications {
   async sendNow(ids: Array<string | null>): Promise<void> {
     const due = ids.filter((id): id is string => id !== null)
     await this.worker.sendNow(due, this.options.sendNowMs ?? 3_000)
+  }
+
+  /**
+   * An account is being deleted: its preferences, push subscriptions, phone number and
+   * follows go, what was still to be sent to it is not sent, and the addresses in its
+   * past messages are forgotten.
+   */
+  async forgetAccount(trx: Executor, accountId: string): Promise<void> {
+    for (const table of [
+      'notification_preferences',
+      'push_subscriptions',
+      'phone_numbers',
+      'session_follows',
+    ] as const)
+      await trx.deleteFrom(table).where('account_id', '=', accountId).execute()
+    await trx
+      .updateTable('notifications')
+      .set({ status: NotificationStatus.dead, last_error: 'the account was deleted' })
+      .where('account_id', '=', accountId)
+      .where('status', 'in', [NotificationStatus.queued, NotificationStatus.failed])
+      .execute()
+    await trx
+      .updateTable('notifications')
+      .set({ email: null, phone: null, data: '{}' })
+      .where('account_id', '=', accountId)
+      .execute()
   }
 
   async stop(): Promise<void> {
