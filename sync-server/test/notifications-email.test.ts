@@ -51,6 +51,17 @@ describe('notification e-mail', () => {
       title: 'Town hall <b>Q3</b> & "friends"',
       hostName: 'Ada\r\nBcc: everyone@example.org',
     })
+    for (const [bad, says] of [
+      ['ada at example.org', /email must be an e-mail address/],
+      ['ada@example.org\r\nBcc: all@example.org', /email must be on one line/],
+    ] as const) {
+      const refused = await request<any>(api(`/sessions/${session.id}/invites`), {
+        token: session.hostToken,
+        body: { role: 'moderator', email: bad },
+      })
+      expect(refused.status, bad).toBe(400)
+      expect(refused.body.detail, bad).toMatch(says)
+    }
     const email = address('invitee')
     const created = await request<any>(api(`/sessions/${session.id}/invites`), {
       token: session.hostToken,
