@@ -30,7 +30,7 @@ import { securityHeaders } from './http/security-headers.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
 import { createMetrics } from './metrics/registry.ts'
-import { type NotificationOptions, Notifications } from './notifications/domain.ts'
+import { loadTemplates, type NotificationOptions, Notifications } from './notifications/domain.ts'
 import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
 import type { Services } from './services.ts'
@@ -78,6 +78,8 @@ const LISTEN_BACKLOG = 4096
 /** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
 export async function createPodium(config: Config, options: PodiumOptions = {}): Promise<Podium> {
   const log = redactingLogger(options.logger ?? pino({ level: config.logLevel }))
+  // First: an operator's broken mail template stops the start before anything is opened.
+  const templates = loadTemplates(config)
   installWholeStateAnswer()
   const db = await openDatabase(config.database)
   const store = new DocumentStore(db)
@@ -192,6 +194,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       docs,
       log,
       registry: metrics.registry,
+      templates,
       // Messages leave with no request to take the address from: PUBLIC_URL, or where this listens.
       baseUrl: () => config.publicUrl ?? listeningOrigin(app, config.host),
     },

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -350,6 +358,19 @@ describe('starting the server process', () => {
     const run = await exited
     expect(run.code).not.toBe(0)
     expect(run.output).toContain('PORT="notaport" is not valid: expected a port number')
+    expect(run.output).not.toMatch(/\bat .+\.ts:\d+/)
+  })
+
+  it('exits non-zero naming a broken mail template in DATA_DIR/templates', async () => {
+    const dataDir = tempDir()
+    mkdirSync(join(dataDir, 'templates'))
+    writeFileSync(join(dataDir, 'templates', 'reminder.html'), '<p>{{startsAtt}}</p>')
+    const { exited } = startMain({ PORT: '0', DATA_DIR: dataDir, TOKEN_SECRET: secret })
+    const run = await exited
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain(
+      'template reminder.html, line 1: {{startsAtt}} is not known here; this template may use',
+    )
     expect(run.output).not.toMatch(/\bat .+\.ts:\d+/)
   })
 

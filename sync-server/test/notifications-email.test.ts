@@ -167,8 +167,14 @@ describe('notification e-mail', () => {
   })
 
   it('[NE-3] preferences per kind and channel: defaults, changes, and what cannot change', async () => {
-    const person = await signInByEmail(server.url, inbox, address('prefs'))
+    const prefsEmail = address('prefs')
+    const person = await signInByEmail(server.url, inbox, prefsEmail)
     const token = person.accessToken
+    // The sign-in mail is transactional: no unsubscribe header, no footer.
+    const signInMail = inbox.messages.find((m) => JSON.stringify(m.to).includes(prefsEmail))!
+    expect(header(signInMail, 'list-unsubscribe')).toBe('null')
+    expect(signInMail.text).not.toMatch(/unsubscribe/i)
+    expect(signInMail.html).toContain('Sign in to Podium</a>')
     const got = await request<any>(api('/me/notifications'), { token })
     expect(got.status).toBe(200)
     expect(got.body.offered).toEqual(['email', 'push'])

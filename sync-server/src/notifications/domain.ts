@@ -54,6 +54,13 @@ export interface NotificationDeps {
   registry: Registry
   /** The base URL of links in messages (PUBLIC_URL, or where this instance listens). */
   baseUrl: () => string
+  /** The templates in use, checked before anything else starts (loadTemplates). */
+  templates: Templates
+}
+
+/** The defaults and the operator's files in DATA_DIR/templates; a broken one throws, naming it. */
+export function loadTemplates(config: Pick<Config, 'dataDir'>): Templates {
+  return new Templates(join(config.dataDir, 'templates'))
 }
 
 /**
@@ -88,8 +95,7 @@ export class Notifications {
   ) {
     const { config, db, log } = deps
     this.clock = options.clock ?? Date.now
-    // A broken operator template stops the start here, with its name.
-    this.templates = new Templates(join(config.dataDir, 'templates'))
+    this.templates = deps.templates
     this.queue = new NotificationQueue(db, this.clock)
     this.preferences = new Preferences(this.clock)
     this.suppressions = new Suppressions(this.clock)
