@@ -13,13 +13,31 @@ export interface Inbox {
   close(): Promise<void>
 }
 
-export async function startInbox(): Promise<Inbox> {
+export interface InboxOptions {
+  /**
+   * An SMTP reply code to refuse a message with instead of taking it (421 or 451: try
+   * later; 550: no such mailbox), given the recipient and how many messages came before.
+   */
+  refuse?: (to: string, attempt: number) => number | null
+}
+
+export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
   const messages: ParsedMail[] = []
   const taken = new Set<ParsedMail>()
+  let attempts = 0
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = options.refuse?.(address.address, attempts++) ?? null
+      if (code === null) return callback()
+      const error = Object.assign(
+        new Error(code >= 500 ? 'No such mailbox here' : 'Try again later'),
+        { responseCode: code },
+      )
+      callback(error)
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {

@@ -6,6 +6,7 @@ import {
   AuditEntry,
   CloseCode,
   FIELD_WRITERS,
+  KIND_RULES,
   Label,
   OutboxEntry,
   PERMISSION_TABLE,
@@ -36,6 +37,7 @@ import { EMAIL_LINK_TTL_MS } from '../sync-server/src/auth/email-links.ts'
 import { ACCESS_TOKEN_TTL } from '../sync-server/src/auth/token-ttl.ts'
 import { EnvSchema } from '../sync-server/src/config.ts'
 import { EventType } from '../sync-server/src/events/types.ts'
+import { KIND_NAMES, LAYOUT_NAMES } from '../sync-server/src/notifications/templates/defaults.ts'
 
 // docs/ is kept true to the code: these fail when a document key, a field, a role or a
 // permission changes and the page describing it does not.
@@ -278,5 +280,33 @@ describe('docs/analytics.md', () => {
     for (const kind of Object.values(AnalyticsKind)) expect(mentions(page, kind), kind).toBe(true)
     for (const column of [...ROLLUP_COLUMNS, ...EVENT_COLUMNS])
       expect(mentions(page, column), column).toBe(true)
+  })
+})
+
+describe('docs/notifications.md', () => {
+  const page = read('docs/notifications.md')
+  const row = (first: string) =>
+    page.split('\n').find((line) => new RegExp(`^\\| ${first} +\\|`).test(line)) ?? ''
+
+  it('lists every kind of notification with its channels', () => {
+    for (const [kind, rule] of Object.entries(KIND_RULES)) {
+      const line = row(`\`${kind}\``)
+      expect(line, kind).not.toBe('')
+      for (const channel of Object.keys(rule.channels))
+        expect(line, `${kind} ${channel}`).toMatch(
+          channel === 'sms' ? /SMS/ : new RegExp(channel === 'email' ? 'e-mail' : channel),
+        )
+    }
+  })
+
+  it('names every value each template may use', () => {
+    for (const [kind, names] of [
+      ...Object.entries(KIND_NAMES),
+      ['layout', LAYOUT_NAMES] as const,
+    ]) {
+      const line = row(kind)
+      expect(line, kind).not.toBe('')
+      for (const name of names) expect(line, `${kind}: ${name}`).toContain(`\`${name}\``)
+    }
   })
 })

@@ -28,7 +28,7 @@ import { problemErrorHandler } from './http/problem.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { Ingest } from './ingest/extension.ts'
 import { Limits } from './limits/extension.ts'
-import { createMailer } from './notifications/mailer.ts'
+import { loadTemplates, type NotificationOptions, Notifications } from './notifications/domain.ts'
 import { redactingLogger } from './observability/logging.ts'
 import { createMetrics } from './observability/metrics.ts'
 import { healthRoutes } from './observability/routes.ts'
@@ -69,6 +69,8 @@ export interface PodiumOptions {
    * (Date.now). Tests set it to script a session minute by minute.
    */
   clock?: () => number
+  /** The notification queue's clock, retries and polls (tests shorten and control them). */
+  notifications?: NotificationOptions
 }
 
 /**
@@ -82,6 +84,8 @@ const LISTEN_BACKLOG = 4096
 /** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
 export async function createPodium(config: Config, options: PodiumOptions = {}): Promise<Podium> {
   const log = redactingLogger(options.logger ?? pino({ level: config.logLevel }))
+  // First: an operator's broken mail template stops the start before anything is opened.
+  const templates = loadTemplates(config)
   installWholeStateAnswer()
   const db = await openDatabase(config.database)
   const store = new DocumentStore(db)
@@ -91,12 +95,6 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     accounts: new Accounts(db),
     devices: new Devices(db),
     links: new EmailLinks(db),
-    mailer: createMailer({
-      smtpUrl: config.accounts.smtpUrl,
-      from: config.accounts.mailFrom,
-      dataDir: config.dataDir,
-      log: log.child({ component: 'mail' }),
-    }),
     providers: new Providers(config.accounts),
   }
   const redis = config.redisUrl
@@ -199,6 +197,31 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     )
   }, SWEEP_MS)
   sweeper.unref()
+  const docs = new ServerDocs(
+    hocuspocus,
+    guard,
+    (name) => persistence.flush(name),
+    log.child({ component: 'server-docs' }),
+  )
+  const publicUrl: Services['publicUrl'] = (request) => {
+    if (config.publicUrl) return config.publicUrl
+    const host = request?.headers.host
+    if (host && /^[\w.:[\]-]+$/.test(host)) return `${request.protocol}://${host}`
+    return `http://localhost:${addressPort(app)}`
+  }
+  const notifications = new Notifications(
+    {
+      config,
+      db,
+      docs,
+      log,
+      registry: metrics.registry,
+      templates,
+      // Messages leave with no request to take the address from: PUBLIC_URL, or where this listens.
+      baseUrl: () => config.publicUrl ?? listeningOrigin(app, config.host),
+    },
+    options.notifications,
+  )
   const services: Services = {
     config,
     db,
@@ -212,20 +235,11 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     sessions,
     standing,
     withdrawals,
-    docs: new ServerDocs(
-      hocuspocus,
-      guard,
-      (name) => persistence.flush(name),
-      log.child({ component: 'server-docs' }),
-    ),
+    notifications,
+    docs,
     metrics,
     redis,
-    publicUrl: (request) => {
-      if (config.publicUrl) return config.publicUrl
-      const host = request?.headers.host
-      if (host && /^[\w.:[\]-]+$/.test(host)) return `${request.protocol}://${host}`
-      return `http://localhost:${addressPort(app)}`
-    },
+    publicUrl,
   }
   ingest.attach(services)
   analytics.start()
@@ -259,6 +273,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     async listen() {
       await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG })
       const port = addressPort(app)
+      // Links in messages name the port, known from here on.
+      notifications.start(events)
       log.info(
         { port, database: config.database.kind },
         `Podium is serving on http://localhost:${port}`,
@@ -269,6 +285,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       if (closed) return
       closed = true
       await ingest.stop()
+      await notifications.stop()
       // Close clients first: their documents are stored and unloaded while Redis and the
       // database are still there; then the extensions are told to shut down.
       sync.close()
@@ -281,13 +298,19 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
       withdrawals.stop()
       clearInterval(sweeper)
-      auth.mailer.close()
       await analytics.stop()
       await events.stop()
       redis?.disconnect()
       await db.close()
     },
   }
+}
+
+/** http://<HOST>:<port> as this instance listens (localhost for all interfaces). */
+function listeningOrigin(app: FastifyInstance, host: string): string {
+  const name =
+    host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  return `http://${name}:${addressPort(app)}`
 }
 
 function addressPort(app: FastifyInstance): number {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createECDH, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { env } from '@podium/shared/server'
@@ -110,12 +110,45 @@ export const EnvSchema = z.object({
     .default('https://api.github.com'),
   /** Raw analytics events are deleted after this many days; per-minute rollups stay. */
   ANALYTICS_RETENTION_DAYS: positiveInt('a whole number of days, 1 or more').default(365),
+  /** Web push keys (base64url, as `web-push generate-vapid-keys` prints them); unset: made and kept in DATA_DIR. */
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^B[A-Za-z0-9_-]{86}$/, 'a base64url P-256 public key of 87 characters')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url P-256 private key of 43 characters')
+    .optional(),
+  /** Who push services may contact about this server: mailto: or https:. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(
+      /^(mailto:[^@\s]+@[^@\s]+|https:\/\/[^\s]+)$/,
+      'a mailto: address or https: URL, such as mailto:ops@example.org',
+    )
+    .optional(),
+  /** The base URL of a Twilio-compatible SMS API; unset: SMS is not offered. */
+  SMS_URL: z
+    .url({ protocol: /^https?$/, error: 'an http(s) URL such as https://api.twilio.com' })
+    .optional(),
+  SMS_ACCOUNT_SID: z.string().min(1).optional(),
+  SMS_AUTH_TOKEN: z.string().min(1).optional(),
+  /** The sender: a number in E.164 or an alphanumeric sender id of up to 11 characters. */
+  SMS_FROM: z
+    .string()
+    .regex(
+      /^(\+[1-9]\d{6,14}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11})$/,
+      'a number such as +4930123456, or a sender name of up to 11 letters and digits',
+    )
+    .optional(),
 })
 
 /** Variables that only work together: when one is set, each of the others must be. */
 const TOGETHER: ReadonlyArray<ReadonlyArray<keyof z.infer<typeof EnvSchema>>> = [
   ['OIDC_ISSUER', 'OIDC_CLIENT_ID'],
   ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET'],
+  ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY'],
+  ['SMS_URL', 'SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'],
 ]
 
 export interface Config {
@@ -155,6 +188,10 @@ export interface Config {
     github: { clientId: string; clientSecret: string; url: string; apiUrl: string } | undefined
   }
   analytics: { retentionDays: number }
+  notifications: {
+    vapid: { publicKey: string; privateKey: string; subject: string }
+    sms: { url: string; accountSid: string; authToken: string; from: string } | undefined
+  }
 }
 
 export class ConfigError extends Error {
@@ -245,7 +282,48 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     analytics: { retentionDays: e.ANALYTICS_RETENTION_DAYS },
+    notifications: {
+      vapid: {
+        ...(e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+          ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY }
+          : persistedVapidKeys(dataDir)),
+        subject: e.VAPID_SUBJECT ?? vapidSubject(e.PUBLIC_URL, e.MAIL_FROM),
+      },
+      sms:
+        e.SMS_URL && e.SMS_ACCOUNT_SID && e.SMS_AUTH_TOKEN && e.SMS_FROM
+          ? {
+              url: e.SMS_URL.replace(/\/$/, ''),
+              accountSid: e.SMS_ACCOUNT_SID,
+              authToken: e.SMS_AUTH_TOKEN,
+              from: e.SMS_FROM,
+            }
+          : undefined,
+    },
   }
+}
+
+/** Web push keys made on first start and kept with the data, so subscriptions survive restarts. */
+function persistedVapidKeys(dataDir: string): { publicKey: string; privateKey: string } {
+  const file = join(dataDir, 'vapid-keys.json')
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'))
+  mkdirSync(dataDir, { recursive: true })
+  const ecdh = createECDH('prime256v1')
+  ecdh.generateKeys()
+  // A private key with leading zero bytes comes back shorter: pad it to its 32 bytes.
+  const secret = ecdh.getPrivateKey()
+  const keys = {
+    publicKey: ecdh.getPublicKey().toString('base64url'),
+    privateKey: Buffer.concat([Buffer.alloc(32 - secret.length), secret]).toString('base64url'),
+  }
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 })
+  return keys
+}
+
+/** Whom push services may write to: the https public address, else the sender's mailbox. */
+function vapidSubject(publicUrl: string | undefined, mailFrom: string): string {
+  if (publicUrl?.startsWith('https://')) return publicUrl.replace(/\/$/, '')
+  const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom
+  return `mailto:${address.trim()}`
 }
 
 /** A secret made on first start and kept with the data, so tokens survive restarts. */

@@ -8,6 +8,7 @@ import type { StandingDirectory, Withdrawals } from './auth/standing.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import type { EventBus } from './events/bus.ts'
+import type { Notifications } from './notifications/domain.ts'
 import type { Metrics } from './observability/metrics.ts'
 import type { DocumentStore } from './persistence/store.ts'
 import type { ServerDocs } from './sync/server-docs.ts'
@@ -32,6 +33,8 @@ export interface Services {
   standing: StandingDirectory
   /** Closes the connections of someone whose role was withdrawn, on every instance. */
   withdrawals: Withdrawals
+  /** The notification queue, its channels, preferences and unsubscribes (see notifications/). */
+  notifications: Notifications
   docs: ServerDocs
   metrics: Metrics
   redis: Redis | undefined

@@ -52,6 +52,7 @@ describe('session details, settings and status', () => {
         maxQuestionLength: 300,
       },
       joinUrl: `https://podium.example.org/j/${session.code}`,
+      schedule: null,
     })
   })
 

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -68,6 +76,11 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   GITHUB_URL: { value: 'github', expects: /an absolute URL/ },
   GITHUB_API_URL: { value: 'api', expects: /an absolute URL/ },
   ANALYTICS_RETENTION_DAYS: { value: '0', expects: /a whole number of days, 1 or more/ },
+  VAPID_PUBLIC_KEY: { value: 'not-a-key', expects: /a base64url P-256 public key/ },
+  VAPID_PRIVATE_KEY: { value: 'short', expects: /a base64url P-256 private key/ },
+  VAPID_SUBJECT: { value: 'ops@example.org', expects: /a mailto: address or https: URL/ },
+  SMS_URL: { value: 'api.twilio.com', expects: /an http\(s\) URL/ },
+  SMS_FROM: { value: '030 123456', expects: /a number such as \+4930123456/ },
 }
 // Any non-empty text is a valid host name, folder, path or address list: no bad value.
 const freeText = [
@@ -79,6 +92,8 @@ const freeText = [
   'OIDC_CLIENT_SECRET',
   'GITHUB_CLIENT_ID',
   'GITHUB_CLIENT_SECRET',
+  'SMS_ACCOUNT_SID',
+  'SMS_AUTH_TOKEN',
 ]
 
 describe('configuration from the environment', () => {
@@ -232,6 +247,50 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ DATA_DIR: tempDir() }).tokenSecret).not.toBe(first)
   })
 
+  it('makes VAPID keys once and keeps them in DATA_DIR, unless they are given', () => {
+    const dataDir = tempDir()
+    const first = loadConfig({ DATA_DIR: dataDir, TOKEN_SECRET: secret }).notifications.vapid
+    expect(first.publicKey).toMatch(/^B[A-Za-z0-9_-]{86}$/)
+    expect(first.privateKey).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(first.subject).toBe('mailto:podium@localhost')
+    expect(statSync(join(dataDir, 'vapid-keys.json')).mode & 0o077).toBe(0)
+    expect(loadConfig({ DATA_DIR: dataDir, TOKEN_SECRET: secret }).notifications.vapid).toEqual(
+      first,
+    )
+    const given = loadConfig({
+      DATA_DIR: tempDir(),
+      TOKEN_SECRET: secret,
+      VAPID_PUBLIC_KEY: first.publicKey,
+      VAPID_PRIVATE_KEY: first.privateKey,
+      PUBLIC_URL: 'https://podium.example.org/',
+    }).notifications.vapid
+    expect(given).toEqual({ ...first, subject: 'https://podium.example.org' })
+  })
+
+  it('offers SMS only with all four SMS variables, naming what is missing', () => {
+    const base = { DATA_DIR: tempDir(), TOKEN_SECRET: secret }
+    expect(loadConfig(base).notifications.sms).toBeUndefined()
+    expect(() => loadConfig({ ...base, SMS_URL: 'https://api.twilio.com' })).toThrow(
+      /SMS_ACCOUNT_SID is missing: it is needed with SMS_URL/,
+    )
+    expect(() => loadConfig({ ...base, VAPID_PUBLIC_KEY: `B${'A'.repeat(86)}` })).toThrow(
+      /VAPID_PRIVATE_KEY is missing/,
+    )
+    const sms = loadConfig({
+      ...base,
+      SMS_URL: 'https://api.twilio.com/',
+      SMS_ACCOUNT_SID: 'AC123',
+      SMS_AUTH_TOKEN: 'token',
+      SMS_FROM: 'Podium',
+    }).notifications.sms
+    expect(sms).toEqual({
+      url: 'https://api.twilio.com',
+      accountSid: 'AC123',
+      authToken: 'token',
+      from: 'Podium',
+    })
+  })
+
   it('writes no secret file when TOKEN_SECRET is given', () => {
     const dataDir = tempDir()
     expect(loadConfig({ DATA_DIR: dataDir, TOKEN_SECRET: secret }).tokenSecret).toBe(secret)
@@ -301,6 +360,19 @@ describe('starting the server process', () => {
     const run = await exited
     expect(run.code).not.toBe(0)
     expect(run.output).toContain('PORT="notaport" is not valid: expected a port number')
+    expect(run.output).not.toMatch(/\bat .+\.ts:\d+/)
+  })
+
+  it('exits non-zero naming a broken mail template in DATA_DIR/templates', async () => {
+    const dataDir = tempDir()
+    mkdirSync(join(dataDir, 'templates'))
+    writeFileSync(join(dataDir, 'templates', 'reminder.html'), '<p>{{startsAtt}}</p>')
+    const { exited } = startMain({ PORT: '0', DATA_DIR: dataDir, TOKEN_SECRET: secret })
+    const run = await exited
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain(
+      'template reminder.html, line 1: {{startsAtt}} is not known here; this template may use',
+    )
     expect(run.output).not.toMatch(/\bat .+\.ts:\d+/)
   })
 

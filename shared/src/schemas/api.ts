@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { AuditEntry } from '../doc/schema.ts'
+import { EmailAddress } from './accounts.ts'
 import { Limits } from './limits.ts'
+import { Schedule } from './notifications.ts'
 import { SessionSettings, SessionStatusSchema } from './settings.ts'
 
 const trimmed = (max: number, what: string) =>
@@ -60,6 +62,8 @@ export const CreateInviteBody = z.object({
     .min(1)
     .max(24 * 90)
     .optional(),
+  /** Also send the link to this address (the invite is made either way). */
+  email: EmailAddress.optional(),
 })
 export const CreateInviteResponse = z.object({
   /** The invite's id, for DELETE /api/sessions/:id/invites/:inviteId. */
@@ -67,6 +71,8 @@ export const CreateInviteResponse = z.object({
   invite: z.string(),
   url: z.string(),
   expiresAt: z.number(),
+  /** The link was queued to the `email` the request gave. */
+  emailed: z.boolean().optional(),
 })
 
 export const AcceptInviteBody = z.object({
@@ -85,6 +91,8 @@ export const SessionInfo = z.object({
   status: SessionStatusSchema,
   settings: SessionSettings,
   joinUrl: z.string(),
+  /** When it is scheduled to start (PUT /api/sessions/:id/schedule); null when not set. */
+  schedule: Schedule.nullable().optional(),
 })
 export type SessionInfo = z.infer<typeof SessionInfo>
 

@@ -6,16 +6,23 @@ import { analyticsRoutes } from './analytics.ts'
 import { auditLogRoutes } from './audit-log.ts'
 import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
+import { followRoutes } from './follows.ts'
 import { identityRateLimit } from './identity-limit.ts'
 import { importRoutes } from './import.ts'
 import { inviteRoutes } from './invites.ts'
 import { meRoutes } from './me.ts'
+import { notificationSettingsRoutes } from './notification-settings.ts'
+import { phoneRoutes } from './phone.ts'
 import { previewRoutes } from './preview.ts'
+import { pushSubscriptionRoutes } from './push-subscriptions.ts'
 import { rateLimits } from './rate-limits.ts'
+import { scheduleRoutes } from './schedule.ts'
 import { sessionControlRoutes } from './session-control.ts'
+import { sessionNotificationRoutes } from './session-notifications.ts'
 import { sessionRoutes } from './sessions.ts'
 import { signInRoutes } from './sign-in.ts'
 import { timeRoutes } from './time.ts'
+import { unsubscribeRoutes } from './unsubscribe.ts'
 
 /** Every route under /api. Each module registers one concern's routes. */
 export async function registerApi(api: FastifyInstance, services: Services) {
@@ -34,5 +41,12 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await checkpointRoutes(api, services)
   await auditLogRoutes(api, services)
   await analyticsRoutes(api, services)
+  await scheduleRoutes(api, services)
+  await followRoutes(api, services)
+  await notificationSettingsRoutes(api, services)
+  await pushSubscriptionRoutes(api, services)
+  await phoneRoutes(api, services)
+  await unsubscribeRoutes(api, services)
+  await sessionNotificationRoutes(api, services)
   await timeRoutes(api)
 }

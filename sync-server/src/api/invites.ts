@@ -6,6 +6,7 @@ import { announceStaffRoom } from '../auth/staff-room.ts'
 import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
+import type { KindData } from '../notifications/compose.ts'
 import type { Services } from '../services.ts'
 import { openRoute } from './access.ts'
 import { auditApi } from './audit.ts'
@@ -34,22 +35,41 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
       { typ: 'invite', sid: session.id, role: body.role, jti: id },
       hours * 3600,
     )
-    await db.kysely
-      .insertInto('invites')
-      .values({
-        id,
-        session_id: session.id,
+    const url = `${services.publicUrl(request)}/i/${invite}`
+    // The invite and its mail are stored together; the queue sends the mail.
+    const queued = await db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('invites')
+        .values({
+          id,
+          session_id: session.id,
+          role: body.role,
+          created_by: claims.sub,
+          expires_at: expiresAt,
+          revoked: 0,
+          created_at: now,
+        })
+        .execute()
+      if (!body.email) return null
+      const data: KindData['invite'] = {
+        link: url,
         role: body.role,
-        created_by: claims.sub,
-        expires_at: expiresAt,
-        revoked: 0,
-        created_at: now,
+        sessionTitle: session.title,
+        inviterName: claims.name ?? 'The host',
+        expiresAt,
+      }
+      return services.notifications.notifier.toAddress(trx, body.email, {
+        kind: 'invite',
+        sessionId: session.id,
+        subject: id,
+        data,
       })
-      .execute()
+    })
+    if (queued) await services.notifications.sendNow([queued])
     await auditApi(services, claims, `invite-${body.role}`, id)
     return reply
       .code(201)
-      .send({ id, invite, url: `${services.publicUrl(request)}/i/${invite}`, expiresAt })
+      .send({ id, invite, url, expiresAt, ...(body.email ? { emailed: queued !== null } : {}) })
   })
 
   api.delete('/sessions/:id/invites/:inviteId', async (request, reply) => {

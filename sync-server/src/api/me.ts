@@ -53,7 +53,9 @@ export async function meRoutes(api: FastifyInstance, services: Services) {
     noBody(request)
     const { account } = await requireAccount(request, services)
     const devices = await auth.devices.idsOf(account.id)
-    const participants = await auth.accounts.remove(account.id)
+    const participants = await auth.accounts.remove(account.id, (trx) =>
+      services.notifications.forgetAccount(trx, account.id),
+    )
     for (const deviceId of devices) await services.withdrawals.signOut(deviceId)
     await services.analytics.forget(participants)
     // Their questions and replies stay in the sessions, under a name that is nobody's.

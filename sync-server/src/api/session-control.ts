@@ -12,6 +12,7 @@ import { EventType } from '../events/types.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
 import { auditApi } from './audit.ts'
+import { scheduleOf } from './schedule.ts'
 import { sessionFor } from './session-access.ts'
 
 /**
@@ -40,6 +41,7 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
       status: live?.meta.status ?? (session.status as SessionInfo['status']),
       settings: live?.settings ?? session.settings,
       joinUrl: `${services.publicUrl(request)}/j/${session.code}`,
+      schedule: scheduleOf(session),
     }
   })
 

@@ -15,8 +15,10 @@ import {
 import { signOutDevice } from '../auth/domain.ts'
 import { EMAIL_LINK_TTL_MS } from '../auth/email-links.ts'
 import { ProviderError } from '../auth/providers.ts'
+import { hashSecret } from '../auth/secrets.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
+import type { KindData } from '../notifications/compose.ts'
 import type { Services } from '../services.ts'
 import { openRoute } from './access.ts'
 
@@ -101,7 +103,7 @@ const CallbackQuery = z.object({ state: z.string().max(200).optional() }).loose(
  * (see docs/accounts.md). Every route here is open: who you are is what they establish.
  */
 export async function signInRoutes(api: FastifyInstance, services: Services) {
-  const { auth, config, log } = services
+  const { auth, config, log, notifications } = services
   await api.register(cookie)
   // Per address only: that alone would let one address be sent mail from many places.
   const perAddress = new Map<string, number[]>()
@@ -135,28 +137,19 @@ export async function signInRoutes(api: FastifyInstance, services: Services) {
     recent.push(now)
     perAddress.set(body.email, recent)
     if (perAddress.size > 10_000) perAddress.delete(perAddress.keys().next().value as string)
-    const secret = await auth.links.issue(body.email, body.returnTo)
-    const link = `${services.publicUrl(request)}/api/auth/email/callback?token=${secret}`
-    try {
-      await auth.mailer.send({
-        to: body.email,
-        subject: 'Your sign-in link for Podium',
-        text: [
-          'Open this link to sign in to Podium. It works once, for the next 15 minutes:',
-          '',
-          link,
-          '',
-          'If you did not ask to sign in, ignore this mail: nothing happens without the link.',
-        ].join('\n'),
+    // The link and its mail are stored together: the queue sends it (now, or retried later).
+    const { link, queued } = await services.db.kysely.transaction().execute(async (trx) => {
+      const secret = await auth.links.issue(body.email, body.returnTo, trx)
+      const link = `${services.publicUrl(request)}/api/auth/email/callback?token=${secret}`
+      const data: KindData['sign-in'] = { link }
+      const queued = await notifications.notifier.toAddress(trx, body.email, {
+        kind: 'sign-in',
+        subject: hashSecret(secret),
+        data,
       })
-    } catch (error) {
-      log.error({ err: error }, 'the sign-in mail could not be sent')
-      throw new HttpProblem(
-        503,
-        'Mail not sent',
-        'The sign-in mail could not be sent just now. Try again in a minute.',
-      )
-    }
+      return { link, queued }
+    })
+    await notifications.sendNow([queued])
     if (!config.accounts.smtpUrl) log.info({ link }, 'sign-in link (no SMTP_URL is set)')
     return reply.code(202).send({})
   })

@@ -1,6 +1,8 @@
 import { newId } from '@podium/shared'
 import { HttpProblem } from '@podium/shared/server'
+import type { Transaction } from 'kysely'
 import type { Db } from '../db/connect.ts'
+import type { Database } from '../db/schema.ts'
 
 export interface Account {
   id: string
@@ -91,12 +93,17 @@ export class Accounts {
   }
 
   /**
-   * Removes the account, its identities, devices and refresh tokens. Its participants stay
+   * Removes the account, its identities, devices and refresh tokens, and in the same
+   * transaction what `alsoForget` removes (other domains' rows of it). Its participants stay
    * (their questions are part of the sessions) but belong to nobody; returns them, so the
    * caller can show their questions under FORMER_PARTICIPANT.
    */
-  async remove(id: string): Promise<Array<{ userId: string; sessionId: string }>> {
+  async remove(
+    id: string,
+    alsoForget: (trx: Transaction<Database>) => Promise<void> = async () => {},
+  ): Promise<Array<{ userId: string; sessionId: string }>> {
     return this.db.kysely.transaction().execute(async (trx) => {
+      await alsoForget(trx)
       const participants = await trx
         .selectFrom('users')
         .select(['id as userId', 'session_id as sessionId'])

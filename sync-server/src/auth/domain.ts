@@ -1,5 +1,4 @@
 import type { Db } from '../db/connect.ts'
-import type { Mailer } from '../notifications/mailer.ts'
 import type { Accounts } from './accounts.ts'
 import type { Devices } from './devices.ts'
 import type { EmailLinks } from './email-links.ts'
@@ -11,7 +10,6 @@ export interface AuthDomain {
   accounts: Accounts
   devices: Devices
   links: EmailLinks
-  mailer: Mailer
   providers: Providers
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.ts'
+import type { Executor } from '../notifications/queue.ts'
 import { hashSecret, randomSecret } from './secrets.ts'
 
 /** How long a sign-in link works. */
@@ -14,10 +15,15 @@ export class EmailLinks {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async issue(email: string, returnTo: string | undefined): Promise<string> {
+  /** A new link's secret; stored with `trx` when given (its mail is queued in the same one). */
+  async issue(
+    email: string,
+    returnTo: string | undefined,
+    trx: Executor = this.db.kysely,
+  ): Promise<string> {
     const secret = randomSecret()
     const now = this.now()
-    await this.db.kysely
+    await trx
       .insertInto('email_links')
       .values({
         hash: hashSecret(secret),

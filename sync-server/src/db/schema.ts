@@ -28,6 +28,12 @@ export interface Database {
   analytics_participants: AnalyticsParticipantsTable
   analytics_questions: AnalyticsQuestionsTable
   analytics_alerts: AnalyticsAlertsTable
+  notifications: NotificationsTable
+  notification_preferences: NotificationPreferencesTable
+  notification_suppressions: NotificationSuppressionsTable
+  push_subscriptions: PushSubscriptionsTable
+  phone_numbers: PhoneNumbersTable
+  session_follows: SessionFollowsTable
 }
 
 export interface SessionsTable {
@@ -42,6 +48,10 @@ export interface SessionsTable {
   updated_at: number
   /** The account that created it (signed in); null for a guest host. */
   owner_account_id: Optional<string>
+  /** The scheduled start, UTC milliseconds; null when none is set. */
+  starts_at: Optional<number>
+  /** The IANA time zone the start was given in (Europe/Berlin). */
+  time_zone: Optional<string>
 }
 
 export interface UsersTable {
@@ -297,4 +307,67 @@ export interface AnalyticsAlertsTable {
   recovered_at: number | null
   /** JSON of the figures that made it fire. */
   detail: string
+}
+
+/** One message on one channel, queued until sent (see notifications/queue.ts). */
+export interface NotificationsTable {
+  id: string
+  kind: string
+  channel: string
+  account_id: string | null
+  email: string | null
+  push_subscription_id: string | null
+  phone: string | null
+  /** The session it is about, for the host's view; null for sign-in mail and the like. */
+  session_id: string | null
+  /** JSON of the template's data. */
+  data: string
+  idempotency_key: string
+  status: string
+  attempts: number
+  next_attempt_at: number
+  last_error: string | null
+  created_at: number
+  sent_at: Optional<number>
+}
+
+export interface NotificationPreferencesTable {
+  account_id: string
+  kind: string
+  channel: string
+  enabled: number
+  updated_at: number
+}
+
+export interface NotificationSuppressionsTable {
+  email: string
+  /** A kind of message, or `*` for every kind that is not strictly transactional. */
+  kind: string
+  reason: string
+  created_at: number
+}
+
+export interface PushSubscriptionsTable {
+  id: string
+  account_id: string
+  endpoint: string
+  p256dh: string
+  auth: string
+  created_at: number
+}
+
+export interface PhoneNumbersTable {
+  account_id: string
+  phone: string
+  confirmed_at: Optional<number>
+  code_hash: Optional<string>
+  code_expires_at: Optional<number>
+  code_attempts: number
+  created_at: number
+}
+
+export interface SessionFollowsTable {
+  session_id: string
+  account_id: string
+  created_at: number
 }

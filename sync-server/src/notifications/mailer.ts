@@ -9,6 +9,11 @@ export interface Mail {
   subject: string
   text: string
   html?: string
+  /** Extra headers (List-Unsubscribe); values are one line each. */
+  headers?: Record<string, string>
+  attachments?: Array<{ filename: string; content: string; contentType: string }>
+  /** `<id@host>`: the same message sent again carries the same id, so mail clients show it once. */
+  messageId?: string
 }
 
 export interface Mailer {

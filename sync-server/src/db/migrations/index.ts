@@ -6,6 +6,7 @@ import { ingestedEntry } from './0006_ingested_entry.ts'
 import { domainEvents } from './0007_domain_events.ts'
 import { accounts } from './0008_accounts.ts'
 import { analytics } from './0009_analytics.ts'
+import { notifications } from './0010_notifications.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -23,6 +24,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0007_domain_events': domainEvents(dialect),
     '0008_accounts': accounts(dialect),
     '0009_analytics': analytics(dialect),
+    '0010_notifications': notifications(dialect),
   }
 }
 

@@ -1,0 +1,87 @@
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import type { EventBus } from '../events/bus.ts'
+import { type DomainEvent, EventType } from '../events/types.ts'
+import type { KindData } from './compose.ts'
+import type { Notifier } from './notify.ts'
+
+/** The event subscriber's name: its cursor row in event_cursors. */
+export const SUBSCRIBER = 'notifications'
+
+/**
+ * Notifications fed by domain events: "your question was answered" to the asker, a
+ * summary to the host when a session ends. Each is queued in the transaction that moves
+ * the subscriber's cursor, so an event makes its notifications exactly once. A new
+ * installation starts from now: old events send nothing.
+ */
+export function subscribeToEvents(events: EventBus, notifier: Notifier, queued: () => void): void {
+  events.subscribe(
+    SUBSCRIBER,
+    async (event, trx) => {
+      const ids = await handle(event, trx, notifier)
+      // The worker looks once the cursor's transaction has committed (or at its next poll).
+      if (ids.length > 0) setTimeout(queued, 25).unref()
+    },
+    { from: 'now' },
+  )
+}
+
+async function handle(
+  event: DomainEvent,
+  trx: Transaction<Database>,
+  notifier: Notifier,
+): Promise<string[]> {
+  switch (event.type) {
+    case EventType.questionAnswered: {
+      const asker = await trx
+        .selectFrom('ingested')
+        .innerJoin('users', (join) =>
+          join
+            .onRef('users.id', '=', 'ingested.user_id')
+            .onRef('users.session_id', '=', 'ingested.session_id'),
+        )
+        .select(['users.id', 'users.account_id'])
+        .where('ingested.session_id', '=', event.sessionId)
+        .where('ingested.entry_id', '=', event.questionId)
+        .executeTakeFirst()
+      if (!asker?.account_id || asker.id === event.by) return []
+      const data: KindData['answered'] = {
+        sessionId: event.sessionId,
+        questionId: event.questionId,
+      }
+      return notifier.toAccount(trx, asker.account_id, {
+        kind: 'answered',
+        sessionId: event.sessionId,
+        subject: `${event.sessionId}/${event.questionId}`,
+        data,
+      })
+    }
+    case EventType.sessionStatusChanged: {
+      if (event.status !== 'ended') return []
+      const session = await trx
+        .selectFrom('sessions')
+        .select(['owner_account_id', 'host_user_id'])
+        .where('id', '=', event.sessionId)
+        .executeTakeFirst()
+      let owner = session?.owner_account_id ?? null
+      if (session && !owner) {
+        const host = await trx
+          .selectFrom('users')
+          .select('account_id')
+          .where('id', '=', session.host_user_id)
+          .executeTakeFirst()
+        owner = host?.account_id ?? null
+      }
+      if (!owner) return []
+      const data: KindData['summary'] = { sessionId: event.sessionId }
+      return notifier.toAccount(trx, owner, {
+        kind: 'summary',
+        sessionId: event.sessionId,
+        subject: `${event.sessionId}/${event.seq}`,
+        data,
+      })
+    }
+    default:
+      return []
+  }
+}
