@@ -31,7 +31,9 @@ export function MyQuestions() {
           <For each={unpublished()}>
             {(question) => (
               <li class="my-question" data-state={question.state}>
-                <p class="question-text">{question.text}</p>
+                <p class="question-text" dir="auto">
+                  {question.text}
+                </p>
                 <p class={`state state-${question.state}`}>
                   {stateLabel(question.state)}
                   <Show when={question.reason}>{(reason) => <>: {reason()}</>}</Show>

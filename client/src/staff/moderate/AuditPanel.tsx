@@ -82,9 +82,11 @@ export function AuditPanel(props: { room: StaffRoom }) {
             {(entry) => (
               <li>
                 <time datetime={new Date(entry.at).toISOString()}>{formatClockTime(entry.at)}</time>{' '}
-                <span class="audit-actor">{actor(entry.actorId, entry.actorName)}</span>{' '}
+                <span class="audit-actor" dir="auto">
+                  {actor(entry.actorId, entry.actorName)}
+                </span>{' '}
                 <span class="audit-action">{auditAction(entry.action)}</span>{' '}
-                <span>{target(entry.targetId)}</span>
+                <span dir="auto">{target(entry.targetId)}</span>
                 <Show when={entry.detail}>
                   <span class="audit-detail"> ({entry.detail})</span>
                 </Show>

@@ -77,25 +77,41 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
     >
       <header class="item-meta">
         <span id={headingId()} class="item-author">
-          {KIND_LABEL[props.item.kind]} from {authorLabel(props.item.authorName)}
+          {KIND_LABEL[props.item.kind]} from{' '}
+          <span dir="auto">{authorLabel(props.item.authorName)}</span>
         </span>
         <span class="item-time">{formatAgo(props.item.createdAt, props.now)}</span>
       </header>
       <Show when={props.item.kind === 'reply'}>
         <p class="item-context">
-          To: {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'a question no longer listed'}
+          To:{' '}
+          <span dir="auto">
+            {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'a question no longer listed'}
+          </span>
         </p>
       </Show>
       <Show when={props.item.kind === 'edit'}>
         <p class="item-context">
           Shown now:{' '}
-          {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'the question is no longer listed'}
+          <span dir="auto">
+            {repliedTo()
+              ? excerpt(repliedTo()?.text ?? '', 100)
+              : 'the question is no longer listed'}
+          </span>
         </p>
       </Show>
-      <Show when={editing()} fallback={<p class="item-text">{props.item.text}</p>}>
+      <Show
+        when={editing()}
+        fallback={
+          <p class="item-text" dir="auto">
+            {props.item.text}
+          </p>
+        }
+      >
         <form class="inline-form" onSubmit={saveEdit}>
           <label for={`edit-${props.item.id}`}>Edit the text before deciding</label>
           <textarea
+            dir="auto"
             id={`edit-${props.item.id}`}
             value={draft()}
             rows={3}
@@ -149,6 +165,7 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
                 Reason for the author (optional, only they see it)
               </label>
               <input
+                dir="auto"
                 id={`reason-${props.item.id}`}
                 type="text"
                 maxLength={Limits.reasonLength}
