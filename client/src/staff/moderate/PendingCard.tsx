@@ -5,6 +5,7 @@ import { approve, editPending, reject, undoDecision } from '../model/actions.ts'
 import type { Moderation } from '../model/moderation-state.ts'
 import { targetKey } from '../model/moderation-state.ts'
 import { authorLabel, excerpt, formatAgo } from '../ui/format.ts'
+import { focusRow } from './focus.ts'
 
 /** One item waiting for review: approve, reject with a reason, or edit first. */
 /** What a queued item is: a new question, a reply, or new text for a published question. */
@@ -49,11 +50,17 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
     setError(result)
     return result === null
   }
+  /** Decided: the selection and focus move on to the next row (this one is on its way out). */
+  const moveOn = () => {
+    const root = card?.closest('.moderation') ?? document
+    focusRow(props.m.advance(key()), root)
+  }
   const confirmReject = (event: Event) => {
     event.preventDefault()
     if (done(reject(room(), props.item.id, reason()))) {
-      closeForms()
+      props.m.setRejecting(null)
       setReason('')
+      queueMicrotask(moveOn)
     }
   }
   const startEdit = () => {
@@ -141,7 +148,9 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
                 <button
                   type="button"
                   class="btn btn-primary"
-                  onClick={() => done(approve(room(), props.item.id))}
+                  onClick={() => {
+                    if (done(approve(room(), props.item.id))) moveOn()
+                  }}
                 >
                   Approve
                 </button>
