@@ -7,7 +7,8 @@ import { Layout } from './Layout.tsx'
 /** Routes: landing, join by code, invite, attendee room; the staff views add their own. */
 export const routes: RouteDefinition[] = [
   { path: '/', component: lazy(() => import('../pages/Landing.tsx')) },
-  { path: '/j/:code', component: lazy(() => import('../pages/JoinPage.tsx')) },
+  // `/j` alone (an address read off a screen without its code) asks for the code.
+  { path: '/j/:code?', component: lazy(() => import('../pages/JoinPage.tsx')) },
   { path: '/i/:invite', component: lazy(() => import('../pages/AcceptInvitePage.tsx')) },
   // The attendee room is in the first download (the page most visits end on, the join
   // page leads there): its code comes with the app's instead of after it has run.

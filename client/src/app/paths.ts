@@ -2,7 +2,8 @@ import type { Role } from '@podium/shared'
 
 export const paths = {
   landing: () => '/',
-  join: (code: string) => `/j/${encodeURIComponent(code)}`,
+  /** `/j` alone asks for the code. */
+  join: (code: string) => (code ? `/j/${encodeURIComponent(code)}` : '/j'),
   room: (sessionId: string) => `/s/${sessionId}`,
   moderate: (sessionId: string) => `/s/${sessionId}/moderate`,
   host: (sessionId: string) => `/s/${sessionId}/host`,

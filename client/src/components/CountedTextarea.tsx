@@ -28,6 +28,7 @@ export function CountedTextarea(props: CountedTextareaProps) {
     <div class="field">
       <label for={id}>{props.label}</label>
       <textarea
+        dir="auto"
         id={id}
         name={props.name}
         value={props.value}

@@ -66,6 +66,7 @@ export function JoinForm(props: JoinFormProps) {
       <label class="field">
         <span>Your name (optional)</span>
         <input
+          dir="auto"
           name="name"
           value={name()}
           onInput={(e) => setName(e.currentTarget.value)}

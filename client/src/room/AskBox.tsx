@@ -22,10 +22,13 @@ export function AskBox() {
     if (!canSend()) return
     room.outbox.ask(text().trim(), offerAnonymous() && anonymous())
     setText('')
+    // Anonymity is chosen for one question, not for the rest of the session.
+    setAnonymous(false)
+    const reviewed = settings().preModeration ? ' A moderator reviews it before it is listed.' : ''
     announce(
       room.status() === 'online'
-        ? 'Question sent.'
-        : 'Question saved on this device. It will be sent when you are back online.',
+        ? `Question sent.${reviewed}`
+        : `Question saved on this device. It will be sent when you are back online.${reviewed}`,
     )
   }
 
@@ -40,8 +43,16 @@ export function AskBox() {
           onInput={setText}
           max={settings().maxQuestionLength}
           disabled={!!closed()}
-          describedBy={closed() ? 'ask-closed' : undefined}
+          describedBy={
+            closed() ? 'ask-closed' : settings().preModeration ? 'ask-reviewed' : undefined
+          }
         />
+        <Show when={!closed() && settings().preModeration}>
+          <p id="ask-reviewed" class="hint">
+            A moderator reviews each question before it appears in the list. Until then only you see
+            it, under “Your questions not in the list yet”.
+          </p>
+        </Show>
         <Show when={closed()}>
           {(reason) => (
             <p id="ask-closed" class="notice">

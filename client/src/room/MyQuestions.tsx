@@ -1,5 +1,6 @@
-import { For, Show } from 'solid-js'
+import { createMemo, createSignal, For, Show } from 'solid-js'
 import { derive, sameJson, useRoom } from './context.ts'
+import { dismissedQuestions, dismissQuestion } from './dismissed.ts'
 import { myQuestions, stateLabel } from './views.ts'
 
 /**
@@ -8,13 +9,19 @@ import { myQuestions, stateLabel } from './views.ts'
  */
 export function MyQuestions() {
   const room = useRoom()
-  const unpublished = derive(
+  const sessionId = room.identity.sessionId
+  const [dismissed, setDismissed] = createSignal(dismissedQuestions(sessionId))
+  const mine = derive(
     room,
     () =>
       myQuestions(room.public, room.outbox).filter(
         (q) => q.state === 'sending' || q.state === 'waiting-for-review' || q.state === 'rejected',
       ),
     sameJson,
+  )
+  // The list is for what still needs the author's attention: a rejection read can go.
+  const unpublished = createMemo(() =>
+    mine().filter((q) => !(q.state === 'rejected' && dismissed().has(q.questionId))),
   )
 
   const withdraw = (questionId: string) => {
@@ -31,11 +38,22 @@ export function MyQuestions() {
           <For each={unpublished()}>
             {(question) => (
               <li class="my-question" data-state={question.state}>
-                <p class="question-text">{question.text}</p>
+                <p class="question-text" dir="auto">
+                  {question.text}
+                </p>
                 <p class={`state state-${question.state}`}>
                   {stateLabel(question.state)}
                   <Show when={question.reason}>{(reason) => <>: {reason()}</>}</Show>
                 </p>
+                <Show when={question.state === 'rejected'}>
+                  <button
+                    type="button"
+                    class="link-button"
+                    onClick={() => setDismissed(dismissQuestion(sessionId, question.questionId))}
+                  >
+                    Dismiss
+                  </button>
+                </Show>
                 <Show when={question.state === 'waiting-for-review'}>
                   <button
                     type="button"

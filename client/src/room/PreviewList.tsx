@@ -51,9 +51,13 @@ function PreviewItem(props: { question: PreviewQuestion; spotlight: boolean }) {
         <span class="vote-count">{q().votes}</span>
       </button>
       <div class="question-body">
-        <p class="question-text">{q().text}</p>
+        <p class="question-text" dir="auto">
+          {q().text}
+        </p>
         <p class="question-meta">
-          <span class="author">{q().authorName ?? 'Anonymous'}</span>
+          <span class="author" dir="auto">
+            {q().authorName ?? 'Anonymous'}
+          </span>
           <Show when={q().mine}>
             <span class="tag tag-mine">Yours</span>
           </Show>

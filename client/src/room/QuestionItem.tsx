@@ -79,7 +79,7 @@ export function QuestionItem(props: { questionId: string; spotlight: boolean; vi
             <Show
               when={editing()}
               fallback={
-                <p class="question-text">
+                <p class="question-text" dir="auto">
                   {edit()?.state === 'rejected' ? q().text : (edit()?.text ?? q().text)}
                 </p>
               }
@@ -102,7 +102,9 @@ export function QuestionItem(props: { questionId: string; spotlight: boolean; vi
               </form>
             </Show>
             <p class="question-meta">
-              <span class="author">{q().authorName ?? 'Anonymous'}</span>
+              <span class="author" dir="auto">
+                {q().authorName ?? 'Anonymous'}
+              </span>
               <Show when={mine()}>
                 <span class="tag tag-mine">Yours</span>
               </Show>

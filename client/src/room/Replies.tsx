@@ -39,9 +39,11 @@ export function Replies(props: { questionId: string }) {
           <For each={replies()}>
             {(reply) => (
               <li class="reply" data-state={reply.state}>
-                <p class="reply-text">{reply.text}</p>
+                <p class="reply-text" dir="auto">
+                  {reply.text}
+                </p>
                 <p class="reply-meta">
-                  {reply.authorName ?? 'Anonymous'}
+                  <span dir="auto">{reply.authorName ?? 'Anonymous'}</span>
                   <Show when={roleTag(reply.authorRole)}>
                     {(tag) => <span class="tag tag-staff">{tag()}</span>}
                   </Show>

@@ -31,7 +31,7 @@ export function RoomHeader(props: { fallbackTitle?: string | undefined }) {
   return (
     <header class="room-header">
       <div class="room-title">
-        <h1>{meta().title || props.fallbackTitle || 'Session'}</h1>
+        <h1 dir="auto">{meta().title || props.fallbackTitle || 'Session'}</h1>
         <p class="room-meta">
           <Show when={ready()}>
             <span class={`pill pill-${meta().status}`}>{sessionStatusText(meta().status)}</span>

@@ -37,7 +37,13 @@ export function StagePanel() {
         <h2 id="stage-heading" class="visually-hidden">
           On stage
         </h2>
-        <Show when={item()}>{(current) => <p class="stage-item">Now: {current().title}</p>}</Show>
+        <Show when={item()}>
+          {(current) => (
+            <p class="stage-item">
+              Now: <span dir="auto">{current().title}</span>
+            </p>
+          )}
+        </Show>
         <Show when={hasTimer()}>
           <p class="timer" classList={{ 'timer-done': left() === 0 }}>
             <span class="visually-hidden">Time left: </span>
@@ -51,8 +57,10 @@ export function StagePanel() {
           {(question) => (
             <figure class="spotlight">
               <figcaption>In the spotlight</figcaption>
-              <blockquote>{question().text}</blockquote>
-              <p class="author">{question().authorName ?? 'Anonymous'}</p>
+              <blockquote dir="auto">{question().text}</blockquote>
+              <p class="author" dir="auto">
+                {question().authorName ?? 'Anonymous'}
+              </p>
             </figure>
           )}
         </Show>

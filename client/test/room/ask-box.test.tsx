@@ -1,6 +1,7 @@
 import { fireEvent, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { AskBox } from '../../src/room/AskBox.tsx'
+import { announcement } from '../../src/room/announce.ts'
 import { createTestRoom, me } from '../helpers/room.tsx'
 
 const box = () => screen.getByLabelText('Your question') as HTMLTextAreaElement
@@ -43,6 +44,11 @@ describe('ask box', () => {
     type('Secret question')
     fireEvent.click(send())
     expect(room.outbox.items()[0]?.entry).toMatchObject({ anonymous: true })
+    // Chosen for that question: the next one is asked under the name again unless ticked.
+    expect((screen.getByLabelText('Ask anonymously') as HTMLInputElement).checked).toBe(false)
+    type('Next question')
+    fireEvent.click(send())
+    expect(room.outbox.items()[1]?.entry).toMatchObject({ anonymous: false })
 
     room.pub.setSettings({ anonymousQuestions: false })
     expect(screen.queryByLabelText('Ask anonymously')).toBeNull()
@@ -61,5 +67,19 @@ describe('ask box', () => {
     expect(box().disabled).toBe(true)
     room.pub.setSettings({ qaOpen: true })
     expect(box().disabled).toBe(false)
+  })
+
+  it('tells the attendee that questions are reviewed before they appear, when they are', async () => {
+    const room = createTestRoom({ settings: { preModeration: true } })
+    room.mount(() => <AskBox />)
+    const hint = screen.getByText(/A moderator reviews each question before it appears/)
+    expect(box().getAttribute('aria-describedby')).toContain(hint.id)
+    type('Is this reviewed?')
+    fireEvent.click(send())
+    await Promise.resolve()
+    expect(announcement()).toBe('Question sent. A moderator reviews it before it is listed.')
+
+    room.pub.setSettings({ preModeration: false })
+    expect(screen.queryByText(/A moderator reviews each question/)).toBeNull()
   })
 })

@@ -84,4 +84,22 @@ describe('my questions', () => {
     expect(room.outbox.items().map(({ entry }) => entry.type)).toEqual(['ask', 'withdraw'])
     expect(screen.queryByText('Second thoughts')).toBeNull()
   })
+
+  it('lets me dismiss a rejected question once read, on this device for good', () => {
+    const room = createTestRoom()
+    const rejected = room.outbox.ask('Off topic')
+    room.receipt(rejected.entryId, 'rejected', { reason: 'moderator-rejected' })
+    const waiting = room.outbox.ask('Still waiting')
+    room.receipt(waiting.entryId, 'pending')
+    const { unmount } = room.mount(() => <MyQuestions />)
+    expect(screen.queryByRole('button', { name: 'Dismiss' })).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }))
+    expect(screen.queryByText('Off topic')).toBeNull()
+    expect(screen.getByText('Still waiting')).toBeTruthy()
+    // Nothing is sent: the outbox holds the two questions asked, nothing more.
+    expect(room.outbox.items().map(({ entry }) => entry.type)).toEqual(['ask', 'ask'])
+    unmount()
+    room.mount(() => <MyQuestions />)
+    expect(screen.queryByText('Off topic')).toBeNull()
+  })
 })

@@ -109,7 +109,8 @@ export function AgendaEditor(props: { room: StaffRoom }) {
         <Show when={next()}>
           {(item) => (
             <button type="button" class="btn btn-primary" onClick={() => makeCurrent(item())}>
-              {currentId() ? 'Next item' : 'Start with the first item'}: {item().title}
+              {currentId() ? 'Next item' : 'Start with the first item'}:{' '}
+              <span dir="auto">{item().title}</span>
             </button>
           )}
         </Show>
@@ -169,6 +170,7 @@ function AgendaRow(props: {
           <span>Title</span>
           <input
             type="text"
+            dir="auto"
             value={props.item.title}
             maxLength={Limits.titleLength}
             onChange={(e) => props.onUpdate({ title: e.currentTarget.value })}

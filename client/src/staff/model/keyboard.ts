@@ -15,11 +15,15 @@ export type Shortcut = (typeof Shortcut)[keyof typeof Shortcut]
 export const SHORTCUTS: ReadonlyArray<{ key: string; action: Shortcut; label: string }> = [
   { key: 'j', action: Shortcut.next, label: 'Select the next item' },
   { key: 'k', action: Shortcut.previous, label: 'Select the previous item' },
-  { key: 'a', action: Shortcut.approve, label: 'Approve the selected queue item' },
+  {
+    key: 'a',
+    action: Shortcut.approve,
+    label: 'Approve the selected queue item and move to the next',
+  },
   {
     key: 'r',
     action: Shortcut.reject,
-    label: 'Reject the selected queue item (asks for a reason)',
+    label: 'Reject the selected queue item (asks for a reason), then move to the next',
   },
   { key: 'p', action: Shortcut.pin, label: 'Pin or unpin the selected question' },
   {
@@ -31,7 +35,8 @@ export const SHORTCUTS: ReadonlyArray<{ key: string; action: Shortcut; label: st
   {
     key: 's',
     action: Shortcut.spotlight,
-    label: 'Put the selected question on screen, or take it off',
+    label:
+      'Put the selected question on screen, or take it off (a queued question must be approved first: a, then s on it among the questions)',
   },
   { key: '?', action: Shortcut.help, label: 'Show or hide this list' },
 ]

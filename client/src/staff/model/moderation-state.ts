@@ -116,6 +116,26 @@ export function createModeration(room: StaffRoom) {
     return key
   }
 
+  /**
+   * After a decision on the row `from`: selects the next row that still needs one (a
+   * decided queue item waits there for the server), or the one before when `from` was
+   * the last, as mail clients move on after archiving. Returns the new key, or null.
+   */
+  function advance(from: string): string | null {
+    const list = targets()
+    const index = list.findIndex((t) => targetKey(t) === from)
+    const open = (t: Target) => t.kind !== 'pending' || !pendingById().get(t.id)?.decision
+    const after = list.slice(index + 1).find((t) => targetKey(t) !== from && open(t))
+    const before = list
+      .slice(0, Math.max(0, index))
+      .reverse()
+      .find((t) => open(t))
+    const next = after ?? before
+    const key = next ? targetKey(next) : null
+    setSelected(key)
+    return key
+  }
+
   return {
     room,
     tab,
@@ -139,6 +159,7 @@ export function createModeration(room: StaffRoom) {
     setSelected,
     selectedTarget,
     move,
+    advance,
     rejecting,
     setRejecting,
     editing,

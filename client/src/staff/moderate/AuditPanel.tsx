@@ -1,4 +1,4 @@
-import { AuditLog } from '@podium/shared'
+import { type AuditEntry, AuditLog, type Role } from '@podium/shared'
 import {
   createEffect,
   createMemo,
@@ -11,10 +11,17 @@ import {
 } from 'solid-js'
 import { ApiError, api } from '../../lib/api.ts'
 import type { StaffRoom } from '../model/room.ts'
-import { excerpt, formatClockTime } from '../ui/format.ts'
-import { auditAction } from './audit-text.ts'
+import { formatClockTime } from '../ui/format.ts'
+import { type AuditLookup, describeAudit } from './audit-text.ts'
 
 const PAGE = 50
+/** Who did it, when their name is not known: their role says more than "a staff member". */
+const UNNAMED: Record<Role, string> = {
+  host: 'The host',
+  moderator: 'A moderator',
+  presenter: 'A presenter',
+  attendee: 'An attendee',
+}
 /** How soon after a change in the documents the log is read again (at most once per this). */
 const REFRESH_MS = 1_500
 
@@ -45,20 +52,30 @@ export function AuditPanel(props: { room: StaffRoom }) {
   )
   onCleanup(() => clearTimeout(later))
   const entries = createMemo(() => (log.error ? [] : (log.latest ?? [])))
-  const target = (id: string | null) => {
-    if (!id) return ''
-    const text =
+  /** What the documents still say about entries' targets. */
+  const lookup: AuditLookup = {
+    question: (id) =>
       props.room.pub.question(id)?.text ??
       props.room.mod.pending(id)?.text ??
-      props.room.mod.rejected().find((item) => item.id === id)?.text
-    return text ? `“${excerpt(text, 60)}”` : ''
+      props.room.mod.rejected().find((item) => item.id === id)?.text,
+    replyQuestion: (id) => {
+      const questionId =
+        props.room.pub.replies().find((r) => r.id === id)?.questionId ??
+        props.room.mod.pending(id)?.questionId ??
+        props.room.mod.rejected().find((item) => item.id === id)?.questionId
+      return questionId ? lookup.question(questionId) : undefined
+    },
+    agendaItem: (id) => props.room.pub.agenda().find((item) => item.id === id)?.title,
   }
-  const actor = (id: string | null, name: string | null) =>
-    id === null
-      ? 'Someone (not known to this server)'
-      : id === props.room.actor.userId
-        ? 'You'
-        : (name ?? 'A staff member')
+  const describe = (entry: AuditEntry) => {
+    props.room.version()
+    return describeAudit(entry, lookup)
+  }
+  const actor = (entry: AuditEntry) => {
+    if (entry.actorId === null) return 'Someone (not known to this server)'
+    if (entry.actorId === props.room.actor.userId) return 'You'
+    return entry.actorName ?? UNNAMED[entry.actorRole ?? 'moderator']
+  }
 
   return (
     <section class="panel audit" aria-labelledby="audit-heading">
@@ -79,17 +96,38 @@ export function AuditPanel(props: { room: StaffRoom }) {
       >
         <ol class="audit-list">
           <For each={entries().slice(0, shown())}>
-            {(entry) => (
-              <li>
-                <time datetime={new Date(entry.at).toISOString()}>{formatClockTime(entry.at)}</time>{' '}
-                <span class="audit-actor">{actor(entry.actorId, entry.actorName)}</span>{' '}
-                <span class="audit-action">{auditAction(entry.action)}</span>{' '}
-                <span>{target(entry.targetId)}</span>
-                <Show when={entry.detail}>
-                  <span class="audit-detail"> ({entry.detail})</span>
-                </Show>
-              </li>
-            )}
+            {(entry) => {
+              const said = () => describe(entry)
+              return (
+                <li>
+                  <time datetime={new Date(entry.at).toISOString()}>
+                    {formatClockTime(entry.at)}
+                  </time>{' '}
+                  <span class="audit-actor" dir="auto">
+                    {actor(entry)}
+                  </span>{' '}
+                  <span class="audit-action">{said().action}</span>
+                  <Show when={said().target}>
+                    {(target) => (
+                      <>
+                        {' '}
+                        <span class="audit-target" dir="auto">
+                          {target()}
+                        </span>
+                      </>
+                    )}
+                  </Show>
+                  <Show when={said().detail}>
+                    {(detail) => (
+                      <span class="audit-detail" dir="auto">
+                        {' '}
+                        ({detail()})
+                      </span>
+                    )}
+                  </Show>
+                </li>
+              )
+            }}
           </For>
         </ol>
         <Show when={entries().length > shown()}>

@@ -1,13 +1,18 @@
 import { createSignal, onCleanup, onMount, Show } from 'solid-js'
 import { approve, setAnswered, setPinned, setStatus, toggleSpotlight } from '../model/actions.ts'
 import { Shortcut, shortcutFor } from '../model/keyboard.ts'
-import { createModeration, type Moderation } from '../model/moderation-state.ts'
+import { createModeration, type Moderation, targetKey } from '../model/moderation-state.ts'
 import type { StaffRoom } from '../model/room.ts'
 import { AuditPanel } from './AuditPanel.tsx'
+import { focusRow } from './focus.ts'
 import { QuestionsPanel } from './QuestionsPanel.tsx'
 import { QueuePanel } from './QueuePanel.tsx'
 import { ShortcutHelp } from './ShortcutHelp.tsx'
 import { SpotlightCard } from './SpotlightCard.tsx'
+
+/** What `s` says on a queue item: only published questions go on screen. */
+export const QUEUED_SPOTLIGHT =
+  'A queued question goes on screen only once approved: press a to approve it, then select it among the questions and press s.'
 
 /** What a shortcut does to the selected row; returns a short sentence for the live region. */
 export function runShortcut(m: Moderation, action: Shortcut): string {
@@ -22,9 +27,13 @@ export function runShortcut(m: Moderation, action: Shortcut): string {
     case Shortcut.previous:
     case Shortcut.help:
       return ''
-    case Shortcut.approve:
+    case Shortcut.approve: {
       if (target?.kind !== 'pending') return needPending
-      return result(approve(room, target.id), 'Approved.')
+      const error = approve(room, target.id)
+      if (error) return error
+      m.advance(targetKey(target))
+      return 'Approved.'
+    }
     case Shortcut.reject:
       if (target?.kind !== 'pending') return needPending
       m.setRejecting(target.id)
@@ -50,6 +59,7 @@ export function runShortcut(m: Moderation, action: Shortcut): string {
       )
     }
     case Shortcut.spotlight: {
+      if (target?.kind === 'pending') return QUEUED_SPOTLIGHT
       if (!question) return needQuestion
       const wasOn = room.pub.stage().spotlightQuestionId === question.id
       return result(toggleSpotlight(room, question.id), wasOn ? 'Taken off screen.' : 'On screen.')
@@ -82,12 +92,7 @@ export function ModerationView(props: { room: StaffRoom }) {
   })
 
   const focusSelected = (key: string | null) => {
-    if (!key || !root) return
-    const row = [...root.querySelectorAll<HTMLElement>('[data-key]')].find(
-      (el) => el.dataset.key === key,
-    )
-    row?.focus()
-    row?.scrollIntoView?.({ block: 'nearest' })
+    if (key) focusRow(key, root)
   }
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -105,8 +110,12 @@ export function ModerationView(props: { room: StaffRoom }) {
       case Shortcut.help:
         setHelp(true)
         return
-      default:
+      default: {
+        const before = m.selected()
         say(runShortcut(m, action))
+        // A decision moved the selection on: focus follows it, not the row on its way out.
+        if (m.selected() !== before) focusRow(m.selected(), root)
+      }
     }
   }
   onMount(() => document.addEventListener('keydown', onKeyDown))

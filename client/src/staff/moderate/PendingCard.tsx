@@ -5,6 +5,7 @@ import { approve, editPending, reject, undoDecision } from '../model/actions.ts'
 import type { Moderation } from '../model/moderation-state.ts'
 import { targetKey } from '../model/moderation-state.ts'
 import { authorLabel, excerpt, formatAgo } from '../ui/format.ts'
+import { focusRow } from './focus.ts'
 
 /** One item waiting for review: approve, reject with a reason, or edit first. */
 /** What a queued item is: a new question, a reply, or new text for a published question. */
@@ -49,11 +50,17 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
     setError(result)
     return result === null
   }
+  /** Decided: the selection and focus move on to the next row (this one is on its way out). */
+  const moveOn = () => {
+    const root = card?.closest('.moderation') ?? document
+    focusRow(props.m.advance(key()), root)
+  }
   const confirmReject = (event: Event) => {
     event.preventDefault()
     if (done(reject(room(), props.item.id, reason()))) {
-      closeForms()
+      props.m.setRejecting(null)
       setReason('')
+      queueMicrotask(moveOn)
     }
   }
   const startEdit = () => {
@@ -77,25 +84,41 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
     >
       <header class="item-meta">
         <span id={headingId()} class="item-author">
-          {KIND_LABEL[props.item.kind]} from {authorLabel(props.item.authorName)}
+          {KIND_LABEL[props.item.kind]} from{' '}
+          <span dir="auto">{authorLabel(props.item.authorName)}</span>
         </span>
         <span class="item-time">{formatAgo(props.item.createdAt, props.now)}</span>
       </header>
       <Show when={props.item.kind === 'reply'}>
         <p class="item-context">
-          To: {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'a question no longer listed'}
+          To:{' '}
+          <span dir="auto">
+            {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'a question no longer listed'}
+          </span>
         </p>
       </Show>
       <Show when={props.item.kind === 'edit'}>
         <p class="item-context">
           Shown now:{' '}
-          {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'the question is no longer listed'}
+          <span dir="auto">
+            {repliedTo()
+              ? excerpt(repliedTo()?.text ?? '', 100)
+              : 'the question is no longer listed'}
+          </span>
         </p>
       </Show>
-      <Show when={editing()} fallback={<p class="item-text">{props.item.text}</p>}>
+      <Show
+        when={editing()}
+        fallback={
+          <p class="item-text" dir="auto">
+            {props.item.text}
+          </p>
+        }
+      >
         <form class="inline-form" onSubmit={saveEdit}>
           <label for={`edit-${props.item.id}`}>Edit the text before deciding</label>
           <textarea
+            dir="auto"
             id={`edit-${props.item.id}`}
             value={draft()}
             rows={3}
@@ -125,7 +148,9 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
                 <button
                   type="button"
                   class="btn btn-primary"
-                  onClick={() => done(approve(room(), props.item.id))}
+                  onClick={() => {
+                    if (done(approve(room(), props.item.id))) moveOn()
+                  }}
                 >
                   Approve
                 </button>
@@ -149,6 +174,7 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
                 Reason for the author (optional, only they see it)
               </label>
               <input
+                dir="auto"
                 id={`reason-${props.item.id}`}
                 type="text"
                 maxLength={Limits.reasonLength}

@@ -57,7 +57,7 @@ function QuestionCardBody(props: { question: Question; m: Moderation; now: numbe
       onFocusIn={() => props.m.setSelected(key())}
     >
       <header class="item-meta">
-        <span id={headingId()} class="item-author">
+        <span id={headingId()} class="item-author" dir="auto">
           {authorLabel(q().authorName)}
         </span>
         <span class="item-time">{formatAgo(q().createdAt, props.now)}</span>
@@ -77,12 +77,14 @@ function QuestionCardBody(props: { question: Question; m: Moderation; now: numbe
           </span>
         </Show>
       </header>
-      <p class="item-text">{q().text}</p>
+      <p class="item-text" dir="auto">
+        {q().text}
+      </p>
       <Show when={labels().length > 0}>
         <ul class="chips" aria-label="Labels">
           <For each={labels()}>
             {(label) => (
-              <li class="chip" style={{ 'background-color': label.color }}>
+              <li class="chip" style={{ 'background-color': label.color }} dir="auto">
                 {label.name}
               </li>
             )}

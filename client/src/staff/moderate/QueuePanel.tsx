@@ -32,7 +32,7 @@ export function QueuePanel(props: { m: Moderation; now: number }) {
   )
 
   return (
-    <section class="panel queue" aria-labelledby="queue-heading">
+    <section class="panel queue" aria-labelledby="queue-heading" tabindex="-1">
       <h2 id="queue-heading">
         Waiting for review <span class="count">{props.m.queue().length}</span>
       </h2>

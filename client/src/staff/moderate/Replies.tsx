@@ -44,7 +44,7 @@ export function Replies(props: {
             {(reply) => (
               <li classList={{ 'reply-hidden': reply.hidden }}>
                 <span class="reply-author">
-                  {authorLabel(reply.authorName)}
+                  <span dir="auto">{authorLabel(reply.authorName)}</span>
                   <Show when={ROLE_BADGE[reply.authorRole]}>
                     {(badge) => <span class="st-badge">{badge()}</span>}
                   </Show>
@@ -52,7 +52,9 @@ export function Replies(props: {
                     <span class="st-badge st-badge-muted">Hidden</span>
                   </Show>
                 </span>
-                <span class="st-reply-text">{reply.text}</span>
+                <span class="st-reply-text" dir="auto">
+                  {reply.text}
+                </span>
                 <button
                   type="button"
                   class="btn btn-quiet btn-small"
@@ -69,6 +71,7 @@ export function Replies(props: {
         <form class="inline-form" onSubmit={send}>
           <label for={fieldId()}>Reply as {ROLE_BADGE[props.room.actor.role] || 'staff'}</label>
           <textarea
+            dir="auto"
             id={fieldId()}
             rows={2}
             maxLength={Limits.replyLength}

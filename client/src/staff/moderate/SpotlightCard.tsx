@@ -24,8 +24,8 @@ export function SpotlightCard(props: { room: StaffRoom }) {
         {(q) => (
           <>
             <blockquote class="spotlight-text">
-              <p>{q().text}</p>
-              <footer>{authorLabel(q().authorName)}</footer>
+              <p dir="auto">{q().text}</p>
+              <footer dir="auto">{authorLabel(q().authorName)}</footer>
             </blockquote>
             <button type="button" class="btn" onClick={() => clearSpotlight(props.room)}>
               Take off screen

@@ -22,6 +22,7 @@ export default function PresentPage() {
                   presence: ctx.conn.presence,
                   serverNow: () => ctx.conn.serverNow(),
                 }}
+                stage={{ identity: ctx.identity, public: ctx.conn.public }}
               />
             </div>
           )}

@@ -32,7 +32,7 @@ export function StaffHeader(props: {
   return (
     <header class="staff-header">
       <div class="staff-title">
-        <h1>{props.title || 'Untitled session'}</h1>
+        <h1 dir="auto">{props.title || 'Untitled session'}</h1>
         <span class="session-status" data-status={props.status}>
           {STATUS_LABEL[props.status]}
         </span>

@@ -27,11 +27,23 @@ export interface Watching {
 
 const keyOf = (userId: string, feed: FeedKind) => `${userId}:${feed}`
 
+export interface WatchOptions {
+  /**
+   * Watch this person's own seat too: a projector opened by the host, who publishes from
+   * another tab, shows the host's camera and screen like anyone else's.
+   */
+  includeSelf?: boolean
+}
+
 /**
  * The viewing side of the stage: one watch peer for this tab (opened only while
  * someone else is on stage) and a FeedWatcher per publisher feed in the roster.
  */
-export function createWatching(connection: StageConnection, ice: IceServers): Watching {
+export function createWatching(
+  connection: StageConnection,
+  ice: IceServers,
+  options: WatchOptions = {},
+): Watching {
   const me = connection.identity
   const watchers = new Map<string, FeedWatcher>()
   const [views, setViews] = createSignal<Record<string, FeedView>>({})
@@ -50,7 +62,7 @@ export function createWatching(connection: StageConnection, ice: IceServers): Wa
 
   const wanted = (seats: StageSeat[]) =>
     seats
-      .filter((seat) => seat.userId !== me.userId)
+      .filter((seat) => options.includeSelf || seat.userId !== me.userId)
       .flatMap((seat) => [
         { seat, feed: FeedKind.camera },
         ...(seat.screen === 'added' ? [{ seat, feed: FeedKind.screen }] : []),

@@ -113,7 +113,9 @@ export function FeedTile(props: {
         </button>
       </Show>
       <figcaption class="vs-caption">
-        <span class="vs-name">{label()}</span>
+        <span class="vs-name" dir="auto">
+          {label()}
+        </span>
         <Show when={!screen() && !props.view().seat.microphone}>
           <span class="vs-muted">muted</span>
         </Show>

@@ -1,6 +1,6 @@
-import { fireEvent, render, screen } from '@solidjs/testing-library'
+import { fireEvent, render, screen, within } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
-import { ModerationView } from '../../../src/staff/moderate/ModerationView.tsx'
+import { ModerationView, QUEUED_SPOTLIGHT } from '../../../src/staff/moderate/ModerationView.tsx'
 import { createTestRoom } from '../../helpers/room.tsx'
 
 const press = (key: string, target: Element = document.body) => fireEvent.keyDown(target, { key })
@@ -22,13 +22,9 @@ describe('keyboard shortcuts', () => {
       action: 'approve',
       by: 'mod-1',
     })
-
-    press('p')
-    expect(document.querySelector('.st-notice')?.textContent).toMatch(/Select a question/)
-    expect(t.room.pub.question(q.id)?.pinned).toBe(false)
-
-    press('j')
+    // The selection moves on to the next row, and focus with it.
     expect(selected()?.textContent).toContain('Listed')
+    expect(document.activeElement).toBe(selected())
     press('p')
     expect(t.room.pub.question(q.id)).toMatchObject({ pinned: true, pinnedAt: 100 })
     press('s')
@@ -116,5 +112,64 @@ describe('keyboard shortcuts', () => {
     fireEvent.keyDown(document.body, { key: 'p', ctrlKey: true })
     press('p', screen.getByLabelText('Search'))
     expect(t.room.pub.question(q.id)?.pinned).toBe(false)
+  })
+
+  it('after approving or rejecting, selects and focuses the next item, as mail clients do', async () => {
+    const t = createTestRoom()
+    const first = t.addPending({ text: 'First in the queue' })
+    const second = t.addPending({ text: 'Second in the queue' })
+    t.addPending({ text: 'Third in the queue' })
+    render(() => <ModerationView room={t.room} />)
+    press('j')
+    press('a')
+    expect(t.room.mod.pending(first.id)?.decision?.action).toBe('approve')
+    expect(selected()?.textContent).toContain('Second in the queue')
+    expect(document.activeElement).toBe(selected())
+
+    press('r')
+    const reason = screen.getByLabelText(/Reason for the author/)
+    await Promise.resolve()
+    fireEvent.input(reason, { target: { value: 'Asked before' } })
+    fireEvent.submit(reason.closest('form') as HTMLFormElement)
+    await Promise.resolve()
+    expect(t.room.mod.pending(second.id)?.decision?.action).toBe('reject')
+    expect(selected()?.textContent).toContain('Third in the queue')
+    expect(document.activeElement).toBe(selected())
+
+    // The server carries out the first decision: focus stays where it is.
+    t.room.mod.dequeue(first.id)
+    expect(document.activeElement).toBe(selected())
+
+    // The last one decided: the selection goes back to the nearest row still undecided;
+    // with none left, focus goes to the queue, never to the page.
+    press('a')
+    expect(selected()).toBeNull()
+    expect(document.activeElement).toBe(document.querySelector('.panel.queue'))
+  })
+
+  it('approving with the button moves on the same way', () => {
+    const t = createTestRoom()
+    t.addPending({ text: 'First in the queue' })
+    t.addPending({ text: 'Second in the queue' })
+    render(() => <ModerationView room={t.room} />)
+    const first = document.querySelector('.item-pending') as HTMLElement
+    fireEvent.click(within(first).getByRole('button', { name: 'Approve' }))
+    expect(selected()?.textContent).toContain('Second in the queue')
+    expect(document.activeElement).toBe(selected())
+  })
+
+  it('s on a queued question says it must be approved first, and the help says so too', () => {
+    const t = createTestRoom()
+    const item = t.addPending({ text: 'Queued' })
+    render(() => <ModerationView room={t.room} />)
+    press('j')
+    press('s')
+    expect(document.querySelector('.st-notice')?.textContent).toBe(QUEUED_SPOTLIGHT)
+    expect(t.room.pub.stage().spotlightQuestionId).toBeNull()
+    expect(t.room.mod.pending(item.id)?.decision).toBeNull()
+    press('?')
+    expect(screen.getByRole('dialog').textContent).toMatch(
+      /on screen, or take it off \(a queued question must be approved first/,
+    )
   })
 })

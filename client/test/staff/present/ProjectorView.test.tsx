@@ -58,4 +58,50 @@ describe('projector view', () => {
     expect(container.querySelector('script, b')).toBeNull()
     expect(screen.getByText('<script>alert(1)</script><b>bold</b>')).toBeTruthy()
   })
+
+  it('shows one join address that works as typed, and the code', () => {
+    const t = createTestRoom()
+    const { container } = render(() => (
+      <ProjectorView source={t.room} origin="https://podium.example" />
+    ))
+    const join = container.querySelector('.projector-join')!
+    expect(join.querySelector('.projector-address')?.textContent).toBe('podium.example/j/ABC234')
+    expect(join.textContent).toContain('Join at podium.example/j/ABC234')
+    expect(join.querySelector('.projector-code')?.textContent).toBe('ABC234')
+  })
+
+  it('once the session has ended, says so: no timer, spotlight or way to join', () => {
+    const t = createTestRoom({ now: 50_000 })
+    const spot = t.addQuestion({ text: 'Still on screen?', votes: 3 })
+    t.addQuestion({ text: 'Another one', votes: 2 })
+    t.room.pub.setStage({
+      spotlightQuestionId: spot.id,
+      timer: { durationMs: 120_000, state: 'running', startedAt: 20_000, elapsedMs: 0 },
+    })
+    const { container } = render(() => (
+      <ProjectorView source={t.room} origin="https://podium.example" />
+    ))
+    expect(screen.getByRole('timer')).toBeTruthy()
+    t.room.pub.setMeta({ status: 'ended' })
+    expect(screen.getByRole('heading', { name: 'This session has ended' })).toBeTruthy()
+    expect(screen.queryByRole('timer')).toBeNull()
+    expect(screen.queryByRole('figure')).toBeNull()
+    expect(screen.queryByRole('list')).toBeNull()
+    expect(container.textContent).not.toContain('Join at')
+    expect(container.textContent).not.toContain('Still on screen?')
+    expect(container.textContent).toContain('Town hall')
+  })
+
+  it('lays out what people typed in its own direction', () => {
+    const t = createTestRoom()
+    const rtl = t.addQuestion({ text: 'متى يبدأ المؤتمر؟', votes: 5, authorName: 'ليلى' })
+    t.addQuestion({ text: 'שאלה נוספת?', votes: 1 })
+    t.room.pub.setStage({ spotlightQuestionId: rtl.id })
+    const { container } = render(() => <ProjectorView source={t.room} />)
+    const spoken = screen.getByText('متى يبدأ المؤتمر؟')
+    expect(spoken.getAttribute('dir')).toBe('auto')
+    expect(screen.getByText('שאלה נוספת?').getAttribute('dir')).toBe('auto')
+    expect(screen.getByText('ليلى').getAttribute('dir')).toBe('auto')
+    expect(container.querySelector('.projector-title')?.getAttribute('dir')).toBe('auto')
+  })
 })
