@@ -1,11 +1,12 @@
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHostSession, waitStaffOnline } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
-import { createHostSession, waitStaffOnline } from './helpers/host.ts'
-import { ask, joinRoom, newPhone, screenshot, waitOnline } from './helpers/room.ts'
-import { startServer } from './helpers/server.ts'
+import { joinRoom, waitOnline } from '../test-support/room.ts'
+import { startServer } from '../test-support/served.ts'
+import { goLive, goOnStage, launchVideoBrowser, waitForPlaying } from '../test-support/video.ts'
+import { ask, newPhone, screenshot } from './helpers/room.ts'
 import { questionCard } from './helpers/staff.ts'
-import { goLive, goOnStage, launchVideoBrowser, waitForPlaying } from './helpers/video.ts'
 
 // The projector as a room sees it: an address that works as typed, long and right-to-left
 // questions that fit, no row behind the "Full screen" button, the stage video and screen

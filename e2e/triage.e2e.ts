@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHostSession, waitStaffOnline } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
-import { createHostSession, waitStaffOnline } from './helpers/host.ts'
-import { ask, joinRoom, newPhone, screenshot } from './helpers/room.ts'
-import { startServer } from './helpers/server.ts'
+import { joinRoom } from '../test-support/room.ts'
+import { startServer } from '../test-support/served.ts'
+import { ask, newPhone, screenshot } from './helpers/room.ts'
 import { launchStaffBrowser, pendingCard, questionCard } from './helpers/staff.ts'
 
 // Triage at speed: a moderator works the queue from the keyboard and never loses their
