@@ -1,8 +1,10 @@
 import { normalizeJoinCode } from '@podium/shared'
 import { A, useNavigate, useParams } from '@solidjs/router'
 import { createSignal, onMount, Show } from 'solid-js'
+import { AccountHeader } from '../account/AccountHeader.tsx'
 import { identityForCode } from '../app/join.ts'
 import { paths } from '../app/paths.ts'
+import { accountAuth } from '../lib/account.ts'
 import { JoinForm } from './JoinForm.tsx'
 
 /** `/j/<code>`: the link a QR code holds. Asks for a name, then opens the room. */
@@ -12,37 +14,42 @@ export default function JoinPage() {
   const code = () => normalizeJoinCode(params.code ?? '')
   const [missing, setMissing] = createSignal<string | null>(null)
 
+  const auth = accountAuth()
   onMount(() => {
+    void auth.start()
     // Already joined on this device: straight back into the room (works offline too).
     const known = identityForCode(code())
     if (known) navigate(paths.room(known.sessionId), { replace: true })
   })
 
   return (
-    <main id="main" class="page page-narrow">
-      <Show
-        when={!missing()}
-        fallback={
-          <section class="card" aria-labelledby="missing-heading">
-            <h1 id="missing-heading">No session has the code {missing()}</h1>
-            <p>Check the code with the host and try again, or enter another code.</p>
-            <p>
-              <A class="button" href={paths.landing()}>
-                Enter another code
-              </A>
-            </p>
+    <>
+      <AccountHeader auth={auth} />
+      <main id="main" class="page page-narrow">
+        <Show
+          when={!missing()}
+          fallback={
+            <section class="card" aria-labelledby="missing-heading">
+              <h1 id="missing-heading">No session has the code {missing()}</h1>
+              <p>Check the code with the host and try again, or enter another code.</p>
+              <p>
+                <A class="button" href={paths.landing()}>
+                  Enter another code
+                </A>
+              </p>
+            </section>
+          }
+        >
+          <section class="card" aria-labelledby="join-heading">
+            <h1 id="join-heading">Join session {code()}</h1>
+            <JoinForm
+              code={code()}
+              onJoined={(identity) => navigate(paths.room(identity.sessionId), { replace: true })}
+              onNotFound={setMissing}
+            />
           </section>
-        }
-      >
-        <section class="card" aria-labelledby="join-heading">
-          <h1 id="join-heading">Join session {code()}</h1>
-          <JoinForm
-            code={code()}
-            onJoined={(identity) => navigate(paths.room(identity.sessionId), { replace: true })}
-            onNotFound={setMissing}
-          />
-        </section>
-      </Show>
-    </main>
+        </Show>
+      </main>
+    </>
   )
 }
