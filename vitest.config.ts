@@ -31,6 +31,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['client/**/*.test.{ts,tsx}'],
           setupFiles: ['client/test/setup.ts'],
+          // The router ships .jsx: compiled with the tests' own Solid, not loaded by Node.
+          server: { deps: { inline: [/@solidjs\/router/] } },
         },
       },
       {

@@ -1,9 +1,11 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHostSession, type HostSession, WIDE, waitStaffOnline } from '../test-support/host.ts'
+import { type Inbox, startInbox } from '../test-support/mail.ts'
 import type { TestPodium } from '../test-support/podium.ts'
 import { joinRoom } from '../test-support/room.ts'
 import { startServer } from '../test-support/served.ts'
+import { newAddress, signInByMail } from './helpers/account.ts'
 import { blockingViolations } from './helpers/axe.ts'
 import { ask, newPhone, screenshot } from './helpers/room.ts'
 import { launchStaffBrowser, pendingCard, questionCard } from './helpers/staff.ts'
@@ -14,6 +16,7 @@ import { launchStaffBrowser, pendingCard, questionCard } from './helpers/staff.t
 
 let server: TestPodium
 let browser: Browser
+let inbox: Inbox
 let session: HostSession
 let attendee: Page
 
@@ -28,8 +31,9 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  inbox = await startInbox()
   ;[server, browser] = await Promise.all([
-    startServer({}, { signaling: true }),
+    startServer({ SMTP_URL: inbox.url }, { signaling: true }),
     launchStaffBrowser(),
   ])
   session = await createHostSession(browser, server.url, 'Quarterly all-hands')
@@ -62,6 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await server?.close()
+  await inbox?.close()
 })
 
 describe('accessibility of every screen (axe-core, WCAG 2 A and AA)', () => {
@@ -150,6 +155,40 @@ describe('accessibility of every screen (axe-core, WCAG 2 A and AA)', () => {
     await page.goto('/no/such/page')
     await page.getByRole('heading', { name: 'This page does not exist' }).waitFor()
     await expectAccessible(page, 'not-found')
+    await context.close()
+  })
+
+  it('sign-in page, light and dark, with a failure explained', async () => {
+    const context = await newPhone(browser, server.url)
+    const page = await context.newPage()
+    await page.goto('/signin?error=link-expired')
+    await page.getByRole('heading', { name: 'Sign in to Podium' }).waitFor()
+    await expectAccessible(page, 'signin')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expectAccessible(page, 'signin-dark')
+    await context.close()
+  })
+
+  it('My sessions and the account page, light and dark', async () => {
+    const context = await browser.newContext({ baseURL: server.url })
+    const page = await context.newPage()
+    await signInByMail(page, inbox, newAddress('a11y'))
+    await page.getByLabel('Session title').fill('Accessible session')
+    await page.getByRole('button', { name: 'Create session' }).click()
+    await page.waitForURL(/\/host$/)
+    await page.goto('/me')
+    await page.getByRole('heading', { name: 'Accessible session' }).waitFor()
+    await page.getByRole('button', { name: 'Delete Accessible session' }).click()
+    await expectAccessible(page, 'my-sessions')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expectAccessible(page, 'my-sessions-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.goto('/account')
+    await page.getByText('This device', { exact: true }).waitFor()
+    await page.getByRole('button', { name: 'Sign out…' }).click()
+    await expectAccessible(page, 'account')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expectAccessible(page, 'account-dark')
     await context.close()
   })
 })

@@ -10,11 +10,21 @@ export function identityForCode(code: string): Identity | null {
   return sessionId ? loadIdentity(sessionId) : null
 }
 
-/** Joins as a guest; an empty name joins anonymously. Throws ApiError. */
-export async function joinWithCode(code: string, name: string): Promise<Identity> {
+/**
+ * Joins as a guest, or with `accountToken` as the signed-in account's participant (the
+ * same one on every device); an empty name joins anonymously. Throws ApiError.
+ */
+export async function joinWithCode(
+  code: string,
+  name: string,
+  accountToken: string | null = null,
+): Promise<Identity> {
   const normalized = normalizeJoinCode(code)
   const trimmed = name.trim()
-  const joined = await api.join({ code: normalized, ...(trimmed ? { name: trimmed } : {}) })
+  const joined = await api.join(
+    { code: normalized, ...(trimmed ? { name: trimmed } : {}) },
+    accountToken,
+  )
   const identity: Identity = { ...joined }
   saveIdentity(identity)
   localStorage.setItem(CODE_PREFIX + normalized, identity.sessionId)

@@ -8,6 +8,16 @@ export const paths = {
   moderate: (sessionId: string) => `/s/${sessionId}/moderate`,
   host: (sessionId: string) => `/s/${sessionId}/host`,
   present: (sessionId: string) => `/s/${sessionId}/present`,
+  /** The sign-in page; `returnTo` (a path here) is where it leads back to. */
+  signIn: (returnTo?: string) =>
+    returnTo ? `/signin?returnTo=${encodeURIComponent(returnTo)}` : '/signin',
+  mySessions: () => '/me',
+  account: () => '/account',
+}
+
+/** This page's path and query, to come back to after signing in. */
+export function here(): string {
+  return `${window.location.pathname}${window.location.search}`
 }
 
 /** Where someone lands after joining or accepting an invite. */

@@ -125,12 +125,14 @@ export function createApi(options: ApiOptions = {}) {
     delete: <T>(path: string, token?: string | null, schema?: z.ZodType<T>) =>
       request<T>({ method: 'DELETE', path, token, schema }),
 
-    createSession: (body: CreateSessionBody) =>
-      request({ method: 'POST', path: '/sessions', body, schema: CreateSessionResponse }),
-    join: (body: JoinBody) =>
-      request({ method: 'POST', path: '/join', body, schema: JoinResponse }),
-    acceptInvite: (body: AcceptInviteInput) =>
-      request({ method: 'POST', path: '/invites/accept', body, schema: JoinResponse }),
+    /** `token`: an account token makes the account the session's owner and host. */
+    createSession: (body: CreateSessionBody, token?: string | null) =>
+      request({ method: 'POST', path: '/sessions', body, token, schema: CreateSessionResponse }),
+    /** `token`: an account token joins as the account's one participant in the session. */
+    join: (body: JoinBody, token?: string | null) =>
+      request({ method: 'POST', path: '/join', body, token, schema: JoinResponse }),
+    acceptInvite: (body: AcceptInviteInput, token?: string | null) =>
+      request({ method: 'POST', path: '/invites/accept', body, token, schema: JoinResponse }),
     time: () => request({ method: 'GET', path: '/time', schema: TimeResponse }),
 
     /** Fetches a file with the bearer token and hands it to the browser as a download. */

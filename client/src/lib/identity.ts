@@ -81,3 +81,15 @@ export function onIdentityChange(fn: (event: IdentityEvent) => void): () => void
   ch.onmessage = (message: MessageEvent<IdentityEvent>) => fn(message.data)
   return () => ch.close()
 }
+
+/** Every identity stored on this device, one per session joined here. */
+export function storedIdentities(): Identity[] {
+  const found: Identity[] = []
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i)
+    if (!key?.startsWith(KEY_PREFIX)) continue
+    const identity = loadIdentity(key.slice(KEY_PREFIX.length))
+    if (identity) found.push(identity)
+  }
+  return found
+}

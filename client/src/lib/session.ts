@@ -10,19 +10,24 @@ import {
   ModDoc,
   OutboxDoc,
   PublicDoc,
+  SIGNED_OUT,
   WriteRefused,
 } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import * as Y from 'yjs'
-import { type Api, api as defaultApi } from './api.ts'
+import { accountAuth } from './account.ts'
+import { type Api, ApiError, api as defaultApi } from './api.ts'
 import { measureClockOffset } from './clock.ts'
 import { type ConnectionStatus, deriveStatus, type SocketState } from './connection-status.ts'
 import { type DocChanges, trackDocs } from './doc-changes.ts'
-import type { Identity } from './identity.ts'
+import { type Identity, loadIdentity } from './identity.ts'
+import { isAccountBound, RENEW_BEFORE_MS, renewParticipant } from './participant-token.ts'
+import { msUntilExpiry } from './token-claims.ts'
 
 export interface SessionConnection {
-  identity: Identity
+  /** Who this device is in the session, with the newest token (renewed when signed in). */
+  readonly identity: Identity
   public: PublicDoc
   /** Staff roles only (host, moderator, presenter). */
   mod: ModDoc | null
@@ -60,7 +65,22 @@ export interface SessionOptions {
   api?: Api
   /** Keep documents in IndexedDB (default true). */
   persist?: boolean
+  /**
+   * A fresh token for a signed-in participant (POST /api/me/sessions/<id>/token by
+   * default); guests' tokens are not renewed.
+   */
+  renew?: (identity: Identity) => Promise<Identity>
+  /** The server says this device was signed out (by default the account module is told). */
+  onSignedOut?: () => void
 }
+
+/** After a renewal failed for want of a network or a working server, try again this much later. */
+const RENEW_RETRY_MS = 30_000
+/**
+ * Renewals of one connection are at least this far apart: with a device clock far ahead of
+ * the server's, every new token would look about to end, and be renewed again at once.
+ */
+const MIN_RENEW_INTERVAL_MS = 60_000
 
 /** Close codes that refuse what this device sent, not the connection: reconnecting would repeat it. */
 const REFUSED_FOR_CONTENT = new Set<number>([CloseCode.badFrame, CloseCode.frameTooLarge])
@@ -79,6 +99,10 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
   const api = options.api ?? defaultApi
   const persist = options.persist ?? true
   const staff = isStaff(identity.role)
+  const renewable = isAccountBound(identity)
+  const renew =
+    options.renew ?? ((me: Identity) => renewParticipant(accountAuth(), me.sessionId, me, api))
+  const onSignedOut = options.onSignedOut ?? (() => void accountAuth().signedOutByServer())
 
   const [unsynced, setUnsynced] = createSignal(0)
   const [synced, setSynced] = createSignal(false)
@@ -127,6 +151,10 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     onClose: ({ event }: { event: { code: number; reason: string } }) => {
       if (destroyed) return
       setFailures((n) => n + 1)
+      if (event.reason === SIGNED_OUT) {
+        signedOut()
+        return
+      }
       // Refused for what this device sent (an outbox over its size, a frame the server
       // cannot read): sending it again would be refused again, so stop and say why.
       if (REFUSED_FOR_CONTENT.has(event.code)) {
@@ -136,6 +164,88 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     },
   })
 
+  // Renewal of a signed-in participant's token ------------------------------------
+  let current = identity
+  let renewing: Promise<void> | null = null
+  let renewTimer: ReturnType<typeof setTimeout> | undefined
+
+  /** The newest token for this participant: ours, or one another tab stored since. */
+  const latest = (): Identity => {
+    const stored = loadIdentity(current.sessionId)
+    if (
+      stored &&
+      stored.userId === current.userId &&
+      msUntilExpiry(stored.token) > msUntilExpiry(current.token)
+    )
+      current = stored
+    return current
+  }
+
+  const signedOut = () => {
+    if (destroyed || authError() === SIGNED_OUT) return
+    setAuthError(SIGNED_OUT)
+    clearTimeout(renewTimer)
+    socket.disconnect()
+    onSignedOut()
+  }
+
+  const scheduleRenewal = (delay = msUntilExpiry(latest().token) - RENEW_BEFORE_MS) => {
+    clearTimeout(renewTimer)
+    if (!renewable || destroyed) return
+    renewTimer = setTimeout(() => renewNow(false), Math.max(0, delay))
+  }
+
+  let reconnectAfterRenewal = false
+  /** Renews the token; `reconnect` when the server refused the old one. */
+  const renewNow = (reconnect: boolean) => {
+    if (reconnect) reconnectAfterRenewal = true
+    if (!renewable || destroyed || renewing) return
+    renewing = renew(latest())
+      .then((fresh) => {
+        if (destroyed) return
+        current = fresh
+        if (authError() === 'token-expired') setAuthError(null)
+        scheduleRenewal(
+          Math.max(MIN_RENEW_INTERVAL_MS, msUntilExpiry(fresh.token) - RENEW_BEFORE_MS),
+        )
+        if (reconnectAfterRenewal) {
+          reconnectAfterRenewal = false
+          reauthenticate()
+        }
+      })
+      .catch((error: unknown) => {
+        if (destroyed) return
+        if (error instanceof ApiError && error.status === 401) signedOut()
+        else if (error instanceof ApiError && !error.retryable) setAuthError('token-expired')
+        // Offline or a server in trouble: the room goes on from this device meanwhile.
+        else scheduleRenewal(RENEW_RETRY_MS)
+      })
+      .finally(() => {
+        renewing = null
+      })
+  }
+
+  /**
+   * Opens the refused documents again with the new token: on the same socket when it is up
+   * (the server takes a new token for a document it refused), else by connecting.
+   */
+  const reauthenticate = () => {
+    if (socketState() !== 'connected') {
+      void socket.connect()
+      return
+    }
+    for (const { provider } of channels) {
+      if (!provider.isAuthenticated) void provider.sendToken().then(() => provider.startSync())
+    }
+  }
+
+  const refusedWith = (reason: string) => {
+    if (reason === 'token-expired' && renewable) renewNow(true)
+    else if (reason === SIGNED_OUT) signedOut()
+    else setAuthError(reason)
+  }
+  scheduleRenewal()
+
   const channels: Channel[] = []
   const open = (name: string, withAwareness: boolean): Channel => {
     const doc = new Y.Doc()
@@ -143,10 +253,11 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     const provider = new HocuspocusProvider({
       name,
       document: doc,
-      token: identity.token,
+      // Read at every (re)connection: the newest token, whichever tab renewed it.
+      token: () => latest().token,
       websocketProvider: socket,
       ...(withAwareness ? {} : { awareness: null }),
-      onAuthenticationFailed: ({ reason }) => setAuthError(reason),
+      onAuthenticationFailed: ({ reason }) => refusedWith(reason),
       onStateless,
     })
     provider.attach()
@@ -179,6 +290,12 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
 
   const onOnline = () => {
     setNetworkUp(true)
+    if (authError() === SIGNED_OUT) return
+    // A token that ended while offline is renewed first, then the socket reconnects.
+    if (renewable && msUntilExpiry(latest().token) < RENEW_BEFORE_MS) {
+      renewNow(true)
+      return
+    }
     // Don't wait out the provider's backoff: the network is back now.
     void socket.connect()
   }
@@ -193,7 +310,9 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
   window.addEventListener('offline', onOffline)
 
   return {
-    identity,
+    get identity() {
+      return latest()
+    },
     public: publicDoc,
     mod: modChannel ? new ModDoc(modChannel.doc) : null,
     outbox,
@@ -210,6 +329,7 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     destroy() {
       if (destroyed) return
       destroyed = true
+      clearTimeout(renewTimer)
       window.removeEventListener('online', onOnline)
       window.removeEventListener('offline', onOffline)
       tracked.dispose()

@@ -4,6 +4,7 @@ import { createSignal } from 'solid-js'
 import { homeFor } from '../app/paths.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
 import { messageOf } from '../components/errors.ts'
+import { accountAuth } from '../lib/account.ts'
 import { api } from '../lib/api.ts'
 import { saveIdentity } from '../lib/identity.ts'
 
@@ -21,10 +22,10 @@ export default function AcceptInvitePage() {
     setError(null)
     try {
       const trimmed = name().trim()
-      const identity = await api.acceptInvite({
-        invite: params.invite ?? '',
-        ...(trimmed ? { name: trimmed } : {}),
-      })
+      const identity = await api.acceptInvite(
+        { invite: params.invite ?? '', ...(trimmed ? { name: trimmed } : {}) },
+        await accountAuth().tokenIfSignedIn(),
+      )
       saveIdentity(identity)
       navigate(homeFor(identity.role, identity.sessionId), { replace: true })
     } catch (e) {

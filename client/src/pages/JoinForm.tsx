@@ -3,6 +3,7 @@ import { createSignal, Show } from 'solid-js'
 import { joinWithCode } from '../app/join.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
 import { messageOf } from '../components/errors.ts'
+import { accountAuth } from '../lib/account.ts'
 import { ApiError } from '../lib/api.ts'
 import type { Identity } from '../lib/identity.ts'
 
@@ -17,8 +18,13 @@ export interface JoinFormProps {
 
 /** Code (optional) and display name (optional: blank joins anonymously). */
 export function JoinForm(props: JoinFormProps) {
+  const auth = accountAuth()
+  const signedIn = () => {
+    const s = auth.state()
+    return s.status === 'signed-in' ? s.account : null
+  }
   const [code, setCode] = createSignal(props.code ?? '')
-  const [name, setName] = createSignal('')
+  const [name, setName] = createSignal(signedIn()?.name ?? '')
   const [busy, setBusy] = createSignal(false)
   const [error, setError] = createSignal<string | null>(null)
   const errorId = `join-error-${props.askCode ? 'code' : 'link'}`
@@ -33,7 +39,7 @@ export function JoinForm(props: JoinFormProps) {
     setBusy(true)
     setError(null)
     try {
-      props.onJoined(await joinWithCode(normalized, name()))
+      props.onJoined(await joinWithCode(normalized, name(), await auth.tokenIfSignedIn()))
     } catch (e) {
       if (e instanceof ApiError && e.status === 404 && props.onNotFound)
         props.onNotFound(normalized)
@@ -78,6 +84,13 @@ export function JoinForm(props: JoinFormProps) {
           Leave it empty to join anonymously.
         </small>
       </label>
+      <Show when={signedIn()}>
+        {(account) => (
+          <p class="hint">
+            You join as {account().email}: the same participant on every device you sign in on.
+          </p>
+        )}
+      </Show>
       <ErrorNotice id={errorId} message={error()} />
       <button class="button button-primary" type="submit" disabled={busy()}>
         {busy() ? 'Joining…' : 'Join'}

@@ -1,6 +1,7 @@
-import { ACCESS_REVOKED, type RoomPreview } from '@podium/shared'
+import { ACCESS_REVOKED, type RoomPreview, SIGNED_OUT } from '@podium/shared'
 import { createEffect, lazy, Show, Suspense } from 'solid-js'
 import '../styles/room.css'
+import { paths } from '../app/paths.ts'
 import { registerServiceWorker } from '../app/service-worker.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
 import { Announcer } from './Announcer.tsx'
@@ -28,6 +29,8 @@ export function authErrorText(reason: string | null): string | null {
     return 'You have reached the limit of contributions for this session; what you send now cannot be taken. Reload to keep reading.'
   if (reason === 'bad-frame' || reason === 'refused')
     return 'The server could not read what this device sent. Reload the page to go on.'
+  if (reason === SIGNED_OUT)
+    return 'You were signed out on this device, so the room stopped sending. What you wrote stays on this device; sign in again to send it.'
   if (reason === ACCESS_REVOKED)
     return 'The host has withdrawn the role this device had in the session. Join again with the session code.'
   return 'The server did not let this device into the session. Join again with the session code.'
@@ -50,6 +53,13 @@ export function Room(props: { authError: string | null; preview?: RoomPreview | 
       <RoomHeader fallbackTitle={props.preview?.title} />
       <main id="main" class="page room">
         <ErrorNotice message={authErrorText(props.authError)} />
+        <Show when={props.authError === SIGNED_OUT}>
+          <p>
+            <a class="button button-primary" href={paths.signIn(window.location.pathname)}>
+              Sign in again
+            </a>
+          </p>
+        </Show>
         <Show
           when={ready()}
           fallback={

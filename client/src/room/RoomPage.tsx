@@ -10,9 +10,10 @@ import { Room } from './Room.tsx'
 /** `/s/<sessionId>`: the attendee room, for whoever joined this session on this device. */
 export default function RoomPage() {
   const params = useParams<{ sessionId: string }>()
-  // A new connection only when who we are changes, not on every save of the same identity.
+  // A new connection only when who we are changes, not on every save of the same identity
+  // (a renewed token is read by the open connection itself).
   const [identity, setIdentity] = createSignal(loadIdentity(params.sessionId ?? ''), {
-    equals: (a, b) => a?.token === b?.token && a?.sessionId === b?.sessionId,
+    equals: (a, b) => a?.userId === b?.userId && a?.sessionId === b?.sessionId,
   })
   // Another tab joined (or left) this session: follow it.
   const unsubscribe = onIdentityChange((event) => {

@@ -11,12 +11,15 @@ import { EventLog } from '../events/log.ts'
 import { EventType } from '../events/types.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
+import { duplicateSession } from '../sessions/duplicate.ts'
+import { removeSession } from '../sessions/remove.ts'
 import { auditApi } from './audit.ts'
 import { scheduleOf } from './schedule.ts'
-import { sessionFor } from './session-access.ts'
+import { noBody, sessionFor } from './session-access.ts'
 
 /**
- * A session's details for anyone in it, and the host's controls: settings and status.
+ * A session's details for anyone in it, and the host's controls: settings, status,
+ * duplicating it into a new draft, and deleting it.
  * The public document carries the live copy (staff may change it directly); the sessions
  * row is kept in step for what is read without loading the document.
  */
@@ -82,5 +85,22 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
     services.events.committed()
     await auditApi(services, claims, `status-${status}`)
     return { status }
+  })
+
+  api.post('/sessions/:id/duplicate', async (request, reply) => {
+    noBody(request)
+    const { session, claims } = await sessionFor(request, services, ['host'])
+    const created = await duplicateSession(services, session.id, claims)
+    return reply.code(201).send({
+      ...created,
+      joinUrl: `${services.publicUrl(request)}/j/${created.code}`,
+    })
+  })
+
+  api.delete('/sessions/:id', async (request, reply) => {
+    noBody(request)
+    const { session } = await sessionFor(request, services, ['host'])
+    await removeSession(services, session.id)
+    return reply.code(204).send()
   })
 }

@@ -31,7 +31,7 @@ const PROVIDER_TTL_MS = 10 * 60_000
 /** Sign-in mails per address per quarter hour, wherever they are asked for from. */
 const MAILS_PER_ADDRESS = 5
 
-/** Why a sign-in did not happen: the sign-in page words each (client/src/pages/sign-in). */
+/** Why a sign-in did not happen: the sign-in page words each (client/src/account/sign-in-errors.ts). */
 type Failure =
   | 'link-invalid'
   | 'link-used'

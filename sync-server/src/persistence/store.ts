@@ -1,3 +1,4 @@
+import { parseDocumentName } from '@podium/shared'
 import type { Kysely, Transaction } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import type { Database } from '../db/schema.ts'
@@ -11,6 +12,8 @@ import { UpdateMerger } from './merge.ts'
 export class DocumentStore {
   /** Documents being compacted now: one compaction of a document at a time. */
   private readonly compacting = new Set<string>()
+  /** Deleted sessions (the newest few thousand): their documents are not written again. */
+  private readonly deleted = new Set<string>()
 
   constructor(
     private readonly db: Db,
@@ -28,7 +31,23 @@ export class DocumentStore {
     return readStored(this.db.kysely, name, this.merger)
   }
 
+  /**
+   * From now on, writes to the documents of `sessionId` are dropped: a document still
+   * loaded when its session is deleted stores its last changes as it unloads.
+   */
+  forgetSession(sessionId: string): void {
+    this.deleted.add(sessionId)
+    if (this.deleted.size > 5_000) this.deleted.delete(this.deleted.values().next().value as string)
+  }
+
+  private isDeleted(name: string): boolean {
+    if (this.deleted.size === 0) return false
+    const sessionId = parseDocumentName(name)?.sessionId
+    return sessionId !== undefined && this.deleted.has(sessionId)
+  }
+
   async append(name: string, update: Uint8Array): Promise<void> {
+    if (this.isDeleted(name)) return
     await this.db.kysely
       .insertInto('document_updates')
       .values({ name, data: update, created_at: Date.now() })
@@ -65,6 +84,7 @@ export class DocumentStore {
    * transaction). Rows appended since they were read are not among the ids and stay.
    */
   async replace(name: string, stored: Stored): Promise<void> {
+    if (this.isDeleted(name)) return
     await this.db.kysely.transaction().execute((trx) => putInPlace(trx, name, stored))
   }
 

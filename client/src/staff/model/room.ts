@@ -9,7 +9,8 @@ import type { SessionConnection } from '../../lib/session.ts'
  */
 export interface StaffRoom {
   sessionId: string
-  token: string
+  /** The newest token (a signed-in participant's is renewed while the console is open). */
+  readonly token: string
   actor: Actor
   pub: PublicDoc
   mod: ModDoc
@@ -25,7 +26,9 @@ export function roomFromConnection(conn: SessionConnection): StaffRoom | null {
   if (!conn.mod) return null
   return {
     sessionId: conn.identity.sessionId,
-    token: conn.identity.token,
+    get token() {
+      return conn.identity.token
+    },
     actor: { userId: conn.identity.userId, name: conn.identity.name, role: conn.identity.role },
     pub: conn.public,
     mod: conn.mod,

@@ -1,4 +1,4 @@
-import { ACCESS_REVOKED, type Role } from '@podium/shared'
+import { ACCESS_REVOKED, type Role, SIGNED_OUT } from '@podium/shared'
 import { type Accessor, createEffect, type JSX, Match, onCleanup, Show, Switch } from 'solid-js'
 import { api } from '../../lib/api.ts'
 import { type Identity, loadIdentity } from '../../lib/identity.ts'
@@ -133,6 +133,20 @@ function StaffGateSwitch(props: {
   const conn = props.conn
   return (
     <Switch fallback={props.children(props.ctx)}>
+      <Match when={conn.authError() === SIGNED_OUT}>
+        <PageMessage title="You were signed out on this device">
+          <p>
+            This device was signed out of your account (here, in another tab, or from another
+            device), so the console closed. Edits made here stay on this device; sign in again to
+            send them.
+          </p>
+          <p>
+            <a href={`/signin?returnTo=${encodeURIComponent(window.location.pathname)}`}>
+              Sign in again
+            </a>
+          </p>
+        </PageMessage>
+      </Match>
       <Match when={conn.authError()}>
         {(reason) => (
           <Show
