@@ -48,7 +48,7 @@ describe.each(['sqlite', 'postgres'] as const)('the notification queue on %s', (
         const seen = refusals.get(to) ?? 0
         refusals.set(to, seen + 1)
         if (to.startsWith('flaky-') && seen < 2) return 451
-        if (to.startsWith('down-')) return 421
+        if (to.startsWith('down-')) return 452
         if (to.startsWith('gone-')) return 550
         return null
       },

@@ -35,7 +35,14 @@ export function createMailer(options: {
 }): Mailer {
   const { smtpUrl, from, dataDir, log } = options
   if (smtpUrl) {
-    const transport = nodemailer.createTransport(smtpUrl)
+    // Connections are kept and reused: a new one per mail held the queue to about 30 a
+    // second. Query parameters of SMTP_URL (?pool=false, ?maxConnections=2) win.
+    const transport = nodemailer.createTransport({
+      url: smtpUrl,
+      pool: true,
+      maxConnections: 8,
+      maxMessages: 100,
+    })
     return {
       async send(mail) {
         const info = await transport.sendMail({ from, ...mail })
