@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join as joinPath } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Inbox, linkIn, startInbox } from '../../test-support/mail.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
@@ -197,6 +200,51 @@ describe.each(['sqlite', 'postgres'] as const)('the notification queue on %s', (
     })
     // The mail server was not asked again.
     expect(refusals.get(email)).toBe(refusedBefore)
+  })
+})
+
+describe('a restart', () => {
+  it('[NQ-6] loses nothing queued and sends nothing twice', async () => {
+    const inbox = await startInbox()
+    const dataDir = mkdtempSync(joinPath(tmpdir(), 'podium-queue-restart-'))
+    try {
+      const first = await startPodium({ SMTP_URL: inbox.url }, { dataDir, notifications: QUICK })
+      const { db, notifications } = first.podium.services
+      // Queued while the worker is not running (it stopped, or the process died first).
+      await notifications.worker.stop()
+      const sentBefore = address('before')
+      const pending = address('pending')
+      await db.kysely.transaction().execute(async (trx) => {
+        await notifications.notifier.toAddress(trx, sentBefore, invite(sentBefore))
+        await notifications.notifier.toAddress(trx, pending, invite(pending))
+      })
+      notifications.worker.start()
+      await notifications.worker.idle()
+      await first.close()
+      expect(inbox.messages.filter((m) => JSON.stringify(m.to).includes(pending))).toHaveLength(1)
+
+      const later = address('later')
+      const second = await startPodium({ SMTP_URL: inbox.url }, { dataDir, notifications: QUICK })
+      await second.podium.services.notifications.worker.stop()
+      await second.podium.services.db.kysely
+        .transaction()
+        .execute((trx) =>
+          second.podium.services.notifications.notifier.toAddress(trx, later, invite(later)),
+        )
+      await second.close()
+      const third = await startPodium({ SMTP_URL: inbox.url }, { dataDir, notifications: QUICK })
+      await inbox.next(later)
+      await third.podium.services.notifications.worker.idle()
+      await third.close()
+      for (const email of [sentBefore, pending, later])
+        expect(
+          inbox.messages.filter((m) => JSON.stringify(m.to).includes(email)),
+          email,
+        ).toHaveLength(1)
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+      await inbox.close()
+    }
   })
 })
 
