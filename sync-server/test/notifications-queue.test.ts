@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -312,5 +313,72 @@ describe('two instances on one Postgres', () => {
     )
     expect(sentBy[0]! + sentBy[1]!).toBe(total)
     expect(Math.min(...sentBy)).toBeGreaterThan(0)
+  })
+})
+
+/**
+ * An SMTP server that takes the message's recipient, then drops the connection in the
+ * middle of its data: what a relay that crashes or a network that fails looks like.
+ */
+async function startVanishingServer() {
+  let dataStarted = 0
+  const server = createNetServer((socket) => {
+    socket.write('220 vanishing.example ESMTP\r\n')
+    let buffered = ''
+    let inData = false
+    socket.on('data', (chunk: Buffer) => {
+      if (inData) {
+        socket.destroy()
+        return
+      }
+      buffered += chunk.toString('utf8')
+      let end = buffered.indexOf('\r\n')
+      while (end >= 0) {
+        const line = buffered.slice(0, end)
+        buffered = buffered.slice(end + 2)
+        const verb = line.slice(0, 4).toUpperCase()
+        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 vanishing.example\r\n')
+        else if (verb === 'MAIL' || verb === 'RCPT') socket.write('250 OK\r\n')
+        else if (verb === 'DATA') {
+          dataStarted++
+          inData = true
+          socket.write('354 Go ahead\r\n')
+        } else if (verb === 'QUIT') socket.end('221 Bye\r\n')
+        else socket.write('250 OK\r\n')
+        end = buffered.indexOf('\r\n')
+      }
+    })
+    socket.on('error', () => {})
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    attempts: () => dataStarted,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
+}
+
+describe('a mail server that disappears mid-message', () => {
+  it('[NQ-7] is tried again, then the message is dead; the request that queued it succeeded', async () => {
+    const vanishing = await startVanishingServer()
+    const server = await startPodium({ SMTP_URL: vanishing.url }, { notifications: QUICK })
+    try {
+      const email = address('vanished')
+      const asked = await request(`${server.url}/api/auth/email`, { body: { email } })
+      expect(asked.status).toBe(202)
+      let rows = await rowsFor(server, email)
+      const until = Date.now() + 15_000
+      while (rows[0]?.status !== 'dead' && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 50))
+        rows = await rowsFor(server, email)
+      }
+      expect(rows).toMatchObject([{ status: 'dead', attempts: 3 }])
+      expect(rows[0]!.last_error).toMatch(/the mail was not sent/)
+      expect(vanishing.attempts()).toBeGreaterThanOrEqual(3)
+    } finally {
+      await server.close()
+      await vanishing.close()
+    }
   })
 })

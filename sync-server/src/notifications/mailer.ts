@@ -42,6 +42,11 @@ export function createMailer(options: {
       pool: true,
       maxConnections: 8,
       maxMessages: 100,
+      // A server that stops answering fails the attempt in a minute, well inside the
+      // queue's five-minute claim (nodemailer waits up to ten by default).
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
     })
     return {
       async send(mail) {

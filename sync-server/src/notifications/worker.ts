@@ -18,7 +18,7 @@ export interface WorkerOptions {
   pollMs: number
   /** How long a claimed row is this instance's before another may take it up. */
   leaseMs?: number
-  /** Rows claimed at once. */
+  /** Rows claimed at once (default twice the concurrency). */
   batch?: number
   /** Rows sent at once. */
   concurrency?: number
@@ -106,8 +106,9 @@ export class NotificationWorker {
 
   private async run(): Promise<void> {
     const { queue, log } = this.options
-    const batch = this.options.batch ?? 50
     const concurrency = this.options.concurrency ?? 8
+    // Few enough that the last of a batch is tried well inside its claim.
+    const batch = this.options.batch ?? concurrency * 2
     try {
       while (!this.stopped) {
         const rows = await queue.claim(batch, this.leaseMs)
