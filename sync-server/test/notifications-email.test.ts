@@ -302,6 +302,31 @@ describe('notification e-mail', () => {
       { kind: 'summary', channel: 'email', status: 'sent', attempts: 1 },
     ])
     expect(listed.body.notifications[0].to).toMatch(/^h…@example\.org$/)
+
+    // A sent one is not sent again; a dead one is, once the host asks.
+    const id = listed.body.notifications[0].id
+    const retry = (token: string) =>
+      request<any>(api(`/sessions/${created.body.id}/notifications/${id}/retry`), {
+        method: 'POST',
+        token,
+      })
+    const refused = await retry(created.body.hostToken)
+    expect(refused.status).toBe(409)
+    expect(refused.body.detail).toMatch(/This notification is sent/)
+    const { db } = server.podium.services
+    await db.kysely
+      .updateTable('notifications')
+      .set({ status: 'dead', last_error: 'the relay was down' })
+      .where('id', '=', id)
+      .execute()
+    const attendee = await request<any>(api('/join'), { body: { code: created.body.code } })
+    expect((await retry(attendee.body.token)).status).toBe(403)
+    const retried = await retry(created.body.hostToken)
+    expect(retried.status).toBe(200)
+    expect(retried.body).toEqual({ id, status: 'queued' })
+    const again = await inbox.next(email)
+    expect(again.subject).toBe('How "Quarterly review" went')
+    expect(again.messageId).toBe(mail.messageId)
   })
   it('[NE-8] forgets a deleted account: its settings go, and nothing more is sent to it', async () => {
     const email = address('leaving')

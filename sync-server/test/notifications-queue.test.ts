@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { type AddressInfo, createServer as createNetServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join as joinPath } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Inbox, linkIn, startInbox } from '../../test-support/mail.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
@@ -48,7 +52,7 @@ describe.each(['sqlite', 'postgres'] as const)('the notification queue on %s', (
         const seen = refusals.get(to) ?? 0
         refusals.set(to, seen + 1)
         if (to.startsWith('flaky-') && seen < 2) return 451
-        if (to.startsWith('down-')) return 421
+        if (to.startsWith('down-')) return 452
         if (to.startsWith('gone-')) return 550
         return null
       },
@@ -200,6 +204,51 @@ describe.each(['sqlite', 'postgres'] as const)('the notification queue on %s', (
   })
 })
 
+describe('a restart', () => {
+  it('[NQ-6] loses nothing queued and sends nothing twice', async () => {
+    const inbox = await startInbox()
+    const dataDir = mkdtempSync(joinPath(tmpdir(), 'podium-queue-restart-'))
+    try {
+      const first = await startPodium({ SMTP_URL: inbox.url }, { dataDir, notifications: QUICK })
+      const { db, notifications } = first.podium.services
+      // Queued while the worker is not running (it stopped, or the process died first).
+      await notifications.worker.stop()
+      const sentBefore = address('before')
+      const pending = address('pending')
+      await db.kysely.transaction().execute(async (trx) => {
+        await notifications.notifier.toAddress(trx, sentBefore, invite(sentBefore))
+        await notifications.notifier.toAddress(trx, pending, invite(pending))
+      })
+      notifications.worker.start()
+      await notifications.worker.idle()
+      await first.close()
+      expect(inbox.messages.filter((m) => JSON.stringify(m.to).includes(pending))).toHaveLength(1)
+
+      const later = address('later')
+      const second = await startPodium({ SMTP_URL: inbox.url }, { dataDir, notifications: QUICK })
+      await second.podium.services.notifications.worker.stop()
+      await second.podium.services.db.kysely
+        .transaction()
+        .execute((trx) =>
+          second.podium.services.notifications.notifier.toAddress(trx, later, invite(later)),
+        )
+      await second.close()
+      const third = await startPodium({ SMTP_URL: inbox.url }, { dataDir, notifications: QUICK })
+      await inbox.next(later)
+      await third.podium.services.notifications.worker.idle()
+      await third.close()
+      for (const email of [sentBefore, pending, later])
+        expect(
+          inbox.messages.filter((m) => JSON.stringify(m.to).includes(email)),
+          email,
+        ).toHaveLength(1)
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+      await inbox.close()
+    }
+  })
+})
+
 describe('two instances on one Postgres', () => {
   let schema: TestSchema
   let inbox: Inbox
@@ -264,5 +313,72 @@ describe('two instances on one Postgres', () => {
     )
     expect(sentBy[0]! + sentBy[1]!).toBe(total)
     expect(Math.min(...sentBy)).toBeGreaterThan(0)
+  })
+})
+
+/**
+ * An SMTP server that takes the message's recipient, then drops the connection in the
+ * middle of its data: what a relay that crashes or a network that fails looks like.
+ */
+async function startVanishingServer() {
+  let dataStarted = 0
+  const server = createNetServer((socket) => {
+    socket.write('220 vanishing.example ESMTP\r\n')
+    let buffered = ''
+    let inData = false
+    socket.on('data', (chunk: Buffer) => {
+      if (inData) {
+        socket.destroy()
+        return
+      }
+      buffered += chunk.toString('utf8')
+      let end = buffered.indexOf('\r\n')
+      while (end >= 0) {
+        const line = buffered.slice(0, end)
+        buffered = buffered.slice(end + 2)
+        const verb = line.slice(0, 4).toUpperCase()
+        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 vanishing.example\r\n')
+        else if (verb === 'MAIL' || verb === 'RCPT') socket.write('250 OK\r\n')
+        else if (verb === 'DATA') {
+          dataStarted++
+          inData = true
+          socket.write('354 Go ahead\r\n')
+        } else if (verb === 'QUIT') socket.end('221 Bye\r\n')
+        else socket.write('250 OK\r\n')
+        end = buffered.indexOf('\r\n')
+      }
+    })
+    socket.on('error', () => {})
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    attempts: () => dataStarted,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
+}
+
+describe('a mail server that disappears mid-message', () => {
+  it('[NQ-7] is tried again, then the message is dead; the request that queued it succeeded', async () => {
+    const vanishing = await startVanishingServer()
+    const server = await startPodium({ SMTP_URL: vanishing.url }, { notifications: QUICK })
+    try {
+      const email = address('vanished')
+      const asked = await request(`${server.url}/api/auth/email`, { body: { email } })
+      expect(asked.status).toBe(202)
+      let rows = await rowsFor(server, email)
+      const until = Date.now() + 15_000
+      while (rows[0]?.status !== 'dead' && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 50))
+        rows = await rowsFor(server, email)
+      }
+      expect(rows).toMatchObject([{ status: 'dead', attempts: 3 }])
+      expect(rows[0]!.last_error).toMatch(/the mail was not sent/)
+      expect(vanishing.attempts()).toBeGreaterThanOrEqual(3)
+    } finally {
+      await server.close()
+      await vanishing.close()
+    }
   })
 })

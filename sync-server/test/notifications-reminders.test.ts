@@ -197,5 +197,36 @@ describe('session reminders', () => {
       body: { code: 'ZZZZZZ' },
     })
     expect(nobody.status).toBe(404)
+
+    // Following, listing, unfollowing; clearing a schedule.
+    await put({ startsAt: '2026-04-01T10:00', timeZone: 'Europe/Berlin' })
+    await request(api('/me/follows'), {
+      token: host.accessToken,
+      body: { code: created.body.code },
+    })
+    const follows = await request<any>(api('/me/follows'), { token: host.accessToken })
+    expect(follows.body.follows).toEqual([
+      {
+        sessionId: created.body.id,
+        title: 'Bad input',
+        code: created.body.code,
+        schedule: {
+          startsAt: Date.UTC(2026, 3, 1, 8),
+          timeZone: 'Europe/Berlin',
+          local: '2026-04-01T10:00',
+        },
+      },
+    ])
+    const cleared = await request(api(`/sessions/${created.body.id}/schedule`), {
+      method: 'DELETE',
+      token: created.body.hostToken,
+    })
+    expect(cleared.status).toBe(204)
+    const listed = await request<any>(api('/me/follows'), { token: host.accessToken })
+    expect(listed.body.follows[0].schedule).toBeNull()
+    const unfollow = () =>
+      request(api(`/me/follows/${created.body.id}`), { method: 'DELETE', token: host.accessToken })
+    expect((await unfollow()).status).toBe(204)
+    expect((await unfollow()).status).toBe(404)
   })
 })

@@ -35,7 +35,19 @@ export function createMailer(options: {
 }): Mailer {
   const { smtpUrl, from, dataDir, log } = options
   if (smtpUrl) {
-    const transport = nodemailer.createTransport(smtpUrl)
+    // Connections are kept and reused: a new one per mail held the queue to about 30 a
+    // second. Query parameters of SMTP_URL (?pool=false, ?maxConnections=2) win.
+    const transport = nodemailer.createTransport({
+      url: smtpUrl,
+      pool: true,
+      maxConnections: 8,
+      maxMessages: 100,
+      // A server that stops answering fails the attempt in a minute, well inside the
+      // queue's five-minute claim (nodemailer waits up to ten by default).
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    })
     return {
       async send(mail) {
         const info = await transport.sendMail({ from, ...mail })

@@ -18,7 +18,7 @@ export interface WorkerOptions {
   pollMs: number
   /** How long a claimed row is this instance's before another may take it up. */
   leaseMs?: number
-  /** Rows claimed at once. */
+  /** Rows claimed at once (default twice the concurrency). */
   batch?: number
   /** Rows sent at once. */
   concurrency?: number
@@ -35,6 +35,8 @@ export class NotificationWorker {
   private stopped = false
   private timer: NodeJS.Timeout | null = null
   private readonly inFlight = new Set<Promise<void>>()
+  /** Attempts under way on this instance, by row id. */
+  private readonly attempts = new Map<string, Promise<void>>()
 
   constructor(private readonly options: WorkerOptions) {}
 
@@ -70,7 +72,9 @@ export class NotificationWorker {
     if (this.stopped || ids.length === 0) return
     const work = (async () => {
       const rows = await this.options.queue.claim(ids.length, this.leaseMs, ids)
-      await Promise.all(rows.map((row) => this.track(this.attempt(row))))
+      // Those this instance's poll took first are waited for the same way.
+      const already = ids.flatMap((id) => this.attempts.get(id) ?? [])
+      await Promise.all([...rows.map((row) => this.track(this.attempt(row))), ...already])
     })().catch((error: unknown) =>
       this.options.log.error({ err: error }, 'sending notifications at once failed'),
     )
@@ -106,8 +110,9 @@ export class NotificationWorker {
 
   private async run(): Promise<void> {
     const { queue, log } = this.options
-    const batch = this.options.batch ?? 50
     const concurrency = this.options.concurrency ?? 8
+    // Few enough that the last of a batch is tried well inside its claim.
+    const batch = this.options.batch ?? concurrency * 2
     try {
       while (!this.stopped) {
         const rows = await queue.claim(batch, this.leaseMs)
@@ -132,7 +137,13 @@ export class NotificationWorker {
   }
 
   /** One attempt at one row, and its outcome written back. */
-  private async attempt(row: NotificationRow): Promise<void> {
+  private attempt(row: NotificationRow): Promise<void> {
+    const work = this.tryOnce(row).finally(() => this.attempts.delete(row.id))
+    this.attempts.set(row.id, work)
+    return work
+  }
+
+  private async tryOnce(row: NotificationRow): Promise<void> {
     const { queue, deliver, clock, log, metrics, retry } = this.options
     const labels = { channel: row.channel, kind: row.kind }
     try {
