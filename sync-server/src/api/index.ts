@@ -9,11 +9,13 @@ import { identityRateLimit } from './identity-limit.ts'
 import { importRoutes } from './import.ts'
 import { inviteRoutes } from './invites.ts'
 import { meRoutes } from './me.ts'
+import { participantRoutes } from './participant.ts'
 import { previewRoutes } from './preview.ts'
 import { rateLimits } from './rate-limits.ts'
 import { sessionControlRoutes } from './session-control.ts'
 import { sessionRoutes } from './sessions.ts'
 import { signInRoutes } from './sign-in.ts'
+import { staffRoutes } from './staff.ts'
 import { timeRoutes } from './time.ts'
 
 /** Every route under /api. Each module registers one concern's routes. */
@@ -28,6 +30,8 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await sessionControlRoutes(api, services)
   await previewRoutes(api, services)
   await inviteRoutes(api, services)
+  await staffRoutes(api, services)
+  await participantRoutes(api, services)
   await exportRoutes(api, services)
   await importRoutes(api, services)
   await checkpointRoutes(api, services)
