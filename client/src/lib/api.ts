@@ -2,6 +2,7 @@ import {
   type AcceptInviteBody,
   type CreateSessionBody,
   CreateSessionResponse,
+  InvitePreview,
   type JoinBody,
   JoinResponse,
 } from '@podium/shared'
@@ -133,6 +134,22 @@ export function createApi(options: ApiOptions = {}) {
       request({ method: 'POST', path: '/join', body, token, schema: JoinResponse }),
     acceptInvite: (body: AcceptInviteInput, token?: string | null) =>
       request({ method: 'POST', path: '/invites/accept', body, token, schema: JoinResponse }),
+    previewInvite: (invite: string) =>
+      request({
+        method: 'POST',
+        path: '/invites/preview',
+        body: { invite },
+        schema: InvitePreview,
+      }),
+    /** A new name in one session: the answer is a new identity (its token carries the name). */
+    rename: (sessionId: string, token: string, name: string) =>
+      request({
+        method: 'PATCH',
+        path: `/sessions/${encodeURIComponent(sessionId)}/me`,
+        body: { name },
+        token,
+        schema: JoinResponse,
+      }),
     time: () => request({ method: 'GET', path: '/time', schema: TimeResponse }),
 
     /** Fetches a file with the bearer token and hands it to the browser as a download. */

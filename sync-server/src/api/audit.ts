@@ -8,6 +8,8 @@ export async function auditApi(
   claims: Pick<AccessClaims, 'sid' | 'sub' | 'name' | 'role'>,
   action: string,
   targetId: string | null = null,
+  /** Names what the target was, where the documents do not (a person, an invite). */
+  detail?: string,
 ): Promise<void> {
   await appendAudit(services.db, claims.sid, [
     {
@@ -17,6 +19,7 @@ export async function auditApi(
       actorRole: claims.role,
       action,
       targetId,
+      ...(detail ? { detail } : {}),
     },
   ])
 }

@@ -12,6 +12,7 @@ import { importRoutes } from './import.ts'
 import { inviteRoutes } from './invites.ts'
 import { meRoutes } from './me.ts'
 import { notificationSettingsRoutes } from './notification-settings.ts'
+import { participantRoutes } from './participant.ts'
 import { phoneRoutes } from './phone.ts'
 import { previewRoutes } from './preview.ts'
 import { pushSubscriptionRoutes } from './push-subscriptions.ts'
@@ -21,6 +22,7 @@ import { sessionControlRoutes } from './session-control.ts'
 import { sessionNotificationRoutes } from './session-notifications.ts'
 import { sessionRoutes } from './sessions.ts'
 import { signInRoutes } from './sign-in.ts'
+import { staffRoutes } from './staff.ts'
 import { timeRoutes } from './time.ts'
 import { unsubscribeRoutes } from './unsubscribe.ts'
 
@@ -36,6 +38,8 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await sessionControlRoutes(api, services)
   await previewRoutes(api, services)
   await inviteRoutes(api, services)
+  await staffRoutes(api, services)
+  await participantRoutes(api, services)
   await exportRoutes(api, services)
   await importRoutes(api, services)
   await checkpointRoutes(api, services)

@@ -1,5 +1,13 @@
-import { AcceptInviteBody, CreateInviteBody, newId } from '@podium/shared'
-import { signToken, TokenError, verifyInviteToken } from '@podium/shared/token'
+import {
+  AcceptInviteBody,
+  CreateInviteBody,
+  documentName,
+  type InvitePreview,
+  InvitePreviewBody,
+  newId,
+  PublicDoc,
+} from '@podium/shared'
+import { type InviteClaims, signToken, TokenError, verifyInviteToken } from '@podium/shared/token'
 import type { FastifyInstance } from 'fastify'
 import { optionalAccount, participantToken } from '../auth/account-access.ts'
 import { announceStaffRoom } from '../auth/staff-room.ts'
@@ -77,16 +85,25 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
     const { inviteId } = pathIds(request, 'id', 'inviteId')
     // Revoking an invite someone already accepted withdraws the role it gave them: their
     // token no longer opens staff documents or routes (see StandingDirectory).
-    const acceptedBy = await db.kysely.transaction().execute(async (trx) => {
+    const { acceptedBy, label } = await db.kysely.transaction().execute(async (trx) => {
       const invite = await trx
         .selectFrom('invites')
-        .select(['role', 'accepted_by'])
-        .where('id', '=', inviteId)
-        .where('session_id', '=', session.id)
+        .leftJoin('users', 'users.id', 'invites.accepted_by')
+        .select([
+          'invites.role as role',
+          'invites.accepted_by as accepted_by',
+          'users.name as name',
+        ])
+        .where('invites.id', '=', inviteId)
+        .where('invites.session_id', '=', session.id)
         .executeTakeFirst()
       if (!invite) throw HttpProblem.notFound(`This session has no invite ${inviteId}.`)
       await trx.updateTable('invites').set({ revoked: 1 }).where('id', '=', inviteId).execute()
-      if (invite.accepted_by === null) return null
+      const label =
+        invite.accepted_by === null
+          ? `a ${invite.role} invite, unused`
+          : `a ${invite.role} invite used by ${invite.name ?? 'someone without a name'}`
+      if (invite.accepted_by === null) return { acceptedBy: null, label }
       await trx
         .updateTable('users')
         .set({ role: 'attendee' })
@@ -94,14 +111,50 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
         .where('session_id', '=', session.id)
         .where('role', '=', invite.role)
         .execute()
-      return invite.accepted_by
+      return { acceptedBy: invite.accepted_by, label }
     })
     if (acceptedBy) {
       await services.withdrawals.withdraw(acceptedBy)
       await announceStaffRoom(services, session.id)
     }
-    await auditApi(services, claims, 'revoke-invite', inviteId)
+    await auditApi(services, claims, 'revoke-invite', inviteId, label)
     return reply.code(204).send()
+  })
+
+  api.post('/invites/preview', openRoute, async (request, reply): Promise<InvitePreview> => {
+    const { invite } = parse(InvitePreviewBody, request.body)
+    const claims = await inviteClaims(config.tokenSecret, invite)
+    const row = await db.kysely
+      .selectFrom('invites')
+      .innerJoin('sessions', 'sessions.id', 'invites.session_id')
+      .select([
+        'invites.revoked as revoked',
+        'invites.accepted_at as accepted_at',
+        'invites.expires_at as expires_at',
+        'sessions.title as title',
+      ])
+      .where('invites.id', '=', claims.jti)
+      .where('invites.session_id', '=', claims.sid)
+      .executeTakeFirst()
+    if (!row)
+      throw HttpProblem.notFound(
+        'This invite is not known to this server, or its session no longer exists. Ask the host for a new one.',
+      )
+    checkUsable(row, Date.now())
+    // The live title, where the document has one (the host may have renamed the session).
+    const title = await services.docs
+      .read(documentName.public(claims.sid), (doc) => {
+        const pub = new PublicDoc(doc)
+        return pub.ready ? pub.meta().title : null
+      })
+      .catch(() => null)
+    reply.header('cache-control', 'no-store')
+    return {
+      sessionId: claims.sid,
+      title: title || row.title,
+      role: claims.role,
+      expiresAt: Number(row.expires_at),
+    }
   })
 
   api.post('/invites/accept', openRoute, async (request) => {
@@ -109,16 +162,7 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
     // there if it has one already.
     const signedIn = await optionalAccount(request, services)
     const body = parse(AcceptInviteBody, request.body)
-    let claims: Awaited<ReturnType<typeof verifyInviteToken>>
-    try {
-      claims = await verifyInviteToken(config.tokenSecret, body.invite)
-    } catch (error) {
-      if (error instanceof TokenError && error.code === 'expired')
-        throw gone('This invite link has expired. Ask the host for a new one.')
-      throw HttpProblem.badRequest(
-        'This invite link is not valid. Check that the whole link was copied, or ask the host for a new one.',
-      )
-    }
+    const claims = await inviteClaims(config.tokenSecret, body.invite)
     let userId = newId()
     let name = body.name ? body.name : (signedIn?.account.name ?? null)
     const now = Date.now()
@@ -139,13 +183,7 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
         throw HttpProblem.notFound(
           'This invite is not known to this server. Ask the host for a new one.',
         )
-      if (invite.revoked) throw gone('The host has withdrawn this invite. Ask them for a new one.')
-      if (invite.accepted_at !== null)
-        throw HttpProblem.conflict(
-          'This invite has already been used. Each invite link admits one person; ask the host for a new one.',
-        )
-      if (Number(invite.expires_at) <= now)
-        throw gone('This invite link has expired. Ask the host for a new one.')
+      checkUsable(invite, now)
       const existing = signedIn
         ? await trx
             .selectFrom('users')
@@ -204,4 +242,31 @@ export async function inviteRoutes(api: FastifyInstance, services: Services) {
     )
     return { sessionId: claims.sid, userId, token, role: claims.role, name }
   })
+}
+
+/** The claims of an invite this server signed; 400 for a garbled one, 410 for an expired one. */
+async function inviteClaims(secret: string, invite: string): Promise<InviteClaims> {
+  try {
+    return await verifyInviteToken(secret, invite)
+  } catch (error) {
+    if (error instanceof TokenError && error.code === 'expired')
+      throw gone('This invite link has expired. Ask the host for a new one.')
+    throw HttpProblem.badRequest(
+      'This invite link is not valid. Check that the whole link was copied, or ask the host for a new one.',
+    )
+  }
+}
+
+/** An invite can still be accepted: not revoked (410), not used (409), not expired (410). */
+function checkUsable(
+  invite: { revoked: number; accepted_at: number | null; expires_at: number },
+  now: number,
+): void {
+  if (invite.revoked) throw gone('The host has withdrawn this invite. Ask them for a new one.')
+  if (invite.accepted_at !== null)
+    throw HttpProblem.conflict(
+      'This invite has already been used. Each invite link admits one person; ask the host for a new one.',
+    )
+  if (Number(invite.expires_at) <= now)
+    throw gone('This invite link has expired. Ask the host for a new one.')
 }

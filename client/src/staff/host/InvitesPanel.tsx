@@ -1,69 +1,42 @@
-import { CreateInviteResponse } from '@podium/shared'
-import { createSignal, For, Show } from 'solid-js'
-import type { z } from 'zod'
-import { ApiError, api } from '../../lib/api.ts'
+import type { InviteSummary, StaffSummary } from '@podium/shared'
+import { createSignal, For, Match, Show, Switch } from 'solid-js'
 import type { StaffRoom } from '../model/room.ts'
 import { CopyButton } from '../ui/CopyButton.tsx'
-
-type InviteRole = 'moderator' | 'presenter'
-type Invite = z.infer<typeof CreateInviteResponse> & { role: InviteRole; revoked: boolean }
+import { createStaffRecords, type InviteRole, type StaffApi } from './staff-records.ts'
 
 const ROLE_TEXT: Record<InviteRole, string> = {
   moderator: 'Moderator: reviews and curates questions',
   presenter: 'Presenter: runs the stage, agenda and timer',
 }
+const ROLE_NAME: Record<StaffSummary['role'], string> = {
+  host: 'Host',
+  moderator: 'Moderator',
+  presenter: 'Presenter',
+}
 
-/** Creates signed invite links for moderators and presenters (needs the server). */
-export function InvitesPanel(props: {
-  room: StaffRoom
-  api?: Pick<typeof api, 'post' | 'delete'>
-}) {
-  const client = () => props.api ?? api
+const when = (at: number) =>
+  new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+
+/**
+ * Staff and invites, from the server's records (they survive a reload and a visit to
+ * another view): create signed invite links, see what became of each, and withdraw a
+ * role, also from someone who already used their link.
+ */
+export function InvitesPanel(props: { room: StaffRoom; api?: StaffApi }) {
+  const records = createStaffRecords(props.room, props.api)
   const [role, setRole] = createSignal<InviteRole>('moderator')
-  const [invites, setInvites] = createSignal<Invite[]>([])
   const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<string | null>(null)
 
   const create = async (event: Event) => {
     event.preventDefault()
     setBusy(true)
-    setError(null)
-    try {
-      const invite = await client().post(
-        `/api/sessions/${encodeURIComponent(props.room.sessionId)}/invites`,
-        { role: role() },
-        props.room.token,
-        CreateInviteResponse,
-      )
-      setInvites([{ ...invite, role: role(), revoked: false }, ...invites()])
-    } catch (cause) {
-      setError(
-        cause instanceof ApiError ? cause.message : 'Could not create the invite. Try again.',
-      )
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  /** An unused link stops working at once (the server keeps each invite as a row). */
-  const revoke = async (invite: Invite) => {
-    setError(null)
-    try {
-      await client().delete(
-        `/api/sessions/${encodeURIComponent(props.room.sessionId)}/invites/${encodeURIComponent(invite.id)}`,
-        props.room.token,
-      )
-      setInvites(invites().map((i) => (i.id === invite.id ? { ...i, revoked: true } : i)))
-    } catch (cause) {
-      setError(
-        cause instanceof ApiError ? cause.message : 'Could not revoke the invite. Try again.',
-      )
-    }
+    await records.create(role())
+    setBusy(false)
   }
 
   return (
     <section class="panel invites" aria-labelledby="invites-heading">
-      <h2 id="invites-heading">Invite staff</h2>
+      <h2 id="invites-heading">Staff and invites</h2>
       <form class="row" onSubmit={create}>
         <label class="st-field">
           <span>Role</span>
@@ -76,59 +49,188 @@ export function InvitesPanel(props: {
           {busy() ? 'Creating…' : 'Create invite link'}
         </button>
       </form>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
+      <p class="st-hint">
+        Each link lets one person join as staff; send it privately. Revoking a link, or withdrawing
+        someone's role below, takes the role back at once: their console closes.
+      </p>
+      <Show when={records.error()}>
+        {(message) => (
+          <div class="error" role="alert">
+            <p>{message()}</p>
+            <button type="button" class="btn btn-quiet" onClick={() => void records.refresh()}>
+              Try again
+            </button>
+          </div>
+        )}
       </Show>
+
+      <h3 class="st-subheading">Staff</h3>
       <Show
-        when={invites().length > 0}
-        fallback={
-          <p class="st-empty">
-            Each link lets one person join as staff. Send it privately; anyone with it gets the
-            role. Revoking a link takes the role back, also from someone who already used it.
-          </p>
-        }
+        when={records.loaded()}
+        fallback={<p class="st-empty">{records.error() ? '' : 'Loading the staff…'}</p>}
       >
-        <ul class="invite-list">
-          <For each={invites()}>
-            {(invite, index) => (
-              <li>
-                <label class="st-field">
-                  <span>
-                    {invite.role === 'moderator' ? 'Moderator' : 'Presenter'} link, valid until{' '}
-                    {new Date(invite.expiresAt).toLocaleString()}
-                  </span>
-                  <input
-                    type="text"
-                    readOnly
-                    value={invite.url}
-                    onFocus={(e) => e.currentTarget.select()}
-                    id={`invite-${index()}`}
-                  />
-                </label>
-                <Show
-                  when={!invite.revoked}
-                  fallback={<span class="st-badge st-badge-muted">Revoked</span>}
-                >
-                  <CopyButton text={invite.url} label="Copy link" />
-                  <button
-                    type="button"
-                    class="btn btn-quiet btn-danger-text"
-                    onClick={() => revoke(invite)}
-                  >
-                    Revoke
-                  </button>
-                </Show>
-              </li>
+        <ul class="staff-list">
+          <For each={records.staff()}>
+            {(member) => (
+              <StaffRow
+                member={member}
+                you={member.userId === props.room.actor.userId}
+                onWithdraw={() => records.withdraw(member.userId)}
+              />
             )}
           </For>
         </ul>
-        <p class="st-hint">
-          Revoking a link takes the role back, also from someone who already used it: their console
-          closes.
-        </p>
+      </Show>
+
+      <h3 class="st-subheading">Invite links</h3>
+      <Show
+        when={records.invites().length > 0}
+        fallback={
+          <Show when={records.loaded()}>
+            <p class="st-empty">No invites yet.</p>
+          </Show>
+        }
+      >
+        <ul class="invite-list">
+          <For each={records.invites()}>
+            {(invite) => (
+              <InviteRow invite={invite} onRevoke={() => records.revokeInvite(invite.id)} />
+            )}
+          </For>
+        </ul>
       </Show>
     </section>
+  )
+}
+
+/** One staff member: who, which role, since when; the host may withdraw anyone's role but their own. */
+function StaffRow(props: {
+  member: StaffSummary
+  you: boolean
+  onWithdraw: () => Promise<boolean>
+}) {
+  const [confirming, setConfirming] = createSignal(false)
+  const name = () => props.member.name ?? 'No name given'
+  return (
+    <li>
+      <span class="staff-who">
+        <strong dir="auto">{name()}</strong>
+        <Show when={props.you}> (you)</Show>
+      </span>
+      <span class="st-badge">{ROLE_NAME[props.member.role]}</span>
+      <span class="staff-since">since {when(props.member.since)}</span>
+      <Show when={props.member.role !== 'host'}>
+        <Show
+          when={confirming()}
+          fallback={
+            <button
+              type="button"
+              class="btn btn-quiet btn-danger-text"
+              onClick={() => setConfirming(true)}
+            >
+              Withdraw role…
+            </button>
+          }
+        >
+          <fieldset class="confirm">
+            <legend>
+              Withdraw <span dir="auto">{name()}</span>'s {props.member.role} role? Their console
+              closes at once.
+            </legend>
+            <div class="row">
+              <button
+                type="button"
+                class="btn btn-danger"
+                onClick={async () => {
+                  if (await props.onWithdraw()) setConfirming(false)
+                }}
+              >
+                Withdraw
+              </button>
+              <button type="button" class="btn" onClick={() => setConfirming(false)}>
+                Keep
+              </button>
+            </div>
+          </fieldset>
+        </Show>
+      </Show>
+    </li>
+  )
+}
+
+/** One invite link and what became of it. */
+function InviteRow(props: { invite: InviteSummary; onRevoke: () => Promise<boolean> }) {
+  const role = () => (props.invite.role === 'moderator' ? 'Moderator' : 'Presenter')
+  const used = () => props.invite.acceptedBy
+  const stillStaff = () => used()?.role === props.invite.role
+  return (
+    <li data-status={props.invite.status}>
+      <Switch>
+        <Match when={props.invite.status === 'pending' && props.invite.url}>
+          {(url) => (
+            <>
+              <label class="st-field">
+                <span>
+                  {role()} link, not used yet, valid until {when(props.invite.expiresAt)}
+                </span>
+                <input
+                  type="text"
+                  readOnly
+                  value={url()}
+                  onFocus={(e) => e.currentTarget.select()}
+                />
+              </label>
+              <CopyButton text={url()} label="Copy link" />
+              <button
+                type="button"
+                class="btn btn-quiet btn-danger-text"
+                onClick={() => void props.onRevoke()}
+              >
+                Revoke
+              </button>
+            </>
+          )}
+        </Match>
+        <Match when={props.invite.status === 'accepted' && used()}>
+          {(by) => (
+            <>
+              <span class="invite-state">
+                {role()} link, used by{' '}
+                <strong dir="auto">{by().name ?? 'someone without a name'}</strong>
+                {props.invite.acceptedAt ? ` on ${when(props.invite.acceptedAt)}` : ''}
+              </span>
+              <Show when={stillStaff()}>
+                <button
+                  type="button"
+                  class="btn btn-quiet btn-danger-text"
+                  onClick={() => void props.onRevoke()}
+                >
+                  Revoke<span class="visually-hidden"> and take the role back</span>
+                </button>
+              </Show>
+            </>
+          )}
+        </Match>
+        <Match when={props.invite.status === 'revoked'}>
+          <span class="invite-state">
+            {role()} link{' '}
+            <Show when={used()} fallback="">
+              {(by) => (
+                <>
+                  used by <strong dir="auto">{by().name ?? 'someone without a name'}</strong>,{' '}
+                </>
+              )}
+            </Show>
+            <span class="st-badge st-badge-muted">Revoked</span>
+          </span>
+        </Match>
+        <Match when={props.invite.status === 'expired'}>
+          <span class="invite-state">
+            {role()} link, expired unused on {when(props.invite.expiresAt)}{' '}
+            <span class="st-badge st-badge-muted">Expired</span>
+          </span>
+        </Match>
+      </Switch>
+    </li>
   )
 }

@@ -1,7 +1,17 @@
 import { ACCESS_REVOKED, type Role, SIGNED_OUT } from '@podium/shared'
-import { type Accessor, createEffect, type JSX, Match, onCleanup, Show, Switch } from 'solid-js'
+import {
+  type Accessor,
+  createEffect,
+  createSignal,
+  type JSX,
+  Match,
+  onCleanup,
+  Show,
+  Switch,
+} from 'solid-js'
+import { messageOf } from '../../components/errors.ts'
 import { api } from '../../lib/api.ts'
-import { type Identity, loadIdentity } from '../../lib/identity.ts'
+import { type Identity, loadIdentity, saveIdentity } from '../../lib/identity.ts'
 import { openSession, type SessionConnection } from '../../lib/session.ts'
 import { scheme } from '../../styles/scheme.ts'
 import { createOfflineEdits } from '../model/offline-edits.ts'
@@ -11,6 +21,11 @@ import './staff.css'
 
 export interface StaffContext {
   identity: Identity
+  /**
+   * Changes this person's name in the session: the server answers with a token carrying
+   * it, and the console opens again with it. Resolves to why it failed, or null.
+   */
+  rename(name: string): Promise<string | null>
   conn: SessionConnection
   /** Null for roles without the moderators' document. */
   room: StaffRoom | null
@@ -48,38 +63,61 @@ export function StaffGate(props: {
   peer: boolean
   children: (ctx: StaffContext) => JSX.Element
 }) {
-  const identity = loadIdentity(props.sessionId)
-  if (!identity) {
-    return (
-      <PageMessage title="You are not signed in to this session">
-        <p>
-          This device has no staff access to the session. Open the invite link you were sent, or the
-          link from the session's creation, on this device.
-        </p>
-        <p>
-          <a href="/">Go to the start page</a>
-        </p>
-      </PageMessage>
-    )
+  const [identity, setIdentity] = createSignal(loadIdentity(props.sessionId))
+  const rename = async (name: string): Promise<string | null> => {
+    const current = identity()
+    if (!current) return 'This device is not signed in to the session.'
+    try {
+      const renamed = await api.rename(current.sessionId, current.token, name)
+      saveIdentity(renamed)
+      setIdentity(renamed)
+      return null
+    } catch (error) {
+      return messageOf(error)
+    }
   }
-  if (!props.roles.includes(identity.role)) {
-    return (
-      <PageMessage title="This view is not for your role">
-        <p>
-          You are in this session as <strong>{identity.role}</strong>. Ask the host for an invite if
-          you need more access.
-        </p>
-        <p>
-          <a href={`/s/${encodeURIComponent(identity.sessionId)}`}>Open the session room</a>
-        </p>
-      </PageMessage>
-    )
-  }
-  return <Connected identity={identity} peer={props.peer} children={props.children} />
+  return (
+    <Show when={identity()} keyed fallback={<NotSignedIn />}>
+      {(known) => (
+        <Show when={props.roles.includes(known.role)} fallback={<WrongRole identity={known} />}>
+          <Connected identity={known} rename={rename} peer={props.peer} children={props.children} />
+        </Show>
+      )}
+    </Show>
+  )
+}
+
+function NotSignedIn() {
+  return (
+    <PageMessage title="You are not signed in to this session">
+      <p>
+        This device has no staff access to the session. Open the invite link you were sent, or, if
+        you host it, the private host link you were given when you created it.
+      </p>
+      <p>
+        <a href="/">Go to the start page</a>
+      </p>
+    </PageMessage>
+  )
+}
+
+function WrongRole(props: { identity: Identity }) {
+  return (
+    <PageMessage title="This view is not for your role">
+      <p>
+        You are in this session as <strong>{props.identity.role}</strong>. Ask the host for an
+        invite if you need more access.
+      </p>
+      <p>
+        <a href={`/s/${encodeURIComponent(props.identity.sessionId)}`}>Open the session room</a>
+      </p>
+    </PageMessage>
+  )
 }
 
 function Connected(props: {
   identity: Identity
+  rename: StaffContext['rename']
   peer: boolean
   children: (ctx: StaffContext) => JSX.Element
 }) {
@@ -104,6 +142,7 @@ function Connected(props: {
   onCleanup(() => offline.dispose())
   const ctx: StaffContext = {
     identity: props.identity,
+    rename: props.rename,
     conn,
     room,
     peer,

@@ -25,6 +25,10 @@ export function StaffHeader(props: {
   status: SessionStatus
   participants: number
   role: Role
+  /** This person's name (null: none given yet), and the form to change it. */
+  name: string | null
+  naming: boolean
+  onName(): void
   page: StaffPage
   connection: JSX.Element
 }) {
@@ -56,6 +60,21 @@ export function StaffHeader(props: {
       </nav>
       <div class="staff-tools">
         {props.connection}
+        <button
+          type="button"
+          class="btn btn-quiet staff-you"
+          aria-expanded={props.naming}
+          onClick={() => props.onName()}
+        >
+          <Show when={props.name} fallback="Add your name">
+            {(name) => (
+              <>
+                You: <span dir="auto">{name()}</span>
+                <span class="visually-hidden"> (change your name)</span>
+              </>
+            )}
+          </Show>
+        </button>
         <button
           type="button"
           class="btn btn-quiet"
