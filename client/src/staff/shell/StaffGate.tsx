@@ -1,5 +1,17 @@
 import { ACCESS_REVOKED, type Role, SIGNED_OUT } from '@podium/shared'
-import { type Accessor, createEffect, type JSX, Match, onCleanup, Show, Switch } from 'solid-js'
+import {
+  type Accessor,
+  createEffect,
+  createSignal,
+  type JSX,
+  Match,
+  onCleanup,
+  onMount,
+  Show,
+  Switch,
+} from 'solid-js'
+import { participantFromAccount } from '../../account/participants.ts'
+import { accountAuth } from '../../lib/account.ts'
 import { api } from '../../lib/api.ts'
 import { type Identity, loadIdentity } from '../../lib/identity.ts'
 import { openSession, type SessionConnection } from '../../lib/session.ts'
@@ -48,34 +60,60 @@ export function StaffGate(props: {
   peer: boolean
   children: (ctx: StaffContext) => JSX.Element
 }) {
-  const identity = loadIdentity(props.sessionId)
-  if (!identity) {
-    return (
-      <PageMessage title="You are not signed in to this session">
-        <p>
-          This device has no staff access to the session. Open the invite link you were sent, or the
-          link from the session's creation, on this device.
-        </p>
-        <p>
-          <a href="/">Go to the start page</a>
-        </p>
-      </PageMessage>
-    )
-  }
-  if (!props.roles.includes(identity.role)) {
-    return (
-      <PageMessage title="This view is not for your role">
-        <p>
-          You are in this session as <strong>{identity.role}</strong>. Ask the host for an invite if
-          you need more access.
-        </p>
-        <p>
-          <a href={`/s/${encodeURIComponent(identity.sessionId)}`}>Open the session room</a>
-        </p>
-      </PageMessage>
-    )
-  }
-  return <Connected identity={identity} peer={props.peer} children={props.children} />
+  const [identity, setIdentity] = createSignal(loadIdentity(props.sessionId))
+  // Nothing stored here, but signed in: the account may hold a role in this session
+  // (accepted on another device), and it is the same participant here.
+  const [looking, setLooking] = createSignal(!identity())
+  onMount(() => {
+    if (identity()) return
+    void participantFromAccount(accountAuth(), props.sessionId, api)
+      .then((found) => {
+        if (found && !identity()) setIdentity(found)
+      })
+      .finally(() => setLooking(false))
+  })
+  return (
+    <Switch>
+      <Match when={looking()}>
+        <PageMessage title="Opening the session…" busy>
+          <p role="status">Looking for your access to this session.</p>
+        </PageMessage>
+      </Match>
+      <Match when={!identity()}>
+        <PageMessage title="You are not signed in to this session">
+          <p>
+            This device has no staff access to the session. Open the invite link you were sent, or
+            the link from the session's creation, on this device, or sign in if you joined it signed
+            in.
+          </p>
+          <p>
+            <a href="/">Go to the start page</a> ·{' '}
+            <a href={`/signin?returnTo=${encodeURIComponent(window.location.pathname)}`}>Sign in</a>
+          </p>
+        </PageMessage>
+      </Match>
+      <Match when={identity()} keyed>
+        {(me) => (
+          <Show
+            when={props.roles.includes(me.role)}
+            fallback={
+              <PageMessage title="This view is not for your role">
+                <p>
+                  You are in this session as <strong>{me.role}</strong>. Ask the host for an invite
+                  if you need more access.
+                </p>
+                <p>
+                  <a href={`/s/${encodeURIComponent(me.sessionId)}`}>Open the session room</a>
+                </p>
+              </PageMessage>
+            }
+          >
+            <Connected identity={me} peer={props.peer} children={props.children} />
+          </Show>
+        )}
+      </Match>
+    </Switch>
+  )
 }
 
 function Connected(props: {
