@@ -70,3 +70,21 @@ export function storeHost(created: CreateSessionResponse): Identity {
   saveIdentity(identity)
   return identity
 }
+
+/**
+ * My participant in a session this device holds nothing for, when the account has one
+ * (joined on another device): null when signed out, offline, or not in that session.
+ */
+export async function participantFromAccount(
+  auth: AccountAuth,
+  sessionId: string,
+  api: Api,
+): Promise<Identity | null> {
+  await auth.start()
+  if (auth.state().status !== 'signed-in') return null
+  try {
+    return await renewParticipant(auth, sessionId, null, api)
+  } catch {
+    return null
+  }
+}

@@ -152,7 +152,7 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
       if (destroyed) return
       setFailures((n) => n + 1)
       if (event.reason === SIGNED_OUT) {
-        signedOut()
+        refusedWith(SIGNED_OUT)
         return
       }
       // Refused for what this device sent (an outbox over its size, a frame the server
@@ -239,8 +239,12 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     }
   }
 
+  /**
+   * A refused token: an expired one is renewed; one of a signed-out device too, in case
+   * this device has signed in again since (renewing it then fails with 401: signed out).
+   */
   const refusedWith = (reason: string) => {
-    if (reason === 'token-expired' && renewable) renewNow(true)
+    if ((reason === 'token-expired' || reason === SIGNED_OUT) && renewable) renewNow(true)
     else if (reason === SIGNED_OUT) signedOut()
     else setAuthError(reason)
   }

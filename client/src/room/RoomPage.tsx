@@ -1,6 +1,9 @@
 import { A, useParams } from '@solidjs/router'
-import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js'
+import { participantFromAccount } from '../account/participants.ts'
 import { paths } from '../app/paths.ts'
+import { accountAuth } from '../lib/account.ts'
+import { api } from '../lib/api.ts'
 import { loadIdentity, onIdentityChange } from '../lib/identity.ts'
 import { openSession } from '../lib/session.ts'
 import { RoomContext } from './context.ts'
@@ -28,6 +31,17 @@ export default function RoomPage() {
       { defer: true },
     ),
   )
+  // Nothing stored here, but signed in: the account may be in this session already (joined
+  // on another device), and it is the same participant here.
+  const [looking, setLooking] = createSignal(!identity())
+  onMount(() => {
+    if (identity()) return
+    void participantFromAccount(accountAuth(), params.sessionId ?? '', api)
+      .then((found) => {
+        if (found && !identity()) setIdentity(found)
+      })
+      .finally(() => setLooking(false))
+  })
   const connection = createMemo(() => {
     const me = identity()
     if (!me) return null
@@ -43,16 +57,18 @@ export default function RoomPage() {
       when={connection()}
       keyed
       fallback={
-        <main id="main" class="page page-narrow">
-          <section class="card">
-            <h1>You have not joined this session on this device</h1>
-            <p>Ask the host for the session code or link, and join with it.</p>
-            <p>
-              <A class="button button-primary" href={paths.landing()}>
-                Join with a code
-              </A>
-            </p>
-          </section>
+        <main id="main" class="page page-narrow" aria-busy={looking() ? 'true' : 'false'}>
+          <Show when={!looking()} fallback={<p class="page-loading">Opening the session…</p>}>
+            <section class="card">
+              <h1>You have not joined this session on this device</h1>
+              <p>Ask the host for the session code or link, and join with it.</p>
+              <p>
+                <A class="button button-primary" href={paths.landing()}>
+                  Join with a code
+                </A>
+              </p>
+            </section>
+          </Show>
         </main>
       }
     >

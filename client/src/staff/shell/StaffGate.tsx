@@ -6,10 +6,13 @@ import {
   type JSX,
   Match,
   onCleanup,
+  onMount,
   Show,
   Switch,
 } from 'solid-js'
+import { participantFromAccount } from '../../account/participants.ts'
 import { messageOf } from '../../components/errors.ts'
+import { accountAuth } from '../../lib/account.ts'
 import { api } from '../../lib/api.ts'
 import { type Identity, loadIdentity, saveIdentity } from '../../lib/identity.ts'
 import { openSession, type SessionConnection } from '../../lib/session.ts'
@@ -76,14 +79,40 @@ export function StaffGate(props: {
       return messageOf(error)
     }
   }
+  // Nothing stored here, but signed in: the account may hold a role in this session
+  // (accepted on another device), and it is the same participant here.
+  const [looking, setLooking] = createSignal(!identity())
+  onMount(() => {
+    if (identity()) return
+    void participantFromAccount(accountAuth(), props.sessionId, api)
+      .then((found) => {
+        if (found && !identity()) setIdentity(found)
+      })
+      .finally(() => setLooking(false))
+  })
   return (
-    <Show when={identity()} keyed fallback={<NotSignedIn />}>
-      {(known) => (
-        <Show when={props.roles.includes(known.role)} fallback={<WrongRole identity={known} />}>
-          <Connected identity={known} rename={rename} peer={props.peer} children={props.children} />
-        </Show>
-      )}
-    </Show>
+    <Switch>
+      <Match when={looking()}>
+        <PageMessage title="Opening the session…" busy>
+          <p role="status">Looking for your access to this session.</p>
+        </PageMessage>
+      </Match>
+      <Match when={!identity()}>
+        <NotSignedIn />
+      </Match>
+      <Match when={identity()} keyed>
+        {(known) => (
+          <Show when={props.roles.includes(known.role)} fallback={<WrongRole identity={known} />}>
+            <Connected
+              identity={known}
+              rename={rename}
+              peer={props.peer}
+              children={props.children}
+            />
+          </Show>
+        )}
+      </Match>
+    </Switch>
   )
 }
 
@@ -92,10 +121,12 @@ function NotSignedIn() {
     <PageMessage title="You are not signed in to this session">
       <p>
         This device has no staff access to the session. Open the invite link you were sent, or, if
-        you host it, the private host link you were given when you created it.
+        you host it, the private host link you were given when you created it, or sign in if you
+        joined it signed in.
       </p>
       <p>
-        <a href="/">Go to the start page</a>
+        <a href="/">Go to the start page</a> ·{' '}
+        <a href={`/signin?returnTo=${encodeURIComponent(window.location.pathname)}`}>Sign in</a>
       </p>
     </PageMessage>
   )
