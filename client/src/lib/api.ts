@@ -1,3 +1,5 @@
+// Before any schema parses, in whichever chunk this lands (see no-eval.ts).
+import '../app/no-eval.ts'
 import {
   type AcceptInviteBody,
   type CreateSessionBody,
