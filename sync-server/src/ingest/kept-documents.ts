@@ -49,14 +49,24 @@ export class KeptDocuments {
       if (this.kept.get(name)?.document === document) this.kept.delete(name)
       await connection.disconnect()
     }
-    const timer = setTimeout(() => {
+    // A timer may fire a millisecond before Date.now() says the time is up, and a use may
+    // land while a tick is awaited: either way the check is made again later, never
+    // dropped, or the document would stay loaded for good.
+    const expire = () => {
       void (this.busy() ?? Promise.resolve()).then(() => {
         const entry = this.kept.get(name)
         if (!entry || entry.document !== document) return
-        if (Date.now() - entry.lastUsed < this.keepOpenMs) return
+        const left = this.keepOpenMs - (Date.now() - entry.lastUsed)
+        if (left > 0) {
+          clearTimeout(entry.timer)
+          entry.timer = setTimeout(expire, left)
+          entry.timer.unref()
+          return
+        }
         return close()
       })
-    }, this.keepOpenMs)
+    }
+    const timer = setTimeout(expire, this.keepOpenMs)
     timer.unref()
     this.kept.set(name, { document, close, timer, lastUsed: Date.now() })
     return document
