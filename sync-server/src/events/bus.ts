@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
 import type { Database } from '../db/schema.ts'
+import { CoalescingRun } from '../workers/coalescing-run.ts'
 import type { EventLog } from './log.ts'
 import type { DomainEvent } from './types.ts'
 
@@ -100,9 +101,11 @@ export class EventBus {
 }
 
 class Subscriber {
-  private running: Promise<void> | null = null
-  private again = false
   private stopped = false
+  private readonly runs = new CoalescingRun(
+    () => this.run(),
+    () => !this.stopped,
+  )
   private retry: NodeJS.Timeout | null = null
 
   constructor(
@@ -115,35 +118,24 @@ class Subscriber {
   ) {}
 
   wake(): void {
-    if (this.stopped) return
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = this.run().finally(() => {
-      this.running = null
-      if (this.again) {
-        this.again = false
-        this.wake()
-      }
-    })
+    this.runs.request()
   }
 
   async drain(): Promise<void> {
-    while (this.running || this.retry) {
-      if (this.running) await this.running
+    while (this.runs.running || this.retry) {
+      if (this.runs.running) await this.runs.running
       else await new Promise((r) => setTimeout(r, 20))
     }
     // One more pass: events stored while the last one ran.
     this.wake()
-    await this.running
+    await this.runs.running
   }
 
   async stop(): Promise<void> {
     this.stopped = true
     if (this.retry) clearTimeout(this.retry)
     this.retry = null
-    await this.running
+    await this.runs.running
   }
 
   private async run(): Promise<void> {
@@ -151,7 +143,8 @@ class Subscriber {
       while (!this.stopped && (await this.step())) {}
     } catch (error) {
       if (error instanceof CursorMoved) {
-        this.again = true
+        // Another instance handled these first: look again once this run is over.
+        this.runs.request()
         return
       }
       this.log.error({ err: error, subscriber: this.name }, 'an event subscriber failed; retrying')

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { CoalescingRun } from '../workers/coalescing-run.ts'
 import { DeliveryError } from './delivery-error.ts'
 import type { NotificationMetrics } from './metrics.ts'
 import type { Clock, NotificationQueue, NotificationRow } from './queue.ts'
@@ -30,9 +31,11 @@ export interface WorkerOptions {
  * elsewhere is found by the poll; one queued here is sent at once after `kick()`.
  */
 export class NotificationWorker {
-  private running: Promise<void> | null = null
-  private again = false
   private stopped = false
+  private readonly scan = new CoalescingRun(
+    () => this.run(),
+    () => !this.stopped,
+  )
   private timer: NodeJS.Timeout | null = null
   private readonly inFlight = new Set<Promise<void>>()
   /** Attempts under way on this instance, by row id. */
@@ -49,18 +52,7 @@ export class NotificationWorker {
 
   /** Looks at the queue now (something was queued). */
   kick(): void {
-    if (this.stopped) return
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = this.run().finally(() => {
-      this.running = null
-      if (this.again) {
-        this.again = false
-        this.kick()
-      }
-    })
+    this.scan.request()
   }
 
   /**
@@ -86,13 +78,13 @@ export class NotificationWorker {
   /** Resolves when nothing is due and nothing is being sent (tests, benchmarks). */
   async idle(): Promise<void> {
     for (;;) {
-      while (this.running || this.inFlight.size > 0) {
-        await this.running
+      while (this.scan.running || this.inFlight.size > 0) {
+        await this.scan.running
         await Promise.all(this.inFlight)
       }
       if ((await this.options.queue.due()) === 0) return
       this.kick()
-      await this.running
+      await this.scan.running
     }
   }
 
@@ -100,7 +92,7 @@ export class NotificationWorker {
     this.stopped = true
     if (this.timer) clearInterval(this.timer)
     this.timer = null
-    await this.running
+    await this.scan.running
     await Promise.all(this.inFlight)
   }
 
