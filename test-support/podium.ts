@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createPodium, loadConfig, type Podium, type PodiumOptions } from '@podium/sync-server'
 import pino from 'pino'
+import { createTestSchema } from './postgres.ts'
 
 export interface TestPodium {
   podium: Podium
@@ -50,6 +51,32 @@ export async function startPodium(
     async close() {
       await podium.close()
       if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * `startPodium` on SQLite or on Postgres (in a schema of its own, dropped by `close`), for
+ * suites that run once per database (`describe.each(['sqlite', 'postgres'])`).
+ */
+export async function startPodiumOn(
+  dialect: 'sqlite' | 'postgres',
+  env: Record<string, string> = {},
+  options: PodiumOptions & { dataDir?: string; keepData?: boolean } = {},
+): Promise<TestPodium> {
+  const schema = dialect === 'postgres' ? await createTestSchema() : undefined
+  const server = await startPodium(
+    { ...env, ...(schema ? { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema } : {}) },
+    options,
+  ).catch(async (error: unknown) => {
+    await schema?.drop()
+    throw error
+  })
+  return {
+    ...server,
+    async close() {
+      await server.close()
+      await schema?.drop()
     },
   }
 }

@@ -5,33 +5,29 @@ import { simpleParser } from 'mailparser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { followLink, refreshWith, signInByEmail } from '../../test-support/accounts.ts'
 import { type Inbox, linkIn, startInbox } from '../../test-support/mail.ts'
-import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
+import { request, startPodium, startPodiumOn, type TestPodium } from '../../test-support/podium.ts'
 import { sweepSignIns } from '../src/auth/domain.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { DIALECTS } from './helpers/databases.ts'
 
 let mailbox = 0
 const address = () => `person-${Date.now()}-${++mailbox}@example.org`
 
-describe.each(['sqlite', 'postgres'] as const)('accounts on %s', (dialect) => {
+describe.each(DIALECTS)('accounts on %s', (dialect) => {
   let server: TestPodium
   let inbox: Inbox
-  let schema: TestSchema | undefined
   const clients: TestClient[] = []
   const api = (path: string) => `${server.url}/api${path}`
 
   beforeAll(async () => {
     inbox = await startInbox()
-    schema = dialect === 'postgres' ? await createTestSchema() : undefined
-    server = await startPodium({
+    server = await startPodiumOn(dialect, {
       SMTP_URL: inbox.url,
-      ...(schema ? { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema } : {}),
     })
   })
   afterAll(async () => {
     for (const c of clients) c.destroy()
     await server.close()
-    await schema?.drop()
     await inbox.close()
   })
 

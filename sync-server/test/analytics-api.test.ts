@@ -3,8 +3,7 @@ import { get as httpGet, type IncomingMessage } from 'node:http'
 import type { AnalyticsComparison, AnalyticsLive, AnalyticsReport } from '@podium/shared'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
+import { request, startPodiumOn, type TestPodium } from '../../test-support/podium.ts'
 import {
   at,
   EXPECTED_ALERTS,
@@ -24,6 +23,7 @@ import {
   TestClient,
   waitFor,
 } from './helpers/clients.ts'
+import { DIALECTS } from './helpers/databases.ts'
 
 // The scripted session of helpers/analytics-script.ts played through a real server by
 // real clients, its clock set before each step: the report, the score and the export are
@@ -33,17 +33,6 @@ interface Played {
   session: { id: string; code: string; hostToken: string; hostUserId: string }
   q1: string
   moderator: { token: string }
-}
-
-const backends: Record<
-  string,
-  () => Promise<{ env: Record<string, string>; drop?: () => Promise<void> }>
-> = {
-  sqlite: async () => ({ env: {} }),
-  postgres: async () => {
-    const schema: TestSchema = await createTestSchema()
-    return { env: { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema }, drop: schema.drop }
-  },
 }
 
 /**
@@ -82,10 +71,9 @@ async function liveStream(url: string, token: string) {
   return { response, received, next, close: () => response.destroy() }
 }
 
-for (const [kind, backend] of Object.entries(backends)) {
+for (const kind of DIALECTS) {
   describe(`analytics through a real server on ${kind}`, () => {
     let server: TestPodium
-    let drop: (() => Promise<void>) | undefined
     let now = T0
     const clients: TestClient[] = []
     let played: Played
@@ -134,14 +122,11 @@ for (const [kind, backend] of Object.entries(backends)) {
     }
 
     beforeAll(async () => {
-      const { env, drop: dropSchema } = await backend()
-      drop = dropSchema
-      server = await startPodium(env, { clock: () => now })
+      server = await startPodiumOn(kind, {}, { clock: () => now })
     })
     afterAll(async () => {
       for (const c of clients) c.destroy()
       await server?.close()
-      await drop?.()
     })
 
     it('[AN-8] a scripted session gives exactly the expected series, score and CSV', async () => {

@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { HttpProblem } from '@podium/shared/server'
 import { sql } from 'kysely'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestSchema } from '../../test-support/postgres.ts'
 import { Analytics } from '../src/analytics/analytics.ts'
 import { LiveFeed } from '../src/analytics/report/live.ts'
 import { AnalyticsReader } from '../src/analytics/report/report.ts'
 import { DAY_MS } from '../src/analytics/retention.ts'
-import { type Db, openDatabase } from '../src/db/connect.ts'
+import type { Db } from '../src/db/connect.ts'
 import { EventBus } from '../src/events/bus.ts'
 import { EventLog } from '../src/events/log.ts'
 import type { EventData, EventDraft } from '../src/events/types.ts'
@@ -27,25 +23,13 @@ import {
   scriptedEvents,
   T0,
 } from './helpers/analytics-script.ts'
+import { DIALECTS, openTestDatabase } from './helpers/databases.ts'
 
 // Analytics on both databases, fed as the ingest feeds it: the scripted session's events
 // stored in the event log and delivered by the bus. The figures are the script's, exactly;
 // a restart records nothing twice; the retention drops raw events and keeps the rollups.
 
 const quiet = pino({ level: 'silent' })
-
-const backends = {
-  sqlite: async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'podium-analytics-'))
-    const db = await openDatabase({ kind: 'sqlite', file: join(dir, 'podium.sqlite') })
-    return { db, dispose: () => rmSync(dir, { recursive: true, force: true }) }
-  },
-  postgres: async () => {
-    const schema = await createTestSchema()
-    const db = await openDatabase({ kind: 'postgres', url: schema.url, schema: schema.schema })
-    return { db, dispose: () => schema.drop() }
-  },
-}
 
 const cast: Cast = {
   sessionId: 'session-1',
@@ -65,7 +49,8 @@ async function text(chunks: AsyncGenerator<string>): Promise<string> {
   return out
 }
 
-for (const [kind, open] of Object.entries(backends)) {
+for (const kind of DIALECTS) {
+  const open = () => openTestDatabase(kind)
   describe(`analytics on ${kind}`, () => {
     let db: Db
     let dispose: () => unknown

@@ -1,33 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { sql } from 'kysely'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestSchema } from '../../test-support/postgres.ts'
-import { type Db, openDatabase } from '../src/db/connect.ts'
+import type { Db } from '../src/db/connect.ts'
 import { EventBus } from '../src/events/bus.ts'
 import { EventLog } from '../src/events/log.ts'
 import type { DomainEvent, EventDraft } from '../src/events/types.ts'
+import { DIALECTS, openTestDatabase } from './helpers/databases.ts'
 
 // The event seam's promises, on both databases: an event exists exactly when the transaction
 // that wrote it committed; each subscriber gets every event once, in order, across restarts
 // and across instances; a handler's writes and its cursor move together.
 
 const quiet = pino({ level: 'silent' })
-
-const backends = {
-  sqlite: async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'podium-events-'))
-    const db = await openDatabase({ kind: 'sqlite', file: join(dir, 'podium.sqlite') })
-    return { db, dispose: () => rmSync(dir, { recursive: true, force: true }) }
-  },
-  postgres: async () => {
-    const schema = await createTestSchema()
-    const db = await openDatabase({ kind: 'postgres', url: schema.url, schema: schema.schema })
-    return { db, dispose: () => schema.drop() }
-  },
-}
 
 const asked = (n: number): EventDraft => ({
   type: 'question.asked',
@@ -38,7 +22,8 @@ const asked = (n: number): EventDraft => ({
   queued: false,
 })
 
-for (const [kind, open] of Object.entries(backends)) {
+for (const kind of DIALECTS) {
+  const open = () => openTestDatabase(kind)
   describe(`domain events on ${kind}`, () => {
     let db: Db
     let dispose: () => unknown

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Inbox, linkIn, startInbox } from '../../test-support/mail.ts'
-import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
+import { request, startPodium, startPodiumOn, type TestPodium } from '../../test-support/podium.ts'
 import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
 import type { Notice } from '../src/notifications/notify.ts'
 import { waitFor } from './helpers/clients.ts'
+import { DIALECTS } from './helpers/databases.ts'
 
 // The durable queue (docs/notifications.md): a message is stored with the change that
 // causes it, sent once whatever retries, restarts or instances there are, retried with
@@ -39,10 +40,9 @@ const invite = (email: string): Notice => ({
   },
 })
 
-describe.each(['sqlite', 'postgres'] as const)('the notification queue on %s', (dialect) => {
+describe.each(DIALECTS)('the notification queue on %s', (dialect) => {
   let server: TestPodium
   let inbox: Inbox
-  let schema: TestSchema | undefined
   // Per address: how many times the inbox has refused it so far.
   const refusals = new Map<string, number>()
 
@@ -57,18 +57,16 @@ describe.each(['sqlite', 'postgres'] as const)('the notification queue on %s', (
         return null
       },
     })
-    schema = dialect === 'postgres' ? await createTestSchema() : undefined
-    server = await startPodium(
+    server = await startPodiumOn(
+      dialect,
       {
         SMTP_URL: inbox.url,
-        ...(schema ? { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema } : {}),
       },
       { notifications: QUICK },
     )
   })
   afterAll(async () => {
     await server.close()
-    await schema?.drop()
     await inbox.close()
   })
 

@@ -7,8 +7,8 @@ import { refreshWith, signInByEmail } from '../../test-support/accounts.ts'
 import { type GitHubStandIn, type GitHubUser, startGitHub } from '../../test-support/github.ts'
 import { type Inbox, startInbox } from '../../test-support/mail.ts'
 import { type OidcPerson, startIssuer, type TestIssuer } from '../../test-support/oidc.ts'
-import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
+import { request, startPodium, startPodiumOn, type TestPodium } from '../../test-support/podium.ts'
+import { DIALECTS } from './helpers/databases.ts'
 
 // Signing in through OpenID Connect (a real oauth2-mock-server) and GitHub (a wire-level
 // stand-in), driven over HTTP as a browser drives it: Podium's start → the provider →
@@ -91,11 +91,10 @@ async function atProvider(authorizeUrl: string): Promise<string> {
   return back
 }
 
-describe.each(['sqlite', 'postgres'] as const)('signing in through a provider on %s', (dialect) => {
+describe.each(DIALECTS)('signing in through a provider on %s', (dialect) => {
   let issuer: TestIssuer
   let github: GitHubStandIn
   let inbox: Inbox
-  let schema: TestSchema | undefined
   let server: TestPodium
   const api = (path: string) => `${server.url}/api${path}`
   const db = () => server.podium.services.db.kysely
@@ -104,8 +103,7 @@ describe.each(['sqlite', 'postgres'] as const)('signing in through a provider on
     issuer = await startIssuer()
     github = await startGitHub()
     inbox = await startInbox()
-    schema = dialect === 'postgres' ? await createTestSchema() : undefined
-    server = await startPodium({
+    server = await startPodiumOn(dialect, {
       SMTP_URL: inbox.url,
       OIDC_ISSUER: issuer.url,
       OIDC_CLIENT_ID: 'podium',
@@ -115,12 +113,10 @@ describe.each(['sqlite', 'postgres'] as const)('signing in through a provider on
       GITHUB_CLIENT_SECRET: github.clientSecret,
       GITHUB_URL: github.url,
       GITHUB_API_URL: github.apiUrl,
-      ...(schema ? { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema } : {}),
     })
   })
   afterAll(async () => {
     await server?.close()
-    await schema?.drop()
     await inbox?.close()
     await github?.close()
     await issuer?.close()
