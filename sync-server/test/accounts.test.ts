@@ -157,6 +157,8 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     const stolen = person.cookie
     expect((await person.refresh()).status).toBe(200)
     expect(person.cookie).not.toBe(stolen)
+    // The person's browser refreshes again: the copied token is one used twice before.
+    expect((await person.refresh()).status).toBe(200)
     const replay = await refreshWith(server.url, stolen)
     expect(replay.status).toBe(401)
     expect(replay.body.detail).toMatch(/signed out to keep your account safe/)
@@ -164,6 +166,33 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect((await refreshWith(server.url, person.cookie)).status).toBe(401)
     expect((await request(api('/me'), { token: person.accessToken })).status).toBe(401)
     await waitFor(() => refusals.includes('signed-out'), 10_000, 'the socket closed and refused')
+  })
+
+  it('lets a browser whose refresh answer was lost retry once, and still catches a copy', async () => {
+    // The answer is lost: the browser retries with the token it has, within the grace.
+    const person = await signIn()
+    const before = person.cookie
+    const lost = await refreshWith(server.url, before)
+    expect(lost.status).toBe(200)
+    const retried = await refreshWith(server.url, before)
+    expect(retried.status).toBe(200)
+    expect(retried.cookie).toBeDefined()
+    expect(retried.cookie).not.toBe(lost.cookie)
+    // The browser goes on with what the retry gave it.
+    expect((await refreshWith(server.url, retried.cookie!)).status).toBe(200)
+
+    // Had the first answer reached someone after all (a copied cookie used within the
+    // grace), the token it carried comes back later: that is a replay, and it signs out.
+    const other = await signIn()
+    const copied = other.cookie
+    expect((await other.refresh()).status).toBe(200)
+    const carried = other.cookie
+    const thief = await refreshWith(server.url, copied)
+    expect(thief.status).toBe(200)
+    const caught = await refreshWith(server.url, carried)
+    expect(caught.status).toBe(401)
+    expect(caught.body.detail).toMatch(/signed out to keep your account safe/)
+    expect((await refreshWith(server.url, thief.cookie!)).status).toBe(401)
   })
 
   it('gives one account the same participant on every device, with a short token', async () => {

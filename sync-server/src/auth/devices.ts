@@ -6,6 +6,13 @@ import { hashSecret, randomSecret } from './secrets.ts'
 /** How long a refresh token lasts unused; every use gives a new one for as long again. */
 export const REFRESH_TTL_MS = 30 * 24 * 3_600_000
 
+/**
+ * How long after a rotation the token it replaced may come back once more: the answer
+ * carrying the new token can be lost (a phone between cells), and the browser then
+ * retries with the one it has. Only while the new token was never used; see `rotate`.
+ */
+export const ROTATION_GRACE_MS = 30_000
+
 /** How long a device's "not signed out" answer is trusted before it is read again. */
 const STANDING_TTL_MS = 5_000
 
@@ -94,7 +101,38 @@ export class Devices {
         .where('used_at', 'is', null)
         .executeTakeFirst()
       if (row.usedAt !== null || Number(taken.numUpdatedRows) !== 1) {
-        return { kind: 'replayed', deviceId: row.deviceId }
+        // Used before. Its answer may have been lost: within the grace, and while the
+        // token that answer carried was never used (it is the family's only live one,
+        // made at that use), this use rotates again and that token counts as used. Had
+        // someone received it after all, their use of it is a replay then, and the
+        // device is signed out as before. Any other second use is a replay now.
+        const used = await trx
+          .selectFrom('refresh_tokens')
+          .select('used_at')
+          .where('hash', '=', hash)
+          .executeTakeFirst()
+        const usedAt = used?.used_at === null || used === undefined ? null : Number(used.used_at)
+        const live =
+          usedAt === null
+            ? []
+            : await trx
+                .selectFrom('refresh_tokens')
+                .select(['hash', 'created_at'])
+                .where('device_id', '=', row.deviceId)
+                .where('used_at', 'is', null)
+                .execute()
+        const lostAnswer =
+          usedAt !== null &&
+          now - usedAt <= ROTATION_GRACE_MS &&
+          live.length === 1 &&
+          Number(live[0]!.created_at) === usedAt
+        if (!lostAnswer) return { kind: 'replayed', deviceId: row.deviceId }
+        // Used at 0, the epoch: outside every grace, so any use of it is a replay.
+        await trx
+          .updateTable('refresh_tokens')
+          .set({ used_at: 0 })
+          .where('hash', '=', live[0]!.hash)
+          .execute()
       }
       const next = randomSecret()
       await trx
