@@ -14,27 +14,30 @@ export function CreatedSession(props: { title: string; hostLink: string; console
         This is your <strong>private host link</strong>. Open it on any device (your phone, another
         computer, this browser after its data was cleared) to get back to the host console.
       </p>
-      <label class="field">
-        <span>Private host link</span>
-        <input
-          class="host-link-input"
-          readonly
-          value={props.hostLink}
-          onFocus={(e) => e.currentTarget.select()}
-          aria-describedby="host-link-warning"
-        />
-      </label>
-      <div class="button-row">
-        <CopyButton text={props.hostLink} label="Copy" class="button" />
+      <div class="field">
+        <label for="host-link">Private host link</label>
+        <div class="host-link-row">
+          <input
+            id="host-link"
+            class="host-link-input"
+            readonly
+            value={props.hostLink}
+            onFocus={(e) => e.currentTarget.select()}
+            aria-describedby="host-link-warning"
+          />
+          <CopyButton text={props.hostLink} label="Copy" class="button" />
+        </div>
       </div>
       <p class="notice" id="host-link-warning">
         <strong>Anyone with this link can run the session; keep it private.</strong> It is shown
         only now: keep it somewhere safe, such as a password manager. A new one can be made in the
         host console, and the old one then stops working.
       </p>
-      <a class="button button-primary" href={props.consoleHref}>
-        Open the host console
-      </a>
+      <p>
+        <a class="button button-primary" href={props.consoleHref}>
+          Open the host console
+        </a>
+      </p>
     </section>
   )
 }

@@ -90,7 +90,7 @@ export function DeviceSessions(props: {
                 <div class="session-actions">
                   <Show when={session.state.kind !== 'deleted'}>
                     <a
-                      class="button button-primary"
+                      class="button"
                       href={homeFor(session.identity.role, session.identity.sessionId)}
                       aria-label={`Open ${titleOf(session)}`}
                     >

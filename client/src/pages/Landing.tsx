@@ -82,6 +82,7 @@ export default function Landing(props: { api?: Api; auth?: AccountAuth }) {
           when={created()}
           fallback={
             <>
+              <DeviceSessions api={api} auth={auth} />
               <section class="card" aria-labelledby="join-heading">
                 <h2 id="join-heading">Join a session</h2>
                 <JoinForm
@@ -120,14 +121,16 @@ export default function Landing(props: { api?: Api; auth?: AccountAuth }) {
           }
         >
           {(made) => (
-            <CreatedSession
-              title={made().title}
-              hostLink={made().hostLink}
-              consoleHref={homeFor('host', made().id)}
-            />
+            <>
+              <CreatedSession
+                title={made().title}
+                hostLink={made().hostLink}
+                consoleHref={homeFor('host', made().id)}
+              />
+              <DeviceSessions api={api} auth={auth} />
+            </>
           )}
         </Show>
-        <DeviceSessions api={api} auth={auth} />
       </main>
     </>
   )
