@@ -2,6 +2,7 @@ import { documentName, PublicDoc } from '@podium/shared'
 import type { Browser, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../test-support/browser.ts'
+import { createFromLanding } from '../test-support/host.ts'
 import { request, type TestPodium } from '../test-support/podium.ts'
 import { joinRoom, waitOnline } from '../test-support/room.ts'
 import { startServer } from '../test-support/served.ts'
@@ -34,8 +35,7 @@ describe('the session room in the browser', () => {
     await host.goto('/')
     await expect(axeViolations(host)).resolves.toEqual([])
     await host.getByLabel('Session title').fill('All-hands, June')
-    await host.getByRole('button', { name: 'Create session' }).click()
-    await host.waitForURL(/\/s\/[A-Za-z0-9_-]+\/host$/)
+    await createFromLanding(host)
     const sessionId = host.url().split('/').at(-2)!
     const hostToken = await host.evaluate(
       (id) => JSON.parse(localStorage.getItem(`podium:identity:${id}`) ?? '{}').token as string,

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSignalConfig } from '../signal-server/src/config.ts'
 import { createSignalServer, type SignalServer } from '../signal-server/src/server.ts'
-import { DESKTOP, waitStaffOnline } from '../test-support/host.ts'
+import { createFromLanding, DESKTOP, waitStaffOnline } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
 import { createTestSchema, type TestSchema } from '../test-support/postgres.ts'
 import { joinRoom } from '../test-support/room.ts'
@@ -141,8 +141,7 @@ describe('moderators peer to peer', () => {
     const host = await hostContext.newPage()
     await host.goto('/')
     await host.getByLabel('Session title').fill('Offsite')
-    await host.getByRole('button', { name: 'Create session' }).click()
-    await host.waitForURL(/\/s\/[A-Za-z0-9_-]+\/host$/)
+    await createFromLanding(host)
     const sessionId = host.url().split('/').at(-2) as string
     await waitStaffOnline(host)
     const code = (await host.locator('.join-code').textContent())?.trim() ?? ''

@@ -10,6 +10,8 @@ export interface HostSession {
   host: Page
   sessionId: string
   code: string
+  /** The private host link the creation screen showed. */
+  hostLink: string | null
 }
 
 /** Creates a session from the landing page; ends on the host console, online. */
@@ -23,12 +25,29 @@ export async function createHostSession(
   const host = await context.newPage()
   await host.goto('/')
   await host.getByLabel('Session title').fill(title)
-  await host.getByRole('button', { name: 'Create session' }).click()
-  await host.waitForURL(/\/s\/[A-Za-z0-9_-]+\/host$/)
+  const hostLink = await createFromLanding(host)
   const sessionId = host.url().split('/').at(-2) ?? ''
   await waitStaffOnline(host)
   const code = (await host.locator('.join-code').textContent())?.trim() ?? ''
-  return { context, host, sessionId, code }
+  return { context, host, sessionId, code, hostLink }
+}
+
+const HOST_CONSOLE = /\/s\/[A-Za-z0-9_-]+\/host$/
+
+/**
+ * Clicks "Create session" on the landing page (its title filled in) and goes on to the host
+ * console: at once when signed in, else through the screen that shows the private host
+ * link, which it returns (null when signed in).
+ */
+export async function createFromLanding(page: Page): Promise<string | null> {
+  await page.getByRole('button', { name: 'Create session' }).click()
+  const open = page.getByRole('link', { name: 'Open the host console' })
+  await Promise.race([page.waitForURL(HOST_CONSOLE), open.waitFor()])
+  if (HOST_CONSOLE.test(page.url())) return null
+  const hostLink = await page.getByLabel('Private host link').inputValue()
+  await open.click()
+  await page.waitForURL(HOST_CONSOLE)
+  return hostLink
 }
 
 /** Waits until a staff console (host or moderator) shows it is connected. */

@@ -214,6 +214,32 @@ describe('docs/video.md', () => {
   })
 })
 
+describe('docs/api.md', () => {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
+  it('describes every route under /api (there, or on the page of its domain)', () => {
+    const docs = readdirSync(join(root, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => read(`docs/${name}`))
+      .join('\n')
+    const folder = 'sync-server/src/api'
+    const routes = readdirSync(join(root, folder)).flatMap((file) =>
+      [...read(`${folder}/${file}`).matchAll(/api\.(get|post|put|patch|delete)\('([^']+)'/g)].map(
+        (m) => `${m[1]!.toUpperCase()} /api${m[2]}`,
+      ),
+    )
+    expect(routes.length).toBeGreaterThan(50)
+    for (const route of routes)
+      expect(docs, route).toMatch(new RegExp(`\`${literal(route)}[\`?\\s]`))
+  })
+
+  it('describes the host-link routes on the API page', () => {
+    const page = read('docs/api.md')
+    expect(mentions(page, 'POST /api/host-link')).toBe(true)
+    expect(mentions(page, 'POST /api/sessions/:id/host-link')).toBe(true)
+  })
+})
+
 describe('docs/accounts.md', () => {
   const page = read('docs/accounts.md')
 

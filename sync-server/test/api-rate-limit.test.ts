@@ -55,6 +55,9 @@ describe('rate limits', () => {
     // Accepting invites shares the counter with joining.
     const accept = await request(api('/invites/accept'), { body: { invite: 'x'.repeat(20) } })
     expect(accept.status).toBe(429)
+    // So does exchanging a host link.
+    const hostLink = await request(api('/host-link'), { body: { token: 'A'.repeat(43) } })
+    expect(hostLink.status).toBe(429)
 
     // The other open routes count in their own counter; routes with a token are not limited.
     for (let i = 0; i < 5; i++) expect((await request(api('/time'))).status).toBe(200)

@@ -10,6 +10,8 @@ export const routes: RouteDefinition[] = [
   // `/j` alone (an address read off a screen without its code) asks for the code.
   { path: '/j/:code?', component: lazy(() => import('../pages/JoinPage.tsx')) },
   { path: '/i/:invite', component: lazy(() => import('../pages/AcceptInvitePage.tsx')) },
+  // A private host link: the host console on any device.
+  { path: '/h/:token', component: lazy(() => import('../pages/HostLinkPage.tsx')) },
   { path: '/signin', component: lazy(() => import('../account/SignInPage.tsx')) },
   { path: '/me', component: lazy(() => import('../account/MySessionsPage.tsx')) },
   { path: '/account', component: lazy(() => import('../account/AccountPage.tsx')) },

@@ -4,6 +4,7 @@ import {
   type AcceptInviteBody,
   type CreateSessionBody,
   CreateSessionResponse,
+  HostLinkIssued,
   InvitePreview,
   type JoinBody,
   JoinResponse,
@@ -153,6 +154,22 @@ export function createApi(options: ApiOptions = {}) {
         schema: JoinResponse,
       }),
     time: () => request({ method: 'GET', path: '/time', schema: TimeResponse }),
+    /** Exchanges a host link's token for the host's access to its session. */
+    openHostLink: (token: string) =>
+      request({
+        method: 'POST',
+        path: '/host-link',
+        body: { token },
+        schema: CreateSessionResponse,
+      }),
+    /** A new private host link for the session; the one before stops working. */
+    issueHostLink: (sessionId: string, token: string) =>
+      request({
+        method: 'POST',
+        path: `/sessions/${encodeURIComponent(sessionId)}/host-link`,
+        token,
+        schema: HostLinkIssued,
+      }),
 
     /** Fetches a file with the bearer token and hands it to the browser as a download. */
     async download(path: string, token: string, filename?: string): Promise<void> {

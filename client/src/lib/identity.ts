@@ -1,5 +1,6 @@
 import type { Role } from '@podium/shared'
 import { ROLES } from '@podium/shared'
+import { forgetSummary } from './session-summaries.ts'
 
 /** Who this browser is in one session: kept in localStorage so the room opens offline. */
 export interface Identity {
@@ -66,8 +67,10 @@ export function loadIdentity(sessionId: string): Identity | null {
   }
 }
 
+/** Forgets this device's access to a session, and what it knew of it. */
 export function forgetIdentity(sessionId: string): void {
   localStorage.removeItem(keyFor(sessionId))
+  forgetSummary(sessionId)
   announce({ type: 'forgotten', sessionId })
 }
 

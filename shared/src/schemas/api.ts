@@ -26,8 +26,34 @@ export const CreateSessionResponse = z.object({
   hostToken: z.string(),
   hostUserId: z.string(),
   joinUrl: z.string(),
+  /**
+   * The private host link (`<origin>/h/<token>`), for a session created without an
+   * account: it opens the host console on any device. Shown once; only its hash is kept.
+   */
+  hostLink: z.string().optional(),
 })
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>
+
+/** A host link's token: 32 random bytes, base64url (what `/h/<token>` carries). */
+export const HOST_LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/
+
+/** POST /api/host-link: exchanges a host link's token for the host's access. */
+export const HostLinkBody = z.object({
+  token: z
+    .string({ error: 'token must be the text after /h/ in the host link' })
+    .regex(
+      HOST_LINK_TOKEN,
+      'this is not a host link: its token is 43 letters, digits, - or _ (check that the whole link was copied)',
+    ),
+})
+export type HostLinkBody = z.infer<typeof HostLinkBody>
+
+/** POST /api/sessions/:id/host-link: a new host link; the one before stops working. */
+export const HostLinkIssued = z.object({
+  hostLink: z.string(),
+  issuedAt: z.number(),
+})
+export type HostLinkIssued = z.infer<typeof HostLinkIssued>
 
 export const JoinBody = z.object({
   code: trimmed(32, 'code'),

@@ -7,6 +7,7 @@ import { auditLogRoutes } from './audit-log.ts'
 import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
 import { followRoutes } from './follows.ts'
+import { hostLinkRoutes } from './host-links.ts'
 import { identityRateLimit } from './identity-limit.ts'
 import { importRoutes } from './import.ts'
 import { inviteRoutes } from './invites.ts'
@@ -36,6 +37,7 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await meRoutes(api, services)
   await sessionRoutes(api, services)
   await sessionControlRoutes(api, services)
+  await hostLinkRoutes(api, services)
   await previewRoutes(api, services)
   await inviteRoutes(api, services)
   await staffRoutes(api, services)

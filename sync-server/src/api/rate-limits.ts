@@ -12,6 +12,7 @@ type Group = (typeof Group)[keyof typeof Group]
 const OWN_GROUP = new Map<string, Group>([
   ['POST /api/join', Group.join],
   ['POST /api/invites/accept', Group.join],
+  ['POST /api/host-link', Group.join],
   ['POST /api/sessions', Group.create],
   ['POST /api/sessions/import', Group.create],
   ['POST /api/auth/email', Group.signIn],
@@ -19,7 +20,7 @@ const OWN_GROUP = new Map<string, Group>([
 
 /**
  * Per-address limits on every route anyone may call without a session token (marked open
- * or account, see access.ts): joining (and accepting invites) and creating (and importing) sessions
+ * or account, see access.ts): joining (and accepting invites and host links) and creating (and importing) sessions
  * have counters of their own, and every other open route shares the public one. Shared
  * through Redis when several instances run. Must be registered before the routes.
  */

@@ -16,6 +16,7 @@ import { removeSession } from '../sessions/remove.ts'
 import { auditApi } from './audit.ts'
 import { scheduleOf } from './schedule.ts'
 import { noBody, sessionFor } from './session-access.ts'
+import { createdResponse } from './sessions.ts'
 
 /**
  * A session's details for anyone in it, and the host's controls: settings, status,
@@ -91,10 +92,7 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
     noBody(request)
     const { session, claims } = await sessionFor(request, services, ['host'])
     const created = await duplicateSession(services, session.id, claims)
-    return reply.code(201).send({
-      ...created,
-      joinUrl: `${services.publicUrl(request)}/j/${created.code}`,
-    })
+    return reply.code(201).send(createdResponse(created, services.publicUrl(request)))
   })
 
   api.delete('/sessions/:id', async (request, reply) => {

@@ -34,6 +34,7 @@ export interface Database {
   push_subscriptions: PushSubscriptionsTable
   phone_numbers: PhoneNumbersTable
   session_follows: SessionFollowsTable
+  host_links: HostLinksTable
 }
 
 export interface SessionsTable {
@@ -370,4 +371,13 @@ export interface SessionFollowsTable {
   session_id: string
   account_id: string
   created_at: number
+}
+
+/** A session's private host links, only their hashes; a newer one revokes the one before. */
+export interface HostLinksTable {
+  hash: string
+  session_id: string
+  created_at: number
+  /** When a newer link replaced it; null while it works. */
+  revoked_at: Optional<number>
 }

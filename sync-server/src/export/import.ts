@@ -5,6 +5,7 @@ import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import type { Services } from '../services.ts'
 import { insertWithFreshCode } from '../sessions/codes.ts'
 import { insertSessionRows } from '../sessions/create.ts'
+import { hostLinkUrl, issueHostLink } from '../sessions/host-links.ts'
 import type { BuiltImport } from './build-import.ts'
 import type { ImportUpload } from './import-thread.ts'
 
@@ -29,12 +30,14 @@ export async function importSession(
   const now = Date.now()
 
   let built: BuiltImport | undefined
+  let hostLinkToken = ''
   const code = await insertWithFreshCode(services, async (code) => {
     // Made again for another code: the code is in the public document.
     built = await upload.build({ hostUserId, code, now })
     const { title, settings, tallies } = built
     await db.kysely.transaction().execute(async (trx) => {
       await insertSessionRows(trx, { id, code, title, hostUserId, hostName: null, settings, now })
+      hostLinkToken = await issueHostLink(trx, id, now)
       for (let i = 0; i < tallies.length; i += 300) {
         await trx
           .insertInto('imported_votes')
@@ -60,6 +63,7 @@ export async function importSession(
     // Leave no half-made session behind.
     await db.kysely.deleteFrom('imported_votes').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('audit_log').where('session_id', '=', id).execute()
+    await db.kysely.deleteFrom('host_links').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('users').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('sessions').where('id', '=', id).execute()
     await store.remove(documentName.public(id))
@@ -72,5 +76,13 @@ export async function importSession(
     { typ: 'access', sub: hostUserId, sid: id, role: 'host', name: null },
     ACCESS_TOKEN_TTL,
   )
-  return { id, code, hostToken, hostUserId, joinUrl: `${services.publicUrl()}/j/${code}` }
+  const publicUrl = services.publicUrl()
+  return {
+    id,
+    code,
+    hostToken,
+    hostUserId,
+    joinUrl: `${publicUrl}/j/${code}`,
+    hostLink: hostLinkUrl(publicUrl, hostLinkToken),
+  }
 }

@@ -13,17 +13,21 @@ import { ACCESS_TOKEN_TTL } from '../auth/token-ttl.ts'
 import type { Database } from '../db/schema.ts'
 import type { Services } from '../services.ts'
 import { insertWithFreshCode } from './codes.ts'
+import { issueHostLink } from './host-links.ts'
 
 export interface CreatedSession {
   id: string
   code: string
   hostToken: string
   hostUserId: string
+  /** The private host link's token, for a session created without an account. */
+  hostLinkToken?: string
 }
 
 /**
  * A new session in draft: its row, its host, its public document (meta and settings), and
- * the host's token. Created signed in, the account owns it and is its host on every device.
+ * the host's token. Created signed in, the account owns it and is its host on every device;
+ * created without an account, the host gets a private host link for their other devices.
  */
 export async function createSession(
   services: Pick<Services, 'db' | 'docs' | 'log' | 'config'>,
@@ -36,9 +40,10 @@ export async function createSession(
   const now = Date.now()
   const settings: SessionSettings = { ...DEFAULT_SETTINGS, ...body.settings }
   const hostName = body.hostName ?? signedIn?.account.name ?? null
+  let hostLinkToken: string | undefined
   const code = await insertWithFreshCode(services, (code) =>
-    db.kysely.transaction().execute((trx) =>
-      insertSessionRows(trx, {
+    db.kysely.transaction().execute(async (trx) => {
+      await insertSessionRows(trx, {
         id,
         code,
         title: body.title,
@@ -47,8 +52,9 @@ export async function createSession(
         settings,
         now,
         accountId: signedIn?.account.id ?? null,
-      }),
-    ),
+      })
+      if (!signedIn) hostLinkToken = await issueHostLink(trx, id, now)
+    }),
   )
   await services.docs.change(documentName.public(id), (doc) => {
     const pub = new PublicDoc(doc)
@@ -65,7 +71,7 @@ export async function createSession(
   const hostToken = signedIn
     ? await participantToken(config.tokenSecret, host, signedIn)
     : await signToken(config.tokenSecret, { typ: 'access', ...host }, ACCESS_TOKEN_TTL)
-  return { id, code, hostToken, hostUserId }
+  return { id, code, hostToken, hostUserId, ...(hostLinkToken ? { hostLinkToken } : {}) }
 }
 
 /** A new session's row (in draft) and its host's, inside the caller's transaction. */

@@ -11,6 +11,7 @@ const SESSION_TABLES = [
   'imported_votes',
   'checkpoints',
   'invites',
+  'host_links',
   'audit_log',
   'domain_events',
   'users',

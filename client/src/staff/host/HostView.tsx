@@ -4,6 +4,7 @@ import type { StaffRoom } from '../model/room.ts'
 import { AgendaEditor } from './AgendaEditor.tsx'
 import { ExportPanel } from './ExportPanel.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'
+import { HostLinkPanel } from './HostLinkPanel.tsx'
 import { InvitesPanel } from './InvitesPanel.tsx'
 import { JoinPanel } from './JoinPanel.tsx'
 import { ModerationLink } from './ModerationLink.tsx'
@@ -50,6 +51,7 @@ export function HostView(props: { room: StaffRoom }) {
       <Show when={isHost()}>
         <div class="host-col">
           <InvitesPanel room={props.room} />
+          <HostLinkPanel room={props.room} />
           <ExportPanel room={props.room} />
           <HistoryPanel room={props.room} />
         </div>

@@ -1,7 +1,7 @@
 import type { InviteSummary, StaffSummary } from '@podium/shared'
 import { createSignal, For, Match, Show, Switch } from 'solid-js'
+import { CopyButton } from '../../components/CopyButton.tsx'
 import type { StaffRoom } from '../model/room.ts'
-import { CopyButton } from '../ui/CopyButton.tsx'
 import { createStaffRecords, type InviteRole, type StaffApi } from './staff-records.ts'
 
 const ROLE_TEXT: Record<InviteRole, string> = {

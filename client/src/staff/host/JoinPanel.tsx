@@ -1,6 +1,6 @@
 import { createMemo, Show } from 'solid-js'
+import { CopyButton } from '../../components/CopyButton.tsx'
 import type { StaffRoom } from '../model/room.ts'
-import { CopyButton } from '../ui/CopyButton.tsx'
 import { QrImage } from '../ui/QrImage.tsx'
 import { joinUrl } from '../ui/qr.ts'
 

@@ -34,6 +34,8 @@ const ACTIONS: Record<string, ActionText> = {
   'import-session': { text: 'imported the session' },
   'invite-moderator': { text: 'invited a moderator' },
   'invite-presenter': { text: 'invited a presenter' },
+  'issue-host-link': { text: 'made a new host link (the one before stopped working)' },
+  'open-host-link': { text: 'opened the host console with the host link' },
   hide: { text: 'hid', target: 'question' },
   'hide-reply': { text: 'hid a reply to', target: 'reply' },
   label: { text: 'labelled', target: 'question' },

@@ -118,12 +118,18 @@ export function StaffGate(props: {
 
 function NotSignedIn() {
   return (
-    <PageMessage title="You are not signed in to this session">
-      <p>
-        This device has no staff access to the session. Open the invite link you were sent, or, if
-        you host it, the private host link you were given when you created it, or sign in if you
-        joined it signed in.
-      </p>
+    <PageMessage title="This device has no access to this session">
+      <ul class="ways-back">
+        <li>
+          <strong>You host it</strong>: open your private host link (the one the creation screen
+          showed, or a newer one) on this device. Created it signed in? Sign in: your account keeps
+          it.
+        </li>
+        <li>
+          <strong>You help run it</strong>: open the invite link the host sent you, or sign in if
+          you accepted it signed in.
+        </li>
+      </ul>
       <p>
         <a href="/">Go to the start page</a> ·{' '}
         <a href={`/signin?returnTo=${encodeURIComponent(window.location.pathname)}`}>Sign in</a>
