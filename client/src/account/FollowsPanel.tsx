@@ -77,7 +77,7 @@ export function FollowsPanel(props: { api: Api; auth: AccountAuth }) {
         Notifications.
       </p>
       <Show
-        when={list()}
+        when={list.error ? null : list()}
         fallback={
           <Show
             when={list.error}
