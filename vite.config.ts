@@ -45,6 +45,8 @@ export default defineConfig({
         clientsClaim: true,
         skipWaiting: true,
         cleanupOutdatedCaches: true,
+        // Web push: shows notifications and opens their page (client/public/push-sw.js).
+        importScripts: ['/push-sw.js'],
       },
     }),
     // Last: compresses what every plugin before it wrote, the service worker included.

@@ -5,10 +5,13 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx'
 import { messageOf } from '../components/errors.ts'
 import { type AccountAuth, type AccountInfo, accountAuth } from '../lib/account.ts'
 import { type Api, api as defaultApi } from '../lib/api.ts'
+import type { BrowserPush } from '../lib/push.ts'
 import { AccountHeader } from './AccountHeader.tsx'
 import { DeleteAccountPanel } from './DeleteAccountPanel.tsx'
 import { DevicesPanel } from './DevicesPanel.tsx'
+import { FollowsPanel } from './FollowsPanel.tsx'
 import { MyDataPanel } from './MyDataPanel.tsx'
+import { NotificationSettingsPanels } from './NotificationSettingsPanels.tsx'
 import { RequireAccount } from './RequireAccount.tsx'
 import { SignOutPanel } from './SignOutPanel.tsx'
 import './account.css'
@@ -17,8 +20,11 @@ const Renamed = z.object({
   account: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
 })
 
-/** `/account`: name, e-mail, devices, sign-out, my data, and deleting the account. */
-export default function AccountPage(props: { api?: Api; auth?: AccountAuth }) {
+/**
+ * `/account`: name, e-mail, notifications (what, by which channel, this browser's push, the
+ * phone), sessions followed, devices, sign-out, my data, and deleting the account.
+ */
+export default function AccountPage(props: { api?: Api; auth?: AccountAuth; push?: BrowserPush }) {
   const api = props.api ?? defaultApi
   const auth = props.auth ?? accountAuth()
   return (
@@ -31,6 +37,12 @@ export default function AccountPage(props: { api?: Api; auth?: AccountAuth }) {
               <h1>Your account</h1>
             </div>
             <ProfilePanel api={api} auth={auth} account={account()} />
+            <NotificationSettingsPanels
+              api={api}
+              auth={auth}
+              {...(props.push ? { push: props.push } : {})}
+            />
+            <FollowsPanel api={api} auth={auth} />
             <DevicesPanel api={api} auth={auth} />
             <SignOutPanel auth={auth} account={account()} />
             <MyDataPanel api={api} auth={auth} />

@@ -11,6 +11,7 @@ import { ExportButton } from './ExportButton.tsx'
 import { MyQuestions } from './MyQuestions.tsx'
 import { PreviewList } from './PreviewList.tsx'
 import { QuestionList } from './QuestionList.tsx'
+import { RemindMe } from './RemindMe.tsx'
 import { RoomHeader } from './RoomHeader.tsx'
 import { StagePanel } from './StagePanel.tsx'
 
@@ -81,6 +82,7 @@ export function Room(props: { authError: string | null; preview?: RoomPreview | 
             </Show>
           }
         >
+          <RemindMe sessionId={room.identity.sessionId} token={room.identity.token} />
           <StagePanel />
           <Suspense>
             <Stage connection={room} />

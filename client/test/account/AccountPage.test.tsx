@@ -29,6 +29,17 @@ function page() {
       body: { accessToken: 'account-token', expiresAt: Date.now() + 15 * 60_000, account: ada },
     }),
     'GET /api/me': () => ({ body: { account: ada, devices } }),
+    'GET /api/me/notifications': () => ({
+      body: {
+        email: ada.email,
+        offered: ['email'],
+        kinds: [],
+        pushPublicKey: '',
+        pushSubscriptions: [],
+        phone: null,
+      },
+    }),
+    'GET /api/me/follows': () => ({ body: { follows: [] } }),
     'PATCH /api/me': ({ body }) =>
       (body as { name: string }).name.length > 3
         ? { body: { account: { ...ada, ...(body as object) } } }

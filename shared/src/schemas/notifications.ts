@@ -190,3 +190,46 @@ export type Schedule = z.infer<typeof Schedule>
 export const FollowBody = z.strictObject({
   code: z.string({ error: 'code must be text' }).trim().min(1).max(32),
 })
+
+/** POST /api/push/subscriptions answers the subscription's id. */
+export const PushSubscriptionCreated = z.object({ id: z.string() })
+
+/** PUT /api/me/phone and POST /api/me/phone/confirm: the number and whether it is confirmed. */
+export const PhoneState = z.object({ number: z.string(), confirmed: z.boolean() })
+export type PhoneState = z.infer<typeof PhoneState>
+
+/** A session someone follows (POST answers one, GET /api/me/follows lists them). */
+export const FollowedSession = z.object({
+  sessionId: z.string(),
+  title: z.string(),
+  code: z.string(),
+  schedule: Schedule.nullable(),
+})
+export type FollowedSession = z.infer<typeof FollowedSession>
+export const FollowList = z.object({ follows: z.array(FollowedSession) })
+
+/** Where a queued message stands (docs/notifications.md, "The queue"). */
+export const DeliveryStatus = {
+  queued: 'queued',
+  sending: 'sending',
+  sent: 'sent',
+  failed: 'failed',
+  dead: 'dead',
+} as const
+export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus]
+
+/** One row of GET /api/sessions/:id/notifications: what the session sent, to a masked address. */
+export const SessionNotification = z.object({
+  id: z.string(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  channel: z.enum(NOTIFICATION_CHANNELS),
+  to: z.string(),
+  status: z.enum(DeliveryStatus),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  createdAt: z.number(),
+  sentAt: z.number().nullable(),
+  nextAttemptAt: z.number().nullable(),
+})
+export type SessionNotification = z.infer<typeof SessionNotification>
+export const SessionNotificationList = z.object({ notifications: z.array(SessionNotification) })

@@ -8,6 +8,8 @@ import { HostLinkPanel } from './HostLinkPanel.tsx'
 import { InvitesPanel } from './InvitesPanel.tsx'
 import { JoinPanel } from './JoinPanel.tsx'
 import { ModerationLink } from './ModerationLink.tsx'
+import { NotificationLogPanel } from './NotificationLogPanel.tsx'
+import { SchedulePanel } from './SchedulePanel.tsx'
 import { SettingsPanel } from './SettingsPanel.tsx'
 import { StatusPanel } from './StatusPanel.tsx'
 import { TimerPanel } from './TimerPanel.tsx'
@@ -15,7 +17,7 @@ import { TimerPanel } from './TimerPanel.tsx'
 /**
  * The host console: run the session, its agenda and timer, staff, and its data.
  * Presenters get the same console for the stage, agenda and timer; what only the host
- * may do (settings, going live, invites, exports, restores) is left out for them.
+ * may do (settings, going live, the start time, invites, what was sent, exports, restores) is left out for them.
  */
 export function HostView(props: { room: StaffRoom }) {
   const isHost = () => props.room.actor.role === 'host'
@@ -37,6 +39,7 @@ export function HostView(props: { room: StaffRoom }) {
         />
         <Show when={isHost()}>
           <StatusPanel room={props.room} />
+          <SchedulePanel room={props.room} />
         </Show>
         <JoinPanel room={props.room} />
         <ModerationLink room={props.room} />
@@ -52,6 +55,7 @@ export function HostView(props: { room: StaffRoom }) {
         <div class="host-col">
           <InvitesPanel room={props.room} />
           <HostLinkPanel room={props.room} />
+          <NotificationLogPanel room={props.room} />
           <ExportPanel room={props.room} />
           <HistoryPanel room={props.room} />
         </div>

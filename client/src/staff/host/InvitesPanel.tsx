@@ -1,4 +1,4 @@
-import type { InviteSummary, StaffSummary } from '@podium/shared'
+import { EmailAddress, type InviteSummary, type StaffSummary } from '@podium/shared'
 import { createSignal, For, Match, Show, Switch } from 'solid-js'
 import { CopyButton } from '../../components/CopyButton.tsx'
 import type { StaffRoom } from '../model/room.ts'
@@ -25,19 +25,38 @@ const when = (at: number) =>
 export function InvitesPanel(props: { room: StaffRoom; api?: StaffApi }) {
   const records = createStaffRecords(props.room, props.api)
   const [role, setRole] = createSignal<InviteRole>('moderator')
+  const [email, setEmail] = createSignal('')
   const [busy, setBusy] = createSignal(false)
+  const [mailed, setMailed] = createSignal<{ ok: boolean; text: string } | null>(null)
 
   const create = async (event: Event) => {
     event.preventDefault()
+    setMailed(null)
+    const typed = email().trim()
+    const address = typed ? EmailAddress.safeParse(typed) : null
+    if (address && !address.success) {
+      setMailed({ ok: false, text: 'Enter an e-mail address such as ada@example.org, or none.' })
+      return
+    }
     setBusy(true)
-    await records.create(role())
+    const made = await records.create(role(), address?.data)
     setBusy(false)
+    if (!made || !address) return
+    setEmail('')
+    setMailed(
+      made.emailed
+        ? { ok: true, text: `The link is on its way to ${address.data}.` }
+        : {
+            ok: false,
+            text: `The link was made, but not mailed: ${address.data} asked for no more invitations. Send the link another way.`,
+          },
+    )
   }
 
   return (
     <section class="panel invites" aria-labelledby="invites-heading">
       <h2 id="invites-heading">Staff and invites</h2>
-      <form class="row" onSubmit={create}>
+      <form class="row invite-form" onSubmit={create} novalidate>
         <label class="st-field">
           <span>Role</span>
           <select value={role()} onChange={(e) => setRole(e.currentTarget.value as InviteRole)}>
@@ -45,10 +64,27 @@ export function InvitesPanel(props: { room: StaffRoom; api?: StaffApi }) {
             <option value="presenter">{ROLE_TEXT.presenter}</option>
           </select>
         </label>
+        <label class="st-field invite-email">
+          <span>E-mail it to (optional)</span>
+          <input
+            type="email"
+            name="email"
+            value={email()}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+            autocomplete="off"
+          />
+        </label>
         <button type="submit" class="btn btn-primary" disabled={busy()} aria-busy={busy()}>
-          {busy() ? 'Creating…' : 'Create invite link'}
+          {busy() ? 'Creating…' : email().trim() ? 'Create and send invite' : 'Create invite link'}
         </button>
       </form>
+      <Show when={mailed()}>
+        {(m) => (
+          <p class={m().ok ? 'success' : 'error'} role={m().ok ? 'status' : 'alert'}>
+            {m().text}
+          </p>
+        )}
+      </Show>
       <p class="st-hint">
         Each link lets one person join as staff; send it privately. Revoking a link, or withdrawing
         someone's role below, takes the role back at once: their console closes.

@@ -20,7 +20,8 @@ export interface StaffRecords {
   /** Why the last request failed, in words a person can act on; null when it did not. */
   error: Accessor<string | null>
   refresh(): Promise<void>
-  create(role: InviteRole): Promise<boolean>
+  /** Makes a link; with `email`, the server mails it too. What became of the mail, or false. */
+  create(role: InviteRole, email?: string): Promise<{ emailed: boolean | null } | false>
   revokeInvite(id: string): Promise<boolean>
   withdraw(userId: string): Promise<boolean>
 }
@@ -79,14 +80,16 @@ export function createStaffRecords(room: StaffRoom, client: StaffApi = api): Sta
     loaded,
     error,
     refresh,
-    create: (role) =>
-      change(async () => {
+    create: async (role, email) => {
+      let emailed: boolean | null = null
+      const made = await change(async () => {
         const created = await client.post(
           `${base}/invites`,
-          { role },
+          email ? { role, email } : { role },
           room.token,
           CreateInviteResponse,
         )
+        emailed = created.emailed ?? null
         // Shown at once; the read that follows brings the server's record of it.
         const now = room.serverNow()
         setInvites([
@@ -102,7 +105,9 @@ export function createStaffRecords(room: StaffRoom, client: StaffApi = api): Sta
           },
           ...invites().filter((i) => i.id !== created.id),
         ])
-      }, 'create the invite'),
+      }, 'create the invite')
+      return made ? { emailed } : false
+    },
     revokeInvite: (id) =>
       change(
         () => client.delete(`${base}/invites/${encodeURIComponent(id)}`, room.token),

@@ -143,6 +143,57 @@ describe('staff and invites', () => {
     expect(document.querySelector('.invite-list')?.textContent).toMatch(/used by Ada/)
   })
 
+  it('sends the link by e-mail when an address is given, and says what became of it', async () => {
+    const bodies: unknown[] = []
+    let emailed = true
+    const api = createApi({
+      attempts: 1,
+      fetch: async (input, init) => {
+        const path = String(input).replace('/api/sessions/session-1', '')
+        if (init?.method === 'POST' && path === '/invites') {
+          bodies.push(JSON.parse(String(init.body)))
+          return json(
+            {
+              id: 'i-1',
+              invite: 'inv-1',
+              url: 'https://podium.example/i/inv-1',
+              expiresAt: 2e12,
+              emailed,
+            },
+            201,
+          )
+        }
+        if (path === '/invites') return json({ invites: [] })
+        return json({ staff: [] })
+      },
+    })
+    const t = createTestRoom({ role: 'host' })
+    render(() => <InvitesPanel room={t.room} api={api} />)
+    const email = (await screen.findByLabelText('E-mail it to (optional)')) as HTMLInputElement
+    fireEvent.input(email, { target: { value: 'not an address' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Create and send invite' }))
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Enter an e-mail address such as ada@example.org, or none.',
+    )
+    expect(bodies).toEqual([])
+    fireEvent.input(email, { target: { value: ' Ada@Example.org ' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Create and send invite' }))
+    await screen.findByText('The link is on its way to ada@example.org.')
+    expect(bodies).toEqual([{ role: 'moderator', email: 'ada@example.org' }])
+    expect(email.value).toBe('')
+
+    emailed = false
+    fireEvent.input(email, { target: { value: 'gone@example.org' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Create and send invite' }))
+    expect((await screen.findByRole('alert')).textContent).toMatch(
+      /^The link was made, but not mailed: gone@example\.org asked for no more invitations/,
+    )
+    // Without an address, only the link.
+    fireEvent.click(screen.getByRole('button', { name: 'Create invite link' }))
+    await expect.poll(() => bodies.length).toBe(3)
+    expect(bodies[2]).toEqual({ role: 'moderator' })
+  })
+
   it('shows the server’s reason when it refuses, and offers to try again', async () => {
     const api = createApi({
       attempts: 1,
