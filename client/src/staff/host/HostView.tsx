@@ -9,6 +9,7 @@ import { JoinPanel } from './JoinPanel.tsx'
 import { ModerationLink } from './ModerationLink.tsx'
 import { SettingsPanel } from './SettingsPanel.tsx'
 import { StatusPanel } from './StatusPanel.tsx'
+import { TicketPanel } from './TicketPanel.tsx'
 import { TimerPanel } from './TimerPanel.tsx'
 
 /**
@@ -49,6 +50,7 @@ export function HostView(props: { room: StaffRoom }) {
       </div>
       <Show when={isHost()}>
         <div class="host-col">
+          <TicketPanel room={props.room} />
           <InvitesPanel room={props.room} />
           <ExportPanel room={props.room} />
           <HistoryPanel room={props.room} />
