@@ -16,6 +16,7 @@ import { FieldGuard } from './auth/field-guard.ts'
 import { Providers } from './auth/providers.ts'
 import { SessionDirectory } from './auth/sessions-cache.ts'
 import { StandingDirectory, Withdrawals } from './auth/standing.ts'
+import { Billing, type BillingOptions } from './billing/domain.ts'
 import type { Config } from './config.ts'
 import { openDatabase } from './db/connect.ts'
 import { EventBus } from './events/bus.ts'
@@ -71,6 +72,8 @@ export interface PodiumOptions {
   clock?: () => number
   /** The notification queue's clock, retries and polls (tests shorten and control them). */
   notifications?: NotificationOptions
+  /** The Stripe event queue's poll (tests shorten it). */
+  billing?: BillingOptions
 }
 
 /**
@@ -222,6 +225,20 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     },
     options.notifications,
   )
+  const billing = new Billing(
+    {
+      config,
+      db,
+      log: log.child({ component: 'billing' }),
+      clock,
+      instanceId,
+      notifications,
+      withdrawals,
+    },
+    options.billing,
+  )
+  await billing.init()
+  standing.attendeeCheck = (sessionId, userId) => billing.attendeeStands(sessionId, userId)
   const services: Services = {
     config,
     db,
@@ -236,6 +253,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     standing,
     withdrawals,
     notifications,
+    billing,
     docs,
     metrics,
     redis,
@@ -275,6 +293,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       const port = addressPort(app)
       // Links in messages name the port, known from here on.
       notifications.start(events)
+      billing.start()
       log.info(
         { port, database: config.database.kind },
         `Podium is serving on http://localhost:${port}`,
@@ -285,6 +304,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       if (closed) return
       closed = true
       await ingest.stop()
+      await billing.stop()
       await notifications.stop()
       // Close clients first: their documents are stored and unloaded while Redis and the
       // database are still there; then the extensions are told to shut down.

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { env } from '@podium/shared/server'
 import { z } from 'zod'
+import { apiTarget, type PaymentsConfig, planPrices } from './billing/config.ts'
 
 const { port, positiveInt, iceUrlList: urlList } = env
 
@@ -141,6 +142,28 @@ export const EnvSchema = z.object({
       'a number such as +4930123456, or a sender name of up to 11 letters and digits',
     )
     .optional(),
+  /** Stripe's secret (or restricted) API key; unset: payments are not offered. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(
+      /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/,
+      'a Stripe secret key such as sk_live_… or rk_live_…',
+    )
+    .optional(),
+  /** The signing secret of the webhook endpoint /api/stripe/webhook. */
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'a webhook signing secret such as whsec_…')
+    .optional(),
+  /** Where the Stripe SDK sends its requests (a proxy, or a stand-in in tests); unset: Stripe. */
+  STRIPE_API_URL: z
+    .url({ protocol: /^https?$/, error: 'an http(s) URL such as https://api.stripe.com' })
+    .optional(),
+  /** `true` to let Stripe Tax compute tax at Checkout (turn it on in Stripe first). */
+  STRIPE_AUTOMATIC_TAX: z
+    .enum(['true', 'false'], { error: 'true or false' })
+    .transform((value) => value === 'true')
+    .default(false),
 })
 
 /** Variables that only work together: when one is set, each of the others must be. */
@@ -149,6 +172,7 @@ const TOGETHER: ReadonlyArray<ReadonlyArray<keyof z.infer<typeof EnvSchema>>> = 
   ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET'],
   ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY'],
   ['SMS_URL', 'SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'],
+  ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
 ]
 
 export interface Config {
@@ -192,6 +216,8 @@ export interface Config {
     vapid: { publicKey: string; privateKey: string; subject: string }
     sms: { url: string; accountSid: string; authToken: string; from: string } | undefined
   }
+  /** Stripe; undefined without keys (paid features hidden, their routes answer 501). */
+  payments: PaymentsConfig | undefined
 }
 
 export class ConfigError extends Error {
@@ -219,6 +245,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter((name) => e[name] === undefined)
       .map((name) => `${name} is missing: it is needed with ${set.join(' and ')}`)
   })
+  const { prices, problems } = planPrices(present)
+  if (problems.length === 0 && Object.keys(prices).length > 0 && !e.STRIPE_SECRET_KEY)
+    problems.push('STRIPE_SECRET_KEY is missing: it is needed with the STRIPE_PRICE_ variables')
+  missing.push(...problems)
   if (missing.length > 0) throw new ConfigError(`Podium cannot start:\n  ${missing.join('\n  ')}`)
   const dataDir = resolve(e.DATA_DIR)
   return {
@@ -299,6 +329,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             }
           : undefined,
     },
+    payments:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? {
+            secretKey: e.STRIPE_SECRET_KEY,
+            webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+            api: e.STRIPE_API_URL ? apiTarget(e.STRIPE_API_URL) : undefined,
+            automaticTax: e.STRIPE_AUTOMATIC_TAX,
+            prices,
+          }
+        : undefined,
   }
 }
 

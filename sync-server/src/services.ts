@@ -5,6 +5,7 @@ import type { Analytics } from './analytics/analytics.ts'
 import type { AuthDomain } from './auth/domain.ts'
 import type { SessionDirectory } from './auth/sessions-cache.ts'
 import type { StandingDirectory, Withdrawals } from './auth/standing.ts'
+import type { Billing } from './billing/domain.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import type { EventBus } from './events/bus.ts'
@@ -35,6 +36,8 @@ export interface Services {
   withdrawals: Withdrawals
   /** The notification queue, its channels, preferences and unsubscribes (see notifications/). */
   notifications: Notifications
+  /** Paid sessions, tickets, plans and Stripe's webhooks (see billing/). */
+  billing: Billing
   docs: ServerDocs
   metrics: Metrics
   redis: Redis | undefined

@@ -81,6 +81,10 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   VAPID_SUBJECT: { value: 'ops@example.org', expects: /a mailto: address or https: URL/ },
   SMS_URL: { value: 'api.twilio.com', expects: /an http\(s\) URL/ },
   SMS_FROM: { value: '030 123456', expects: /a number such as \+4930123456/ },
+  STRIPE_SECRET_KEY: { value: 'pk_live_abc', expects: /a Stripe secret key such as sk_live_/ },
+  STRIPE_WEBHOOK_SECRET: { value: 'secret', expects: /a webhook signing secret such as whsec_/ },
+  STRIPE_API_URL: { value: 'api.stripe.com', expects: /an http\(s\) URL/ },
+  STRIPE_AUTOMATIC_TAX: { value: 'yes', expects: /true or false/ },
 }
 // Any non-empty text is a valid host name, folder, path or address list: no bad value.
 const freeText = [
@@ -289,6 +293,56 @@ describe('configuration from the environment', () => {
       authToken: 'token',
       from: 'Podium',
     })
+  })
+
+  it('offers payments only with both Stripe keys; the API URL becomes the SDK options', () => {
+    const base = { DATA_DIR: tempDir(), TOKEN_SECRET: secret }
+    expect(loadConfig(base).payments).toBeUndefined()
+    expect(() => loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_abc' })).toThrow(
+      /STRIPE_WEBHOOK_SECRET is missing: it is needed with STRIPE_SECRET_KEY/,
+    )
+    const keys = { STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_def' }
+    expect(loadConfig({ ...base, ...keys }).payments).toEqual({
+      secretKey: 'sk_test_abc',
+      webhookSecret: 'whsec_def',
+      api: undefined,
+      automaticTax: false,
+      prices: {},
+    })
+    const local = loadConfig({
+      ...base,
+      ...keys,
+      STRIPE_API_URL: 'http://127.0.0.1:12111',
+      STRIPE_AUTOMATIC_TAX: 'true',
+      STRIPE_PRICE_PRO: 'price_Pro1',
+      STRIPE_PRICE_PRO_YEARLY: 'price_ProY',
+      STRIPE_PRICE_EVENT: 'price_Ev1',
+    }).payments
+    expect(local?.api).toEqual({ host: '127.0.0.1', port: 12111, protocol: 'http' })
+    expect(local?.automaticTax).toBe(true)
+    expect(local?.prices).toEqual({
+      pro: { monthly: 'price_Pro1', yearly: 'price_ProY' },
+      event: { monthly: 'price_Ev1' },
+    })
+    const proxy = loadConfig({ ...base, ...keys, STRIPE_API_URL: 'https://[::1]' }).payments
+    expect(proxy?.api).toEqual({ host: '::1', port: 443, protocol: 'https' })
+  })
+
+  it('stops on a plan price that names no plan, is no price id, or has no key', () => {
+    const base = { DATA_DIR: tempDir(), TOKEN_SECRET: secret }
+    const keys = { STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_def' }
+    expect(() => loadConfig({ ...base, ...keys, STRIPE_PRICE_GOLD: 'price_1' })).toThrow(
+      /STRIPE_PRICE_GOLD names no plan that is sold/,
+    )
+    expect(() => loadConfig({ ...base, ...keys, STRIPE_PRICE_FREE: 'price_1' })).toThrow(
+      /STRIPE_PRICE_FREE names no plan that is sold/,
+    )
+    expect(() => loadConfig({ ...base, ...keys, STRIPE_PRICE_PRO: 'prod_1' })).toThrow(
+      /STRIPE_PRICE_PRO="prod_1" is not valid: expected a Stripe Price id/,
+    )
+    expect(() => loadConfig({ ...base, STRIPE_PRICE_PRO: 'price_1' })).toThrow(
+      /STRIPE_SECRET_KEY is missing: it is needed with the STRIPE_PRICE_ variables/,
+    )
   })
 
   it('writes no secret file when TOKEN_SECRET is given', () => {

@@ -14,6 +14,8 @@ export interface JoinFormProps {
   onJoined: (identity: Identity) => void
   /** Called instead of showing the error inline when no session has the code. */
   onNotFound?: (code: string) => void
+  /** The session is paid and the caller holds no ticket (402): the page shows how to buy one. */
+  onPaymentRequired?: () => void
 }
 
 /** Code (optional) and display name (optional: blank joins anonymously). */
@@ -43,7 +45,14 @@ export function JoinForm(props: JoinFormProps) {
     } catch (e) {
       if (e instanceof ApiError && e.status === 404 && props.onNotFound)
         props.onNotFound(normalized)
-      else setError(messageOf(e))
+      else if (e instanceof ApiError && e.status === 402) {
+        setError(
+          signedIn()
+            ? 'This session needs a ticket, and your account has none yet. Buy one above; if you just paid, try again in a moment.'
+            : 'This session needs a ticket. Sign in to buy one, or to use the ticket you have.',
+        )
+        props.onPaymentRequired?.()
+      } else setError(messageOf(e))
     } finally {
       setBusy(false)
     }

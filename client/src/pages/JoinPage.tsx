@@ -6,6 +6,7 @@ import { identityForCode } from '../app/join.ts'
 import { paths } from '../app/paths.ts'
 import { accountAuth } from '../lib/account.ts'
 import { JoinForm } from './JoinForm.tsx'
+import { CheckoutReturn, createTicketOffer, TicketCard } from './TicketOffer.tsx'
 
 /**
  * `/j/<code>`: the link a QR code holds. Asks for a name, then opens the room. `/j` alone
@@ -16,6 +17,9 @@ export default function JoinPage() {
   const navigate = useNavigate()
   const code = () => normalizeJoinCode(params.code ?? '')
   const [missing, setMissing] = createSignal<string | null>(null)
+  const ticket = createTicketOffer(code)
+  const [needed, setNeeded] = createSignal(false)
+  const checkout = new URLSearchParams(window.location.search).get('checkout')
 
   const auth = accountAuth()
   onMount(() => {
@@ -53,6 +57,12 @@ export default function JoinPage() {
             </section>
           }
         >
+          <CheckoutReturn
+            outcome={checkout === 'success' || checkout === 'cancelled' ? checkout : null}
+          />
+          <Show when={ticket.offer()}>
+            {(offer) => <TicketCard offer={offer()} code={code()} highlight={needed()} />}
+          </Show>
           <section class="card" aria-labelledby="join-heading">
             <Show
               when={code()}
@@ -70,6 +80,10 @@ export default function JoinPage() {
               code={code()}
               onJoined={(identity) => navigate(paths.room(identity.sessionId), { replace: true })}
               onNotFound={setMissing}
+              onPaymentRequired={() => {
+                setNeeded(true)
+                void ticket.refetch()
+              }}
             />
           </section>
         </Show>

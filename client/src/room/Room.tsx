@@ -33,7 +33,7 @@ export function authErrorText(reason: string | null): string | null {
   if (reason === SIGNED_OUT)
     return 'You were signed out on this device, so the room stopped sending. What you wrote stays on this device; sign in again to send it.'
   if (reason === ACCESS_REVOKED)
-    return 'The host has withdrawn the role this device had in the session. Join again with the session code.'
+    return 'The host has withdrawn your access to this session: your role, or your ticket (refunded). Join again with the session code.'
   return 'The server did not let this device into the session. Join again with the session code.'
 }
 

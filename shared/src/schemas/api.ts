@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AuditEntry } from '../doc/schema.ts'
 import { EmailAddress } from './accounts.ts'
+import { TicketSettings } from './billing.ts'
 import { Limits } from './limits.ts'
 import { Schedule } from './notifications.ts'
 import { SessionSettings, SessionStatusSchema } from './settings.ts'
@@ -74,7 +75,12 @@ export const JoinResponse = z.object({
 })
 export type JoinResponse = z.infer<typeof JoinResponse>
 
-export const SettingsPatch = SessionSettings.partial().strict()
+export const SettingsPatch = SessionSettings.partial()
+  .extend({
+    /** A paid session's ticket; null makes the session free again (see docs/payments.md). */
+    ticket: TicketSettings.nullable().optional(),
+  })
+  .strict()
 export type SettingsPatch = z.infer<typeof SettingsPatch>
 
 export const StatusBody = z.object({ status: SessionStatusSchema })
@@ -115,7 +121,7 @@ export const SessionInfo = z.object({
   code: z.string(),
   title: z.string(),
   status: SessionStatusSchema,
-  settings: SessionSettings,
+  settings: SessionSettings.extend({ ticket: TicketSettings.nullable().optional() }),
   joinUrl: z.string(),
   /** When it is scheduled to start (PUT /api/sessions/:id/schedule); null when not set. */
   schedule: Schedule.nullable().optional(),

@@ -13,6 +13,8 @@ export const NotificationKind = {
   answered: 'answered',
   reminder: 'reminder',
   summary: 'summary',
+  ticket: 'ticket',
+  billing: 'billing',
 } as const
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind]
 export const NOTIFICATION_KINDS = Object.values(NotificationKind)
@@ -56,6 +58,12 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
     transactional: false,
     channels: { email: true },
     label: 'A summary after a session you host ends',
+  },
+  ticket: { transactional: true, channels: { email: true }, label: 'Receipts for tickets' },
+  billing: {
+    transactional: true,
+    channels: { email: true },
+    label: 'Problems with the payment of your plan',
   },
 }
 

@@ -4,6 +4,7 @@ import type { Services } from '../services.ts'
 import { guardTokenRoutes } from './access.ts'
 import { analyticsRoutes } from './analytics.ts'
 import { auditLogRoutes } from './audit-log.ts'
+import { billingRoutes } from './billing.ts'
 import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
 import { followRoutes } from './follows.ts'
@@ -24,6 +25,8 @@ import { sessionNotificationRoutes } from './session-notifications.ts'
 import { sessionRoutes } from './sessions.ts'
 import { signInRoutes } from './sign-in.ts'
 import { staffRoutes } from './staff.ts'
+import { stripeWebhookRoutes } from './stripe-webhook.ts'
+import { ticketRoutes } from './tickets.ts'
 import { timeRoutes } from './time.ts'
 import { unsubscribeRoutes } from './unsubscribe.ts'
 
@@ -54,5 +57,8 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await phoneRoutes(api, services)
   await unsubscribeRoutes(api, services)
   await sessionNotificationRoutes(api, services)
+  await ticketRoutes(api, services)
+  await billingRoutes(api, services)
+  await stripeWebhookRoutes(api, services)
   await timeRoutes(api)
 }

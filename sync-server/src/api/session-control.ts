@@ -43,16 +43,23 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
       code: session.code,
       title: live?.meta.title ?? session.title,
       status: live?.meta.status ?? (session.status as SessionInfo['status']),
-      settings: live?.settings ?? session.settings,
+      settings: {
+        ...(live?.settings ?? session.settings),
+        ...(services.billing.configured
+          ? { ticket: await services.billing.ticketSettings(session.id) }
+          : {}),
+      },
       joinUrl: `${services.publicUrl(request)}/j/${session.code}`,
       schedule: scheduleOf(session),
     }
   })
 
-  api.patch('/sessions/:id/settings', async (request): Promise<SessionSettings> => {
+  api.patch('/sessions/:id/settings', async (request) => {
     const { session, claims } = await sessionFor(request, services, ['host'])
-    const patch = parse(SettingsPatch, request.body)
-    const settings = await docs.change(documentName.public(session.id), (doc) => {
+    const { ticket, ...patch } = parse(SettingsPatch, request.body)
+    // The price is the server's: checked against the plan and kept outside the document.
+    if (ticket !== undefined) await services.billing.setTicket(session.id, ticket)
+    const settings: SessionSettings = await docs.change(documentName.public(session.id), (doc) => {
       const pub = new PublicDoc(doc)
       pub.setSettings(patch)
       return pub.settings()
@@ -63,7 +70,8 @@ export async function sessionControlRoutes(api: FastifyInstance, services: Servi
       .where('id', '=', session.id)
       .execute()
     await auditApi(services, claims, 'change-settings')
-    return settings
+    if (!services.billing.configured) return settings
+    return { ...settings, ticket: await services.billing.ticketSettings(session.id) }
   })
 
   api.post('/sessions/:id/status', async (request) => {

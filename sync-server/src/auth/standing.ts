@@ -25,6 +25,9 @@ import type { SessionDirectory } from './sessions-cache.ts'
  * and a join storm should not pay a query per connection for it).
  */
 export class StandingDirectory {
+  /** Whether an attendee still holds what admits them (a paid session's ticket). */
+  attendeeCheck: ((sessionId: string, userId: string) => Promise<boolean>) | undefined
+
   constructor(
     private readonly db: Db,
     private readonly sessions: SessionDirectory,
@@ -32,7 +35,10 @@ export class StandingDirectory {
 
   async of(holder: { sessionId: string; userId: string; role: Role }): Promise<Standing> {
     if (!(await this.sessions.exists(holder.sessionId))) return 'unknown-session'
-    if (holder.role === 'attendee') return standingOf(holder.role, true, undefined)
+    if (holder.role === 'attendee') {
+      const holds = (await this.attendeeCheck?.(holder.sessionId, holder.userId)) ?? true
+      return holds ? standingOf(holder.role, true, undefined) : 'revoked'
+    }
     const row = await this.db.kysely
       .selectFrom('users')
       .select('role')

@@ -35,6 +35,14 @@ export interface Database {
   phone_numbers: PhoneNumbersTable
   session_follows: SessionFollowsTable
   host_links: HostLinksTable
+  ticket_offers: TicketOffersTable
+  tickets: TicketsTable
+  ticket_reservations: TicketReservationsTable
+  stripe_payments: StripePaymentsTable
+  ticket_refunds: TicketRefundsTable
+  ticket_disputes: TicketDisputesTable
+  stripe_events: StripeEventsTable
+  host_plans: HostPlansTable
 }
 
 export interface SessionsTable {
@@ -380,4 +388,108 @@ export interface HostLinksTable {
   created_at: number
   /** When a newer link replaced it; null while it works. */
   revoked_at: Optional<number>
+}
+
+export interface TicketOffersTable {
+  session_id: string
+  /** Integer minor units of `currency` (cents; whole yen for JPY). */
+  amount: number
+  currency: string
+  /** JSON {currency: amount} of the other currencies it is sold in. */
+  prices: string
+  capacity: Optional<number>
+  sales_start: Optional<number>
+  sales_end: Optional<number>
+  updated_at: number
+}
+
+export interface TicketsTable {
+  id: string
+  session_id: string
+  account_id: Optional<string>
+  email: string
+  /** `paid` or `comp`. */
+  kind: string
+  /** `pending` (a bank debit not yet settled), `active` or `revoked`. */
+  status: string
+  amount: number
+  currency: Optional<string>
+  amount_refunded: number
+  checkout_session_id: Optional<string>
+  payment_intent_id: Optional<string>
+  revoked_reason: Optional<string>
+  created_at: number
+  updated_at: number
+}
+
+export interface TicketReservationsTable {
+  id: string
+  session_id: string
+  account_id: string
+  checkout_session_id: Optional<string>
+  expires_at: number
+  created_at: number
+}
+
+export interface StripePaymentsTable {
+  payment_intent_id: string
+  charge_id: Optional<string>
+  amount: number
+  currency: string
+  amount_refunded: number
+  disputed: number
+  updated_at: number
+}
+
+export interface TicketRefundsTable {
+  id: string
+  ticket_id: string
+  stripe_refund_id: Optional<string>
+  amount: number
+  currency: string
+  revoke: number
+  /** `requested`, `succeeded` or `failed`. */
+  status: string
+  failure: Optional<string>
+  created_at: number
+}
+
+export interface TicketDisputesTable {
+  id: string
+  payment_intent_id: string
+  amount: number
+  currency: string
+  reason: Optional<string>
+  created_at: number
+}
+
+export interface StripeEventsTable {
+  id: string
+  type: string
+  payload: string
+  /** `queued`, `done`, `ignored` (a type Podium does not act on) or `failed`. */
+  status: string
+  attempts: number
+  next_attempt_at: number
+  locked_by: Optional<string>
+  locked_until: Optional<number>
+  last_error: Optional<string>
+  /** The event's own time (Stripe's `created`, seconds). */
+  created: number
+  received_at: number
+  handled_at: Optional<number>
+}
+
+export interface HostPlansTable {
+  account_id: string
+  customer_id: Optional<string>
+  subscription_id: Optional<string>
+  plan: string
+  /** The subscription's status as Stripe names it (active, past_due, canceled…). */
+  status: string
+  period_end: Optional<number>
+  grace_until: Optional<number>
+  /** The `created` of the newest event applied: an older one changes nothing. */
+  stripe_updated: number
+  updated_at: number
 }

@@ -1,4 +1,10 @@
-import { documentName, KIND_RULES, type NotificationKind, PublicDoc } from '@podium/shared'
+import {
+  documentName,
+  formatMoney,
+  KIND_RULES,
+  type NotificationKind,
+  PublicDoc,
+} from '@podium/shared'
 import type { Db } from '../db/connect.ts'
 import type { ServerDocs } from '../sync/server-docs.ts'
 import { DeliveryError } from './delivery-error.ts'
@@ -46,6 +52,8 @@ export interface KindData {
   answered: { sessionId: string; questionId: string }
   reminder: { sessionId: string; startsAt: number; lead: '24h' | '15m' }
   summary: { sessionId: string }
+  ticket: { ticketId: string }
+  billing: { plan: string; graceUntil: number }
 }
 
 /**
@@ -176,6 +184,45 @@ export class Composer {
           values: { sessionTitle: session.title, sessionUrl, ...numbers },
           url: sessionUrl,
           keep: { ...data, ...numbers },
+        }
+      }
+      case 'ticket': {
+        const d = data as unknown as KindData['ticket']
+        const ticket = await this.ctx.db.kysely
+          .selectFrom('tickets')
+          .select(['session_id', 'kind', 'amount', 'currency', 'status'])
+          .where('id', '=', d.ticketId)
+          .executeTakeFirst()
+        if (!ticket) throw new DeliveryError('the ticket no longer exists', true)
+        if (ticket.status === 'revoked')
+          throw new DeliveryError('the ticket was revoked before its receipt left', true)
+        const session = await this.session(ticket.session_id)
+        const joinUrl = `${this.ctx.baseUrl()}/j/${session.code}`
+        const price =
+          ticket.kind === 'comp' || !ticket.currency
+            ? 'free'
+            : formatMoney(Number(ticket.amount), ticket.currency, 'en')
+        return {
+          values: {
+            sessionTitle: session.title,
+            price,
+            kind: ticket.kind === 'comp' ? 'a free ticket from the host' : 'paid',
+            joinUrl,
+            ticketId: d.ticketId,
+          },
+          url: joinUrl,
+        }
+      }
+      case 'billing': {
+        const d = data as unknown as KindData['billing']
+        const billingUrl = `${this.ctx.baseUrl()}/me`
+        return {
+          values: {
+            plan: d.plan,
+            graceUntil: `${readableTime(d.graceUntil, 'UTC')} UTC`,
+            billingUrl,
+          },
+          url: billingUrl,
         }
       }
       default: {

@@ -8,10 +8,11 @@ import type { Services } from '../services.ts'
 /**
  * Joins the session with this code. A guest gets a new participant each time; a signed-in
  * account gets its one participant there (made on its first join), on every device, with
- * whatever role it holds, so its questions, votes and receipts follow it.
+ * whatever role it holds, so its questions, votes and receipts follow it. A paid session
+ * admits attendees who hold a ticket (402 otherwise, naming the checkout route).
  */
 export async function joinSession(
-  services: Pick<Services, 'db' | 'config'>,
+  services: Pick<Services, 'db' | 'config' | 'billing'>,
   rawCode: string,
   givenName: string | undefined,
   signedIn?: SignedIn,
@@ -33,11 +34,15 @@ export async function joinSession(
       .where('account_id', '=', signedIn.account.id)
       .executeTakeFirst()
     if (known && isRole(known.role)) {
+      // Staff need no ticket; an attendee's must still hold.
+      if (known.role === 'attendee')
+        await services.billing.admit(session.id, signedIn.account, false)
       const claims = { sub: known.id, sid: session.id, role: known.role, name: known.name }
       const token = await participantToken(config.tokenSecret, claims, signedIn)
       return { sessionId: session.id, userId: known.id, token, role: known.role, name: known.name }
     }
   }
+  await services.billing.admit(session.id, signedIn?.account, true)
   const userId = newId()
   const name = givenName ? givenName : (signedIn?.account.name ?? null)
   await db.kysely

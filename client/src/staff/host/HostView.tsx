@@ -12,6 +12,7 @@ import { NotificationLogPanel } from './NotificationLogPanel.tsx'
 import { SchedulePanel } from './SchedulePanel.tsx'
 import { SettingsPanel } from './SettingsPanel.tsx'
 import { StatusPanel } from './StatusPanel.tsx'
+import { TicketPanel } from './TicketPanel.tsx'
 import { TimerPanel } from './TimerPanel.tsx'
 
 /**
@@ -53,6 +54,7 @@ export function HostView(props: { room: StaffRoom }) {
       </div>
       <Show when={isHost()}>
         <div class="host-col">
+          <TicketPanel room={props.room} />
           <InvitesPanel room={props.room} />
           <HostLinkPanel room={props.room} />
           <NotificationLogPanel room={props.room} />

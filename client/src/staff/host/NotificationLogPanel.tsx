@@ -20,6 +20,8 @@ const KIND_TEXT: Record<SessionNotification['kind'], string> = {
   answered: 'Question answered',
   reminder: 'Reminder',
   summary: 'Summary',
+  ticket: 'Ticket receipt',
+  billing: 'Billing',
 }
 const CHANNEL_TEXT: Record<NotificationChannel, string> = {
   email: 'E-mail',

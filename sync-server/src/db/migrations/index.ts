@@ -7,7 +7,8 @@ import { domainEvents } from './0007_domain_events.ts'
 import { accounts } from './0008_accounts.ts'
 import { analytics } from './0009_analytics.ts'
 import { notifications } from './0010_notifications.ts'
-import { hostLinks } from './0011_host_links.ts'
+import { billing } from './0011_billing.ts'
+import { hostLinks } from './0012_host_links.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -26,7 +27,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0008_accounts': accounts(dialect),
     '0009_analytics': analytics(dialect),
     '0010_notifications': notifications(dialect),
-    '0011_host_links': hostLinks(dialect),
+    '0011_billing': billing(dialect),
+    '0012_host_links': hostLinks(dialect),
   }
 }
 

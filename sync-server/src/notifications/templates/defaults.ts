@@ -30,6 +30,8 @@ export const KIND_NAMES: Record<NotificationKind, readonly string[]> = {
     'participants',
     'sessionUrl',
   ],
+  ticket: ['sessionTitle', 'price', 'kind', 'joinUrl', 'ticketId'],
+  billing: ['plan', 'graceUntil', 'billingUrl'],
 }
 
 /** The names the layouts may use; `content` is the kind's part, already rendered. */
@@ -158,5 +160,36 @@ The session and its questions: {{sessionUrl}}
 ${button('sessionUrl', 'Open the session')}
 `,
     short: '"{{sessionTitle}}" has ended: {{participants}} participants, {{questions}} questions.',
+  },
+  ticket: {
+    subject: 'Your ticket for "{{sessionTitle}}"',
+    text: `Your ticket for "{{sessionTitle}}" is ready ({{kind}}: {{price}}).
+
+Join the session with the account this mail was sent to:
+
+{{joinUrl}}
+
+Ticket {{ticketId}}. Stripe sends its own receipt of the payment when the organizer has turned it on.
+`,
+    html: `<p>Your ticket for <strong>{{sessionTitle}}</strong> is ready ({{kind}}: {{price}}).</p>
+${button('joinUrl', 'Join the session')}
+<p style="font-size:13px;color:#52525b">Join with the account this mail was sent to. Ticket {{ticketId}}.</p>
+`,
+    short: 'Your ticket for "{{sessionTitle}}" ({{price}}): {{joinUrl}}',
+  },
+  billing: {
+    subject: 'The payment for your Podium {{plan}} plan failed',
+    text: `Stripe could not take the payment that renews your {{plan}} plan.
+
+Your plan keeps working until {{graceUntil}}. Update your card before then:
+
+{{billingUrl}}
+`,
+    html: `<p>Stripe could not take the payment that renews your <strong>{{plan}}</strong> plan.</p>
+<p>Your plan keeps working until {{graceUntil}}. Update your card before then.</p>
+${button('billingUrl', 'Update the payment')}
+`,
+    short:
+      'The payment for your Podium {{plan}} plan failed; it works until {{graceUntil}}: {{billingUrl}}',
   },
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
 import type { DialectName } from './types.ts'
 
-/** Migration 0011_host_links. Never edit one that has shipped; add the next. */
+/** Migration 0012_host_links. Never edit one that has shipped; add the next. */
 export function hostLinks(_dialect: DialectName): Migration {
   return {
     async up(db: Kysely<unknown>) {
