@@ -9,6 +9,7 @@ import {
   EXPECTED_ALERTS,
   EXPECTED_ENGAGEMENT,
   EXPECTED_EVENT_KINDS,
+  EXPECTED_FUNNEL,
   EXPECTED_ROLLUP_CSV,
   EXPECTED_SERIES,
   EXPECTED_SERIES_5M,
@@ -287,6 +288,7 @@ for (const kind of DIALECTS) {
       expect(report.body.series).toEqual(EXPECTED_SERIES)
       expect(report.body.totals).toEqual(EXPECTED_TOTALS)
       expect(report.body.engagement).toEqual(EXPECTED_ENGAGEMENT)
+      expect(report.body.funnel).toEqual(EXPECTED_FUNNEL)
       expect(report.body.topQuestions).toEqual([
         { questionId: q1, votes: 3, askedAt: at(1), answeredAt: at(5) },
       ])

@@ -16,6 +16,7 @@ import {
   EXPECTED_ALERTS,
   EXPECTED_ENGAGEMENT,
   EXPECTED_EVENT_KINDS,
+  EXPECTED_FUNNEL,
   EXPECTED_ROLLUP_CSV,
   EXPECTED_SERIES,
   EXPECTED_SERIES_5M,
@@ -99,6 +100,7 @@ for (const kind of DIALECTS) {
       expect(report.series).toEqual(EXPECTED_SERIES)
       expect(report.totals).toEqual(EXPECTED_TOTALS)
       expect(report.engagement).toEqual(EXPECTED_ENGAGEMENT)
+      expect(report.funnel).toEqual(EXPECTED_FUNNEL)
       expect(report.topQuestions).toEqual([
         { questionId: questions.q1, votes: 3, askedAt: at(1), answeredAt: at(5) },
       ])

@@ -1,6 +1,7 @@
 import { CreateSessionResponse, Limits, type MySession, MySessionsResponse } from '@podium/shared'
 import { useNavigate } from '@solidjs/router'
 import { createResource, createSignal, For, type JSX, Show } from 'solid-js'
+import { AnalyticsDashboard } from '../analytics/AnalyticsDashboard.tsx'
 import { homeFor } from '../app/paths.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
 import { messageOf } from '../components/errors.ts'
@@ -9,6 +10,7 @@ import { type Api, api as defaultApi } from '../lib/api.ts'
 import { forgetIdentity } from '../lib/identity.ts'
 import { AccountHeader } from './AccountHeader.tsx'
 import { ClaimGuests } from './ClaimGuests.tsx'
+import { CompareSessions } from './CompareSessions.tsx'
 import { formatDay, roleLabel, statusLabel } from './format.ts'
 import { createOwnedSession, participantIn, storeHost } from './participants.ts'
 import { RequireAccount } from './RequireAccount.tsx'
@@ -39,6 +41,7 @@ function MySessions(props: { api: Api; auth: AccountAuth; account: AccountInfo }
   const [error, setError] = createSignal<string | null>(null)
   const [done, setDone] = createSignal<string | null>(null)
   const [confirming, setConfirming] = createSignal<string | null>(null)
+  const [viewing, setViewing] = createSignal<MySession | null>(null)
 
   /** Runs one action at a time, saying what failed or what it did. */
   const act = async (key: string, fn: () => Promise<string | null>) => {
@@ -175,6 +178,12 @@ function MySessions(props: { api: Api; auth: AccountAuth; account: AccountInfo }
                     onClick={() => open(session)}
                   />
                   <ActionButton
+                    label="Analytics"
+                    session={session}
+                    busy={busy()}
+                    onClick={() => setViewing(session)}
+                  />
+                  <ActionButton
                     label="Duplicate"
                     session={session}
                     busy={busy()}
@@ -216,6 +225,32 @@ function MySessions(props: { api: Api; auth: AccountAuth; account: AccountInfo }
                 </>
               )}
             />
+            <Show when={viewing()} keyed>
+              {(session) => (
+                <section class="card card-wide" aria-labelledby="analytics-heading">
+                  <div class="card-head">
+                    <h2
+                      id="analytics-heading"
+                      tabindex="-1"
+                      ref={(el) => queueMicrotask(() => el.focus())}
+                    >
+                      Analytics of “{session.title}”
+                    </h2>
+                    <button type="button" class="button" onClick={() => setViewing(null)}>
+                      Close
+                    </button>
+                  </div>
+                  <AnalyticsDashboard
+                    sessionId={session.id}
+                    token={async () => (await me(session)).token}
+                    canExport
+                    api={api}
+                    heading={false}
+                  />
+                </section>
+              )}
+            </Show>
+            <CompareSessions api={api} auth={auth} sessions={mine().hosting} />
             <SessionList
               id="staff"
               title="Helping run"

@@ -145,6 +145,17 @@ export const Engagement = z.object({
 })
 export type Engagement = z.infer<typeof Engagement>
 
+/**
+ * The session's people (staff left out), narrowing: who came, who took part (asked,
+ * replied or voted), and whose question was answered.
+ */
+export const AnalyticsFunnel = z.object({
+  joined: z.number(),
+  tookPart: z.number(),
+  gotAnswer: z.number(),
+})
+export type AnalyticsFunnel = z.infer<typeof AnalyticsFunnel>
+
 export const AnalyticsRange = z.object({
   from: z.number(),
   to: z.number(),
@@ -180,6 +191,7 @@ export const AnalyticsReport = z.object({
   range: AnalyticsRange,
   totals: AnalyticsTotals,
   engagement: Engagement,
+  funnel: AnalyticsFunnel,
   topQuestions: z.array(TopQuestion),
   /** Every alert of the session, oldest first. */
   alerts: z.array(AnalyticsAlert),

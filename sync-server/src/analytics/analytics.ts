@@ -128,9 +128,10 @@ export class Analytics {
     const { reader } = this
     const range = resolveRange(query, await reader.activity(session.id, session.created_at))
     const series = await reader.series(session.id, range)
-    const [totals, engagement, topQuestions, alerts] = await Promise.all([
+    const [totals, engagement, gotAnswer, topQuestions, alerts] = await Promise.all([
       reader.totals(session.id, range, series),
       reader.engagement(session.id),
+      reader.answeredAuthors(session.id),
       reader.topQuestions(session.id),
       alertsOf(this.options.db.kysely, session.id),
     ])
@@ -143,6 +144,11 @@ export class Analytics {
       },
       totals,
       engagement,
+      funnel: {
+        joined: engagement.people,
+        tookPart: engagement.askedOrReplied + engagement.votedOnly,
+        gotAnswer,
+      },
       topQuestions,
       alerts,
       series,

@@ -1,11 +1,18 @@
 import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify'
-import { tokenGate } from './auth.ts'
+import { claimsAccount } from '../auth/account-access.ts'
+import { bearerToken, tokenGate } from './auth.ts'
 
 /**
  * Who may call a route: anyone; only with a valid session token (every route not marked
- * otherwise); or only signed in, with an account token (`/api/me`).
+ * otherwise); only signed in, with an account token (`/api/me`); or with either (a
+ * comparison of sessions a host token or an account holds).
  */
-export const Access = { open: 'open', token: 'token', account: 'account' } as const
+export const Access = {
+  open: 'open',
+  token: 'token',
+  account: 'account',
+  tokenOrAccount: 'token-or-account',
+} as const
 export type Access = (typeof Access)[keyof typeof Access]
 
 declare module 'fastify' {
@@ -19,6 +26,9 @@ export const openRoute = { config: { access: Access.open } }
 
 /** Route options of a route for who is signed in (rate-limited per address, like open ones). */
 export const accountRoute = { config: { access: Access.account } }
+
+/** Route options of a route that takes a session token or an account token. */
+export const tokenOrAccountRoute = { config: { access: Access.tokenOrAccount } }
 
 export function accessOf(route: RouteOptions): Access {
   return route.config?.access ?? Access.token
@@ -54,6 +64,14 @@ export function guardTokenRoutes(
         return
       case Access.account:
         prependOnRequest(route, accountGate)
+        return
+      case Access.tokenOrAccount:
+        prependOnRequest(route, async function either(request, reply) {
+          const token = bearerToken(request)
+          const pick = token && claimsAccount(token) ? accountGate : gate
+          // Both gates are async: they answer by resolving or throwing, never by `done`.
+          await pick.call(this, request, reply, () => {})
+        })
         return
       default: {
         const never: never = access

@@ -7,25 +7,52 @@ import {
   type AnalyticsReport,
 } from '@podium/shared'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { claimsAccount, requireAccount } from '../auth/account-access.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
-import { requireToken } from './auth.ts'
+import { tokenOrAccountRoute } from './access.ts'
+import { bearerToken, requireToken } from './auth.ts'
 import { sessionFor } from './session-access.ts'
 
 /**
- * Whether the caller hosts `sessionId`: today, a host token for that very session (whose
- * host still stands). Accounts will widen it to the sessions the account owns.
+ * The sessions among `ids` the caller hosts: with an account token, those the account
+ * owns; with a session token, its own session when it is the host's (and the host still
+ * stands), and those its account owns when it was issued to a signed-in device.
  */
-async function canHost(
+async function hostedAmong(
   request: FastifyRequest,
   services: Services,
-  sessionId: string,
-): Promise<boolean> {
-  const claims = await requireToken(request, services.config.tokenSecret)
-  if (claims.role !== 'host' || claims.sid !== sessionId) return false
-  const standing = await services.standing.of({ sessionId, userId: claims.sub, role: 'host' })
-  return standing !== 'revoked'
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const hosted = new Set<string>()
+  let accountId: string | undefined
+  const token = bearerToken(request)
+  if (token && claimsAccount(token)) {
+    accountId = (await requireAccount(request, services)).account.id
+  } else {
+    const claims = await requireToken(request, services.config.tokenSecret)
+    if (claims.role === 'host' && ids.includes(claims.sid)) {
+      const standing = await services.standing.of({
+        sessionId: claims.sid,
+        userId: claims.sub,
+        role: 'host',
+      })
+      if (standing !== 'revoked') hosted.add(claims.sid)
+    }
+    if (claims.acc && claims.dev && (await services.auth.devices.signedIn(claims.dev)))
+      accountId = claims.acc
+  }
+  if (accountId !== undefined) {
+    const owned = await services.db.kysely
+      .selectFrom('sessions')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('owner_account_id', '=', accountId)
+      .execute()
+    for (const { id } of owned) hosted.add(id)
+  }
+  return hosted
 }
 
 /** How often an idle live stream sends a comment. */
@@ -49,37 +76,41 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
     return analytics.report(session, query)
   })
 
-  api.get('/analytics/compare', async (request): Promise<AnalyticsComparison> => {
-    const { sessions: ids } = parse(AnalyticsCompareQuery, request.query ?? {}, 'query string')
-    const hosted = await Promise.all(ids.map((id) => canHost(request, services, id)))
-    const others = ids.filter((_, i) => !hosted[i])
-    // Sessions that do not exist are among those not hosted: nothing says which.
-    if (others.length > 0) {
-      throw HttpProblem.forbidden(
-        `You do not host ${others.join(', ')}: a comparison takes only sessions you host.`,
-      )
-    }
-    const rows = await services.db.kysely
-      .selectFrom('sessions')
-      .select(['id', 'title', 'created_at'])
-      .where('id', 'in', ids)
-      .execute()
-    const byId = new Map(rows.map((r) => [r.id, r]))
-    const missing = ids.filter((id) => !byId.has(id))
-    if (missing.length > 0) {
-      throw HttpProblem.notFound(
-        `There is no session ${missing.join(', ')}; it may have been deleted.`,
-      )
-    }
-    return {
-      sessions: await Promise.all(
-        ids.map(async (id) => {
-          const row = byId.get(id)!
-          return { sessionId: id, title: row.title, ...(await analytics.summary(row)) }
-        }),
-      ),
-    }
-  })
+  api.get(
+    '/analytics/compare',
+    tokenOrAccountRoute,
+    async (request): Promise<AnalyticsComparison> => {
+      const { sessions: ids } = parse(AnalyticsCompareQuery, request.query ?? {}, 'query string')
+      const hosted = await hostedAmong(request, services, ids)
+      const others = ids.filter((id) => !hosted.has(id))
+      // Sessions that do not exist are among those not hosted: nothing says which.
+      if (others.length > 0) {
+        throw HttpProblem.forbidden(
+          `You do not host ${others.join(', ')}: a comparison takes only sessions you host.`,
+        )
+      }
+      const rows = await services.db.kysely
+        .selectFrom('sessions')
+        .select(['id', 'title', 'created_at'])
+        .where('id', 'in', ids)
+        .execute()
+      const byId = new Map(rows.map((r) => [r.id, r]))
+      const missing = ids.filter((id) => !byId.has(id))
+      if (missing.length > 0) {
+        throw HttpProblem.notFound(
+          `There is no session ${missing.join(', ')}; it may have been deleted.`,
+        )
+      }
+      return {
+        sessions: await Promise.all(
+          ids.map(async (id) => {
+            const row = byId.get(id)!
+            return { sessionId: id, title: row.title, ...(await analytics.summary(row)) }
+          }),
+        ),
+      }
+    },
+  )
 
   // Live streams stay open until the client goes; the server ends them when it closes.
   const streams = new Set<() => void>()

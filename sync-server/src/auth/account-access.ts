@@ -47,7 +47,7 @@ export function participantToken(
 }
 
 /** Whether a token says it is an account token (unchecked: only to pick the message). */
-function claimsAccount(token: string): boolean {
+export function claimsAccount(token: string): boolean {
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString())
     return payload?.typ === 'account'

@@ -204,6 +204,9 @@ export const EXPECTED_TOTALS = {
 /** Alice, Bob and Carol asked or replied, Dave only voted, Erin did nothing: (3 + ½) / 5. */
 export const EXPECTED_ENGAGEMENT = { score: 70, people: 5, askedOrReplied: 3, votedOnly: 1 }
 
+/** Alice, Bob, Carol, Dave and Erin came; all but Erin took part; Alice's question was answered. */
+export const EXPECTED_FUNNEL = { joined: 5, tookPart: 4, gotAnswer: 1 }
+
 export const EXPECTED_ROLLUP_CSV = `at,concurrent_peak,concurrent_end,arrived,departed,new_participants,asked,published,rejected,answered,votes,unvotes,replies,moderated,moderation_ms,answer_timed,answer_ms
 2026-03-02T09:00:00.000Z,3,3,3,0,3,0,0,0,0,0,0,0,0,0,0,0
 2026-03-02T09:01:00.000Z,3,3,0,0,0,2,0,0,0,0,0,0,0,0,0,0

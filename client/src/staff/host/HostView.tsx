@@ -2,6 +2,7 @@ import { Show } from 'solid-js'
 import { Stage } from '../../video/ui/Stage.tsx'
 import type { StaffRoom } from '../model/room.ts'
 import { AgendaEditor } from './AgendaEditor.tsx'
+import { AlertsPanel } from './AlertsPanel.tsx'
 import { ExportPanel } from './ExportPanel.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'
 import { HostLinkPanel } from './HostLinkPanel.tsx'
@@ -23,45 +24,50 @@ import { TimerPanel } from './TimerPanel.tsx'
 export function HostView(props: { room: StaffRoom }) {
   const isHost = () => props.room.actor.role === 'host'
   return (
-    <div class="host-grid">
-      <div class="host-col">
-        <Stage
-          look="staff"
-          connection={{
-            identity: {
-              sessionId: props.room.sessionId,
-              userId: props.room.actor.userId,
-              token: props.room.token,
-              role: props.room.actor.role,
-              name: props.room.actor.name,
-            },
-            public: props.room.pub,
-          }}
-        />
-        <Show when={isHost()}>
-          <StatusPanel room={props.room} />
-          <SchedulePanel room={props.room} />
-        </Show>
-        <JoinPanel room={props.room} />
-        <ModerationLink room={props.room} />
-        <Show when={isHost()}>
-          <SettingsPanel room={props.room} />
-        </Show>
-      </div>
-      <div class="host-col">
-        <TimerPanel room={props.room} />
-        <AgendaEditor room={props.room} />
-      </div>
+    <>
       <Show when={isHost()}>
-        <div class="host-col">
-          <TicketPanel room={props.room} />
-          <InvitesPanel room={props.room} />
-          <HostLinkPanel room={props.room} />
-          <NotificationLogPanel room={props.room} />
-          <ExportPanel room={props.room} />
-          <HistoryPanel room={props.room} />
-        </div>
+        <AlertsPanel room={props.room} />
       </Show>
-    </div>
+      <div class="host-grid">
+        <div class="host-col">
+          <Stage
+            look="staff"
+            connection={{
+              identity: {
+                sessionId: props.room.sessionId,
+                userId: props.room.actor.userId,
+                token: props.room.token,
+                role: props.room.actor.role,
+                name: props.room.actor.name,
+              },
+              public: props.room.pub,
+            }}
+          />
+          <Show when={isHost()}>
+            <StatusPanel room={props.room} />
+            <SchedulePanel room={props.room} />
+          </Show>
+          <JoinPanel room={props.room} />
+          <ModerationLink room={props.room} />
+          <Show when={isHost()}>
+            <SettingsPanel room={props.room} />
+          </Show>
+        </div>
+        <div class="host-col">
+          <TimerPanel room={props.room} />
+          <AgendaEditor room={props.room} />
+        </div>
+        <Show when={isHost()}>
+          <div class="host-col">
+            <TicketPanel room={props.room} />
+            <InvitesPanel room={props.room} />
+            <HostLinkPanel room={props.room} />
+            <NotificationLogPanel room={props.room} />
+            <ExportPanel room={props.room} />
+            <HistoryPanel room={props.room} />
+          </div>
+        </Show>
+      </div>
+    </>
   )
 }

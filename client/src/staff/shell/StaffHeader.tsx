@@ -16,7 +16,7 @@ const THEME_LABEL: Record<Theme, string> = {
   light: 'Theme: light',
 }
 
-export type StaffPage = 'moderate' | 'host'
+export type StaffPage = 'moderate' | 'host' | 'analytics'
 
 /** The bar above every staff console: title, state, navigation, connection. */
 export function StaffHeader(props: {
@@ -52,6 +52,14 @@ export function StaffHeader(props: {
         <Show when={props.role === 'host' || props.role === 'presenter'}>
           <A href={`${base()}/host`} aria-current={props.page === 'host' ? 'page' : undefined}>
             {props.role === 'host' ? 'Host' : 'Agenda & timer'}
+          </A>
+        </Show>
+        <Show when={props.role === 'host' || props.role === 'moderator'}>
+          <A
+            href={`${base()}/analytics`}
+            aria-current={props.page === 'analytics' ? 'page' : undefined}
+          >
+            Analytics
           </A>
         </Show>
         <a href={`${base()}/present`} target="_blank" rel="noopener">

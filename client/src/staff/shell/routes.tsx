@@ -8,5 +8,9 @@ export const staffRoutes: RouteDefinition[] = [
     component: lazy(() => import('../moderate/ModeratorPage.tsx')),
   },
   { path: '/s/:sessionId/host', component: lazy(() => import('../host/HostPage.tsx')) },
+  {
+    path: '/s/:sessionId/analytics',
+    component: lazy(() => import('../analytics/AnalyticsPage.tsx')),
+  },
   { path: '/s/:sessionId/present', component: lazy(() => import('../present/PresentPage.tsx')) },
 ]

@@ -187,6 +187,22 @@ export class AnalyticsReader {
     }
   }
 
+  /** Of the session's people (staff left out): how many had a question of theirs answered. */
+  async answeredAuthors(sessionId: string): Promise<number> {
+    const row = await this.db.kysely
+      .selectFrom('analytics_questions as q')
+      .innerJoin('analytics_participants as p', (join) =>
+        join.onRef('p.session_id', '=', 'q.session_id').onRef('p.user_id', '=', 'q.author_id'),
+      )
+      .select((eb) => eb.fn.count<number>('q.author_id').distinct().as('n'))
+      .where('q.session_id', '=', sessionId)
+      .where('q.answered_at', 'is not', null)
+      .where('p.seen', '=', 1)
+      .where('p.staff', '=', 0)
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
   /** The most voted questions (not rejected), earliest asked first among equals. */
   async topQuestions(sessionId: string) {
     const rows = await this.db.kysely
