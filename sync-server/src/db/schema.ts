@@ -34,6 +34,7 @@ export interface Database {
   push_subscriptions: PushSubscriptionsTable
   phone_numbers: PhoneNumbersTable
   session_follows: SessionFollowsTable
+  reaction_windows: ReactionWindowsTable
 }
 
 export interface SessionsTable {
@@ -370,4 +371,15 @@ export interface SessionFollowsTable {
   session_id: string
   account_id: string
   created_at: number
+}
+
+/** Reactions counted in one window on one instance (see reactions/). */
+export interface ReactionWindowsTable {
+  session_id: string
+  /** The window's start, ms since the epoch. */
+  second: number
+  instance_id: string
+  /** JSON: reaction id → count. */
+  counts: string
+  total: number
 }
