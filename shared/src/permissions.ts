@@ -63,6 +63,10 @@ export const FIELD_WRITERS: Readonly<
     ['stage.timer', Writer.server],
     // A question's vote count comes from the votes table.
     ['questions.*.votes', Writer.server],
+    // Reaction counts, one entry per server instance, written once per window.
+    ['reactions.*', Writer.server],
+    // Who was called on last (the hands API writes it).
+    ['calledOn.*', Writer.server],
   ],
   mod: [
     // Who is in the room, kept from the server's connections.
@@ -71,6 +75,8 @@ export const FIELD_WRITERS: Readonly<
     ['rejected.*', Writer.server],
     // The staff's y-webrtc room, set by the server whenever the staff list changes.
     ['peer.*', Writer.server],
+    // Raised hands: the ingest keeps the queue from outboxes; "call on" goes through the API.
+    ['hands.*', Writer.server],
   ],
 }
 

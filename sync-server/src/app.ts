@@ -35,6 +35,7 @@ import { createMetrics } from './observability/metrics.ts'
 import { healthRoutes } from './observability/routes.ts'
 import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
+import { Reactions } from './reactions/extension.ts'
 import type { Services } from './services.ts'
 import { ServerDocs } from './sync/server-docs.ts'
 import { GuardedHocuspocus, UnloadGuard } from './sync/unload-guard.ts'
@@ -52,6 +53,8 @@ export interface Podium {
   app: FastifyInstance
   services: Services
   ingest: Ingest
+  /** Reactions counted per window and published once a window (see reactions/). */
+  reactions: Reactions
   /** Starts listening; resolves to the base URL (http://host:port). */
   listen(): Promise<string>
   close(): Promise<void>
@@ -132,6 +135,14 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     clock,
     ...options.ingest,
   })
+  const reactions = new Reactions({
+    db,
+    eventLog: new EventLog(db),
+    events,
+    instanceId,
+    log: log.child({ component: 'reactions' }),
+    clock,
+  })
   const extensions = [
     guard,
     new Auth(config.tokenSecret, standing, guard, auth.devices),
@@ -143,6 +154,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     new Limits({ metrics, log: log.child({ component: 'limits' }) }),
     persistence,
     ingest,
+    reactions,
     new History({
       checkpoints: new CheckpointStore(db),
       log: log.child({ component: 'history' }),
@@ -168,6 +180,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   })
   hocuspocus.guard = guard
   hocuspocusRef = hocuspocus
+  reactions.attach(hocuspocus)
 
   // Typed as the default instance so route modules need not know which logger is inside.
   const app = Fastify({
@@ -288,6 +301,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     app,
     services,
     ingest,
+    reactions,
     async listen() {
       await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG })
       const port = addressPort(app)
@@ -305,6 +319,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       closed = true
       await ingest.stop()
       await billing.stop()
+      await reactions.stop()
       await notifications.stop()
       // Close clients first: their documents are stored and unloaded while Redis and the
       // database are still there; then the extensions are told to shut down.

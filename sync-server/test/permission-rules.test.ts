@@ -300,6 +300,26 @@ describe('fields held to their writers', () => {
     g.seed((doc) => doc.getMap('peer').set('room', 'podium-room-1'))
     expectWriters(g, ['peer', 'room'], [], 'podium-room-1', () => 'podium-elsewhere')
   })
+
+  it('PERM-FIELD-11: reactions.* in the public document is the server’s', async () => {
+    const g = await guarded('public')
+    const window = { second: 1_000, counts: { clap: 2 }, totals: { clap: 2 } }
+    g.seed((doc) => doc.getMap('reactions').set('i1', window))
+    expectWriters(g, ['reactions', 'i1'], [], window, () => ({ ...window, totals: { clap: 1e6 } }))
+  })
+
+  it('PERM-FIELD-12: calledOn.* in the public document is the server’s', async () => {
+    const g = await guarded('public')
+    expectWriters(g, ['calledOn', 'userId'], [], undefined, () => 'someone')
+  })
+
+  it('PERM-FIELD-13: hands.* in the moderators’ document is the server’s', async () => {
+    const g = await guarded('mod')
+    const hand = { userId: 'u1', name: 'Ann', raisedAt: 1, calledAt: null, calledBy: null }
+    g.seed((doc) => doc.getMap('hands').set('u1', hand))
+    expectWriters(g, ['hands', 'u1'], [], hand, () => ({ ...hand, raisedAt: 0 }))
+    expectWriters(g, ['hands', 'u2'], [], undefined, () => hand)
+  })
 })
 
 describe('how FieldGuard holds them', () => {

@@ -1,4 +1,4 @@
-import { changedQuestionIds, PublicDoc } from '@podium/shared'
+import { changedQuestionIds, PublicDoc, ReactionsDoc } from '@podium/shared'
 import { type Accessor, batch, createSignal, type Setter } from 'solid-js'
 import type * as Y from 'yjs'
 
@@ -7,6 +7,18 @@ export function onlyPresence(transaction: Y.Transaction): boolean {
   const presence = transaction.doc.share.get(PublicDoc.PRESENCE)
   return (
     presence !== undefined && [...transaction.changed.keys()].every((type) => type === presence)
+  )
+}
+
+/**
+ * True for a transaction that changed only the reaction counts (written once a second
+ * while people react): the views that show them watch that map themselves, and nothing
+ * else needs to re-derive.
+ */
+export function onlyReactions(transaction: Y.Transaction): boolean {
+  const reactions = transaction.doc.share.get(ReactionsDoc.MAP)
+  return (
+    reactions !== undefined && [...transaction.changed.keys()].every((type) => type === reactions)
   )
 }
 
@@ -83,6 +95,7 @@ export function trackDocs(docs: { public: Y.Doc; outbox?: Y.Doc; others?: Y.Doc[
       bumpPresence()
       return
     }
+    if (onlyReactions(transaction)) return
     batch(() => {
       const ids = changedQuestionIds(transaction, publicQuestions)
       for (const id of ids) questionKeys.bump(id)

@@ -10,6 +10,8 @@ import {
   ModDoc,
   OutboxDoc,
   PublicDoc,
+  type ReactionId,
+  ReactionRefused,
   SIGNED_OUT,
   WriteRefused,
 } from '@podium/shared'
@@ -56,6 +58,10 @@ export interface SessionConnection {
   modAwareness: HocuspocusProvider['awareness']
   /** Date.now() corrected by the offset measured against GET /api/time. */
   serverNow(): number
+  /** Sends a reaction; false when offline (reactions are of the moment: they are not kept). */
+  react(reaction: ReactionId): boolean
+  /** The server's last refusal of this device's reactions (too fast, session ended). */
+  reactionRefused: Accessor<ReactionRefused | null>
   destroy(): void
 }
 
@@ -108,10 +114,14 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
   const [synced, setSynced] = createSignal(false)
   const [authError, setAuthError] = createSignal<string | null>(null)
   const [refused, setRefused] = createSignal<WriteRefused | null>(null)
+  const [reactionRefused, setReactionRefused] = createSignal<ReactionRefused | null>(null)
   const onStateless = ({ payload }: { payload: string }) => {
     try {
-      const parsed = WriteRefused.safeParse(JSON.parse(payload))
+      const value: unknown = JSON.parse(payload)
+      const parsed = WriteRefused.safeParse(value)
       if (parsed.success) setRefused(parsed.data)
+      const reaction = ReactionRefused.safeParse(value)
+      if (reaction.success) setReactionRefused(reaction.data)
     } catch {
       // Not a message of ours: nothing to show.
     }
@@ -330,6 +340,12 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     refused,
     modAwareness: modChannel?.provider.awareness ?? null,
     serverNow: () => Date.now() + offset,
+    react(reaction) {
+      if (status() !== 'online') return false
+      publicChannel.provider.sendStateless(JSON.stringify({ type: 'reaction', reaction }))
+      return true
+    },
+    reactionRefused,
     destroy() {
       if (destroyed) return
       destroyed = true

@@ -8,9 +8,11 @@ import { Announcer } from './Announcer.tsx'
 import { AskBox } from './AskBox.tsx'
 import { derive, useRoom } from './context.ts'
 import { ExportButton } from './ExportButton.tsx'
+import { HandButton } from './HandButton.tsx'
 import { MyQuestions } from './MyQuestions.tsx'
 import { PreviewList } from './PreviewList.tsx'
 import { QuestionList } from './QuestionList.tsx'
+import { ReactionBar } from './ReactionBar.tsx'
 import { RemindMe } from './RemindMe.tsx'
 import { RoomHeader } from './RoomHeader.tsx'
 import { StagePanel } from './StagePanel.tsx'
@@ -87,6 +89,8 @@ export function Room(props: { authError: string | null; preview?: RoomPreview | 
           <Suspense>
             <Stage connection={room} />
           </Suspense>
+          <ReactionBar />
+          <HandButton />
           <AskBox />
           <MyQuestions />
           <QuestionList />

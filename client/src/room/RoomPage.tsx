@@ -7,6 +7,7 @@ import { api } from '../lib/api.ts'
 import { loadIdentity, onIdentityChange } from '../lib/identity.ts'
 import { openSession } from '../lib/session.ts'
 import { RoomContext } from './context.ts'
+import { LiveActionsContext } from './live-actions.ts'
 import { fetchPreview } from './preview.ts'
 import { Room } from './Room.tsx'
 
@@ -74,7 +75,16 @@ export default function RoomPage() {
     >
       {(opened) => (
         <RoomContext.Provider value={opened.conn}>
-          <Room authError={opened.conn.authError()} preview={opened.preview()} />
+          <LiveActionsContext.Provider
+            value={{
+              react: (reaction) => opened.conn.react(reaction),
+              reactionRefused: opened.conn.reactionRefused,
+              publicDoc: opened.conn.public.doc,
+              outboxDoc: opened.conn.outbox.doc,
+            }}
+          >
+            <Room authError={opened.conn.authError()} preview={opened.preview()} />
+          </LiveActionsContext.Provider>
         </RoomContext.Provider>
       )}
     </Show>

@@ -45,12 +45,16 @@ export const ReplyEntry = z.object({
   anonymous: z.boolean().default(false),
 })
 
+/** A raised hand is state, like a vote: one entry under `hand`, rewritten on each change. */
+export const HandEntry = z.object({ ...base, type: z.literal('hand'), raised: z.boolean() })
+
 export const OutboxEntry = z.discriminatedUnion('type', [
   AskEntry,
   EditEntry,
   WithdrawEntry,
   VoteEntry,
   ReplyEntry,
+  HandEntry,
 ])
 export type OutboxEntry = z.infer<typeof OutboxEntry>
 export type OutboxEntryType = OutboxEntry['type']

@@ -8,6 +8,7 @@ import { billingRoutes } from './billing.ts'
 import { checkpointRoutes } from './checkpoints.ts'
 import { exportRoutes } from './export.ts'
 import { followRoutes } from './follows.ts'
+import { handRoutes } from './hands.ts'
 import { hostLinkRoutes } from './host-links.ts'
 import { identityRateLimit } from './identity-limit.ts'
 import { importRoutes } from './import.ts'
@@ -49,6 +50,7 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await importRoutes(api, services)
   await checkpointRoutes(api, services)
   await auditLogRoutes(api, services)
+  await handRoutes(api, services)
   await analyticsRoutes(api, services)
   await scheduleRoutes(api, services)
   await followRoutes(api, services)

@@ -7,11 +7,13 @@ import type {
 import {
   ACCESS_REVOKED,
   Access,
+  ATTENDEE_STATELESS_TYPES,
   accessFor,
   CloseCode,
   isStaff,
   parseDocumentName,
   SIGNED_OUT,
+  statelessType,
 } from '@podium/shared'
 import { TokenError } from '@podium/shared/token'
 import type { ConnectionContext } from '../sync/context.ts'
@@ -30,7 +32,7 @@ function refuse(code: number, reason: string): { code: number; reason: string } 
  * Auth: token → principal → access for the requested document (shared/permissions).
  * Read access marks the connection read-only; no access refuses it.
  * Awareness is rewritten to the authenticated identity; attendees get no awareness
- * on shared documents and may not send stateless messages.
+ * on shared documents and may send no stateless message but a reaction on the public one.
  */
 export class Auth implements Extension {
   priority = 1000
@@ -94,8 +96,12 @@ export class Auth implements Extension {
 
   async onStateless(data: onStatelessPayload): Promise<void> {
     const context = data.connection.context
-    if (!isConnectionContext(context) || !isStaff(context.principal.role)) {
+    if (!isConnectionContext(context)) throw refuse(CloseCode.forbidden, 'stateless-not-allowed')
+    if (isStaff(context.principal.role)) return
+    // An attendee may send a reaction on the public document, and nothing else.
+    const type = statelessType(data.payload)
+    const allowed = type !== null && ATTENDEE_STATELESS_TYPES.includes(type)
+    if (!allowed || context.address.kind !== 'public')
       throw refuse(CloseCode.forbidden, 'stateless-not-allowed')
-    }
   }
 }

@@ -43,6 +43,7 @@ export interface Database {
   ticket_disputes: TicketDisputesTable
   stripe_events: StripeEventsTable
   host_plans: HostPlansTable
+  reaction_windows: ReactionWindowsTable
 }
 
 export interface SessionsTable {
@@ -492,4 +493,15 @@ export interface HostPlansTable {
   /** The `created` of the newest event applied: an older one changes nothing. */
   stripe_updated: number
   updated_at: number
+}
+
+/** Reactions counted in one window on one instance (see reactions/). */
+export interface ReactionWindowsTable {
+  session_id: string
+  /** The window's start, ms since the epoch. */
+  second: number
+  instance_id: string
+  /** JSON: reaction id → count. */
+  counts: string
+  total: number
 }

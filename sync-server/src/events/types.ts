@@ -14,6 +14,10 @@ export const EventType = {
   participantJoined: 'participant.joined',
   participantLeft: 'participant.left',
   sessionStatusChanged: 'session.status-changed',
+  reactionsCounted: 'reactions.counted',
+  handRaised: 'hand.raised',
+  handLowered: 'hand.lowered',
+  handCalled: 'hand.called',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
 
@@ -41,6 +45,12 @@ export type EventData =
   | { type: 'participant.joined'; userId: string }
   | { type: 'participant.left'; userId: string }
   | { type: 'session.status-changed'; status: string; by: string | null }
+  /** One window's reactions on one instance, counted per reaction (never per person). */
+  | { type: 'reactions.counted'; second: number; counts: Record<string, number>; total: number }
+  | { type: 'hand.raised'; userId: string }
+  /** `by`: the staff member who lowered it; null when its owner did. */
+  | { type: 'hand.lowered'; userId: string; by: string | null }
+  | { type: 'hand.called'; userId: string; by: string; toStage: boolean }
 
 /** An event as a step of the ingest makes it, before it is stored. */
 export type EventDraft = EventData & { sessionId: string; at: number }

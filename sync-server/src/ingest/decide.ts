@@ -18,6 +18,7 @@ export type Decision =
   | { kind: 'edit'; questionId: string; text: string; where: 'public' | 'queue' }
   | { kind: 'withdraw'; questionId: string; where: 'public' | 'queue' }
   | { kind: 'vote'; questionId: string; up: boolean }
+  | { kind: 'hand'; raised: boolean }
   | { kind: 'reject'; reason: RejectReason }
 
 export interface DecideContext {
@@ -43,7 +44,7 @@ export interface DecideContext {
    */
   taken(id: string): boolean
   /** Takes one unit of the user's rate for this kind of action; false when exhausted. */
-  allow(kind: 'post' | 'vote'): boolean
+  allow(kind: 'post' | 'vote' | 'hand'): boolean
 }
 
 const reject = (reason: RejectReason): Decision => ({ kind: 'reject', reason })
@@ -171,6 +172,9 @@ export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
         },
       }
     }
+    case 'hand':
+      if (!ctx.allow('hand')) return reject(RejectReason.rateLimited)
+      return { kind: 'hand', raised: entry.raised }
     default: {
       const unknown: never = entry
       throw new Error(`unknown entry ${JSON.stringify(unknown)}`)

@@ -1,4 +1,4 @@
-import { OutboxEntry, type Receipt, RejectReason, voteEntryId } from '@podium/shared'
+import { HAND_ENTRY_ID, OutboxEntry, type Receipt, RejectReason, voteEntryId } from '@podium/shared'
 import type { z } from 'zod'
 import type { Decided, UserState } from './repository.ts'
 
@@ -30,7 +30,7 @@ export function scanOutbox(
       continue
     }
     const entry = parsed.data
-    if (entry.type === 'vote') {
+    if (entry.type === 'vote' || entry.type === 'hand') {
       if (receipts(id)?.seq !== entry.seq) items.push({ kind: 'new', entry })
       continue
     }
@@ -60,6 +60,7 @@ export function scanOutbox(
  */
 function keyedRight(key: string, entry: OutboxEntry): boolean {
   if (entry.id !== key) return false
+  if (entry.type === 'hand') return key === HAND_ENTRY_ID
   return entry.type !== 'vote' || key === voteEntryId(entry.questionId)
 }
 

@@ -1,6 +1,7 @@
 import type { Document } from '@hocuspocus/server'
 import { type ModDoc, OutboxDoc, type PublicDoc, RejectReason } from '@podium/shared'
 import { EventType } from '../events/types.ts'
+import { handStep } from '../hands/hand-step.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import { type Decision, decide } from './decide.ts'
 import { type ScanItem, scanOutbox } from './outbox-scan.ts'
@@ -119,7 +120,7 @@ function decideItem(item: ScanItem, user: UserInTick, ctx: OutboxStepContext, pl
   }
   const entry = item.entry
   const decision: Decision =
-    user.full && entry.type !== 'vote'
+    user.full && entry.type !== 'vote' && entry.type !== 'hand'
       ? { kind: 'reject', reason: RejectReason.outboxFull }
       : decide(entry, decideContext(user, ctx, plan))
   const status =
@@ -127,7 +128,7 @@ function decideItem(item: ScanItem, user: UserInTick, ctx: OutboxStepContext, pl
   ctx.metrics.ingested.labels(entry.type, status).inc()
   const reason = decision.kind === 'reject' ? decision.reason : null
   plan.receipt(userId, entry.id, { status, seq: entry.seq, at: now, ...(reason ? { reason } : {}) })
-  if (entry.type !== 'vote') {
+  if (entry.type !== 'vote' && entry.type !== 'hand') {
     plan.batch.decided.push({
       userId,
       entryId: entry.id,
@@ -164,7 +165,7 @@ function decideContext(user: UserInTick, ctx: OutboxStepContext, plan: TickPlan)
       pub.hasReply(id) ||
       mod?.pending(id) !== undefined ||
       mod?.hasRejected(id) === true,
-    allow: (kind: 'post' | 'vote') => ctx.rates.allow(userId, kind),
+    allow: (kind: 'post' | 'vote' | 'hand') => ctx.rates.allow(userId, kind),
   }
 }
 
@@ -259,6 +260,9 @@ function carryOut(
       ctx.tallies.vote(counts, questionId, up)
       return
     }
+    case 'hand':
+      handStep(decision.raised, userId, user.state.name, plan)
+      return
     case 'reject':
       if (askedId)
         plan.event({

@@ -4,6 +4,7 @@ import { TokenBucket } from '@podium/shared/server'
 export const RATES = {
   post: { perSecond: 0.2, burst: 20 },
   vote: { perSecond: 20, burst: 300 },
+  hand: { perSecond: 1, burst: 10 },
 } as const
 export type RateKind = keyof typeof RATES
 
@@ -13,6 +14,7 @@ export const REFILL_MS = Math.max(...Object.values(RATES).map((r) => r.burst / r
 interface UserBuckets {
   post: TokenBucket
   vote: TokenBucket
+  hand: TokenBucket
   usedAt: number
 }
 
@@ -45,6 +47,7 @@ export class UserRates {
       user = {
         post: new TokenBucket(RATES.post.perSecond, RATES.post.burst, this.now),
         vote: new TokenBucket(RATES.vote.perSecond, RATES.vote.burst, this.now),
+        hand: new TokenBucket(RATES.hand.perSecond, RATES.hand.burst, this.now),
         usedAt: now,
       }
     }

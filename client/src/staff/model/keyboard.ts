@@ -8,6 +8,7 @@ export const Shortcut = {
   answered: 'answered',
   hide: 'hide',
   spotlight: 'spotlight',
+  callOn: 'call-on',
   help: 'help',
 } as const
 export type Shortcut = (typeof Shortcut)[keyof typeof Shortcut]
@@ -38,6 +39,7 @@ export const SHORTCUTS: ReadonlyArray<{ key: string; action: Shortcut; label: st
     label:
       'Put the selected question on screen, or take it off (a queued question must be approved first: a, then s on it among the questions)',
   },
+  { key: 'c', action: Shortcut.callOn, label: 'Call on the raised hand that has waited longest' },
   { key: '?', action: Shortcut.help, label: 'Show or hide this list' },
 ]
 

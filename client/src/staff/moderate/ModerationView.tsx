@@ -1,10 +1,12 @@
 import { createSignal, onCleanup, onMount, Show } from 'solid-js'
 import { approve, setAnswered, setPinned, setStatus, toggleSpotlight } from '../model/actions.ts'
+import { callOn } from '../model/hands.ts'
 import { Shortcut, shortcutFor } from '../model/keyboard.ts'
 import { createModeration, type Moderation, targetKey } from '../model/moderation-state.ts'
 import type { StaffRoom } from '../model/room.ts'
 import { AuditPanel } from './AuditPanel.tsx'
 import { focusRow } from './focus.ts'
+import { HandsPanel, nextHand } from './HandsPanel.tsx'
 import { QuestionsPanel } from './QuestionsPanel.tsx'
 import { QueuePanel } from './QueuePanel.tsx'
 import { ShortcutHelp } from './ShortcutHelp.tsx'
@@ -26,6 +28,8 @@ export function runShortcut(m: Moderation, action: Shortcut): string {
     case Shortcut.next:
     case Shortcut.previous:
     case Shortcut.help:
+    case Shortcut.callOn:
+      // Calling on goes to the server: ModerationView runs it and says the outcome.
       return ''
     case Shortcut.approve: {
       if (target?.kind !== 'pending') return needPending
@@ -79,7 +83,7 @@ export function ModerationView(props: { room: StaffRoom }) {
   const [now, setNow] = createSignal(props.room.serverNow())
   let root: HTMLDivElement | undefined
 
-  const tick = setInterval(() => setNow(props.room.serverNow()), 30_000)
+  const tick = setInterval(() => setNow(props.room.serverNow()), 5_000)
   let clearNotice: ReturnType<typeof setTimeout> | undefined
   const say = (text: string) => {
     setNotice(text)
@@ -110,6 +114,12 @@ export function ModerationView(props: { room: StaffRoom }) {
       case Shortcut.help:
         setHelp(true)
         return
+      case Shortcut.callOn: {
+        const hand = nextHand(props.room)
+        if (!hand) say('No hand is waiting.')
+        else void callOn(props.room, hand.userId, hand.name).then(say)
+        return
+      }
       default: {
         const before = m.selected()
         say(runShortcut(m, action))
@@ -138,6 +148,7 @@ export function ModerationView(props: { room: StaffRoom }) {
         <QueuePanel m={m} now={now()} />
         <QuestionsPanel m={m} now={now()} />
         <div class="side">
+          <HandsPanel room={props.room} now={now()} say={say} />
           <SpotlightCard room={props.room} />
           {/* The audit log is the host's and the moderators' (GET /api/sessions/:id/audit). */}
           <Show when={props.room.actor.role !== 'presenter'}>

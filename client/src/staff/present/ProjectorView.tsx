@@ -8,6 +8,7 @@ import { QrImage } from '../ui/QrImage.tsx'
 import { joinUrl } from '../ui/qr.ts'
 import { TimerReadout } from '../ui/TimerReadout.tsx'
 import { fitRows, fitText, refitOnResize } from './fit.ts'
+import { ProjectorReactions } from './ProjectorReactions.tsx'
 import { createStageFeeds, ProjectorVideo } from './ProjectorVideo.tsx'
 
 const TOP = 5
@@ -136,6 +137,7 @@ export function ProjectorView(props: {
             </p>
             <p class="projector-count">{plural(participants(), 'participant')}</p>
           </Show>
+          <ProjectorReactions doc={pub().doc} now={() => props.source.serverNow()} />
           <Show when={!fullscreen()}>
             <button type="button" class="projector-fullscreen" onClick={enterFullscreen}>
               Full screen

@@ -21,6 +21,8 @@ export const AnalyticsKind = {
   joined: 'joined',
   left: 'left',
   status: 'status',
+  reactions: 'reactions',
+  hand: 'hand',
 } as const
 export type AnalyticsKind = (typeof AnalyticsKind)[keyof typeof AnalyticsKind]
 
@@ -291,6 +293,26 @@ function outcomeOf(event: DomainEvent, state: SessionState): Outcome {
       state.staff(event.by)
       return { raw: raw(AnalyticsKind.status, { detail: event.status }), counts: {}, presence: 0 }
     }
+    case EventType.reactionsCounted:
+      return {
+        raw: raw(AnalyticsKind.reactions, {
+          value: event.total,
+          detail: JSON.stringify(event.counts),
+        }),
+        counts: {},
+        presence: 0,
+      }
+    case EventType.handRaised:
+    case EventType.handLowered:
+    case EventType.handCalled:
+      return {
+        raw: raw(AnalyticsKind.hand, {
+          participant_id: event.userId,
+          detail: event.type.slice('hand.'.length),
+        }),
+        counts: {},
+        presence: 0,
+      }
     default: {
       const never: never = event
       throw new Error(`analytics has no record for ${JSON.stringify(never)}`)

@@ -9,6 +9,7 @@ import { analytics } from './0009_analytics.ts'
 import { notifications } from './0010_notifications.ts'
 import { billing } from './0011_billing.ts'
 import { hostLinks } from './0012_host_links.ts'
+import { reactions } from './0013_reactions.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -29,6 +30,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0010_notifications': notifications(dialect),
     '0011_billing': billing(dialect),
     '0012_host_links': hostLinks(dialect),
+    '0013_reactions': reactions(dialect),
   }
 }
 
