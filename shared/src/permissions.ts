@@ -63,6 +63,9 @@ export const FIELD_WRITERS: Readonly<
     ['stage.timer', Writer.server],
     // A question's vote count comes from the votes table.
     ['questions.*.votes', Writer.server],
+    // Poll results and quiz leaderboards come from the poll_answers table.
+    ['pollResults.*', Writer.server],
+    ['leaderboards.*', Writer.server],
   ],
   mod: [
     // Who is in the room, kept from the server's connections.

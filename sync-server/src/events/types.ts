@@ -14,6 +14,7 @@ export const EventType = {
   participantJoined: 'participant.joined',
   participantLeft: 'participant.left',
   sessionStatusChanged: 'session.status-changed',
+  pollAnswered: 'poll.answered',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
 
@@ -41,6 +42,8 @@ export type EventData =
   | { type: 'participant.joined'; userId: string }
   | { type: 'participant.left'; userId: string }
   | { type: 'session.status-changed'; status: string; by: string | null }
+  /** An answer counted: a first one, or a changed one (`changed`); a repeat emits nothing. */
+  | { type: 'poll.answered'; pollId: string; userId: string; kind: string; changed: boolean }
 
 /** An event as a step of the ingest makes it, before it is stored. */
 export type EventDraft = EventData & { sessionId: string; at: number }

@@ -1,4 +1,10 @@
-import { OutboxEntry, type Receipt, RejectReason, voteEntryId } from '@podium/shared'
+import {
+  OutboxEntry,
+  pollAnswerEntryId,
+  type Receipt,
+  RejectReason,
+  voteEntryId,
+} from '@podium/shared'
 import type { z } from 'zod'
 import type { Decided, UserState } from './repository.ts'
 
@@ -30,7 +36,7 @@ export function scanOutbox(
       continue
     }
     const entry = parsed.data
-    if (entry.type === 'vote') {
+    if (isStateEntry(entry)) {
       if (receipts(id)?.seq !== entry.seq) items.push({ kind: 'new', entry })
       continue
     }
@@ -60,7 +66,16 @@ export function scanOutbox(
  */
 function keyedRight(key: string, entry: OutboxEntry): boolean {
   if (entry.id !== key) return false
+  if (entry.type === 'poll-answer') return key === pollAnswerEntryId(entry.pollId)
   return entry.type !== 'vote' || key === voteEntryId(entry.questionId)
+}
+
+/**
+ * Votes and poll answers are state, not events: one entry each, rewritten with a higher
+ * `seq`, decided again whenever the receipt's `seq` differs (ING-ONCE-2).
+ */
+export function isStateEntry(entry: OutboxEntry): boolean {
+  return entry.type === 'vote' || entry.type === 'poll-answer'
 }
 
 /** A text over the hard ceiling is too long, not unreadable: say so, so the author can shorten it. */
@@ -73,7 +88,7 @@ function invalidReason(error: z.ZodError): RejectReason {
 
 function order(item: ScanItem): number {
   if (item.kind !== 'new') return 0
-  const rank = item.entry.type === 'ask' ? 0 : item.entry.type === 'vote' ? 2 : 1
+  const rank = item.entry.type === 'ask' ? 0 : isStateEntry(item.entry) ? 2 : 1
   return rank * 1e15 + item.entry.createdAt
 }
 

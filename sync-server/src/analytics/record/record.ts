@@ -21,6 +21,7 @@ export const AnalyticsKind = {
   joined: 'joined',
   left: 'left',
   status: 'status',
+  pollAnswer: 'poll-answer',
 } as const
 export type AnalyticsKind = (typeof AnalyticsKind)[keyof typeof AnalyticsKind]
 
@@ -291,6 +292,16 @@ function outcomeOf(event: DomainEvent, state: SessionState): Outcome {
       state.staff(event.by)
       return { raw: raw(AnalyticsKind.status, { detail: event.status }), counts: {}, presence: 0 }
     }
+    case EventType.pollAnswered:
+      return {
+        raw: raw(AnalyticsKind.pollAnswer, {
+          participant_id: event.userId,
+          subject_id: event.pollId,
+          detail: event.kind,
+        }),
+        counts: {},
+        presence: 0,
+      }
     default: {
       const never: never = event
       throw new Error(`analytics has no record for ${JSON.stringify(never)}`)
