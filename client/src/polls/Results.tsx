@@ -39,7 +39,10 @@ export function PollResultsView(props: { view: PollView; big?: boolean }) {
                 <span class="poll-bar-label" dir="auto">
                   {label}
                   <Show when={correct().has(i())}>
-                    <span class="poll-correct-mark"> ✓ right answer</span>
+                    <span class="poll-correct-mark">
+                      {' '}
+                      ✓<span class="visually-hidden"> right answer</span>
+                    </span>
                   </Show>
                 </span>
                 <span class="poll-bar-track" aria-hidden="true">

@@ -179,3 +179,22 @@ export function quizPoints(points: number, elapsedMs: number, limitMs: number): 
   const late = Math.min(1, Math.max(0, elapsedMs / limitMs))
   return Math.round(points * (1 - late / 2))
 }
+
+/** A poll in a session's export: its definition, results and every answer (names in named polls). */
+export const PollExport = z.object({
+  poll: Poll,
+  results: PollResults,
+  answers: z
+    .array(
+      z.object({
+        name: z.string().nullable(),
+        choices: z.array(z.number().int()),
+        rating: z.number().int().nullable(),
+        text: z.string().nullable(),
+        answeredAt: z.number(),
+        points: z.number().int().nullable(),
+      }),
+    )
+    .max(100_000),
+})
+export type PollExport = z.infer<typeof PollExport>

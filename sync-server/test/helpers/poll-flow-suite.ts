@@ -9,7 +9,7 @@ import {
 } from '@podium/shared'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { TestPodium } from '../../../test-support/podium.ts'
-import { createSession, join, TestClient, waitFor } from './clients.ts'
+import { auditLog, createSession, join, TestClient, waitFor } from './clients.ts'
 
 /**
  * Polls, quizzes and word clouds through outboxes (docs/polls.md), as tests registered in
@@ -91,6 +91,26 @@ export function pollFlowSuite(start: () => Promise<TestPodium>): void {
       .execute()
     // Alice, Bob, Bob's change; the repeat emits nothing.
     expect(events).toHaveLength(3)
+
+    // POLL-EXP: the export holds the poll, its results and both answers; the CSV a row each.
+    const auth = { headers: { authorization: `Bearer ${r.session.hostToken}` } }
+    const exported = (await (
+      await fetch(`${server.url}/api/sessions/${r.session.id}/export.json`, auth)
+    ).json()) as { polls: Array<{ poll: Poll; answers: unknown[]; results: { counts: number[] } }> }
+    expect(exported.polls).toHaveLength(1)
+    expect(exported.polls[0]?.results.counts).toEqual([1, 1])
+    expect(exported.polls[0]?.answers).toHaveLength(2)
+    const csv = await (
+      await fetch(`${server.url}/api/sessions/${r.session.id}/polls.csv`, auth)
+    ).text()
+    const lines = csv.trim().split('\n')
+    expect(lines[0]).toBe('poll_id,question,kind,status,name,answer,answered_at,points')
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[5])
+        .sort(),
+    ).toEqual(['Pizza', 'Salad'])
   })
 
   it('POLL-ANS-1..3: unknown, draft and closed polls refuse answers, with reasons', async () => {
@@ -113,6 +133,16 @@ export function pollFlowSuite(start: () => Promise<TestPodium>): void {
     await r.settled(dan)
     expect(r.receipt(dan, draft.id)).toMatchObject({ status: 'rejected', reason: 'poll-closed' })
     expect(r.polls(carol).results(draft.id)).toMatchObject({ total: 1, counts: [0, 1] })
+    // Staff's poll changes are in the audit log, under the host's connection.
+    const audit = await auditLog(
+      server.url,
+      { id: r.session.id, token: r.session.hostToken },
+      (entries) => entries.some((a) => a.action === 'poll-closed'),
+      15_000,
+    )
+    const actions = audit.filter((a) => a.targetId === draft.id).map((a) => a.action)
+    expect(actions).toEqual(expect.arrayContaining(['create-poll', 'poll-open', 'poll-closed']))
+    expect(audit.find((a) => a.action === 'poll-open')?.actorId).toBe(r.session.hostUserId)
   })
 
   it('POLL-ANS-5..8: out-of-range options, too many choices, empty and oversized text', async () => {
