@@ -111,7 +111,7 @@ function YourRank(props: { quizId: string; at: number }) {
 function AnswerForm(props: { view: PollView }) {
   const room = useRoom()
   const poll = () => props.view.poll
-  const previous = () => myAnswer(room.outbox.doc, poll().id).entry
+  const previous = derive(room, () => myAnswer(room.outbox.doc, poll().id).entry, sameJson)
   const [choices, setChoices] = createSignal<number[]>(previous()?.choices ?? [])
   const [rating, setRating] = createSignal<number | null>(previous()?.rating ?? null)
   const [text, setText] = createSignal(previous()?.text ?? '')
