@@ -67,6 +67,9 @@ export const FIELD_WRITERS: Readonly<
     ['reactions.*', Writer.server],
     // Who was called on last (the hands API writes it).
     ['calledOn.*', Writer.server],
+    // Poll results and quiz leaderboards come from the poll_answers table.
+    ['pollResults.*', Writer.server],
+    ['leaderboards.*', Writer.server],
   ],
   mod: [
     // Who is in the room, kept from the server's connections.

@@ -8,7 +8,7 @@ import {
   voteEntryId,
 } from '@podium/shared'
 import { describe, expect, it } from 'vitest'
-import { type DecideContext, type Decision, decide } from '../src/ingest/decide.ts'
+import { type DecideContext, type Decision, decide, type QaEntry } from '../src/ingest/decide.ts'
 import { RATES, type RateKind, UserRates } from '../src/ingest/user-rates.ts'
 
 /**
@@ -73,7 +73,7 @@ function usedUp(kind: RateKind): UserRates {
 }
 
 const base = { seq: 1, createdAt: NOW - 60_000 }
-const ask = (patch: Partial<Extract<OutboxEntry, { type: 'ask' }>> = {}): OutboxEntry => ({
+const ask = (patch: Partial<Extract<OutboxEntry, { type: 'ask' }>> = {}): QaEntry => ({
   type: 'ask',
   id: Q,
   questionId: Q,
@@ -82,7 +82,7 @@ const ask = (patch: Partial<Extract<OutboxEntry, { type: 'ask' }>> = {}): Outbox
   ...base,
   ...patch,
 })
-const edit = (patch: Partial<Extract<OutboxEntry, { type: 'edit' }>> = {}): OutboxEntry => ({
+const edit = (patch: Partial<Extract<OutboxEntry, { type: 'edit' }>> = {}): QaEntry => ({
   type: 'edit',
   id: 'edit-0001',
   questionId: Q,
@@ -90,10 +90,14 @@ const edit = (patch: Partial<Extract<OutboxEntry, { type: 'edit' }>> = {}): Outb
   ...base,
   ...patch,
 })
-const withdraw = (
-  patch: Partial<Extract<OutboxEntry, { type: 'withdraw' }>> = {},
-): OutboxEntry => ({ type: 'withdraw', id: 'withdraw-0001', questionId: Q, ...base, ...patch })
-const vote = (patch: Partial<Extract<OutboxEntry, { type: 'vote' }>> = {}): OutboxEntry => ({
+const withdraw = (patch: Partial<Extract<OutboxEntry, { type: 'withdraw' }>> = {}): QaEntry => ({
+  type: 'withdraw',
+  id: 'withdraw-0001',
+  questionId: Q,
+  ...base,
+  ...patch,
+})
+const vote = (patch: Partial<Extract<OutboxEntry, { type: 'vote' }>> = {}): QaEntry => ({
   type: 'vote',
   id: voteEntryId(Q),
   questionId: Q,
@@ -101,7 +105,7 @@ const vote = (patch: Partial<Extract<OutboxEntry, { type: 'vote' }>> = {}): Outb
   ...base,
   ...patch,
 })
-const reply = (patch: Partial<Extract<OutboxEntry, { type: 'reply' }>> = {}): OutboxEntry => ({
+const reply = (patch: Partial<Extract<OutboxEntry, { type: 'reply' }>> = {}): QaEntry => ({
   type: 'reply',
   id: 'reply-0001',
   replyId: 'reply-0001',

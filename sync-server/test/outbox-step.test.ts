@@ -15,6 +15,7 @@ import { emptyBatch, IngestRepository } from '../src/ingest/repository.ts'
 import { Tallies } from '../src/ingest/tallies.ts'
 import { RATES, UserRates } from '../src/ingest/user-rates.ts'
 import { createMetrics } from '../src/observability/metrics.ts'
+import { PollTick } from '../src/polls/poll-tick.ts'
 
 /**
  * The rules of docs/ingest.md whose outcome the outbox step carries out (outbox-step.ts):
@@ -89,6 +90,7 @@ async function tick(users: Array<[string, Set<string> | 'all']>): Promise<TickPl
       mod,
       counts,
       tallies,
+      polls: new PollTick(new Map(), new Map(), false),
       rates,
       metrics,
       outbox: (userId) => outboxes.get(userId),

@@ -4,6 +4,7 @@ import '../styles/room.css'
 import { paths } from '../app/paths.ts'
 import { registerServiceWorker } from '../app/service-worker.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
+import { RoomPolls } from '../polls/RoomPolls.tsx'
 import { Announcer } from './Announcer.tsx'
 import { AskBox } from './AskBox.tsx'
 import { derive, useRoom } from './context.ts'
@@ -86,6 +87,7 @@ export function Room(props: { authError: string | null; preview?: RoomPreview | 
         >
           <RemindMe sessionId={room.identity.sessionId} token={room.identity.token} />
           <StagePanel />
+          <RoomPolls />
           <Suspense>
             <Stage connection={room} />
           </Suspense>

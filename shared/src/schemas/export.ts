@@ -11,6 +11,7 @@ import {
   SessionMeta,
 } from '../doc/schema.ts'
 import { Limits } from './limits.ts'
+import { PollExport } from './polls.ts'
 
 /** What a session export (and so an import) may hold at most. */
 export const ExportLimits = {
@@ -68,5 +69,7 @@ export const SessionExport = z.object({
       }),
     audit: z.array(AuditEntry).max(ExportLimits.audit),
   }),
+  /** Polls with their answers (read by people and tools; an import leaves them out). */
+  polls: z.array(PollExport).max(1_000).optional(),
 })
 export type SessionExport = z.infer<typeof SessionExport>

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ID_PATTERN } from '../ids.ts'
 import { Limits } from './limits.ts'
+import { PollAnswerEntry } from './polls.ts'
 
 const id = z.string().regex(ID_PATTERN, 'an id of 6-64 letters, digits, - or _')
 const text = (max: number) =>
@@ -55,6 +56,7 @@ export const OutboxEntry = z.discriminatedUnion('type', [
   VoteEntry,
   ReplyEntry,
   HandEntry,
+  PollAnswerEntry,
 ])
 export type OutboxEntry = z.infer<typeof OutboxEntry>
 export type OutboxEntryType = OutboxEntry['type']
@@ -83,6 +85,12 @@ export const RejectReason = {
   anonymousNotAllowed: 'anonymous-not-allowed',
   moderatorRejected: 'moderator-rejected',
   idTaken: 'id-taken',
+  pollNotFound: 'poll-not-found',
+  pollNotOpen: 'poll-not-open',
+  pollClosed: 'poll-closed',
+  badAnswer: 'bad-answer',
+  emptyAnswer: 'empty-answer',
+  tooLate: 'too-late',
 } as const
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason]
 
@@ -100,6 +108,12 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
   'moderator-rejected': 'A moderator did not publish this.',
   'id-taken':
     'This clashed with something already posted, so it was not published. Please post it again.',
+  'poll-not-found': 'That poll is no longer available.',
+  'poll-not-open': 'That poll has not been opened yet.',
+  'poll-closed': 'The poll closed before your answer arrived, so it was not counted.',
+  'bad-answer': 'This answer does not fit the poll (an option that is not there, or too many).',
+  'empty-answer': 'The answer is empty. Please write something.',
+  'too-late': 'Time was up before your answer arrived, so it was not counted.',
 }
 
 export const Receipt = z.object({

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { buildExport, publicState } from '../export/build.ts'
 import { questionsCsv } from '../export/csv.ts'
+import { pollsCsv, pollsExport } from '../polls/export.ts'
 import type { Services } from '../services.ts'
 import { sessionFor } from './session-access.ts'
 
@@ -30,6 +31,14 @@ export async function exportRoutes(api: FastifyInstance, services: Services) {
     return attachment(reply, session.code, 'csv')
       .type('text/csv; charset=utf-8')
       .send(questionsCsv(data.public))
+  })
+
+  api.get('/sessions/:id/polls.csv', async (request, reply) => {
+    const { session } = await sessionFor(request, services, EXPORTERS)
+    const polls = await pollsExport(services, session.id)
+    return attachment(reply, `${session.code}-polls`, 'csv')
+      .type('text/csv; charset=utf-8')
+      .send(pollsCsv(polls))
   })
 
   api.get('/sessions/:id/export.ydoc', async (request, reply) => {

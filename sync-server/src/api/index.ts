@@ -17,6 +17,7 @@ import { meRoutes } from './me.ts'
 import { notificationSettingsRoutes } from './notification-settings.ts'
 import { participantRoutes } from './participant.ts'
 import { phoneRoutes } from './phone.ts'
+import { pollRoutes } from './polls.ts'
 import { previewRoutes } from './preview.ts'
 import { pushSubscriptionRoutes } from './push-subscriptions.ts'
 import { rateLimits } from './rate-limits.ts'
@@ -43,6 +44,7 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await sessionControlRoutes(api, services)
   await hostLinkRoutes(api, services)
   await previewRoutes(api, services)
+  await pollRoutes(api, services)
   await inviteRoutes(api, services)
   await staffRoutes(api, services)
   await participantRoutes(api, services)

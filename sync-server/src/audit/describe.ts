@@ -21,6 +21,16 @@ function questionAction(key: string, value: unknown): string | null {
   }
 }
 
+/** A poll created, deleted, opened, closed or edited (polls are plain values, written whole). */
+function pollAction(change: FieldChange): string {
+  if (change.after === undefined) return 'delete-poll'
+  if (change.before === undefined) return 'create-poll'
+  const before = (change.before as { status?: unknown }).status
+  const after = (change.after as { status?: unknown }).status
+  if (before !== after && typeof after === 'string') return `poll-${after}`
+  return 'edit-poll'
+}
+
 function replyAction(change: FieldChange): string {
   if (change.after === undefined) return 'delete-reply'
   if (change.before === undefined) return 'reply'
@@ -60,6 +70,8 @@ function describeField(change: FieldChange): { action: string; targetId: string 
       return { action: replyAction(change), targetId: key ?? null }
     case 'labels':
       return { action: 'change-labels', targetId: null }
+    case 'polls':
+      return { action: pollAction(change), targetId: key ?? null }
     default:
       return null
   }

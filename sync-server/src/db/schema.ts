@@ -8,6 +8,7 @@ export interface Database {
   sessions: SessionsTable
   users: UsersTable
   votes: VotesTable
+  poll_answers: PollAnswersTable
   ingested: IngestedTable
   document_updates: DocumentUpdatesTable
   checkpoints: CheckpointsTable
@@ -80,6 +81,21 @@ export interface VotesTable {
   question_id: string
   user_id: string
   created_at: number
+}
+
+/** One row per (session, poll, user): a person's answer, changed while the poll is open. */
+export interface PollAnswersTable {
+  session_id: string
+  poll_id: string
+  user_id: string
+  /** The quiz the poll belongs to, for standings; null for other polls. */
+  quiz_id: string | null
+  /** The answer as JSON: `{choices, rating, text}` (text normalised for word clouds). */
+  answer: string
+  /** Server clock when the answer (last) arrived: quiz points are timed from it. */
+  answered_at: number
+  /** Quiz points, set when the question closes. */
+  points: number | null
 }
 
 /** One row per outbox entry the ingest has decided on: replays change nothing twice. */

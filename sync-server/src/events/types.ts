@@ -18,6 +18,7 @@ export const EventType = {
   handRaised: 'hand.raised',
   handLowered: 'hand.lowered',
   handCalled: 'hand.called',
+  pollAnswered: 'poll.answered',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
 
@@ -51,6 +52,8 @@ export type EventData =
   /** `by`: the staff member who lowered it; null when its owner did. */
   | { type: 'hand.lowered'; userId: string; by: string | null }
   | { type: 'hand.called'; userId: string; by: string; toStage: boolean }
+  /** An answer counted: a first one, or a changed one (`changed`); a repeat emits nothing. */
+  | { type: 'poll.answered'; pollId: string; userId: string; kind: string; changed: boolean }
 
 /** An event as a step of the ingest makes it, before it is stored. */
 export type EventDraft = EventData & { sessionId: string; at: number }

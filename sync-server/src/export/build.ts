@@ -10,6 +10,7 @@ import {
 import * as Y from 'yjs'
 import { readAudit } from '../audit/log.ts'
 import type { Db } from '../db/connect.ts'
+import { pollsExport } from '../polls/export.ts'
 import type { ServerDocs } from '../sync/server-docs.ts'
 
 /**
@@ -29,12 +30,14 @@ export async function buildExport(
     return { queue: m.queue(), rejected: m.rejected(), notes: m.notes() }
   })
   const audit = await readAudit(db, sessionId, ExportLimits.audit)
+  const polls = await pollsExport({ docs, db }, sessionId)
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
     exportedAt: Date.now(),
     public: snapshot,
     mod: { ...mod, audit },
+    polls,
   }
 }
 

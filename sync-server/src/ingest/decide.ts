@@ -49,7 +49,10 @@ export interface DecideContext {
 
 const reject = (reason: RejectReason): Decision => ({ kind: 'reject', reason })
 
-export function decide(entry: OutboxEntry, ctx: DecideContext): Decision {
+/** The Q&A entries this file decides (poll answers: polls/decide.ts). */
+export type QaEntry = Exclude<OutboxEntry, { type: 'poll-answer' }>
+
+export function decide(entry: QaEntry, ctx: DecideContext): Decision {
   if (ctx.meta.status === 'ended') return reject(RejectReason.sessionEnded)
   switch (entry.type) {
     case 'ask': {

@@ -143,6 +143,7 @@ export class Ingest implements Extension {
         hocuspocus: this.services.hocuspocus,
         guard: this.options.guard,
         repo: this.repo,
+        db: this.options.db,
         log: this.options.log,
         metrics: this.options.metrics,
         tickMs: this.options.tickMs,
@@ -209,6 +210,7 @@ export class Ingest implements Extension {
           if (!context || !isStaff(context.principal.role)) return
           const commandId = writtenTimerCommand(tr, document.getMap('stage'))
           if (commandId) session.markTimer({ commandId, actor: actorOf(context) })
+          if (tr.changed.has(document.getMap('polls') as never)) session.markPolls(false)
         }
         document.on('afterTransaction', onTransaction)
         this.detach.set(documentName, {
@@ -224,6 +226,9 @@ export class Ingest implements Extension {
       case 'mod': {
         // Decisions are written to `decisions` (and, by older clients, into `queue` items).
         const watched = [document.getMap('queue'), document.getMap('decisions')]
+        const secrets = document.getMap('pollSecrets')
+        const onSecrets = () => session.markPolls(true)
+        secrets.observe(onSecrets)
         const onChange = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
           const context = clientContext(tr.origin)
           if (!context) return
@@ -234,6 +239,7 @@ export class Ingest implements Extension {
           document,
           off: () => {
             for (const map of watched) map.unobserve(onChange)
+            secrets.unobserve(onSecrets)
           },
         })
         if (byClient) session.markDecisions([], null)

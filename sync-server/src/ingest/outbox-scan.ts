@@ -1,4 +1,11 @@
-import { HAND_ENTRY_ID, OutboxEntry, type Receipt, RejectReason, voteEntryId } from '@podium/shared'
+import {
+  HAND_ENTRY_ID,
+  OutboxEntry,
+  pollAnswerEntryId,
+  type Receipt,
+  RejectReason,
+  voteEntryId,
+} from '@podium/shared'
 import type { z } from 'zod'
 import type { Decided, UserState } from './repository.ts'
 
@@ -30,7 +37,7 @@ export function scanOutbox(
       continue
     }
     const entry = parsed.data
-    if (entry.type === 'vote' || entry.type === 'hand') {
+    if (isStateEntry(entry)) {
       if (receipts(id)?.seq !== entry.seq) items.push({ kind: 'new', entry })
       continue
     }
@@ -61,7 +68,16 @@ export function scanOutbox(
 function keyedRight(key: string, entry: OutboxEntry): boolean {
   if (entry.id !== key) return false
   if (entry.type === 'hand') return key === HAND_ENTRY_ID
+  if (entry.type === 'poll-answer') return key === pollAnswerEntryId(entry.pollId)
   return entry.type !== 'vote' || key === voteEntryId(entry.questionId)
+}
+
+/**
+ * Votes and poll answers are state, not events: one entry each, rewritten with a higher
+ * `seq`, decided again whenever the receipt's `seq` differs (ING-ONCE-2).
+ */
+export function isStateEntry(entry: OutboxEntry): boolean {
+  return entry.type === 'vote' || entry.type === 'hand' || entry.type === 'poll-answer'
 }
 
 /** A text over the hard ceiling is too long, not unreadable: say so, so the author can shorten it. */
@@ -74,7 +90,12 @@ function invalidReason(error: z.ZodError): RejectReason {
 
 function order(item: ScanItem): number {
   if (item.kind !== 'new') return 0
-  const rank = item.entry.type === 'ask' ? 0 : item.entry.type === 'vote' ? 2 : 1
+  const rank =
+    item.entry.type === 'ask'
+      ? 0
+      : item.entry.type === 'vote' || item.entry.type === 'poll-answer'
+        ? 2
+        : 1
   return rank * 1e15 + item.entry.createdAt
 }
 

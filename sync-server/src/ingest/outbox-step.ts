@@ -3,8 +3,10 @@ import { type ModDoc, OutboxDoc, type PublicDoc, RejectReason } from '@podium/sh
 import { EventType } from '../events/types.ts'
 import { handStep } from '../hands/hand-step.ts'
 import type { Metrics } from '../observability/metrics.ts'
+import { decidePollAnswer } from '../polls/answer-step.ts'
+import type { PollTick } from '../polls/poll-tick.ts'
 import { type Decision, decide } from './decide.ts'
-import { type ScanItem, scanOutbox } from './outbox-scan.ts'
+import { isStateEntry, type ScanItem, scanOutbox } from './outbox-scan.ts'
 import type { TickPlan } from './plan.ts'
 import type { EntryAuthor, UserState } from './repository.ts'
 import type { Tallies } from './tallies.ts'
@@ -19,6 +21,8 @@ export interface OutboxStepContext {
   /** The tick's working tally. */
   counts: Map<string, number>
   tallies: Tallies
+  /** The tick's view of the session's polls. */
+  polls: PollTick
   rates: UserRates
   metrics: Metrics
   /** The user's loaded outbox, if it is loaded here. */
@@ -119,8 +123,20 @@ function decideItem(item: ScanItem, user: UserInTick, ctx: OutboxStepContext, pl
     return
   }
   const entry = item.entry
+  if (entry.type === 'poll-answer') {
+    const allow = () => ctx.rates.allow(userId, 'vote')
+    const status = decidePollAnswer(
+      entry,
+      { userId, name: user.state.name },
+      ctx.polls,
+      allow,
+      plan,
+    )
+    ctx.metrics.ingested.labels(entry.type, status).inc()
+    return
+  }
   const decision: Decision =
-    user.full && entry.type !== 'vote' && entry.type !== 'hand'
+    user.full && !isStateEntry(entry)
       ? { kind: 'reject', reason: RejectReason.outboxFull }
       : decide(entry, decideContext(user, ctx, plan))
   const status =

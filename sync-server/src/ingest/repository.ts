@@ -3,6 +3,7 @@ import { AUDIT_INSERT_CHUNK, auditRows } from '../audit/log.ts'
 import type { Db } from '../db/connect.ts'
 import { EventLog } from '../events/log.ts'
 import type { EventDraft } from '../events/types.ts'
+import { type PollAnswerRow, writeAnswers } from '../polls/repository.ts'
 
 /** What the ingest has decided for one user in one session, as stored. */
 export interface UserState {
@@ -29,6 +30,8 @@ export interface IngestBatch {
   decided: Array<{ userId: string; entryId: string } & Decided>
   votesAdded: Array<{ userId: string; questionId: string }>
   votesRemoved: Array<{ userId: string; questionId: string }>
+  /** Poll answers (and quiz points) to write: see polls/. */
+  pollAnswers: PollAnswerRow[]
   /** Document updates the ingest made, stored in the same transaction as its decisions. */
   updates: Array<{ name: string; update: Uint8Array }>
   /** Audit entries (decisions carried out, timer commands, staff changes). */
@@ -41,6 +44,7 @@ export const emptyBatch = (): IngestBatch => ({
   decided: [],
   votesAdded: [],
   votesRemoved: [],
+  pollAnswers: [],
   updates: [],
   audit: [],
   events: [],
@@ -172,6 +176,7 @@ export class IngestRepository {
       batch.decided.length === 0 &&
       batch.votesAdded.length === 0 &&
       batch.votesRemoved.length === 0 &&
+      batch.pollAnswers.length === 0 &&
       batch.updates.length === 0 &&
       batch.audit.length === 0 &&
       batch.events.length === 0
@@ -227,6 +232,7 @@ export class IngestRepository {
           .where('user_id', '=', v.userId)
           .execute()
       }
+      await writeAnswers(trx, sessionId, batch.pollAnswers)
       for (const u of batch.updates) {
         await trx
           .insertInto('document_updates')

@@ -1,7 +1,9 @@
 import type { Hocuspocus } from '@hocuspocus/server'
 import { type Actor, type AuditEntry, documentName } from '@podium/shared'
 import type { Logger } from 'pino'
+import type { Db } from '../db/connect.ts'
 import type { Metrics } from '../observability/metrics.ts'
+import { SessionPolls } from '../polls/session-polls.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { SessionDocuments } from './documents.ts'
 import { SessionLifetime } from './lifetime.ts'
@@ -19,6 +21,8 @@ export interface SessionIngestDeps {
   hocuspocus: Hocuspocus
   guard: UnloadGuard
   repo: IngestRepository
+  /** The database, for the poll answers (polls/). */
+  db: Db
   log: Logger
   metrics: Metrics
   tickMs: number
@@ -57,6 +61,7 @@ export class SessionIngest {
   private readonly users: UserStates
   private readonly presence: Presence
   private readonly tallies: Tallies
+  private readonly polls: SessionPolls
   private readonly parts: TickParts
 
   constructor(
@@ -85,12 +90,20 @@ export class SessionIngest {
       withPublic: (use) => this.documents.withOpen(documentName.public(sessionId), use),
       stopped: () => this.scheduler.stopped,
     })
+    this.polls = new SessionPolls({
+      sessionId,
+      db: deps.db,
+      sharedCounts: deps.sharedCounts,
+      wake: () => this.markPolls(false),
+      stopped: () => this.scheduler.stopped,
+    })
     this.parts = {
       ...deps,
       sessionId,
       pending: this.pending,
       presence: this.presence,
       tallies: this.tallies,
+      polls: this.polls,
       users: this.users,
       documents: this.documents,
       schedulePresence: () => this.schedulePresence(),
@@ -169,6 +182,11 @@ export class SessionIngest {
   addAudit(entries: AuditEntry[]): void {
     if (this.pending.addAudit(entries)) this.schedule()
   }
+  /** Staff changed polls (`secrets`: their staff-only part in the moderators' document). */
+  markPolls(secrets: boolean): void {
+    this.polls.markDirty(secrets)
+    this.schedule()
+  }
   markCounts(): void {
     this.tallies.invalidate()
     this.schedule()
@@ -194,6 +212,7 @@ export class SessionIngest {
     // Stopped first (synchronously), so nothing that runs meanwhile schedules more.
     const stopping = this.scheduler.stop()
     this.tallies.stop()
+    this.polls.stop()
     await stopping
     await this.documents.closeAll()
   }

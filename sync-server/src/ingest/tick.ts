@@ -1,5 +1,6 @@
-import { documentName, ModDoc, PublicDoc } from '@podium/shared'
+import { documentName, ModDoc, ModPolls, PublicDoc, PublicPolls } from '@podium/shared'
 import type { Metrics } from '../observability/metrics.ts'
+import type { SessionPolls } from '../polls/session-polls.ts'
 import { applyPlan } from './apply.ts'
 import type { Opened, SessionDocuments } from './documents.ts'
 import { carryOutDecisions } from './moderation.ts'
@@ -28,6 +29,7 @@ export interface TickParts {
   pending: PendingWork
   presence: Presence
   tallies: Tallies
+  polls: SessionPolls
   users: UserStates
   documents: SessionDocuments
   /** Asks for a tick when presence may be written next. */
@@ -51,6 +53,7 @@ export async function runTick(parts: TickParts, force: boolean): Promise<void> {
     parts.pending.giveBack(taken)
     parts.presence.giveBack(taken.presence, taken.announced)
     parts.tallies.giveBack(taken.recount)
+    parts.polls.giveBack()
     throw error
   } finally {
     for (const close of opened) await close()
@@ -75,14 +78,20 @@ async function tickSteps(
   const audit = pending.takeAudit(taken)
   const plan = new TickPlan(sessionId, parts.clock(), audit)
   const { now } = plan
+  const pubPolls = new PublicPolls(pubDoc)
+  // 0. Polls: times stamped, quiz questions past their time closed (polls/).
+  const polls = await parts.polls.begin(pubPolls, plan)
 
   // Moderation decisions need the mod document; load it only when something is pending there.
   const needMod =
     pending.decisionsPending || (pub.settings().preModeration && pending.outboxCount > 0)
   const modDoc =
-    needMod || presenceNow ? await documents.open(modName, opened) : documents.loaded(modName)
+    needMod || presenceNow || parts.polls.needsMod
+      ? await documents.open(modName, opened)
+      : documents.loaded(modName)
   const mod = modDoc ? new ModDoc(modDoc) : null
   documents.forgetNamelessAuthors(pub, mod, plan)
+  if (modDoc) parts.polls.readSecrets(polls, new ModPolls(modDoc))
 
   // 1. Who came and went, before anything they did.
   taken.announced = presence.announce(plan)
@@ -96,6 +105,7 @@ async function tickSteps(
       mod,
       counts,
       tallies,
+      polls,
       rates: parts.rates,
       metrics: parts.metrics,
       outbox: (userId) => documents.loaded(outboxName(userId)),
@@ -132,6 +142,9 @@ async function tickSteps(
   const recount = tallies.write(counts, plan.publicOps)
   taken.recount = recount
 
+  // 6b. Quiz points, leaderboards and poll results, from the answers (polls/).
+  parts.polls.finish(polls, pubPolls, plan)
+
   // 7. Apply to the documents, held back from clients until stored.
   const held = await applyPlan(plan, {
     pubDoc,
@@ -158,6 +171,7 @@ async function tickSteps(
   if (batch.events.length > 0) parts.events.committed()
   presence.stored(batch.events)
   tallies.stored(counts)
+  parts.polls.stored(polls)
   parts.users.stored(userUpdates, batch)
   if (parts.sharedCounts && recount.length > 0) {
     await tallies.reconcile(pubDoc, pub, recount)

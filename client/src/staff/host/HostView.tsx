@@ -1,4 +1,5 @@
 import { Show } from 'solid-js'
+import { PollsPanel } from '../../polls/PollsPanel.tsx'
 import { Stage } from '../../video/ui/Stage.tsx'
 import type { StaffRoom } from '../model/room.ts'
 import { AgendaEditor } from './AgendaEditor.tsx'
@@ -56,6 +57,7 @@ export function HostView(props: { room: StaffRoom }) {
         <div class="host-col">
           <TimerPanel room={props.room} />
           <AgendaEditor room={props.room} />
+          <PollsPanel room={props.room} />
         </div>
         <Show when={isHost()}>
           <div class="host-col">

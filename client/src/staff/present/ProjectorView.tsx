@@ -1,5 +1,6 @@
 import { rankQuestions } from '@podium/shared'
 import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
+import { ProjectorPolls, projectorPolls } from '../../polls/ProjectorPolls.tsx'
 import type { StageConnection } from '../../video/state/connection.ts'
 import type { StaffRoom } from '../model/room.ts'
 import { createTimerClock, type TimerSource } from '../model/timer.ts'
@@ -50,6 +51,15 @@ export function ProjectorView(props: {
     return { meta, spotlight: shown, top, item }
   })
   const ended = () => view().meta.status === 'ended'
+  // Re-read every few seconds too, so a closed poll's results leave the screen in time.
+  const [pollClock, setPollClock] = createSignal(0)
+  const pollTimer = setInterval(() => setPollClock((n) => n + 1), 5_000)
+  onCleanup(() => clearInterval(pollTimer))
+  const polls = createMemo(() => {
+    props.source.version()
+    pollClock()
+    return projectorPolls(pub().doc, props.source.serverNow())
+  })
   // Apart from the ranking: the count moves up to once a second in a busy session.
   const participants = createMemo(() => {
     props.source.version()
@@ -106,18 +116,23 @@ export function ProjectorView(props: {
       >
         <section class="projector-stage" aria-label="Questions">
           <Show when={videoOn() && video}>{(v) => <ProjectorVideo feeds={v().feeds()} />}</Show>
-          <Show
-            when={view().spotlight}
-            fallback={
-              <Show when={view().top.length === 0 && !videoOn()}>
-                <p class="projector-empty">Ask your questions: scan the code or go to the link.</p>
-              </Show>
-            }
-          >
-            {(q) => <Spotlight text={q().text} caption={spotlightCaption(q())} />}
-          </Show>
-          <Show when={view().top.length > 0 && !videoOn()}>
-            <TopQuestions top={view().top} compact={view().spotlight !== undefined} />
+          <ProjectorPolls views={polls()} serverNow={() => props.source.serverNow()} />
+          <Show when={polls().length === 0}>
+            <Show
+              when={view().spotlight}
+              fallback={
+                <Show when={view().top.length === 0 && !videoOn()}>
+                  <p class="projector-empty">
+                    Ask your questions: scan the code or go to the link.
+                  </p>
+                </Show>
+              }
+            >
+              {(q) => <Spotlight text={q().text} caption={spotlightCaption(q())} />}
+            </Show>
+            <Show when={view().top.length > 0 && !videoOn()}>
+              <TopQuestions top={view().top} compact={view().spotlight !== undefined} />
+            </Show>
           </Show>
         </section>
         <aside class="projector-join" aria-label="How to join">

@@ -23,6 +23,7 @@ export const AnalyticsKind = {
   status: 'status',
   reactions: 'reactions',
   hand: 'hand',
+  pollAnswer: 'poll-answer',
 } as const
 export type AnalyticsKind = (typeof AnalyticsKind)[keyof typeof AnalyticsKind]
 
@@ -309,6 +310,16 @@ function outcomeOf(event: DomainEvent, state: SessionState): Outcome {
         raw: raw(AnalyticsKind.hand, {
           participant_id: event.userId,
           detail: event.type.slice('hand.'.length),
+        }),
+        counts: {},
+        presence: 0,
+      }
+    case EventType.pollAnswered:
+      return {
+        raw: raw(AnalyticsKind.pollAnswer, {
+          participant_id: event.userId,
+          subject_id: event.pollId,
+          detail: event.kind,
         }),
         counts: {},
         presence: 0,

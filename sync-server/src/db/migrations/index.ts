@@ -10,6 +10,7 @@ import { notifications } from './0010_notifications.ts'
 import { billing } from './0011_billing.ts'
 import { hostLinks } from './0012_host_links.ts'
 import { reactions } from './0013_reactions.ts'
+import { pollAnswers } from './0014_poll_answers.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -31,6 +32,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0011_billing': billing(dialect),
     '0012_host_links': hostLinks(dialect),
     '0013_reactions': reactions(dialect),
+    '0014_poll_answers': pollAnswers(dialect),
   }
 }
 

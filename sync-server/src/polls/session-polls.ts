@@ -1,0 +1,177 @@
+import { type ModPolls, type PollSecret, PublicPolls } from '@podium/shared'
+import type { Db } from '../db/connect.ts'
+import type { TickPlan } from '../ingest/plan.ts'
+import { PollTick } from './poll-tick.ts'
+import { type AnswersByPoll, loadAnswers } from './repository.ts'
+import { computeResults, leaderboard, type PlayerTotal, scoreQuestion } from './results.ts'
+
+export interface SessionPollsDeps {
+  sessionId: string
+  db: Db
+  /** Other instances take answers too: a closing poll is counted again from the table. */
+  sharedCounts: boolean
+  /** Asks for a tick (a quiz question's time is up). */
+  wake(): void
+  stopped(): boolean
+}
+
+/**
+ * A session's polls as its ingest keeps them: the answers (read from poll_answers once,
+ * then kept up to date by every stored tick), the staff-only secrets as last read from the
+ * moderators' document, and the two steps a tick runs: `begin` (times stamped, quiz
+ * questions closed when their time is up) and `finish` (points, leaderboards, results).
+ */
+export class SessionPolls {
+  private answers: AnswersByPoll | null = null
+  private secrets: Map<string, PollSecret> | null = null
+  private dirty = true
+  private current: PollTick | null = null
+  private wakeTimer: NodeJS.Timeout | null = null
+
+  constructor(private readonly deps: SessionPollsDeps) {}
+
+  /** Staff changed polls (public document) or their secrets (moderators' document). */
+  markDirty(secrets: boolean): void {
+    this.dirty = true
+    if (secrets) this.secrets = null
+  }
+
+  /** Whether the tick must open the moderators' document to read the secrets. */
+  get needsMod(): boolean {
+    return this.secrets === null
+  }
+
+  /** The first step: polls read, times stamped, quiz questions past their time closed. */
+  async begin(pub: PublicPolls, plan: TickPlan): Promise<PollTick> {
+    if (!this.answers) this.answers = await loadAnswers(this.deps.db, this.deps.sessionId)
+    const tick = new PollTick(this.answers, new Map(this.secrets ?? []), this.dirty)
+    this.dirty = false
+    this.current = tick
+    const { now } = plan
+    let nextDeadline = Number.POSITIVE_INFINITY
+    for (const poll of pub.polls()) {
+      const had = pub.hasResults(poll.id)
+      const shown = pub.results(poll.id)
+      let times = { openedAt: shown.openedAt, closedAt: shown.closedAt }
+      let current = poll
+      if (poll.status === 'open' && (!had || times.openedAt === null || times.closedAt !== null))
+        times = { openedAt: now, closedAt: null }
+      if (poll.kind === 'quiz' && current.status === 'open' && times.openedAt !== null) {
+        const deadline = times.openedAt + poll.timeLimitSec * 1000
+        if (deadline <= now) {
+          current = { ...poll, status: 'closed' }
+          plan.publicOps.push((p) =>
+            new PublicPolls(p.doc).updatePoll(poll.id, { status: 'closed' }),
+          )
+        } else nextDeadline = Math.min(nextDeadline, deadline)
+      }
+      if (current.status === 'closed' && (times.closedAt === null || !had)) {
+        times = { openedAt: times.openedAt, closedAt: now }
+        if (current.kind === 'quiz') tick.closing.add(poll.id)
+      }
+      tick.polls.set(poll.id, current)
+      tick.times.set(poll.id, times)
+      if (tick.wasDirty || times.openedAt !== shown.openedAt || times.closedAt !== shown.closedAt)
+        tick.touched.add(poll.id)
+    }
+    this.wakeAt(nextDeadline - now)
+    if (this.deps.sharedCounts) {
+      const closing = [...tick.touched].filter((id) => tick.times.get(id)?.closedAt === now)
+      if (closing.length > 0) {
+        const fresh = await loadAnswers(this.deps.db, this.deps.sessionId, closing)
+        for (const id of closing) tick.replaceStored(id, fresh.get(id) ?? new Map())
+      }
+    }
+    return tick
+  }
+
+  /** The secrets from the moderators' document, when the tick has it open. */
+  readSecrets(tick: PollTick, mod: ModPolls): void {
+    const secrets = new Map<string, PollSecret>()
+    for (const id of tick.polls.keys()) secrets.set(id, mod.secret(id))
+    for (const [id, s] of secrets) tick.secrets.set(id, s)
+    this.secrets = secrets
+  }
+
+  /** The last step: closing quiz questions scored, leaderboards and results written. */
+  finish(tick: PollTick, pub: PublicPolls, plan: TickPlan): void {
+    const quizzes = new Set<string>()
+    for (const id of tick.closing) {
+      const poll = tick.poll(id)
+      const openedAt = tick.times.get(id)?.openedAt
+      if (!poll || openedAt === null || openedAt === undefined) continue
+      const answers = tick.answers(id)
+      const points = scoreQuestion(poll, answers, openedAt, tick.secret(id).correct)
+      for (const [userId, answer] of answers)
+        tick.record(id, userId, { ...answer, points: points.get(userId) ?? 0 })
+      if (poll.quizId) quizzes.add(poll.quizId)
+    }
+    for (const quizId of quizzes) {
+      const board = this.leaderboardOf(tick, quizId, plan.now)
+      plan.publicOps.push((p) => new PublicPolls(p.doc).setLeaderboard(quizId, board))
+    }
+    for (const id of tick.touched) {
+      const poll = tick.poll(id)
+      const times = tick.times.get(id)
+      if (!poll || !times) continue
+      const results = computeResults(poll, tick.answers(id), times, tick.secret(id))
+      if (pub.hasResults(id) && JSON.stringify(results) === JSON.stringify(pub.results(id)))
+        continue
+      plan.publicOps.push((p) => new PublicPolls(p.doc).setResults(id, results))
+    }
+    plan.batch.pollAnswers.push(...tick.rows)
+  }
+
+  private leaderboardOf(tick: PollTick, quizId: string, now: number) {
+    const totals = new Map<string, PlayerTotal>()
+    let rounds = 0
+    for (const poll of tick.polls.values()) {
+      if (poll.quizId !== quizId) continue
+      if (poll.status === 'closed') rounds++
+      for (const [userId, a] of tick.answers(poll.id)) {
+        const t = totals.get(userId) ?? { userId, name: a.name, points: 0 }
+        t.points += a.points ?? 0
+        totals.set(userId, t)
+      }
+    }
+    return leaderboard([...totals.values()], rounds, now)
+  }
+
+  /** The tick is stored: its answers are the truth now. */
+  stored(tick: PollTick): void {
+    if (this.current === tick) this.current = null
+    if (!this.answers) return
+    for (const [pollId, byUser] of tick.changed) {
+      let poll = this.answers.get(pollId)
+      if (!poll) {
+        poll = new Map()
+        this.answers.set(pollId, poll)
+      }
+      for (const [userId, a] of byUser) poll.set(userId, a)
+    }
+  }
+
+  /** The tick failed before changing anything: its staff changes are looked at again. */
+  giveBack(): void {
+    if (this.current?.wasDirty) this.dirty = true
+    this.current = null
+  }
+
+  idle(): boolean {
+    return this.wakeTimer === null
+  }
+
+  stop(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer)
+    this.wakeTimer = null
+  }
+
+  private wakeAt(delayMs: number): void {
+    if (!Number.isFinite(delayMs)) return
+    if (this.wakeTimer) clearTimeout(this.wakeTimer)
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null
+      if (!this.deps.stopped()) this.deps.wake()
+    }, Math.max(0, delayMs) + 5)
+  }
+}
