@@ -42,7 +42,10 @@ const HOST_CONSOLE = /\/s\/[A-Za-z0-9_-]+\/host$/
 export async function createFromLanding(page: Page): Promise<string | null> {
   await page.getByRole('button', { name: 'Create session' }).click()
   const open = page.getByRole('link', { name: 'Open the host console' })
-  await Promise.race([page.waitForURL(HOST_CONSOLE), open.waitFor()])
+  // The wait that loses the race ends on its own later: it must not reject unheard.
+  const consoleShown = page.waitForURL(HOST_CONSOLE).catch(() => {})
+  const linkShown = open.waitFor().catch(() => {})
+  await Promise.race([consoleShown, linkShown])
   if (HOST_CONSOLE.test(page.url())) return null
   const hostLink = await page.getByLabel('Private host link').inputValue()
   await open.click()

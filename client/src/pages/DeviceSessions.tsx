@@ -41,7 +41,10 @@ export function DeviceSessions(props: {
   onMount(() => check(sessions))
   // Another tab joined, created or forgot a session.
   const stop = onIdentityChange(() => {
-    const fresh = storedSessions()
+    const fresh = storedSessions().map((found) => {
+      const listed = sessions.find((s) => s.id === found.id)
+      return listed ? { ...found, summary: listed.summary, state: listed.state } : found
+    })
     update(fresh)
     check(fresh)
   })
@@ -171,6 +174,9 @@ function StateLabel(props: { state: SessionState }) {
       <Match when={stateStatus(props.state)}>
         {(status) => <span class={`pill pill-${status()}`}>{statusLabel(status())}</span>}
       </Match>
+      <Match when={props.state.kind === 'checking'}>
+        <span class="pill">Checking…</span>
+      </Match>
       <Match when={true}>
         <span class="pill">State unknown</span>
       </Match>
@@ -179,7 +185,9 @@ function StateLabel(props: { state: SessionState }) {
 }
 
 function stateStatus(state: SessionState) {
-  return state.kind === 'current' || state.kind === 'offline' ? state.status : null
+  return state.kind === 'current' || state.kind === 'offline' || state.kind === 'checking'
+    ? state.status
+    : null
 }
 
 /** A line under the row when the state is not the server's answer of just now. */
@@ -187,6 +195,7 @@ function StateNote(props: { state: SessionState }) {
   const note = () => {
     const state = props.state
     switch (state.kind) {
+      case 'checking':
       case 'current':
         return null
       case 'offline':

@@ -14,6 +14,8 @@ import { msUntilExpiry } from '../lib/token-claims.ts'
 
 /** What is known of a listed session's state. */
 export type SessionState =
+  /** Asking the server; the last state this device saw meanwhile, if any. */
+  | { kind: 'checking'; status: SessionStatus | null }
   /** The server answered just now. */
   | { kind: 'current'; status: SessionStatus }
   /** The server could not be reached: the last state this device saw, if any. */
@@ -47,11 +49,7 @@ export function storedSessions(): DeviceSession[] {
   return storedIdentities()
     .map((identity) => {
       const summary = loadSummary(identity.sessionId)
-      const state: SessionState = {
-        kind: 'offline',
-        status: summary?.status ?? null,
-        checkedAt: summary?.checkedAt ?? null,
-      }
+      const state: SessionState = { kind: 'checking', status: summary?.status ?? null }
       return { id: identity.sessionId, identity, summary, state }
     })
     .sort(byRoleThenTitle)
@@ -90,10 +88,16 @@ export async function checkSession(
     rememberSummary(identity.sessionId, summary)
     return { ...known, identity, summary, state: { kind: 'current', status: info.status } }
   } catch (error) {
-    if (!(error instanceof ApiError) || error.retryable) return { ...known, identity }
-    if (error.status === 404) return { ...known, identity, state: { kind: 'deleted' } }
-    if (error.status === 401 || error.status === 403)
+    if (error instanceof ApiError && error.status === 404)
+      return { ...known, identity, state: { kind: 'deleted' } }
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403))
       return { ...known, identity, state: { kind: 'no-access', detail: error.message } }
-    return { ...known, identity }
+    // Unreachable, or an answer that says nothing of the session: what was seen last.
+    const offline: SessionState = {
+      kind: 'offline',
+      status: known.summary?.status ?? null,
+      checkedAt: known.summary?.checkedAt ?? null,
+    }
+    return { ...known, identity, state: offline }
   }
 }

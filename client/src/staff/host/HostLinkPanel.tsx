@@ -36,12 +36,13 @@ export function HostLinkPanel(props: { room: StaffRoom; api?: Pick<Api, 'issueHo
     <section class="panel host-link" aria-labelledby="host-link-heading">
       <h2 id="host-link-heading">Host link</h2>
       <p class="st-hint">
+        A private host link opens this console on any device, without signing in. Anyone with it can
+        run the session; keep it private. Only the newest link works.{' '}
         <Show
           when={owned()}
-          fallback="The private host link you were given at creation opens this console on any device. Anyone with it can run the session; keep it private."
+          fallback="Yours was shown when the session was created; make a new one if it was lost or shared."
         >
-          This session belongs to your account: sign in on any device to run it. A host link opens
-          it without signing in; anyone with it can run the session.
+          This session also belongs to your account: signing in opens it anywhere.
         </Show>
       </p>
       <Show when={link()}>

@@ -15,7 +15,7 @@ describe('the host link panel', () => {
       }),
     })
     render(() => <HostLinkPanel room={t.room} api={server.api} />)
-    expect(screen.getByText(/you were given at creation opens this console/)).toBeTruthy()
+    expect(screen.getByText(/Yours was shown when the session was created/)).toBeTruthy()
     fireEvent.click(screen.getByRole('button', { name: 'Make a new host link' }))
     expect(screen.getByText(/stops working at once/)).toBeTruthy()
     fireEvent.click(screen.getByRole('button', { name: 'Make a new link' }))

@@ -43,6 +43,13 @@ describe('history entries name their target', () => {
     expect(say('revoke-invite', 'i1')).toBe('withdrew an invite')
   })
 
+  it('host links: a new one made, and the console opened with one', () => {
+    expect(say('issue-host-link', null)).toBe(
+      'made a new host link (the one before stopped working)',
+    )
+    expect(say('open-host-link', null)).toBe('opened the host console with the host link')
+  })
+
   it('no action with a target ends without one', () => {
     const actions = [
       'add-question',
