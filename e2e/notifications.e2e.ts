@@ -75,6 +75,39 @@ describe('notification choices', () => {
   })
 })
 
+describe('web push in headless Chromium', () => {
+  // Headless Chromium has no push service: with the permission granted, subscribe()
+  // fails ("Registration failed"). What can be shown here is everything up to it (the
+  // permission asked on the click, the service worker with the push handlers running, the
+  // server's key taken) and that the page says why it failed. The subscription itself is
+  // covered by the component test with a PushManager played by the test.
+  it('asks on the click, reaches the service worker, and explains the failure', async () => {
+    const context = await newContext()
+    await context.grantPermissions(['notifications'], { origin: server.url })
+    const page = await context.newPage()
+    await signInByMail(page, inbox, newAddress('push'))
+    await page.goto('/account')
+    await page.getByRole('button', { name: 'Turn on notifications in this browser' }).click()
+    const panel = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Notifications in the browser' }),
+    })
+    await expect(panel.getByRole('alert').textContent()).resolves.toMatch(
+      /^This browser could not reach its push service/,
+    )
+    // The generated worker imports the push handlers, and they are served.
+    const worker = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready
+      return registration.active?.scriptURL ?? ''
+    })
+    expect(worker).toMatch(/\/sw\.js$/)
+    const sw = await page.request.get('/sw.js')
+    expect(await sw.text()).toContain('push-sw.js')
+    const handlers = await page.request.get('/push-sw.js')
+    expect(handlers.status()).toBe(200)
+    expect(await handlers.text()).toContain("addEventListener('notificationclick'")
+  })
+})
+
 describe('a host schedules and invites by e-mail', () => {
   let session: HostSession
 

@@ -163,6 +163,8 @@ describe('notification choices', () => {
     expect(signIn.disabled).toBe(true)
     expect(signIn.getAttribute('aria-describedby')).toBe('always-sign-in')
     expect(document.getElementById('always-sign-in')?.textContent).toMatch(/Always sent/)
+    // Phone codes go by SMS only, which this server does not offer: no row for them.
+    expect(within(panel).queryByRole('row', { name: /confirm your phone number/ })).toBeNull()
     // A kind without push has no box there, and says so to screen readers.
     const summaryRow = within(panel).getByRole('row', { name: /summary after a session/ })
     expect(within(summaryRow).getAllByRole('checkbox')).toHaveLength(1)
