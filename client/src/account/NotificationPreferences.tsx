@@ -89,7 +89,7 @@ export function NotificationPreferences(props: {
               </tr>
             </thead>
             <tbody>
-              <Index each={props.settings.kinds}>
+              <Index each={props.settings.kinds.filter((k) => Object.keys(k.channels).length > 0)}>
                 {(kind) => (
                   <tr classList={{ transactional: kind().transactional }}>
                     <th scope="row">
