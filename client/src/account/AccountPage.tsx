@@ -9,6 +9,7 @@ import { AccountHeader } from './AccountHeader.tsx'
 import { DeleteAccountPanel } from './DeleteAccountPanel.tsx'
 import { DevicesPanel } from './DevicesPanel.tsx'
 import { MyDataPanel } from './MyDataPanel.tsx'
+import { PlanPanel } from './PlanPanel.tsx'
 import { RequireAccount } from './RequireAccount.tsx'
 import { SignOutPanel } from './SignOutPanel.tsx'
 import './account.css'
@@ -31,6 +32,7 @@ export default function AccountPage(props: { api?: Api; auth?: AccountAuth }) {
               <h1>Your account</h1>
             </div>
             <ProfilePanel api={api} auth={auth} account={account()} />
+            <PlanPanel api={api} auth={auth} />
             <DevicesPanel api={api} auth={auth} />
             <SignOutPanel auth={auth} account={account()} />
             <MyDataPanel api={api} auth={auth} />
