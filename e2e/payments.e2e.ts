@@ -34,7 +34,7 @@ beforeAll(async () => {
     startPaymentsWorld({}, { stripe, inbox }),
     launchBrowser(),
   ])
-}, 120_000)
+}, 600_000)
 
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {})
@@ -100,13 +100,9 @@ describe('a paid session', () => {
     ).toBe(200)
     await page.goto(`/j/${session.code}?checkout=success`)
     await page.getByText('Thank you: your payment went through').waitFor()
+    await page.getByRole('heading', { name: 'You have a ticket' }).waitFor({ timeout: 60_000 })
+    await expect(page.locator('.ticket-price').textContent()).resolves.toContain('39 seats left')
     await screenshot(page, 'payments-join-paid')
-    await until(async () => {
-      const offer = await request<{ ticket: { seatsLeft: number } }>(
-        `${world.url}/api/tickets?code=${session.code}`,
-      )
-      return offer.body.ticket.seatsLeft === 39
-    }, 'the seat sold')
     await page.getByRole('button', { name: 'Join' }).click()
     await page.waitForURL(/\/s\/[^/]+$/)
     await page.getByRole('textbox', { name: 'Your question' }).waitFor()
@@ -192,5 +188,40 @@ describe('a paid session', () => {
     await page.locator('.tickets').scrollIntoViewIfNeeded()
     await page.locator('.tickets').screenshot({ path: `${SCREENSHOTS}/payments-host-tickets.png` })
     await screenshot(page, 'payments-host-console')
+  }, 180_000)
+
+  it('shows the host plan on the account page and opens Checkout and the portal', async () => {
+    const context = await browser.newContext({
+      baseURL: world.url,
+      viewport: DESKTOP,
+      locale: 'en-GB',
+    })
+    contexts.push(context)
+    const page = await context.newPage()
+    const owner = newAddress('plan')
+    await signInByMail(page, world.inbox, owner)
+    await page.goto('/account')
+    await page.getByRole('heading', { name: 'Your plan' }).waitFor()
+    await page.locator('.plan-panel').getByText('free', { exact: true }).first().waitFor()
+    await page.locator('.plan-panel').scrollIntoViewIfNeeded()
+    await page
+      .locator('.plan-panel')
+      .screenshot({ path: `${SCREENSHOTS}/payments-account-plan.png` })
+    const opened: string[] = []
+    await page.route(`${world.stripe.url}/**`, async (route) => {
+      opened.push(route.request().url())
+      await route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Stripe</h1>' })
+    })
+    await page.getByRole('button', { name: 'Choose pro, monthly' }).click()
+    await page.waitForURL(/\/c\/pay\/cs_test_/)
+    const sent = world.stripe.requests.filter((r) => r.path === '/v1/checkout/sessions').at(-1)!
+    expect(sent.params).toMatchObject({
+      mode: 'subscription',
+      line_items: [{ price: 'price_proMonthly' }],
+    })
+    await page.goto('/account')
+    await page.getByRole('button', { name: 'Manage billing' }).click()
+    await page.waitForURL(/\/p\/session\/bps_/)
+    expect(opened.some((u) => /\/p\/session\/bps_/.test(u))).toBe(true)
   }, 180_000)
 })

@@ -29,6 +29,7 @@ describe('a server without Stripe keys', () => {
       expect((await request(`${url}/api/tickets?code=${session.body.code}`)).body).toEqual({
         payments: false,
         ticket: null,
+        held: false,
       })
       const info = await request<{ settings: Record<string, unknown> }>(
         `${url}/api/sessions/${session.body.id}`,
@@ -201,6 +202,42 @@ describe('bad input to payments', () => {
         currency: 'jpy',
         prices: { kwd: 5250 },
       })
+    })
+
+    it('shows analytics only as far back as the plan keeps them', async () => {
+      const day = 24 * 60 * 60 * 1000
+      const base = `${world.url}/api/sessions/${session.id}/analytics`
+      const within = await request(`${base}?from=${Date.now() - 300 * day}`, {
+        token: session.hostToken,
+      })
+      expect(within.status).toBe(200)
+      const before = await request<{ detail: string }>(`${base}?from=${Date.now() - 400 * day}`, {
+        token: session.hostToken,
+      })
+      expect(before.status).toBe(403)
+      expect(before.body.detail).toMatch(
+        /The pro plan shows 365 days of analytics, and this report starts earlier\. The event plan lifts/,
+      )
+    })
+
+    it('admits as many attendees as the free plan allows, then names the plan that lifts it', async () => {
+      const guestHosted = await request<{ id: string; code: string; hostToken: string }>(
+        `${world.url}/api/sessions`,
+        { body: { title: 'Free plan' } },
+      )
+      const join = () =>
+        request<{ detail: string }>(`${world.url}/api/join`, {
+          body: { code: guestHosted.body.code },
+        })
+      for (let i = 0; i < 100; i += 10) {
+        const batch = await Promise.all(Array.from({ length: 10 }, join))
+        expect(batch.map((b) => b.status)).toEqual(Array(10).fill(200))
+      }
+      const full = await join()
+      expect(full.status).toBe(403)
+      expect(full.body.detail).toMatch(
+        /The free plan admits 100 attendees per session, and this session has them\. The pro plan lifts/,
+      )
     })
 
     it('needs a plan that sells tickets, and names it', async () => {

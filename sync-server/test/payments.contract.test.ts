@@ -160,6 +160,13 @@ for (const [kind, backend] of Object.entries(backends)) {
       const receipt = await world.inbox.next(`grace-${kind}@example.org`)
       expect(receipt.subject).toBe('Your ticket for "Paid talk"')
       expect(receipt.text).toContain('€15.00')
+      const offer = await request<{ held: boolean }>(
+        `${world.url}/api/tickets?code=${session.code}`,
+        {
+          token: buyer.accessToken,
+        },
+      )
+      expect(offer.body.held).toBe(true)
       await deliver(world.url, event)
       expect(
         (await tickets(session.id)).filter((t) => t.checkout_session_id === checkout.id),

@@ -12,6 +12,7 @@ import { DevicesPanel } from './DevicesPanel.tsx'
 import { FollowsPanel } from './FollowsPanel.tsx'
 import { MyDataPanel } from './MyDataPanel.tsx'
 import { NotificationSettingsPanels } from './NotificationSettingsPanels.tsx'
+import { PlanPanel } from './PlanPanel.tsx'
 import { RequireAccount } from './RequireAccount.tsx'
 import { SignOutPanel } from './SignOutPanel.tsx'
 import './account.css'
@@ -43,6 +44,7 @@ export default function AccountPage(props: { api?: Api; auth?: AccountAuth; push
               {...(props.push ? { push: props.push } : {})}
             />
             <FollowsPanel api={api} auth={auth} />
+            <PlanPanel api={api} auth={auth} />
             <DevicesPanel api={api} auth={auth} />
             <SignOutPanel auth={auth} account={account()} />
             <MyDataPanel api={api} auth={auth} />

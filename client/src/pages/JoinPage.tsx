@@ -17,9 +17,9 @@ export default function JoinPage() {
   const navigate = useNavigate()
   const code = () => normalizeJoinCode(params.code ?? '')
   const [missing, setMissing] = createSignal<string | null>(null)
-  const ticket = createTicketOffer(code)
-  const [needed, setNeeded] = createSignal(false)
   const checkout = new URLSearchParams(window.location.search).get('checkout')
+  const ticket = createTicketOffer(code, checkout === 'success')
+  const [needed, setNeeded] = createSignal(false)
 
   const auth = accountAuth()
   onMount(() => {
@@ -61,7 +61,14 @@ export default function JoinPage() {
             outcome={checkout === 'success' || checkout === 'cancelled' ? checkout : null}
           />
           <Show when={ticket.offer()}>
-            {(offer) => <TicketCard offer={offer()} code={code()} highlight={needed()} />}
+            {(view) => (
+              <TicketCard
+                offer={view().offer}
+                held={view().held}
+                code={code()}
+                highlight={needed() && !view().held}
+              />
+            )}
           </Show>
           <section class="card" aria-labelledby="join-heading">
             <Show

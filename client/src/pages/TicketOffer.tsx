@@ -1,24 +1,45 @@
 import { formatMoney, type TicketOffer } from '@podium/shared'
-import { createResource, createSignal, For, Show } from 'solid-js'
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js'
 import { paths } from '../app/paths.ts'
 import { messageOf } from '../components/errors.ts'
 import { accountAuth } from '../lib/account.ts'
 import { api } from '../lib/api.ts'
 
-/** The join page's view of a paid session: `GET /api/tickets?code=`; null when free. */
-export function createTicketOffer(code: () => string) {
-  const [offer, { refetch }] = createResource(code, async (c) => {
+export interface OfferView {
+  offer: TicketOffer
+  /** The signed-in account holds a ticket already. */
+  held: boolean
+}
+
+/**
+ * The join page's view of a paid session: `GET /api/tickets?code=` (with the account's
+ * token when signed in); null when free. Back from a paid Checkout, it asks again every
+ * two seconds for a minute, until the webhook has made the ticket.
+ */
+export function createTicketOffer(code: () => string, paid: boolean) {
+  const auth = accountAuth()
+  const [offer, { refetch }] = createResource(code, async (c): Promise<OfferView | null> => {
     if (!c) return null
     try {
-      const answer = await api.get<{ payments: boolean; ticket: TicketOffer | null }>(
+      const answer = await api.get<{ ticket: TicketOffer | null; held: boolean }>(
         `/tickets?code=${encodeURIComponent(c)}`,
+        await auth.tokenIfSignedIn(),
       )
-      return answer.ticket
+      return answer.ticket ? { offer: answer.ticket, held: answer.held } : null
     } catch {
       // The join form says what is wrong with the code.
       return null
     }
   })
+  if (paid) {
+    const until = Date.now() + 60_000
+    const timer = setInterval(() => {
+      const current = offer()
+      if ((current && current.held) || Date.now() > until) clearInterval(timer)
+      else void refetch()
+    }, 2_000)
+    onCleanup(() => clearInterval(timer))
+  }
   return { offer, refetch }
 }
 
@@ -42,7 +63,12 @@ export function pricesOf(offer: TicketOffer): Array<{ currency: string; text: st
  * Price, seats left and the way to a ticket: signed in, a button that opens Stripe
  * Checkout (in the chosen currency); otherwise a link to sign in and come back here.
  */
-export function TicketCard(props: { offer: TicketOffer; code: string; highlight?: boolean }) {
+export function TicketCard(props: {
+  offer: TicketOffer
+  held: boolean
+  code: string
+  highlight?: boolean
+}) {
   const auth = accountAuth()
   const signedIn = () => auth.state().status === 'signed-in'
   const prices = () => pricesOf(props.offer)
@@ -73,7 +99,7 @@ export function TicketCard(props: { offer: TicketOffer; code: string; highlight?
       class={`card ticket-card${props.highlight ? ' ticket-card-needed' : ''}`}
       aria-labelledby="ticket-heading"
     >
-      <h2 id="ticket-heading">A ticket is needed</h2>
+      <h2 id="ticket-heading">{props.held ? 'You have a ticket' : 'A ticket is needed'}</h2>
       <p class="ticket-price">
         <strong>{chosen().text}</strong>
         <Show when={props.offer.seatsLeft !== null}>
@@ -84,49 +110,56 @@ export function TicketCard(props: { offer: TicketOffer; code: string; highlight?
         </Show>
       </p>
       <Show
-        when={props.offer.sales === 'open'}
+        when={!props.held}
         fallback={
-          <p class="notice">
-            {SALES_WORDS[props.offer.sales as Exclude<TicketOffer['sales'], 'open'>]}
-          </p>
+          <p>It belongs to your account: join below, on this device or any other you sign in on.</p>
         }
       >
         <Show
-          when={signedIn()}
+          when={props.offer.sales === 'open'}
           fallback={
-            <>
-              <p>A ticket belongs to your account and works on every device.</p>
-              <a class="button button-primary" href={paths.signIn(paths.join(props.code))}>
-                Sign in to buy a ticket
-              </a>
-            </>
+            <p class="notice">
+              {SALES_WORDS[props.offer.sales as Exclude<TicketOffer['sales'], 'open'>]}
+            </p>
           }
         >
-          <Show when={prices().length > 1}>
-            <label class="field">
-              <span>Pay in</span>
-              <select value={currency()} onChange={(e) => setCurrency(e.currentTarget.value)}>
-                <For each={prices()}>
-                  {(p) => (
-                    <option value={p.currency}>
-                      {p.currency.toUpperCase()} ({p.text})
-                    </option>
-                  )}
-                </For>
-              </select>
-            </label>
+          <Show
+            when={signedIn()}
+            fallback={
+              <>
+                <p>A ticket belongs to your account and works on every device.</p>
+                <a class="button button-primary" href={paths.signIn(paths.join(props.code))}>
+                  Sign in to buy a ticket
+                </a>
+              </>
+            }
+          >
+            <Show when={prices().length > 1}>
+              <label class="field">
+                <span>Pay in</span>
+                <select value={currency()} onChange={(e) => setCurrency(e.currentTarget.value)}>
+                  <For each={prices()}>
+                    {(p) => (
+                      <option value={p.currency}>
+                        {p.currency.toUpperCase()} ({p.text})
+                      </option>
+                    )}
+                  </For>
+                </select>
+              </label>
+            </Show>
+            <Show when={error()}>
+              {(message) => (
+                <p class="notice notice-error" role="alert">
+                  {message()}
+                </p>
+              )}
+            </Show>
+            <button type="button" class="button button-primary" disabled={busy()} onClick={buy}>
+              {busy() ? 'Opening the checkout…' : `Buy a ticket for ${chosen().text}`}
+            </button>
+            <p class="hint">You pay on Stripe's page; Podium never sees your card.</p>
           </Show>
-          <Show when={error()}>
-            {(message) => (
-              <p class="notice notice-error" role="alert">
-                {message()}
-              </p>
-            )}
-          </Show>
-          <button type="button" class="button button-primary" disabled={busy()} onClick={buy}>
-            {busy() ? 'Opening the checkout…' : `Buy a ticket for ${chosen().text}`}
-          </button>
-          <p class="hint">You pay on Stripe's page; Podium never sees your card.</p>
         </Show>
       </Show>
     </section>

@@ -73,6 +73,7 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
   api.get('/sessions/:id/analytics', async (request): Promise<AnalyticsReport> => {
     const { session } = await sessionFor(request, services, ['host', 'moderator'])
     const query = parse(AnalyticsQuery, request.query ?? {}, 'query string')
+    await services.billing.checkAnalyticsWindow(session.id, query.from)
     return analytics.report(session, query)
   })
 

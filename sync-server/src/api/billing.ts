@@ -93,7 +93,7 @@ export async function billingRoutes(api: FastifyInstance, services: Services) {
       db,
       stripe,
       account,
-      `${services.publicUrl(request)}/me`,
+      `${services.publicUrl(request)}/account`,
       clock(),
     )
     return { url }

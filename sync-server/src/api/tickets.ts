@@ -1,8 +1,9 @@
 import { CheckoutBody, CompTicketBody, RefundBody } from '@podium/shared'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { requireAccount } from '../auth/account-access.ts'
+import { optionalAccount, requireAccount } from '../auth/account-access.ts'
 import { salesCsv, salesReport } from '../billing/report.ts'
+import { holdsTicket } from '../billing/tickets.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
@@ -20,7 +21,12 @@ export async function ticketRoutes(api: FastifyInstance, services: Services) {
 
   api.get('/tickets', openRoute, async (request) => {
     const { code } = parse(CodeQuery, request.query, 'query')
-    return { payments: billing.configured, ticket: await billing.offerByCode(code.toUpperCase()) }
+    const ticket = await billing.offerByCode(code.toUpperCase())
+    // Signed in: whether the account holds one already (the page then says so).
+    const signedIn = ticket ? await optionalAccount(request, services) : undefined
+    const held =
+      signedIn && ticket ? await holdsTicket(db.kysely, ticket.sessionId, signedIn.account) : false
+    return { payments: billing.configured, ticket, held }
   })
 
   api.post('/sessions/:id/checkout', accountRoute, async (request) => {

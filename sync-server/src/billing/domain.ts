@@ -221,6 +221,22 @@ export class Billing {
       )
   }
 
+  /**
+   * A report reaching further back than the owner's plan keeps analytics: 403 naming the
+   * plan that keeps them longer. Without payments nothing is limited.
+   */
+  async checkAnalyticsWindow(sessionId: string, from: number | undefined): Promise<void> {
+    if (!this.configured || from === undefined) return
+    const plan = await this.ownerPlan(sessionId)
+    const days = PLAN_LIMITS[plan].analyticsRetentionDays
+    if (from < this.deps.clock() - days * 24 * 60 * 60 * 1000)
+      throw limitReached(
+        plan,
+        `shows ${days} days of analytics, and this report starts earlier`,
+        (l) => l.analyticsRetentionDays > days,
+      )
+  }
+
   /** Whether an attendee's participant still holds the ticket of a paid session. */
   async attendeeStands(sessionId: string, userId: string): Promise<boolean> {
     if (!this.configured || !(await this.offers.isPaid(sessionId))) return true

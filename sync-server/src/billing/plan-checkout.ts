@@ -77,8 +77,8 @@ export async function planCheckout(
       subscription_data: { metadata },
       allow_promotion_codes: true,
       ...(payments.automaticTax ? { automatic_tax: { enabled: true } } : {}),
-      success_url: `${input.baseUrl}/me?billing=success`,
-      cancel_url: `${input.baseUrl}/me?billing=cancelled`,
+      success_url: `${input.baseUrl}/account?billing=success`,
+      cancel_url: `${input.baseUrl}/account?billing=cancelled`,
     })
     if (!session.url) throw new Error('no url')
     return session.url

@@ -215,7 +215,7 @@ export class Composer {
       }
       case 'billing': {
         const d = data as unknown as KindData['billing']
-        const billingUrl = `${this.ctx.baseUrl()}/me`
+        const billingUrl = `${this.ctx.baseUrl()}/account`
         return {
           values: {
             plan: d.plan,

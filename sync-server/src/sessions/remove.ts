@@ -16,6 +16,9 @@ const SESSION_TABLES = [
   'audit_log',
   'domain_events',
   'users',
+  // A deleted session sells nothing more; its tickets and refunds stay for the accounts.
+  'ticket_offers',
+  'ticket_reservations',
 ] as const
 
 /** How long the deletion waits for the session's open documents to be let go of. */
