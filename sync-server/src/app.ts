@@ -222,6 +222,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     },
     options.notifications,
   )
+  // A host hears of alerts in their sessions through the notifications queue.
+  analytics.onAlert((k, change) => notifications.alertChanged(k, change))
   const services: Services = {
     config,
     db,

@@ -13,6 +13,7 @@ export const NotificationKind = {
   answered: 'answered',
   reminder: 'reminder',
   summary: 'summary',
+  alert: 'alert',
 } as const
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind]
 export const NOTIFICATION_KINDS = Object.values(NotificationKind)
@@ -56,6 +57,12 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
     transactional: false,
     channels: { email: true },
     label: 'A summary after a session you host ends',
+  },
+  alert: {
+    transactional: false,
+    channels: { email: true, push: true },
+    label:
+      'Alerts in a session you host (participation dropping, rejections spiking), and when they recover',
   },
 }
 

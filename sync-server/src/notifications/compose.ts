@@ -1,4 +1,12 @@
-import { documentName, KIND_RULES, type NotificationKind, PublicDoc } from '@podium/shared'
+import {
+  alertText,
+  documentName,
+  KIND_RULES,
+  type NotificationKind,
+  PublicDoc,
+  recoveredText,
+} from '@podium/shared'
+import type { AlertChange } from '../analytics/alerts/rules.ts'
 import type { Db } from '../db/connect.ts'
 import type { ServerDocs } from '../sync/server-docs.ts'
 import { DeliveryError } from './delivery-error.ts'
@@ -46,6 +54,7 @@ export interface KindData {
   answered: { sessionId: string; questionId: string }
   reminder: { sessionId: string; startsAt: number; lead: '24h' | '15m' }
   summary: { sessionId: string }
+  alert: { sessionId: string; change: AlertChange }
 }
 
 /**
@@ -177,6 +186,13 @@ export class Composer {
           url: sessionUrl,
           keep: { ...data, ...numbers },
         }
+      }
+      case 'alert': {
+        const d = data as unknown as KindData['alert']
+        const session = await this.session(d.sessionId)
+        const sessionUrl = `${this.ctx.baseUrl()}/s/${encodeURIComponent(d.sessionId)}/analytics`
+        const what = d.change.state === 'fired' ? alertText(d.change) : recoveredText(d.change)
+        return { values: { sessionTitle: session.title, what, sessionUrl }, url: sessionUrl }
       }
       default: {
         const never: never = kind

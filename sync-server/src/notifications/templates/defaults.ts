@@ -30,6 +30,7 @@ export const KIND_NAMES: Record<NotificationKind, readonly string[]> = {
     'participants',
     'sessionUrl',
   ],
+  alert: ['sessionTitle', 'what', 'sessionUrl'],
 }
 
 /** The names the layouts may use; `content` is the kind's part, already rendered. */
@@ -158,5 +159,16 @@ The session and its questions: {{sessionUrl}}
 ${button('sessionUrl', 'Open the session')}
 `,
     short: '"{{sessionTitle}}" has ended: {{participants}} participants, {{questions}} questions.',
+  },
+  alert: {
+    subject: '"{{sessionTitle}}": {{what}}',
+    text: `In "{{sessionTitle}}": {{what}}
+
+Its analytics: {{sessionUrl}}
+`,
+    html: `<p>In <strong>{{sessionTitle}}</strong>: {{what}}</p>
+${button('sessionUrl', 'Open its analytics')}
+`,
+    short: '"{{sessionTitle}}": {{what}}',
   },
 }
