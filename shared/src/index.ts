@@ -1,3 +1,4 @@
+export * from './alert-text.ts'
 export * from './doc/hands.ts'
 export * from './doc/mod.ts'
 export * from './doc/outbox.ts'

@@ -252,6 +252,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   )
   await billing.init()
   standing.attendeeCheck = (sessionId, userId) => billing.attendeeStands(sessionId, userId)
+  // A host hears of alerts in their sessions through the notifications queue.
+  analytics.onAlert((k, change) => notifications.alertChanged(k, change))
   const services: Services = {
     config,
     db,

@@ -281,6 +281,11 @@ for (const kind of DIALECTS) {
           by: null,
         })
       const { bus, analytics } = start()
+      // Each change is told once, in the transaction that writes it.
+      const told: Array<[string, string, number]> = []
+      analytics.onAlert(async (_k, change) => {
+        told.push([change.rule, change.state, change.at])
+      })
       // Six come; four go (the third leaving halves them); two come back.
       await append([
         ...people.map((p, i) => joined(p, at(0, i))),
@@ -325,6 +330,12 @@ for (const kind of DIALECTS) {
         ['rejections-spike', at(9)],
       ])
       expect((await analytics.reader.live(id)).alerts).toEqual([])
+      expect(told).toEqual([
+        ['participation-drop', 'fired', at(1, 30)],
+        ['participation-drop', 'recovered', at(2, 20)],
+        ['rejections-spike', 'fired', at(4, 40)],
+        ['rejections-spike', 'recovered', at(9)],
+      ])
     })
 
     it('[AN-7] refuses from after to, and a bucket that makes too many points', async () => {

@@ -1,7 +1,6 @@
 import './analytics.css'
-import type { AnalyticsLive } from '@podium/shared'
+import { type AnalyticsLive, alertText, recoveredText } from '@podium/shared'
 import { createEffect, createSignal, For, on } from 'solid-js'
-import { alertText, recoveredText } from './alerts.ts'
 import { bucketTime } from './format.ts'
 
 type Open = AnalyticsLive['alerts'][number]

@@ -15,6 +15,7 @@ export const NotificationKind = {
   summary: 'summary',
   ticket: 'ticket',
   billing: 'billing',
+  alert: 'alert',
 } as const
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind]
 export const NOTIFICATION_KINDS = Object.values(NotificationKind)
@@ -64,6 +65,12 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
     transactional: true,
     channels: { email: true },
     label: 'Problems with the payment of your plan',
+  },
+  alert: {
+    transactional: false,
+    channels: { email: true, push: true },
+    label:
+      'Alerts in a session you host (participation dropping, rejections spiking), and when they recover',
   },
 }
 

@@ -9,7 +9,7 @@ import { HttpProblem } from '@podium/shared/server'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
-import { alertsOf } from './alerts/rules.ts'
+import { type AlertListener, alertsOf } from './alerts/rules.ts'
 import { AlertWatch } from './alerts/watch.ts'
 import { EventRecorder } from './record/record.ts'
 import { MINUTE_MS } from './record/rollup.ts'
@@ -56,12 +56,17 @@ export class Analytics {
   readonly live: LiveFeed
   private readonly retention: AnalyticsRetention
   private readonly alerts: AlertWatch
+  private alertListener: AlertListener | null = null
 
   constructor(private readonly options: AnalyticsOptions) {
     this.reader = new AnalyticsReader(options.db)
     this.live = new LiveFeed((sessionId) => this.reader.live(sessionId), options.log)
-    this.alerts = new AlertWatch(options.db, options.clock, options.log, (ids) =>
-      this.live.changed(ids),
+    this.alerts = new AlertWatch(
+      options.db,
+      options.clock,
+      options.log,
+      (ids) => this.live.changed(ids),
+      () => this.alertListener,
     )
     this.retention = new AnalyticsRetention({
       db: options.db,
@@ -74,7 +79,7 @@ export class Analytics {
   /** Subscribes to the events (every one stored, the first time) and starts the jobs. */
   start(): void {
     const { db, events } = this.options
-    const recorder = new EventRecorder(db.dialect)
+    const recorder = new EventRecorder(db.dialect, () => this.alertListener)
     events.subscribeBatch(ANALYTICS_SUBSCRIBER, (batch, trx) => recorder.record(batch, trx), {
       from: 'start',
       committed: (batch) => {
@@ -90,6 +95,14 @@ export class Analytics {
     this.live.close()
     await this.alerts.stop()
     await this.retention.stop()
+  }
+
+  /**
+   * Who is told when an alert fires or recovers (the notifications domain, which queues
+   * a message to the host), inside the transaction that records it.
+   */
+  onAlert(listener: AlertListener): void {
+    this.alertListener = listener
   }
 
   /** Looks at open alerts now (a job does it every 30 s); returns sessions whose changed. */

@@ -1,10 +1,13 @@
 import {
+  alertText,
   documentName,
   formatMoney,
   KIND_RULES,
   type NotificationKind,
   PublicDoc,
+  recoveredText,
 } from '@podium/shared'
+import type { AlertChange } from '../analytics/alerts/rules.ts'
 import type { Db } from '../db/connect.ts'
 import type { ServerDocs } from '../sync/server-docs.ts'
 import { DeliveryError } from './delivery-error.ts'
@@ -54,6 +57,7 @@ export interface KindData {
   summary: { sessionId: string }
   ticket: { ticketId: string }
   billing: { plan: string; graceUntil: number }
+  alert: { sessionId: string; change: AlertChange }
 }
 
 /**
@@ -224,6 +228,13 @@ export class Composer {
           },
           url: billingUrl,
         }
+      }
+      case 'alert': {
+        const d = data as unknown as KindData['alert']
+        const session = await this.session(d.sessionId)
+        const sessionUrl = `${this.ctx.baseUrl()}/s/${encodeURIComponent(d.sessionId)}/analytics`
+        const what = d.change.state === 'fired' ? alertText(d.change) : recoveredText(d.change)
+        return { values: { sessionTitle: session.title, what, sessionUrl }, url: sessionUrl }
       }
       default: {
         const never: never = kind

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { NotificationChannel } from '@podium/shared'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
+import type { AlertChange } from '../analytics/alerts/rules.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
@@ -10,7 +11,7 @@ import { EmailChannel } from './channels/email.ts'
 import { PushChannel } from './channels/push.ts'
 import type { EndpointPolicy } from './channels/push-endpoint.ts'
 import { SmsChannel } from './channels/sms.ts'
-import { Composer } from './compose.ts'
+import { Composer, type KindData } from './compose.ts'
 import { DeliveryError } from './delivery-error.ts'
 import { createMailer, type Mailer } from './mailer.ts'
 import { type NotificationMetrics, notificationMetrics } from './metrics.ts'
@@ -25,7 +26,7 @@ import {
 } from './queue.ts'
 import { Reminders } from './reminders.ts'
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts'
-import { subscribeToEvents } from './subscribers.ts'
+import { sessionOwner, subscribeToEvents } from './subscribers.ts'
 import { Suppressions } from './suppressions.ts'
 import { Templates } from './templates/index.ts'
 import { UnsubscribeTokens } from './unsubscribe.ts'
@@ -142,6 +143,24 @@ export class Notifications {
       retry: { ...DEFAULT_RETRY, ...options.retry },
       pollMs: options.pollMs ?? 1_000,
     })
+  }
+
+  /**
+   * An analytics alert fired or recovered: a message to the session's owner (or its
+   * host's account), queued in the transaction that wrote the alert, so once.
+   */
+  async alertChanged(k: Executor, change: AlertChange): Promise<void> {
+    const owner = await sessionOwner(k, change.sessionId)
+    if (!owner) return
+    const data: KindData['alert'] = { sessionId: change.sessionId, change }
+    const ids = await this.notifier.toAccount(k, owner, {
+      kind: 'alert',
+      sessionId: change.sessionId,
+      subject: `${change.sessionId}/${change.rule}/${change.state}/${change.at}`,
+      data,
+    })
+    // The worker looks once the transaction has committed (or at its next poll).
+    if (ids.length > 0) setTimeout(() => this.worker.kick(), 25).unref()
   }
 
   /** Subscribes to the events that make notifications, and starts the worker and the reminder scan. */

@@ -4,6 +4,7 @@ import type { EventBus } from '../events/bus.ts'
 import { type DomainEvent, EventType } from '../events/types.ts'
 import type { KindData } from './compose.ts'
 import type { Notifier } from './notify.ts'
+import type { Executor } from './queue.ts'
 
 /** The event subscriber's name: its cursor row in event_cursors. */
 export const SUBSCRIBER = 'notifications'
@@ -58,20 +59,7 @@ async function handle(
     }
     case EventType.sessionStatusChanged: {
       if (event.status !== 'ended') return []
-      const session = await trx
-        .selectFrom('sessions')
-        .select(['owner_account_id', 'host_user_id'])
-        .where('id', '=', event.sessionId)
-        .executeTakeFirst()
-      let owner = session?.owner_account_id ?? null
-      if (session && !owner) {
-        const host = await trx
-          .selectFrom('users')
-          .select('account_id')
-          .where('id', '=', session.host_user_id)
-          .executeTakeFirst()
-        owner = host?.account_id ?? null
-      }
+      const owner = await sessionOwner(trx, event.sessionId)
       if (!owner) return []
       const data: KindData['summary'] = { sessionId: event.sessionId }
       return notifier.toAccount(trx, owner, {
@@ -84,4 +72,21 @@ async function handle(
     default:
       return []
   }
+}
+
+/** The account a session's messages go to: its owner, else its host's account; or null. */
+export async function sessionOwner(trx: Executor, sessionId: string): Promise<string | null> {
+  const session = await trx
+    .selectFrom('sessions')
+    .select(['owner_account_id', 'host_user_id'])
+    .where('id', '=', sessionId)
+    .executeTakeFirst()
+  if (!session) return null
+  if (session.owner_account_id) return session.owner_account_id
+  const host = await trx
+    .selectFrom('users')
+    .select('account_id')
+    .where('id', '=', session.host_user_id)
+    .executeTakeFirst()
+  return host?.account_id ?? null
 }

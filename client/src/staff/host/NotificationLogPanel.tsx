@@ -22,6 +22,7 @@ const KIND_TEXT: Record<SessionNotification['kind'], string> = {
   summary: 'Summary',
   ticket: 'Ticket receipt',
   billing: 'Billing',
+  alert: 'Analytics alert',
 }
 const CHANNEL_TEXT: Record<NotificationChannel, string> = {
   email: 'E-mail',

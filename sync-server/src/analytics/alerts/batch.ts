@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
 import { minuteOf } from '../record/rollup.ts'
-import { ALERT_WINDOW_MINUTES, AlertRule, type AlertWindow, holds } from './rules.ts'
+import {
+  ALERT_WINDOW_MINUTES,
+  type AlertListener,
+  AlertRule,
+  type AlertWindow,
+  holds,
+} from './rules.ts'
 
 /** A minute as the rules read it. */
 export interface MinuteFigures {
@@ -33,7 +39,13 @@ export class BatchAlerts {
     recoveredAt: number | null
     detail: AlertWindow
   }> = []
-  private readonly closed: Array<{ id: number; at: number }> = []
+  private readonly closed: Array<{
+    id: number
+    at: number
+    sessionId: string
+    rule: AlertRule
+    detail: AlertWindow
+  }> = []
 
   private constructor() {}
 
@@ -126,7 +138,8 @@ export class BatchAlerts {
       if (alert) {
         if (holds(rule, w, alert.detail)) continue
         open.delete(rule)
-        if (alert.id !== null) this.closed.push({ id: alert.id, at })
+        if (alert.id !== null)
+          this.closed.push({ id: alert.id, at, sessionId, rule, detail: alert.detail })
         else {
           const mine = this.fired.findLast((f) => f.sessionId === sessionId && f.rule === rule)
           if (mine) mine.recoveredAt = at
@@ -138,15 +151,19 @@ export class BatchAlerts {
     }
   }
 
-  async write(k: Kysely<Database>): Promise<void> {
-    for (const { id, at } of this.closed)
-      await k
+  async write(k: Kysely<Database>, listener?: AlertListener | null): Promise<void> {
+    for (const { id, at, sessionId, rule, detail } of this.closed) {
+      const updated = await k
         .updateTable('analytics_alerts')
         .set({ recovered_at: at })
         .where('id', '=', id)
-        .execute()
-    for (const f of this.fired)
-      await k
+        .where('recovered_at', 'is', null)
+        .executeTakeFirst()
+      if (Number(updated.numUpdatedRows) > 0)
+        await listener?.(k, { sessionId, rule, state: 'recovered', at, detail })
+    }
+    for (const f of this.fired) {
+      const inserted = await k
         .insertInto('analytics_alerts')
         .values({
           session_id: f.sessionId,
@@ -157,6 +174,13 @@ export class BatchAlerts {
         })
         // The unique index on open alerts keeps a second instance from firing it again.
         .onConflict((oc) => oc.doNothing())
+        .returning('id')
         .execute()
+      if (inserted.length === 0) continue
+      const change = { sessionId: f.sessionId, rule: f.rule, detail: f.detail }
+      await listener?.(k, { ...change, state: 'fired', at: f.firedAt })
+      if (f.recoveredAt !== null)
+        await listener?.(k, { ...change, state: 'recovered', at: f.recoveredAt })
+    }
   }
 }

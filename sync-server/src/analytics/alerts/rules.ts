@@ -18,6 +18,22 @@ export const SPIKE_MIN_REJECTED = 5
 /** How often open alerts are looked at again (a spike recovers as time passes). */
 export const ALERT_CHECK_MS = 30_000
 
+/** An alert that fired or recovered, told to the listener in the transaction that wrote it. */
+export interface AlertChange {
+  sessionId: string
+  rule: AlertRule
+  state: 'fired' | 'recovered'
+  at: number
+  /** The window it fired with. */
+  detail: AlertWindow
+}
+
+/**
+ * Told of each alert that fired or recovered, inside the transaction that wrote it: what
+ * it writes (a queued notification) commits with the alert, so each change is told once.
+ */
+export type AlertListener = (k: Kysely<Database>, change: AlertChange) => Promise<void>
+
 /** A session's last minutes, as the rules see them. */
 export interface AlertWindow {
   /** Present now. */
@@ -97,6 +113,7 @@ export async function evaluateAlerts(
   k: Kysely<Database>,
   sessionId: string,
   now: number,
+  listener?: AlertListener | null,
 ): Promise<boolean> {
   const [open, w] = await Promise.all([
     k
@@ -111,13 +128,17 @@ export async function evaluateAlerts(
   for (const rule of Object.values(AlertRule)) {
     const alert = open.find((a) => a.rule === rule)
     if (alert) {
-      if (holds(rule, w, JSON.parse(alert.detail) as AlertWindow)) continue
-      await k
+      const detail = JSON.parse(alert.detail) as AlertWindow
+      if (holds(rule, w, detail)) continue
+      const updated = await k
         .updateTable('analytics_alerts')
         .set({ recovered_at: now })
         .where('id', '=', alert.id)
-        .execute()
+        .where('recovered_at', 'is', null)
+        .executeTakeFirst()
+      if (Number(updated.numUpdatedRows) === 0) continue
       changed = true
+      await listener?.(k, { sessionId, rule, state: 'recovered', at: now, detail })
     } else if (holds(rule, w)) {
       // The unique index on open alerts keeps a second instance from firing it again.
       const inserted = await k
@@ -126,7 +147,9 @@ export async function evaluateAlerts(
         .onConflict((oc) => oc.doNothing())
         .returning('id')
         .execute()
-      changed ||= inserted.length > 0
+      if (inserted.length === 0) continue
+      changed = true
+      await listener?.(k, { sessionId, rule, state: 'fired', at: now, detail: w })
     }
   }
   return changed

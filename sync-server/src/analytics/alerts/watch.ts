@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { Db } from '../../db/connect.ts'
-import { ALERT_CHECK_MS, evaluateAlerts } from './rules.ts'
+import { ALERT_CHECK_MS, type AlertListener, evaluateAlerts } from './rules.ts'
 
 /**
  * Looks at sessions with open alerts every ALERT_CHECK_MS, so an alert that recovers as
@@ -16,6 +16,8 @@ export class AlertWatch {
     private readonly log: Logger,
     /** Told which sessions' alerts changed. */
     private readonly changed: (sessionIds: string[]) => void,
+    /** Told of alerts that recover, in the transaction that closes them. */
+    private readonly listener: () => AlertListener | null = () => null,
   ) {}
 
   start(): void {
@@ -48,7 +50,9 @@ export class AlertWatch {
     const now = this.clock()
     const changed: string[] = []
     for (const { session_id } of rows) {
-      const moved = await k.transaction().execute((trx) => evaluateAlerts(trx, session_id, now))
+      const moved = await k
+        .transaction()
+        .execute((trx) => evaluateAlerts(trx, session_id, now, this.listener()))
       if (moved) changed.push(session_id)
     }
     if (changed.length > 0) this.changed(changed)

@@ -3,6 +3,7 @@ import type { DialectName } from '../../db/migrations/types.ts'
 import type { AnalyticsEventsTable, Database } from '../../db/schema.ts'
 import { type DomainEvent, EventType } from '../../events/types.ts'
 import { BatchAlerts, type MinuteFigures } from '../alerts/batch.ts'
+import type { AlertListener } from '../alerts/rules.ts'
 import { insertJsonRows, type JsonColumn } from './bulk.ts'
 import { KnownFacts } from './known.ts'
 import { addToMinute, type Counter, type Counts, type MinuteChange, minuteOf } from './rollup.ts'
@@ -90,11 +91,15 @@ export class EventRecorder {
   /** What the batch being recorded will make known, once it commits. */
   private learned: Map<string, number> | null = null
 
-  constructor(private readonly dialect: DialectName) {}
+  constructor(
+    private readonly dialect: DialectName,
+    /** Told of alerts that fire or recover, in the batch's transaction. */
+    private readonly alertListener: () => AlertListener | null = () => null,
+  ) {}
 
   async record(events: DomainEvent[], trx: Transaction<Database>): Promise<void> {
     this.learned = null
-    this.learned = await recordEvents(events, trx, this.dialect, this.known)
+    this.learned = await recordEvents(events, trx, this.dialect, this.known, this.alertListener())
   }
 
   /** The batch last recorded has committed. */
@@ -109,6 +114,7 @@ async function recordEvents(
   trx: Transaction<Database>,
   dialect: DialectName,
   known: KnownFacts,
+  alertListener: AlertListener | null,
 ): Promise<Map<string, number>> {
   const state = await BatchState.load(trx, dialect, events, known)
   const alerts = await BatchAlerts.load(trx, alertSpans(events))
@@ -155,7 +161,7 @@ async function recordEvents(
   ).execute(trx)
   await state.write(trx)
   for (const change of minutes.values()) await addToMinute(trx, dialect, change)
-  await alerts.write(trx)
+  await alerts.write(trx, alertListener)
   return state.facts()
 }
 

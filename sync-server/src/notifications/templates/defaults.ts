@@ -32,6 +32,7 @@ export const KIND_NAMES: Record<NotificationKind, readonly string[]> = {
   ],
   ticket: ['sessionTitle', 'price', 'kind', 'joinUrl', 'ticketId'],
   billing: ['plan', 'graceUntil', 'billingUrl'],
+  alert: ['sessionTitle', 'what', 'sessionUrl'],
 }
 
 /** The names the layouts may use; `content` is the kind's part, already rendered. */
@@ -191,5 +192,16 @@ ${button('billingUrl', 'Update the payment')}
 `,
     short:
       'The payment for your Podium {{plan}} plan failed; it works until {{graceUntil}}: {{billingUrl}}',
+  },
+  alert: {
+    subject: '"{{sessionTitle}}": {{what}}',
+    text: `In "{{sessionTitle}}": {{what}}
+
+Its analytics: {{sessionUrl}}
+`,
+    html: `<p>In <strong>{{sessionTitle}}</strong>: {{what}}</p>
+${button('sessionUrl', 'Open its analytics')}
+`,
+    short: '"{{sessionTitle}}": {{what}}',
   },
 }

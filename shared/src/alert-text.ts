@@ -1,4 +1,6 @@
-import type { AnalyticsAlert } from '@podium/shared'
+import type { AnalyticsAlert } from './schemas/analytics.ts'
+
+/** How an alert is worded: in the host console's banner and in the message to the host. */
 
 type Alert = Pick<AnalyticsAlert, 'rule' | 'detail'>
 
