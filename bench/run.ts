@@ -26,6 +26,7 @@ import { fanout } from './src/scenarios/fanout.ts'
 import { joins } from './src/scenarios/joins.ts'
 import { lateJoin } from './src/scenarios/late-join.ts'
 import { memory } from './src/scenarios/memory.ts'
+import { reactions } from './src/scenarios/reactions.ts'
 import { votes } from './src/scenarios/votes.ts'
 import { type RunningTarget, startTarget, TargetKind } from './src/targets/index.ts'
 
@@ -36,7 +37,10 @@ import { type RunningTarget, startTarget, TargetKind } from './src/targets/index
  * markdown report, and with --quick compares the gated ratios with bench/baseline.json.
  */
 const SCENARIOS: Record<string, Scenario> = Object.fromEntries(
-  [fanout, votes, joins, lateJoin, memory, api].map((scenario) => [scenario.name, scenario]),
+  [fanout, votes, joins, lateJoin, memory, api, reactions].map((scenario) => [
+    scenario.name,
+    scenario,
+  ]),
 )
 
 const QUICK_ORDER = ['memory', 'fanout', 'votes', 'joins', 'late-join', 'api']
@@ -70,6 +74,9 @@ const plan: Plan = {
     ? { ...base.fanout, sizes: values.sizes.split(',').map(Number) }
     : base.fanout,
   lateJoin: { ...base.lateJoin, chromium: values.chromium ?? base.lateJoin.chromium },
+  reactions: values.sizes
+    ? { ...base.reactions, attendees: values.sizes.split(',').map(Number) }
+    : base.reactions,
 }
 // Quick: memory first, while the shared servers are still fresh.
 const chosen = values.only

@@ -70,6 +70,11 @@ export class Channel {
     if (this.spec.awareness) this.renewAwareness()
   }
 
+  /** Sends a frame built for this document (a stateless message, say). */
+  sendFrame(frame: Uint8Array): void {
+    if (this.state !== ChannelState.closed) this.send(frame)
+  }
+
   renewAwareness(): void {
     this.awarenessClock++
     this.send(this.framer.awareness(this.clientId, this.awarenessClock, {}))

@@ -77,12 +77,31 @@ export interface JoinParams {
   timeoutMs: number
 }
 
+export interface ReactParams {
+  endpoint: Endpoint
+  attendees: AttendeePlan[]
+  connectRate: number
+  /** Reactions each attendee sends per second (at a phase of its own). */
+  perAttendeePerSecond: number
+  durationMs: number
+}
+
+export interface ProjectorParams {
+  endpoint: Endpoint
+  /** Whoever opens the projector: the host, on the public document. */
+  viewer: { token: string; publicDoc: string }
+  /** How long to keep watching after the last reaction was sent. */
+  settleMs: number
+}
+
 export type RoleParams =
   | { role: 'attend'; params: AttendParams }
   | { role: 'publish'; params: PublishParams }
   | { role: 'vote'; params: VoteParams }
   | { role: 'probe'; params: ProbeParams }
   | { role: 'join'; params: JoinParams }
+  | { role: 'react'; params: ReactParams }
+  | { role: 'projector'; params: ProjectorParams }
 
 export type ToWorker =
   | { type: 'start'; run: RoleParams }

@@ -3,7 +3,9 @@ import type { FromWorker, ToWorker } from './messages.ts'
 import { attend } from './roles/attend.ts'
 import { join } from './roles/join.ts'
 import { probe } from './roles/probe.ts'
+import { projector } from './roles/projector.ts'
 import { publish } from './roles/publish.ts'
+import { react } from './roles/react.ts'
 import { vote } from './roles/vote.ts'
 
 /**
@@ -28,6 +30,10 @@ process.once('message', (message: ToWorker) => {
         return probe(run.params, control)
       case 'join':
         return join(run.params, control)
+      case 'react':
+        return react(run.params, control)
+      case 'projector':
+        return projector(run.params, control)
       default:
         return run satisfies never
     }

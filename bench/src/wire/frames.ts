@@ -91,6 +91,8 @@ function framer(prefix: Prefix, syncType: number, awarenessType: number): Framer
 export interface HocusFramer extends Framer {
   auth(token: string): Uint8Array
   close(): Uint8Array
+  /** A stateless message (what HocuspocusProvider.sendStateless sends). */
+  stateless(payload: string): Uint8Array
 }
 
 export function hocusFramer(documentName: string): HocusFramer {
@@ -105,6 +107,11 @@ export function hocusFramer(documentName: string): HocusFramer {
         encoding.writeVarString(e, PROVIDER_VERSION)
       }),
     close: () => frame(prefix, (e) => encoding.writeVarUint(e, HocusType.close)),
+    stateless: (payload) =>
+      frame(prefix, (e) => {
+        encoding.writeVarUint(e, HocusType.stateless)
+        encoding.writeVarString(e, payload)
+      }),
   }
 }
 

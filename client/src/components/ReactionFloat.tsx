@@ -69,19 +69,19 @@ export function ReactionTally(props: {
   class?: string
 }) {
   return (
-    <ul class={`reaction-tally ${props.class ?? ''}`}>
+    <p class={`reaction-tally ${props.class ?? ''}`}>
       <For each={REACTIONS}>
         {(r) => (
-          <li>
+          <span class="reaction-count">
             <span aria-hidden="true">{r.emoji}</span>
             <span class="visually-hidden">{r.label}</span>{' '}
             <strong data-reaction={r.id}>{props.totals[r.id] ?? 0}</strong>
             <span class="reaction-now">
               {(props.window.counts[r.id] ?? 0) > 0 ? ` +${props.window.counts[r.id]}` : ''}
             </span>
-          </li>
+          </span>
         )}
       </For>
-    </ul>
+    </p>
   )
 }

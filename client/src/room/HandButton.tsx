@@ -41,7 +41,7 @@ export function HandButton() {
         aria-pressed={raised() ? 'true' : 'false'}
         onClick={() => setHand(actions.outboxDoc, !raised(), room.serverNow())}
       >
-        <span aria-hidden="true">✋ </span>
+        <span aria-hidden="true">{'✋ '}</span>
         {raised() ? 'Lower my hand' : 'Raise my hand'}
       </button>
       <p class="hint" role="status" aria-live="polite">

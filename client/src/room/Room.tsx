@@ -1,5 +1,5 @@
 import { ACCESS_REVOKED, type RoomPreview, SIGNED_OUT } from '@podium/shared'
-import { createEffect, lazy, Show, Suspense } from 'solid-js'
+import { createEffect, lazy, Show, Suspense, useContext } from 'solid-js'
 import '../styles/room.css'
 import { paths } from '../app/paths.ts'
 import { registerServiceWorker } from '../app/service-worker.ts'
@@ -10,6 +10,7 @@ import { AskBox } from './AskBox.tsx'
 import { derive, useRoom } from './context.ts'
 import { ExportButton } from './ExportButton.tsx'
 import { HandButton } from './HandButton.tsx'
+import { LiveActionsContext } from './live-actions.ts'
 import { MyQuestions } from './MyQuestions.tsx'
 import { PreviewList } from './PreviewList.tsx'
 import { QuestionList } from './QuestionList.tsx'
@@ -46,6 +47,8 @@ export function authErrorText(reason: string | null): string | null {
  */
 export function Room(props: { authError: string | null; preview?: RoomPreview | null }) {
   const room = useRoom()
+  // The room preview's tests mount the room without a live connection's actions.
+  const live = useContext(LiveActionsContext)
   const ready = derive(room, () => room.synced() && room.public.ready)
   // The offline shell is installed once the session is on the page, not while it loads.
   createEffect(() => {
@@ -91,8 +94,10 @@ export function Room(props: { authError: string | null; preview?: RoomPreview | 
           <Suspense>
             <Stage connection={room} />
           </Suspense>
-          <ReactionBar />
-          <HandButton />
+          <Show when={live}>
+            <ReactionBar />
+            <HandButton />
+          </Show>
           <AskBox />
           <MyQuestions />
           <QuestionList />

@@ -58,7 +58,15 @@ export class SessionReactions {
     const wait = Math.max(0, closes - this.deps.clock()) + PUBLISH_SLACK_MS
     this.timer = setTimeout(() => {
       this.timer = null
-      this.running = this.running.then(() => this.publishClosed())
+      this.running = this.running
+        .then(() => this.publishClosed())
+        .catch((error: unknown) =>
+          // Logged and left behind: the next window is published as usual.
+          this.deps.log.error(
+            { err: error, session: this.sessionId },
+            'publishing reactions failed',
+          ),
+        )
     }, wait)
   }
 

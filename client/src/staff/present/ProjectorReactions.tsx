@@ -32,7 +32,7 @@ export function ProjectorReactions(props: { doc: Y.Doc; now: () => number }) {
       <Show when={recent()}>
         {(c) => (
           <p class="projector-called">
-            <span aria-hidden="true">✋ </span>
+            <span aria-hidden="true">{'✋ '}</span>
             {c().name ?? 'An attendee'} has the floor
             {c().toStage ? ' and is invited to the stage' : ''}
           </p>

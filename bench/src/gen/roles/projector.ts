@@ -1,0 +1,70 @@
+import { ReactionsDoc } from '@podium/shared'
+import * as Y from 'yjs'
+import { LightClient } from '../../client/socket.ts'
+import { encodeHistogram, newHistogram, recordMs } from '../../stats/histogram.ts'
+import { type Control, sleep, until } from '../control.ts'
+import type { ProjectorParams } from '../messages.ts'
+import { type Lag, lagMonitor } from './common.ts'
+
+export interface ProjectorReport {
+  /** How late each window's counts arrived: arrival minus the window's end. */
+  lateMs: string
+  /** The window total the projector saw for each window (ms at its start). */
+  windows: Record<string, number>
+  /** The session's totals as the projector last read them. */
+  total: number
+  /** Updates of the public document that arrived while reactions were sent. */
+  updates: number
+  watchedMs: number
+  lag: Lag
+}
+
+/**
+ * The projector: one client holding the public document as the projector view does,
+ * timing each window's counts from the end of the window to their arrival.
+ */
+export async function projector(params: ProjectorParams, control: Control): Promise<void> {
+  const doc = new Y.Doc()
+  const reactions = new ReactionsDoc(doc)
+  const lateMs = newHistogram()
+  const windows: Record<string, number> = {}
+  let updates = 0
+  let watching = false
+  let last = 0
+  reactions.observe(() => {
+    const latest = reactions.latest()
+    if (!latest || latest.second <= last) return
+    last = latest.second
+    if (!watching) return
+    recordMs(lateMs, Math.max(0, Date.now() - (latest.second + 1000)))
+    windows[String(latest.second)] = Object.values(latest.counts).reduce((a, b) => a + (b ?? 0), 0)
+  })
+  doc.on('update', () => {
+    if (watching) updates++
+  })
+  const client = new LightClient({
+    wire: params.endpoint.wire,
+    url: params.endpoint.url,
+    channels: [{ name: params.viewer.publicDoc, token: params.viewer.token, doc }],
+  })
+  await until(() => client.synced || client.denied || client.closed, 60_000)
+  await control.phase('ready', { synced: client.synced })
+  await control.signal('go')
+  const lag = lagMonitor()
+  const began = performance.now()
+  watching = true
+  await control.signal('sent')
+  await sleep(params.settleMs)
+  watching = false
+  const total = Object.values(reactions.totals()).reduce((a, b) => a + (b ?? 0), 0)
+  await control.phase('report', {
+    lateMs: encodeHistogram(lateMs),
+    windows,
+    total,
+    updates,
+    watchedMs: performance.now() - began,
+    lag: lag.read(),
+  } satisfies ProjectorReport)
+  await control.signal('close')
+  client.close()
+}

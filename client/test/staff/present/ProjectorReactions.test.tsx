@@ -1,0 +1,37 @@
+import { ReactionsDoc, setCalledOn } from '@podium/shared'
+import { render, screen } from '@solidjs/testing-library'
+import { describe, expect, it } from 'vitest'
+import { ProjectorReactions } from '../../../src/staff/present/ProjectorReactions.tsx'
+import { createTestRoom } from '../../helpers/room.tsx'
+
+describe('projector reactions', () => {
+  it('shows the totals and this second’s counts as they are published', () => {
+    const t = createTestRoom()
+    render(() => <ProjectorReactions doc={t.pub.doc} now={() => 10_000} />)
+    new ReactionsDoc(t.pub.doc).publish('i1', {
+      second: 9_000,
+      counts: { party: 4 },
+      totals: { party: 40, wow: 1 },
+    })
+    expect(document.querySelector('[data-reaction="party"]')?.textContent).toBe('40')
+    expect(document.querySelector('[data-reaction="party"]')?.parentElement?.textContent).toContain(
+      '+4',
+    )
+    // The floating emoji are decoration: hidden from assistive technology.
+    expect(document.querySelector('.reaction-float')?.getAttribute('aria-hidden')).toBe('true')
+  })
+
+  it('names who was called on for a minute', () => {
+    const t = createTestRoom()
+    setCalledOn(t.pub.doc, { userId: 'u1', name: 'Ada', at: 10_000, toStage: true })
+    render(() => <ProjectorReactions doc={t.pub.doc} now={() => 20_000} />)
+    expect(screen.getByText(/Ada has the floor and is invited to the stage/)).toBeTruthy()
+  })
+
+  it('does not name someone called on long ago', () => {
+    const t = createTestRoom()
+    setCalledOn(t.pub.doc, { userId: 'u1', name: 'Ada', at: 10_000, toStage: false })
+    render(() => <ProjectorReactions doc={t.pub.doc} now={() => 200_000} />)
+    expect(screen.queryByText(/has the floor/)).toBeNull()
+  })
+})
