@@ -103,7 +103,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   if (redis) await redis.connect()
 
   let hocuspocusRef: Hocuspocus | undefined
-  const metrics = createMetrics(() => hocuspocusRef)
+  const metrics = createMetrics({ hocuspocus: () => hocuspocusRef, db, redis })
+  store.onTiming = (operation, seconds) => metrics.store.labels(operation).observe(seconds)
   const persistence = new Persistence(store, log.child({ component: 'persistence' }))
   const instanceId = randomUUID().slice(0, 8)
   const guard = new UnloadGuard()
