@@ -5,6 +5,7 @@ import { guardTokenRoutes } from './access.ts'
 import { analyticsRoutes } from './analytics.ts'
 import { auditLogRoutes } from './audit-log.ts'
 import { checkpointRoutes } from './checkpoints.ts'
+import { clientErrorRoutes } from './client-errors.ts'
 import { exportRoutes } from './export.ts'
 import { followRoutes } from './follows.ts'
 import { identityRateLimit } from './identity-limit.ts'
@@ -53,4 +54,5 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await unsubscribeRoutes(api, services)
   await sessionNotificationRoutes(api, services)
   await timeRoutes(api)
+  await clientErrorRoutes(api, services)
 }

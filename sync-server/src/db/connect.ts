@@ -113,7 +113,9 @@ function postgres(url: string, schema?: string): { kysely: Kysely<Database>; poo
 /** Wraps `pool.connect` (both its promise and its callback form) to time each checkout. */
 function timeCheckouts(pool: pg.Pool, watch: PoolWatch): void {
   type Callback = (error: Error | undefined, client: pg.PoolClient, done: () => void) => void
-  const connect = pool.connect.bind(pool) as (callback?: Callback) => Promise<pg.PoolClient> | void
+  const connect = pool.connect.bind(pool) as (
+    callback?: Callback,
+  ) => Promise<pg.PoolClient> | undefined
   const report = (started: number) => watch.onWait?.((performance.now() - started) / 1000)
   pool.connect = ((callback?: Callback) => {
     const started = performance.now()
