@@ -32,6 +32,9 @@ import { loadTemplates, type NotificationOptions, Notifications } from './notifi
 import { redactingLogger } from './observability/logging.ts'
 import { createMetrics } from './observability/metrics.ts'
 import { healthRoutes } from './observability/routes.ts'
+import { StatusChecker } from './observability/status/checker.ts'
+import { StatusStore } from './observability/status/store.ts'
+import { statusRoutes } from './observability/status-routes.ts'
 import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
 import type { Services } from './services.ts'
@@ -71,6 +74,8 @@ export interface PodiumOptions {
   clock?: () => number
   /** The notification queue's clock, retries and polls (tests shorten and control them). */
   notifications?: NotificationOptions
+  /** How often the status page's checks run (a minute; tests shorten it). */
+  status?: { everyMs?: number }
 }
 
 /**
@@ -223,6 +228,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     },
     options.notifications,
   )
+  const statusStore = new StatusStore(db)
+  let statusChecker: StatusChecker | undefined
   const services: Services = {
     config,
     db,
@@ -239,9 +246,21 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     notifications,
     docs,
     metrics,
+    get status() {
+      if (!statusChecker) throw new Error('the status checker is made after the services')
+      return { store: statusStore, checker: statusChecker }
+    },
     redis,
     publicUrl,
   }
+  statusChecker = new StatusChecker({
+    services,
+    store: statusStore,
+    instance: instanceId,
+    base: () => config.publicUrl ?? listeningOrigin(app, config.host),
+    log: log.child({ component: 'status' }),
+    ...options.status,
+  })
   ingest.attach(services)
   analytics.start()
 
@@ -251,6 +270,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     publicHttps: config.publicUrl?.startsWith('https:') ?? false,
   })
   await healthRoutes(app, services)
+  await statusRoutes(app, services)
   await app.register(async (api) => registerApi(api, services), { prefix: '/api' })
   await options.routes?.(app, services)
   await clientApp(app, config.clientDist)
@@ -276,6 +296,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       const port = addressPort(app)
       // Links in messages name the port, known from here on.
       notifications.start(events)
+      // Checks the signaling at this address: started once it is known.
+      statusChecker?.start()
       log.info(
         { port, database: config.database.kind },
         `Podium is serving on http://localhost:${port}`,
@@ -286,6 +308,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       if (closed) return
       closed = true
       await ingest.stop()
+      await statusChecker?.stop()
       await notifications.stop()
       // Close clients first: their documents are stored and unloaded while Redis and the
       // database are still there; then the extensions are told to shut down.

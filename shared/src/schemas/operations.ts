@@ -38,3 +38,35 @@ export const ClientErrorReport = z.object({
   release: z.string().max(ClientErrorLimits.release).optional(),
 })
 export type ClientErrorReport = z.infer<typeof ClientErrorReport>
+
+const incidentText = (max: number, what: string) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters`)
+
+const IncidentImpact = z.enum(['none', 'minor', 'major'], {
+  error: 'impact must be "none", "minor" or "major"',
+})
+
+/** An incident note the operator posts on the status page (`POST /api/status/incidents`). */
+export const IncidentBody = z.object({
+  title: incidentText(120, 'title'),
+  body: incidentText(2000, 'body'),
+  impact: IncidentImpact.default('minor'),
+})
+export type IncidentBody = z.infer<typeof IncidentBody>
+
+/** A change to a note: new text, impact, or resolved (`PATCH /api/status/incidents/:id`). */
+export const IncidentChange = z
+  .object({
+    title: incidentText(120, 'title').optional(),
+    body: incidentText(2000, 'body').optional(),
+    impact: IncidentImpact.optional(),
+    resolved: z.boolean({ error: 'resolved must be true or false' }).optional(),
+  })
+  .refine((change) => Object.keys(change).length > 0, {
+    message: 'send at least one of title, body, impact or resolved',
+  })
+export type IncidentChange = z.infer<typeof IncidentChange>

@@ -24,6 +24,7 @@ import { sessionNotificationRoutes } from './session-notifications.ts'
 import { sessionRoutes } from './sessions.ts'
 import { signInRoutes } from './sign-in.ts'
 import { staffRoutes } from './staff.ts'
+import { statusIncidentRoutes } from './status-incidents.ts'
 import { timeRoutes } from './time.ts'
 import { unsubscribeRoutes } from './unsubscribe.ts'
 
@@ -55,4 +56,5 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await sessionNotificationRoutes(api, services)
   await timeRoutes(api)
   await clientErrorRoutes(api, services)
+  await statusIncidentRoutes(api, services)
 }

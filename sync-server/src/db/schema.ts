@@ -34,6 +34,8 @@ export interface Database {
   push_subscriptions: PushSubscriptionsTable
   phone_numbers: PhoneNumbersTable
   session_follows: SessionFollowsTable
+  status_checks: StatusChecksTable
+  status_incidents: StatusIncidentsTable
 }
 
 export interface SessionsTable {
@@ -370,4 +372,23 @@ export interface SessionFollowsTable {
   session_id: string
   account_id: string
   created_at: number
+}
+
+/** One component's state as one instance saw it (see observability/status/). */
+export interface StatusChecksTable {
+  at: number
+  instance: string
+  component: string
+  state: string
+}
+
+/** A note the operator posts on the status page. */
+export interface StatusIncidentsTable {
+  id: string
+  title: string
+  body: string
+  impact: string
+  created_at: number
+  updated_at: number
+  resolved_at: Optional<number>
 }

@@ -7,6 +7,7 @@ import { domainEvents } from './0007_domain_events.ts'
 import { accounts } from './0008_accounts.ts'
 import { analytics } from './0009_analytics.ts'
 import { notifications } from './0010_notifications.ts'
+import { status } from './0011_status.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -25,6 +26,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0008_accounts': accounts(dialect),
     '0009_analytics': analytics(dialect),
     '0010_notifications': notifications(dialect),
+    '0011_status': status(dialect),
   }
 }
 
