@@ -2,7 +2,7 @@ import type { State } from './components.ts'
 import type { StatusReport } from './report.ts'
 import { UPTIME_WINDOWS, type UptimeWindow } from './store.ts'
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
@@ -23,7 +23,7 @@ const LABEL: Record<State, string> = {
 
 const percent = (share: number | null) =>
   share === null ? '–' : `${(Math.floor(share * 10_000) / 100).toFixed(2)} %`
-const time = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+const time = (at: number) => `${new Date(at).toISOString().replace('T', ' ').slice(0, 16)} UTC`
 
 /** `/status` as HTML: readable without JavaScript, light or dark as the system is. */
 export function renderStatusPage(report: StatusReport): string {
@@ -31,8 +31,8 @@ export function renderStatusPage(report: StatusReport): string {
   const rows = report.components
     .map(
       (c) => `        <tr>
-          <th scope="row">${escape(c.name)}</th>
-          <td><span class="state state-${c.state}">${LABEL[c.state]}</span><br><span class="detail">${escape(c.detail)}</span></td>
+          <th scope="row">${escapeHtml(c.name)}</th>
+          <td><span class="state state-${c.state}">${LABEL[c.state]}</span><br><span class="detail">${escapeHtml(c.detail)}</span></td>
 ${windows.map((w) => `          <td class="num">${percent(c.uptime[w])}</td>`).join('\n')}
         </tr>`,
     )
@@ -43,9 +43,9 @@ ${windows.map((w) => `          <td class="num">${percent(c.uptime[w])}</td>`).j
       : report.incidents
           .map(
             (i) => `      <article class="incident incident-${i.impact}">
-        <h3>${escape(i.title)}</h3>
+        <h3>${escapeHtml(i.title)}</h3>
         <p class="meta">${i.resolvedAt === null ? 'Ongoing' : `Resolved ${time(i.resolvedAt)}`} · posted ${time(i.createdAt)}${i.updatedAt !== i.createdAt ? ` · updated ${time(i.updatedAt)}` : ''}</p>
-        <p>${escape(i.body)}</p>
+        <p>${escapeHtml(i.body)}</p>
       </article>`,
           )
           .join('\n')
