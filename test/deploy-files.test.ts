@@ -70,9 +70,19 @@ function envExampleKeys(): Set<string> {
 }
 
 describe('docker-compose.yml', () => {
-  it('has the services of a self-hosted Podium', () => {
+  it('has the services of a self-hosted Podium, and the monitoring profile', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['backups', 'caddy', 'coturn', 'postgres', 'redis', 'signal-server', 'sync-server'].sort(),
+      [
+        'backups',
+        'caddy',
+        'coturn',
+        'postgres',
+        'redis',
+        'signal-server',
+        'sync-server',
+        'prometheus',
+        'grafana',
+      ].sort(),
     )
   })
 

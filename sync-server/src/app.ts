@@ -33,6 +33,9 @@ import { loadTemplates, type NotificationOptions, Notifications } from './notifi
 import { redactingLogger } from './observability/logging.ts'
 import { createMetrics } from './observability/metrics.ts'
 import { healthRoutes } from './observability/routes.ts'
+import { StatusChecker } from './observability/status/checker.ts'
+import { StatusStore } from './observability/status/store.ts'
+import { statusRoutes } from './observability/status-routes.ts'
 import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
 import { Reactions } from './reactions/extension.ts'
@@ -77,6 +80,8 @@ export interface PodiumOptions {
   notifications?: NotificationOptions
   /** The Stripe event queue's poll (tests shorten it). */
   billing?: BillingOptions
+  /** How often the status page's checks run (a minute; tests shorten it). */
+  status?: { everyMs?: number }
 }
 
 /**
@@ -109,7 +114,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   if (redis) await redis.connect()
 
   let hocuspocusRef: Hocuspocus | undefined
-  const metrics = createMetrics(() => hocuspocusRef)
+  const metrics = createMetrics({ hocuspocus: () => hocuspocusRef, db, redis })
+  store.onTiming = (operation, seconds) => metrics.store.labels(operation).observe(seconds)
   const persistence = new Persistence(store, log.child({ component: 'persistence' }))
   const instanceId = randomUUID().slice(0, 8)
   const guard = new UnloadGuard()
@@ -254,6 +260,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   standing.attendeeCheck = (sessionId, userId) => billing.attendeeStands(sessionId, userId)
   // A host hears of alerts in their sessions through the notifications queue.
   analytics.onAlert((k, change) => notifications.alertChanged(k, change))
+  const statusStore = new StatusStore(db)
+  let statusChecker: StatusChecker | undefined
   const services: Services = {
     config,
     db,
@@ -271,9 +279,21 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     billing,
     docs,
     metrics,
+    get status() {
+      if (!statusChecker) throw new Error('the status checker is made after the services')
+      return { store: statusStore, checker: statusChecker }
+    },
     redis,
     publicUrl,
   }
+  statusChecker = new StatusChecker({
+    services,
+    store: statusStore,
+    instance: instanceId,
+    base: () => config.publicUrl ?? listeningOrigin(app, config.host),
+    log: log.child({ component: 'status' }),
+    ...options.status,
+  })
   ingest.attach(services)
   analytics.start()
 
@@ -283,6 +303,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     publicHttps: config.publicUrl?.startsWith('https:') ?? false,
   })
   await healthRoutes(app, services)
+  await statusRoutes(app, services)
   await app.register(async (api) => registerApi(api, services), { prefix: '/api' })
   await options.routes?.(app, services)
   await clientApp(app, config.clientDist)
@@ -310,6 +331,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       // Links in messages name the port, known from here on.
       notifications.start(events)
       billing.start()
+      // Checks the signaling at this address: started once it is known.
+      statusChecker?.start()
       log.info(
         { port, database: config.database.kind },
         `Podium is serving on http://localhost:${port}`,
@@ -322,6 +345,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       await ingest.stop()
       await billing.stop()
       await reactions.stop()
+      await statusChecker?.stop()
       await notifications.stop()
       // Close clients first: their documents are stored and unloaded while Redis and the
       // database are still there; then the extensions are told to shut down.

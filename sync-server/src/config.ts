@@ -54,6 +54,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: positiveInt('a number of requests').default(600),
   /** Sign-in mails asked for per minute per address (POST /api/auth/email). */
   RATE_LIMIT_SIGNIN_PER_MINUTE: positiveInt('a number of requests').default(10),
+  /** Error reports per minute per address to POST /api/client-errors. */
+  RATE_LIMIT_CLIENT_ERRORS_PER_MINUTE: positiveInt('a number of requests').default(30),
   /** Requests per minute per address to every other route that takes no token. */
   RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt('a number of requests').default(600),
   /** Addresses never rate-limited (comma-separated), or `none`; default: this machine. */
@@ -195,6 +197,7 @@ export interface Config {
     joinPerMinute: number
     createPerMinute: number
     signInPerMinute: number
+    clientErrorsPerMinute: number
     userPerMinute: number
     publicPerMinute: number
     allow: string[]
@@ -281,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       joinPerMinute: e.RATE_LIMIT_JOIN_PER_MINUTE,
       createPerMinute: e.RATE_LIMIT_CREATE_PER_MINUTE,
       signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE,
+      clientErrorsPerMinute: e.RATE_LIMIT_CLIENT_ERRORS_PER_MINUTE,
       userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
       publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
       allow: e.RATE_LIMIT_ALLOW,

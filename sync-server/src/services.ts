@@ -11,6 +11,8 @@ import type { Db } from './db/connect.ts'
 import type { EventBus } from './events/bus.ts'
 import type { Notifications } from './notifications/domain.ts'
 import type { Metrics } from './observability/metrics.ts'
+import type { StatusChecker } from './observability/status/checker.ts'
+import type { StatusStore } from './observability/status/store.ts'
 import type { DocumentStore } from './persistence/store.ts'
 import type { ServerDocs } from './sync/server-docs.ts'
 
@@ -40,6 +42,8 @@ export interface Services {
   billing: Billing
   docs: ServerDocs
   metrics: Metrics
+  /** The status page: this instance's periodic checks and the operator's incident notes. */
+  status: { store: StatusStore; checker: StatusChecker }
   redis: Redis | undefined
   /**
    * The base URL for links people open (join, invite): PUBLIC_URL when set, else the

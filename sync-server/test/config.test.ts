@@ -69,6 +69,7 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   CHECKPOINT_INTERVAL_MS: { value: 'hourly', expects: /a number of milliseconds/ },
   IMPORT_MAX_BYTES: { value: '1.5', expects: /a number of bytes/ },
   RATE_LIMIT_SIGNIN_PER_MINUTE: { value: 'many', expects: /a number of requests/ },
+  RATE_LIMIT_CLIENT_ERRORS_PER_MINUTE: { value: '0', expects: /a number of requests/ },
   SMTP_URL: { value: 'mail.example.org:25', expects: /an smtp:\/\/ or smtps:\/\/ URL/ },
   MAIL_FROM: { value: 'Podium\r\nBcc: x@example.org', expects: /an address such as/ },
   OIDC_ISSUER: { value: 'accounts.google.com', expects: /the issuer URL/ },

@@ -6,6 +6,7 @@ import { analyticsRoutes } from './analytics.ts'
 import { auditLogRoutes } from './audit-log.ts'
 import { billingRoutes } from './billing.ts'
 import { checkpointRoutes } from './checkpoints.ts'
+import { clientErrorRoutes } from './client-errors.ts'
 import { exportRoutes } from './export.ts'
 import { followRoutes } from './follows.ts'
 import { handRoutes } from './hands.ts'
@@ -27,6 +28,7 @@ import { sessionNotificationRoutes } from './session-notifications.ts'
 import { sessionRoutes } from './sessions.ts'
 import { signInRoutes } from './sign-in.ts'
 import { staffRoutes } from './staff.ts'
+import { statusIncidentRoutes } from './status-incidents.ts'
 import { stripeWebhookRoutes } from './stripe-webhook.ts'
 import { ticketRoutes } from './tickets.ts'
 import { timeRoutes } from './time.ts'
@@ -65,4 +67,6 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await billingRoutes(api, services)
   await stripeWebhookRoutes(api, services)
   await timeRoutes(api)
+  await clientErrorRoutes(api, services)
+  await statusIncidentRoutes(api, services)
 }

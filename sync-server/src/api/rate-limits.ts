@@ -5,7 +5,13 @@ import type { Services } from '../services.ts'
 import { Access, accessOf, prependOnRequest } from './access.ts'
 
 /** Counters kept per address: each open route counts in one of them. */
-const Group = { join: 'join', create: 'create', signIn: 'signIn', public: 'public' } as const
+const Group = {
+  join: 'join',
+  create: 'create',
+  signIn: 'signIn',
+  clientErrors: 'clientErrors',
+  public: 'public',
+} as const
 type Group = (typeof Group)[keyof typeof Group]
 
 /** Open routes with a counter of their own; every other open route counts in `public`. */
@@ -16,6 +22,7 @@ const OWN_GROUP = new Map<string, Group>([
   ['POST /api/sessions', Group.create],
   ['POST /api/sessions/import', Group.create],
   ['POST /api/auth/email', Group.signIn],
+  ['POST /api/client-errors', Group.clientErrors],
 ])
 
 /**
@@ -30,6 +37,7 @@ export async function rateLimits(api: FastifyInstance, services: Services) {
     join: await limiter(api, services, Group.join, limits.joinPerMinute),
     create: await limiter(api, services, Group.create, limits.createPerMinute),
     signIn: await limiter(api, services, Group.signIn, limits.signInPerMinute),
+    clientErrors: await limiter(api, services, Group.clientErrors, limits.clientErrorsPerMinute),
     public: await limiter(api, services, Group.public, limits.publicPerMinute),
   }
   api.addHook('onRoute', (route) => {

@@ -13,7 +13,16 @@ pg.types.setTypeParser(20, (value) => Number(value))
 export interface Db {
   kysely: Kysely<Database>
   dialect: DialectName
+  /** Postgres: the connection pool's figures, for the metrics. SQLite has no pool. */
+  pool?: PoolWatch
   close(): Promise<void>
+}
+
+export interface PoolWatch {
+  /** Connections open, idle in the pool, and queries waiting for one. */
+  stats(): { total: number; idle: number; waiting: number }
+  /** Told how long each checkout waited for a connection. */
+  onWait: ((seconds: number) => void) | undefined
 }
 
 export type DatabaseTarget =
@@ -22,9 +31,16 @@ export type DatabaseTarget =
 
 /** Opens the database and applies pending migrations. */
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
-  const kysely =
-    target.kind === 'sqlite' ? sqlite(target.file) : postgres(target.url, target.schema)
-  const db: Db = { kysely, dialect: target.kind, close: () => kysely.destroy() }
+  const { kysely, pool } =
+    target.kind === 'sqlite'
+      ? { kysely: sqlite(target.file), pool: undefined }
+      : postgres(target.url, target.schema)
+  const db: Db = {
+    kysely,
+    dialect: target.kind,
+    ...(pool ? { pool } : {}),
+    close: () => kysely.destroy(),
+  }
   const migrator = new Migrator({
     db: kysely,
     provider: migrationProvider(target.kind),
@@ -79,12 +95,38 @@ export function withStatementCache(database: SQLite.Database, size = CACHED_STAT
   }
 }
 
-function postgres(url: string, schema?: string): Kysely<Database> {
+function postgres(url: string, schema?: string): { kysely: Kysely<Database>; pool: PoolWatch } {
   // A schema per test run keeps parallel suites apart on one Postgres database.
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const watch: PoolWatch = {
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    onWait: undefined,
+  }
+  timeCheckouts(pool, watch)
+  return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool: watch }
+}
+
+/** Wraps `pool.connect` (both its promise and its callback form) to time each checkout. */
+function timeCheckouts(pool: pg.Pool, watch: PoolWatch): void {
+  type Callback = (error: Error | undefined, client: pg.PoolClient, done: () => void) => void
+  const connect = pool.connect.bind(pool) as (
+    callback?: Callback,
+  ) => Promise<pg.PoolClient> | undefined
+  const report = (started: number) => watch.onWait?.((performance.now() - started) / 1000)
+  pool.connect = ((callback?: Callback) => {
+    const started = performance.now()
+    if (callback)
+      return connect((error, client, done) => {
+        report(started)
+        callback(error, client, done)
+      })
+    return (connect() as Promise<pg.PoolClient>).then((client) => {
+      report(started)
+      return client
+    })
+  }) as typeof pool.connect
 }

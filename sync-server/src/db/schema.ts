@@ -45,6 +45,8 @@ export interface Database {
   stripe_events: StripeEventsTable
   host_plans: HostPlansTable
   reaction_windows: ReactionWindowsTable
+  status_checks: StatusChecksTable
+  status_incidents: StatusIncidentsTable
 }
 
 export interface SessionsTable {
@@ -520,4 +522,23 @@ export interface ReactionWindowsTable {
   /** JSON: reaction id → count. */
   counts: string
   total: number
+}
+
+/** One component's state as one instance saw it (see observability/status/). */
+export interface StatusChecksTable {
+  at: number
+  instance: string
+  component: string
+  state: string
+}
+
+/** A note the operator posts on the status page. */
+export interface StatusIncidentsTable {
+  id: string
+  title: string
+  body: string
+  impact: string
+  created_at: number
+  updated_at: number
+  resolved_at: Optional<number>
 }

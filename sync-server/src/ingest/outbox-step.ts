@@ -142,6 +142,8 @@ function decideItem(item: ScanItem, user: UserInTick, ctx: OutboxStepContext, pl
   const status =
     decision.kind === 'reject' ? 'rejected' : decision.kind === 'queue' ? 'pending' : 'accepted'
   ctx.metrics.ingested.labels(entry.type, status).inc()
+  ctx.metrics.observeDecided(entry.type, entry.createdAt)
+  plan.made.push({ type: entry.type, createdAt: entry.createdAt })
   const reason = decision.kind === 'reject' ? decision.reason : null
   plan.receipt(userId, entry.id, { status, seq: entry.seq, at: now, ...(reason ? { reason } : {}) })
   if (entry.type !== 'vote' && entry.type !== 'hand') {

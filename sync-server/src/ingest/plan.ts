@@ -25,6 +25,8 @@ export class TickPlan {
   readonly editedText = new Map<string, string>()
   /** Ids of the questions and replies published or queued in this tick, and by whom. */
   readonly claimed = new Map<string, string>()
+  /** When each entry decided in this tick was made (its client's clock), for the latency metrics. */
+  readonly made: Array<{ type: string; createdAt: number }> = []
 
   constructor(
     readonly sessionId: string,

@@ -166,6 +166,7 @@ async function tickSteps(
   const { batch } = plan
   await parts.store(batch)
   held.release()
+  for (const { type, createdAt } of plan.made) parts.metrics.observeReceipted(type, createdAt)
   // Stored: nothing of it is to be given back should what follows fail.
   Object.assign(taken, emptyTaken())
   if (batch.events.length > 0) parts.events.committed()

@@ -14,6 +14,8 @@ export class DocumentStore {
   private readonly compacting = new Set<string>()
   /** Deleted sessions (the newest few thousand): their documents are not written again. */
   private readonly deleted = new Set<string>()
+  /** Told how long each append and compaction took (the metrics listen). */
+  onTiming: ((operation: 'append' | 'compact', seconds: number) => void) | undefined
 
   constructor(
     private readonly db: Db,
@@ -48,10 +50,12 @@ export class DocumentStore {
 
   async append(name: string, update: Uint8Array): Promise<void> {
     if (this.isDeleted(name)) return
+    const started = performance.now()
     await this.db.kysely
       .insertInto('document_updates')
       .values({ name, data: update, created_at: Date.now() })
       .execute()
+    this.onTiming?.('append', (performance.now() - started) / 1000)
   }
 
   async count(name: string): Promise<number> {
@@ -71,9 +75,11 @@ export class DocumentStore {
   async compact(name: string): Promise<void> {
     if (this.compacting.has(name)) return
     this.compacting.add(name)
+    const started = performance.now()
     try {
       const stored = await readStored(this.db.kysely, name, this.merger)
       if (stored && stored.ids.length > 1) await this.replace(name, stored)
+      this.onTiming?.('compact', (performance.now() - started) / 1000)
     } finally {
       this.compacting.delete(name)
     }

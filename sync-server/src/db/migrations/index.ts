@@ -11,6 +11,7 @@ import { billing } from './0011_billing.ts'
 import { hostLinks } from './0012_host_links.ts'
 import { reactions } from './0013_reactions.ts'
 import { pollAnswers } from './0014_poll_answers.ts'
+import { status } from './0015_status.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -33,6 +34,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0012_host_links': hostLinks(dialect),
     '0013_reactions': reactions(dialect),
     '0014_poll_answers': pollAnswers(dialect),
+    '0015_status': status(dialect),
   }
 }
 
