@@ -18,6 +18,11 @@ export const PROGRAMS = [
   { command: 'openssl', pkg: 'openssl', why: 'the TURN-over-TLS test makes a certificate' },
   { command: 'pg_dump', pkg: 'postgresql-client', why: 'the backup tests dump and restore' },
   { command: 'psql', pkg: 'postgresql-client', why: 'the backup tests run the restore check' },
+  {
+    command: 'caddy',
+    pkg: 'caddy',
+    why: 'the failover tests run the Caddyfile in front of two sync-servers',
+  },
 ]
 
 /**
