@@ -5,6 +5,18 @@ import { documentName, ModDoc, OutboxDoc, PublicDoc } from '@podium/shared'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 
+/**
+ * ws, with a listener for 'error': a socket closed while it connects (a reconnect cut short
+ * by a dying server) emits one, which would otherwise end the process. The provider still
+ * sees the close that follows and reconnects.
+ */
+class ListenedWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args)
+    this.on('error', () => {})
+  }
+}
+
 export class TestClient {
   readonly socket: HocuspocusProviderWebsocket
   readonly providers = new Map<string, HocuspocusProvider>()
@@ -17,7 +29,7 @@ export class TestClient {
   ) {
     this.socket = new HocuspocusProviderWebsocket({
       url: syncUrl,
-      WebSocketPolyfill: WebSocket,
+      WebSocketPolyfill: ListenedWebSocket,
       delay: 50,
       minDelay: 50,
       maxDelay: 500,
