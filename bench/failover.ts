@@ -54,7 +54,7 @@ const ready = async () =>
   (
     await Promise.all(
       stack.sync.map((s) =>
-        fetch(`${s.url}/readyz`).then(
+        fetch(`${s.url}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
           (r) => r.status,
           () => 0,
         ),
