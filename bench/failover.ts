@@ -62,6 +62,7 @@ const ready = async () =>
     )
   ).every((s) => s === 200)
 
+let failure: Error | undefined
 const audience = await gatherAudience(stack, Number(values.attendees))
 try {
   for (let run = 0; run < runs; run++) {
@@ -113,6 +114,9 @@ try {
     }
     process.stderr.write(`run ${run + 1}/${runs} done\n`)
   }
+} catch (error) {
+  // What was measured before the failure is reported with it.
+  failure = error as Error
 } finally {
   audience.close()
   await stack.close()
@@ -142,3 +146,7 @@ process.stdout.write(
 )
 if (values.out)
   writeFileSync(join(process.cwd(), values.out), `${JSON.stringify(result, null, 2)}\n`)
+if (failure) {
+  process.stderr.write(`stopped early: ${failure.message}\n`)
+  process.exitCode = 1
+}
