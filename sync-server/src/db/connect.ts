@@ -86,5 +86,9 @@ function postgres(url: string, schema?: string): Kysely<Database> {
     max: 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
+  // Postgres restarting ends the idle connections with an error, which the pool emits; with
+  // no listener that ended the process. The pool drops such a connection by itself and
+  // opens a new one for the next query, so there is nothing more to do here.
+  pool.on('error', () => {})
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
