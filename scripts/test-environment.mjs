@@ -23,6 +23,11 @@ export const PROGRAMS = [
     pkg: 'prometheus',
     why: 'the monitoring tests check and unit-test the alert rules',
   },
+  {
+    command: 'caddy',
+    pkg: 'caddy',
+    why: 'the failover tests run the Caddyfile in front of two sync-servers',
+  },
 ]
 
 /**

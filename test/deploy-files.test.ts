@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { SignalEnv } from '../signal-server/src/config.ts'
 import { EnvSchema } from '../sync-server/src/config.ts'
+import { caddyEnv } from '../test-support/stack.ts'
 
 // The deployment files can't be run here (no container engine), so this checks what
 // would break them: unknown variables, missing files, and references that don't match.
@@ -200,7 +202,8 @@ describe('Caddyfile', () => {
     const dynamic = /dynamic a \{\s*name (\S+)\s*port (\d+)/.exec(caddyfile)
     expect(dynamic?.[1]).toBe('sync-server')
     expect(dynamic?.[2]).toBe(portOf('sync-server'))
-    for (const [, host, port] of caddyfile.matchAll(/reverse_proxy ([a-z-]+):(\d+)/g)) {
+    const fixed = caddyfile.matchAll(/(?:reverse_proxy|to) \{\$[A-Z_]+:([a-z-]+):(\d+)\}/g)
+    for (const [, host, port] of fixed) {
       expect(Object.keys(compose.services)).toContain(host)
       expect(port).toBe(portOf(host!))
     }
@@ -209,7 +212,32 @@ describe('Caddyfile', () => {
   it('routes /sync, /api, /peerjs and /signal', () => {
     expect(caddyfile).toMatch(/@sync path \/sync \/sync\/\* \/api \/api\/\*/)
     expect(caddyfile).toMatch(/@signal path \/peerjs \/peerjs\/\* \/signal \/signal\/\*/)
-    expect(caddyfile).toMatch(/handle @signal \{\s*reverse_proxy signal-server:/)
+    expect(caddyfile).toMatch(
+      /handle @signal \{\s*reverse_proxy \{\$SIGNAL_UPSTREAM:signal-server:/,
+    )
+  })
+
+  it('adapts in caddy to the compose upstreams, and to a list for the failover tests', () => {
+    const adapt = (env: Record<string, string>) =>
+      JSON.stringify(
+        JSON.parse(
+          execFileSync('caddy', ['adapt', '--config', join(root, 'Caddyfile')], {
+            env: { PATH: process.env.PATH ?? '', ACME_EMAIL: 'ops@example.org', ...env },
+            stdio: ['ignore', 'pipe', 'ignore'],
+          }).toString(),
+        ),
+      )
+    const compose = adapt({ PODIUM_DOMAIN: 'podium.example.org' })
+    expect(compose).toContain('"dynamic_upstreams":{"name":"sync-server","port":"8080"')
+    expect(compose).toContain('"dial":"signal-server:9000"')
+    expect(compose).toContain('"listen":"localhost:2019"')
+    const list = adapt({
+      ...caddyEnv(18080, ['127.0.0.1:1001', '127.0.0.1:1002'], '127.0.0.1:1003'),
+    })
+    expect(list).toContain('"upstreams":[{"dial":"127.0.0.1:1001"},{"dial":"127.0.0.1:1002"}]')
+    expect(list).toContain('"dial":"127.0.0.1:1003"')
+    expect(list).toContain('"admin":{"disabled":true}')
+    expect(list).not.toContain('dynamic_upstreams')
   })
 
   it('uses only variables the caddy service is given', () => {

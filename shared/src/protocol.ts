@@ -19,6 +19,8 @@ export const CloseCode = {
   forbidden: 4403,
   /** The session does not exist. */
   notFound: 4404,
+  /** The instance is shutting down: reconnect (a proxy sends the new socket to another one). */
+  restarting: 4503,
 } as const
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
 

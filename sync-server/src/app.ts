@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { Redis as RedisExtension } from '@hocuspocus/extension-redis'
 import type { Hocuspocus } from '@hocuspocus/server'
+import { CloseCode } from '@podium/shared'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
@@ -284,6 +285,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       return { store: statusStore, checker: statusChecker }
     },
     redis,
+    lifecycle: { draining: false },
     publicUrl,
   }
   statusChecker = new StatusChecker({
@@ -311,6 +313,9 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   const sync = createSyncEndpoint(hocuspocus, { maxPayload: config.maxFrameBytes, log })
   const upgrades = (await options.upgrades?.(services)) ?? []
   app.server.on('upgrade', (request, socket, head) => {
+    // Shutting down: a socket that came over a kept-alive connection goes elsewhere.
+    if (services.lifecycle.draining)
+      return socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n')
     const path = (request.url ?? '/').split('?')[0] ?? '/'
     if (path === '/sync' || path.startsWith('/sync/'))
       return sync.handleUpgrade(request, socket, head)
@@ -342,19 +347,30 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     async close() {
       if (closed) return
       closed = true
+      const started = Date.now()
+      // Not ready from now on, and no new connections: a proxy's next attempt goes to
+      // another instance. Requests already in flight are answered.
+      services.lifecycle.draining = true
+      app.server.close()
+      app.server.closeIdleConnections()
+      // What the ingest holds is decided and committed, and every loaded document stored,
+      // while Redis and the database are still there.
       await ingest.stop()
       await billing.stop()
       await reactions.stop()
       await statusChecker?.stop()
       await notifications.stop()
-      // Close clients first: their documents are stored and unloaded while Redis and the
-      // database are still there; then the extensions are told to shut down.
-      sync.close()
+      hocuspocus.flushPendingStores()
+      await persistence.flushAll()
+      // Then clients are told to reconnect (they go to another instance), their documents
+      // are unloaded, and the extensions are told to shut down.
+      await sync.drain(CloseCode.restarting, 'server-restarting')
       for (const u of upgrades) await u.close()
       await app.close()
       hocuspocus.flushPendingStores()
       await waitForUnload(hocuspocus)
       await persistence.flushAll()
+      log.info({ ms: Date.now() - started }, 'drained')
       await store.merger.close()
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus })
       withdrawals.stop()

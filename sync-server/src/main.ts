@@ -5,7 +5,16 @@ import { createPodium } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { signalingOptions } from './signaling/mount.ts'
 
-/** `npm start`: reads the environment, starts Podium, stops cleanly on SIGINT/SIGTERM. */
+/**
+ * How long a stop may take before the process exits anyway: orchestrators (compose,
+ * Kubernetes) kill after 10 s, and what is left undone is in clients' outboxes.
+ */
+const STOP_DEADLINE_MS = 9_000
+
+/**
+ * `npm start`: reads the environment, starts Podium, and on SIGINT/SIGTERM drains: not
+ * ready, no new sockets, everything stored, clients told to reconnect, then exits.
+ */
 async function main() {
   let config: ReturnType<typeof loadConfig>
   try {
@@ -25,6 +34,10 @@ async function main() {
     if (stopping) return
     stopping = true
     log.info({ signal }, 'stopping')
+    setTimeout(() => {
+      log.error({ signal, ms: STOP_DEADLINE_MS }, 'stop took too long; exiting')
+      process.exit(1)
+    }, STOP_DEADLINE_MS).unref()
     await podium.close()
     process.exit(0)
   }

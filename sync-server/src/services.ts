@@ -45,6 +45,8 @@ export interface Services {
   /** The status page: this instance's periodic checks and the operator's incident notes. */
   status: { store: StatusStore; checker: StatusChecker }
   redis: Redis | undefined
+  /** Set when the instance starts to shut down: /readyz answers 503 from then on. */
+  lifecycle: { draining: boolean }
   /**
    * The base URL for links people open (join, invite): PUBLIC_URL when set, else the
    * address the request came to, so a link made from another device points back here.

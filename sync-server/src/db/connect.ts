@@ -102,6 +102,10 @@ function postgres(url: string, schema?: string): { kysely: Kysely<Database>; poo
     max: 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
+  // Postgres restarting ends the idle connections with an error, which the pool emits; with
+  // no listener that ended the process. The pool drops such a connection by itself and
+  // opens a new one for the next query, so there is nothing more to do here.
+  pool.on('error', () => {})
   const watch: PoolWatch = {
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     onWait: undefined,

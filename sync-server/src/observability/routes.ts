@@ -5,12 +5,14 @@ import type { Services } from '../services.ts'
 
 /**
  * `/healthz`: the process answers. `/readyz`: its database (and Redis, when used) answer
- * too. `/metrics`: Prometheus text, for this machine or the METRICS_TOKEN's holder.
+ * too, and it is not shutting down. `/metrics`: Prometheus text, for this machine or the METRICS_TOKEN's holder.
  */
 export async function healthRoutes(app: FastifyInstance, services: Services) {
   app.get('/healthz', async () => ({ status: 'ok' }))
 
   app.get('/readyz', async (_request, reply) => {
+    if (services.lifecycle.draining)
+      return reply.code(503).send({ status: 'draining', checks: { instance: 'shutting down' } })
     const checks: Record<string, 'ok' | string> = {}
     try {
       await sql`select 1`.execute(services.db.kysely)

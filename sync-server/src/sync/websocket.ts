@@ -53,7 +53,14 @@ export function createSyncEndpoint(
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
     },
-    close() {
+    /**
+     * Closes every socket with `code` (clients reconnect, through a proxy to another
+     * instance), and terminates those that have not closed after `graceMs`.
+     */
+    async drain(code: number, reason: string, graceMs = 1000): Promise<void> {
+      for (const client of wss.clients) client.close(code, reason)
+      const until = Date.now() + graceMs
+      while (wss.clients.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10))
       for (const client of wss.clients) client.terminate()
       wss.close()
     },
