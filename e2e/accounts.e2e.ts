@@ -100,7 +100,7 @@ describe('signing in', () => {
     await page.getByRole('link', { name: 'Continue with Acme SSO' }).click()
     await page.waitForURL(/\/account$/)
     await page.getByRole('heading', { name: 'Your account', exact: true }).waitFor()
-    await page.getByText(oidcPerson.email).waitFor()
+    await page.getByText(oidcPerson.email, { exact: true }).waitFor()
     await expect(page.getByLabel('Your name').inputValue()).resolves.toBe('Olu Okafor')
     await page.getByRole('link', { name: 'My sessions' }).click()
     await page.getByText(`Signed in as ${oidcPerson.email}`).waitFor()

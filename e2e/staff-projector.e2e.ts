@@ -44,7 +44,7 @@ describe('host console and projector in the browser', () => {
       .locator('.timer-panel [role="timer"]')
       .filter({ hasText: /^3:00$/ })
       .waitFor()
-    await host.getByRole('button', { name: 'Start' }).click()
+    await host.getByRole('button', { name: 'Start', exact: true }).click()
     await host.locator('.timer-panel .st-timer[data-state="running"]').waitFor()
 
     const ada = await newPhone(browser, server.url).then((c) => joinRoom(c, code, 'Ada'))

@@ -109,8 +109,21 @@ describe('field writers (FIELD_WRITERS): parts of shared documents not every sta
 
   it('names only real roots of the documents', () => {
     const roots = {
-      public: ['meta', 'settings', 'presence', 'stage', 'questions', 'replies', 'labels'],
-      mod: ['queue', 'decisions', 'rejected', 'notes', 'attendees', 'peer'],
+      public: [
+        'meta',
+        'settings',
+        'presence',
+        'stage',
+        'questions',
+        'replies',
+        'labels',
+        'reactions',
+        'calledOn',
+        'polls',
+        'pollResults',
+        'leaderboards',
+      ],
+      mod: ['queue', 'decisions', 'rejected', 'notes', 'attendees', 'peer', 'hands', 'pollSecrets'],
     }
     for (const [kind, rules] of Object.entries(FIELD_WRITERS) as Array<
       [keyof typeof roots, ReadonlyArray<readonly [string, string]>]

@@ -23,6 +23,9 @@ const session = (id: string, title: string, role: string) => ({
   joinedAt: Date.UTC(2026, 2, 12),
 })
 
+// One expiry for every host token of a test file: made a second apart, two tokens of one
+// session would differ and compare unequal.
+const HOST_TOKEN_EXP = expIn(15)
 const hostToken = (id: string) =>
   fakeToken({
     typ: 'access',
@@ -30,7 +33,7 @@ const hostToken = (id: string) =>
     sid: id,
     role: 'host',
     acc: ada.id,
-    exp: expIn(15),
+    exp: HOST_TOKEN_EXP,
   })
 
 function page() {
