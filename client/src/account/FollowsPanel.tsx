@@ -5,6 +5,7 @@ import {
   FollowList,
 } from '@podium/shared'
 import { createResource, createSignal, For, Show } from 'solid-js'
+import { createAction } from '../components/action.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
 import { messageOf } from '../components/errors.ts'
 import { formatSchedule } from '../components/schedule.ts'
@@ -20,23 +21,8 @@ export function FollowsPanel(props: { api: Api; auth: AccountAuth }) {
     props.api.get('/me/follows', await props.auth.accessToken(), FollowList),
   )
   const [code, setCode] = createSignal('')
-  const [busy, setBusy] = createSignal<string | null>(null)
-  const [error, setError] = createSignal<string | null>(null)
-  const [done, setDone] = createSignal<string | null>(null)
 
-  const act = async (key: string, fn: () => Promise<string>) => {
-    setBusy(key)
-    setError(null)
-    setDone(null)
-    try {
-      setDone(await fn())
-      await refetch()
-    } catch (e) {
-      setError(messageOf(e))
-    } finally {
-      setBusy(null)
-    }
-  }
+  const { busy, error, done, setError, setDone, run: act } = createAction({ after: refetch })
 
   const follow = (event: SubmitEvent) => {
     event.preventDefault()

@@ -3,6 +3,7 @@ import { useNavigate } from '@solidjs/router'
 import { createResource, createSignal, For, type JSX, Show } from 'solid-js'
 import { AnalyticsDashboard } from '../analytics/AnalyticsDashboard.tsx'
 import { homeFor } from '../app/paths.ts'
+import { createAction } from '../components/action.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
 import { messageOf } from '../components/errors.ts'
 import { type AccountAuth, type AccountInfo, accountAuth } from '../lib/account.ts'
@@ -37,25 +38,10 @@ function MySessions(props: { api: Api; auth: AccountAuth; account: AccountInfo }
     api.get('/me/sessions', await auth.accessToken(), MySessionsResponse),
   )
   const [title, setTitle] = createSignal('')
-  const [busy, setBusy] = createSignal<string | null>(null)
-  const [error, setError] = createSignal<string | null>(null)
-  const [done, setDone] = createSignal<string | null>(null)
   const [confirming, setConfirming] = createSignal<string | null>(null)
   const [viewing, setViewing] = createSignal<MySession | null>(null)
 
-  /** Runs one action at a time, saying what failed or what it did. */
-  const act = async (key: string, fn: () => Promise<string | null>) => {
-    setBusy(key)
-    setError(null)
-    setDone(null)
-    try {
-      setDone(await fn())
-    } catch (e) {
-      setError(messageOf(e))
-    } finally {
-      setBusy(null)
-    }
-  }
+  const { busy, error, done, setError, run: act } = createAction()
 
   const me = (session: MySession) => participantIn(auth, props.account.id, session, api)
 

@@ -1,7 +1,7 @@
 import { PhoneBody, PhoneCodeBody, PhoneState } from '@podium/shared'
 import { createSignal, Show } from 'solid-js'
+import { createAction } from '../components/action.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
-import { messageOf } from '../components/errors.ts'
 import type { AccountAuth } from '../lib/account.ts'
 import type { Api } from '../lib/api.ts'
 
@@ -17,22 +17,8 @@ export function PhonePanel(props: {
 }) {
   const [number, setNumber] = createSignal(props.phone?.number ?? '')
   const [code, setCode] = createSignal('')
-  const [busy, setBusy] = createSignal<string | null>(null)
-  const [error, setError] = createSignal<string | null>(null)
-  const [done, setDone] = createSignal<string | null>(null)
 
-  const act = async (key: string, fn: () => Promise<string | null>) => {
-    setBusy(key)
-    setError(null)
-    setDone(null)
-    try {
-      setDone(await fn())
-    } catch (e) {
-      setError(messageOf(e))
-    } finally {
-      setBusy(null)
-    }
-  }
+  const { busy, error, done, setError, setDone, run: act } = createAction()
 
   const sendCode = (event: SubmitEvent) => {
     event.preventDefault()

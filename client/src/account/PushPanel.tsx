@@ -4,6 +4,7 @@ import {
   PushSubscriptionCreated,
 } from '@podium/shared'
 import { createSignal, For, Match, onMount, Show, Switch } from 'solid-js'
+import { createAction } from '../components/action.ts'
 import { ErrorNotice } from '../components/ErrorNotice.tsx'
 import { messageOf } from '../components/errors.ts'
 import type { AccountAuth } from '../lib/account.ts'
@@ -42,9 +43,6 @@ export function PushPanel(props: {
     supported ? push.permission() : 'default',
   )
   const [mine, setMine] = createSignal<string | null>(thisBrowser.get())
-  const [busy, setBusy] = createSignal<string | null>(null)
-  const [error, setError] = createSignal<string | null>(null)
-  const [done, setDone] = createSignal<string | null>(null)
 
   const listed = () => props.settings.pushSubscriptions
   const subscribedHere = () => {
@@ -67,18 +65,7 @@ export function PushPanel(props: {
       .catch(() => {})
   })
 
-  const act = async (key: string, fn: () => Promise<string | null>) => {
-    setBusy(key)
-    setError(null)
-    setDone(null)
-    try {
-      setDone(await fn())
-    } catch (e) {
-      setError(pushFailure(e))
-    } finally {
-      setBusy(null)
-    }
-  }
+  const { busy, error, done, run: act } = createAction({ failure: pushFailure })
 
   const turnOn = () =>
     act('on', async () => {

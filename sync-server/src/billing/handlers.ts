@@ -113,16 +113,7 @@ async function checkoutSettled(
     cs.payment_status === 'paid' ||
     cs.payment_status === 'no_payment_required'
   const effects = noEffects()
-  await trx
-    .deleteFrom('ticket_reservations')
-    .where('session_id', '=', sessionId)
-    .where('account_id', '=', accountId)
-    .execute()
-  let ticket = await trx
-    .selectFrom('tickets')
-    .selectAll()
-    .where('checkout_session_id', '=', cs.id)
-    .executeTakeFirst()
+  let ticket = await closeCheckout(trx, sessionId, accountId, cs.id)
   if (!ticket) {
     const account = await trx
       .selectFrom('accounts')
@@ -189,6 +180,28 @@ async function checkoutSettled(
   return effects
 }
 
+/**
+ * A Checkout Session has ended, paid or not: the buyer's seat hold goes (a ticket takes its
+ * place or the seat is free again), and the ticket it made, if one was made before.
+ */
+async function closeCheckout(
+  trx: Executor,
+  sessionId: string,
+  accountId: string,
+  checkoutId: string,
+) {
+  await trx
+    .deleteFrom('ticket_reservations')
+    .where('session_id', '=', sessionId)
+    .where('account_id', '=', accountId)
+    .execute()
+  return trx
+    .selectFrom('tickets')
+    .selectAll()
+    .where('checkout_session_id', '=', checkoutId)
+    .executeTakeFirst()
+}
+
 async function checkoutFailed(
   trx: Executor,
   ctx: HandlerContext,
@@ -197,16 +210,7 @@ async function checkoutFailed(
   const sessionId = cs.metadata?.session_id
   const accountId = cs.metadata?.account_id ?? cs.client_reference_id
   if (!sessionId || !accountId) return noEffects()
-  await trx
-    .deleteFrom('ticket_reservations')
-    .where('session_id', '=', sessionId)
-    .where('account_id', '=', accountId)
-    .execute()
-  const ticket = await trx
-    .selectFrom('tickets')
-    .selectAll()
-    .where('checkout_session_id', '=', cs.id)
-    .executeTakeFirst()
+  const ticket = await closeCheckout(trx, sessionId, accountId, cs.id)
   if (ticket) {
     if (ticket.status === 'revoked') return noEffects()
     return { withdraw: await revokeTicket(trx, ticket, 'payment-failed', ctx.now), notify: [] }
