@@ -29,6 +29,7 @@ export function standingDatabase(target: DatabaseTarget): StandingDatabase {
   })
   // An idle client losing its connection must not end the process; the next query reconnects.
   pool.on('error', () => undefined)
+  pool.on('connect', (client) => client.on('error', () => undefined))
   return {
     async standing(claims) {
       const { rows } = await pool.query<{ role: string | null }>(

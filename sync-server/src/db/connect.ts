@@ -102,10 +102,12 @@ function postgres(url: string, schema?: string): { kysely: Kysely<Database>; poo
     max: 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
-  // Postgres restarting ends the idle connections with an error, which the pool emits; with
-  // no listener that ended the process. The pool drops such a connection by itself and
-  // opens a new one for the next query, so there is nothing more to do here.
+  // Postgres restarting ends the connections with an error: the pool emits it for an idle
+  // one, the client itself for one checked out between queries (inside a transaction, say).
+  // With no listener either ended the process. The query in flight fails on its own; the
+  // pool drops a broken connection and opens a new one for the next query.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   const watch: PoolWatch = {
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     onWait: undefined,

@@ -5,8 +5,9 @@ import {
   type AnalyticsTotals,
   type Engagement,
 } from '@podium/shared'
-import { sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
+import type { Database } from '../../db/schema.ts'
 import { alertsOf } from '../alerts/rules.ts'
 import { MINUTE_MS } from '../record/rollup.ts'
 import { engagementScore } from './engagement.ts'
@@ -224,9 +225,19 @@ export class AnalyticsReader {
     }))
   }
 
-  /** The session's figures so far, for the live stream. */
+  /**
+   * The session's figures so far, for the live stream. They are read in one snapshot:
+   * a batch recorded meanwhile (by this instance or another) is seen whole or not at all,
+   * never as counts that moved without the level that goes with them.
+   */
   async live(sessionId: string): Promise<AnalyticsLive> {
-    const k = this.db.kysely
+    return this.db.kysely
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((trx) => this.liveIn(trx, sessionId))
+  }
+
+  private async liveIn(k: Kysely<Database>, sessionId: string): Promise<AnalyticsLive> {
     const [sums, level, last, alerts] = await Promise.all([
       k
         .selectFrom('analytics_minutes')
