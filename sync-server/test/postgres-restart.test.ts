@@ -42,3 +42,38 @@ describe('Postgres restarting', () => {
     expect(created.status).toBe(201)
   }, 90_000)
 })
+
+describe('a connection ended under a checked-out client', () => {
+  it('fails that transaction and nothing else: no uncaught error, the next query works', async () => {
+    const { openTestDatabase } = await import('./helpers/databases.ts')
+    const { sql } = await import('kysely')
+    const { db, dispose } = await openTestDatabase('postgres')
+    const uncaught: unknown[] = []
+    const onUncaught = (error: unknown) => uncaught.push(error)
+    process.on('uncaughtException', onUncaught)
+    try {
+      // A transaction holds its client between statements; Postgres ends that backend
+      // meanwhile, as a restart or an administrator would.
+      const failed = db.kysely
+        .transaction()
+        .execute(async (trx) => {
+          const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)
+          await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(db.kysely)
+          await new Promise((r) => setTimeout(r, 200))
+          await sql`select 1`.execute(trx)
+        })
+        .then(
+          () => 'committed',
+          () => 'failed',
+        )
+      expect(await failed).toBe('failed')
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db.kysely)
+      expect(rows[0]!.one).toBe(1)
+      expect(uncaught).toEqual([])
+    } finally {
+      process.off('uncaughtException', onUncaught)
+      await db.close()
+      await dispose()
+    }
+  })
+})
