@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { documentName, PublicDoc } from '@podium/shared'
+import {
+  createSignalServer,
+  loadSignalConfig,
+  type SignalServer,
+} from '@podium/signal-server/standalone'
 import pino from 'pino'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadSignalConfig } from '../signal-server/src/config.ts'
-import { createSignalServer, type SignalServer } from '../signal-server/src/server.ts'
 import { createFromLanding, DESKTOP, waitStaffOnline } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
 import { createTestSchema, type TestSchema } from '../test-support/postgres.ts'

@@ -1,6 +1,6 @@
+import { turnCredential } from '@podium/signal-server'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { turnCredential } from '../signal-server/src/turn/credentials.ts'
 import { type Coturn, startCoturn } from '../test-support/coturn.ts'
 import { createHostSession } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'

@@ -73,6 +73,26 @@ describe('packages do not reach into each other', () => {
     expect(crossing).toEqual([])
   })
 
+  it('e2e and test-support reach the packages through their entry points only', () => {
+    const crossing = [...sources('e2e'), ...sources('test-support')].flatMap((f) =>
+      imports(f)
+        .filter((i) => /^(shared|sync-server|signal-server|client)\//.test(i))
+        .map((i) => `${f} → ${i}`),
+    )
+    expect(crossing).toEqual([])
+  })
+
+  it('domain code does not import the HTTP routes', () => {
+    const crossing = [...sources('sync-server/src')]
+      .filter((f) => !/^sync-server\/src\/(api|app\.ts|main\.ts)/.test(f))
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => i.startsWith('sync-server/src/api/'))
+          .map((i) => `${f} → ${i}`),
+      )
+    expect(crossing).toEqual([])
+  })
+
   it('shared imports nothing of the other packages', () => {
     const crossing = [...sources('shared')].flatMap((f) =>
       imports(f)

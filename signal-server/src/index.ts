@@ -13,7 +13,7 @@ import { iceServerRoutes, type SessionStatusCheck } from './turn/routes.ts'
 import { type StaffList, webrtcRoomRoutes } from './ywebrtc/room.ts'
 import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
-export type { TurnConfig } from './turn/credentials.ts'
+export { type TurnConfig, turnCredential } from './turn/credentials.ts'
 export type { SessionStatusCheck } from './turn/routes.ts'
 export { type StaffList, type StaffMember, type StaffRoom, staffRoom } from './ywebrtc/room.ts'
 

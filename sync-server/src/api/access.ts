@@ -1,6 +1,6 @@
 import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify'
 import { claimsAccount } from '../auth/account-access.ts'
-import { bearerToken, tokenGate } from './auth.ts'
+import { bearerToken, tokenGate } from '../auth/request-tokens.ts'
 
 /**
  * Who may call a route: anyone; only with a valid session token (every route not marked

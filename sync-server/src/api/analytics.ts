@@ -8,11 +8,11 @@ import {
 } from '@podium/shared'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { claimsAccount, requireAccount } from '../auth/account-access.ts'
+import { bearerToken, requireToken } from '../auth/request-tokens.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
 import { tokenOrAccountRoute } from './access.ts'
-import { bearerToken, requireToken } from './auth.ts'
 import { sessionFor } from './session-access.ts'
 
 /**

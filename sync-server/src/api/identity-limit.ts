@@ -1,9 +1,9 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { bearerToken } from '../auth/request-tokens.ts'
 import { VerifiedTokens } from '../auth/verified-tokens.ts'
 import { HttpProblem } from '../http/problem.ts'
 import type { Services } from '../services.ts'
-import { bearerToken } from './auth.ts'
 
 /** The key of requests that carry no valid token: those are not counted here. */
 const NO_USER = 'user:'

@@ -3,11 +3,11 @@ import type { AccessClaims } from '@podium/shared/token'
 import type { FastifyRequest } from 'fastify'
 import type { Selectable } from 'kysely'
 import { z } from 'zod'
+import { requireRole } from '../auth/request-tokens.ts'
 import type { SessionsTable } from '../db/schema.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
-import { requireRole } from './auth.ts'
 
 const idParam = z.string().regex(ID_PATTERN, 'must be an id of 6-64 letters, digits, - or _')
 

@@ -7,9 +7,9 @@ import {
   verifyAccountToken,
 } from '@podium/shared/token'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
-import { bearerToken } from '../api/auth.ts'
 import type { Services } from '../services.ts'
 import type { Account } from './accounts.ts'
+import { bearerToken } from './request-tokens.ts'
 
 /** Account access tokens, and session tokens issued to a signed-in device, last this long. */
 export const ACCOUNT_TOKEN_TTL = 15 * 60

@@ -5,7 +5,7 @@ import { HttpProblem } from '../http/problem.ts'
 /** Claims of requests whose token the gate has checked already. */
 const verified = new WeakMap<FastifyRequest, AccessClaims>()
 
-/** An onRequest hook: the token is checked before the body is read (see access.ts). */
+/** An onRequest hook: the token is checked before the body is read (see api/access.ts). */
 export function tokenGate(secret: string): onRequestHookHandler {
   return async (request) => {
     verified.set(request, await requireToken(request, secret))
