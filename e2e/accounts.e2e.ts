@@ -36,6 +36,8 @@ beforeAll(async () => {
   await oidc.start(0, '127.0.0.1')
   // The provider vouches for an address, as Google or Keycloak do.
   oidc.service.on('beforeTokenSigning', (token) => {
+    // Each person is their own subject at the provider (its default is one fixed subject).
+    token.payload.sub = `subject-${oidcPerson.email}`
     token.payload.email = oidcPerson.email
     token.payload.email_verified = true
     token.payload.name = oidcPerson.name
@@ -104,6 +106,37 @@ describe('signing in', () => {
     await expect(page.getByLabel('Your name').inputValue()).resolves.toBe('Olu Okafor')
     await page.getByRole('link', { name: 'My sessions' }).click()
     await page.getByText(`Signed in as ${oidcPerson.email}`).waitFor()
+  })
+
+  it('with OpenID Connect: lands on My sessions, renews, and one tab signing out is seen in another', async () => {
+    oidcPerson = { email: newAddress('sso-flow'), name: 'Ines Duarte' }
+    const context = await newContext()
+    const page = await context.newPage()
+    await page.clock.install()
+    await page.goto('/signin')
+    await page.getByRole('link', { name: 'Continue with Acme SSO' }).click()
+    await page.waitForURL(/\/me$/)
+    await page.getByRole('heading', { name: 'My sessions' }).waitFor()
+    await page.getByText(`Signed in as ${oidcPerson.email}`).waitFor()
+
+    // Renewal: the page's clock passes the access token's 15 minutes; a refresh renews it.
+    const refreshed = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/auth/refresh' && r.status() === 200,
+    )
+    await page.clock.fastForward('16:00')
+    await refreshed
+    await page.getByText(`Signed in as ${oidcPerson.email}`).waitFor()
+
+    // Another tab of the same browser, then signing out in the first.
+    const other = await context.newPage()
+    await other.goto('/account')
+    await other.getByText(oidcPerson.email, { exact: true }).waitFor()
+    await page.goto('/account')
+    await page.getByRole('button', { name: 'Sign out…' }).click()
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click()
+    await page.waitForURL(/\/signin\?out=kept$/)
+    await other.getByRole('heading', { name: 'You are signed out' }).waitFor()
+    await other.getByText('You signed out of this device in another tab.').waitFor()
   })
 
   it('says what went wrong for each failed sign-in', async () => {
