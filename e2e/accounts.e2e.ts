@@ -214,6 +214,8 @@ describe('My sessions', () => {
     // Also attended and staffed sessions, so every list has something in it.
     const attended = await someoneElsesSession('Quarterly all-hands')
     await joinSignedIn(page, attended.code)
+    await ask(page, 'Will the all-hands be recorded?')
+    await publishedOnServer(attended.id, 'Will the all-hands be recorded?')
 
     await page.goto('/me')
     const hosting = listOf(page, 'Hosting')
@@ -252,7 +254,10 @@ describe('My sessions', () => {
     expect(byTitle['Monday stand-up']).toMatchObject({ role: 'host', note: null })
     expect(byTitle['Monday stand-up'].export.public.meta.title).toBe('Monday stand-up')
     expect(byTitle['Quarterly all-hands']).toMatchObject({ role: 'attendee', export: null })
-    expect(byTitle['Quarterly all-hands'].note).toMatch(/Export my data/)
+    expect(byTitle['Quarterly all-hands'].note).toMatch(/contributed/)
+    expect(byTitle['Quarterly all-hands'].contributions.questions).toEqual([
+      expect.objectContaining({ text: 'Will the all-hands be recorded?', state: 'Published' }),
+    ])
     await page.getByText(/^Saved your account, 1 device and 2 sessions, 1 of them/).waitFor()
   })
 

@@ -235,6 +235,59 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect(renewed.body.userId).toBe(a.body.userId)
   })
 
+  it('hands me what I contributed to a session I attended, and nothing of anyone else', async () => {
+    const me = await signIn()
+    const other = await signIn()
+    const session = await createSession(server.url, { title: 'Contributions' })
+    const mine = await request<any>(api('/join'), {
+      body: { code: session.code, name: 'Mo' },
+      token: me.accessToken,
+    })
+    const theirs = await request<any>(api('/join'), {
+      body: { code: session.code, name: 'Theo' },
+      token: other.accessToken,
+    })
+    const a = new TestClient(server.syncUrl, mine.body)
+    const b = new TestClient(server.syncUrl, theirs.body)
+    clients.push(a, b)
+    await Promise.all([a.synced(), b.synced()])
+    const asked = a.outbox.ask('Mine, named').questionId
+    a.outbox.ask('Mine, without a name', true)
+    b.outbox.ask('Not mine')
+    await waitFor(() => a.public.questions().length === 3, 20_000, 'three questions published')
+    const theirQuestion = a.public.questions().find((q) => q.text === 'Not mine')!.id
+    a.outbox.vote(theirQuestion, true)
+    await waitFor(() => a.public.question(theirQuestion)?.votes === 1, 20_000, 'the vote counted')
+
+    const got = await request<any>(api(`/me/sessions/${session.id}/data`), {
+      token: me.accessToken,
+    })
+    expect(got.status).toBe(200)
+    expect(got.body.you).toMatchObject({ userId: mine.body.userId, name: 'Mo' })
+    expect(got.body.session).toMatchObject({ id: session.id, title: 'Contributions' })
+    expect(got.body.questions.map((q: any) => [q.text, q.anonymous, q.state]).sort()).toEqual([
+      ['Mine, named', false, 'Published'],
+      ['Mine, without a name', true, 'Published'],
+    ])
+    expect(got.body.questions.find((q: any) => q.id === asked)).toBeTruthy()
+    expect(got.body.votes).toEqual([{ questionId: theirQuestion, question: 'Not mine' }])
+    expect(got.body.pollAnswers).toEqual([])
+
+    // Another's session, an unknown one, a guest token and no token.
+    const elsewhere = await createSession(server.url, { title: 'Not joined' })
+    for (const [path, token, status] of [
+      [`/me/sessions/${elsewhere.id}/data`, me.accessToken, 404],
+      ['/me/sessions/no-such-session/data', me.accessToken, 404],
+      [`/me/sessions/${session.id}/data`, mine.body.token, 401],
+      [`/me/sessions/${session.id}/data`, undefined, 401],
+    ] as const) {
+      const refused = await request<any>(api(path), { token })
+      expect(refused.status, path).toBe(status)
+      expect(refused.headers.get('content-type')).toMatch(/problem\+json/)
+      expect(refused.body.detail).toBeTruthy()
+    }
+  })
+
   it('makes the signed-in creator the owner and lists hosted, staff and attended sessions', async () => {
     const host = await signIn()
     const created = await request<any>(api('/sessions'), {

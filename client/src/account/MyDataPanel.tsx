@@ -43,8 +43,8 @@ export function MyDataPanel(props: { api: Api; auth: AccountAuth }) {
         there, and the full export of each session you host or moderate.
       </p>
       <p class="hint">
-        For sessions you attended, Podium does not hand out the whole session: your own questions,
-        replies and votes are in that room’s “Export my data”.
+        For sessions you attended, Podium does not hand out the whole session: the file holds what
+        you asked, replied, voted and answered there, and where each of them stands.
       </p>
       <button type="button" class="button" disabled={busy()} onClick={() => void download()}>
         {busy()

@@ -8,13 +8,18 @@ import { participantIn } from './participants.ts'
 const EXPORTERS = new Set(['host', 'moderator'])
 
 const NO_EXPORT =
-  'Podium gives a whole session’s export only to its host and moderators. What you asked, replied and voted in it is in the room’s own “Export my data”, which reads it from your outbox on the device.'
+  'Podium gives a whole session’s export only to its host and moderators; what you contributed to it is under “contributions”.'
 
 export interface MySessionData extends MySession {
   /** The session's JSON export, for a host or moderator; null otherwise. */
   export: unknown
   /** Why there is no export, when there is none. */
   note: string | null
+  /**
+   * What I asked, replied, voted and answered there, with where each stands
+   * (GET /api/me/sessions/<id>/data); for a session I attended, where there is no export.
+   */
+  contributions: unknown
 }
 
 export interface MyData {
@@ -26,8 +31,8 @@ export interface MyData {
 
 /**
  * Everything the server keeps about the account, as one JSON document: the account and
- * its devices, every session it takes part in with its role, and the full export of each
- * session it hosts or moderates.
+ * its devices, every session it takes part in with its role, the full export of each
+ * session it hosts or moderates, and what it contributed to each session it attended.
  */
 export async function collectMyData(
   auth: AccountAuth,
@@ -42,7 +47,20 @@ export async function collectMyData(
   for (const [index, session] of all.entries()) {
     onProgress(index, all.length)
     if (!EXPORTERS.has(session.role)) {
-      sessions.push({ ...session, export: null, note: NO_EXPORT })
+      try {
+        const contributions = await api.get(
+          `/me/sessions/${encodeURIComponent(session.id)}/data`,
+          token,
+        )
+        sessions.push({ ...session, export: null, note: NO_EXPORT, contributions })
+      } catch (error) {
+        sessions.push({
+          ...session,
+          export: null,
+          contributions: null,
+          note: `What you contributed could not be collected: ${messageOf(error)}`,
+        })
+      }
       continue
     }
     try {
@@ -51,11 +69,12 @@ export async function collectMyData(
         `/sessions/${encodeURIComponent(session.id)}/export.json`,
         identity.token,
       )
-      sessions.push({ ...session, export: data, note: null })
+      sessions.push({ ...session, export: data, note: null, contributions: null })
     } catch (error) {
       sessions.push({
         ...session,
         export: null,
+        contributions: null,
         note: `The export could not be made: ${messageOf(error)}`,
       })
     }

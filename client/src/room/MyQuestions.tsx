@@ -1,7 +1,7 @@
+import { myQuestions, stateLabel } from '@podium/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { derive, sameJson, useRoom } from './context.ts'
 import { dismissedQuestions, dismissQuestion } from './dismissed.ts'
-import { myQuestions, stateLabel } from './views.ts'
 
 /**
  * My questions that are not (or not yet) in the public list: waiting to send, waiting

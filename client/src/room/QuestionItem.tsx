@@ -1,10 +1,9 @@
-import { isMine } from '@podium/shared'
+import { isMine, type PendingEdit, stateLabel } from '@podium/shared'
 import { createMemo, createSignal, createUniqueId, Show } from 'solid-js'
 import { CountedTextarea, textLength } from '../components/CountedTextarea.tsx'
 import { sameJson, useRoom } from './context.ts'
 import { Replies } from './Replies.tsx'
 import { VoteButton } from './VoteButton.tsx'
-import { type PendingEdit, stateLabel } from './views.ts'
 
 /** What every item of a list shares, derived once per change by the list rather than by each item. */
 export interface ListViews {

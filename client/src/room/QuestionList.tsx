@@ -1,9 +1,15 @@
-import { PREVIEW_QUESTIONS, QuestionOrder, rankQuestions } from '@podium/shared'
+import {
+  type PendingEdit,
+  PREVIEW_QUESTIONS,
+  pendingEdits,
+  QuestionOrder,
+  rankQuestions,
+  withdrawnQuestions,
+} from '@podium/shared'
 import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
 import { deriveSettled, sameJson, sameList, sameSet, useRoom } from './context.ts'
 import { type ListViews, QuestionItem } from './QuestionItem.tsx'
 import { qaClosedReason } from './qa-state.ts'
-import { type PendingEdit, pendingEdits, withdrawnQuestions } from './views.ts'
 
 /**
  * A long list is put on the page in steps: the first items at once, then a chunk per

@@ -1,9 +1,8 @@
-import { Limits } from '@podium/shared'
+import { Limits, repliesFor, stateLabel } from '@podium/shared'
 import { createSignal, For, Show } from 'solid-js'
 import { CountedTextarea, textLength } from '../components/CountedTextarea.tsx'
 import { derive, sameJson, useRoom } from './context.ts'
 import { qaClosedReason } from './qa-state.ts'
-import { repliesFor, stateLabel } from './views.ts'
 
 function roleTag(role: string): string | null {
   if (role === 'host') return 'Host'

@@ -1,7 +1,6 @@
-import { voteEntryId } from '@podium/shared'
+import { voteEntryId, voteView } from '@podium/shared'
 import { createMemo } from 'solid-js'
 import { sameJson, useRoom } from './context.ts'
-import { voteView } from './views.ts'
 
 /** Upvote toggle: my vote shows at once, the count follows the server's once receipted. */
 export function VoteButton(props: { questionId: string; disabled?: boolean }) {

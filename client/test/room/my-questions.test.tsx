@@ -1,7 +1,7 @@
+import { myQuestions } from '@podium/shared'
 import { fireEvent, screen } from '@solidjs/testing-library'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MyQuestions } from '../../src/room/MyQuestions.tsx'
-import { myQuestions } from '../../src/room/views.ts'
 import { createTestRoom, me } from '../helpers/room.tsx'
 
 afterEach(() => {

@@ -45,9 +45,10 @@ describe('question list', () => {
     const items = () => document.querySelectorAll('.question-list > li').length
     expect(items()).toBe(FIRST_ITEMS)
     expect(shownTexts()[0]).toBe('Question 0')
-    await vi.waitFor(() => expect(items()).toBe(total))
+    // The rest comes in idle time, later on a busy machine.
+    await vi.waitFor(() => expect(items()).toBe(total), { timeout: 15_000 })
     expect(shownTexts().at(-1)).toBe(`Question ${total - 1}`)
-  })
+  }, 20_000)
 
   it('shows an empty state before anyone has asked', () => {
     createTestRoom().mount(() => <QuestionList />)

@@ -1,13 +1,16 @@
 import {
   ClaimBody,
+  contributionsOf,
   documentName,
   isRole,
   type MySession,
+  OutboxDoc,
   PublicDoc,
   UpdateAccountBody,
 } from '@podium/shared'
 import { TokenError, verifyAccessToken } from '@podium/shared/token'
 import type { FastifyInstance } from 'fastify'
+import * as Y from 'yjs'
 import { participantToken, requireAccount } from '../auth/account-access.ts'
 import { FORMER_PARTICIPANT } from '../auth/accounts.ts'
 import { clearRefreshCookie } from '../auth/cookies.ts'
@@ -141,6 +144,53 @@ export async function meRoutes(api: FastifyInstance, services: Services) {
       signedIn,
     )
     return { sessionId: id, userId: user.id, token, role: user.role, name: user.name }
+  })
+
+  /**
+   * What my participant contributed to a session (questions, replies, votes and poll
+   * answers, with where each stands): for "Download my data" on the account page, in a
+   * session I attended, where the whole export is for staff only.
+   */
+  api.get('/me/sessions/:id/data', accountRoute, async (request) => {
+    const signedIn = await requireAccount(request, services)
+    const { id } = pathIds(request, 'id')
+    const user = await db.kysely
+      .selectFrom('users')
+      .select(['id', 'role', 'name'])
+      .where('session_id', '=', id)
+      .where('account_id', '=', signedIn.account.id)
+      .executeTakeFirst()
+    if (!user) throw HttpProblem.notFound(`You have not joined session ${id} with this account.`)
+    // A copy of the public document, read beside the outbox (each read holds one document).
+    const copy = new Y.Doc()
+    Y.applyUpdate(
+      copy,
+      await services.docs.read(documentName.public(id), (doc) => Y.encodeStateAsUpdate(doc)),
+    )
+    const pub = new PublicDoc(copy)
+    const contributions = await services.docs.read(documentName.outbox(id, user.id), (doc) =>
+      contributionsOf(
+        { sessionId: id, userId: user.id, name: user.name, role: user.role },
+        pub,
+        new OutboxDoc(doc),
+      ),
+    )
+    const answers = await db.kysely
+      .selectFrom('poll_answers')
+      .select(['poll_id', 'answer', 'answered_at', 'points'])
+      .where('session_id', '=', id)
+      .where('user_id', '=', user.id)
+      .orderBy('answered_at')
+      .execute()
+    return {
+      ...contributions,
+      pollAnswers: answers.map((a) => ({
+        pollId: a.poll_id,
+        answer: JSON.parse(a.answer) as unknown,
+        answeredAt: new Date(Number(a.answered_at)).toISOString(),
+        points: a.points,
+      })),
+    }
   })
 
   /**

@@ -1,13 +1,11 @@
-import {
-  type OutboxDoc,
-  type OutboxEntry,
-  type PublicDoc,
-  type Question,
-  REJECT_MESSAGES,
-  type Receipt,
-  type Reply,
-  voteEntryId,
-} from '@podium/shared'
+import { type OutboxEntry, REJECT_MESSAGES, type Receipt, voteEntryId } from '../schemas/outbox.ts'
+import type { OutboxDoc } from './outbox.ts'
+import type { PublicDoc } from './public/public-doc.ts'
+import type { Question, Reply } from './schema.ts'
+
+// What one participant contributed to a session and where each piece stands, read from
+// the public document and their own outbox: the room shows it, and the person takes it
+// home (from the room, or from their account for every session they attended).
 
 /** Where one of my contributions stands, as the author sees it. */
 export const ContributionState = {
@@ -217,3 +215,51 @@ export function repliesFor(
 export function isAnswerable(question: Question | undefined): boolean {
   return !!question && !question.answered
 }
+
+/** Who a contribution export is about. */
+export interface Contributor {
+  sessionId: string
+  userId: string
+  name: string | null
+  role: string
+}
+
+/** Everything this participant contributed to the session, as a JSON-ready object. */
+export function contributionsOf(who: Contributor, pub: PublicDoc, outbox: OutboxDoc) {
+  const items = outbox.items()
+  const publishedReplies = new Map(pub.replies().map((r) => [r.id, r]))
+  return {
+    exportedAt: new Date().toISOString(),
+    session: { id: who.sessionId, title: pub.meta().title, code: pub.meta().code },
+    you: { userId: who.userId, name: who.name, role: who.role },
+    questions: myQuestions(pub, outbox).map((q) => ({
+      id: q.questionId,
+      text: q.text,
+      anonymous: q.anonymous,
+      askedAt: new Date(q.createdAt).toISOString(),
+      state: stateLabel(q.state),
+      reason: q.reason,
+      votes: pub.question(q.questionId)?.votes ?? null,
+    })),
+    replies: items.flatMap(({ entry, receipt }) =>
+      entry.type === 'reply'
+        ? [
+            {
+              id: entry.replyId,
+              questionId: entry.questionId,
+              text: entry.text,
+              repliedAt: new Date(entry.createdAt).toISOString(),
+              published: publishedReplies.has(entry.replyId),
+              reason: rejectionText(receipt),
+            },
+          ]
+        : [],
+    ),
+    votes: items.flatMap(({ entry }) =>
+      entry.type === 'vote' && entry.up
+        ? [{ questionId: entry.questionId, question: pub.question(entry.questionId)?.text ?? null }]
+        : [],
+    ),
+  }
+}
+export type Contributions = ReturnType<typeof contributionsOf>
