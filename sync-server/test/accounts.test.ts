@@ -498,3 +498,30 @@ describe('sign-in mail without SMTP_URL', () => {
     }
   })
 })
+
+describe('sign-in mails with two instances on one Postgres', () => {
+  it('counts the mails to one address across both: five a quarter hour in all', async () => {
+    const { createTestSchema } = await import('../../test-support/postgres.ts')
+    const inbox = await startInbox()
+    const schema = await createTestSchema()
+    const env = { SMTP_URL: inbox.url, DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema }
+    const first = await startPodium(env)
+    const second = await startPodium(env)
+    try {
+      const email = address()
+      for (let i = 0; i < 8; i++) {
+        const server = i % 2 === 0 ? first : second
+        const res = await request(`${server.url}/api/auth/email`, { body: { email } })
+        expect(res.status).toBe(202)
+      }
+      await waitFor(() => inbox.messages.length >= 5, 10_000, 'five mails')
+      await new Promise((r) => setTimeout(r, 300))
+      expect(inbox.messages.filter((m) => JSON.stringify(m.to).includes(email))).toHaveLength(5)
+    } finally {
+      await first.close()
+      await second.close()
+      await schema.drop()
+      await inbox.close()
+    }
+  }, 60_000)
+})

@@ -105,8 +105,6 @@ const CallbackQuery = z.object({ state: z.string().max(200).optional() }).loose(
 export async function signInRoutes(api: FastifyInstance, services: Services) {
   const { auth, config, log, notifications } = services
   await api.register(cookie)
-  // Per address only: that alone would let one address be sent mail from many places.
-  const perAddress = new Map<string, number[]>()
 
   /** Opens a device for the account, sets its refresh cookie, and goes on to `returnTo`. */
   async function signedIn(
@@ -127,18 +125,10 @@ export async function signInRoutes(api: FastifyInstance, services: Services) {
 
   api.post('/auth/email', openRoute, async (request, reply) => {
     const body = parse(EmailSignInBody, request.body)
-    const now = Date.now()
-    const recent = (perAddress.get(body.email) ?? []).filter((t) => t > now - EMAIL_LINK_TTL_MS)
-    // Always 202, limited or not, known or not: the answer tells nobody anything.
-    if (recent.length >= MAILS_PER_ADDRESS) {
-      log.warn('sign-in mails to one address are being limited')
-      return reply.code(202).send({})
-    }
-    recent.push(now)
-    perAddress.set(body.email, recent)
-    if (perAddress.size > 10_000) perAddress.delete(perAddress.keys().next().value as string)
     // The link and its mail are stored together: the queue sends it (now, or retried later).
-    const { link, queued } = await services.db.kysely.transaction().execute(async (trx) => {
+    const issued = await services.db.kysely.transaction().execute(async (trx) => {
+      if ((await auth.links.sentRecently(body.email, EMAIL_LINK_TTL_MS, trx)) >= MAILS_PER_ADDRESS)
+        return null
       const secret = await auth.links.issue(body.email, body.returnTo, trx)
       const link = `${services.publicUrl(request)}/api/auth/email/callback?token=${secret}`
       const data: KindData['sign-in'] = { link }
@@ -149,6 +139,12 @@ export async function signInRoutes(api: FastifyInstance, services: Services) {
       })
       return { link, queued }
     })
+    // Always 202, limited or not, known or not: the answer tells nobody anything.
+    if (!issued) {
+      log.warn('sign-in mails to one address are being limited')
+      return reply.code(202).send({})
+    }
+    const { link, queued } = issued
     await notifications.sendNow([queued])
     if (!config.accounts.smtpUrl) log.info({ link }, 'sign-in link (no SMTP_URL is set)')
     return reply.code(202).send({})

@@ -36,6 +36,21 @@ export class EmailLinks {
     return secret
   }
 
+  /**
+   * How many links this address was sent in the last `windowMs`: read from the links
+   * themselves, so every instance counts the same mails (the sweep only removes links
+   * older than their 15 minutes).
+   */
+  async sentRecently(email: string, windowMs: number, trx: Executor = this.db.kysely) {
+    const row = await trx
+      .selectFrom('email_links')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('email', '=', email)
+      .where('created_at', '>', this.now() - windowMs)
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
   /** Uses a link: the address it proves and where to go next, or why it does not work. */
   async consume(
     secret: string,
