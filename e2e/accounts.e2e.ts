@@ -446,6 +446,11 @@ describe('signing out', () => {
     await expect
       .poll(() => page.evaluate(async () => (await indexedDB.databases()).length))
       .toBeGreaterThan(0)
+    // Something in Cache Storage too, as the offline assets and responses are kept there.
+    await page.evaluate(async () => {
+      const cache = await caches.open('podium-probe')
+      await cache.put('/probe', new Response('kept offline'))
+    })
     await page.goto('/account')
     await page.getByRole('button', { name: 'Sign out…' }).click()
     await page.getByLabel(/^Wipe them from this device/).check()
@@ -453,6 +458,7 @@ describe('signing out', () => {
     await page.waitForURL(/\/signin\?out=wiped$/)
     await page.getByText('the sessions it stored were wiped from it', { exact: false }).waitFor()
     await expect(page.evaluate(async () => (await indexedDB.databases()).length)).resolves.toBe(0)
+    await expect(page.evaluate(async () => caches.keys())).resolves.not.toContain('podium-probe')
     await expect(
       page.evaluate((id) => localStorage.getItem(`podium:identity:${id}`), session.id),
     ).resolves.toBeNull()
