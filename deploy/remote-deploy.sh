@@ -1,7 +1,8 @@
 #!/bin/sh
 # Deploys one image tag to a host running docker-compose.yml, from a CI runner:
 # copies the deployment files, takes a backup, pulls and starts the new images,
-# waits for /readyz, and rolls back to the previous tag if the new one is not ready.
+# waits for /readyz, runs the smoke test (deploy/smoke-test.mjs: a session made, joined and
+# synced), and rolls back to the previous tag if the new one is not ready or fails it.
 set -eu
 
 : "${DEPLOY_HOST:?DEPLOY_HOST: the host to deploy to}"
@@ -57,17 +58,25 @@ if remote "docker compose ps --status running --services | grep -qx backups"; th
   remote "docker compose exec -T backups sh /backups/bin/backup.sh"
 fi
 
+# What people do first, against the deployed address: make a session, join it, sync.
+smoke() {
+  node deploy/smoke-test.mjs "$PODIUM_URL"
+}
+
 switch_to "$PODIUM_TAG"
 if ready; then
-  echo "deploy: $PODIUM_TAG is ready at $PODIUM_URL"
-  exit 0
+  if smoke; then
+    echo "deploy: $PODIUM_TAG is ready at $PODIUM_URL and passed the smoke test"
+    exit 0
+  fi
+  echo "deploy: $PODIUM_TAG is ready but failed the smoke test at $PODIUM_URL" >&2
+else
+  echo "deploy: $PODIUM_TAG did not become ready at $PODIUM_URL/readyz" >&2
 fi
-
-echo "deploy: $PODIUM_TAG did not become ready at $PODIUM_URL/readyz" >&2
 remote "docker compose logs --tail=100 sync-server signal-server" >&2 || true
 if [ -n "$previous" ] && [ "$previous" != "$PODIUM_TAG" ]; then
   echo "deploy: rolling back to $previous" >&2
   switch_to "$previous"
-  ready && echo "deploy: $previous is serving again" >&2
+  ready && smoke && echo "deploy: $previous is serving again" >&2
 fi
 exit 1

@@ -35,6 +35,12 @@ const stubs: Record<string, string> = {
     'echo "curl $* ($tag)" >> "$DEPLOY_LOG"',
     'case " $HEALTHY_TAGS " in *" $tag "*) exit 0 ;; *) exit 22 ;; esac',
   ].join('\n'),
+  // node deploy/smoke-test.mjs URL: passes for the tags a test calls working.
+  node: [
+    'tag="$(sed -n "s/^PODIUM_TAG=//p" "$HOST_DIR/.env")"',
+    'echo "node $* ($tag)" >> "$DEPLOY_LOG"',
+    'case " $WORKING_TAGS " in *" $tag "*) exit 0 ;; *) echo "FAIL creating a session" >&2; exit 1 ;; esac',
+  ].join('\n'),
 }
 
 beforeEach(() => {
@@ -53,7 +59,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-function deploy(tag: string, healthy: string[]) {
+function deploy(tag: string, healthy: string[], working = healthy) {
   const result = spawnSync('sh', [join(root, 'deploy/remote-deploy.sh')], {
     cwd: root,
     encoding: 'utf8',
@@ -74,6 +80,7 @@ function deploy(tag: string, healthy: string[]) {
       DEPLOY_LOG: join(dir, 'log'),
       HOST_DIR: host,
       HEALTHY_TAGS: healthy.join(' '),
+      WORKING_TAGS: working.join(' '),
     },
   })
   const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : ''
@@ -100,6 +107,21 @@ describe('deploy/remote-deploy.sh', () => {
     expect(steps[up]).toContain('(PODIUM_TAG=bbbb2222)')
     expect(log).toContain('docker login ghcr.io -u ci --password-stdin')
     expect(output).toContain('bbbb2222 is ready')
+    expect(log).toContain('node deploy/smoke-test.mjs https://staging.example.org (bbbb2222)')
+  })
+
+  it('rolls back when the new tag is ready but fails the smoke test', () => {
+    const { code, output, log } = deploy('dddd4444', ['aaaa1111', 'dddd4444'], ['aaaa1111'])
+    expect(code).toBe(1)
+    expect(output).toContain('dddd4444 is ready but failed the smoke test')
+    expect(output).toContain('rolling back to aaaa1111')
+    expect(output).toContain('aaaa1111 is serving again')
+    expect(hostEnv()).toMatch(/^PODIUM_TAG=aaaa1111$/m)
+    const smokes = log.split('\n').filter((l) => l.startsWith('node deploy/smoke-test.mjs'))
+    expect(smokes).toEqual([
+      expect.stringContaining('(dddd4444)'),
+      expect.stringContaining('(aaaa1111)'),
+    ])
   })
 
   it('rolls back to the previous tag when the new one does not become ready', () => {
