@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { Redis as RedisExtension } from '@hocuspocus/extension-redis'
 import type { Hocuspocus } from '@hocuspocus/server'
 import { CloseCode } from '@podium/shared'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
 import { Analytics } from './analytics/analytics.ts'
@@ -37,6 +38,7 @@ import { healthRoutes } from './observability/routes.ts'
 import { StatusChecker } from './observability/status/checker.ts'
 import { StatusStore } from './observability/status/store.ts'
 import { statusRoutes } from './observability/status-routes.ts'
+import { createTelemetry } from './observability/telemetry.ts'
 import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
 import { Reactions } from './reactions/extension.ts'
@@ -93,6 +95,15 @@ export interface PodiumOptions {
  */
 const LISTEN_BACKLOG = 4096
 
+/** What traces and error reports name this build: the deployed image tag, else the version. */
+const PODIUM_VERSION =
+  process.env.PODIUM_TAG ??
+  (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string
+    }
+  ).version
+
 /** Builds the whole sync-server: database, Hocuspocus with its extensions, HTTP API, client. */
 export async function createPodium(config: Config, options: PodiumOptions = {}): Promise<Podium> {
   const log = redactingLogger(options.logger ?? pino({ level: config.logLevel }))
@@ -117,6 +128,11 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   let hocuspocusRef: Hocuspocus | undefined
   const metrics = createMetrics({ hocuspocus: () => hocuspocusRef, db, redis })
   store.onTiming = (operation, seconds) => metrics.store.labels(operation).observe(seconds)
+  const telemetry = await createTelemetry({
+    ...config.telemetry,
+    release: PODIUM_VERSION,
+    log: log.child({ component: 'telemetry' }),
+  })
   const persistence = new Persistence(store, log.child({ component: 'persistence' }))
   const instanceId = randomUUID().slice(0, 8)
   const guard = new UnloadGuard()
@@ -208,7 +224,12 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
       .observe(reply.elapsedTime / 1000)
   })
-  app.setErrorHandler(problemErrorHandler)
+  telemetry.instrument(app)
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (((error as { statusCode?: number }).statusCode ?? 500) >= 500)
+      telemetry.captureError(error, { route: request.routeOptions.url ?? 'unmatched' })
+    return problemErrorHandler(error, request, reply)
+  })
   installJsonBodies(app)
 
   const withdrawals = new Withdrawals(hocuspocus, redis, log.child({ component: 'withdrawals' }))
@@ -265,6 +286,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   let statusChecker: StatusChecker | undefined
   const services: Services = {
     config,
+    telemetry,
     db,
     auth,
     events,
@@ -378,6 +400,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       await analytics.stop()
       await events.stop()
       redis?.disconnect()
+      await telemetry.close()
       await db.close()
     },
   }

@@ -74,6 +74,21 @@ export const EnvSchema = z.object({
   TRUST_PROXY: env.trustProxy,
   /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
   METRICS_TOKEN: env.metricsToken,
+  /** An OTLP/HTTP collector (traces go to <it>/v1/traces); unset: no traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ error: 'the collector base URL, such as http://otel-collector:4318' })
+    .refine((value) => /^https?:/.test(value), 'an http:// or https:// URL')
+    .optional(),
+  /** The service name on those traces. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(100).default('podium-sync-server'),
+  /** A Sentry (or Sentry-compatible) DSN for server errors and the browsers' reports. */
+  SENTRY_DSN: z
+    .url({ error: 'a DSN such as https://<public key>@o0.ingest.sentry.io/<project>' })
+    .refine(
+      (value) => /^https?:\/\/[^@/]+@[^/]+\/(.+\/)?\d+$/.test(value),
+      'a DSN such as https://<public key>@o0.ingest.sentry.io/<project>',
+    )
+    .optional(),
   /** A status or agenda change is checkpointed this long after it. */
   CHECKPOINT_DEBOUNCE_MS: positiveInt('a number of milliseconds').default(3000),
   /** While a session is live, a checkpoint this often (if anything changed). */
@@ -204,6 +219,11 @@ export interface Config {
   }
   trustProxy: boolean
   metricsToken: string | undefined
+  telemetry: {
+    otlpEndpoint: string | undefined
+    serviceName: string
+    sentryDsn: string | undefined
+  }
   checkpoints: { debounceMs: number; intervalMs: number }
   importMaxBytes: number
   accounts: {
@@ -291,6 +311,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    telemetry: {
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
+      sentryDsn: e.SENTRY_DSN,
+    },
     checkpoints: { debounceMs: e.CHECKPOINT_DEBOUNCE_MS, intervalMs: e.CHECKPOINT_INTERVAL_MS },
     importMaxBytes: e.IMPORT_MAX_BYTES,
     accounts: {

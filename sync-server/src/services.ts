@@ -13,12 +13,15 @@ import type { Notifications } from './notifications/domain.ts'
 import type { Metrics } from './observability/metrics.ts'
 import type { StatusChecker } from './observability/status/checker.ts'
 import type { StatusStore } from './observability/status/store.ts'
+import type { Telemetry } from './observability/telemetry.ts'
 import type { DocumentStore } from './persistence/store.ts'
 import type { ServerDocs } from './sync/server-docs.ts'
 
 /** What routes and extensions share; built once in app.ts. */
 export interface Services {
   config: Config
+  /** Traces and Sentry, when configured (see observability/telemetry.ts). */
+  telemetry: Telemetry
   db: Db
   /** Accounts, devices, sign-in links and providers (see auth/). */
   auth: AuthDomain

@@ -20,6 +20,7 @@ export async function clientErrorRoutes(api: FastifyInstance, services: Services
         metrics: services.metrics,
         userAgent: request.headers['user-agent'],
       })
+      services.telemetry.captureClientError(report)
       return reply.code(204).send()
     },
   )

@@ -153,6 +153,7 @@ export class Ingest implements Extension {
         events: this.options.events,
         keepOpenMs: this.options.keepOpenMs ?? KEEP_OPEN_MS,
         clock: this.options.clock ?? Date.now,
+        tracer: this.services.telemetry.tracer,
       })
       this.sessions.set(sessionId, session)
       this.options.metrics.ingestSessions.set(this.sessions.size)

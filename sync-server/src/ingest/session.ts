@@ -1,8 +1,10 @@
 import type { Hocuspocus } from '@hocuspocus/server'
+import type { Tracer } from '@opentelemetry/api'
 import { type Actor, type AuditEntry, documentName } from '@podium/shared'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
 import type { Metrics } from '../observability/metrics.ts'
+import { traced } from '../observability/telemetry.ts'
 import { SessionPolls } from '../polls/session-polls.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { SessionDocuments } from './documents.ts'
@@ -38,6 +40,8 @@ export interface SessionIngestDeps {
   events: { committed(): void }
   /** The time a tick stamps its decisions and events with, and presence is timed by. */
   clock: () => number
+  /** Each tick is a span when traces are sent (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracer?: Tracer
 }
 
 /** How soon a tick that failed (the database did not answer) is tried again. */
@@ -236,7 +240,9 @@ export class SessionIngest {
     if (this.scheduler.stopped) return
     const started = performance.now()
     try {
-      await runTick(this.parts, force)
+      await traced(this.deps.tracer, 'ingest.tick', { 'podium.session': this.sessionId }, () =>
+        runTick(this.parts, force),
+      )
     } catch (error) {
       // The failed tick gave back what it took on; the next one, a moment later, takes it up.
       this.schedule(RETRY_MS)
