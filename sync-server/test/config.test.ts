@@ -65,7 +65,10 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   RATE_LIMIT_PUBLIC_PER_MINUTE: { value: '-5', expects: /a number of requests/ },
   TRUST_PROXY: { value: 'yes', expects: /true or false/ },
   METRICS_TOKEN: { value: 'short', expects: /at least 16 characters/ },
-  OTEL_EXPORTER_OTLP_ENDPOINT: { value: 'collector:4318', expects: /an http:\/\/ or https:\/\/ URL/ },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    value: 'collector:4318',
+    expects: /an http:\/\/ or https:\/\/ URL/,
+  },
   OTEL_SERVICE_NAME: { value: ' ', expects: /OTEL_SERVICE_NAME/ },
   SENTRY_DSN: { value: 'https://sentry.example.org/1', expects: /a DSN such as/ },
   CHECKPOINT_DEBOUNCE_MS: { value: '-1', expects: /a number of milliseconds/ },

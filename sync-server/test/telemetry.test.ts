@@ -123,7 +123,9 @@ describe('telemetry configuration', () => {
     )
     expect(() =>
       loadConfig({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector:4318' }),
-    ).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT="ftp:\/\/collector:4318" is not valid: expected an http:\/\/ or https:\/\/ URL/)
+    ).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT="ftp:\/\/collector:4318" is not valid: expected an http:\/\/ or https:\/\/ URL/,
+    )
     expect(() => loadConfig({ ...env, SENTRY_DSN: 'https://o0.ingest.sentry.io/42' })).toThrow(
       /SENTRY_DSN=.* is not valid: expected a DSN such as/,
     )
