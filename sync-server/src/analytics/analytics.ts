@@ -1,14 +1,18 @@
-import type {
-  AnalyticsExportQuery,
-  AnalyticsQuery,
-  AnalyticsReport,
-  AnalyticsTotals,
-  Engagement,
+import {
+  type AnalyticsExportQuery,
+  type AnalyticsQuery,
+  type AnalyticsReport,
+  type AnalyticsTotals,
+  type Engagement,
+  VIDEO_REPORT_INTERVAL_MS,
+  type VideoQualitySample,
 } from '@podium/shared'
 import { HttpProblem } from '@podium/shared/server'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
+import { EventLog } from '../events/log.ts'
+import { EventType } from '../events/types.ts'
 import { type AlertListener, alertsOf } from './alerts/rules.ts'
 import { AlertWatch } from './alerts/watch.ts'
 import { EventRecorder } from './record/record.ts'
@@ -57,9 +61,13 @@ export class Analytics {
   private readonly retention: AnalyticsRetention
   private readonly alerts: AlertWatch
   private alertListener: AlertListener | null = null
+  private readonly eventLog: EventLog
+  /** When each person of each session last reported video quality (this instance). */
+  private readonly lastVideoReport = new Map<string, number>()
 
   constructor(private readonly options: AnalyticsOptions) {
     this.reader = new AnalyticsReader(options.db)
+    this.eventLog = new EventLog(options.db)
     this.live = new LiveFeed((sessionId) => this.reader.live(sessionId), options.log)
     this.alerts = new AlertWatch(
       options.db,
@@ -103,6 +111,36 @@ export class Analytics {
    */
   onAlert(listener: AlertListener): void {
     this.alertListener = listener
+  }
+
+  /**
+   * A viewer's video quality reports, one per watched feed, stored as `video.quality`
+   * events (recorded like every other). Returns how long to wait instead when the same
+   * person reported less than half an interval ago (a browser reports once a minute).
+   */
+  async reportVideo(
+    sessionId: string,
+    userId: string,
+    reports: readonly VideoQualitySample[],
+  ): Promise<{ retryAfterMs: number } | null> {
+    const now = this.options.clock()
+    const k = `${sessionId}\u0000${userId}`
+    const last = this.lastVideoReport.get(k)
+    const soonest = last === undefined ? now : last + VIDEO_REPORT_INTERVAL_MS / 2
+    if (now < soonest) return { retryAfterMs: soonest - now }
+    this.lastVideoReport.set(k, now)
+    if (this.lastVideoReport.size > 100_000) {
+      for (const [key, at] of this.lastVideoReport)
+        if (at < now - VIDEO_REPORT_INTERVAL_MS) this.lastVideoReport.delete(key)
+    }
+    await this.options.db.kysely.transaction().execute((trx) =>
+      this.eventLog.append(
+        trx,
+        reports.map((r) => ({ type: EventType.videoQuality, sessionId, at: now, userId, ...r })),
+      ),
+    )
+    this.options.events.committed()
+    return null
   }
 
   /** Looks at open alerts now (a job does it every 30 s); returns sessions whose changed. */

@@ -5,6 +5,7 @@ import {
   AnalyticsExportQuery,
   AnalyticsQuery,
   type AnalyticsReport,
+  VideoQualityReport,
 } from '@podium/shared'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { claimsAccount, requireAccount } from '../auth/account-access.ts'
@@ -75,6 +76,28 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
     const query = parse(AnalyticsQuery, request.query ?? {}, 'query string')
     await services.billing.checkAnalyticsWindow(session.id, query.from)
     return analytics.report(session, query)
+  })
+
+  // A viewer's browser, once a minute while it watches the stage: how the video held up.
+  api.post('/sessions/:id/video-quality', async (request, reply) => {
+    const { session, claims } = await sessionFor(request, services, [
+      'host',
+      'moderator',
+      'presenter',
+      'attendee',
+    ])
+    const { reports } = parse(VideoQualityReport, request.body, 'video quality report')
+    const refused = await analytics.reportVideo(session.id, claims.sub, reports)
+    if (refused) {
+      const seconds = Math.ceil(refused.retryAfterMs / 1000)
+      reply.header('retry-after', String(seconds))
+      throw new HttpProblem(
+        429,
+        'Too many requests',
+        `Video quality is reported once a minute. Try again in ${seconds} s.`,
+      )
+    }
+    return reply.code(204).send()
   })
 
   api.get(

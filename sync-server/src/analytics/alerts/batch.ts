@@ -4,8 +4,9 @@ import { minuteOf } from '../record/rollup.ts'
 import {
   ALERT_WINDOW_MINUTES,
   type AlertListener,
-  AlertRule,
+  type AlertRule,
   type AlertWindow,
+  EVENT_RULES,
   holds,
 } from './rules.ts'
 
@@ -15,7 +16,19 @@ export interface MinuteFigures {
   end: number
   asked: number
   rejected: number
+  videoReports: number
+  videoPoor: number
 }
+
+const FIGURES = [
+  'minute',
+  'peak_present',
+  'end_present',
+  'asked',
+  'rejected',
+  'video_reports',
+  'video_poor',
+] as const
 
 interface OpenAlert {
   /** Its row; null when this batch fired it. */
@@ -60,14 +73,14 @@ export class BatchAlerts {
       const [rows, before, open] = await Promise.all([
         k
           .selectFrom('analytics_minutes')
-          .select(['minute', 'peak_present', 'end_present', 'asked', 'rejected'])
+          .select(FIGURES)
           .where('session_id', '=', sessionId)
           .where('minute', '>=', first)
           .where('minute', '<=', minuteOf(to))
           .execute(),
         k
           .selectFrom('analytics_minutes')
-          .select(['minute', 'peak_present', 'end_present', 'asked', 'rejected'])
+          .select(FIGURES)
           .where('session_id', '=', sessionId)
           .where('minute', '<', first)
           .orderBy('minute', 'desc')
@@ -87,6 +100,8 @@ export class BatchAlerts {
           end: Number(r.end_present),
           asked: Number(r.asked),
           rejected: Number(r.rejected),
+          videoReports: Number(r.video_reports),
+          videoPoor: Number(r.video_poor),
         })
       alerts.stored.set(sessionId, minutes)
       alerts.open.set(
@@ -123,17 +138,21 @@ export class BatchAlerts {
       for (const [minute, m] of source)
         if (minute < first && minute >= beforeMinute) [beforeMinute, before] = [minute, m.end]
     w.peak = Math.max(w.peak, before)
+    const video = { reports: 0, poor: 0 }
     for (let minute = first; minute <= last; minute++) {
       for (const m of [stored.get(minute), changes.get(minute)]) {
         if (!m) continue
         w.peak = Math.max(w.peak, m.peak)
         w.asked += m.asked
         w.rejected += m.rejected
+        video.reports += m.videoReports
+        video.poor += m.videoPoor
       }
     }
+    if (video.reports > 0) w.video = video
     const open = this.open.get(sessionId) ?? new Map<AlertRule, OpenAlert>()
     this.open.set(sessionId, open)
-    for (const rule of Object.values(AlertRule)) {
+    for (const rule of EVENT_RULES) {
       const alert = open.get(rule)
       if (alert) {
         if (holds(rule, w, alert.detail)) continue
@@ -145,8 +164,14 @@ export class BatchAlerts {
           if (mine) mine.recoveredAt = at
         }
       } else if (holds(rule, w)) {
-        open.set(rule, { id: null, detail: { ...w } })
-        this.fired.push({ sessionId, rule, firedAt: at, recoveredAt: null, detail: { ...w } })
+        open.set(rule, { id: null, detail: structuredClone(w) })
+        this.fired.push({
+          sessionId,
+          rule,
+          firedAt: at,
+          recoveredAt: null,
+          detail: structuredClone(w),
+        })
       }
     }
   }

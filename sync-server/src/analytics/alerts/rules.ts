@@ -6,8 +6,21 @@ import { minuteOf } from '../record/rollup.ts'
 export const AlertRule = {
   participationDrop: 'participation-drop',
   rejectionsSpike: 'rejections-spike',
+  queueAge: 'queue-age',
+  poorVideo: 'poor-video',
 } as const
 export type AlertRule = (typeof AlertRule)[keyof typeof AlertRule]
+
+/**
+ * Rules evaluated at each event that can move them, as a batch is recorded. The queue's
+ * age moves with time alone: the watch looks at it (and at every open alert) every
+ * ALERT_CHECK_MS.
+ */
+export const EVENT_RULES: readonly AlertRule[] = [
+  AlertRule.participationDrop,
+  AlertRule.rejectionsSpike,
+  AlertRule.poorVideo,
+]
 
 /** Rules look at the last this many minutes, the current one included. */
 export const ALERT_WINDOW_MINUTES = 5
@@ -17,6 +30,14 @@ export const DROP_MIN_PEAK = 4
 export const SPIKE_MIN_REJECTED = 5
 /** How often open alerts are looked at again (a spike recovers as time passes). */
 export const ALERT_CHECK_MS = 30_000
+/** The queue-age alert fires when the oldest question waiting has waited this long. */
+export const QUEUE_AGE_MS = 5 * 60_000
+/** A question waiting longer than this belongs to a session that is over: not counted. */
+export const QUEUE_STALE_MS = 12 * 60 * 60_000
+/** Poor video counts only from this many quality reports in the window... */
+export const POOR_VIDEO_MIN_REPORTS = 3
+/** ...and fires when more than this share of them were poor. */
+export const POOR_VIDEO_SHARE = 0.3
 
 /** An alert that fired or recovered, told to the listener in the transaction that wrote it. */
 export interface AlertChange {
@@ -42,6 +63,10 @@ export interface AlertWindow {
   peak: number
   asked: number
   rejected: number
+  /** Video quality reports in the window, and the poor ones (only when any came). */
+  video?: { reports: number; poor: number }
+  /** Questions waiting for a moderator, and how long the oldest has (only when any wait). */
+  queue?: { waiting: number; oldestMs: number }
 }
 
 /**
@@ -56,6 +81,14 @@ export function holds(rule: AlertRule, w: AlertWindow, fired?: AlertWindow): boo
     case AlertRule.rejectionsSpike:
       // ...and at least half of what was asked.
       return w.rejected >= SPIKE_MIN_REJECTED && w.rejected * 2 >= w.asked
+    case AlertRule.queueAge:
+      return (w.queue?.oldestMs ?? 0) >= QUEUE_AGE_MS
+    case AlertRule.poorVideo:
+      return (
+        w.video !== undefined &&
+        w.video.reports >= POOR_VIDEO_MIN_REPORTS &&
+        w.video.poor > w.video.reports * POOR_VIDEO_SHARE
+      )
     default: {
       const never: never = rule
       throw new Error(`unknown alert rule ${String(never)}`)
@@ -70,13 +103,15 @@ export async function windowAt(
   now: number,
 ): Promise<AlertWindow> {
   const first = minuteOf(now) - ALERT_WINDOW_MINUTES + 1
-  const [sums, before, session] = await Promise.all([
+  const [sums, before, session, queue] = await Promise.all([
     k
       .selectFrom('analytics_minutes')
       .select((eb) => [
         eb.fn.max('peak_present').as('peak'),
         eb.fn.sum<number>('asked').as('asked'),
         eb.fn.sum<number>('rejected').as('rejected'),
+        eb.fn.sum<number>('video_reports').as('videoReports'),
+        eb.fn.sum<number>('video_poor').as('videoPoor'),
       ])
       .where('session_id', '=', sessionId)
       .where('minute', '>=', first)
@@ -95,14 +130,38 @@ export async function windowAt(
       .select('present')
       .where('session_id', '=', sessionId)
       .executeTakeFirst(),
+    waiting(k, now)
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('asked_at').as('oldest')])
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst(),
   ])
   const present = Number(session?.present ?? 0)
-  return {
+  const w: AlertWindow = {
     present,
     peak: Math.max(present, Number(before?.end_present ?? 0), Number(sums?.peak ?? 0)),
     asked: Number(sums?.asked ?? 0),
     rejected: Number(sums?.rejected ?? 0),
   }
+  const reports = Number(sums?.videoReports ?? 0)
+  if (reports > 0) w.video = { reports, poor: Number(sums?.videoPoor ?? 0) }
+  const waitingNow = Number(queue?.n ?? 0)
+  if (waitingNow > 0)
+    w.queue = { waiting: waitingNow, oldestMs: Math.max(0, now - Number(queue?.oldest)) }
+  return w
+}
+
+/**
+ * Questions waiting for a moderator at `now`: asked, neither published, rejected nor
+ * withdrawn, and asked within QUEUE_STALE_MS.
+ */
+export function waiting(k: Kysely<Database>, now: number) {
+  return k
+    .selectFrom('analytics_questions')
+    .where('published_at', 'is', null)
+    .where('rejected_at', 'is', null)
+    .where('withdrawn_at', 'is', null)
+    .where('asked_at', '>=', now - QUEUE_STALE_MS)
+    .where('asked_at', '<=', now)
 }
 
 /**

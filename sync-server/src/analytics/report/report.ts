@@ -4,6 +4,7 @@ import {
   type AnalyticsPoint,
   type AnalyticsTotals,
   type Engagement,
+  type VideoFigures,
 } from '@podium/shared'
 import { type Kysely, sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
@@ -29,8 +30,38 @@ const SUMS = {
   moderationMs: 'moderation_ms',
   answerTimed: 'answer_timed',
   answerMs: 'answer_ms',
+  videoReports: 'video_reports',
+  videoPoor: 'video_poor',
+  videoRttMs: 'video_rtt_ms',
+  videoRttN: 'video_rtt_n',
+  videoLossBp: 'video_loss_bp',
+  videoLossN: 'video_loss_n',
+  videoJitterMs: 'video_jitter_ms',
+  videoJitterN: 'video_jitter_n',
+  videoKbps: 'video_kbps',
+  videoKbpsN: 'video_kbps_n',
+  videoFps: 'video_fps_x100',
+  videoFpsN: 'video_fps_n',
 } as const
 type Sums = Record<keyof typeof SUMS, number>
+
+/** The video figures of summed rollups: means of the reports that had each, null without. */
+export function videoFigures(s: Sums): VideoFigures | null {
+  if (s.videoReports === 0) return null
+  const avg = (total: number, n: number, scale = 1) =>
+    n > 0 ? Math.round(total / n / scale) : null
+  const avg1 = (total: number, n: number, scale: number) =>
+    n > 0 ? Math.round((total / n / scale) * 10) / 10 : null
+  return {
+    reports: s.videoReports,
+    poor: s.videoPoor,
+    rttMs: avg(s.videoRttMs, s.videoRttN),
+    lossPct: avg1(s.videoLossBp, s.videoLossN, 100),
+    jitterMs: avg(s.videoJitterMs, s.videoJitterN),
+    bitrateKbps: avg(s.videoKbps, s.videoKbpsN),
+    fps: avg1(s.videoFps, s.videoFpsN, 100),
+  }
+}
 
 const zeroSums = (): Sums =>
   Object.fromEntries(Object.keys(SUMS).map((k) => [k, 0])) as unknown as Sums
@@ -111,9 +142,29 @@ export class AnalyticsReader {
         moderated: sums.moderated,
         moderationMs: mean(sums.moderationMs, sums.moderated),
         answerMs: mean(sums.answerMs, sums.answerTimed),
+        video: videoFigures(sums),
       })
     }
     return points
+  }
+
+  /** The video figures of a range, summed from its minutes. */
+  async video(sessionId: string, range: MinuteRange): Promise<VideoFigures | null> {
+    const row = await this.db.kysely
+      .selectFrom('analytics_minutes')
+      .select((eb) =>
+        Object.entries(SUMS)
+          .filter(([name]) => name.startsWith('video'))
+          .map(([name, column]) => eb.fn.sum<number>(sql.ref(column)).as(name)),
+      )
+      .where('session_id', '=', sessionId)
+      .where('minute', '>=', range.from)
+      .where('minute', '<', range.to)
+      .executeTakeFirst()
+    const sums = zeroSums()
+    for (const [name, value] of Object.entries(row ?? {}))
+      sums[name as keyof Sums] = Number(value ?? 0)
+    return videoFigures(sums)
   }
 
   /** Totals of a range, from its series and the questions' times. */
@@ -123,9 +174,10 @@ export class AnalyticsReader {
     series: AnalyticsPoint[],
   ): Promise<AnalyticsTotals> {
     const sum = (pick: (p: AnalyticsPoint) => number) => series.reduce((n, p) => n + pick(p), 0)
-    const [moderation, answer] = await Promise.all([
+    const [moderation, answer, video] = await Promise.all([
       this.delays(sessionId, range, 'moderated_at', 'moderation_ms'),
       this.delays(sessionId, range, 'answered_at', 'answer_ms'),
+      this.video(sessionId, range),
     ])
     return {
       participants: {
@@ -143,6 +195,7 @@ export class AnalyticsReader {
       replies: sum((p) => p.replies),
       medianModerationMs: median(moderation),
       medianAnswerMs: median(answer),
+      video,
     }
   }
 
