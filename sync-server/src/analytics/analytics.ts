@@ -212,8 +212,15 @@ export class Analytics {
     totals: AnalyticsTotals
     engagement: Engagement
   }> {
-    const { range, totals, engagement } = await this.report(session, {})
-    return { range: { from: range.from, to: range.to }, totals, engagement }
+    // What a comparison shows, and only that: no top questions, funnel or alerts.
+    const { reader } = this
+    const range = resolveRange({}, await reader.activity(session.id, session.created_at))
+    const series = await reader.series(session.id, range)
+    const [totals, engagement] = await Promise.all([
+      reader.totals(session.id, range, series),
+      reader.engagement(session.id),
+    ])
+    return { range: { from: range.from * MINUTE_MS, to: range.to * MINUTE_MS }, totals, engagement }
   }
 
   /** An export as text chunks, read from the database as they are sent. */
