@@ -45,7 +45,12 @@ export type EventData =
       authorId: string
       by: string | null
     }
-  | { type: 'participant.joined'; userId: string }
+  /** `device`: phone, tablet, desktop or unknown (from the connection; absent in older events). */
+  | {
+      type: 'participant.joined'
+      userId: string
+      device?: 'phone' | 'tablet' | 'desktop' | 'unknown'
+    }
   | { type: 'participant.left'; userId: string }
   | { type: 'session.status-changed'; status: string; by: string | null }
   /** One window's reactions on one instance, counted per reaction (never per person). */

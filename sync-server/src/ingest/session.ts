@@ -1,6 +1,7 @@
 import type { Hocuspocus } from '@hocuspocus/server'
 import { type Actor, type AuditEntry, documentName } from '@podium/shared'
 import type { Logger } from 'pino'
+import type { DeviceClass } from '../auth/device-label.ts'
 import type { Db } from '../db/connect.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import { SessionPolls } from '../polls/session-polls.ts'
@@ -191,8 +192,8 @@ export class SessionIngest {
     this.tallies.invalidate()
     this.schedule()
   }
-  presenceChanged(userId: string, name: string | null, delta: 1 | -1): void {
-    this.presence.changed(userId, name, delta)
+  presenceChanged(userId: string, name: string | null, delta: 1 | -1, device?: DeviceClass): void {
+    this.presence.changed(userId, name, delta, device)
     this.schedulePresence()
   }
 

@@ -293,6 +293,7 @@ function outcomeOf(event: DomainEvent, state: SessionState): Outcome {
       return {
         raw: raw(joined ? AnalyticsKind.joined : AnalyticsKind.left, {
           participant_id: event.userId,
+          detail: event.type === EventType.participantJoined ? (event.device ?? null) : null,
         }),
         counts: counts({
           arrived: one(change.arrived),
