@@ -1,7 +1,8 @@
 import { get as httpGet } from 'node:http'
 import { parseArgs } from 'node:util'
+import { EventRecorder } from '../sync-server/src/analytics/record/record.ts'
 import { EventLog } from '../sync-server/src/events/log.ts'
-import type { EventDraft } from '../sync-server/src/events/types.ts'
+import type { DomainEvent, EventDraft } from '../sync-server/src/events/types.ts'
 import { signInByEmail } from '../test-support/accounts.ts'
 import { startInbox } from '../test-support/mail.ts'
 import { request, startPodium, type TestPodium } from '../test-support/podium.ts'
@@ -15,7 +16,9 @@ import { newHistogram, recordMs, summarize } from './src/stats/histogram.ts'
  * everything (the bus, in batches), on SQLite or on Postgres (`--postgres`). Then every
  * analytics route is timed through HTTP, `--samples` times each, against the target of
  * p95 ≤ 100 ms. Exports are streamed: their time is to the first byte, and the whole of
- * a rollup export is timed too.
+ * a rollup export is timed too. `--direct` loads faster for the full 10 million: each chunk
+ * goes through analytics's own recorder in a transaction, as the bus would hand it, but
+ * without the event log and the other subscribers; the tables come out the same.
  */
 const { values } = parseArgs({
   options: {
@@ -23,6 +26,8 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '100' },
     samples: { type: 'string', default: '50' },
     postgres: { type: 'boolean', default: false },
+    /** Record straight into analytics's tables (the recorder the bus runs), skipping the event log. */
+    direct: { type: 'boolean', default: false },
   },
 })
 const totalEvents = Number(values.events)
@@ -191,11 +196,21 @@ try {
   const perSession = Math.floor(totalEvents / sessionCount)
   const t0 = Date.now() - (sessionCount + 1) * HOUR
   let stored = 0
+  const recorder = new EventRecorder(db.dialect)
   for (const [i, session] of sessions.entries()) {
     const count = i === 0 ? totalEvents - perSession * (sessionCount - 1) : perSession
     for (const chunk of sessionEvents(session.id, t0 + i * HOUR, count)) {
-      await db.kysely.transaction().execute((trx) => log.append(trx, chunk))
-      events.committed()
+      if (values.direct) {
+        const numbered = chunk.map((e, n) => ({ ...e, seq: stored + n + 1 }) as DomainEvent)
+        for (let b = 0; b < numbered.length; b += 200)
+          await db.kysely
+            .transaction()
+            .execute((trx) => recorder.record(numbered.slice(b, b + 200), trx))
+            .then(() => recorder.committed())
+      } else {
+        await db.kysely.transaction().execute((trx) => log.append(trx, chunk))
+        events.committed()
+      }
       stored += chunk.length
     }
     if ((i + 1) % Math.max(1, Math.floor(sessionCount / 10)) === 0)
@@ -258,7 +273,7 @@ try {
       `| ${name.padEnd(34)} | ${cells.map((c) => String(c).padStart(9)).join(' | ')} |\n`,
     )
   process.stdout.write(
-    `\nAnalytics: ${Number(raw.n).toLocaleString('en')} events over ${sessionCount} sessions on ${values.postgres ? 'Postgres' : 'SQLite'}\n` +
+    `\nAnalytics: ${Number(raw.n).toLocaleString('en')} events over ${sessionCount} sessions on ${values.postgres ? 'Postgres' : 'SQLite'}${values.direct ? ', recorded directly' : ''}\n` +
       `stored in ${(storedMs / 1000).toFixed(1)} s, recorded by ${(recordedMs / 1000).toFixed(1)} s: ` +
       `${Math.round(totalEvents / (recordedMs / 1000)).toLocaleString('en')} events/s\n\n`,
   )

@@ -212,15 +212,13 @@ export class Analytics {
     totals: AnalyticsTotals
     engagement: Engagement
   }> {
-    // What a comparison shows, and only that: no top questions, funnel or alerts.
-    const { reader } = this
-    const range = resolveRange({}, await reader.activity(session.id, session.created_at))
-    const series = await reader.series(session.id, range)
-    const [totals, engagement] = await Promise.all([
-      reader.totals(session.id, range, series),
-      reader.engagement(session.id),
-    ])
-    return { range: { from: range.from * MINUTE_MS, to: range.to * MINUTE_MS }, totals, engagement }
+    const [one] = await this.reader.summaries([session])
+    return { range: one!.range, totals: one!.totals, engagement: one!.engagement }
+  }
+
+  /** The figures of several whole sessions, side by side, in a few queries (comparisons). */
+  summaries(sessions: readonly SessionRef[]) {
+    return this.reader.summaries(sessions)
   }
 
   /** An export as text chunks, read from the database as they are sent. */

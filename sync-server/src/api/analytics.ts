@@ -125,13 +125,15 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
           `There is no session ${missing.join(', ')}; it may have been deleted.`,
         )
       }
+      const figures = await analytics.summaries(ids.map((id) => byId.get(id)!))
       return {
-        sessions: await Promise.all(
-          ids.map(async (id) => {
-            const row = byId.get(id)!
-            return { sessionId: id, title: row.title, ...(await analytics.summary(row)) }
-          }),
-        ),
+        sessions: figures.map((f) => ({
+          sessionId: f.sessionId,
+          title: byId.get(f.sessionId)!.title,
+          range: f.range,
+          totals: f.totals,
+          engagement: f.engagement,
+        })),
       }
     },
   )
