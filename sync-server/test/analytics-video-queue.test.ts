@@ -218,5 +218,42 @@ for (const kind of DIALECTS) {
         { kind: 'withdrawn', detail: 'queued' },
       ])
     })
+
+    it('[AN-27] a session sets its own thresholds and turns rules off; the change applies at once', async () => {
+      const asked = (q: string, t: number) =>
+        e({ type: 'question.asked', at: t, questionId: q, authorId: 'p-a', queued: true })
+      const view = await analytics.setAlertSettings(id, { queueAgeMinutes: 2, off: ['poor-video'] })
+      expect(view.settings).toEqual({
+        off: ['poor-video'],
+        dropMinPeak: 4,
+        spikeMinRejected: 5,
+        queueAgeMinutes: 2,
+        poorVideoPercent: 30,
+      })
+      expect(view.defaults.queueAgeMinutes).toBe(5)
+      await store([asked('q-1', at(0))])
+      now = at(1, 59)
+      expect(await analytics.checkAlerts()).toEqual([])
+      now = at(2)
+      expect(await analytics.checkAlerts()).toEqual([id])
+      // Poor video is off: three poor reports fire nothing.
+      await store([0, 1, 2].map((n) => report(`v-${n}`, at(2, 10 + n), POOR)))
+      expect(told).toEqual([['queue-age', 'fired', at(2)]])
+      // On again, with the rest kept: it fires now, without waiting for another report.
+      now = at(2, 30)
+      const on = await analytics.setAlertSettings(id, { off: [] })
+      expect(on.settings.queueAgeMinutes).toBe(2)
+      expect(told.at(-1)).toEqual(['poor-video', 'fired', at(2, 30)])
+      // Every report was poor: even at 95 % it holds, and nothing is told again.
+      now = at(2, 40)
+      await analytics.setAlertSettings(id, { poorVideoPercent: 95 })
+      expect(told).toHaveLength(2)
+      // Off again: it recovers at once.
+      now = at(2, 50)
+      await analytics.setAlertSettings(id, { off: ['poor-video'] })
+      expect(told.at(-1)).toEqual(['poor-video', 'recovered', at(2, 50)])
+      // Another session keeps the defaults.
+      expect((await analytics.alertSettings('session-other')).settings.queueAgeMinutes).toBe(5)
+    })
   })
 }

@@ -1,6 +1,6 @@
-import type { AnalyticsReport } from '@podium/shared'
+import type { AlertSettingsView, AnalyticsReport } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSession, join } from '../../test-support/api.ts'
+import { acceptedInvite, createSession, join } from '../../test-support/api.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 
 // POST /api/sessions/:id/video-quality through a real server: a viewer's reports land in
@@ -96,5 +96,60 @@ describe('video quality reports over HTTP', () => {
     expect(Number(count.n)).toBe(0)
     const accepted = await request(url, { token: viewer.token, body: { reports: [good] } })
     expect(accepted.status).toBe(204)
+  })
+
+  describe('alert settings over HTTP', () => {
+    let server: TestPodium
+    beforeAll(async () => {
+      server = await startPodium()
+    })
+    afterAll(async () => {
+      await server?.close()
+    })
+
+    it('[AN-28] the host changes them, moderators read them, bad values are refused', async () => {
+      const session = await createSession(server.url)
+      const url = `${server.url}/api/sessions/${session.id}/analytics/alerts`
+      const moderator = await acceptedInvite(server.url, session, 'moderator', 'Mo')
+      const attendee = await join(server.url, session.code)
+      const read = await request<AlertSettingsView>(url, { token: moderator.token })
+      expect(read.status).toBe(200)
+      expect(read.body.settings).toEqual(read.body.defaults)
+      const put = await request<AlertSettingsView>(url, {
+        method: 'PUT',
+        token: session.hostToken,
+        body: { queueAgeMinutes: 10, off: ['rejections-spike'] },
+      })
+      expect(put.status).toBe(200)
+      expect(put.body.settings).toMatchObject({ queueAgeMinutes: 10, off: ['rejections-spike'] })
+      const after = await request<AlertSettingsView>(url, { token: moderator.token })
+      expect(after.body.settings).toEqual(put.body.settings)
+
+      for (const token of [moderator.token, attendee.token]) {
+        const refused = await request(url, { method: 'PUT', token, body: { queueAgeMinutes: 3 } })
+        expect(refused.status).toBe(403)
+      }
+      expect((await request(url, { token: attendee.token })).status).toBe(403)
+      const cases: Array<[unknown, RegExp]> = [
+        [{ queueAgeMinutes: 0 }, /queueAgeMinutes must be a whole number from 1 to 240/],
+        [{ poorVideoPercent: 99.5 }, /poorVideoPercent must be a whole number from 5 to 95/],
+        [{ off: ['everything'] }, /off lists rules/],
+        [{ dropMinPeak: '4' }, /dropMinPeak must be a whole number/],
+        [{ threshold: 3 }, /take only off, dropMinPeak/],
+      ]
+      for (const [body, detail] of cases) {
+        const res = await request<{ detail: string }>(url, {
+          method: 'PUT',
+          token: session.hostToken,
+          body,
+        })
+        expect(res.status, JSON.stringify(body)).toBe(400)
+        expect(res.headers.get('content-type')).toContain('application/problem+json')
+        expect(res.body.detail).toMatch(detail)
+      }
+      // Refused changes changed nothing.
+      const unchanged = await request<AlertSettingsView>(url, { token: session.hostToken })
+      expect(unchanged.body.settings).toEqual(put.body.settings)
+    })
   })
 })

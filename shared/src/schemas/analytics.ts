@@ -192,6 +192,51 @@ export const ALERT_RULES = [
   'poor-video',
 ] as const
 
+/** The thresholds every session starts with (docs/analytics.md, "Alerts"). */
+export const ALERT_DEFAULTS = {
+  off: [] as Array<(typeof ALERT_RULES)[number]>,
+  dropMinPeak: 4,
+  spikeMinRejected: 5,
+  queueAgeMinutes: 5,
+  poorVideoPercent: 30,
+}
+
+const whole = (name: string, min: number, max: number) =>
+  z
+    .number({ error: `${name} must be a whole number from ${min} to ${max}` })
+    .int(`${name} must be a whole number from ${min} to ${max}`)
+    .min(min, `${name} must be a whole number from ${min} to ${max}`)
+    .max(max, `${name} must be a whole number from ${min} to ${max}`)
+
+/** A session's alert rules: which are off, and each one's threshold. */
+export const AlertSettings = z.strictObject(
+  {
+    off: z
+      .array(z.enum(ALERT_RULES, { error: `off lists rules: ${ALERT_RULES.join(', ')}` }))
+      .max(ALERT_RULES.length),
+    /** participation-drop: counts only from a peak of at least this many present. */
+    dropMinPeak: whole('dropMinPeak', 2, 100_000),
+    /** rejections-spike: at least this many rejected in the window. */
+    spikeMinRejected: whole('spikeMinRejected', 2, 100_000),
+    /** queue-age: the oldest waiting question has waited this many minutes. */
+    queueAgeMinutes: whole('queueAgeMinutes', 1, 240),
+    /** poor-video: more than this share of the window's reports were poor, in percent. */
+    poorVideoPercent: whole('poorVideoPercent', 5, 95),
+  },
+  {
+    error:
+      'alert settings take only off, dropMinPeak, spikeMinRejected, queueAgeMinutes and poorVideoPercent',
+  },
+)
+export type AlertSettings = z.infer<typeof AlertSettings>
+
+/** PUT /api/sessions/:id/analytics/alerts: any of the settings; the rest stay. */
+export const AlertSettingsPatch = AlertSettings.partial()
+
+/** GET and PUT /api/sessions/:id/analytics/alerts answer this. */
+export const AlertSettingsView = z.object({ settings: AlertSettings, defaults: AlertSettings })
+export type AlertSettingsView = z.infer<typeof AlertSettingsView>
+
 export const AnalyticsAlert = z.object({
   rule: z.enum(ALERT_RULES),
   firedAt: z.number(),

@@ -1,4 +1,7 @@
 import {
+  ALERT_DEFAULTS,
+  type AlertSettings,
+  type AlertSettingsView,
   type AnalyticsExportQuery,
   type AnalyticsQuery,
   type AnalyticsReport,
@@ -13,7 +16,7 @@ import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
 import { EventLog } from '../events/log.ts'
 import { EventType } from '../events/types.ts'
-import { type AlertListener, alertsOf } from './alerts/rules.ts'
+import { type AlertListener, alertsOf, evaluateAlerts, settingsOf } from './alerts/rules.ts'
 import { AlertWatch } from './alerts/watch.ts'
 import { EventRecorder } from './record/record.ts'
 import { MINUTE_MS } from './record/rollup.ts'
@@ -141,6 +144,39 @@ export class Analytics {
     )
     this.options.events.committed()
     return null
+  }
+
+  /** A session's alert rules: its own settings and the defaults. */
+  async alertSettings(sessionId: string): Promise<AlertSettingsView> {
+    const settings = await settingsOf(this.options.db.kysely, [sessionId])
+    return { settings: settings.get(sessionId) ?? ALERT_DEFAULTS, defaults: ALERT_DEFAULTS }
+  }
+
+  /**
+   * Changes some of a session's alert settings, and looks at its alerts with them at once
+   * (a rule turned off, or a threshold passed, fires or recovers now, told as any other).
+   */
+  async setAlertSettings(
+    sessionId: string,
+    patch: Partial<AlertSettings>,
+  ): Promise<AlertSettingsView> {
+    const now = this.options.clock()
+    const changed = await this.options.db.kysely.transaction().execute(async (trx) => {
+      const current = (await settingsOf(trx, [sessionId])).get(sessionId) ?? ALERT_DEFAULTS
+      const settings = { ...current, ...patch, off: [...new Set(patch.off ?? current.off)] }
+      await trx
+        .insertInto('analytics_alert_settings')
+        .values({ session_id: sessionId, settings: JSON.stringify(settings), updated_at: now })
+        .onConflict((oc) =>
+          oc
+            .column('session_id')
+            .doUpdateSet({ settings: JSON.stringify(settings), updated_at: now }),
+        )
+        .execute()
+      return evaluateAlerts(trx, sessionId, now, this.alertListener)
+    })
+    if (changed) this.live.changed([sessionId])
+    return this.alertSettings(sessionId)
   }
 
   /** Looks at open alerts now (a job does it every 30 s); returns sessions whose changed. */

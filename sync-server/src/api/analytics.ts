@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream'
 import {
+  AlertSettingsPatch,
+  type AlertSettingsView,
   AnalyticsCompareQuery,
   type AnalyticsComparison,
   AnalyticsExportQuery,
@@ -76,6 +78,17 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
     const query = parse(AnalyticsQuery, request.query ?? {}, 'query string')
     await services.billing.checkAnalyticsWindow(session.id, query.from)
     return analytics.report(session, query)
+  })
+
+  // The session's alert rules: moderators read them, the host changes them.
+  api.get('/sessions/:id/analytics/alerts', async (request): Promise<AlertSettingsView> => {
+    const { session } = await sessionFor(request, services, ['host', 'moderator'])
+    return analytics.alertSettings(session.id)
+  })
+  api.put('/sessions/:id/analytics/alerts', async (request): Promise<AlertSettingsView> => {
+    const { session } = await sessionFor(request, services, ['host'])
+    const patch = parse(AlertSettingsPatch, request.body, 'alert settings')
+    return analytics.setAlertSettings(session.id, patch)
   })
 
   // A viewer's browser, once a minute while it watches the stage: how the video held up.

@@ -29,6 +29,7 @@ export interface Database {
   analytics_participants: AnalyticsParticipantsTable
   analytics_questions: AnalyticsQuestionsTable
   analytics_alerts: AnalyticsAlertsTable
+  analytics_alert_settings: AnalyticsAlertSettingsTable
   notifications: NotificationsTable
   notification_preferences: NotificationPreferencesTable
   notification_suppressions: NotificationSuppressionsTable
@@ -341,6 +342,13 @@ export interface AnalyticsQuestionsTable {
   withdrawn_at: number | null
   /** Votes counted minus votes taken back. */
   votes: Generated<number>
+}
+
+/** A session's own alert thresholds (AlertSettings as JSON). */
+export interface AnalyticsAlertSettingsTable {
+  session_id: string
+  settings: string
+  updated_at: number
 }
 
 /** An alert: fired when its rule held, closed when it stopped holding (see analytics/alerts.ts). */

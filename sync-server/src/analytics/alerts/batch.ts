@@ -1,3 +1,4 @@
+import { ALERT_DEFAULTS, type AlertSettings } from '@podium/shared'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
 import { minuteOf } from '../record/rollup.ts'
@@ -8,6 +9,7 @@ import {
   type AlertWindow,
   EVENT_RULES,
   holds,
+  settingsOf,
 } from './rules.ts'
 
 /** A minute as the rules read it. */
@@ -45,6 +47,7 @@ interface OpenAlert {
 export class BatchAlerts {
   private readonly stored = new Map<string, Map<number, MinuteFigures>>()
   private readonly open = new Map<string, Map<AlertRule, OpenAlert>>()
+  private settings = new Map<string, AlertSettings>()
   private readonly fired: Array<{
     sessionId: string
     rule: AlertRule
@@ -68,6 +71,7 @@ export class BatchAlerts {
     spans: ReadonlyMap<string, { from: number; to: number }>,
   ): Promise<BatchAlerts> {
     const alerts = new BatchAlerts()
+    alerts.settings = await settingsOf(k, [...spans.keys()])
     for (const [sessionId, { from, to }] of spans) {
       const first = minuteOf(from) - ALERT_WINDOW_MINUTES + 1
       const [rows, before, open] = await Promise.all([
@@ -152,10 +156,11 @@ export class BatchAlerts {
     if (video.reports > 0) w.video = video
     const open = this.open.get(sessionId) ?? new Map<AlertRule, OpenAlert>()
     this.open.set(sessionId, open)
+    const s = this.settings.get(sessionId) ?? ALERT_DEFAULTS
     for (const rule of EVENT_RULES) {
       const alert = open.get(rule)
       if (alert) {
-        if (holds(rule, w, alert.detail)) continue
+        if (holds(rule, w, alert.detail, s)) continue
         open.delete(rule)
         if (alert.id !== null)
           this.closed.push({ id: alert.id, at, sessionId, rule, detail: alert.detail })
@@ -163,7 +168,7 @@ export class BatchAlerts {
           const mine = this.fired.findLast((f) => f.sessionId === sessionId && f.rule === rule)
           if (mine) mine.recoveredAt = at
         }
-      } else if (holds(rule, w)) {
+      } else if (holds(rule, w, undefined, s)) {
         open.set(rule, { id: null, detail: structuredClone(w) })
         this.fired.push({
           sessionId,

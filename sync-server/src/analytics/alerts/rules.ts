@@ -1,3 +1,4 @@
+import { ALERT_DEFAULTS, type AlertSettings } from '@podium/shared'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
 import { minuteOf } from '../record/rollup.ts'
@@ -24,20 +25,14 @@ export const EVENT_RULES: readonly AlertRule[] = [
 
 /** Rules look at the last this many minutes, the current one included. */
 export const ALERT_WINDOW_MINUTES = 5
-/** A drop counts only from a peak of at least this many people. */
-export const DROP_MIN_PEAK = 4
-/** A spike is at least this many rejections in the window... */
-export const SPIKE_MIN_REJECTED = 5
 /** How often open alerts are looked at again (a spike recovers as time passes). */
 export const ALERT_CHECK_MS = 30_000
-/** The queue-age alert fires when the oldest question waiting has waited this long. */
-export const QUEUE_AGE_MS = 5 * 60_000
+/** The least a session may set the queue's age to: the watch looks for waits this long. */
+export const QUEUE_AGE_MIN_MS = 60_000
 /** A question waiting longer than this belongs to a session that is over: not counted. */
 export const QUEUE_STALE_MS = 12 * 60 * 60_000
-/** Poor video counts only from this many quality reports in the window... */
+/** Poor video counts only from this many quality reports in the window. */
 export const POOR_VIDEO_MIN_REPORTS = 3
-/** ...and fires when more than this share of them were poor. */
-export const POOR_VIDEO_SHARE = 0.3
 
 /** An alert that fired or recovered, told to the listener in the transaction that wrote it. */
 export interface AlertChange {
@@ -73,27 +68,51 @@ export interface AlertWindow {
  * Whether `rule` holds. An open alert's `fired` is the window it fired with: a drop stays
  * open while presence is at most half the peak it fell from.
  */
-export function holds(rule: AlertRule, w: AlertWindow, fired?: AlertWindow): boolean {
+export function holds(
+  rule: AlertRule,
+  w: AlertWindow,
+  fired?: AlertWindow,
+  s: AlertSettings = ALERT_DEFAULTS,
+): boolean {
+  // A rule the session turned off holds never (an open alert of it recovers).
+  if (s.off.includes(rule)) return false
   switch (rule) {
     case AlertRule.participationDrop:
       if (fired) return w.present * 2 <= fired.peak
-      return w.peak >= DROP_MIN_PEAK && w.present * 2 <= w.peak
+      return w.peak >= s.dropMinPeak && w.present * 2 <= w.peak
     case AlertRule.rejectionsSpike:
       // ...and at least half of what was asked.
-      return w.rejected >= SPIKE_MIN_REJECTED && w.rejected * 2 >= w.asked
+      return w.rejected >= s.spikeMinRejected && w.rejected * 2 >= w.asked
     case AlertRule.queueAge:
-      return (w.queue?.oldestMs ?? 0) >= QUEUE_AGE_MS
+      return (w.queue?.oldestMs ?? 0) >= s.queueAgeMinutes * 60_000
     case AlertRule.poorVideo:
       return (
         w.video !== undefined &&
         w.video.reports >= POOR_VIDEO_MIN_REPORTS &&
-        w.video.poor > w.video.reports * POOR_VIDEO_SHARE
+        w.video.poor * 100 > w.video.reports * s.poorVideoPercent
       )
     default: {
       const never: never = rule
       throw new Error(`unknown alert rule ${String(never)}`)
     }
   }
+}
+
+/** Each of these sessions' alert settings: its own, or the defaults. */
+export async function settingsOf(
+  k: Kysely<Database>,
+  sessionIds: readonly string[],
+): Promise<Map<string, AlertSettings>> {
+  const settings = new Map<string, AlertSettings>(sessionIds.map((id) => [id, ALERT_DEFAULTS]))
+  if (sessionIds.length === 0) return settings
+  const rows = await k
+    .selectFrom('analytics_alert_settings')
+    .select(['session_id', 'settings'])
+    .where('session_id', 'in', sessionIds)
+    .execute()
+  for (const r of rows)
+    settings.set(r.session_id, { ...ALERT_DEFAULTS, ...(JSON.parse(r.settings) as AlertSettings) })
+  return settings
 }
 
 /** The window of `sessionId` ending at `now`, from the rollups. */
@@ -174,7 +193,7 @@ export async function evaluateAlerts(
   now: number,
   listener?: AlertListener | null,
 ): Promise<boolean> {
-  const [open, w] = await Promise.all([
+  const [open, w, settings] = await Promise.all([
     k
       .selectFrom('analytics_alerts')
       .select(['id', 'rule', 'detail'])
@@ -182,13 +201,15 @@ export async function evaluateAlerts(
       .where('recovered_at', 'is', null)
       .execute(),
     windowAt(k, sessionId, now),
+    settingsOf(k, [sessionId]),
   ])
+  const s = settings.get(sessionId) ?? ALERT_DEFAULTS
   let changed = false
   for (const rule of Object.values(AlertRule)) {
     const alert = open.find((a) => a.rule === rule)
     if (alert) {
       const detail = JSON.parse(alert.detail) as AlertWindow
-      if (holds(rule, w, detail)) continue
+      if (holds(rule, w, detail, s)) continue
       const updated = await k
         .updateTable('analytics_alerts')
         .set({ recovered_at: now })
@@ -198,7 +219,7 @@ export async function evaluateAlerts(
       if (Number(updated.numUpdatedRows) === 0) continue
       changed = true
       await listener?.(k, { sessionId, rule, state: 'recovered', at: now, detail })
-    } else if (holds(rule, w)) {
+    } else if (holds(rule, w, undefined, s)) {
       // The unique index on open alerts keeps a second instance from firing it again.
       const inserted = await k
         .insertInto('analytics_alerts')

@@ -5,14 +5,14 @@ import {
   type AlertListener,
   AlertRule,
   evaluateAlerts,
-  QUEUE_AGE_MS,
+  QUEUE_AGE_MIN_MS,
   waiting,
 } from './rules.ts'
 
 /**
  * Looks at sessions with open alerts every ALERT_CHECK_MS, so an alert that recovers as
  * time passes (a spike that ages out of the window) says so without waiting for an event,
- * and at sessions whose moderation queue holds a question older than QUEUE_AGE_MS (which
+ * and at sessions whose moderation queue holds a question older than a minute (which
  * no event announces: the queue ages while nothing happens).
  */
 export class AlertWatch {
@@ -64,7 +64,8 @@ export class AlertWatch {
       waiting(k, now)
         .select('session_id')
         .distinct()
-        .where('asked_at', '<=', now - QUEUE_AGE_MS)
+        // Sessions may set the age as low as a minute: their settings decide the rest.
+        .where('asked_at', '<=', now - QUEUE_AGE_MIN_MS)
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(

@@ -39,8 +39,16 @@ export function analyticsVideoQueue(_dialect: DialectName): Migration {
         .columns(['asked_at', 'session_id'])
         .where(sql<boolean>`published_at is null and rejected_at is null and withdrawn_at is null`)
         .execute()
+      // A session's own alert thresholds (JSON); a session without a row has the defaults.
+      await db.schema
+        .createTable('analytics_alert_settings')
+        .addColumn('session_id', 'text', (c) => c.primaryKey())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute()
     },
     async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('analytics_alert_settings').execute()
       await db.schema.dropIndex('analytics_questions_waiting').execute()
       await db.schema.alterTable('analytics_questions').dropColumn('withdrawn_at').execute()
       for (const name of VIDEO_MINUTE_COUNTERS)
