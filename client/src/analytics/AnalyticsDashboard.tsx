@@ -3,6 +3,7 @@ import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import { messageOf } from '../components/errors.ts'
 import { type Api, api as defaultApi } from '../lib/api.ts'
 import { AlertBanner } from './AlertBanner.tsx'
+import { AlertRules } from './AlertRules.tsx'
 import { ChartBlock } from './ChartBlock.tsx'
 import { ExportButtons } from './ExportButtons.tsx'
 import { Funnel } from './Funnel.tsx'
@@ -258,6 +259,9 @@ export function AnalyticsDashboard(props: {
               />
             </div>
             <TopQuestions report={r()} text={props.questionText} />
+            <Show when={props.canExport}>
+              <AlertRules sessionId={props.sessionId} token={props.token} api={api} />
+            </Show>
             <Show when={r().alerts.length > 0}>
               <section class="an-block" aria-labelledby="an-alerts-h">
                 <h3 id="an-alerts-h">Alerts</h3>

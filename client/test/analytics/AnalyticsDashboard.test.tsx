@@ -1,4 +1,4 @@
-import type { AnalyticsReport } from '@podium/shared'
+import { ALERT_DEFAULTS, type AnalyticsReport } from '@podium/shared'
 import { render, screen, within } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { AnalyticsDashboard } from '../../src/analytics/AnalyticsDashboard.tsx'
@@ -113,6 +113,9 @@ const liveTile = (label: string) => {
 function setup(options: { reports?: AnalyticsReport[]; refuse?: boolean } = {}) {
   const reports = [...(options.reports ?? [report(3)])]
   const server = scriptedServer({
+    'GET /api/sessions/session-1/analytics/alerts': () => ({
+      body: { settings: ALERT_DEFAULTS, defaults: ALERT_DEFAULTS },
+    }),
     'GET /api/sessions/session-1/analytics': () =>
       options.refuse
         ? { status: 403, body: problem(403, 'This needs the role host or moderator.') }
@@ -135,7 +138,9 @@ function setup(options: { reports?: AnalyticsReport[]; refuse?: boolean } = {}) 
 }
 
 describe('AnalyticsDashboard', () => {
-  it('shows the report: summary, charts’ data tables, funnel, top questions and alerts', async () => {
+  it('shows the report: summary, charts’ data tables, funnel, top questions and alerts', {
+    timeout: 15_000,
+  }, async () => {
     const { server } = setup()
     const activity = await screen.findByRole('table', { name: 'Activity per minute: data' })
     expect(column(activity, 'Asked')).toEqual(['2', '0', '1'])
@@ -170,6 +175,9 @@ describe('AnalyticsDashboard', () => {
     })
     // Exports are the host's.
     expect(screen.getByRole('group', { name: 'Download analytics' })).toBeTruthy()
+    // So are the alert rules.
+    await screen.findByRole('heading', { name: 'Alert rules' })
+    expect(await screen.findByRole('checkbox', { name: 'The moderation queue waits' })).toBeTruthy()
   })
 
   it('moves live: figures from the stream, the report read again after new events', async () => {
