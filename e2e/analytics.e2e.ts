@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from '../test-support/api.ts'
 import { DESKTOP, waitStaffOnline } from '../test-support/host.ts'
 import { type Inbox, startInbox } from '../test-support/mail.ts'
-import type { TestPodium } from '../test-support/podium.ts'
+import { request, type TestPodium } from '../test-support/podium.ts'
 import { joinRoom } from '../test-support/room.ts'
 import { startServer } from '../test-support/served.ts'
 import { newAddress, signInByMail } from './helpers/account.ts'
@@ -104,6 +105,20 @@ describe('analytics dashboard', () => {
       .getByRole('button', { name: 'Answered' })
       .click()
 
+    // Two viewers' browsers report their minute of video: one poor (12 % loss), one good.
+    for (const lossPct of [12, 0.5]) {
+      const viewer = await join(server.url, code)
+      const sent = await request(`${server.url}/api/sessions/${sessionId}/video-quality`, {
+        token: viewer.token,
+        body: {
+          reports: [
+            { feed: 'camera', rttMs: 120, lossPct, jitterMs: 8, bitrateKbps: 900, fps: 25 },
+          ],
+        },
+      })
+      expect(sent.status).toBe(204)
+    }
+
     const dash = await host.newPage()
     await dash.goto(`/s/${sessionId}/host`)
     await waitStaffOnline(dash)
@@ -127,8 +142,15 @@ describe('analytics dashboard', () => {
     expect(await funnel.innerText()).toMatch(/Got an answer\s*1 \(50 %\)/)
     // The top question's text comes from the public document.
     await dash.getByRole('rowheader', { name: 'When does the new office open?' }).waitFor()
+    // The viewers' video reports: one of two poor, drawn and tabled.
+    await eventually(() => figure(dash, 'Poor video reports'), '1 of 2 (50 %)')
+    expect(await figure(dash, 'Video round trip (mean)')).toBe('120 ms')
+    await dash
+      .getByRole('table', { name: 'Video quality: data' })
+      .getByRole('cell', { name: '6.3 %', exact: true })
+      .waitFor()
     // uPlot drew the charts.
-    await expect.poll(() => dash.locator('.an-chart canvas').count()).toBeGreaterThanOrEqual(3)
+    await expect.poll(() => dash.locator('.an-chart canvas').count()).toBeGreaterThanOrEqual(4)
 
     // Live: a new question moves the figure without a reload, then the report follows.
     await ask(bob!, 'Can we bring guests?')

@@ -1,6 +1,6 @@
 // Podium as `npm start` serves it (the built client, and signaling when asked), for the
 // browser tests, the benchmarks and the scripts that drive it in Chromium.
-import { signalingOptions } from '@podium/sync-server'
+import { type PodiumOptions, signalingOptions } from '@podium/sync-server'
 import { buildClient, clientIsCurrent } from '../scripts/client-build.mjs'
 import { startPodium, type TestPodium } from './podium.ts'
 
@@ -20,6 +20,8 @@ export interface ServerOptions {
   signaling?: boolean
   /** Data folder to use and keep, so a test can start the server again over the same data. */
   dataDir?: string
+  /** The notifications' test settings (a local push service, its certificate). */
+  notifications?: PodiumOptions['notifications']
 }
 
 /** A real Podium on a free port serving the built client, with `env` over the test defaults. */
@@ -31,5 +33,6 @@ export async function startServer(
   return startPodium(env, {
     ...(options.signaling ? signalingOptions() : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.notifications ? { notifications: options.notifications } : {}),
   })
 }

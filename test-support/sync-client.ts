@@ -26,10 +26,19 @@ export class TestClient {
     readonly identity: { sessionId: string; userId: string; token: string },
     docs: { public?: Y.Doc; mod?: Y.Doc; outbox?: Y.Doc } = {},
     withMod = false,
+    /** The User-Agent the socket is opened with, as a browser's would be (default: none). */
+    userAgent?: string,
   ) {
+    const headers = userAgent ? { 'user-agent': userAgent } : undefined
     this.socket = new HocuspocusProviderWebsocket({
       url: syncUrl,
-      WebSocketPolyfill: ListenedWebSocket,
+      WebSocketPolyfill: headers
+        ? class extends ListenedWebSocket {
+            constructor(address: string | URL, protocols?: string | string[]) {
+              super(address, protocols, { headers })
+            }
+          }
+        : ListenedWebSocket,
       delay: 50,
       minDelay: 50,
       maxDelay: 500,

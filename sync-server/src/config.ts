@@ -137,6 +137,8 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url P-256 private key of 43 characters')
     .optional(),
+  /** The bearer token a mail relay's complaints and bounces come with (POST /api/mail/feedback). */
+  MAIL_FEEDBACK_TOKEN: z.string().min(24, 'at least 24 characters').optional(),
   /** Who push services may contact about this server: mailto: or https:. */
   VAPID_SUBJECT: z
     .string()
@@ -238,6 +240,8 @@ export interface Config {
   notifications: {
     vapid: { publicKey: string; privateKey: string; subject: string }
     sms: { url: string; accountSid: string; authToken: string; from: string } | undefined
+    /** MAIL_FEEDBACK_TOKEN: what a relay's complaints and bounces are posted with. */
+    feedbackToken: string | undefined
   }
   /** Stripe; undefined without keys (paid features hidden, their routes answer 501). */
   payments: PaymentsConfig | undefined
@@ -357,6 +361,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
               from: e.SMS_FROM,
             }
           : undefined,
+      feedbackToken: e.MAIL_FEEDBACK_TOKEN,
     },
     payments:
       e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET

@@ -111,6 +111,54 @@ for (const kind of DIALECTS) {
       expect(fives.totals).toEqual(EXPECTED_TOTALS)
     })
 
+    it('[AN-26] comparisons give each session what its whole report gives, in grouped queries', async () => {
+      await append([
+        ...scriptedEvents(cast, questions),
+        {
+          type: 'video.quality',
+          sessionId: cast.sessionId,
+          at: at(3, 5),
+          userId: cast.alice,
+          feed: 'camera',
+          rttMs: 640,
+          lossPct: 2,
+          jitterMs: 10,
+          bitrateKbps: 900,
+          fps: null,
+        },
+      ])
+      const { bus, analytics } = start()
+      await bus.drain()
+      const quiet = { id: 'session-quiet', created_at: T0 + 3_600_000 }
+      const [scripted, nothing] = await analytics.summaries([session, quiet])
+      const whole = await analytics.report(session, {})
+      expect(scripted).toEqual({
+        sessionId: session.id,
+        range: { from: whole.range.from, to: whole.range.to },
+        totals: whole.totals,
+        engagement: whole.engagement,
+      })
+      expect(scripted!.totals).toEqual({
+        ...EXPECTED_TOTALS,
+        video: {
+          reports: 1,
+          poor: 1,
+          rttMs: 640,
+          lossPct: 2,
+          jitterMs: 10,
+          bitrateKbps: 900,
+          fps: null,
+        },
+      })
+      const empty = await analytics.report(quiet, {})
+      expect(nothing).toEqual({
+        sessionId: quiet.id,
+        range: { from: empty.range.from, to: empty.range.to },
+        totals: empty.totals,
+        engagement: empty.engagement,
+      })
+    })
+
     it('[AN-2] a range inside the session carries in who was there and who had come', async () => {
       await append(scriptedEvents(cast, questions))
       const { bus, analytics } = start()

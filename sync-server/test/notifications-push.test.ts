@@ -1,12 +1,9 @@
-import { createECDH, randomBytes } from 'node:crypto'
-import { createServer, get, type Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
-import ece from 'http_ece'
-import { generate } from 'selfsigned'
+import { get } from 'node:https'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signInByEmail } from '../../test-support/accounts.ts'
 import { type Inbox, startInbox } from '../../test-support/mail.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
+import { browserKeys, decryptPush, startPushService } from '../../test-support/push.ts'
 import { endpointProblem, guardedAgent } from '../src/notifications/channels/push-endpoint.ts'
 
 // Web push to a push service on this machine (https, its own certificate), decrypted
@@ -14,53 +11,6 @@ import { endpointProblem, guardedAgent } from '../src/notifications/channels/pus
 // what happens to the message and the subscription.
 
 const HOUR = 3_600_000
-
-interface Received {
-  path: string
-  headers: Record<string, string | string[] | undefined>
-  body: Buffer
-}
-
-/** A push service: records what it gets; `answers` gives the status per path, in turn. */
-async function startPushService(answers: Record<string, number[]>) {
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  })
-  const received: Received[] = []
-  const server: Server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const path = req.url ?? ''
-      received.push({ path, headers: req.headers, body: Buffer.concat(chunks) })
-      const status = answers[path]?.shift() ?? 201
-      if (status === 429) res.setHeader('retry-after', '1')
-      res.writeHead(status).end(status >= 400 ? 'no' : '')
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `https://127.0.0.1:${port}`,
-    ca: pems.cert,
-    received,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  }
-}
-
-/** What a browser keeps for a subscription: its key pair and auth secret. */
-function browserKeys() {
-  const ecdh = createECDH('prime256v1')
-  ecdh.generateKeys()
-  const auth = randomBytes(16)
-  return {
-    ecdh,
-    auth,
-    keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') },
-  }
-}
 
 describe('web push', () => {
   let now = Date.UTC(2026, 5, 1, 12)
@@ -72,9 +22,7 @@ describe('web push', () => {
   beforeAll(async () => {
     inbox = await startInbox()
     push = await startPushService({
-      '/push/gone': [410],
-      '/push/busy': [429],
-      '/push/broken': [503],
+      answers: { '/push/gone': [410], '/push/busy': [429], '/push/broken': [503] },
     })
     server = await startPodium(
       { SMTP_URL: inbox.url },
@@ -140,12 +88,9 @@ describe('web push', () => {
     expect(headers.authorization).toMatch(
       new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${listed.body.publicKey}$`),
     )
-    const plain = ece.decrypt(body, {
-      version: 'aes128gcm',
-      privateKey: browsers.ok!.ecdh,
-      authSecret: browsers.ok!.auth.toString('base64url'),
-    })
-    const message = JSON.parse(plain.toString('utf8'))
+    // Signed for this push service's origin with the server's VAPID key.
+    expect(ok[0]!.vapidProblem).toBeNull()
+    const message = JSON.parse(decryptPush(body, browsers.ok!))
     expect(message).toMatchObject({
       title: '"Pushed <live>" starts in 1 hour',
       kind: 'reminder',

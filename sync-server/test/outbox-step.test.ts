@@ -201,7 +201,16 @@ describe('the outbox step', () => {
     for (let i = 0; i < RATES.post.burst; i++) rates.allow(ANN, 'post')
     const first = outbox(ANN).withdraw('question-0001')
     const second = outbox(ANN).withdraw('question-0002')
-    await tick([[ANN, new Set([first, second])]])
+    const plan = await tick([[ANN, new Set([first, second])]])
+    // Each says so as an event: analytics stops counting the queued one as waiting.
+    expect(
+      plan.batch.events
+        .filter((e) => e.type === 'question.withdrawn')
+        .map((e) => ('queued' in e ? [e.questionId, e.queued] : null)),
+    ).toEqual([
+      ['question-0001', false],
+      ['question-0002', true],
+    ])
     expect(outbox(ANN).receipt(first)?.status).toBe('accepted')
     expect(outbox(ANN).receipt(second)?.status).toBe('accepted')
     expect(pub.hasQuestion('question-0001')).toBe(false)

@@ -1,5 +1,6 @@
 import type { ModDoc, PublicDoc } from '@podium/shared'
 import { describe, expect, it } from 'vitest'
+import { deviceClass } from '../src/auth/device-label.ts'
 import type { EventData } from '../src/events/types.ts'
 import { PRESENCE_PUBLISH_MS, PRESENCE_REFRESH_MS, Presence } from '../src/ingest/presence.ts'
 
@@ -70,5 +71,49 @@ describe('presence', () => {
     expect(presence.refresh(10, 0)).toBe(false)
     expect(presence.refresh(PRESENCE_REFRESH_MS, 0)).toBe(true)
     expect(presence.write(PRESENCE_REFRESH_MS, plan())).toEqual([''])
+  })
+})
+
+describe('presence with the device class', () => {
+  it('announces the class of the first connection that says one, never more of it', () => {
+    const presence = new Presence('i1')
+    presence.changed('ada', 'Ada', 1, 'phone')
+    presence.changed('ada', 'Ada', 1, 'desktop')
+    presence.changed('bo', 'Bo', 1)
+    const out = plan()
+    presence.announce(out)
+    expect(out.events).toEqual([
+      { type: 'participant.joined', userId: 'ada', device: 'phone' },
+      { type: 'participant.joined', userId: 'bo' },
+    ])
+  })
+
+  it('tells phones, tablets and desktops apart by the user agent', () => {
+    const cases: Array<[string | undefined, string]> = [
+      [
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+        'phone',
+      ],
+      [
+        'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36',
+        'phone',
+      ],
+      [
+        'Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
+        'tablet',
+      ],
+      [
+        'Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+        'tablet',
+      ],
+      [
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
+        'desktop',
+      ],
+      ['Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0', 'desktop'],
+      ['curl/8.5.0', 'unknown'],
+      [undefined, 'unknown'],
+    ]
+    for (const [ua, device] of cases) expect(deviceClass(ua), ua).toBe(device)
   })
 })

@@ -1,8 +1,9 @@
-import { type AnalyticsLive, AnalyticsReport, alertText } from '@podium/shared'
+import { type AnalyticsLive, AnalyticsReport, alertText, type VideoFigures } from '@podium/shared'
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import { messageOf } from '../components/errors.ts'
 import { type Api, api as defaultApi } from '../lib/api.ts'
 import { AlertBanner } from './AlertBanner.tsx'
+import { AlertRules } from './AlertRules.tsx'
 import { ChartBlock } from './ChartBlock.tsx'
 import { ExportButtons } from './ExportButtons.tsx'
 import { Funnel } from './Funnel.tsx'
@@ -104,6 +105,9 @@ export function AnalyticsDashboard(props: {
   const col = (key: keyof AnalyticsReport['series'][number]) =>
     shown()?.series.map((p) => p[key] as number | null) ?? []
   const activity = () => (shown()?.series ?? []).some((p) => p.arrived + p.asked + p.votes > 0)
+  /** A video figure per bucket: null where no viewer reported. */
+  const videoCol = (pick: (v: VideoFigures) => number | null) =>
+    shown()?.series.map((p) => (p.video ? pick(p.video) : null)) ?? []
 
   return (
     <section
@@ -164,6 +168,20 @@ export function AnalyticsDashboard(props: {
                 value={duration(r().totals.medianModerationMs)}
               />
               <Figure label="Median time to answer" value={duration(r().totals.medianAnswerMs)} />
+              <Show when={r().totals.video}>
+                {(v) => (
+                  <>
+                    <Figure
+                      label="Poor video reports"
+                      value={`${count(v().poor)} of ${count(v().reports)} (${percent(v().poor, v().reports)})`}
+                    />
+                    <Figure
+                      label="Video round trip (mean)"
+                      value={v().rttMs === null ? '—' : `${count(v().rttMs ?? 0)} ms`}
+                    />
+                  </>
+                )}
+              </Show>
             </dl>
             <p class="an-hint">
               {bucketTime(r().range.from, withDate())} to {bucketTime(r().range.to, withDate())},{' '}
@@ -218,8 +236,32 @@ export function AnalyticsDashboard(props: {
                   { label: 'To answer', values: col('answerMs'), color: '--chart-4' },
                 ]}
               />
+              <ChartBlock
+                title="Video quality"
+                hint="Share of viewers' reports that were poor (loss, round trip or jitter past the stage's limits), and their mean packet loss, in percent."
+                x={x()}
+                range={[r().range.from, r().range.to]}
+                withDate={withDate()}
+                format={(v) => `${Math.round(v * 10) / 10} %`}
+                empty={
+                  r().series.some((p) => p.video !== null)
+                    ? undefined
+                    : 'No viewer has reported video quality yet.'
+                }
+                series={[
+                  {
+                    label: 'Poor reports',
+                    values: videoCol((v) => Math.round((v.poor / v.reports) * 1000) / 10),
+                    color: '--chart-3',
+                  },
+                  { label: 'Packet loss', values: videoCol((v) => v.lossPct), color: '--chart-5' },
+                ]}
+              />
             </div>
             <TopQuestions report={r()} text={props.questionText} />
+            <Show when={props.canExport}>
+              <AlertRules sessionId={props.sessionId} token={props.token} api={api} />
+            </Show>
             <Show when={r().alerts.length > 0}>
               <section class="an-block" aria-labelledby="an-alerts-h">
                 <h3 id="an-alerts-h">Alerts</h3>
@@ -243,6 +285,9 @@ export function AnalyticsDashboard(props: {
     </section>
   )
 }
+
+const percent = (part: number, whole: number) =>
+  whole > 0 ? `${Math.round((part / whole) * 100)} %` : '—'
 
 function Figure(props: { label: string; value: number | string }) {
   return (

@@ -1,4 +1,4 @@
-import type { AnalyticsReport } from '@podium/shared'
+import { ALERT_DEFAULTS, type AnalyticsReport } from '@podium/shared'
 import { render, screen, within } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { AnalyticsDashboard } from '../../src/analytics/AnalyticsDashboard.tsx'
@@ -22,6 +22,7 @@ const point = (minute: number, over: Partial<AnalyticsReport['series'][number]> 
   moderated: 0,
   moderationMs: null,
   answerMs: null,
+  video: null,
   ...over,
 })
 
@@ -36,6 +37,15 @@ const report = (asked: number): AnalyticsReport => ({
     replies: 0,
     medianModerationMs: 60_000,
     medianAnswerMs: 185_000,
+    video: {
+      reports: 8,
+      poor: 2,
+      rttMs: 140,
+      lossPct: 3.5,
+      jitterMs: 12,
+      bitrateKbps: 900,
+      fps: 24,
+    },
   },
   engagement: { score: 75, people: 2, askedOrReplied: 1, votedOnly: 1 },
   funnel: { joined: 2, tookPart: 2, gotAnswer: 1 },
@@ -57,6 +67,15 @@ const report = (asked: number): AnalyticsReport => ({
       votes: 2,
       moderated: 1,
       moderationMs: 60_000,
+      video: {
+        reports: 4,
+        poor: 2,
+        rttMs: 180,
+        lossPct: 7,
+        jitterMs: 20,
+        bitrateKbps: 700,
+        fps: 20,
+      },
     }),
     point(2, {
       concurrent: 3,
@@ -65,6 +84,15 @@ const report = (asked: number): AnalyticsReport => ({
       published: asked - 2,
       answered: 1,
       answerMs: 185_000,
+      video: {
+        reports: 4,
+        poor: 0,
+        rttMs: 100,
+        lossPct: 0,
+        jitterMs: 4,
+        bitrateKbps: 1100,
+        fps: 28,
+      },
     }),
   ],
 })
@@ -85,6 +113,9 @@ const liveTile = (label: string) => {
 function setup(options: { reports?: AnalyticsReport[]; refuse?: boolean } = {}) {
   const reports = [...(options.reports ?? [report(3)])]
   const server = scriptedServer({
+    'GET /api/sessions/session-1/analytics/alerts': () => ({
+      body: { settings: ALERT_DEFAULTS, defaults: ALERT_DEFAULTS },
+    }),
     'GET /api/sessions/session-1/analytics': () =>
       options.refuse
         ? { status: 403, body: problem(403, 'This needs the role host or moderator.') }
@@ -107,7 +138,9 @@ function setup(options: { reports?: AnalyticsReport[]; refuse?: boolean } = {}) 
 }
 
 describe('AnalyticsDashboard', () => {
-  it('shows the report: summary, charts’ data tables, funnel, top questions and alerts', async () => {
+  it('shows the report: summary, charts’ data tables, funnel, top questions and alerts', {
+    timeout: 15_000,
+  }, async () => {
     const { server } = setup()
     const activity = await screen.findByRole('table', { name: 'Activity per minute: data' })
     expect(column(activity, 'Asked')).toEqual(['2', '0', '1'])
@@ -118,6 +151,15 @@ describe('AnalyticsDashboard', () => {
     const delays = screen.getByRole('table', { name: 'Moderation and answer delays: data' })
     expect(column(delays, 'To moderate')).toEqual(['—', '1 min', '—'])
     expect(column(delays, 'To answer')).toEqual(['—', '—', '3 min 5 s'])
+    const video = screen.getByRole('table', { name: 'Video quality: data' })
+    expect(column(video, 'Poor reports')).toEqual(['—', '50 %', '0 %'])
+    expect(column(video, 'Packet loss')).toEqual(['—', '7 %', '0 %'])
+    expect(screen.getByText('Poor video reports').nextElementSibling?.textContent).toBe(
+      '2 of 8 (25 %)',
+    )
+    expect(screen.getByText('Video round trip (mean)').nextElementSibling?.textContent).toBe(
+      '140 ms',
+    )
     expect(screen.getByText('Engagement score').nextElementSibling?.textContent).toBe('75 / 100')
     expect(screen.getByText('Median time to answer').nextElementSibling?.textContent).toBe(
       '3 min 5 s',
@@ -133,6 +175,9 @@ describe('AnalyticsDashboard', () => {
     })
     // Exports are the host's.
     expect(screen.getByRole('group', { name: 'Download analytics' })).toBeTruthy()
+    // So are the alert rules.
+    await screen.findByRole('heading', { name: 'Alert rules' })
+    expect(await screen.findByRole('checkbox', { name: 'The moderation queue waits' })).toBeTruthy()
   })
 
   it('moves live: figures from the stream, the report read again after new events', async () => {

@@ -109,6 +109,8 @@ export const AnalyticsPoint = z.object({
   moderationMs: z.number().nullable(),
   /** Mean time from a question's publishing to its answer, of those answered in the bucket. */
   answerMs: z.number().nullable(),
+  /** Viewers' video quality reports in the bucket; null when none came. */
+  video: z.lazy(() => VideoFigures).nullable(),
 })
 export type AnalyticsPoint = z.infer<typeof AnalyticsPoint>
 
@@ -131,6 +133,8 @@ export const AnalyticsTotals = z.object({
   replies: z.number(),
   medianModerationMs: z.number().nullable(),
   medianAnswerMs: z.number().nullable(),
+  /** The range's video quality reports; null when none came. */
+  video: z.lazy(() => VideoFigures).nullable(),
 })
 export type AnalyticsTotals = z.infer<typeof AnalyticsTotals>
 
@@ -175,10 +179,66 @@ export const AlertWindow = z.object({
   peak: z.number(),
   asked: z.number(),
   rejected: z.number(),
+  /** Video quality reports in the window and how many were poor (when any came). */
+  video: z.object({ reports: z.number(), poor: z.number() }).optional(),
+  /** Questions waiting in the moderation queue, and how long the oldest has (when any wait). */
+  queue: z.object({ waiting: z.number(), oldestMs: z.number() }).optional(),
 })
 
+export const ALERT_RULES = [
+  'participation-drop',
+  'rejections-spike',
+  'queue-age',
+  'poor-video',
+] as const
+
+/** The thresholds every session starts with (docs/analytics.md, "Alerts"). */
+export const ALERT_DEFAULTS = {
+  off: [] as Array<(typeof ALERT_RULES)[number]>,
+  dropMinPeak: 4,
+  spikeMinRejected: 5,
+  queueAgeMinutes: 5,
+  poorVideoPercent: 30,
+}
+
+const whole = (name: string, min: number, max: number) =>
+  z
+    .number({ error: `${name} must be a whole number from ${min} to ${max}` })
+    .int(`${name} must be a whole number from ${min} to ${max}`)
+    .min(min, `${name} must be a whole number from ${min} to ${max}`)
+    .max(max, `${name} must be a whole number from ${min} to ${max}`)
+
+/** A session's alert rules: which are off, and each one's threshold. */
+export const AlertSettings = z.strictObject(
+  {
+    off: z
+      .array(z.enum(ALERT_RULES, { error: `off lists rules: ${ALERT_RULES.join(', ')}` }))
+      .max(ALERT_RULES.length),
+    /** participation-drop: counts only from a peak of at least this many present. */
+    dropMinPeak: whole('dropMinPeak', 2, 100_000),
+    /** rejections-spike: at least this many rejected in the window. */
+    spikeMinRejected: whole('spikeMinRejected', 2, 100_000),
+    /** queue-age: the oldest waiting question has waited this many minutes. */
+    queueAgeMinutes: whole('queueAgeMinutes', 1, 240),
+    /** poor-video: more than this share of the window's reports were poor, in percent. */
+    poorVideoPercent: whole('poorVideoPercent', 5, 95),
+  },
+  {
+    error:
+      'alert settings take only off, dropMinPeak, spikeMinRejected, queueAgeMinutes and poorVideoPercent',
+  },
+)
+export type AlertSettings = z.infer<typeof AlertSettings>
+
+/** PUT /api/sessions/:id/analytics/alerts: any of the settings; the rest stay. */
+export const AlertSettingsPatch = AlertSettings.partial()
+
+/** GET and PUT /api/sessions/:id/analytics/alerts answer this. */
+export const AlertSettingsView = z.object({ settings: AlertSettings, defaults: AlertSettings })
+export type AlertSettingsView = z.infer<typeof AlertSettingsView>
+
 export const AnalyticsAlert = z.object({
-  rule: z.enum(['participation-drop', 'rejections-spike']),
+  rule: z.enum(ALERT_RULES),
   firedAt: z.number(),
   /** null while it holds. */
   recoveredAt: z.number().nullable(),
@@ -233,3 +293,65 @@ export const AnalyticsLive = z.object({
   alerts: z.array(AnalyticsAlert.omit({ recoveredAt: true })),
 })
 export type AnalyticsLive = z.infer<typeof AnalyticsLive>
+
+/**
+ * The video quality a viewer's connection had over about a minute: means of its samples
+ * (null where the browser gave none). POST /api/sessions/:id/video-quality sends one per
+ * watched feed, once a minute.
+ */
+export const VideoQualitySample = z.strictObject(
+  {
+    feed: z.enum(['camera', 'screen'], { error: 'feed must be camera or screen' }),
+    rttMs: z.number().min(0).max(60_000).nullable(),
+    lossPct: z.number().min(0).max(100).nullable(),
+    jitterMs: z.number().min(0).max(60_000).nullable(),
+    bitrateKbps: z.number().min(0).max(1_000_000).nullable(),
+    fps: z.number().min(0).max(240).nullable(),
+  },
+  { error: 'a report takes only feed, rttMs, lossPct, jitterMs, bitrateKbps and fps' },
+)
+export type VideoQualitySample = z.infer<typeof VideoQualitySample>
+
+/** Reports one request carries at most (a viewer watches a camera and a screen or two). */
+export const VIDEO_REPORTS_MAX = 4
+/** How often a viewer reports; the server refuses reports from one person closer together. */
+export const VIDEO_REPORT_INTERVAL_MS = 60_000
+
+export const VideoQualityReport = z.strictObject(
+  {
+    reports: z
+      .array(VideoQualitySample)
+      .min(1, 'reports must hold at least one report')
+      .max(VIDEO_REPORTS_MAX, `reports may hold at most ${VIDEO_REPORTS_MAX} reports`),
+  },
+  { error: 'a video quality report takes only reports' },
+)
+export type VideoQualityReport = z.infer<typeof VideoQualityReport>
+
+/**
+ * Where a connection's video is poor: loss, round-trip time or jitter at or past these
+ * (the stage's quality indicator says "Poor connection" at the same ones).
+ */
+export const POOR_VIDEO = { lossPct: 8, rttMs: 500, jitterMs: 80 } as const
+
+export function isPoorVideo(
+  s: Pick<VideoQualitySample, 'rttMs' | 'lossPct' | 'jitterMs'>,
+): boolean {
+  return (
+    (s.lossPct ?? 0) >= POOR_VIDEO.lossPct ||
+    (s.rttMs ?? 0) >= POOR_VIDEO.rttMs ||
+    (s.jitterMs ?? 0) >= POOR_VIDEO.jitterMs
+  )
+}
+
+/** Video quality over a bucket or a range: how many reports, how many poor, and the means. */
+export const VideoFigures = z.object({
+  reports: z.number(),
+  poor: z.number(),
+  rttMs: z.number().nullable(),
+  lossPct: z.number().nullable(),
+  jitterMs: z.number().nullable(),
+  bitrateKbps: z.number().nullable(),
+  fps: z.number().nullable(),
+})
+export type VideoFigures = z.infer<typeof VideoFigures>

@@ -1,15 +1,22 @@
-import type {
-  AnalyticsExportQuery,
-  AnalyticsQuery,
-  AnalyticsReport,
-  AnalyticsTotals,
-  Engagement,
+import {
+  ALERT_DEFAULTS,
+  type AlertSettings,
+  type AlertSettingsView,
+  type AnalyticsExportQuery,
+  type AnalyticsQuery,
+  type AnalyticsReport,
+  type AnalyticsTotals,
+  type Engagement,
+  VIDEO_REPORT_INTERVAL_MS,
+  type VideoQualitySample,
 } from '@podium/shared'
 import { HttpProblem } from '@podium/shared/server'
 import type { Logger } from 'pino'
 import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
-import { type AlertListener, alertsOf } from './alerts/rules.ts'
+import { EventLog } from '../events/log.ts'
+import { EventType } from '../events/types.ts'
+import { type AlertListener, alertsOf, evaluateAlerts, settingsOf } from './alerts/rules.ts'
 import { AlertWatch } from './alerts/watch.ts'
 import { EventRecorder } from './record/record.ts'
 import { MINUTE_MS } from './record/rollup.ts'
@@ -57,9 +64,13 @@ export class Analytics {
   private readonly retention: AnalyticsRetention
   private readonly alerts: AlertWatch
   private alertListener: AlertListener | null = null
+  private readonly eventLog: EventLog
+  /** When each person of each session last reported video quality (this instance). */
+  private readonly lastVideoReport = new Map<string, number>()
 
   constructor(private readonly options: AnalyticsOptions) {
     this.reader = new AnalyticsReader(options.db)
+    this.eventLog = new EventLog(options.db)
     this.live = new LiveFeed((sessionId) => this.reader.live(sessionId), options.log)
     this.alerts = new AlertWatch(
       options.db,
@@ -103,6 +114,69 @@ export class Analytics {
    */
   onAlert(listener: AlertListener): void {
     this.alertListener = listener
+  }
+
+  /**
+   * A viewer's video quality reports, one per watched feed, stored as `video.quality`
+   * events (recorded like every other). Returns how long to wait instead when the same
+   * person reported less than half an interval ago (a browser reports once a minute).
+   */
+  async reportVideo(
+    sessionId: string,
+    userId: string,
+    reports: readonly VideoQualitySample[],
+  ): Promise<{ retryAfterMs: number } | null> {
+    const now = this.options.clock()
+    const k = `${sessionId}\u0000${userId}`
+    const last = this.lastVideoReport.get(k)
+    const soonest = last === undefined ? now : last + VIDEO_REPORT_INTERVAL_MS / 2
+    if (now < soonest) return { retryAfterMs: soonest - now }
+    this.lastVideoReport.set(k, now)
+    if (this.lastVideoReport.size > 100_000) {
+      for (const [key, at] of this.lastVideoReport)
+        if (at < now - VIDEO_REPORT_INTERVAL_MS) this.lastVideoReport.delete(key)
+    }
+    await this.options.db.kysely.transaction().execute((trx) =>
+      this.eventLog.append(
+        trx,
+        reports.map((r) => ({ type: EventType.videoQuality, sessionId, at: now, userId, ...r })),
+      ),
+    )
+    this.options.events.committed()
+    return null
+  }
+
+  /** A session's alert rules: its own settings and the defaults. */
+  async alertSettings(sessionId: string): Promise<AlertSettingsView> {
+    const settings = await settingsOf(this.options.db.kysely, [sessionId])
+    return { settings: settings.get(sessionId) ?? ALERT_DEFAULTS, defaults: ALERT_DEFAULTS }
+  }
+
+  /**
+   * Changes some of a session's alert settings, and looks at its alerts with them at once
+   * (a rule turned off, or a threshold passed, fires or recovers now, told as any other).
+   */
+  async setAlertSettings(
+    sessionId: string,
+    patch: Partial<AlertSettings>,
+  ): Promise<AlertSettingsView> {
+    const now = this.options.clock()
+    const changed = await this.options.db.kysely.transaction().execute(async (trx) => {
+      const current = (await settingsOf(trx, [sessionId])).get(sessionId) ?? ALERT_DEFAULTS
+      const settings = { ...current, ...patch, off: [...new Set(patch.off ?? current.off)] }
+      await trx
+        .insertInto('analytics_alert_settings')
+        .values({ session_id: sessionId, settings: JSON.stringify(settings), updated_at: now })
+        .onConflict((oc) =>
+          oc
+            .column('session_id')
+            .doUpdateSet({ settings: JSON.stringify(settings), updated_at: now }),
+        )
+        .execute()
+      return evaluateAlerts(trx, sessionId, now, this.alertListener)
+    })
+    if (changed) this.live.changed([sessionId])
+    return this.alertSettings(sessionId)
   }
 
   /** Looks at open alerts now (a job does it every 30 s); returns sessions whose changed. */
@@ -174,8 +248,13 @@ export class Analytics {
     totals: AnalyticsTotals
     engagement: Engagement
   }> {
-    const { range, totals, engagement } = await this.report(session, {})
-    return { range: { from: range.from, to: range.to }, totals, engagement }
+    const [one] = await this.reader.summaries([session])
+    return { range: one!.range, totals: one!.totals, engagement: one!.engagement }
+  }
+
+  /** The figures of several whole sessions, side by side, in a few queries (comparisons). */
+  summaries(sessions: readonly SessionRef[]) {
+    return this.reader.summaries(sessions)
   }
 
   /** An export as text chunks, read from the database as they are sent. */

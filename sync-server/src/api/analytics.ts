@@ -1,10 +1,13 @@
 import { Readable } from 'node:stream'
 import {
+  AlertSettingsPatch,
+  type AlertSettingsView,
   AnalyticsCompareQuery,
   type AnalyticsComparison,
   AnalyticsExportQuery,
   AnalyticsQuery,
   type AnalyticsReport,
+  VideoQualityReport,
 } from '@podium/shared'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { claimsAccount, requireAccount } from '../auth/account-access.ts'
@@ -77,6 +80,39 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
     return analytics.report(session, query)
   })
 
+  // The session's alert rules: moderators read them, the host changes them.
+  api.get('/sessions/:id/analytics/alerts', async (request): Promise<AlertSettingsView> => {
+    const { session } = await sessionFor(request, services, ['host', 'moderator'])
+    return analytics.alertSettings(session.id)
+  })
+  api.put('/sessions/:id/analytics/alerts', async (request): Promise<AlertSettingsView> => {
+    const { session } = await sessionFor(request, services, ['host'])
+    const patch = parse(AlertSettingsPatch, request.body, 'alert settings')
+    return analytics.setAlertSettings(session.id, patch)
+  })
+
+  // A viewer's browser, once a minute while it watches the stage: how the video held up.
+  api.post('/sessions/:id/video-quality', async (request, reply) => {
+    const { session, claims } = await sessionFor(request, services, [
+      'host',
+      'moderator',
+      'presenter',
+      'attendee',
+    ])
+    const { reports } = parse(VideoQualityReport, request.body, 'video quality report')
+    const refused = await analytics.reportVideo(session.id, claims.sub, reports)
+    if (refused) {
+      const seconds = Math.ceil(refused.retryAfterMs / 1000)
+      reply.header('retry-after', String(seconds))
+      throw new HttpProblem(
+        429,
+        'Too many requests',
+        `Video quality is reported once a minute. Try again in ${seconds} s.`,
+      )
+    }
+    return reply.code(204).send()
+  })
+
   api.get(
     '/analytics/compare',
     tokenOrAccountRoute,
@@ -102,13 +138,15 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
           `There is no session ${missing.join(', ')}; it may have been deleted.`,
         )
       }
+      const figures = await analytics.summaries(ids.map((id) => byId.get(id)!))
       return {
-        sessions: await Promise.all(
-          ids.map(async (id) => {
-            const row = byId.get(id)!
-            return { sessionId: id, title: row.title, ...(await analytics.summary(row)) }
-          }),
-        ),
+        sessions: figures.map((f) => ({
+          sessionId: f.sessionId,
+          title: byId.get(f.sessionId)!.title,
+          range: f.range,
+          totals: f.totals,
+          engagement: f.engagement,
+        })),
       }
     },
   )

@@ -14,6 +14,7 @@ import { hostLinkRoutes } from './host-links.ts'
 import { identityRateLimit } from './identity-limit.ts'
 import { importRoutes } from './import.ts'
 import { inviteRoutes } from './invites.ts'
+import { mailFeedbackRoutes } from './mail-feedback.ts'
 import { meRoutes } from './me.ts'
 import { notificationSettingsRoutes } from './notification-settings.ts'
 import { participantRoutes } from './participant.ts'
@@ -62,6 +63,7 @@ export async function registerApi(api: FastifyInstance, services: Services) {
   await pushSubscriptionRoutes(api, services)
   await phoneRoutes(api, services)
   await unsubscribeRoutes(api, services)
+  await mailFeedbackRoutes(api, services)
   await sessionNotificationRoutes(api, services)
   await ticketRoutes(api, services)
   await billingRoutes(api, services)

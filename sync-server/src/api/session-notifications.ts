@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import { HttpProblem } from '../http/problem.ts'
+import { NotificationLogWatch } from '../notifications/log-watch.ts'
 import type { Services } from '../services.ts'
 import { auditApi } from './audit.ts'
 import { noBody, pathIds, sessionFor } from './session-access.ts'
 
 /** Rows a host's view lists, newest first. */
 const PAGE = 500
+/** How often an idle change stream sends a comment (proxies close silent ones). */
+const HEARTBEAT_MS = 15_000
 
 /** Hides most of an address: a host sees that a mail went, not to whom exactly. */
 function masked(row: { email: string | null; phone: string | null; channel: string }): string {
@@ -56,6 +59,42 @@ export async function sessionNotificationRoutes(api: FastifyInstance, services: 
         nextAttemptAt: r.status === 'failed' ? Number(r.next_attempt_at) : null,
       })),
     }
+  })
+
+  // The host's log stays current: a stream that says when the session's rows changed.
+  const watch = new NotificationLogWatch(db, services.log.child({ component: 'notification-log' }))
+  const streams = new Set<() => void>()
+  api.addHook('preClose', async () => {
+    for (const end of [...streams]) end()
+    watch.close()
+  })
+
+  api.get('/sessions/:id/notifications/live', async (request, reply) => {
+    const { session } = await sessionFor(request, services, ['host'])
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+      'x-request-id': request.id,
+    })
+    res.write('retry: 5000\n\n')
+    let version = 0
+    const stop = watch.watch(session.id, () => {
+      res.write(`event: changed\ndata: ${JSON.stringify({ version: ++version })}\n\n`)
+    })
+    const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS)
+    heartbeat.unref()
+    const end = (clientWent = false) => {
+      if (!streams.delete(end)) return
+      clearInterval(heartbeat)
+      stop()
+      if (clientWent) res.destroy()
+      else res.end()
+    }
+    streams.add(end)
+    res.on('close', () => end(true))
   })
 
   api.post('/sessions/:id/notifications/:notificationId/retry', async (request) => {

@@ -16,6 +16,19 @@ const SYSTEMS: ReadonlyArray<[RegExp, string]> = [
   [/Linux/, 'Linux'],
 ]
 
+/** What kind of device someone joins from, for analytics: never more than this. */
+export type DeviceClass = 'phone' | 'tablet' | 'desktop' | 'unknown'
+
+/** The device class a user agent says, and nothing else of it. */
+export function deviceClass(userAgent: string | undefined): DeviceClass {
+  const ua = userAgent ?? ''
+  if (/iPad|Tablet|PlayBook|Silk\//.test(ua) || (/Android/.test(ua) && !/Mobile/.test(ua)))
+    return 'tablet'
+  if (/Mobi|iPhone|iPod|Android/.test(ua)) return 'phone'
+  if (/Windows|Macintosh|Mac OS X|X11|Linux|CrOS/.test(ua)) return 'desktop'
+  return 'unknown'
+}
+
 /**
  * What kind of browser a device is, for the account page ("Firefox on Android"): the
  * class only, never the whole user-agent string, which would identify the person.

@@ -19,6 +19,7 @@ import { TokenError } from '@podium/shared/token'
 import type { ConnectionContext } from '../sync/context.ts'
 import { isConnectionContext } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
+import { deviceClass } from './device-label.ts'
 import type { Devices } from './devices.ts'
 import type { StandingDirectory } from './standing.ts'
 import { VerifiedTokens } from './verified-tokens.ts'
@@ -76,7 +77,8 @@ export class Auth implements Extension {
       throw refuse(CloseCode.unauthorized, SIGNED_OUT)
     data.connectionConfig.readOnly = access === Access.read
     this.guard.arrive(data.documentName, data.socketId)
-    return { principal, access, address }
+    const device = deviceClass(userAgentOf(data.requestHeaders))
+    return { principal, access, address, device }
   }
 
   async beforeHandleAwareness(data: beforeHandleAwarenessPayload): Promise<void> {
@@ -104,4 +106,12 @@ export class Auth implements Extension {
     if (!allowed || context.address.kind !== 'public')
       throw refuse(CloseCode.forbidden, 'stateless-not-allowed')
   }
+}
+
+/** The user agent a connection came with: Headers, or Node's header object on a socket. */
+function userAgentOf(headers: unknown): string | undefined {
+  if (headers && typeof (headers as Headers).get === 'function')
+    return (headers as Headers).get('user-agent') ?? undefined
+  const value = (headers as Record<string, unknown> | undefined)?.['user-agent']
+  return typeof value === 'string' ? value : undefined
 }

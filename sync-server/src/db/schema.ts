@@ -29,6 +29,7 @@ export interface Database {
   analytics_participants: AnalyticsParticipantsTable
   analytics_questions: AnalyticsQuestionsTable
   analytics_alerts: AnalyticsAlertsTable
+  analytics_alert_settings: AnalyticsAlertSettingsTable
   notifications: NotificationsTable
   notification_preferences: NotificationPreferencesTable
   notification_suppressions: NotificationSuppressionsTable
@@ -285,6 +286,21 @@ export interface AnalyticsMinutesTable {
   /** Answers whose question's publishing time is known, and their summed delay. */
   answer_timed: Generated<number>
   answer_ms: Generated<number>
+  /** Viewers' video quality reports, and those that were poor. */
+  video_reports: Generated<number>
+  video_poor: Generated<number>
+  /** Sums of the reports' means, and how many reports had each (a browser may give none). */
+  video_rtt_ms: Generated<number>
+  video_rtt_n: Generated<number>
+  /** Loss in hundredths of a percent; frames a second in hundredths. */
+  video_loss_bp: Generated<number>
+  video_loss_n: Generated<number>
+  video_jitter_ms: Generated<number>
+  video_jitter_n: Generated<number>
+  video_kbps: Generated<number>
+  video_kbps_n: Generated<number>
+  video_fps_x100: Generated<number>
+  video_fps_n: Generated<number>
 }
 
 export interface AnalyticsSessionsTable {
@@ -322,8 +338,17 @@ export interface AnalyticsQuestionsTable {
   answered_at: number | null
   /** From publishing (or asking) to the answer. */
   answer_ms: number | null
+  /** When its author took it back. */
+  withdrawn_at: number | null
   /** Votes counted minus votes taken back. */
   votes: Generated<number>
+}
+
+/** A session's own alert thresholds (AlertSettings as JSON). */
+export interface AnalyticsAlertSettingsTable {
+  session_id: string
+  settings: string
+  updated_at: number
 }
 
 /** An alert: fired when its rule held, closed when it stopped holding (see analytics/alerts.ts). */

@@ -19,6 +19,8 @@ export const EventType = {
   handLowered: 'hand.lowered',
   handCalled: 'hand.called',
   pollAnswered: 'poll.answered',
+  questionWithdrawn: 'question.withdrawn',
+  videoQuality: 'video.quality',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
 
@@ -43,7 +45,12 @@ export type EventData =
       authorId: string
       by: string | null
     }
-  | { type: 'participant.joined'; userId: string }
+  /** `device`: phone, tablet, desktop or unknown (from the connection; absent in older events). */
+  | {
+      type: 'participant.joined'
+      userId: string
+      device?: 'phone' | 'tablet' | 'desktop' | 'unknown'
+    }
   | { type: 'participant.left'; userId: string }
   | { type: 'session.status-changed'; status: string; by: string | null }
   /** One window's reactions on one instance, counted per reaction (never per person). */
@@ -54,6 +61,19 @@ export type EventData =
   | { type: 'hand.called'; userId: string; by: string; toStage: boolean }
   /** An answer counted: a first one, or a changed one (`changed`); a repeat emits nothing. */
   | { type: 'poll.answered'; pollId: string; userId: string; kind: string; changed: boolean }
+  /** Its author took a question back: from the moderation queue (`queued`) or the room. */
+  | { type: 'question.withdrawn'; questionId: string; authorId: string; queued: boolean }
+  /** A viewer's video over about a minute, as their browser measured it (means). */
+  | {
+      type: 'video.quality'
+      userId: string
+      feed: 'camera' | 'screen'
+      rttMs: number | null
+      lossPct: number | null
+      jitterMs: number | null
+      bitrateKbps: number | null
+      fps: number | null
+    }
 
 /** An event as a step of the ingest makes it, before it is stored. */
 export type EventDraft = EventData & { sessionId: string; at: number }

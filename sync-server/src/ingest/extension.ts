@@ -273,6 +273,7 @@ export class Ingest implements Extension {
       context.principal.userId,
       context.principal.name,
       1,
+      context.device,
     )
   }
 

@@ -258,6 +258,12 @@ function carryOut(
     }
     case 'withdraw': {
       const { questionId } = decision
+      plan.event({
+        type: EventType.questionWithdrawn,
+        questionId,
+        authorId: userId,
+        queued: decision.where === 'queue',
+      })
       plan.removed.add(questionId)
       if (decision.where === 'public') plan.publicOps.push((p) => p.removeQuestion(questionId))
       else plan.modOps.push((m) => m.dequeue(questionId))

@@ -1,4 +1,5 @@
 import type { ModDoc, PublicDoc } from '@podium/shared'
+import type { DeviceClass } from '../auth/device-label.ts'
 import { type EventData, EventType } from '../events/types.ts'
 
 /** How often an instance re-reports its participant count (well inside PRESENCE_STALE_MS). */
@@ -27,7 +28,10 @@ export interface PresenceSink {
  * ids means "re-report the count" (see refresh).
  */
 export class Presence {
-  private readonly present = new Map<string, { count: number; name: string | null }>()
+  private readonly present = new Map<
+    string,
+    { count: number; name: string | null; device: DeviceClass | undefined }
+  >()
   private readonly dirty = new Set<string>()
   private publishedAt = Number.NEGATIVE_INFINITY
   /** Who this instance last announced as present. */
@@ -42,9 +46,11 @@ export class Presence {
   }
 
   /** One more (or one fewer) connection of `userId` to the public document. */
-  changed(userId: string, name: string | null, delta: 1 | -1): void {
-    const current = this.present.get(userId) ?? { count: 0, name }
+  changed(userId: string, name: string | null, delta: 1 | -1, device?: DeviceClass): void {
+    const current = this.present.get(userId) ?? { count: 0, name, device }
     current.count += delta
+    // The device of their first connection that says one.
+    current.device ??= device
     if (current.count <= 0) this.present.delete(userId)
     else this.present.set(userId, current)
     this.dirty.add(userId)
@@ -103,9 +109,10 @@ export class Presence {
     this.unannounced.clear()
     for (const userId of changed) {
       const present = this.present.has(userId)
-      if (present && !this.announced.has(userId))
-        out.event({ type: EventType.participantJoined, userId })
-      else if (!present && this.announced.has(userId))
+      if (present && !this.announced.has(userId)) {
+        const device = this.present.get(userId)?.device
+        out.event({ type: EventType.participantJoined, userId, ...(device ? { device } : {}) })
+      } else if (!present && this.announced.has(userId))
         out.event({ type: EventType.participantLeft, userId })
     }
     return changed

@@ -2,6 +2,7 @@ import type { Hocuspocus } from '@hocuspocus/server'
 import type { Tracer } from '@opentelemetry/api'
 import { type Actor, type AuditEntry, documentName } from '@podium/shared'
 import type { Logger } from 'pino'
+import type { DeviceClass } from '../auth/device-label.ts'
 import type { Db } from '../db/connect.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import { traced } from '../observability/telemetry.ts'
@@ -195,8 +196,8 @@ export class SessionIngest {
     this.tallies.invalidate()
     this.schedule()
   }
-  presenceChanged(userId: string, name: string | null, delta: 1 | -1): void {
-    this.presence.changed(userId, name, delta)
+  presenceChanged(userId: string, name: string | null, delta: 1 | -1, device?: DeviceClass): void {
+    this.presence.changed(userId, name, delta, device)
     this.schedulePresence()
   }
 

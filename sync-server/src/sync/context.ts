@@ -1,4 +1,5 @@
 import type { Access, DocumentAddress, Principal } from '@podium/shared'
+import type { DeviceClass } from '../auth/device-label.ts'
 
 /** What a connection carries once the Auth extension has let it in. */
 export interface ConnectionContext {
@@ -6,6 +7,8 @@ export interface ConnectionContext {
   principal: Principal & { name: string | null; deviceId?: string }
   access: Access
   address: DocumentAddress
+  /** The class of device it came from (phone, tablet, desktop), for analytics. */
+  device?: DeviceClass
 }
 
 /** The origin the server uses for its own writes, so hooks can tell them from clients'. */

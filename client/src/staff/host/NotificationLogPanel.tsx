@@ -7,11 +7,19 @@ import {
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import { ApiError, api } from '../../lib/api.ts'
 import type { StaffRoom } from '../model/room.ts'
+import { type LogStreamState, watchLogChanges } from './log-changes.ts'
 
 export type NotificationLogApi = Pick<typeof api, 'get' | 'post'>
 
-/** How often the open log is read again, so a mail that leaves shows up as sent. */
-const REFRESH_MS = 15_000
+/** While the change stream is down, the log is read again this often instead. */
+const FALLBACK_REFRESH_MS = 15_000
+
+const STREAM_TEXT: Record<LogStreamState, string> = {
+  connecting: 'Connecting for updates…',
+  live: 'Updates as messages go out.',
+  retrying: 'Updates paused; reconnecting…',
+  refused: 'Updates unavailable; use Refresh.',
+}
 
 const KIND_TEXT: Record<SessionNotification['kind'], string> = {
   'sign-in': 'Sign-in link',
@@ -56,7 +64,12 @@ const failure = (cause: unknown, doing: string) =>
  * What the session sent (invitations, reminders, answers, the summary): to whom (masked),
  * by which channel, and what became of it; a failed or dead one can be tried again.
  */
-export function NotificationLogPanel(props: { room: StaffRoom; api?: NotificationLogApi }) {
+export function NotificationLogPanel(props: {
+  room: StaffRoom
+  api?: NotificationLogApi
+  /** For the change stream (tests hand in their own). */
+  fetch?: typeof fetch
+}) {
   const client = props.api ?? api
   const base = `/api/sessions/${encodeURIComponent(props.room.sessionId)}/notifications`
   const [rows, setRows] = createSignal<SessionNotification[] | null>(null)
@@ -73,8 +86,22 @@ export function NotificationLogPanel(props: { room: StaffRoom; api?: Notificatio
       setError(failure(cause, 'read what was sent'))
     }
   }
-  onMount(() => void refresh())
-  const timer = setInterval(() => void refresh(), REFRESH_MS)
+  // Live: the server says when the session's rows change, and the log is read again then.
+  const [stream, setStream] = createSignal<LogStreamState>('connecting')
+  onMount(() => {
+    void refresh()
+    const stop = watchLogChanges({
+      sessionId: props.room.sessionId,
+      token: () => props.room.token,
+      onChange: () => void refresh(),
+      onState: setStream,
+      ...(props.fetch ? { fetch: props.fetch } : {}),
+    })
+    onCleanup(stop)
+  })
+  const timer = setInterval(() => {
+    if (stream() !== 'live') void refresh()
+  }, FALLBACK_REFRESH_MS)
   onCleanup(() => clearInterval(timer))
 
   const retry = async (row: SessionNotification) => {
@@ -99,6 +126,9 @@ export function NotificationLogPanel(props: { room: StaffRoom; api?: Notificatio
           Refresh
         </button>
       </div>
+      <p class="st-hint log-live" data-state={stream()}>
+        {STREAM_TEXT[stream()]}
+      </p>
       <Show when={error()}>
         {(message) => (
           <p class="error" role="alert">

@@ -1,5 +1,7 @@
 import { canPublishVideo, STAGE_AUDIENCE_CAP, VideoStageDoc } from '@podium/shared'
 import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
+import { VideoQualityReporter } from '../../analytics/video-report.ts'
+import { api } from '../../lib/api.ts'
 import { IceServers } from '../rtc/ice-servers.ts'
 import { LinkState } from '../rtc/peer-link.ts'
 import { blockerText, watchBlocker } from '../rtc/support.ts'
@@ -40,11 +42,17 @@ export function Stage(props: {
   const watching = createWatching(connection, ice)
   const publishing = canPublishVideo(me.role) ? createPublishing(connection, ice) : null
   createEffect(() => watching.reconcile(seats()))
+  // How the video held up for this viewer, once a minute, for the host's analytics.
+  const reporter = new VideoQualityReporter((report) =>
+    api.post(`/sessions/${encodeURIComponent(me.sessionId)}/video-quality`, report, me.token),
+  )
+  createEffect(() => reporter.observe(watching.feeds()))
   onMount(() => {
     // Back after a reload or a closed tab without leaving: take the seat up again.
     if (publishing && roster.seat(me.userId)) void publishing.goOnStage()
   })
   onCleanup(() => {
+    reporter.stop()
     watching.stop()
     publishing?.stop()
   })

@@ -1,12 +1,15 @@
+import { ALERT_DEFAULTS, type AlertSettings } from '@podium/shared'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
 import { minuteOf } from '../record/rollup.ts'
 import {
   ALERT_WINDOW_MINUTES,
   type AlertListener,
-  AlertRule,
+  type AlertRule,
   type AlertWindow,
+  EVENT_RULES,
   holds,
+  settingsOf,
 } from './rules.ts'
 
 /** A minute as the rules read it. */
@@ -15,7 +18,19 @@ export interface MinuteFigures {
   end: number
   asked: number
   rejected: number
+  videoReports: number
+  videoPoor: number
 }
+
+const FIGURES = [
+  'minute',
+  'peak_present',
+  'end_present',
+  'asked',
+  'rejected',
+  'video_reports',
+  'video_poor',
+] as const
 
 interface OpenAlert {
   /** Its row; null when this batch fired it. */
@@ -32,6 +47,7 @@ interface OpenAlert {
 export class BatchAlerts {
   private readonly stored = new Map<string, Map<number, MinuteFigures>>()
   private readonly open = new Map<string, Map<AlertRule, OpenAlert>>()
+  private settings = new Map<string, AlertSettings>()
   private readonly fired: Array<{
     sessionId: string
     rule: AlertRule
@@ -55,19 +71,20 @@ export class BatchAlerts {
     spans: ReadonlyMap<string, { from: number; to: number }>,
   ): Promise<BatchAlerts> {
     const alerts = new BatchAlerts()
+    alerts.settings = await settingsOf(k, [...spans.keys()])
     for (const [sessionId, { from, to }] of spans) {
       const first = minuteOf(from) - ALERT_WINDOW_MINUTES + 1
       const [rows, before, open] = await Promise.all([
         k
           .selectFrom('analytics_minutes')
-          .select(['minute', 'peak_present', 'end_present', 'asked', 'rejected'])
+          .select(FIGURES)
           .where('session_id', '=', sessionId)
           .where('minute', '>=', first)
           .where('minute', '<=', minuteOf(to))
           .execute(),
         k
           .selectFrom('analytics_minutes')
-          .select(['minute', 'peak_present', 'end_present', 'asked', 'rejected'])
+          .select(FIGURES)
           .where('session_id', '=', sessionId)
           .where('minute', '<', first)
           .orderBy('minute', 'desc')
@@ -87,6 +104,8 @@ export class BatchAlerts {
           end: Number(r.end_present),
           asked: Number(r.asked),
           rejected: Number(r.rejected),
+          videoReports: Number(r.video_reports),
+          videoPoor: Number(r.video_poor),
         })
       alerts.stored.set(sessionId, minutes)
       alerts.open.set(
@@ -123,20 +142,25 @@ export class BatchAlerts {
       for (const [minute, m] of source)
         if (minute < first && minute >= beforeMinute) [beforeMinute, before] = [minute, m.end]
     w.peak = Math.max(w.peak, before)
+    const video = { reports: 0, poor: 0 }
     for (let minute = first; minute <= last; minute++) {
       for (const m of [stored.get(minute), changes.get(minute)]) {
         if (!m) continue
         w.peak = Math.max(w.peak, m.peak)
         w.asked += m.asked
         w.rejected += m.rejected
+        video.reports += m.videoReports
+        video.poor += m.videoPoor
       }
     }
+    if (video.reports > 0) w.video = video
     const open = this.open.get(sessionId) ?? new Map<AlertRule, OpenAlert>()
     this.open.set(sessionId, open)
-    for (const rule of Object.values(AlertRule)) {
+    const s = this.settings.get(sessionId) ?? ALERT_DEFAULTS
+    for (const rule of EVENT_RULES) {
       const alert = open.get(rule)
       if (alert) {
-        if (holds(rule, w, alert.detail)) continue
+        if (holds(rule, w, alert.detail, s)) continue
         open.delete(rule)
         if (alert.id !== null)
           this.closed.push({ id: alert.id, at, sessionId, rule, detail: alert.detail })
@@ -144,9 +168,15 @@ export class BatchAlerts {
           const mine = this.fired.findLast((f) => f.sessionId === sessionId && f.rule === rule)
           if (mine) mine.recoveredAt = at
         }
-      } else if (holds(rule, w)) {
-        open.set(rule, { id: null, detail: { ...w } })
-        this.fired.push({ sessionId, rule, firedAt: at, recoveredAt: null, detail: { ...w } })
+      } else if (holds(rule, w, undefined, s)) {
+        open.set(rule, { id: null, detail: structuredClone(w) })
+        this.fired.push({
+          sessionId,
+          rule,
+          firedAt: at,
+          recoveredAt: null,
+          detail: structuredClone(w),
+        })
       }
     }
   }

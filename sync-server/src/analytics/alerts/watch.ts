@@ -1,10 +1,19 @@
 import type { Logger } from 'pino'
 import type { Db } from '../../db/connect.ts'
-import { ALERT_CHECK_MS, type AlertListener, evaluateAlerts } from './rules.ts'
+import {
+  ALERT_CHECK_MS,
+  type AlertListener,
+  AlertRule,
+  evaluateAlerts,
+  QUEUE_AGE_MIN_MS,
+  waiting,
+} from './rules.ts'
 
 /**
  * Looks at sessions with open alerts every ALERT_CHECK_MS, so an alert that recovers as
- * time passes (a spike that ages out of the window) says so without waiting for an event.
+ * time passes (a spike that ages out of the window) says so without waiting for an event,
+ * and at sessions whose moderation queue holds a question older than a minute (which
+ * no event announces: the queue ages while nothing happens).
  */
 export class AlertWatch {
   private timer: NodeJS.Timeout | null = null
@@ -38,18 +47,41 @@ export class AlertWatch {
     await this.running
   }
 
-  /** Checks every session with an open alert now; returns those whose alerts changed. */
+  /**
+   * Checks every session with an open alert, or with a question waiting too long and no
+   * queue-age alert open, now; returns those whose alerts changed.
+   */
   async run(): Promise<string[]> {
     const k = this.db.kysely
-    const rows = await k
-      .selectFrom('analytics_alerts')
-      .select('session_id')
-      .distinct()
-      .where('recovered_at', 'is', null)
-      .execute()
     const now = this.clock()
+    const [open, late] = await Promise.all([
+      k
+        .selectFrom('analytics_alerts')
+        .select('session_id')
+        .distinct()
+        .where('recovered_at', 'is', null)
+        .execute(),
+      waiting(k, now)
+        .select('session_id')
+        .distinct()
+        // Sessions may set the age as low as a minute: their settings decide the rest.
+        .where('asked_at', '<=', now - QUEUE_AGE_MIN_MS)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('analytics_alerts as a')
+                .select('a.id')
+                .whereRef('a.session_id', '=', 'analytics_questions.session_id')
+                .where('a.rule', '=', AlertRule.queueAge)
+                .where('a.recovered_at', 'is', null),
+            ),
+          ),
+        )
+        .execute(),
+    ])
+    const sessions = new Set([...open, ...late].map((r) => r.session_id))
     const changed: string[] = []
-    for (const { session_id } of rows) {
+    for (const session_id of sessions) {
       const moved = await k
         .transaction()
         .execute((trx) => evaluateAlerts(trx, session_id, now, this.listener()))

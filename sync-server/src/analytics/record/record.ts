@@ -1,3 +1,4 @@
+import { isPoorVideo } from '@podium/shared'
 import type { Transaction } from 'kysely'
 import type { DialectName } from '../../db/migrations/types.ts'
 import type { AnalyticsEventsTable, Database } from '../../db/schema.ts'
@@ -25,6 +26,8 @@ export const AnalyticsKind = {
   reactions: 'reactions',
   hand: 'hand',
   pollAnswer: 'poll-answer',
+  withdrawn: 'withdrawn',
+  video: 'video',
 } as const
 export type AnalyticsKind = (typeof AnalyticsKind)[keyof typeof AnalyticsKind]
 
@@ -41,6 +44,7 @@ const ALERTABLE = new Set<string>([
   EventType.participantLeft,
   EventType.questionAsked,
   EventType.questionRejected,
+  EventType.videoQuality,
 ])
 
 /** Per session, the first and last time of its events that can move an alert. */
@@ -148,6 +152,8 @@ async function recordEvents(
         end: change.end,
         asked: change.counts.asked ?? 0,
         rejected: change.counts.rejected ?? 0,
+        videoReports: change.counts.video_reports ?? 0,
+        videoPoor: change.counts.video_poor ?? 0,
       })
     }
     if (ALERTABLE.has(event.type))
@@ -287,6 +293,7 @@ function outcomeOf(event: DomainEvent, state: SessionState): Outcome {
       return {
         raw: raw(joined ? AnalyticsKind.joined : AnalyticsKind.left, {
           participant_id: event.userId,
+          detail: event.type === EventType.participantJoined ? (event.device ?? null) : null,
         }),
         counts: counts({
           arrived: one(change.arrived),
@@ -330,6 +337,46 @@ function outcomeOf(event: DomainEvent, state: SessionState): Outcome {
         counts: {},
         presence: 0,
       }
+    case EventType.questionWithdrawn:
+      state.setQuestion(event.questionId, { withdrawn_at: at })
+      return {
+        raw: raw(AnalyticsKind.withdrawn, {
+          participant_id: event.authorId,
+          subject_id: event.questionId,
+          detail: event.queued ? 'queued' : null,
+        }),
+        counts: {},
+        presence: 0,
+      }
+    case EventType.videoQuality: {
+      const { rttMs, lossPct, jitterMs, bitrateKbps, fps } = event
+      // Whole units in the rollup (loss in hundredths of a percent): sums stay integers.
+      const whole = (v: number | null, scale = 1) =>
+        v === null ? undefined : Math.round(v * scale)
+      const n = (v: number | null) => (v === null ? undefined : 1)
+      return {
+        raw: raw(AnalyticsKind.video, {
+          participant_id: event.userId,
+          value: rttMs === null ? null : Math.round(rttMs),
+          detail: JSON.stringify({ feed: event.feed, rttMs, lossPct, jitterMs, bitrateKbps, fps }),
+        }),
+        counts: counts({
+          video_reports: 1,
+          video_poor: isPoorVideo(event) ? 1 : undefined,
+          video_rtt_ms: whole(rttMs),
+          video_rtt_n: n(rttMs),
+          video_loss_bp: whole(lossPct, 100),
+          video_loss_n: n(lossPct),
+          video_jitter_ms: whole(jitterMs),
+          video_jitter_n: n(jitterMs),
+          video_kbps: whole(bitrateKbps),
+          video_kbps_n: n(bitrateKbps),
+          video_fps_x100: whole(fps, 100),
+          video_fps_n: n(fps),
+        }),
+        presence: 0,
+      }
+    }
     default: {
       const never: never = event
       throw new Error(`analytics has no record for ${JSON.stringify(never)}`)

@@ -34,6 +34,7 @@ const QUESTION_FIELDS = [
   'moderation_ms',
   'answered_at',
   'answer_ms',
+  'withdrawn_at',
 ] as const satisfies ReadonlyArray<keyof QuestionFields>
 interface QuestionState {
   fields: QuestionFields
@@ -157,6 +158,7 @@ export class BatchState {
               moderation_ms: num(r.moderation_ms),
               answered_at: num(r.answered_at),
               answer_ms: num(r.answer_ms),
+              withdrawn_at: num(r.withdrawn_at),
             },
             stored: true,
             changed: new Set(),

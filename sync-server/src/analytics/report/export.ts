@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
 import type { Db } from '../../db/connect.ts'
+import { VIDEO_MINUTE_COUNTERS } from '../../db/migrations/0016_analytics_video_queue.ts'
 import { MINUTE_MS } from '../record/rollup.ts'
 
 /** Rows read per query while streaming: memory stays flat however long the session. */
@@ -23,6 +24,8 @@ export const ROLLUP_COLUMNS = [
   'moderation_ms',
   'answer_timed',
   'answer_ms',
+  // Sums of the viewers' reports (divide by the _n beside each for the mean).
+  ...VIDEO_MINUTE_COUNTERS,
 ] as const
 
 export const EVENT_COLUMNS = [
@@ -81,6 +84,7 @@ export async function* rollupPages(
       moderation_ms: Number(r.moderation_ms),
       answer_timed: Number(r.answer_timed),
       answer_ms: Number(r.answer_ms),
+      ...Object.fromEntries(VIDEO_MINUTE_COUNTERS.map((name) => [name, Number(r[name])])),
     }))
     if (rows.length < PAGE) return
   }

@@ -4,6 +4,7 @@ import {
   type AnalyticsPoint,
   type AnalyticsTotals,
   type Engagement,
+  type VideoFigures,
 } from '@podium/shared'
 import { type Kysely, sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
@@ -11,7 +12,7 @@ import type { Database } from '../../db/schema.ts'
 import { alertsOf } from '../alerts/rules.ts'
 import { MINUTE_MS } from '../record/rollup.ts'
 import { engagementScore } from './engagement.ts'
-import type { Activity, MinuteRange } from './range.ts'
+import { type Activity, type MinuteRange, resolveRange } from './range.ts'
 
 /** Counters summed per bucket, as the report names them and as the rollup stores them. */
 const SUMS = {
@@ -29,8 +30,38 @@ const SUMS = {
   moderationMs: 'moderation_ms',
   answerTimed: 'answer_timed',
   answerMs: 'answer_ms',
+  videoReports: 'video_reports',
+  videoPoor: 'video_poor',
+  videoRttMs: 'video_rtt_ms',
+  videoRttN: 'video_rtt_n',
+  videoLossBp: 'video_loss_bp',
+  videoLossN: 'video_loss_n',
+  videoJitterMs: 'video_jitter_ms',
+  videoJitterN: 'video_jitter_n',
+  videoKbps: 'video_kbps',
+  videoKbpsN: 'video_kbps_n',
+  videoFps: 'video_fps_x100',
+  videoFpsN: 'video_fps_n',
 } as const
 type Sums = Record<keyof typeof SUMS, number>
+
+/** The video figures of summed rollups: means of the reports that had each, null without. */
+export function videoFigures(s: Sums): VideoFigures | null {
+  if (s.videoReports === 0) return null
+  const avg = (total: number, n: number, scale = 1) =>
+    n > 0 ? Math.round(total / n / scale) : null
+  const avg1 = (total: number, n: number, scale: number) =>
+    n > 0 ? Math.round((total / n / scale) * 10) / 10 : null
+  return {
+    reports: s.videoReports,
+    poor: s.videoPoor,
+    rttMs: avg(s.videoRttMs, s.videoRttN),
+    lossPct: avg1(s.videoLossBp, s.videoLossN, 100),
+    jitterMs: avg(s.videoJitterMs, s.videoJitterN),
+    bitrateKbps: avg(s.videoKbps, s.videoKbpsN),
+    fps: avg1(s.videoFps, s.videoFpsN, 100),
+  }
+}
 
 const zeroSums = (): Sums =>
   Object.fromEntries(Object.keys(SUMS).map((k) => [k, 0])) as unknown as Sums
@@ -111,9 +142,29 @@ export class AnalyticsReader {
         moderated: sums.moderated,
         moderationMs: mean(sums.moderationMs, sums.moderated),
         answerMs: mean(sums.answerMs, sums.answerTimed),
+        video: videoFigures(sums),
       })
     }
     return points
+  }
+
+  /** The video figures of a range, summed from its minutes. */
+  async video(sessionId: string, range: MinuteRange): Promise<VideoFigures | null> {
+    const row = await this.db.kysely
+      .selectFrom('analytics_minutes')
+      .select((eb) =>
+        Object.entries(SUMS)
+          .filter(([name]) => name.startsWith('video'))
+          .map(([name, column]) => eb.fn.sum<number>(sql.ref(column)).as(name)),
+      )
+      .where('session_id', '=', sessionId)
+      .where('minute', '>=', range.from)
+      .where('minute', '<', range.to)
+      .executeTakeFirst()
+    const sums = zeroSums()
+    for (const [name, value] of Object.entries(row ?? {}))
+      sums[name as keyof Sums] = Number(value ?? 0)
+    return videoFigures(sums)
   }
 
   /** Totals of a range, from its series and the questions' times. */
@@ -123,9 +174,10 @@ export class AnalyticsReader {
     series: AnalyticsPoint[],
   ): Promise<AnalyticsTotals> {
     const sum = (pick: (p: AnalyticsPoint) => number) => series.reduce((n, p) => n + pick(p), 0)
-    const [moderation, answer] = await Promise.all([
+    const [moderation, answer, video] = await Promise.all([
       this.delays(sessionId, range, 'moderated_at', 'moderation_ms'),
       this.delays(sessionId, range, 'answered_at', 'answer_ms'),
+      this.video(sessionId, range),
     ])
     return {
       participants: {
@@ -143,14 +195,100 @@ export class AnalyticsReader {
       replies: sum((p) => p.replies),
       medianModerationMs: median(moderation),
       medianAnswerMs: median(answer),
+      video,
     }
+  }
+
+  /**
+   * Whole-session range, totals and engagement of several sessions, as `totals` and
+   * `engagement` give them one by one, in a handful of grouped queries however many
+   * sessions (comparisons). Over a whole session nothing is carried in from before it, so
+   * the totals are the sums of all its minutes and the peak is the largest minute's.
+   */
+  async summaries(sessions: ReadonlyArray<{ id: string; created_at: number }>) {
+    const ids = sessions.map((s) => s.id)
+    const k = this.db.kysely
+    const [minutes, delays, people] = await Promise.all([
+      k
+        .selectFrom('analytics_minutes')
+        .select((eb) => [
+          'session_id',
+          eb.fn.min('minute').as('first'),
+          eb.fn.max('minute').as('last'),
+          eb.fn.max('peak_present').as('peak'),
+          ...Object.entries(SUMS).map(([name, column]) =>
+            eb.fn.sum<number>(sql.ref(column)).as(name),
+          ),
+        ])
+        .where('session_id', 'in', ids)
+        .groupBy('session_id')
+        .execute(),
+      k
+        .selectFrom('analytics_questions')
+        .select(['session_id', 'moderation_ms', 'answer_ms'])
+        .where('session_id', 'in', ids)
+        .where((eb) =>
+          eb.or([eb('moderation_ms', 'is not', null), eb('answer_ms', 'is not', null)]),
+        )
+        .execute(),
+      this.engagementRows(ids),
+    ])
+    const bySession = new Map(minutes.map((m) => [m.session_id, m]))
+    const engagementOf = new Map(people.map((p) => [p.session_id, p]))
+    return sessions.map((session) => {
+      const row = bySession.get(session.id)
+      const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+      const range = resolveRange(
+        {},
+        { first: num(row?.first), last: num(row?.last), createdAt: session.created_at },
+      )
+      const sums = zeroSums()
+      if (row)
+        for (const name of Object.keys(SUMS) as Array<keyof Sums>)
+          sums[name] = Number((row as Record<string, unknown>)[name] ?? 0)
+      const mine = delays.filter((d) => d.session_id === session.id)
+      const sorted = (pick: (d: (typeof mine)[number]) => number | null) =>
+        mine
+          .map(pick)
+          .filter((v): v is number => v !== null)
+          .map(Number)
+          .sort((a, b) => a - b)
+      const totals: AnalyticsTotals = {
+        participants: { unique: sums.newParticipants, peakConcurrent: Number(row?.peak ?? 0) },
+        questions: {
+          asked: sums.asked,
+          published: sums.published,
+          rejected: sums.rejected,
+          answered: sums.answered,
+        },
+        votes: sums.votes,
+        unvotes: sums.unvotes,
+        replies: sums.replies,
+        medianModerationMs: median(sorted((d) => d.moderation_ms)),
+        medianAnswerMs: median(sorted((d) => d.answer_ms)),
+        video: videoFigures(sums),
+      }
+      return {
+        sessionId: session.id,
+        range: { from: range.from * MINUTE_MS, to: range.to * MINUTE_MS },
+        totals,
+        engagement: engagementOf.get(session.id)?.engagement ?? emptyEngagement(),
+      }
+    })
   }
 
   /** The session's engagement, from what each person did (staff left out). */
   async engagement(sessionId: string): Promise<Engagement> {
-    const row = await this.db.kysely
+    const [row] = await this.engagementRows([sessionId])
+    return row?.engagement ?? emptyEngagement()
+  }
+
+  /** Engagement of each of these sessions that has anyone (staff left out). */
+  private async engagementRows(ids: readonly string[]) {
+    const rows = await this.db.kysely
       .selectFrom('analytics_participants')
       .select((eb) => [
+        'session_id',
         eb.fn.countAll<number>().as('people'),
         eb.fn
           .sum<number>(
@@ -173,19 +311,23 @@ export class AnalyticsReader {
           )
           .as('voters'),
       ])
-      .where('session_id', '=', sessionId)
+      .where('session_id', 'in', ids)
       .where('seen', '=', 1)
       .where('staff', '=', 0)
-      .executeTakeFirst()
-    const people = Number(row?.people ?? 0)
-    const askedOrReplied = Number(row?.active ?? 0)
-    const votedOnly = Number(row?.voters ?? 0)
-    return {
-      score: engagementScore({ people, askedOrReplied, votedOnly }),
-      people,
-      askedOrReplied,
-      votedOnly,
-    }
+      .groupBy('session_id')
+      .execute()
+    return rows.map((row) => {
+      const people = Number(row.people ?? 0)
+      const askedOrReplied = Number(row.active ?? 0)
+      const votedOnly = Number(row.voters ?? 0)
+      const engagement: Engagement = {
+        score: engagementScore({ people, askedOrReplied, votedOnly }),
+        people,
+        askedOrReplied,
+        votedOnly,
+      }
+      return { session_id: row.session_id, engagement }
+    })
   }
 
   /** Of the session's people (staff left out): how many had a question of theirs answered. */
@@ -348,6 +490,13 @@ export class AnalyticsReader {
     return rows.map((r) => Number((r as Record<string, unknown>)[delay]))
   }
 }
+
+const emptyEngagement = (): Engagement => ({
+  score: engagementScore({ people: 0, askedOrReplied: 0, votedOnly: 0 }),
+  people: 0,
+  askedOrReplied: 0,
+  votedOnly: 0,
+})
 
 function mean(total: number, count: number): number | null {
   return count > 0 ? Math.round(total / count) : null
