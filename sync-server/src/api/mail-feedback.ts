@@ -6,7 +6,7 @@ import { type Feedback, FeedbackBody, parseFeedbackMail } from '../notifications
 import { ALL_KINDS } from '../notifications/suppressions.ts'
 import type { Services } from '../services.ts'
 import { openRoute } from './access.ts'
-import { bearerToken } from './auth.ts'
+import { bearerToken } from '../auth/request-tokens.ts'
 
 /** The largest report taken (an abuse report carries the original message). */
 const FEEDBACK_MAX_BYTES = 1024 * 1024
