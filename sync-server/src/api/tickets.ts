@@ -43,6 +43,15 @@ export async function ticketRoutes(api: FastifyInstance, services: Services) {
     return { url }
   })
 
+  // Whether the host and presenters may go on the video stage: the owner's plan decides
+  // (the signaling server refuses a stage peer the same way). 403 names the plan that lifts it.
+  api.get('/sessions/:id/video-stage', async (request) => {
+    const { session } = await sessionFor(request, services, ['host', 'presenter', 'moderator'])
+    const refusal = await billing.stageRefusal(session.id)
+    if (refusal !== null) throw HttpProblem.forbidden(refusal)
+    return { allowed: true }
+  })
+
   api.post('/sessions/:id/tickets', async (request, reply) => {
     billing.stripe()
     const { session, claims } = await sessionFor(request, services, ['host'])
