@@ -2,6 +2,7 @@ import { CheckoutBody, CompTicketBody, RefundBody } from '@podium/shared'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { optionalAccount, requireAccount } from '../auth/account-access.ts'
+import { lastCheckout } from '../billing/checkouts.ts'
 import { salesCsv, salesReport } from '../billing/report.ts'
 import { holdsTicket } from '../billing/tickets.ts'
 import { HttpProblem } from '../http/problem.ts'
@@ -26,7 +27,12 @@ export async function ticketRoutes(api: FastifyInstance, services: Services) {
     const signedIn = ticket ? await optionalAccount(request, services) : undefined
     const held =
       signedIn && ticket ? await holdsTicket(db.kysely, ticket.sessionId, signedIn.account) : false
-    return { payments: billing.configured, ticket, held }
+    // How the reader's newest checkout for it ended: the page says so when one expired.
+    const checkout =
+      signedIn && ticket
+        ? ((await lastCheckout(db.kysely, ticket.sessionId, signedIn.account.id)) ?? null)
+        : null
+    return { payments: billing.configured, ticket, held, checkout }
   })
 
   api.post('/sessions/:id/checkout', accountRoute, async (request) => {
