@@ -1,6 +1,10 @@
 import {
+  answerPoll,
   documentName,
   HandsDoc,
+  ModPolls,
+  newPoll,
+  PublicPolls,
   ReactionsDoc,
   type SessionExport,
   SessionExport as SessionExportSchema,
@@ -111,6 +115,70 @@ describe('reactions and hands in export and import', () => {
         new HandsDoc(doc).queue().map((h) => h.name),
       ),
     ).toEqual(['Ben', 'Ann'])
+  })
+
+  it('imports the polls as drafts, with a quiz question’s right options, under new ids', async () => {
+    const session = await createSession(server.url, { title: 'Polls to reuse' })
+    const host = client(
+      { sessionId: session.id, userId: session.hostUserId, token: session.hostToken },
+      true,
+    )
+    const ann = client(await join(server.url, session.code, 'Ann'))
+    await Promise.all([host.synced(), ann.synced()])
+    const polls = (c: TestClient) => new PublicPolls(c.provider('public').document)
+    const lunch = newPoll({ kind: 'single', question: 'Lunch?', options: ['Pizza', 'Salad'] })
+    const quizId = 'quiz-import-1'
+    const capital = newPoll({
+      kind: 'quiz',
+      question: 'Capital of France?',
+      options: ['Lyon', 'Paris'],
+      quizId,
+    })
+    polls(host).putPoll(lunch)
+    polls(host).putPoll(capital)
+    new ModPolls(host.provider('mod').document).setCorrect(capital.id, [1])
+    polls(host).updatePoll(lunch.id, { status: 'open' })
+    polls(host).updatePoll(capital.id, { status: 'open' })
+    await waitFor(() => polls(ann).results(lunch.id).openedAt !== null, 15_000, 'opened')
+    answerPoll(ann.provider('outbox').document, lunch.id, { choices: [0] })
+    await waitFor(() => polls(host).results(lunch.id).total === 1, 15_000, 'an answer')
+    polls(host).updatePoll(capital.id, { status: 'closed' })
+    await waitFor(
+      () => polls(host).results(capital.id).correct?.join() === '1',
+      15_000,
+      'the quiz closed',
+    )
+    const exported = await request<SessionExport>(api(`/sessions/${session.id}/export.json`), {
+      token: session.hostToken,
+    })
+    const imported = await request<{ id: string; hostToken: string; hostUserId: string }>(
+      api('/sessions/import'),
+      { body: exported.body },
+    )
+    expect(imported.status).toBe(201)
+    const { id } = imported.body
+    const shown = await server.podium.services.docs.read(documentName.public(id), (doc) => {
+      const p = new PublicPolls(doc)
+      return p.polls().map((poll) => ({ poll, results: p.results(poll.id) }))
+    })
+    expect(shown.map(({ poll }) => [poll.question, poll.status, poll.options])).toEqual(
+      expect.arrayContaining([
+        ['Lunch?', 'draft', ['Pizza', 'Salad']],
+        ['Capital of France?', 'draft', ['Lyon', 'Paris']],
+      ]),
+    )
+    for (const { poll, results } of shown) {
+      expect([lunch.id, capital.id]).not.toContain(poll.id)
+      expect(results.total).toBe(0)
+    }
+    const quiz = shown.find(({ poll }) => poll.kind === 'quiz')!.poll
+    expect(quiz.quizId).not.toBe(quizId)
+    expect(quiz.quizId).not.toBeNull()
+    expect(
+      await server.podium.services.docs.read(documentName.mod(id), (doc) =>
+        new ModPolls(doc).secret(quiz.id),
+      ),
+    ).toMatchObject({ correct: [1] })
   })
 
   it('reads an export made before reactions and hands, and refuses bad ones', async () => {

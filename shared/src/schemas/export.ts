@@ -89,7 +89,7 @@ export const SessionExport = z.object({
       }),
     audit: z.array(AuditEntry).max(ExportLimits.audit),
   }),
-  /** Polls with their answers (read by people and tools; an import leaves them out). */
+  /** Polls with their answers (an import brings the polls back as drafts, without answers). */
   polls: z.array(PollExport).max(1_000).optional(),
   /** Reactions counted in the session (absent in exports older than them). */
   reactions: ReactionsExport.optional(),

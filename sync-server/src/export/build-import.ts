@@ -2,7 +2,9 @@ import {
   type AuditEntry,
   HandsDoc,
   ModDoc,
+  ModPolls,
   PublicDoc,
+  PublicPolls,
   ReactionsDoc,
   type ReactionsExport,
   SessionExport,
@@ -130,6 +132,10 @@ function build(source: SessionExport, ids: ImportIds): BuiltImport {
     })
     batches(data.public.questions, (question) => pub.putQuestion(question))
     batches(data.public.replies, (reply) => pub.putReply(reply))
+    // Polls come back as drafts without answers: the export names who answered, not which
+    // participant, so their answers cannot be counted again here (docs/polls.md).
+    const polls = new PublicPolls(doc)
+    batches(data.polls ?? [], ({ poll }) => polls.putPoll({ ...poll, status: 'draft' }))
     // The totals go on showing; live instances add their own entries beside this one.
     const reactions = data.reactions
     if (reactions && Object.keys(reactions.totals).length > 0)
@@ -147,6 +153,11 @@ function build(source: SessionExport, ids: ImportIds): BuiltImport {
     batches(data.mod.queue, (item) => mod.enqueue(item))
     batches(data.mod.rejected, (item) => mod.putRejected(item))
     batches(Object.entries(data.mod.notes), ([questionId, text]) => mod.setNote(questionId, text))
+    // A quiz question's right options, as its closed results showed them.
+    const secrets = new ModPolls(doc)
+    batches(data.polls ?? [], ({ poll, results }) => {
+      if (poll.kind === 'quiz' && results.correct) secrets.setCorrect(poll.id, results.correct)
+    })
     const hands = new HandsDoc(doc)
     batches(data.hands ?? [], (hand) => {
       hands.raise(hand.userId, hand.name, hand.raisedAt)

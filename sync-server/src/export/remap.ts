@@ -74,6 +74,14 @@ export function remapIds(data: SessionExport, ids = new IdMap()): SessionExport 
       notes: Object.fromEntries(Object.entries(m.notes).map(([id, text]) => [ids.get(id), text])),
       audit: m.audit.map(audit),
     },
+    ...(data.polls
+      ? {
+          polls: data.polls.map((p) => ({
+            ...p,
+            poll: { ...p.poll, id: ids.get(p.poll.id), quizId: ids.nullable(p.poll.quizId) },
+          })),
+        }
+      : {}),
     ...(data.hands
       ? {
           hands: data.hands.map((h) => ({
