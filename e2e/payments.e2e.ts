@@ -130,6 +130,53 @@ describe('a paid session', () => {
     await screenshot(page, 'payments-room-refunded')
   }, 180_000)
 
+  it('gives the seat of an expired checkout back and tells its buyer', async () => {
+    const { session } = await paidSession(world, newAddress('host-expiry'), {
+      amount: 800,
+      currency: 'eur',
+      capacity: 1,
+    })
+    const context = await browser.newContext({
+      baseURL: world.url,
+      viewport: DESKTOP,
+      locale: 'en-GB',
+    })
+    contexts.push(context)
+    const page = await context.newPage()
+    await signInByMail(page, world.inbox, newAddress('lapsed'))
+    let checkoutUrl = ''
+    await page.route(`${world.stripe.url}/**`, async (route) => {
+      checkoutUrl = route.request().url()
+      await route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: '<h1>Stripe Checkout</h1>',
+      })
+    })
+    await page.goto(`/j/${session.code}`)
+    await page.getByRole('button', { name: 'Buy a ticket for €8.00' }).click()
+    await page.waitForURL(/\/c\/pay\/cs_test_/)
+
+    // The buyer walks away; Stripe expires the session and says so.
+    await page.goto(`/j/${session.code}`)
+    await expect(page.locator('.notice').first().textContent()).resolves.toContain('Sold out')
+    const expired = world.stripe.expire(checkoutIdOf(checkoutUrl))
+    const event = world.stripe.event('checkout.session.expired', expired)
+    expect((await deliver(world.url, event)).status).toBe(200)
+    await until(async () => {
+      await page.reload()
+      await page
+        .getByRole('button', { name: /Buy a ticket for|Opening/ })
+        .or(page.getByText('Sold out'))
+        .first()
+        .waitFor()
+      return (await page.getByText('Your last checkout expired').count()) > 0
+    }, 'the expiry on the join page')
+    await expect(page.locator('.ticket-price').textContent()).resolves.toContain('1 seat left')
+    await page.getByRole('button', { name: 'Buy a ticket for €8.00' }).waitFor()
+    await screenshot(page, 'payments-join-checkout-expired')
+  }, 180_000)
+
   it('lets the host set the price, see the tickets and refund one in the console', async () => {
     const host = newAddress('console')
     await buyProPlan(world, await signInByEmail(world.url, world.inbox, host))

@@ -1,6 +1,8 @@
 // A paid session's world over HTTP, as people and Stripe make it: a Podium with Stripe keys
 // pointed at the stand-in, a mail server, a host on the pro plan (bought through Checkout
 // and the subscription webhooks), and signed webhook deliveries.
+
+import type { PodiumOptions } from '@podium/sync-server'
 import { type SignedInClient, signInByEmail } from './accounts.ts'
 import { type Inbox, startInbox } from './mail.ts'
 import { request, startPodium, type TestPodium } from './podium.ts'
@@ -19,14 +21,14 @@ export interface PaymentsWorld {
 /** Stripe's stand-in, an inbox and a Podium using both; `env` adds to or overrides it. */
 export async function startPaymentsWorld(
   env: Record<string, string> = {},
-  options: { stripe?: StripeStandIn; inbox?: Inbox } = {},
+  options: { stripe?: StripeStandIn; inbox?: Inbox; podium?: PodiumOptions } = {},
 ): Promise<PaymentsWorld> {
   const stripe = options.stripe ?? (await startStripe())
   stripe.addPrice(PRO_PRICE, { unitAmount: 2900, currency: 'eur', interval: 'month' })
   const inbox = options.inbox ?? (await startInbox())
   const podium = await startPodium(
     { ...stripe.env, SMTP_URL: inbox.url, STRIPE_PRICE_PRO: PRO_PRICE, ...env },
-    { billing: { pollMs: 50 }, notifications: { pollMs: 50 } },
+    { billing: { pollMs: 50 }, notifications: { pollMs: 50 }, ...options.podium },
   )
   return {
     stripe,

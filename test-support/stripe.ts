@@ -36,6 +36,11 @@ export interface StripeStandIn {
    * `async: true` plays a bank debit that settles later (payment_status unpaid).
    */
   complete(id: string, options?: { async?: boolean }): StripeObject
+  /**
+   * An open Checkout Session lapses unpaid (its `expires_at` passed, or
+   * POST /v1/checkout/sessions/:id/expire); the expired session is returned.
+   */
+  expire(id: string): StripeObject
   /** A signed event as Stripe sends it: the body and its Stripe-Signature header. */
   event(
     type: string,
@@ -385,7 +390,7 @@ export async function startStripe(): Promise<StripeStandIn> {
 
   function customer(params: Params): StripeObject {
     if (params.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(String(params.email)))
-      throw invalid('Invalid email address: ' + String(params.email), 'email', 'email_invalid')
+      throw invalid(`Invalid email address: ${String(params.email)}`, 'email', 'email_invalid')
     const made = {
       id: id('cus'),
       object: 'customer',
@@ -434,6 +439,20 @@ export async function startStripe(): Promise<StripeStandIn> {
     }
   }
 
+  /** As Stripe: only an open session expires; an expired one can no longer be paid. */
+  function expireSession(sessionId: string): StripeObject {
+    const session = checkoutSessions.get(sessionId)
+    if (!session) throw noSuch('checkout.session', sessionId)
+    if (session.status !== 'open')
+      throw new StripeError(
+        400,
+        'invalid_request_error',
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+      )
+    session.status = 'expired'
+    return session
+  }
+
   function route(method: string, path: string, params: Params, query: URLSearchParams) {
     if (method === 'POST' && path === '/v1/checkout/sessions') return createCheckoutSession(params)
     const cs = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path)
@@ -442,6 +461,8 @@ export async function startStripe(): Promise<StripeStandIn> {
       if (!found) throw noSuch('checkout.session', cs[1]!)
       return found
     }
+    const expiring = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path)
+    if (method === 'POST' && expiring) return expireSession(expiring[1]!)
     if (method === 'POST' && path === '/v1/refunds') return refund(params)
     if (method === 'POST' && path === '/v1/customers') return customer(params)
     if (method === 'POST' && path === '/v1/billing_portal/sessions') return portal(params)
@@ -538,6 +559,8 @@ export async function startStripe(): Promise<StripeStandIn> {
     complete(sessionId, options = {}) {
       const session = checkoutSessions.get(sessionId)
       if (!session) throw new Error(`no Checkout Session ${sessionId}`)
+      if (session.status === 'expired')
+        throw new Error(`Checkout Session ${sessionId} has expired and can no longer be paid`)
       session.status = 'complete'
       if (session.mode === 'subscription') {
         const cus = session.customer ?? customer({ email: session.customer_email }).id
@@ -591,6 +614,7 @@ export async function startStripe(): Promise<StripeStandIn> {
       })
       return session
     },
+    expire: expireSession,
     event(type, object, options = {}) {
       const eventId = options.id ?? id('evt')
       const payload = JSON.stringify({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { HAND_ENTRY_ID, setHand } from '../src/doc/hands.ts'
 import { OUTBOX_LAYOUT, OutboxDoc } from '../src/doc/outbox.ts'
 import { OutboxEntry, type Receipt, voteEntryId } from '../src/schemas/outbox.ts'
 
@@ -127,5 +128,20 @@ describe('OutboxDoc receipts', () => {
     expect(box.receipt(voteId)?.seq).toBe(seq)
     box.setReceipt(voteId, receipt(box.entry(voteId)!.seq))
     expect(box.unsynced()).toEqual([])
+  })
+})
+
+describe('setHand', () => {
+  it('writes an entry the schema accepts from a clock with a fraction of a millisecond', () => {
+    const doc = new Y.Doc()
+    setHand(doc, true, 1_700_000_000_000.5)
+    const entry = doc.getMap('entries').get(HAND_ENTRY_ID)
+    expect(OutboxEntry.safeParse(entry).success).toBe(true)
+    expect(entry).toMatchObject({ raised: true, createdAt: 1_700_000_000_000 })
+    setHand(doc, false, 1_700_000_000_000.5)
+    expect(doc.getMap('entries').get(HAND_ENTRY_ID)).toMatchObject({
+      raised: false,
+      seq: 1_700_000_000_001,
+    })
   })
 })

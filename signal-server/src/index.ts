@@ -7,12 +7,13 @@ import { checkToken, type StandingCheck } from './auth/tokens.ts'
 import { Problem, sendProblem } from './http/problem.ts'
 import { createSignalMetrics } from './observability/metrics.ts'
 import { peerHttpRoutes } from './peer/http.ts'
-import { createPeerSignaling } from './peer/server.ts'
+import { createPeerSignaling, type StageCheck } from './peer/server.ts'
 import type { TurnConfig } from './turn/credentials.ts'
 import { iceServerRoutes, type SessionStatusCheck } from './turn/routes.ts'
 import { type StaffList, webrtcRoomRoutes } from './ywebrtc/room.ts'
 import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
+export type { StageCheck } from './peer/server.ts'
 export { type TurnConfig, turnCredential } from './turn/credentials.ts'
 export type { SessionStatusCheck } from './turn/routes.ts'
 export { type StaffList, type StaffMember, type StaffRoom, staffRoom } from './ywebrtc/room.ts'
@@ -37,6 +38,8 @@ export interface SignalingOptions {
   staff: StaffList
   /** A session's status (TURN is for live sessions only); without it, not checked. */
   status?: SessionStatusCheck
+  /** Why a session may not have a video stage (its host's plan); without it, every one may. */
+  stage?: StageCheck
   /** Where the signaling metrics go (the host server's /metrics); without it, nowhere. */
   registry?: Registry
 }
@@ -73,6 +76,7 @@ export function createSignaling(options: SignalingOptions): Signaling {
     standing,
     log,
     metrics,
+    ...(options.stage ? { stage: options.stage } : {}),
   })
   const ywebrtc = createYWebrtcSignaling({ secret: options.secret, standing, log, metrics })
 

@@ -30,6 +30,7 @@ describe('a server without Stripe keys', () => {
         payments: false,
         ticket: null,
         held: false,
+        checkout: null,
       })
       const info = await request<{ settings: Record<string, unknown> }>(
         `${url}/api/sessions/${session.body.id}`,

@@ -3,7 +3,9 @@
  * server's `now` is assumed to be read halfway through the round trip.
  */
 export function clockOffset(sentAt: number, serverNow: number, receivedAt: number): number {
-  return serverNow - (sentAt + receivedAt) / 2
+  // Whole milliseconds: times made from it go into entries whose schemas want integers
+  // (an odd round trip would otherwise leave half a millisecond in every one).
+  return Math.round(serverNow - (sentAt + receivedAt) / 2)
 }
 
 /** Measures the offset a few times and keeps the sample with the shortest round trip. */

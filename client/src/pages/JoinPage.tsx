@@ -65,6 +65,7 @@ export default function JoinPage() {
               <TicketCard
                 offer={view().offer}
                 held={view().held}
+                checkout={view().checkout}
                 code={code()}
                 highlight={needed() && !view().held}
               />

@@ -9,6 +9,8 @@ export interface OfferView {
   offer: TicketOffer
   /** The signed-in account holds a ticket already. */
   held: boolean
+  /** How the account's newest checkout for it ended (`open`, `complete`, `expired`). */
+  checkout: string | null
 }
 
 /**
@@ -21,11 +23,14 @@ export function createTicketOffer(code: () => string, paid: boolean) {
   const [offer, { refetch }] = createResource(code, async (c): Promise<OfferView | null> => {
     if (!c) return null
     try {
-      const answer = await api.get<{ ticket: TicketOffer | null; held: boolean }>(
-        `/tickets?code=${encodeURIComponent(c)}`,
-        await auth.tokenIfSignedIn(),
-      )
-      return answer.ticket ? { offer: answer.ticket, held: answer.held } : null
+      const answer = await api.get<{
+        ticket: TicketOffer | null
+        held: boolean
+        checkout?: string | null
+      }>(`/tickets?code=${encodeURIComponent(c)}`, await auth.tokenIfSignedIn())
+      return answer.ticket
+        ? { offer: answer.ticket, held: answer.held, checkout: answer.checkout ?? null }
+        : null
     } catch {
       // The join form says what is wrong with the code.
       return null
@@ -35,7 +40,7 @@ export function createTicketOffer(code: () => string, paid: boolean) {
     const until = Date.now() + 60_000
     const timer = setInterval(() => {
       const current = offer()
-      if ((current && current.held) || Date.now() > until) clearInterval(timer)
+      if (current?.held || Date.now() > until) clearInterval(timer)
       else void refetch()
     }, 2_000)
     onCleanup(() => clearInterval(timer))
@@ -68,6 +73,8 @@ export function TicketCard(props: {
   held: boolean
   code: string
   highlight?: boolean
+  /** How the reader's newest checkout ended; an expired one is said. */
+  checkout?: string | null
 }) {
   const auth = accountAuth()
   const signedIn = () => auth.state().status === 'signed-in'
@@ -147,6 +154,12 @@ export function TicketCard(props: {
                   </For>
                 </select>
               </label>
+            </Show>
+            <Show when={props.checkout === 'expired'}>
+              <p class="notice" role="status">
+                Your last checkout expired before it was paid, and its seat went back on sale.
+                Nothing was charged: buy the ticket again to get a seat.
+              </p>
             </Show>
             <Show when={error()}>
               {(message) => (

@@ -24,6 +24,12 @@ describe('server clock', () => {
     expect(clockOffset(1_000, 5_050, 1_100)).toBe(4_000)
   })
 
+  it('is whole milliseconds, so times made from it fit integer fields', () => {
+    // An odd round trip puts the midpoint on half a millisecond.
+    expect(clockOffset(1_000, 5_050, 1_101)).toBe(4_000)
+    expect(Number.isInteger(clockOffset(1_000, 5_050, 1_103))).toBe(true)
+  })
+
   it('keeps the sample with the shortest round trip', async () => {
     const times = [0, 400, 1_000, 1_020, 2_000, 2_300]
     const server = [10_000, 11_010, 12_000]

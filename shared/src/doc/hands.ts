@@ -132,7 +132,9 @@ export function myHand(outbox: Y.Doc): boolean {
 export function setHand(outbox: Y.Doc, raised: boolean, now: number = Date.now()): string {
   const entries = outbox.getMap<unknown>('entries')
   const previous = entries.get(HAND_ENTRY_ID) as { seq?: number } | undefined
-  const seq = Math.max((previous?.seq ?? 0) + 1, now)
-  entries.set(HAND_ENTRY_ID, { type: 'hand', id: HAND_ENTRY_ID, seq, createdAt: now, raised })
+  // Entries carry whole milliseconds; a clock corrected by a measured offset may not.
+  const at = Math.floor(now)
+  const seq = Math.max((previous?.seq ?? 0) + 1, at)
+  entries.set(HAND_ENTRY_ID, { type: 'hand', id: HAND_ENTRY_ID, seq, createdAt: at, raised })
   return HAND_ENTRY_ID
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RaisedHand } from '../doc/hands.ts'
 import {
   AgendaItem,
   AuditEntry,
@@ -12,6 +13,7 @@ import {
 } from '../doc/schema.ts'
 import { Limits } from './limits.ts'
 import { PollExport } from './polls.ts'
+import { ReactionCounts } from './reactions.ts'
 
 /** What a session export (and so an import) may hold at most. */
 export const ExportLimits = {
@@ -23,6 +25,9 @@ export const ExportLimits = {
   notes: 20_000,
   noteLength: 5_000,
   audit: 20_000,
+  /** One window a second with reactions in it: a day of them. */
+  reactionWindows: 86_400,
+  hands: 20_000,
   idLength: 80,
 } as const
 
@@ -30,6 +35,21 @@ export const EXPORT_FORMAT = 'podium.session'
 export const EXPORT_VERSION = 1
 
 const id = z.string().min(1).max(ExportLimits.idLength)
+
+/** The session's reactions: its totals and each second's counts (all instances added up). */
+export const ReactionsExport = z.object({
+  totals: ReactionCounts,
+  windows: z
+    .array(
+      z.object({
+        second: z.number().int().nonnegative(),
+        counts: ReactionCounts,
+        total: z.number().int().nonnegative(),
+      }),
+    )
+    .max(ExportLimits.reactionWindows),
+})
+export type ReactionsExport = z.infer<typeof ReactionsExport>
 
 /**
  * A whole session as JSON (GET /api/sessions/:id/export.json), and the body of
@@ -69,7 +89,14 @@ export const SessionExport = z.object({
       }),
     audit: z.array(AuditEntry).max(ExportLimits.audit),
   }),
-  /** Polls with their answers (read by people and tools; an import leaves them out). */
+  /** Polls with their answers (an import brings the polls back as drafts, without answers). */
   polls: z.array(PollExport).max(1_000).optional(),
+  /** Reactions counted in the session (absent in exports older than them). */
+  reactions: ReactionsExport.optional(),
+  /** The raised hands in the moderators' queue, waiting and called on. */
+  hands: z
+    .array(RaisedHand.extend({ userId: id, calledBy: id.nullable() }))
+    .max(ExportLimits.hands)
+    .optional(),
 })
 export type SessionExport = z.infer<typeof SessionExport>

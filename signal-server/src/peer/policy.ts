@@ -27,6 +27,7 @@ export const Refusal = {
   revoked: ACCESS_REVOKED,
   foreignId: 'peer-id-not-yours',
   publishForbidden: 'publish-forbidden',
+  stageNotInPlan: 'stage-not-in-plan',
   otherSession: 'other-session',
   viewerToViewer: 'viewer-to-viewer',
   badFrame: 'bad-frame',
@@ -69,6 +70,12 @@ export function describeRefusal(refusal: Refusal): { message: string; code: numb
     case Refusal.publishForbidden:
       return {
         message: 'Only the host and presenters may publish video in this session.',
+        code: CloseCode.forbidden,
+      }
+    case Refusal.stageNotInPlan:
+      return {
+        message:
+          "The host's plan has no video stage. The host can change plans in the billing settings.",
         code: CloseCode.forbidden,
       }
     case Refusal.otherSession:

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { isStaff, PEERJS_KEY, PEERJS_PATH } from '@podium/shared'
+import { isStaff, PEERJS_KEY, PEERJS_PATH, PeerKind } from '@podium/shared'
 import { TokenBucket } from '@podium/shared/server'
 import express from 'express'
 import { ExpressPeerServer } from 'peer'
@@ -15,11 +15,18 @@ import { Action, type Admitted, admit, decide, describeRefusal, Refusal } from '
 
 const MAX_FRAME_BYTES = 64 * 1024
 
+export type StageCheck = (sessionId: string) => Promise<string | null>
+
 export interface PeerSignalingOptions {
   checkToken: (accessToken: string) => Promise<TokenCheck>
   standing: StandingCheck
   log: Logger
   metrics: SignalMetrics
+  /**
+   * Why the session may not have a video stage, in words (its host's plan); null when it
+   * may. Asked before a stage peer is admitted; without it, every session may.
+   */
+  stage?: StageCheck
   /** How long a silent client keeps its id (PeerJS clients send a heartbeat every 5 s). */
   aliveTimeoutMs?: number
 }
@@ -60,11 +67,11 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
   peerApp.on('disconnect', (client) => connected.delete(client.getId()))
   peerApp.on('error', (error) => options.log.debug({ err: error }, 'peer server error'))
 
-  const refuse = (socket: WebSocket, refusal: Refusal) => {
+  const refuse = (socket: WebSocket, refusal: Refusal, detail?: string) => {
     options.metrics.refused.inc({ endpoint: 'peerjs', reason: refusal })
     const { message, code } = describeRefusal(refusal)
     if (socket.readyState === WebSocket.OPEN)
-      socket.send(JSON.stringify({ type: 'ERROR', payload: { msg: message } }))
+      socket.send(JSON.stringify({ type: 'ERROR', payload: { msg: detail ?? message } }))
     socket.close(code, refusal)
   }
 
@@ -119,7 +126,11 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
       const query = new URL(request.url ?? '/', 'http://localhost').searchParams
       const id = query.get('id')
       admit({ id, token: query.get('token'), key: query.get('key') }, options.checkToken)
-        .then((admission) => {
+        .then(async (admission) => {
+          const stageRefused =
+            admission.ok && admission.admitted.binding.kind === PeerKind.stage && options.stage
+              ? await options.stage(admission.admitted.binding.sessionId)
+              : null
           wss.handleUpgrade(request, socket, head, (ws) => {
             if (!admission.ok) {
               options.log.info(
@@ -127,6 +138,10 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
                 'peer connection refused',
               )
               return refuse(ws, admission.refusal)
+            }
+            if (stageRefused !== null) {
+              options.log.info({ peerId: id }, 'stage peer refused by the plan')
+              return refuse(ws, Refusal.stageNotInPlan, stageRefused)
             }
             admittedBy.set(ws, admission.admitted)
             ws.once('close', () => admittedBy.delete(ws))

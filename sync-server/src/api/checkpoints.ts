@@ -3,6 +3,7 @@ import {
   type CheckpointSummary,
   documentName,
   PublicDoc,
+  PublicPolls,
   type RestoreResponse,
 } from '@podium/shared'
 import type { FastifyInstance } from 'fastify'
@@ -44,6 +45,7 @@ export async function checkpointRoutes(api: FastifyInstance, services: Services)
       const old = await checkpoints.load(session.id, checkpointId)
       if (!old) throw HttpProblem.notFound(`This session has no checkpoint ${checkpointId}.`)
       const target = new PublicDoc(old).snapshot()
+      const polls = new PublicPolls(old).polls()
       old.destroy()
 
       const name = documentName.public(session.id)
@@ -52,7 +54,7 @@ export async function checkpointRoutes(api: FastifyInstance, services: Services)
       const counts = await votes.voteCounts(session.id)
       const restored = await docs.change(name, (doc) => {
         const pub = new PublicDoc(doc)
-        restoreSnapshot(pub, target, (id) => counts.get(id) ?? 0)
+        restoreSnapshot(pub, target, (id) => counts.get(id) ?? 0, polls)
         return { title: pub.meta().title, settings: pub.settings() }
       })
       await db.kysely

@@ -2,6 +2,7 @@ import { CheckoutBody, CompTicketBody, RefundBody } from '@podium/shared'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { optionalAccount, requireAccount } from '../auth/account-access.ts'
+import { lastCheckout } from '../billing/checkouts.ts'
 import { salesCsv, salesReport } from '../billing/report.ts'
 import { holdsTicket } from '../billing/tickets.ts'
 import { HttpProblem } from '../http/problem.ts'
@@ -26,7 +27,12 @@ export async function ticketRoutes(api: FastifyInstance, services: Services) {
     const signedIn = ticket ? await optionalAccount(request, services) : undefined
     const held =
       signedIn && ticket ? await holdsTicket(db.kysely, ticket.sessionId, signedIn.account) : false
-    return { payments: billing.configured, ticket, held }
+    // How the reader's newest checkout for it ended: the page says so when one expired.
+    const checkout =
+      signedIn && ticket
+        ? ((await lastCheckout(db.kysely, ticket.sessionId, signedIn.account.id)) ?? null)
+        : null
+    return { payments: billing.configured, ticket, held, checkout }
   })
 
   api.post('/sessions/:id/checkout', accountRoute, async (request) => {
@@ -41,6 +47,15 @@ export async function ticketRoutes(api: FastifyInstance, services: Services) {
       baseUrl: services.publicUrl(request),
     })
     return { url }
+  })
+
+  // Whether the host and presenters may go on the video stage: the owner's plan decides
+  // (the signaling server refuses a stage peer the same way). 403 names the plan that lifts it.
+  api.get('/sessions/:id/video-stage', async (request) => {
+    const { session } = await sessionFor(request, services, ['host', 'presenter', 'moderator'])
+    const refusal = await billing.stageRefusal(session.id)
+    if (refusal !== null) throw HttpProblem.forbidden(refusal)
+    return { allowed: true }
   })
 
   api.post('/sessions/:id/tickets', async (request, reply) => {

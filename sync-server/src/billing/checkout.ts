@@ -3,6 +3,7 @@ import { HttpProblem } from '@podium/shared/server'
 import type Stripe from 'stripe'
 import type { Account } from '../auth/accounts.ts'
 import type { Db } from '../db/connect.ts'
+import { CheckoutStatus, markCheckout } from './checkouts.ts'
 import { HOLDING, type Offers, salesState } from './offers.ts'
 import { failureWords, stripeProblem } from './stripe.ts'
 
@@ -131,11 +132,15 @@ export async function ticketCheckout(ctx: CheckoutContext, input: TicketCheckout
     await db.kysely.deleteFrom('ticket_reservations').where('id', '=', reservationId).execute()
     throw stripeProblem(error, 'opening the checkout')
   }
-  await db.kysely
-    .updateTable('ticket_reservations')
-    .set({ checkout_session_id: created.id })
-    .where('id', '=', reservationId)
-    .execute()
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('ticket_reservations')
+      .set({ checkout_session_id: created.id })
+      .where('id', '=', reservationId)
+      .execute()
+    const checkout = { id: created.id, sessionId: session.id, accountId: account.id }
+    await markCheckout(trx, checkout, CheckoutStatus.open, now)
+  })
   if (!created.url) throw HttpProblem.conflict('Stripe opened a checkout without an address.')
   return created.url
 }

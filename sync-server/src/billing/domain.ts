@@ -237,6 +237,17 @@ export class Billing {
       )
   }
 
+  /**
+   * Why the session may not have a video stage (its owner's plan has none), in the words
+   * of a plan limit; null when it may, and always without payments.
+   */
+  async stageRefusal(sessionId: string): Promise<string | null> {
+    if (!this.configured) return null
+    const plan = await this.ownerPlan(sessionId)
+    if (PLAN_LIMITS[plan].videoStage) return null
+    return limitReached(plan, 'has no video stage', (l) => l.videoStage).detail
+  }
+
   /** Whether an attendee's participant still holds the ticket of a paid session. */
   async attendeeStands(sessionId: string, userId: string): Promise<boolean> {
     if (!this.configured || !(await this.offers.isPaid(sessionId))) return true

@@ -6,6 +6,7 @@ export const HandledEvent = {
   checkoutCompleted: 'checkout.session.completed',
   asyncPaymentSucceeded: 'checkout.session.async_payment_succeeded',
   asyncPaymentFailed: 'checkout.session.async_payment_failed',
+  checkoutExpired: 'checkout.session.expired',
   chargeRefunded: 'charge.refunded',
   disputeCreated: 'charge.dispute.created',
   subscriptionCreated: 'customer.subscription.created',

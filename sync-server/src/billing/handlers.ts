@@ -1,6 +1,7 @@
 import { newId } from '@podium/shared'
 import type { Notifier } from '../notifications/notify.ts'
 import type { Executor } from '../notifications/queue.ts'
+import { CheckoutStatus, markCheckout } from './checkouts.ts'
 import { HandledEvent } from './events.ts'
 import { GRACE_PERIOD_MS, isPlan, type Plan } from './plans.ts'
 import { type Effects, noEffects, queueReceipt, revokeTicket } from './tickets.ts'
@@ -76,6 +77,8 @@ export async function handleEvent(
       return checkoutSettled(trx, ctx, object as CheckoutObject, event.type)
     case HandledEvent.asyncPaymentFailed:
       return checkoutFailed(trx, ctx, object as CheckoutObject)
+    case HandledEvent.checkoutExpired:
+      return checkoutExpired(trx, ctx, object as CheckoutObject)
     case HandledEvent.chargeRefunded:
       return chargeRefunded(trx, ctx, object as ChargeObject)
     case HandledEvent.disputeCreated:
@@ -113,6 +116,7 @@ async function checkoutSettled(
     cs.payment_status === 'paid' ||
     cs.payment_status === 'no_payment_required'
   const effects = noEffects()
+  await markCheckout(trx, { id: cs.id, sessionId, accountId }, CheckoutStatus.complete, ctx.now)
   let ticket = await closeCheckout(trx, sessionId, accountId, cs.id)
   if (!ticket) {
     const account = await trx
@@ -200,6 +204,34 @@ async function closeCheckout(
     .selectAll()
     .where('checkout_session_id', '=', checkoutId)
     .executeTakeFirst()
+}
+
+/**
+ * A Checkout Session lapsed unpaid: the seat it held is free again and the checkout is
+ * marked expired. Only this checkout's hold goes (the buyer may have opened another since),
+ * a ticket it made stays as it is, and a completion seen for it keeps it complete.
+ */
+async function checkoutExpired(
+  trx: Executor,
+  ctx: HandlerContext,
+  cs: CheckoutObject,
+): Promise<Effects> {
+  const sessionId = cs.metadata?.session_id
+  const accountId = cs.metadata?.account_id ?? cs.client_reference_id
+  if (cs.mode !== 'payment' || !sessionId || !accountId) return noEffects()
+  const reservationId = cs.metadata?.reservation_id
+  await trx
+    .deleteFrom('ticket_reservations')
+    .where('session_id', '=', sessionId)
+    .where((eb) =>
+      eb.or([
+        eb('checkout_session_id', '=', cs.id),
+        ...(reservationId ? [eb('id', '=', reservationId)] : []),
+      ]),
+    )
+    .execute()
+  await markCheckout(trx, { id: cs.id, sessionId, accountId }, CheckoutStatus.expired, ctx.now)
+  return noEffects()
 }
 
 async function checkoutFailed(

@@ -40,6 +40,7 @@ export interface Database {
   ticket_offers: TicketOffersTable
   tickets: TicketsTable
   ticket_reservations: TicketReservationsTable
+  ticket_checkouts: TicketCheckoutsTable
   stripe_payments: StripePaymentsTable
   ticket_refunds: TicketRefundsTable
   ticket_disputes: TicketDisputesTable
@@ -473,6 +474,16 @@ export interface TicketReservationsTable {
   checkout_session_id: Optional<string>
   expires_at: number
   created_at: number
+}
+
+/** A ticket Checkout Session, by Stripe's id: `open`, `complete` or `expired`. */
+export interface TicketCheckoutsTable {
+  id: string
+  session_id: string
+  account_id: string
+  status: string
+  created_at: number
+  updated_at: number
 }
 
 export interface StripePaymentsTable {

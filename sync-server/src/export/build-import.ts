@@ -1,7 +1,12 @@
 import {
   type AuditEntry,
+  HandsDoc,
   ModDoc,
+  ModPolls,
   PublicDoc,
+  PublicPolls,
+  ReactionsDoc,
+  type ReactionsExport,
   SessionExport,
   type SessionSettings,
   STOPPED_TIMER,
@@ -32,7 +37,12 @@ export interface BuiltImport {
   modUpdates: Uint8Array[]
   /** The export's audit entries (ids remapped), then one for the import itself. */
   audit: AuditEntry[]
+  /** The export's reaction windows, stored again as the new session's. */
+  reactionWindows: ReactionsExport['windows']
 }
+
+/** The instance id imported reactions are kept under, in the document and the table. */
+export const IMPORTED_REACTIONS = 'import'
 
 /**
  * Items written per transaction, so each document comes as updates of a few hundred KB:
@@ -122,6 +132,20 @@ function build(source: SessionExport, ids: ImportIds): BuiltImport {
     })
     batches(data.public.questions, (question) => pub.putQuestion(question))
     batches(data.public.replies, (reply) => pub.putReply(reply))
+    // Polls come back as drafts without answers: the export names who answered, not which
+    // participant, so their answers cannot be counted again here (docs/polls.md).
+    const polls = new PublicPolls(doc)
+    batches(data.polls ?? [], ({ poll }) => polls.putPoll({ ...poll, status: 'draft' }))
+    // The totals go on showing; live instances add their own entries beside this one.
+    const reactions = data.reactions
+    if (reactions && Object.keys(reactions.totals).length > 0)
+      doc.transact(() =>
+        new ReactionsDoc(doc).publish(IMPORTED_REACTIONS, {
+          second: reactions.windows.at(-1)?.second ?? 0,
+          counts: {},
+          totals: reactions.totals,
+        }),
+      )
   })
 
   const modUpdates = updatesOf((doc, batches) => {
@@ -129,6 +153,17 @@ function build(source: SessionExport, ids: ImportIds): BuiltImport {
     batches(data.mod.queue, (item) => mod.enqueue(item))
     batches(data.mod.rejected, (item) => mod.putRejected(item))
     batches(Object.entries(data.mod.notes), ([questionId, text]) => mod.setNote(questionId, text))
+    // A quiz question's right options, as its closed results showed them.
+    const secrets = new ModPolls(doc)
+    batches(data.polls ?? [], ({ poll, results }) => {
+      if (poll.kind === 'quiz' && results.correct) secrets.setCorrect(poll.id, results.correct)
+    })
+    const hands = new HandsDoc(doc)
+    batches(data.hands ?? [], (hand) => {
+      hands.raise(hand.userId, hand.name, hand.raisedAt)
+      if (hand.calledAt !== null && hand.calledBy !== null)
+        hands.call(hand.userId, hand.calledBy, hand.calledAt)
+    })
   })
 
   return {
@@ -137,6 +172,7 @@ function build(source: SessionExport, ids: ImportIds): BuiltImport {
     tallies: data.public.questions.filter((q) => q.votes > 0).map((q) => [q.id, q.votes]),
     publicUpdates,
     modUpdates,
+    reactionWindows: data.reactions?.windows ?? [],
     audit: [
       ...data.mod.audit,
       {

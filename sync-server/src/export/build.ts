@@ -3,14 +3,18 @@ import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
   ExportLimits,
+  HandsDoc,
   ModDoc,
   PublicDoc,
+  type ReactionCounts,
+  type ReactionsExport,
   type SessionExport,
 } from '@podium/shared'
 import * as Y from 'yjs'
 import { readAudit } from '../audit/log.ts'
 import type { Db } from '../db/connect.ts'
 import { pollsExport } from '../polls/export.ts'
+import { reactionWindows } from '../reactions/repository.ts'
 import type { ServerDocs } from '../sync/server-docs.ts'
 
 /**
@@ -27,7 +31,10 @@ export async function buildExport(
   )
   const mod = await docs.read(documentName.mod(sessionId), (doc) => {
     const m = new ModDoc(doc)
-    return { queue: m.queue(), rejected: m.rejected(), notes: m.notes() }
+    return {
+      mod: { queue: m.queue(), rejected: m.rejected(), notes: m.notes() },
+      hands: new HandsDoc(doc).queue(),
+    }
   })
   const audit = await readAudit(db, sessionId, ExportLimits.audit)
   const polls = await pollsExport({ docs, db }, sessionId)
@@ -36,8 +43,25 @@ export async function buildExport(
     version: EXPORT_VERSION,
     exportedAt: Date.now(),
     public: snapshot,
-    mod: { ...mod, audit },
+    mod: { ...mod.mod, audit },
     polls,
+    reactions: await reactionsExport(db, sessionId),
+    hands: mod.hands,
+  }
+}
+
+/**
+ * The session's reactions from their stored windows (the table, not the document: every
+ * instance's rows, and the newest day of them at most), and the totals of all of them.
+ */
+async function reactionsExport(db: Db, sessionId: string): Promise<ReactionsExport> {
+  const all = await reactionWindows(db, sessionId)
+  const totals: Record<string, number> = {}
+  for (const w of all)
+    for (const [id, n] of Object.entries(w.counts)) totals[id] = (totals[id] ?? 0) + (n ?? 0)
+  return {
+    totals: totals as ReactionCounts,
+    windows: all.slice(-ExportLimits.reactionWindows),
   }
 }
 

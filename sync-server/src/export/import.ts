@@ -6,14 +6,14 @@ import type { Services } from '../services.ts'
 import { insertWithFreshCode } from '../sessions/codes.ts'
 import { insertSessionRows } from '../sessions/create.ts'
 import { hostLinkUrl, issueHostLink } from '../sessions/host-links.ts'
-import type { BuiltImport } from './build-import.ts'
+import { type BuiltImport, IMPORTED_REACTIONS } from './build-import.ts'
 import type { ImportUpload } from './import-thread.ts'
 
 /**
  * Creates a new session from an export (the request's body, on the import thread): new
  * session, host and content ids and a new join code; title, description, settings,
- * agenda, stage, labels, questions, replies, the moderators' data and the audit log
- * restored. It starts as a draft with a stopped timer. The export is parsed, checked and made into documents on the import
+ * agenda, stage, labels, questions, replies, the moderators' data (raised hands too), the
+ * reactions (their windows and totals) and the audit log restored. It starts as a draft with a stopped timer. The export is parsed, checked and made into documents on the import
  * thread; here its rows are written and its documents stored as they are (nobody can
  * have a session open that did not exist).
  *
@@ -34,7 +34,7 @@ export async function importSession(
   const code = await insertWithFreshCode(services, async (code) => {
     // Made again for another code: the code is in the public document.
     built = await upload.build({ hostUserId, code, now })
-    const { title, settings, tallies } = built
+    const { title, settings, tallies, reactionWindows } = built
     await db.kysely.transaction().execute(async (trx) => {
       await insertSessionRows(trx, { id, code, title, hostUserId, hostName: null, settings, now })
       hostLinkToken = await issueHostLink(trx, id, now)
@@ -45,6 +45,20 @@ export async function importSession(
             tallies
               .slice(i, i + 300)
               .map(([question_id, votes]) => ({ session_id: id, question_id, votes })),
+          )
+          .execute()
+      }
+      for (let i = 0; i < reactionWindows.length; i += 300) {
+        await trx
+          .insertInto('reaction_windows')
+          .values(
+            reactionWindows.slice(i, i + 300).map((w) => ({
+              session_id: id,
+              second: w.second,
+              instance_id: IMPORTED_REACTIONS,
+              counts: JSON.stringify(w.counts),
+              total: w.total,
+            })),
           )
           .execute()
       }
@@ -62,6 +76,7 @@ export async function importSession(
   } catch (error) {
     // Leave no half-made session behind.
     await db.kysely.deleteFrom('imported_votes').where('session_id', '=', id).execute()
+    await db.kysely.deleteFrom('reaction_windows').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('audit_log').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('host_links').where('session_id', '=', id).execute()
     await db.kysely.deleteFrom('users').where('session_id', '=', id).execute()

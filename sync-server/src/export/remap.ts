@@ -19,7 +19,7 @@ export class IdMap {
 }
 
 /**
- * The export with every id (questions, replies, labels, agenda items, authors, actors)
+ * The export with every id (questions, replies, labels, agenda items, authors, actors, hands)
  * replaced by a fresh one, consistently, so references between them still hold and
  * nothing points into the session it came from. Pending decisions are cleared: they
  * belonged to the other session's moderators.
@@ -74,5 +74,22 @@ export function remapIds(data: SessionExport, ids = new IdMap()): SessionExport 
       notes: Object.fromEntries(Object.entries(m.notes).map(([id, text]) => [ids.get(id), text])),
       audit: m.audit.map(audit),
     },
+    ...(data.polls
+      ? {
+          polls: data.polls.map((p) => ({
+            ...p,
+            poll: { ...p.poll, id: ids.get(p.poll.id), quizId: ids.nullable(p.poll.quizId) },
+          })),
+        }
+      : {}),
+    ...(data.hands
+      ? {
+          hands: data.hands.map((h) => ({
+            ...h,
+            userId: ids.get(h.userId),
+            calledBy: ids.nullable(h.calledBy),
+          })),
+        }
+      : {}),
   }
 }

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util'
-import type { PublicDoc, PublicSnapshot } from '@podium/shared'
+import { type Poll, type PublicDoc, PublicPolls, type PublicSnapshot } from '@podium/shared'
 
 /**
  * Writes `target`'s content into `pub` as new changes, through the accessors and in one
@@ -12,11 +12,17 @@ import type { PublicDoc, PublicSnapshot } from '@podium/shared'
  * host controls those), the timer (a past clock reading means nothing now), the
  * participant count, and vote counts, which come from the votes table: `votes(id)` gives
  * the count for a question that has to be re-created.
+ *
+ * Polls are restored as they were defined (`polls`: present ones rewritten, missing ones
+ * re-created, newer ones removed with their results). Their answers are people's, in the
+ * `poll_answers` table, and stay: the ingest counts every restored poll's results again
+ * from them, so results always agree with the answers kept.
  */
 export function restoreSnapshot(
   pub: PublicDoc,
   target: PublicSnapshot,
   votes: (questionId: string) => number,
+  polls: Poll[] = [],
 ): void {
   pub.doc.transact(() => {
     pub.setMeta({ title: target.meta.title, description: target.meta.description })
@@ -47,6 +53,13 @@ export function restoreSnapshot(
     for (const id of current.keys()) if (!replies.has(id)) pub.removeReply(id)
     for (const reply of target.replies) {
       if (!isDeepStrictEqual(current.get(reply.id), reply)) pub.putReply(reply)
+    }
+
+    const shown = new PublicPolls(pub.doc)
+    const wanted = new Map(polls.map((p) => [p.id, p]))
+    for (const poll of shown.polls()) if (!wanted.has(poll.id)) shown.removePoll(poll.id)
+    for (const poll of polls) {
+      if (!isDeepStrictEqual(shown.poll(poll.id), poll)) shown.putPoll(poll)
     }
   })
 }

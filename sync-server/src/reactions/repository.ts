@@ -46,24 +46,29 @@ export class ReactionRepository {
   }
 
   /** Every window of a session, oldest first (export, tests). */
-  async windows(sessionId: string): Promise<ClosedWindow[]> {
-    const rows = await this.db.kysely
-      .selectFrom('reaction_windows')
-      .select(['second', 'counts', 'total'])
-      .where('session_id', '=', sessionId)
-      .orderBy('second')
-      .execute()
-    const bySecond = new Map<number, ClosedWindow>()
-    for (const row of rows) {
-      const second = Number(row.second)
-      const counts = JSON.parse(row.counts) as Record<string, number>
-      const window = bySecond.get(second) ?? { second, counts: {}, total: 0 }
-      for (const [id, n] of Object.entries(counts))
-        (window.counts as Record<string, number>)[id] =
-          ((window.counts as Record<string, number>)[id] ?? 0) + n
-      window.total += Number(row.total)
-      bySecond.set(second, window)
-    }
-    return [...bySecond.values()]
+  windows(sessionId: string): Promise<ClosedWindow[]> {
+    return reactionWindows(this.db, sessionId)
   }
+}
+
+/** Every window of a session, oldest first, each instance's counts for it added up. */
+export async function reactionWindows(db: Db, sessionId: string): Promise<ClosedWindow[]> {
+  const rows = await db.kysely
+    .selectFrom('reaction_windows')
+    .select(['second', 'counts', 'total'])
+    .where('session_id', '=', sessionId)
+    .orderBy('second')
+    .execute()
+  const bySecond = new Map<number, ClosedWindow>()
+  for (const row of rows) {
+    const second = Number(row.second)
+    const counts = JSON.parse(row.counts) as Record<string, number>
+    const window = bySecond.get(second) ?? { second, counts: {}, total: 0 }
+    for (const [id, n] of Object.entries(counts))
+      (window.counts as Record<string, number>)[id] =
+        ((window.counts as Record<string, number>)[id] ?? 0) + n
+    window.total += Number(row.total)
+    bySecond.set(second, window)
+  }
+  return [...bySecond.values()]
 }

@@ -8,6 +8,7 @@ import { isConnectionContext } from '../sync/context.ts'
 const SESSION_TABLES = [
   'votes',
   'poll_answers',
+  'reaction_windows',
   'ingested',
   'imported_votes',
   'checkpoints',

@@ -28,6 +28,8 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
         services.standing.of({ sessionId: claims.sid, userId: claims.sub, role: claims.role }),
       staff: (sessionId) => services.standing.staff(sessionId),
       status: (sessionId) => sessionStatus(services, sessionId),
+      // The host's plan decides whether the session has a video stage (docs/payments.md).
+      stage: (sessionId) => services.billing.stageRefusal(sessionId),
       // Signaling's gauges and counters on the sync-server's /metrics.
       registry: services.metrics.registry,
     })

@@ -61,6 +61,50 @@ export function handsSuite(start: () => Promise<TestPodium>): void {
     expect(queue(host)[0]).toMatchObject({ userId: ann.identity.userId, raisedAt })
   })
 
+  const handEvents = (sessionId: string) =>
+    server.podium.services.db.kysely
+      .selectFrom('domain_events')
+      .select(['type', 'data'])
+      .where('session_id', '=', sessionId)
+      .where('type', 'like', 'hand.%')
+      .orderBy('seq')
+      .execute()
+
+  it('ING-HAND-4: a hand raised again, or lowered when it is not up, repeats no event', async () => {
+    const session = await createSession(server.url)
+    const host = hostOf(session)
+    const ann = client(await join(server.url, session.code, 'Ann'))
+    await Promise.all([host.synced(), ann.synced()])
+    const decided = async () => {
+      const seq = ann.outbox.entry(HAND_ENTRY_ID)?.seq
+      await waitFor(
+        () => ann.outbox.receipt(HAND_ENTRY_ID)?.seq === seq,
+        15_000,
+        'the hand decided',
+      )
+    }
+    setHand(outboxDoc(ann), true)
+    await decided()
+    // Rewritten while up (a second tab, a reconnect): the same hand, no second event.
+    setHand(outboxDoc(ann), true)
+    await decided()
+    // Staff lower it; the attendee lowering it afterwards changes nothing more.
+    const lowered = await request(
+      `${server.url}/api/sessions/${session.id}/hands/${ann.identity.userId}/lower`,
+      { token: session.hostToken, body: {} },
+    )
+    expect(lowered.status).toBe(204)
+    setHand(outboxDoc(ann), false)
+    await decided()
+    setHand(outboxDoc(ann), true)
+    await decided()
+    expect(queue(host).map((h) => h.userId)).toEqual([ann.identity.userId])
+    const events = await handEvents(session.id)
+    expect(events.map((e) => e.type)).toEqual(['hand.raised', 'hand.lowered', 'hand.raised'])
+    // The one lowering is the host's; the attendee's own came after and changed nothing.
+    expect(JSON.parse(events[1]!.data)).toMatchObject({ by: session.hostUserId })
+  })
+
   it('ING-HAND-4: lowering a hand takes it out of the queue', async () => {
     const session = await createSession(server.url)
     const host = hostOf(session)

@@ -8,7 +8,7 @@ import {
   type Receipt,
 } from '@podium/shared'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { TestPodium } from '../../../test-support/podium.ts'
+import { request, type TestPodium } from '../../../test-support/podium.ts'
 import { auditLog, createSession, join, TestClient, waitFor } from './clients.ts'
 
 /**
@@ -111,6 +111,65 @@ export function pollFlowSuite(start: () => Promise<TestPodium>): void {
         .map((l) => l.split(',')[5])
         .sort(),
     ).toEqual(['Pizza', 'Salad'])
+  })
+
+  it('POLL-RES-1: a restored checkpoint brings back the polls as defined; answers stay counted', async () => {
+    const r = await room(['Eve', 'Finn'])
+    const [eve, finn] = r.attendees as [TestClient, TestClient]
+    const poll = r.create({ kind: 'single', question: 'Coffee?', options: ['Yes', 'No'] })
+    r.setStatus(poll.id, 'open')
+    await waitFor(() => r.polls(eve).results(poll.id).openedAt !== null, 15_000, 'opened')
+    const dropped = r.create({ kind: 'single', question: 'Stay late?', options: ['Yes', 'No'] })
+    r.setStatus(dropped.id, 'open')
+    await waitFor(() => r.polls(eve).results(dropped.id).openedAt !== null, 15_000, 'opened')
+    r.answer(eve, poll.id, { choices: [0] })
+    await waitFor(() => r.polls(r.host).results(poll.id).total === 1, 15_000, 'one answer')
+    r.answer(finn, dropped.id, { choices: [1] })
+    await waitFor(() => r.polls(r.host).results(dropped.id).total === 1, 15_000, 'one answer')
+    const auth = { token: r.session.hostToken }
+    const base = `${server.url}/api/sessions/${r.session.id}/checkpoints`
+    const taken = await request<{ id: string }>(base, { ...auth, method: 'POST' })
+    expect(taken.status).toBe(201)
+
+    // After the checkpoint: the question reworded, a poll deleted, a new one, one more answer.
+    r.polls(r.host).updatePoll(poll.id, { question: 'Coffee or tea?' })
+    r.polls(r.host).removePoll(dropped.id)
+    const later = r.create({ kind: 'rating', question: 'The talk?' })
+    r.answer(finn, poll.id, { choices: [1] })
+    await waitFor(() => r.polls(r.host).results(poll.id).total === 2, 15_000, 'two answers')
+    // Seen by an attendee: the server has every change before the restore.
+    await waitFor(
+      () =>
+        r.polls(eve).poll(later.id) !== undefined &&
+        r.polls(eve).poll(dropped.id) === undefined &&
+        r.polls(eve).poll(poll.id)?.question === 'Coffee or tea?',
+      15_000,
+      'the changes after the checkpoint',
+    )
+
+    const restored = await request(`${base}/${taken.body.id}/restore`, { ...auth, method: 'POST' })
+    expect(restored.status).toBe(200)
+    await waitFor(() => r.polls(eve).poll(later.id) === undefined, 15_000, 'the later poll gone')
+    expect(r.polls(eve).poll(poll.id)?.question).toBe('Coffee?')
+    // Both answers are kept, and the results count them both (not the checkpoint's one).
+    await waitFor(
+      () => r.polls(eve).results(poll.id).counts.join() === '1,1',
+      15_000,
+      'results from the answers kept',
+    )
+    expect(r.polls(eve).results(poll.id).total).toBe(2)
+    // The deleted poll is back, its results counted again from the answer it kept.
+    await waitFor(
+      () => r.polls(eve).results(dropped.id).counts.join() === '0,1',
+      15_000,
+      'the deleted poll counted again',
+    )
+    const rows = await server.podium.services.db.kysely
+      .selectFrom('poll_answers')
+      .select('user_id')
+      .where('session_id', '=', r.session.id)
+      .execute()
+    expect(rows).toHaveLength(3)
   })
 
   it('POLL-ANS-1..3: unknown, draft and closed polls refuse answers, with reasons', async () => {

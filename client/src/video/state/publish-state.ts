@@ -12,6 +12,7 @@ import { LinkState, PeerLink } from '../rtc/peer-link.ts'
 import { Publisher, type ServedView, type ShareMode } from '../rtc/publisher.ts'
 import { blockerText, publishBlocker } from '../rtc/support.ts'
 import type { StageConnection } from './connection.ts'
+import { stageRefusal } from './stage-plan.ts'
 
 export const PublishState = {
   off: 'off',
@@ -147,6 +148,12 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
       return
     }
     setState(PublishState.starting)
+    const refused = await stageRefusal(me)
+    if (refused !== null) {
+      setProblem(refused)
+      setState(PublishState.off)
+      return
+    }
     try {
       media = await LocalMedia.open()
     } catch (error) {

@@ -13,6 +13,7 @@ import { reactions } from './0013_reactions.ts'
 import { pollAnswers } from './0014_poll_answers.ts'
 import { status } from './0015_status.ts'
 import { analyticsVideoQueue } from './0016_analytics_video_queue.ts'
+import { ticketCheckouts } from './0017_ticket_checkouts.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -37,6 +38,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0014_poll_answers': pollAnswers(dialect),
     '0015_status': status(dialect),
     '0016_analytics_video_queue': analyticsVideoQueue(dialect),
+    '0017_ticket_checkouts': ticketCheckouts(dialect),
   }
 }
 
