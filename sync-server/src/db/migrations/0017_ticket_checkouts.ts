@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
 import type { DialectName } from './types.ts'
 
-/** Migration 0016_ticket_checkouts. Never edit one that has shipped; add the next. */
+/** Migration 0017_ticket_checkouts. Never edit one that has shipped; add the next. */
 export function ticketCheckouts(_dialect: DialectName): Migration {
   return {
     async up(db: Kysely<unknown>) {
