@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { Redis as RedisExtension } from '@hocuspocus/extension-redis'
-import type { Hocuspocus } from '@hocuspocus/server'
+import type { Extension, Hocuspocus } from '@hocuspocus/server'
 import { CloseCode } from '@podium/shared'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
@@ -37,6 +37,7 @@ import { healthRoutes } from './observability/routes.ts'
 import { StatusChecker } from './observability/status/checker.ts'
 import { StatusStore } from './observability/status/store.ts'
 import { statusRoutes } from './observability/status-routes.ts'
+import { CatchUp } from './persistence/catch-up.ts'
 import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
 import { Reactions } from './reactions/extension.ts'
@@ -150,7 +151,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     log: log.child({ component: 'reactions' }),
     clock,
   })
-  const extensions = [
+  const extensions: Extension[] = [
     guard,
     new Auth(config.tokenSecret, standing, guard, auth.devices),
     new FieldGuard({
@@ -170,6 +171,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   ]
   if (config.redisUrl) {
     const url = new URL(config.redisUrl)
+    extensions.push(new CatchUp(store, log.child({ component: 'catch-up' })))
     extensions.push(
       new RedisExtension({
         host: url.hostname,

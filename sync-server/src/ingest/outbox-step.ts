@@ -5,7 +5,7 @@ import { handStep } from '../hands/hand-step.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import { decidePollAnswer } from '../polls/answer-step.ts'
 import type { PollTick } from '../polls/poll-tick.ts'
-import { type Decision, decide } from './decide.ts'
+import { type Decision, decide, type QaEntry } from './decide.ts'
 import { isStateEntry, type ScanItem, scanOutbox, toReceipt } from './outbox-scan.ts'
 import type { TickPlan } from './plan.ts'
 import type { Decided, EntryAuthor, UserState } from './repository.ts'
@@ -171,7 +171,7 @@ function decideItem(item: ScanItem, user: UserInTick, ctx: OutboxStepContext, pl
       detail: null,
     })
   }
-  carryOut(decision, entry.type === 'ask' ? entry.questionId : null, user, ctx, plan)
+  carryOut(decision, entry, user, ctx, plan)
 }
 
 function decideContext(user: UserInTick, ctx: OutboxStepContext, plan: TickPlan) {
@@ -205,11 +205,12 @@ function decideContext(user: UserInTick, ctx: OutboxStepContext, plan: TickPlan)
 /** What a decision does to the documents, the batch and the events. */
 function carryOut(
   decision: Decision,
-  askedId: string | null,
+  entry: QaEntry,
   user: UserInTick,
   ctx: OutboxStepContext,
   plan: TickPlan,
 ): void {
+  const askedId = entry.type === 'ask' ? entry.questionId : null
   const { userId, votes } = user
   const { counts } = ctx
   switch (decision.kind) {
@@ -285,12 +286,13 @@ function carryOut(
       // did. The tally counts it now if the votes known here say it changes something; the
       // tick puts the count right after the commit if the table said otherwise.
       const counted = up !== votes.has(questionId)
+      const { seq } = entry
       if (up) {
         votes.add(questionId)
-        plan.batch.votesAdded.push({ userId, questionId })
+        plan.batch.votesAdded.push({ userId, questionId, seq })
       } else {
         votes.delete(questionId)
-        plan.batch.votesRemoved.push({ userId, questionId })
+        plan.batch.votesRemoved.push({ userId, questionId, seq })
       }
       plan.votes.push({ userId, questionId, up, counted })
       // Stored only if the row changed (see IngestRepository.commit).

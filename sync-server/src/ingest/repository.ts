@@ -1,6 +1,8 @@
 import type { AuditEntry } from '@podium/shared'
+import type { Transaction } from 'kysely'
 import { AUDIT_INSERT_CHUNK, auditRows } from '../audit/log.ts'
 import type { Db } from '../db/connect.ts'
+import type { Database } from '../db/schema.ts'
 import { EventLog } from '../events/log.ts'
 import { type EventDraft, EventType } from '../events/types.ts'
 import { type PollAnswerRow, writeAnswers } from '../polls/repository.ts'
@@ -32,6 +34,15 @@ export interface VoteKey {
   questionId: string
 }
 
+/**
+ * A vote as decided: `seq` is the version of the user's vote entry. A version older than
+ * one whose effect is stored already (decided by another instance, which committed first)
+ * changes nothing. Without `seq` (an import), the vote is applied as it is.
+ */
+export interface WantedVote extends VoteKey {
+  seq?: number
+}
+
 export interface IngestBatch {
   /**
    * Decisions to store. `first`: the outbox step's first decision of an entry, stored only if
@@ -44,8 +55,8 @@ export interface IngestBatch {
    * is added or removed only if it is not so already, whatever the deciding instance
    * believed (see VotesChanged).
    */
-  votesAdded: VoteKey[]
-  votesRemoved: VoteKey[]
+  votesAdded: WantedVote[]
+  votesRemoved: WantedVote[]
   /** Poll answers (and quiz points) to write: see polls/. */
   pollAnswers: PollAnswerRow[]
   /** Document updates the ingest made, stored in the same transaction as its decisions. */
@@ -268,7 +279,11 @@ export class IngestRepository {
           )
           .execute()
       }
-      for (const chunk of chunks(batch.votesAdded, 300)) {
+      const current = await newestVersions(trx, sessionId, [
+        ...batch.votesAdded,
+        ...batch.votesRemoved,
+      ])
+      for (const chunk of chunks(batch.votesAdded.filter(current), 300)) {
         const added = await trx
           .insertInto('votes')
           .values(
@@ -285,7 +300,7 @@ export class IngestRepository {
         for (const r of added)
           stored.votesAdded.push({ userId: r.user_id, questionId: r.question_id })
       }
-      for (const v of batch.votesRemoved) {
+      for (const v of batch.votesRemoved.filter(current)) {
         const removed = await trx
           .deleteFrom('votes')
           .where('session_id', '=', sessionId)
@@ -293,7 +308,8 @@ export class IngestRepository {
           .where('user_id', '=', v.userId)
           .returning(['user_id'])
           .execute()
-        if (removed.length > 0) stored.votesRemoved.push(v)
+        if (removed.length > 0)
+          stored.votesRemoved.push({ userId: v.userId, questionId: v.questionId })
       }
       await writeAnswers(trx, sessionId, batch.pollAnswers)
       for (const u of batch.updates) {
@@ -310,6 +326,44 @@ export class IngestRepository {
     })
     return stored
   }
+}
+
+/**
+ * Records each vote's version as the newest of its user and question, where it is newer
+ * than the one recorded; says which votes are so (those without a version too). Another
+ * instance's commit of the same row waits for this transaction, so of two versions decided
+ * on two instances at once, the older one changes nothing whichever commits last.
+ */
+async function newestVersions(
+  trx: Transaction<Database>,
+  sessionId: string,
+  votes: WantedVote[],
+): Promise<(v: WantedVote) => boolean> {
+  // One row per user and question (the newest asked for), so no statement meets a key twice.
+  const asked = new Map<string, number>()
+  for (const v of votes)
+    if (v.seq !== undefined) asked.set(voteKey(v), Math.max(v.seq, asked.get(voteKey(v)) ?? 0))
+  const newest = new Set<string>()
+  const rows = [...asked].map(([key, seq]) => {
+    const [userId, questionId] = key.split('\u0000') as [string, string]
+    return { session_id: sessionId, user_id: userId, question_id: questionId, seq }
+  })
+  for (const chunk of chunks(rows, 300)) {
+    const recorded = await trx
+      .insertInto('vote_versions')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc
+          .columns(['session_id', 'user_id', 'question_id'])
+          .doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq') }))
+          .whereRef('vote_versions.seq', '<', 'excluded.seq'),
+      )
+      .returning(['user_id', 'question_id', 'seq'])
+      .execute()
+    for (const r of recorded)
+      newest.add(`${voteKey({ userId: r.user_id, questionId: r.question_id })}@${Number(r.seq)}`)
+  }
+  return (v) => v.seq === undefined || newest.has(`${voteKey(v)}@${v.seq}`)
 }
 
 /** The events, with a `vote.counted` only for a row the commit changed. */

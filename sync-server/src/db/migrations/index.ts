@@ -12,6 +12,7 @@ import { hostLinks } from './0012_host_links.ts'
 import { reactions } from './0013_reactions.ts'
 import { pollAnswers } from './0014_poll_answers.ts'
 import { status } from './0015_status.ts'
+import { voteVersions } from './0016_vote_versions.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -35,6 +36,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0013_reactions': reactions(dialect),
     '0014_poll_answers': pollAnswers(dialect),
     '0015_status': status(dialect),
+    '0016_vote_versions': voteVersions(dialect),
   }
 }
 
