@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { Redis as RedisExtension } from '@hocuspocus/extension-redis'
-import type { Hocuspocus } from '@hocuspocus/server'
+import type { Extension, Hocuspocus } from '@hocuspocus/server'
 import { CloseCode } from '@podium/shared'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
@@ -39,6 +39,7 @@ import { StatusChecker } from './observability/status/checker.ts'
 import { StatusStore } from './observability/status/store.ts'
 import { statusRoutes } from './observability/status-routes.ts'
 import { createTelemetry } from './observability/telemetry.ts'
+import { CatchUp } from './persistence/catch-up.ts'
 import { Persistence } from './persistence/extension.ts'
 import { DocumentStore } from './persistence/store.ts'
 import { Reactions } from './reactions/extension.ts'
@@ -166,7 +167,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     log: log.child({ component: 'reactions' }),
     clock,
   })
-  const extensions = [
+  const extensions: Extension[] = [
     guard,
     new Auth(config.tokenSecret, standing, guard, auth.devices),
     new FieldGuard({
@@ -186,6 +187,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   ]
   if (config.redisUrl) {
     const url = new URL(config.redisUrl)
+    extensions.push(new CatchUp(store, log.child({ component: 'catch-up' })))
     extensions.push(
       new RedisExtension({
         host: url.hostname,

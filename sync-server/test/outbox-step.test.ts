@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../src/db/connect.ts'
 import { decideOutboxes } from '../src/ingest/outbox-step.ts'
 import { TickPlan } from '../src/ingest/plan.ts'
-import { emptyBatch, IngestRepository } from '../src/ingest/repository.ts'
+import { emptyBatch, IngestRepository, type Stored } from '../src/ingest/repository.ts'
 import { Tallies } from '../src/ingest/tallies.ts'
 import { RATES, UserRates } from '../src/ingest/user-rates.ts'
 import { createMetrics } from '../src/observability/metrics.ts'
@@ -104,10 +104,13 @@ async function tick(users: Array<[string, Set<string> | 'all']>): Promise<TickPl
   for (const op of plan.modOps) op(mod)
   for (const [userId, receipts] of plan.receipts)
     for (const [entryId, receipt] of receipts) outbox(userId).setReceipt(entryId, receipt)
-  await repo.commit(SESSION, plan.batch)
+  lastStored = await repo.commit(SESSION, plan.batch)
+  tallies.afterCommit(counts, plan.votes, lastStored)
   tallies.stored(counts)
   return plan
 }
+/** What the last tick's commit changed. */
+let lastStored: Stored
 
 let made = 0
 const at = () => T - 100_000 + made++
@@ -141,6 +144,16 @@ const vote = (questionId: string, up: boolean, seq: number): OutboxEntry => ({
 
 async function tally(questionId: string): Promise<number> {
   return (await repo.voteCounts(SESSION)).get(questionId) ?? 0
+}
+
+/** The `vote.counted` events stored. */
+async function countedEvents(): Promise<number> {
+  const rows = await db.kysely
+    .selectFrom('domain_events')
+    .select('seq')
+    .where('type', '=', 'vote.counted')
+    .execute()
+  return rows.length
 }
 
 describe('the outbox step', () => {
@@ -253,8 +266,15 @@ describe('the outbox step', () => {
       [ANN, 'all'],
       [BOB, 'all'],
     ])
-    expect(plan.batch.votesAdded).toEqual([])
-    expect(plan.batch.votesRemoved).toEqual([])
+    // Decided against the table: asked for, counted by nobody, and no row changed.
+    expect(plan.votes).toEqual([
+      { userId: ANN, questionId: 'question-0001', up: true, counted: false },
+      { userId: BOB, questionId: 'question-0001', up: false, counted: false },
+    ])
+    expect(lastStored.votesAdded).toEqual([])
+    expect(lastStored.votesRemoved).toEqual([])
+    expect(plan.batch.events.filter((e) => e.type === 'vote.counted')).toHaveLength(2)
+    expect(await countedEvents()).toBe(1)
     expect(await tally('question-0001')).toBe(1)
     expect(pub.voteCount('question-0001')).toBe(1)
     expect(outbox(ANN).receipt(voteEntryId('question-0001'))).toMatchObject({

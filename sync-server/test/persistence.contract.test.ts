@@ -275,6 +275,141 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
         expect(await repo.voteCounts('s-other')).toEqual(new Map())
       })
 
+      it('decides votes against the table and says which rows changed', async () => {
+        const session = 's-votes-changed'
+        const first = emptyBatch()
+        first.votesAdded.push(
+          { userId: 'u1', questionId: 'q1' },
+          { userId: 'u2', questionId: 'q1' },
+        )
+        first.events.push(
+          {
+            type: 'vote.counted',
+            questionId: 'q1',
+            userId: 'u1',
+            up: true,
+            sessionId: session,
+            at: 1,
+          },
+          {
+            type: 'vote.counted',
+            questionId: 'q1',
+            userId: 'u2',
+            up: true,
+            sessionId: session,
+            at: 1,
+          },
+        )
+        expect(await repo.commit(session, first)).toEqual({
+          votesAdded: [
+            { userId: 'u1', questionId: 'q1' },
+            { userId: 'u2', questionId: 'q1' },
+          ],
+          votesRemoved: [],
+          decidedBefore: [],
+        })
+        // Up again (an instance that did not know), a take-back, and one of nothing.
+        const second = emptyBatch()
+        second.votesAdded.push({ userId: 'u1', questionId: 'q1' })
+        second.votesRemoved.push(
+          { userId: 'u2', questionId: 'q1' },
+          { userId: 'u3', questionId: 'q1' },
+        )
+        second.events.push(
+          {
+            type: 'vote.counted',
+            questionId: 'q1',
+            userId: 'u1',
+            up: true,
+            sessionId: session,
+            at: 2,
+          },
+          {
+            type: 'vote.counted',
+            questionId: 'q1',
+            userId: 'u2',
+            up: false,
+            sessionId: session,
+            at: 2,
+          },
+          {
+            type: 'vote.counted',
+            questionId: 'q1',
+            userId: 'u3',
+            up: false,
+            sessionId: session,
+            at: 2,
+          },
+        )
+        expect(await repo.commit(session, second)).toEqual({
+          votesAdded: [],
+          votesRemoved: [{ userId: 'u2', questionId: 'q1' }],
+          decidedBefore: [],
+        })
+        expect(await repo.voteCounts(session)).toEqual(new Map([['q1', 1]]))
+        // Only the rows that changed made an event.
+        const counted = (
+          await backend.db.kysely
+            .selectFrom('domain_events')
+            .select(['data', 'at'])
+            .where('session_id', '=', session)
+            .orderBy('seq')
+            .execute()
+        ).map((r) => {
+          const { userId, up } = JSON.parse(r.data) as { userId: string; up: boolean }
+          return [userId, up, Number(r.at)]
+        })
+        expect(counted).toEqual([
+          ['u1', true, 1],
+          ['u2', true, 1],
+          ['u2', false, 2],
+        ])
+      })
+
+      it('lets an older version of a vote committed after a newer one change nothing', async () => {
+        const session = 's-vote-versions'
+        const vote = (up: boolean, seq: number) => {
+          const b = emptyBatch()
+          ;(up ? b.votesAdded : b.votesRemoved).push({ userId: 'u1', questionId: 'q1', seq })
+          return b
+        }
+        // Version 5 (taken back) stored by one instance, then version 4 (up) by another.
+        await repo.commit(session, vote(true, 3))
+        expect((await repo.commit(session, vote(false, 5))).votesRemoved).toHaveLength(1)
+        expect(await repo.commit(session, vote(true, 4))).toEqual({
+          votesAdded: [],
+          votesRemoved: [],
+          decidedBefore: [],
+        })
+        // The same version twice (decided on both) changes nothing the second time either.
+        expect((await repo.commit(session, vote(false, 5))).votesRemoved).toEqual([])
+        expect(await repo.voteCounts(session)).toEqual(new Map())
+        expect((await repo.commit(session, vote(true, 6))).votesAdded).toHaveLength(1)
+        expect(await repo.voteCounts(session)).toEqual(new Map([['q1', 1]]))
+      })
+
+      it('keeps the first decision stored for an entry, and says which ones came second', async () => {
+        const session = 's-first'
+        const decision = (status: 'accepted' | 'rejected') => ({
+          userId: 'u1',
+          entryId: 'e1',
+          first: true,
+          seq: 1,
+          status,
+          reason: status === 'rejected' ? 'id-taken' : null,
+          detail: null,
+        })
+        const one = emptyBatch()
+        one.decided.push(decision('accepted'))
+        expect((await repo.commit(session, one)).decidedBefore).toEqual([])
+        const other = emptyBatch()
+        other.decided.push(decision('rejected'))
+        expect((await repo.commit(session, other)).decidedBefore).toEqual([
+          { userId: 'u1', entryId: 'e1' },
+        ])
+        expect((await repo.loadUser(session, 'u1')).decided.get('e1')?.status).toBe('accepted')
+      })
+
       it('upserts decisions: the latest one for an entry is what loads', async () => {
         const session = 's-decided'
         const pending = emptyBatch()

@@ -8,6 +8,7 @@ export interface Database {
   sessions: SessionsTable
   users: UsersTable
   votes: VotesTable
+  vote_versions: VoteVersionsTable
   poll_answers: PollAnswersTable
   ingested: IngestedTable
   document_updates: DocumentUpdatesTable
@@ -85,6 +86,14 @@ export interface VotesTable {
   question_id: string
   user_id: string
   created_at: number
+}
+
+/** The latest version of a user's vote entry on a question whose effect `votes` holds. */
+export interface VoteVersionsTable {
+  session_id: string
+  user_id: string
+  question_id: string
+  seq: number
 }
 
 /** One row per (session, poll, user): a person's answer, changed while the poll is open. */

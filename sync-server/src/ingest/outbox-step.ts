@@ -5,10 +5,10 @@ import { handStep } from '../hands/hand-step.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import { decidePollAnswer } from '../polls/answer-step.ts'
 import type { PollTick } from '../polls/poll-tick.ts'
-import { type Decision, decide } from './decide.ts'
-import { isStateEntry, type ScanItem, scanOutbox } from './outbox-scan.ts'
+import { type Decision, decide, type QaEntry } from './decide.ts'
+import { isStateEntry, type ScanItem, scanOutbox, toReceipt } from './outbox-scan.ts'
 import type { TickPlan } from './plan.ts'
-import type { EntryAuthor, UserState } from './repository.ts'
+import type { Decided, EntryAuthor, UserState } from './repository.ts'
 import type { Tallies } from './tallies.ts'
 import type { UserRates } from './user-rates.ts'
 
@@ -56,8 +56,8 @@ export async function decideOutboxes(
     const state = await ctx.userState(userId)
     const outbox = new OutboxDoc(outboxDoc)
     const raw = changed === 'all' ? outbox.rawEntries() : outbox.rawEntriesOf(changed)
-    const items = scanOutbox(raw, (id) => outbox.receipt(id), state)
-    const othersUse = await idsOfOthers(userId, items, ctx)
+    const scanned = scanOutbox(raw, (id) => outbox.receipt(id), state)
+    const { items, othersUse } = await againstStored(userId, scanned, state, ctx)
     const votes = new Set(state.votes)
     // Read once per user: nothing awaits between here and this user's last entry.
     const user = {
@@ -74,27 +74,41 @@ export async function decideOutboxes(
 }
 
 /**
- * The ids of these new questions, replies and edits that another author's entry already
- * has (withdrawn and refused ones too, which no document shows any more): see
- * DecideContext.taken. Votes, the bulk of what is sent, ask nothing of the database.
+ * The new entries checked against the database's record before they are decided. An entry
+ * of this user's that is decided there already (by another instance that had the outbox
+ * loaded too, after this one read the user's state) is not decided again: its receipt is
+ * written from the record. And the ids of new questions, replies and edits that another
+ * author's entry already has (withdrawn and refused ones too, which no document shows any
+ * more): see DecideContext.taken. Votes, hands and poll answers, the bulk of what is sent,
+ * ask nothing of the database here (votes are decided against the table in the commit).
  */
-async function idsOfOthers(
+async function againstStored(
   userId: string,
-  items: ScanItem[],
+  scanned: ScanItem[],
+  state: UserState,
   ctx: OutboxStepContext,
-): Promise<Set<string>> {
+): Promise<{ items: ScanItem[]; othersUse: Set<string> }> {
+  const othersUse = new Set<string>()
   const ids: string[] = []
-  for (const item of items) {
-    // Edits too: under pre-moderation one is queued as an item under its own id.
-    if (item.kind === 'new' && ['ask', 'reply', 'edit'].includes(item.entry.type))
-      ids.push(item.entry.id)
-  }
-  const others = new Set<string>()
-  if (ids.length === 0) return others
+  for (const item of scanned)
+    if (item.kind === 'new' && !isStateEntry(item.entry)) ids.push(item.entry.id)
+  if (ids.length === 0) return { items: scanned, othersUse }
+  const mine = new Map<string, Decided>()
   for (const [id, authors] of await ctx.authorsOf(ids)) {
-    if (authors.some((a) => a.userId !== userId)) others.add(id)
+    for (const { userId: author, ...decided } of authors) {
+      if (author === userId) mine.set(id, decided)
+      // Edits too: under pre-moderation one is queued as an item under its own id.
+      else othersUse.add(id)
+    }
   }
-  return others
+  const items = scanned.map((item): ScanItem => {
+    if (item.kind !== 'new') return item
+    const decided = mine.get(item.entry.id)
+    if (!decided) return item
+    state.decided.set(item.entry.id, decided)
+    return { kind: 'known', entryId: item.entry.id, receipt: toReceipt(decided) }
+  })
+  return { items, othersUse }
 }
 
 interface UserInTick {
@@ -150,13 +164,14 @@ function decideItem(item: ScanItem, user: UserInTick, ctx: OutboxStepContext, pl
     plan.batch.decided.push({
       userId,
       entryId: entry.id,
+      first: true,
       seq: entry.seq,
       status,
       reason,
       detail: null,
     })
   }
-  carryOut(decision, entry.type === 'ask' ? entry.questionId : null, user, ctx, plan)
+  carryOut(decision, entry, user, ctx, plan)
 }
 
 function decideContext(user: UserInTick, ctx: OutboxStepContext, plan: TickPlan) {
@@ -190,11 +205,12 @@ function decideContext(user: UserInTick, ctx: OutboxStepContext, plan: TickPlan)
 /** What a decision does to the documents, the batch and the events. */
 function carryOut(
   decision: Decision,
-  askedId: string | null,
+  entry: QaEntry,
   user: UserInTick,
   ctx: OutboxStepContext,
   plan: TickPlan,
 ): void {
+  const askedId = entry.type === 'ask' ? entry.questionId : null
   const { userId, votes } = user
   const { counts } = ctx
   switch (decision.kind) {
@@ -271,17 +287,23 @@ function carryOut(
     }
     case 'vote': {
       const { questionId, up } = decision
-      // A vote that changes nothing (up twice, down without one) counts nothing.
-      if (up === votes.has(questionId)) return
+      // Stored as wanted whatever this instance knows of the user's votes: the commit adds
+      // or removes the row only if it is not so already (ING-VOTE-5), and says whether it
+      // did. The tally counts it now if the votes known here say it changes something; the
+      // tick puts the count right after the commit if the table said otherwise.
+      const counted = up !== votes.has(questionId)
+      const { seq } = entry
       if (up) {
         votes.add(questionId)
-        plan.batch.votesAdded.push({ userId, questionId })
+        plan.batch.votesAdded.push({ userId, questionId, seq })
       } else {
         votes.delete(questionId)
-        plan.batch.votesRemoved.push({ userId, questionId })
+        plan.batch.votesRemoved.push({ userId, questionId, seq })
       }
+      plan.votes.push({ userId, questionId, up, counted })
+      // Stored only if the row changed (see IngestRepository.commit).
       plan.event({ type: EventType.voteCounted, questionId, userId, up })
-      ctx.tallies.vote(counts, questionId, up)
+      if (counted) ctx.tallies.vote(counts, questionId, up)
       return
     }
     case 'hand':

@@ -25,6 +25,11 @@ export class TickPlan {
   readonly editedText = new Map<string, string>()
   /** Ids of the questions and replies published or queued in this tick, and by whom. */
   readonly claimed = new Map<string, string>()
+  /**
+   * The votes decided in this tick, and whether the tally counted each (what the instance
+   * knew of the user's votes said it changes something): the commit says what did.
+   */
+  readonly votes: Array<{ userId: string; questionId: string; up: boolean; counted: boolean }> = []
   /** When each entry decided in this tick was made (its client's clock), for the latency metrics. */
   readonly made: Array<{ type: string; createdAt: number }> = []
 

@@ -1,8 +1,10 @@
 import type { AuditEntry } from '@podium/shared'
+import type { Transaction } from 'kysely'
 import { AUDIT_INSERT_CHUNK, auditRows } from '../audit/log.ts'
 import type { Db } from '../db/connect.ts'
+import type { Database } from '../db/schema.ts'
 import { EventLog } from '../events/log.ts'
-import type { EventDraft } from '../events/types.ts'
+import { type EventDraft, EventType } from '../events/types.ts'
 import { type PollAnswerRow, writeAnswers } from '../polls/repository.ts'
 
 /** What the ingest has decided for one user in one session, as stored. */
@@ -26,10 +28,35 @@ export interface EntryAuthor extends Decided {
   userId: string
 }
 
+/** One user's vote on one question. */
+export interface VoteKey {
+  userId: string
+  questionId: string
+}
+
+/**
+ * A vote as decided: `seq` is the version of the user's vote entry. A version older than
+ * one whose effect is stored already (decided by another instance, which committed first)
+ * changes nothing. Without `seq` (an import), the vote is applied as it is.
+ */
+export interface WantedVote extends VoteKey {
+  seq?: number
+}
+
 export interface IngestBatch {
-  decided: Array<{ userId: string; entryId: string } & Decided>
-  votesAdded: Array<{ userId: string; questionId: string }>
-  votesRemoved: Array<{ userId: string; questionId: string }>
+  /**
+   * Decisions to store. `first`: the outbox step's first decision of an entry, stored only if
+   * the entry has none yet (another instance may have decided it meanwhile); the others (a
+   * moderator's decision on a queued item) replace the one stored.
+   */
+  decided: Array<{ userId: string; entryId: string; first?: boolean } & Decided>
+  /**
+   * Votes the users want up and taken back, decided against the table in the commit: a row
+   * is added or removed only if it is not so already, whatever the deciding instance
+   * believed (see VotesChanged).
+   */
+  votesAdded: WantedVote[]
+  votesRemoved: WantedVote[]
   /** Poll answers (and quiz points) to write: see polls/. */
   pollAnswers: PollAnswerRow[]
   /** Document updates the ingest made, stored in the same transaction as its decisions. */
@@ -49,6 +76,23 @@ export const emptyBatch = (): IngestBatch => ({
   audit: [],
   events: [],
 })
+
+/** What a commit did to the table, as opposed to what the batch asked for. */
+export interface Stored {
+  /** Votes whose row the commit added or removed (a vote already so is in neither). */
+  votesAdded: VoteKey[]
+  votesRemoved: VoteKey[]
+  /** First decisions not stored: the entry had one already, which stands. */
+  decidedBefore: Array<{ userId: string; entryId: string }>
+}
+
+export const nothingStored = (): Stored => ({
+  votesAdded: [],
+  votesRemoved: [],
+  decidedBefore: [],
+})
+
+export const voteKey = (v: VoteKey) => `${v.userId}\u0000${v.questionId}`
 
 /** The ingest's reads and its one write per tick. */
 export class IngestRepository {
@@ -170,8 +214,16 @@ export class IngestRepository {
     return counts
   }
 
-  /** Stores a tick's decisions, votes and document updates atomically. */
-  async commit(sessionId: string, batch: IngestBatch): Promise<void> {
+  /**
+   * Stores a tick's decisions, votes and document updates atomically, and says what it
+   * changed. Votes are decided against the table here, in the transaction: an up vote adds
+   * the row only if it is not there, a take-back removes it only if it is; what the
+   * instance remembered of the user's votes (possibly stale: another instance may have
+   * decided their votes since) decides nothing. The `vote.counted` events are those of
+   * the rows that changed.
+   */
+  async commit(sessionId: string, batch: IngestBatch): Promise<Stored> {
+    const stored = nothingStored()
     if (
       batch.decided.length === 0 &&
       batch.votesAdded.length === 0 &&
@@ -181,25 +233,42 @@ export class IngestRepository {
       batch.audit.length === 0 &&
       batch.events.length === 0
     ) {
-      return
+      return stored
     }
     const now = Date.now()
     await this.db.kysely.transaction().execute(async (trx) => {
-      for (const chunk of chunks(batch.decided, 200)) {
+      // A retried commit starts again from nothing.
+      Object.assign(stored, nothingStored())
+      const row = (d: IngestBatch['decided'][number]) => ({
+        session_id: sessionId,
+        user_id: d.userId,
+        entry_id: d.entryId,
+        seq: d.seq,
+        status: d.status,
+        reason: d.reason,
+        detail: d.detail,
+        created_at: now,
+      })
+      const firsts = batch.decided.filter((d) => d.first)
+      for (const chunk of chunks(firsts, 200)) {
+        const inserted = await trx
+          .insertInto('ingested')
+          .values(chunk.map(row))
+          .onConflict((oc) => oc.columns(['session_id', 'user_id', 'entry_id']).doNothing())
+          .returning(['user_id', 'entry_id'])
+          .execute()
+        const done = new Set(inserted.map((r) => `${r.user_id}\u0000${r.entry_id}`))
+        for (const d of chunk)
+          if (!done.has(`${d.userId}\u0000${d.entryId}`))
+            stored.decidedBefore.push({ userId: d.userId, entryId: d.entryId })
+      }
+      for (const chunk of chunks(
+        batch.decided.filter((d) => !d.first),
+        200,
+      )) {
         await trx
           .insertInto('ingested')
-          .values(
-            chunk.map((d) => ({
-              session_id: sessionId,
-              user_id: d.userId,
-              entry_id: d.entryId,
-              seq: d.seq,
-              status: d.status,
-              reason: d.reason,
-              detail: d.detail,
-              created_at: now,
-            })),
-          )
+          .values(chunk.map(row))
           .onConflict((oc) =>
             oc.columns(['session_id', 'user_id', 'entry_id']).doUpdateSet((eb) => ({
               seq: eb.ref('excluded.seq'),
@@ -210,8 +279,12 @@ export class IngestRepository {
           )
           .execute()
       }
-      for (const chunk of chunks(batch.votesAdded, 300)) {
-        await trx
+      const current = await newestVersions(trx, sessionId, [
+        ...batch.votesAdded,
+        ...batch.votesRemoved,
+      ])
+      for (const chunk of chunks(batch.votesAdded.filter(current), 300)) {
+        const added = await trx
           .insertInto('votes')
           .values(
             chunk.map((v) => ({
@@ -222,15 +295,21 @@ export class IngestRepository {
             })),
           )
           .onConflict((oc) => oc.doNothing())
+          .returning(['user_id', 'question_id'])
           .execute()
+        for (const r of added)
+          stored.votesAdded.push({ userId: r.user_id, questionId: r.question_id })
       }
-      for (const v of batch.votesRemoved) {
-        await trx
+      for (const v of batch.votesRemoved.filter(current)) {
+        const removed = await trx
           .deleteFrom('votes')
           .where('session_id', '=', sessionId)
           .where('question_id', '=', v.questionId)
           .where('user_id', '=', v.userId)
+          .returning(['user_id'])
           .execute()
+        if (removed.length > 0)
+          stored.votesRemoved.push({ userId: v.userId, questionId: v.questionId })
       }
       await writeAnswers(trx, sessionId, batch.pollAnswers)
       for (const u of batch.updates) {
@@ -243,9 +322,58 @@ export class IngestRepository {
         await trx.insertInto('audit_log').values(auditRows(sessionId, chunk)).execute()
       }
       // Last, so the events' lock (see EventLog) is held for the shortest time.
-      await this.events.append(trx, batch.events)
+      await this.events.append(trx, countedOnly(batch.events, stored))
     })
+    return stored
   }
+}
+
+/**
+ * Records each vote's version as the newest of its user and question, where it is newer
+ * than the one recorded; says which votes are so (those without a version too). Another
+ * instance's commit of the same row waits for this transaction, so of two versions decided
+ * on two instances at once, the older one changes nothing whichever commits last.
+ */
+async function newestVersions(
+  trx: Transaction<Database>,
+  sessionId: string,
+  votes: WantedVote[],
+): Promise<(v: WantedVote) => boolean> {
+  // One row per user and question (the newest asked for), so no statement meets a key twice.
+  const asked = new Map<string, number>()
+  for (const v of votes)
+    if (v.seq !== undefined) asked.set(voteKey(v), Math.max(v.seq, asked.get(voteKey(v)) ?? 0))
+  const newest = new Set<string>()
+  const rows = [...asked].map(([key, seq]) => {
+    const [userId, questionId] = key.split('\u0000') as [string, string]
+    return { session_id: sessionId, user_id: userId, question_id: questionId, seq }
+  })
+  for (const chunk of chunks(rows, 300)) {
+    const recorded = await trx
+      .insertInto('vote_versions')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc
+          .columns(['session_id', 'user_id', 'question_id'])
+          .doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq') }))
+          .whereRef('vote_versions.seq', '<', 'excluded.seq'),
+      )
+      .returning(['user_id', 'question_id', 'seq'])
+      .execute()
+    for (const r of recorded)
+      newest.add(`${voteKey({ userId: r.user_id, questionId: r.question_id })}@${Number(r.seq)}`)
+  }
+  return (v) => v.seq === undefined || newest.has(`${voteKey(v)}@${v.seq}`)
+}
+
+/** The events, with a `vote.counted` only for a row the commit changed. */
+function countedOnly(events: EventDraft[], stored: Stored): EventDraft[] {
+  if (!events.some((e) => e.type === EventType.voteCounted)) return events
+  const added = new Set(stored.votesAdded.map(voteKey))
+  const removed = new Set(stored.votesRemoved.map(voteKey))
+  return events.filter(
+    (e) => e.type !== EventType.voteCounted || (e.up ? added : removed).has(voteKey(e)),
+  )
 }
 
 function* chunks<T>(list: T[], size: number): Generator<T[]> {

@@ -11,16 +11,15 @@ export interface RetryOptions {
  * A tick's changes are already in the live documents, held back from clients; storing them
  * is the only way forward, so the tick waits for the database rather than drop them.
  */
-export async function storeUntilDone(
-  store: () => Promise<void>,
+export async function storeUntilDone<T>(
+  store: () => Promise<T>,
   options: RetryOptions,
-): Promise<void> {
+): Promise<T> {
   const first = options.firstDelayMs ?? 100
   const max = options.maxDelayMs ?? 5_000
   for (let attempt = 1; ; attempt++) {
     try {
-      await store()
-      return
+      return await store()
     } catch (error) {
       if (options.stopped()) throw error
       options.onRetry(error, attempt)

@@ -12,7 +12,7 @@ import { SessionDocuments } from './documents.ts'
 import { SessionLifetime } from './lifetime.ts'
 import { PendingWork } from './pending.ts'
 import { Presence } from './presence.ts'
-import type { IngestBatch, IngestRepository } from './repository.ts'
+import type { IngestBatch, IngestRepository, Stored } from './repository.ts'
 import { storeUntilDone } from './retry.ts'
 import { TickScheduler } from './scheduler.ts'
 import { Tallies } from './tallies.ts'
@@ -113,6 +113,7 @@ export class SessionIngest {
       documents: this.documents,
       schedulePresence: () => this.schedulePresence(),
       store: (batch) => this.store(batch),
+      markOutbox: (userId, entryIds) => this.markOutbox(userId, entryIds),
     }
   }
 
@@ -253,7 +254,7 @@ export class SessionIngest {
     }
   }
 
-  private store(batch: IngestBatch): Promise<void> {
+  private store(batch: IngestBatch): Promise<Stored> {
     return storeUntilDone(() => this.deps.repo.commit(this.sessionId, batch), {
       stopped: () => this.scheduler.stopped,
       onRetry: (error, attempt) =>

@@ -2,7 +2,14 @@ import type { Document } from '@hocuspocus/server'
 import { documentName, PublicDoc } from '@podium/shared'
 import { captureTransaction } from './capture.ts'
 import { HeldBroadcasts } from './hold.ts'
-import { emptyBatch, type IngestBatch, type IngestRepository } from './repository.ts'
+import type { TickPlan } from './plan.ts'
+import {
+  emptyBatch,
+  type IngestBatch,
+  type IngestRepository,
+  type Stored,
+  voteKey,
+} from './repository.ts'
 
 /**
  * With several instances, how long after writing a tally read back from the database the
@@ -16,7 +23,7 @@ export interface TalliesDeps {
   sessionId: string
   repo: IngestRepository
   /** Stores a batch (retrying until it is stored). */
-  store(batch: IngestBatch): Promise<void>
+  store(batch: IngestBatch): Promise<unknown>
   /** Runs work once the session's running tick is done (ticks and checks never overlap). */
   afterRunning(work: () => Promise<void>, failed: string): void
   /** The public document to correct, opened for the length of `use`. */
@@ -65,6 +72,27 @@ export class Tallies {
     if (ids.length > 0)
       publicOps.push((p) => p.setVoteCounts(ids.map((id) => [id, counts.get(id) ?? 0])))
     return ids
+  }
+
+  /**
+   * The commit said which votes changed a row. Where that differs from what the tick
+   * counted (what this instance knew of a user's votes was out of date: another instance
+   * decided some since), the working counts follow the table. Returns the questions whose
+   * count this changed, for the tick to write before anyone sees the one it wrote.
+   */
+  afterCommit(counts: Map<string, number>, votes: TickPlan['votes'], stored: Stored): string[] {
+    if (votes.length === 0) return []
+    const added = new Set(stored.votesAdded.map(voteKey))
+    const removed = new Set(stored.votesRemoved.map(voteKey))
+    const changed = new Set<string>()
+    for (const v of votes) {
+      const rowChanged = (v.up ? added : removed).has(voteKey(v))
+      if (rowChanged === v.counted) continue
+      const delta = (rowChanged ? 1 : -1) * (v.up ? 1 : -1)
+      counts.set(v.questionId, Math.max(0, (counts.get(v.questionId) ?? 0) + delta))
+      changed.add(v.questionId)
+    }
+    return [...changed]
   }
 
   giveBack(ids: readonly string[]): void {

@@ -2,13 +2,14 @@ import { documentName, ModDoc, ModPolls, PublicDoc, PublicPolls } from '@podium/
 import type { Metrics } from '../observability/metrics.ts'
 import type { SessionPolls } from '../polls/session-polls.ts'
 import { applyPlan } from './apply.ts'
+import { captureTransaction } from './capture.ts'
 import type { Opened, SessionDocuments } from './documents.ts'
 import { carryOutDecisions } from './moderation.ts'
 import { decideOutboxes } from './outbox-step.ts'
 import { emptyTaken, type PendingWork, type Taken } from './pending.ts'
 import { TickPlan } from './plan.ts'
 import type { Presence } from './presence.ts'
-import type { IngestBatch, IngestRepository } from './repository.ts'
+import { emptyBatch, type IngestBatch, type IngestRepository, type Stored } from './repository.ts'
 import type { Tallies } from './tallies.ts'
 import { timerStep } from './timer-step.ts'
 import type { UserRates } from './user-rates.ts'
@@ -35,7 +36,9 @@ export interface TickParts {
   /** Asks for a tick when presence may be written next. */
   schedulePresence(): void
   /** Stores a batch, trying again until it is stored. */
-  store(batch: IngestBatch): Promise<void>
+  store(batch: IngestBatch): Promise<Stored>
+  /** Marks entries of an outbox to be scanned again by the next tick. */
+  markOutbox(userId: string, entryIds: Iterable<string>): void
 }
 
 /**
@@ -164,17 +167,33 @@ async function tickSteps(
   // The documents hold this tick's changes now: store them, however long the database
   // takes, before anyone sees them or the next tick runs.
   const { batch } = plan
-  await parts.store(batch)
-  held.release()
-  for (const { type, createdAt } of plan.made) parts.metrics.observeReceipted(type, createdAt)
+  const stored = await parts.store(batch)
   // Stored: nothing of it is to be given back should what follows fail.
   Object.assign(taken, emptyTaken())
+  // Votes are decided against the table in the commit: where it did otherwise than the
+  // tally counted, the count is put right, and stored, before anyone sees the tick's.
+  const recounted = tallies.afterCommit(counts, plan.votes, stored)
+  if (recounted.length > 0) {
+    held.hold(pubDoc)
+    const update = captureTransaction(pubDoc, () =>
+      pub.setVoteCounts(recounted.map((id) => [id, counts.get(id) ?? 0])),
+    )
+    if (update) await parts.store({ ...emptyBatch(), updates: [{ name: publicName, update }] })
+  }
+  held.release()
+  for (const { type, createdAt } of plan.made) parts.metrics.observeReceipted(type, createdAt)
   if (batch.events.length > 0) parts.events.committed()
   presence.stored(batch.events)
   tallies.stored(counts)
   parts.polls.stored(polls)
-  parts.users.stored(userUpdates, batch)
-  if (parts.sharedCounts && recount.length > 0) {
-    await tallies.reconcile(pubDoc, pub, recount)
+  parts.users.stored(userUpdates, batch, stored)
+  // First decisions another instance had stored already: the stored ones' receipts next.
+  const decidedBefore = new Map<string, string[]>()
+  for (const { userId, entryId } of stored.decidedBefore)
+    decidedBefore.set(userId, [...(decidedBefore.get(userId) ?? []), entryId])
+  for (const [userId, ids] of decidedBefore) parts.markOutbox(userId, ids)
+  const reread = [...new Set([...recount, ...recounted])]
+  if (parts.sharedCounts && reread.length > 0) {
+    await tallies.reconcile(pubDoc, pub, reread)
   }
 }

@@ -1,5 +1,5 @@
 import type { UserUpdate } from './outbox-step.ts'
-import type { IngestBatch, IngestRepository, UserState } from './repository.ts'
+import type { IngestBatch, IngestRepository, Stored, UserState } from './repository.ts'
 
 /**
  * What the ingest knows of each author in a session: the entries decided for them and the
@@ -49,8 +49,13 @@ export class UserStates {
     this.known.delete(userId)
   }
 
-  /** What a stored tick decided, kept for the ticks that follow. */
-  stored(updates: UserUpdate[], batch: IngestBatch): void {
+  /**
+   * What a stored tick decided, kept for the ticks that follow. A first decision the commit
+   * did not store (the entry had one: another instance decided it meanwhile) is not kept:
+   * the next scan finds the stored one and writes its receipt.
+   */
+  stored(updates: UserUpdate[], batch: IngestBatch, result: Stored): void {
+    const before = new Set(result.decidedBefore.map((d) => `${d.userId}\u0000${d.entryId}`))
     for (const u of new Set([
       ...updates.map((u) => u.userId),
       ...batch.decided.map((d) => d.userId),
@@ -63,6 +68,7 @@ export class UserStates {
       if (current && current !== state) current.votes = new Set(votes)
     }
     for (const d of batch.decided) {
+      if (before.has(`${d.userId}\u0000${d.entryId}`)) continue
       this.known.get(d.userId)?.decided.set(d.entryId, {
         seq: d.seq,
         status: d.status,

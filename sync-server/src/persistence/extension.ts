@@ -17,8 +17,14 @@ export const STORED_ORIGIN = {
   context: { stored: true },
 } as const
 
+/**
+ * Origin of what an instance merged in from storage (see CatchUp): stored already, but
+ * told to the other instances through Redis like any change.
+ */
+export const CAUGHT_UP_ORIGIN = { source: 'local', context: { stored: true } } as const
+
 function isSkipped(origin: unknown): boolean {
-  if (origin === STORED_ORIGIN) return true
+  if (origin === STORED_ORIGIN || origin === CAUGHT_UP_ORIGIN) return true
   // Updates relayed from another instance through Redis are stored by that instance.
   return (
     typeof origin === 'object' &&

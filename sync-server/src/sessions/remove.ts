@@ -7,6 +7,7 @@ import { isConnectionContext } from '../sync/context.ts'
 /** Tables that hold rows of one session, by its `session_id`. */
 const SESSION_TABLES = [
   'votes',
+  'vote_versions',
   'poll_answers',
   'reaction_windows',
   'ingested',

@@ -14,6 +14,7 @@ import { pollAnswers } from './0014_poll_answers.ts'
 import { status } from './0015_status.ts'
 import { analyticsVideoQueue } from './0016_analytics_video_queue.ts'
 import { ticketCheckouts } from './0017_ticket_checkouts.ts'
+import { voteVersions } from './0018_vote_versions.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -39,6 +40,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0015_status': status(dialect),
     '0016_analytics_video_queue': analyticsVideoQueue(dialect),
     '0017_ticket_checkouts': ticketCheckouts(dialect),
+    '0018_vote_versions': voteVersions(dialect),
   }
 }
 
