@@ -1,12 +1,12 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { bearerToken } from '../auth/request-tokens.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import { type Feedback, FeedbackBody, parseFeedbackMail } from '../notifications/feedback.ts'
 import { ALL_KINDS } from '../notifications/suppressions.ts'
 import type { Services } from '../services.ts'
 import { openRoute } from './access.ts'
-import { bearerToken } from '../auth/request-tokens.ts'
 
 /** The largest report taken (an abuse report carries the original message). */
 const FEEDBACK_MAX_BYTES = 1024 * 1024
