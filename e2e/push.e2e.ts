@@ -1,7 +1,6 @@
+import { type EventDraft, EventLog } from '@podium/sync-server'
 import type { Browser, BrowserContext, CDPSession } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EventLog } from '../sync-server/src/events/log.ts'
-import type { EventDraft } from '../sync-server/src/events/types.ts'
 import { signInByEmail } from '../test-support/accounts.ts'
 import { launchBrowser } from '../test-support/browser.ts'
 import { DESKTOP } from '../test-support/host.ts'

@@ -1,6 +1,6 @@
+import { signalingOptions } from '@podium/sync-server'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signalingOptions } from '../sync-server/src/signaling/mount.ts'
 import { createHostSession } from '../test-support/host.ts'
 import { type PaymentsWorld, startPaymentsWorld } from '../test-support/payments.ts'
 import { ensureClientBuilt } from '../test-support/served.ts'

@@ -5,5 +5,8 @@
  */
 export { createPodium, type Podium, type PodiumOptions, type UpgradeHandler } from './app.ts'
 export { type Config, ConfigError, loadConfig } from './config.ts'
+// Domain events as the ingest records them: for tools and tests that script a session.
+export { EventLog } from './events/log.ts'
+export type { EventDraft } from './events/types.ts'
 export type { Services } from './services.ts'
 export { signalingOptions } from './signaling/mount.ts'

@@ -87,6 +87,7 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   VAPID_PRIVATE_KEY: { value: 'short', expects: /a base64url P-256 private key/ },
   VAPID_SUBJECT: { value: 'ops@example.org', expects: /a mailto: address or https: URL/ },
   SMS_URL: { value: 'api.twilio.com', expects: /an http\(s\) URL/ },
+  MAIL_FEEDBACK_TOKEN: { value: 'short', expects: /at least 24 characters/ },
   SMS_FROM: { value: '030 123456', expects: /a number such as \+4930123456/ },
   STRIPE_SECRET_KEY: { value: 'pk_live_abc', expects: /a Stripe secret key such as sk_live_/ },
   STRIPE_WEBHOOK_SECRET: { value: 'secret', expects: /a webhook signing secret such as whsec_/ },
