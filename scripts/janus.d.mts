@@ -13,3 +13,11 @@ export function writeJanusConfig(options: {
   nat11?: string
 }): string
 export function spawnJanus(binary: string, dir: string): ChildProcess
+export function startLocalJanus(
+  env: Record<string, string | undefined>,
+  say: (line: string) => void,
+): Promise<{
+  env: { JANUS_URL: string; JANUS_API_SECRET: string }
+  stop(): void
+  child: ChildProcess
+} | null>

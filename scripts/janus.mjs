@@ -35,6 +35,7 @@ function librariesFolder() {
 /**
  * Writes a configuration folder: `janus.jcfg`, the VideoRoom plugin's and the WebSocket
  * transport's, with folders holding only those two libraries, so nothing else loads.
+ * `iceInterfaces` limits ICE candidates to those interfaces (tests: `lo`); unset, all.
  * @param {{ dir?: string, wsPort: number, wsHost?: string, rtpPorts: [number, number],
  *   iceInterfaces?: string, apiSecret: string, nat11?: string }} options
  * @returns {string} the folder
@@ -78,7 +79,7 @@ media: {
 }
 nat: {
   nice_debug = false
-  ice_enforce_list = "${options.iceInterfaces ?? 'lo'}"
+  ${options.iceInterfaces ? `ice_enforce_list = "${options.iceInterfaces}"` : ''}
   ${options.nat11 ? `nat_1_1_mapping = "${options.nat11}"` : ''}
 }
 plugins: {
@@ -126,4 +127,77 @@ export function spawnJanus(binary, dir) {
   return spawn(binary, ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+}
+
+/**
+ * `npm start`'s Janus: when JANUS_URL is unset and the janus binary is installed, starts one
+ * with its API on 127.0.0.1:JANUS_PORT (8188), RTP on JANUS_RTP_PORTS (20000-20199) and a
+ * fresh API secret; resolves to the variables the sync-server needs, and a stop function.
+ * Resolves to null (and says why) when there is nothing to start.
+ * @param {Record<string, string | undefined>} env
+ * @param {(line: string) => void} say
+ */
+export async function startLocalJanus(env, say) {
+  if (env.JANUS_URL) return null
+  const binary = findJanus(env)
+  if (!binary) {
+    say(
+      'Janus is not installed: the stage stays peer to peer (8 viewers per presenter). Install the janus package or set JANUS_URL for the SFU.',
+    )
+    return null
+  }
+  const port = Number(env.JANUS_PORT ?? 8188)
+  const range = /^(\d+)-(\d+)$/.exec(env.JANUS_RTP_PORTS ?? '20000-20199')
+  if (!Number.isInteger(port) || port < 1 || port > 65535 || !range) {
+    throw new Error(
+      `JANUS_PORT=${JSON.stringify(env.JANUS_PORT ?? '')} or JANUS_RTP_PORTS=${JSON.stringify(env.JANUS_RTP_PORTS ?? '')} is not valid: expected a port and a range such as 20000-20199`,
+    )
+  }
+  const { randomBytes } = await import('node:crypto')
+  const { rmSync } = await import('node:fs')
+  const apiSecret = randomBytes(16).toString('hex')
+  const dir = writeJanusConfig({
+    wsPort: port,
+    rtpPorts: [Number(range[1]), Number(range[2])],
+    apiSecret,
+    ...(env.JANUS_NAT_1_1 ? { nat11: env.JANUS_NAT_1_1 } : {}),
+  })
+  const child = spawnJanus(binary, dir)
+  let output = ''
+  const keep = (chunk) => {
+    output = (output + chunk.toString()).slice(-4000)
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  const { connect } = await import('node:net')
+  const listening = () =>
+    new Promise((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port })
+      const done = (ok) => {
+        socket.destroy()
+        resolve(ok)
+      }
+      socket.setTimeout(500, () => done(false))
+      socket.once('connect', () => done(true))
+      socket.once('error', () => done(false))
+    })
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  for (let i = 0; i < 100; i++) {
+    if (await listening()) {
+      say(`Janus (SFU) listens on ws://127.0.0.1:${port}, RTP ${range[1]}-${range[2]}.`)
+      return {
+        env: { JANUS_URL: `ws://127.0.0.1:${port}`, JANUS_API_SECRET: apiSecret },
+        stop,
+        child,
+      }
+    }
+    if (child.exitCode !== null) break
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  stop()
+  say(`Janus did not start, so the stage stays peer to peer:\n${output.slice(-1500)}`)
+  return null
 }

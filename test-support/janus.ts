@@ -37,6 +37,7 @@ export async function startJanus(options: { timeoutMs?: number } = {}): Promise<
   const dir = writeJanusConfig({
     wsPort,
     rtpPorts: [minPort, minPort + 400],
+    iceInterfaces: 'lo',
     apiSecret,
   })
   const child = spawnJanus(binary, dir)
