@@ -64,7 +64,7 @@ function tryOnSfu(page: Page, token: string | null, send: object | null) {
 
 describe('the stage through the SFU (Janus) past the mesh cap', () => {
   it(`a presenter publishes once; ${VIEWERS} viewers see the camera, those past the cap through the SFU`, {
-    timeout: 240_000,
+    timeout: 540_000,
   }, async () => {
     const {
       context: hostContext,
@@ -82,11 +82,12 @@ describe('the stage through the SFU (Janus) past the mesh cap', () => {
       const batch = Array.from({ length: Math.min(4, VIEWERS - i) }, async (_, j) => {
         const context = await browser.newContext({
           baseURL: server.url,
-          viewport: { width: 640, height: 600 },
+          viewport: { width: 480, height: 600 },
         })
         return joinRoom(context, code, `Viewer ${i + j + 1}`)
       })
       viewers.push(...(await Promise.all(batch)))
+      console.info(`${viewers.length} viewers joined ${Date.now() - t0} ms after going on stage`)
     }
     for (const page of viewers) await waitForPlaying(page, 'camera', 90_000)
     console.info(`${VIEWERS} viewers playing ${Date.now() - t0} ms after going on stage`)

@@ -6,7 +6,7 @@ import type { IceServers } from '../rtc/ice-servers.ts'
 import { LinkState, PeerLink } from '../rtc/peer-link.ts'
 import { watchBlocker } from '../rtc/support.ts'
 import { SfuLink, sfuAvailable } from '../sfu/sfu-link.ts'
-import { SfuWatcher } from '../sfu/sfu-watcher.ts'
+import { SfuWatcher, startingSubstream } from '../sfu/sfu-watcher.ts'
 import type { StageConnection } from './connection.ts'
 
 /** One feed as the tiles show it. */
@@ -204,11 +204,13 @@ export function createWatching(
         if (sfuUsable === null || (sfuUsable && !sfuLink)) void useSfu()
         if (sfuUsable) {
           existing?.stop()
+          // No layer larger than this window shows.
+          const ceiling = startingSubstream(window.innerWidth)
           const created = new SfuWatcher(
             () => sfuLink,
             { sessionId: me.sessionId, userId: seat.userId, feed },
             () => ice.get(),
-            2,
+            ceiling,
             {
               state: (state) => patch(key, { state }),
               stream: (stream) => patch(key, { stream }),
@@ -226,7 +228,7 @@ export function createWatching(
               state: created.state,
               stream: null,
               measured: null,
-              sfu: { substream: 2 },
+              sfu: { substream: ceiling },
             },
           }))
           if (sfuLink) created.sync(sfuLink.feeds)
