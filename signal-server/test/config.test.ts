@@ -26,8 +26,11 @@ describe('signal-server configuration', () => {
     const base = { TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL }
     expect(loadSignalConfig(base).janus).toBeUndefined()
     expect(
-      loadSignalConfig({ ...base, JANUS_URL: 'ws://127.0.0.1:8188', JANUS_API_SECRET: 'sfu-secret' })
-        .janus,
+      loadSignalConfig({
+        ...base,
+        JANUS_URL: 'ws://127.0.0.1:8188',
+        JANUS_API_SECRET: 'sfu-secret',
+      }).janus,
     ).toEqual({ url: 'ws://127.0.0.1:8188', apiSecret: 'sfu-secret' })
     expect(() => loadSignalConfig({ ...base, JANUS_URL: 'http://janus:8088/janus' })).toThrow(
       /JANUS_URL="http:\/\/janus:8088\/janus" is not valid: expected a ws:\/\/ or wss:\/\/ URL/,
