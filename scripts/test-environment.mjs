@@ -24,6 +24,11 @@ export const PROGRAMS = [
     why: 'the monitoring tests check and unit-test the alert rules',
   },
   {
+    command: 'janus',
+    pkg: 'janus',
+    why: 'the SFU tests run the real Janus (VideoRoom plugin)',
+  },
+  {
     command: 'caddy',
     pkg: 'caddy',
     why: 'the failover tests run the Caddyfile in front of two sync-servers',

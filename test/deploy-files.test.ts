@@ -78,6 +78,7 @@ describe('docker-compose.yml', () => {
         'backups',
         'caddy',
         'coturn',
+        'janus',
         'postgres',
         'redis',
         'signal-server',
@@ -179,6 +180,7 @@ function withSampleValues(env: Record<string, string>): Record<string, string> {
     TOKEN_SECRET: 'a-token-secret-of-at-least-32-characters',
     TURN_SECRET: 'a-turn-secret-0123456789',
     METRICS_TOKEN: 'a-metrics-token-0123456789',
+    JANUS_API_SECRET: 'a-janus-secret-0123456789',
   }
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => [

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { env } from '@podium/shared/server'
 import { z } from 'zod'
+import type { SfuTarget } from './sfu/proxy.ts'
 import type { DatabaseTarget } from './standing/database.ts'
 import type { TurnConfig } from './turn/credentials.ts'
 
@@ -23,6 +24,10 @@ export const SignalEnv = z.object({
   TURN_URLS: env.iceUrlList.default([]),
   STUN_URLS: env.iceUrlList.default([]),
   TURN_TTL_SECONDS: env.positiveInt('a number of seconds').default(3600),
+  /** Janus's WebSocket API; unset: the stage stays peer to peer with its cap. */
+  JANUS_URL: env.janusUrl,
+  /** Janus's api_secret, when it has one. */
+  JANUS_API_SECRET: z.string().min(8, 'at least 8 characters').optional(),
   /** `true` behind a reverse proxy, so X-Forwarded-For gives the client's address. */
   TRUST_PROXY: env.trustProxy,
   /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
@@ -38,6 +43,7 @@ export interface SignalConfig {
   publicUrl: string | undefined
   logLevel: z.infer<typeof SignalEnv>['LOG_LEVEL']
   turn: TurnConfig
+  janus: SfuTarget | undefined
   trustProxy: boolean
   metricsToken: string | undefined
 }
@@ -89,6 +95,7 @@ export function loadSignalConfig(
       stunUrls: e.STUN_URLS,
       ttlSeconds: e.TURN_TTL_SECONDS,
     },
+    janus: e.JANUS_URL ? { url: e.JANUS_URL, apiSecret: e.JANUS_API_SECRET } : undefined,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
   }

@@ -8,12 +8,15 @@ import { Problem, sendProblem } from './http/problem.ts'
 import { createSignalMetrics } from './observability/metrics.ts'
 import { peerHttpRoutes } from './peer/http.ts'
 import { createPeerSignaling, type StageCheck } from './peer/server.ts'
+import { createSfuProxy, type SfuTarget } from './sfu/proxy.ts'
+import { sfuRoutes } from './sfu/routes.ts'
 import type { TurnConfig } from './turn/credentials.ts'
 import { iceServerRoutes, type SessionStatusCheck } from './turn/routes.ts'
 import { type StaffList, webrtcRoomRoutes } from './ywebrtc/room.ts'
 import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
 export type { StageCheck } from './peer/server.ts'
+export type { SfuTarget } from './sfu/proxy.ts'
 export { type TurnConfig, turnCredential } from './turn/credentials.ts'
 export type { SessionStatusCheck } from './turn/routes.ts'
 export { type StaffList, type StaffMember, type StaffRoom, staffRoom } from './ywebrtc/room.ts'
@@ -42,16 +45,18 @@ export interface SignalingOptions {
   stage?: StageCheck
   /** Where the signaling metrics go (the host server's /metrics); without it, nowhere. */
   registry?: Registry
+  /** Janus (JANUS_URL): viewers past the mesh cap watch through it; without it, mesh only. */
+  janus?: SfuTarget | undefined
 }
 
 export interface Signaling {
-  /** `/peerjs/peerjs` (PeerJS) and `/signal` (y-webrtc). */
+  /** `/peerjs/peerjs` (PeerJS), `/signal` (y-webrtc) and `/sfu` (the SFU's proxy). */
   upgrades: UpgradeHandler[]
-  /** Register under `/api`: GET /ice-servers, GET /sessions/:id/webrtc-room. */
+  /** Register under `/api`: GET /ice-servers, GET /sfu, GET /sessions/:id/webrtc-room. */
   routes: (api: FastifyInstance) => Promise<void>
   /** Register at the root: PeerJS's HTTP routes under /peerjs. */
   peerRoutes: (app: FastifyInstance) => Promise<void>
-  /** A user's role was withdrawn: close their `/signal` and PeerJS sockets (4403 `access-revoked`). */
+  /** A user's role was withdrawn: close their `/signal`, PeerJS and SFU sockets (4403 `access-revoked`). */
   withdraw(userId: string): void
   /** Checks every open socket's token against the database again; closes those that lost it. */
   revalidate(): Promise<void>
@@ -79,9 +84,18 @@ export function createSignaling(options: SignalingOptions): Signaling {
     ...(options.stage ? { stage: options.stage } : {}),
   })
   const ywebrtc = createYWebrtcSignaling({ secret: options.secret, standing, log, metrics })
+  const sfu = createSfuProxy({
+    janus: options.janus,
+    checkToken: (token) => checkToken(options.secret, token, standing),
+    standing,
+    status: options.status,
+    stage: options.stage,
+    log,
+    metrics,
+  })
 
   return {
-    upgrades: [peer, ywebrtc],
+    upgrades: [peer, ywebrtc, sfu],
     routes: async (api) => {
       await api.register(async (scope) => {
         scope.setErrorHandler(problemOrRethrow)
@@ -92,6 +106,7 @@ export function createSignaling(options: SignalingOptions): Signaling {
           status: options.status,
           metrics,
         })(scope)
+        await sfuRoutes({ secret: options.secret, standing, sfu })(scope)
         await webrtcRoomRoutes({
           secret: options.secret,
           standing,
@@ -109,10 +124,12 @@ export function createSignaling(options: SignalingOptions): Signaling {
     withdraw(userId) {
       ywebrtc.withdraw(userId)
       peer.withdraw(userId)
+      sfu.withdraw(userId)
     },
     async revalidate() {
       await ywebrtc.revalidate()
       await peer.revalidate()
+      await sfu.revalidate()
     },
   }
 }

@@ -48,6 +48,7 @@ export async function createSignalServer(
     standing: database.standing,
     staff: database.staff,
     registry,
+    janus: config.janus,
   })
   const stopListening = config.redisUrl
     ? await listenForWithdrawals(

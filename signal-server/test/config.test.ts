@@ -22,6 +22,25 @@ describe('signal-server configuration', () => {
     ).toThrow(/TRUST_PROXY="yes" is not valid: expected true or false/)
   })
 
+  it('reads the SFU (Janus) and names JANUS_URL when it is not a WebSocket URL', () => {
+    const base = { TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL }
+    expect(loadSignalConfig(base).janus).toBeUndefined()
+    expect(
+      loadSignalConfig({
+        ...base,
+        JANUS_URL: 'ws://127.0.0.1:8188',
+        JANUS_API_SECRET: 'sfu-secret',
+      }).janus,
+    ).toEqual({ url: 'ws://127.0.0.1:8188', apiSecret: 'sfu-secret' })
+    expect(() => loadSignalConfig({ ...base, JANUS_URL: 'http://janus:8088/janus' })).toThrow(
+      /JANUS_URL="http:\/\/janus:8088\/janus" is not valid: expected a ws:\/\/ or wss:\/\/ URL/,
+    )
+    expect(() => loadSignalConfig({ ...base, JANUS_URL: 'janus' })).toThrow(/JANUS_URL/)
+    expect(() =>
+      loadSignalConfig({ ...base, JANUS_URL: 'ws://janus:8188', JANUS_API_SECRET: 'short' }),
+    ).toThrow(/JANUS_API_SECRET="short" is not valid: expected at least 8 characters/)
+  })
+
   it('needs the shared token secret, from TOKEN_SECRET or the data folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podium-signal-config-'))
     try {

@@ -35,6 +35,10 @@ export const EnvSchema = z.object({
   TURN_URLS: urlList.default([]),
   STUN_URLS: urlList.default([]),
   TURN_TTL_SECONDS: positiveInt('a number of seconds').default(3600),
+  /** Janus's WebSocket API (npm start sets it when it starts Janus); unset: mesh only. */
+  JANUS_URL: env.janusUrl,
+  /** Janus's api_secret, when it has one. */
+  JANUS_API_SECRET: z.string().min(8, 'at least 8 characters').optional(),
   /** How often the ingest publishes a session's batched changes. */
   INGEST_TICK_MS: positiveInt('a number of milliseconds').default(50),
   /** How long document changes wait before they are stored (the ingest's own changes are stored at once). */
@@ -206,6 +210,8 @@ export interface Config {
   tokenSecret: string
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
   turn: { secret: string | undefined; urls: string[]; stunUrls: string[]; ttlSeconds: number }
+  /** The SFU (Janus) behind the signal-server's /sfu proxy; undefined: mesh only. */
+  janus: { url: string; apiSecret: string | undefined } | undefined
   ingestTickMs: number
   storeDebounceMs: number
   maxFrameBytes: number
@@ -300,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       stunUrls: e.STUN_URLS,
       ttlSeconds: e.TURN_TTL_SECONDS,
     },
+    janus: e.JANUS_URL ? { url: e.JANUS_URL, apiSecret: e.JANUS_API_SECRET } : undefined,
     ingestTickMs: e.INGEST_TICK_MS,
     storeDebounceMs: e.STORE_DEBOUNCE_MS,
     maxFrameBytes: e.MAX_FRAME_BYTES,

@@ -56,6 +56,8 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   TURN_URLS: { value: 'https://turn.example.org', expects: /stun:, stuns:, turn: or turns: URLs/ },
   STUN_URLS: { value: 'stun.example.org:3478', expects: /stun:, stuns:, turn: or turns: URLs/ },
   TURN_TTL_SECONDS: { value: '-60', expects: /a number of seconds/ },
+  JANUS_URL: { value: 'http://janus:8088/janus', expects: /a ws:\/\/ or wss:\/\/ URL of Janus/ },
+  JANUS_API_SECRET: { value: 'short', expects: /at least 8 characters/ },
   INGEST_TICK_MS: { value: 'fast', expects: /a number of milliseconds/ },
   STORE_DEBOUNCE_MS: { value: '1.5', expects: /a number of milliseconds/ },
   MAX_FRAME_BYTES: { value: '0', expects: /a number of bytes/ },

@@ -19,6 +19,8 @@ export const StageSeat = z.object({
   /** Viewers connected now, and how many this publisher serves at most. */
   audience: z.number().int().nonnegative(),
   cap: z.number().int().positive(),
+  /** The camera is published on the SFU too: viewers past the cap watch it there. */
+  sfu: z.boolean().optional(),
 })
 export type StageSeat = z.infer<typeof StageSeat>
 

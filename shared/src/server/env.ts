@@ -64,3 +64,11 @@ export const trustProxy = z
 
 /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
 export const metricsToken = z.string().min(16, 'at least 16 characters').optional()
+
+/** Janus's WebSocket API (JANUS_URL), reached by the signal-server only. */
+export const janusUrl = z
+  .url({
+    protocol: /^wss?$/,
+    error: "a ws:// or wss:// URL of Janus's WebSocket API, such as ws://127.0.0.1:8188",
+  })
+  .optional()

@@ -32,6 +32,7 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       stage: (sessionId) => services.billing.stageRefusal(sessionId),
       // Signaling's gauges and counters on the sync-server's /metrics.
       registry: services.metrics.registry,
+      janus: services.config.janus,
     })
     services.withdrawals.onWithdrawn((userId) => created.withdraw(userId))
     signaling = created

@@ -11,6 +11,7 @@ import { LocalMedia, MediaBlockedError, openScreen } from '../rtc/local-media.ts
 import { LinkState, PeerLink } from '../rtc/peer-link.ts'
 import { Publisher, type ServedView, type ShareMode } from '../rtc/publisher.ts'
 import { blockerText, publishBlocker } from '../rtc/support.ts'
+import { SfuLink, sfuAvailable } from '../sfu/sfu-link.ts'
 import type { StageConnection } from './connection.ts'
 import { stageRefusal } from './stage-plan.ts'
 
@@ -70,8 +71,61 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
   let media: LocalMedia | null = null
   let publisher: Publisher | null = null
   let link: PeerLink | null = null
+  /** The camera on the SFU, for viewers past the mesh cap (when the SFU answers). */
+  let sfu: { link: SfuLink; pc: RTCPeerConnection | null } | null = null
+  let sfuRetry: ReturnType<typeof setTimeout> | null = null
+
+  const stopSfu = () => {
+    if (sfuRetry) clearTimeout(sfuRetry)
+    sfuRetry = null
+    const current = sfu
+    sfu = null
+    current?.pc?.close()
+    current?.link.close()
+  }
+
+  /** Publishes the camera on the SFU too; marks the seat once it is there. */
+  const publishOnSfu = async () => {
+    if (sfu || !media?.videoTrack) return
+    if (!(await sfuAvailable(me.token))) return
+    const active = media
+    let opened: SfuLink
+    try {
+      opened = await SfuLink.open(me.token, {
+        feeds: () => undefined,
+        closed: () => {
+          if (sfu?.link !== opened) return
+          sfu.pc?.close()
+          sfu = null
+          roster.update(me.userId, { sfu: false })
+          // The SFU went away or restarted: publish again a little later, while on stage.
+          sfuRetry = setTimeout(() => {
+            if (media === active && state() === PublishState.live) void publishOnSfu()
+          }, 3000)
+        },
+      })
+    } catch {
+      return
+    }
+    if (media !== active || !active.videoTrack) return opened.close()
+    sfu = { link: opened, pc: null }
+    try {
+      const pc = await opened.publish(
+        'camera',
+        active.videoTrack,
+        active.audioTrack,
+        await ice.get(),
+      )
+      if (sfu?.link !== opened) return pc.close()
+      sfu.pc = pc
+      roster.update(me.userId, { sfu: true })
+    } catch {
+      if (sfu?.link === opened) stopSfu()
+    }
+  }
 
   const teardown = () => {
+    stopSfu()
     publisher?.stop()
     link?.close()
     media?.stop()
@@ -98,6 +152,7 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
       microphone: hasMicrophone() && microphoneOn(),
       audience: publisher?.audience ?? 0,
       cap: STAGE_AUDIENCE_CAP,
+      sfu: sfu?.pc != null,
     }
     roster.take(seat)
   }
@@ -107,6 +162,7 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
       case LinkState.open:
         if (link) takeSeat(link.id)
         setState(PublishState.live)
+        void publishOnSfu()
         return
       case LinkState.reconnecting:
         if (state() === PublishState.live) setState(PublishState.reconnecting)
@@ -236,6 +292,8 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
       try {
         const track = await media.switchDevice(kind, deviceId)
         await publisher?.replaceTrack(kind, track)
+        const sender = sfu?.pc?.getSenders().find((s) => s.track?.kind === kind)
+        await sender?.replaceTrack(track)
         setPreview(new MediaStream(media.stream.getTracks()))
         if (kind === 'video') setHasCamera(true)
         else setHasMicrophone(true)

@@ -1,10 +1,12 @@
-import { FeedKind, PeerKind, type StageSeat } from '@podium/shared'
+import { FeedKind, PeerKind, type StageSeat, type Substream } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
 import type { Measured } from '../quality/monitor.ts'
 import { FeedState, FeedWatcher } from '../rtc/feed-watcher.ts'
 import type { IceServers } from '../rtc/ice-servers.ts'
 import { LinkState, PeerLink } from '../rtc/peer-link.ts'
 import { watchBlocker } from '../rtc/support.ts'
+import { SfuLink, sfuAvailable } from '../sfu/sfu-link.ts'
+import { SfuWatcher, startingSubstream } from '../sfu/sfu-watcher.ts'
 import type { StageConnection } from './connection.ts'
 
 /** One feed as the tiles show it. */
@@ -15,6 +17,8 @@ export interface FeedView {
   state: FeedState
   stream: MediaStream | null
   measured: Measured | null
+  /** Through the SFU (past the mesh cap), with the simulcast layer it forwards; null: direct. */
+  sfu?: { substream: Substream } | null
 }
 
 export interface Watching {
@@ -45,7 +49,11 @@ export function createWatching(
   options: WatchOptions = {},
 ): Watching {
   const me = connection.identity
-  const watchers = new Map<string, FeedWatcher>()
+  const watchers = new Map<string, FeedWatcher | SfuWatcher>()
+  /** Whether the SFU answers (asked once someone is past the cap), and this tab's link to it. */
+  let sfuUsable: boolean | null = null
+  let sfuLink: SfuLink | null = null
+  let sfuOpening = false
   const [views, setViews] = createSignal<Record<string, FeedView>>({})
   const [link, setLink] = createSignal<{ state: LinkState; detail: string | null } | null>(null)
   let peerLink: PeerLink | null = null
@@ -87,7 +95,7 @@ export function createWatching(
         },
         unavailable: (peerId) => {
           for (const watcher of watchers.values())
-            if (watcher.peerId === peerId) watcher.unavailable()
+            if (watcher instanceof FeedWatcher && watcher.peerId === peerId) watcher.unavailable()
         },
       })
       // The stage emptied (or the tab stopped watching) while the link was opening.
@@ -109,6 +117,51 @@ export function createWatching(
     peerLink?.close()
     peerLink = null
     setLink(null)
+    sfuLink?.close()
+    sfuLink = null
+  }
+
+  const syncSfu = () => {
+    for (const watcher of watchers.values())
+      if (watcher instanceof SfuWatcher) watcher.sync(sfuLink?.feeds ?? [])
+  }
+
+  /** Asks whether the SFU answers, then opens this tab's link to it; reconciles after each. */
+  const useSfu = async () => {
+    if (sfuOpening || stopped) return
+    sfuOpening = true
+    try {
+      if (sfuUsable === null) {
+        sfuUsable = await sfuAvailable(me.token)
+        if (!sfuUsable) return
+        reconcile(latest)
+      }
+      if (sfuLink && !sfuLink.closed) return
+      // Assigned once open; the first feed list comes before that and is read then.
+      let opened: SfuLink | null = null
+      opened = await SfuLink.open(me.token, {
+        feeds: () => {
+          if (sfuLink === opened) syncSfu()
+        },
+        closed: () => {
+          if (sfuLink !== opened) return
+          sfuLink = null
+          // Revoked or refused: back to what the mesh allows. Otherwise reconnect.
+          setTimeout(() => {
+            if (!stopped && [...watchers.values()].some((w) => w instanceof SfuWatcher))
+              void useSfu()
+          }, 2000)
+          syncSfu()
+        },
+      })
+      if (stopped) return opened.close()
+      sfuLink = opened
+      syncSfu()
+    } catch {
+      // The SFU went away: the watchers say "reconnecting" and try again.
+    } finally {
+      sfuOpening = false
+    }
   }
 
   function reconcile(seats: StageSeat[]): void {
@@ -134,7 +187,55 @@ export function createWatching(
     const open = link()?.state === LinkState.open
     for (const { seat, feed } of targets) {
       const key = keyOf(seat.userId, feed)
-      let watcher = watchers.get(key)
+      const existing = watchers.get(key)
+      if (existing instanceof SfuWatcher) {
+        // Once through the SFU, a viewer stays there while the publisher offers it.
+        if (seat.sfu !== false || existing.state !== FeedState.disconnected) {
+          patch(key, { seat })
+          continue
+        }
+        existing.stop()
+        watchers.delete(key)
+      }
+      // Past the mesh cap, a viewer not already watching directly goes through the SFU.
+      const full = seat.audience >= seat.cap
+      const direct = existing instanceof FeedWatcher && existing.state === FeedState.live
+      if (full && !direct && seat.sfu && feed === FeedKind.camera) {
+        if (sfuUsable === null || (sfuUsable && !sfuLink)) void useSfu()
+        if (sfuUsable) {
+          existing?.stop()
+          // No layer larger than this window shows.
+          const ceiling = startingSubstream(window.innerWidth)
+          const created = new SfuWatcher(
+            () => sfuLink,
+            { sessionId: me.sessionId, userId: seat.userId, feed },
+            () => ice.get(),
+            ceiling,
+            {
+              state: (state) => patch(key, { state }),
+              stream: (stream) => patch(key, { stream }),
+              measured: (measured) => patch(key, { measured }),
+              substream: (substream) => patch(key, { sfu: { substream } }),
+            },
+          )
+          watchers.set(key, created)
+          setViews((all) => ({
+            ...all,
+            [key]: {
+              key,
+              seat,
+              feed,
+              state: created.state,
+              stream: null,
+              measured: null,
+              sfu: { substream: ceiling },
+            },
+          }))
+          if (sfuLink) created.sync(sfuLink.feeds)
+          continue
+        }
+      }
+      let watcher = existing instanceof FeedWatcher ? existing : undefined
       if (watcher && watcher.peerId !== seat.peerId) {
         watcher.stop()
         watchers.delete(key)
@@ -150,14 +251,21 @@ export function createWatching(
         watchers.set(key, created)
         setViews((all) => ({
           ...all,
-          [key]: { key, seat, feed, state: created.state, stream: null, measured: null },
+          [key]: {
+            key,
+            seat,
+            feed,
+            state: created.state,
+            stream: null,
+            measured: null,
+            sfu: null,
+          },
         }))
       } else {
         patch(key, { seat })
       }
       if (open) watcher.kick()
-      // A full stage: wait rather than call; a place freeing up lets the call through.
-      const full = seat.audience >= seat.cap
+      // A full stage without an SFU: wait rather than call; a place freeing up lets the call through.
       if (full && watcher.state !== FeedState.live && watcher.state !== FeedState.full)
         watcher.full()
       else if (!full && watcher.state === FeedState.full) watcher.resume()

@@ -6,6 +6,9 @@ import type { FeedView } from '../state/watch-state.ts'
 import type { LookClasses } from './look.ts'
 import { QualityIndicator } from './QualityIndicator.tsx'
 
+/** The simulcast layers a viewer through the SFU may get, lowest first. */
+const LAYER_NAMES = ['low', 'medium', 'high'] as const
+
 const who = (view: FeedView) =>
   view.seat.name ?? (view.seat.role === 'host' ? 'The host' : 'The presenter')
 
@@ -21,6 +24,7 @@ export function feedMessage(view: FeedView): string | null {
     case FeedState.disconnected:
       return `Presenter disconnected. Waiting for ${who(view)} to come back…`
     case FeedState.full:
+      // Without an SFU (no JANUS_URL, or it does not answer) the mesh cap is the limit.
       return `The stage is full: ${view.seat.cap} people are watching, the most one presenter can serve directly. Video starts when a place frees up; questions and polls keep working.`
     case FeedState.stopped:
       return null
@@ -74,6 +78,8 @@ export function FeedTile(props: {
       data-feed={props.view().feed}
       data-state={props.view().state}
       data-user={props.view().seat.userId}
+      data-path={props.view().sfu ? 'sfu' : 'direct'}
+      data-layer={props.view().sfu?.substream}
     >
       <div class="vs-frame">
         <video
@@ -118,6 +124,13 @@ export function FeedTile(props: {
         </span>
         <Show when={!screen() && !props.view().seat.microphone}>
           <span class="vs-muted">muted</span>
+        </Show>
+        <Show when={props.view().sfu}>
+          {(sfu) => (
+            <span class="vs-path" title="Watching through the media server (SFU)">
+              via SFU · {LAYER_NAMES[sfu().substream]}
+            </span>
+          )}
         </Show>
         <QualityIndicator
           level={
