@@ -42,12 +42,14 @@ describe('joins with the device class', () => {
         .execute()
     }
     await expect.poll(joined, { timeout: 10_000, interval: 100 }).toHaveLength(2)
-    expect(await joined()).toEqual(
-      [
-        { participant_id: phone.userId, detail: 'phone' },
-        { participant_id: desktop.userId, detail: 'desktop' },
-      ].sort((a, b) => a.participant_id.localeCompare(b.participant_id)),
-    )
+    // Compared by participant, not by an order: the database sorts ids by their bytes,
+    // localeCompare by the locale's rules, and random ids differ in case.
+    const byParticipant = (rows: Array<{ participant_id: string | null; detail: string | null }>) =>
+      Object.fromEntries(rows.map((r) => [r.participant_id, r.detail]))
+    expect(byParticipant(await joined())).toEqual({
+      [phone.userId]: 'phone',
+      [desktop.userId]: 'desktop',
+    })
     // Nothing of the user agent beyond its class is stored anywhere in analytics.
     const raw = await db.kysely.selectFrom('analytics_events').select('detail').execute()
     expect(JSON.stringify(raw)).not.toMatch(/iPhone|Windows|Mozilla/)
