@@ -12,6 +12,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { claimsAccount, requireAccount } from '../auth/account-access.ts'
 import { bearerToken, requireToken } from '../auth/request-tokens.ts'
+import { EventStreams } from '../http/event-stream.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
 import type { Services } from '../services.ts'
@@ -57,9 +58,6 @@ async function hostedAmong(
   }
   return hosted
 }
-
-/** How often an idle live stream sends a comment. */
-const HEARTBEAT_MS = 15_000
 
 function attachment(reply: FastifyReply, code: string, extension: string): FastifyReply {
   const day = new Date().toISOString().slice(0, 10)
@@ -152,41 +150,12 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
   )
 
   // Live streams stay open until the client goes; the server ends them when it closes.
-  const streams = new Set<() => void>()
-  api.addHook('preClose', async () => {
-    for (const end of [...streams]) end()
-  })
-
+  const streams = new EventStreams(api)
   api.get('/sessions/:id/analytics/live', async (request, reply) => {
     const { session } = await sessionFor(request, services, ['host', 'moderator'])
-    reply.hijack()
-    const res = reply.raw
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      // Proxies (nginx, Caddy) pass each event on at once.
-      'x-accel-buffering': 'no',
-      'x-request-id': request.id,
-    })
-    res.write('retry: 5000\n\n')
-    const stop = analytics.live.watch(session.id, (figures) => {
-      res.write(`event: figures\ndata: ${JSON.stringify(figures)}\n\n`)
-    })
-    // A comment now and then keeps proxies from closing an idle stream.
-    const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS)
-    heartbeat.unref()
-    /** The server ends the stream (it is closing), or the client went. */
-    const end = (clientWent = false) => {
-      if (!streams.delete(end)) return
-      clearInterval(heartbeat)
-      stop()
-      // Ended into a socket its client closed, the response never finishes and keeps
-      // the server from closing: that socket is dropped instead.
-      if (clientWent) res.destroy()
-      else res.end()
-    }
-    streams.add(end)
-    res.on('close', () => end(true))
+    streams.serve(request, reply, (send) =>
+      analytics.live.watch(session.id, (figures) => send('figures', figures)),
+    )
   })
 
   for (const format of ['csv', 'json'] as const) {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { EventStreams } from '../http/event-stream.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { NotificationLogWatch } from '../notifications/log-watch.ts'
 import type { Services } from '../services.ts'
@@ -7,8 +8,6 @@ import { noBody, pathIds, sessionFor } from './session-access.ts'
 
 /** Rows a host's view lists, newest first. */
 const PAGE = 500
-/** How often an idle change stream sends a comment (proxies close silent ones). */
-const HEARTBEAT_MS = 15_000
 
 /** Hides most of an address: a host sees that a mail went, not to whom exactly. */
 function masked(row: { email: string | null; phone: string | null; channel: string }): string {
@@ -63,38 +62,15 @@ export async function sessionNotificationRoutes(api: FastifyInstance, services: 
 
   // The host's log stays current: a stream that says when the session's rows changed.
   const watch = new NotificationLogWatch(db, services.log.child({ component: 'notification-log' }))
-  const streams = new Set<() => void>()
-  api.addHook('preClose', async () => {
-    for (const end of [...streams]) end()
-    watch.close()
-  })
+  const streams = new EventStreams(api)
+  api.addHook('preClose', async () => watch.close())
 
   api.get('/sessions/:id/notifications/live', async (request, reply) => {
     const { session } = await sessionFor(request, services, ['host'])
-    reply.hijack()
-    const res = reply.raw
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-      'x-request-id': request.id,
-    })
-    res.write('retry: 5000\n\n')
     let version = 0
-    const stop = watch.watch(session.id, () => {
-      res.write(`event: changed\ndata: ${JSON.stringify({ version: ++version })}\n\n`)
-    })
-    const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS)
-    heartbeat.unref()
-    const end = (clientWent = false) => {
-      if (!streams.delete(end)) return
-      clearInterval(heartbeat)
-      stop()
-      if (clientWent) res.destroy()
-      else res.end()
-    }
-    streams.add(end)
-    res.on('close', () => end(true))
+    streams.serve(request, reply, (send) =>
+      watch.watch(session.id, () => send('changed', { version: ++version })),
+    )
   })
 
   api.post('/sessions/:id/notifications/:notificationId/retry', async (request) => {
