@@ -29,6 +29,16 @@ export const PROGRAMS = [
     why: 'the SFU tests run the real Janus (VideoRoom plugin)',
   },
   {
+    command: 'janus-pp-rec',
+    pkg: 'janus-tools',
+    why: 'the recording tests turn Janus recordings into playable files',
+  },
+  {
+    command: 'ffmpeg',
+    pkg: 'ffmpeg',
+    why: 'the broadcast and recording tests run the real ffmpeg',
+  },
+  {
     command: 'caddy',
     pkg: 'caddy',
     why: 'the failover tests run the Caddyfile in front of two sync-servers',
