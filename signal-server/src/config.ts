@@ -24,6 +24,16 @@ export const SignalEnv = z.object({
   TURN_URLS: env.iceUrlList.default([]),
   STUN_URLS: env.iceUrlList.default([]),
   TURN_TTL_SECONDS: env.positiveInt('a number of seconds').default(3600),
+  /**
+   * The sync-server as this service reaches it (compose: http://sync-server:8080): the host's
+   * plan decides whether a session has a video stage, and billing lives there.
+   */
+  SYNC_SERVER_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'an http:// or https:// URL such as http://sync-server:8080',
+    })
+    .optional(),
   /** Janus's WebSocket API; unset: the stage stays peer to peer with its cap. */
   JANUS_URL: env.janusUrl,
   /** Janus's api_secret, when it has one. */
@@ -44,6 +54,8 @@ export interface SignalConfig {
   logLevel: z.infer<typeof SignalEnv>['LOG_LEVEL']
   turn: TurnConfig
   janus: SfuTarget | undefined
+  /** Where the video stage's plan check is asked; unset: every session may have a stage. */
+  syncServerUrl: string | undefined
   trustProxy: boolean
   metricsToken: string | undefined
 }
@@ -96,6 +108,7 @@ export function loadSignalConfig(
       ttlSeconds: e.TURN_TTL_SECONDS,
     },
     janus: e.JANUS_URL ? { url: e.JANUS_URL, apiSecret: e.JANUS_API_SECRET } : undefined,
+    syncServerUrl: e.SYNC_SERVER_URL,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
   }

@@ -18,6 +18,10 @@ async function main() {
   const server = await createSignalServer(config, log)
   const url = await server.listen()
   log.info({ url, turn: Boolean(config.turn.secret) }, 'signal-server is listening')
+  if (!config.syncServerUrl)
+    log.info(
+      "SYNC_SERVER_URL is not set: every session may use the video stage, whatever its host's plan",
+    )
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return

@@ -9,6 +9,7 @@ import { createSignaling } from './index.ts'
 import { healthRoutes } from './observability/routes.ts'
 import { standingDatabase } from './standing/database.ts'
 import { listenForWithdrawals } from './standing/redis.ts'
+import { stageFromSyncServer } from './standing/stage.ts'
 
 /** How often open sockets' tokens are checked against the database again. */
 const RECHECK_MS = 30_000
@@ -49,6 +50,9 @@ export async function createSignalServer(
     staff: database.staff,
     registry,
     janus: config.janus,
+    ...(config.syncServerUrl
+      ? { stage: stageFromSyncServer(config.syncServerUrl, log.child({ component: 'plan' })) }
+      : {}),
   })
   const stopListening = config.redisUrl
     ? await listenForWithdrawals(

@@ -41,6 +41,20 @@ describe('signal-server configuration', () => {
     ).toThrow(/JANUS_API_SECRET="short" is not valid: expected at least 8 characters/)
   })
 
+  it('reads where to ask about host plans, and names SYNC_SERVER_URL when it is not an http URL', () => {
+    const base = { TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL }
+    expect(loadSignalConfig(base).syncServerUrl).toBeUndefined()
+    expect(
+      loadSignalConfig({ ...base, SYNC_SERVER_URL: 'http://sync-server:8080' }).syncServerUrl,
+    ).toBe('http://sync-server:8080')
+    expect(() => loadSignalConfig({ ...base, SYNC_SERVER_URL: 'ws://sync-server:8080' })).toThrow(
+      /SYNC_SERVER_URL="ws:\/\/sync-server:8080" is not valid: expected an http:\/\/ or https:\/\/ URL/,
+    )
+    expect(() => loadSignalConfig({ ...base, SYNC_SERVER_URL: 'sync-server' })).toThrow(
+      /SYNC_SERVER_URL/,
+    )
+  })
+
   it('needs the shared token secret, from TOKEN_SECRET or the data folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podium-signal-config-'))
     try {

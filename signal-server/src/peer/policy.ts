@@ -96,6 +96,8 @@ export function describeRefusal(refusal: Refusal): { message: string; code: numb
 export interface Admitted {
   binding: PeerBinding
   claims: Claims
+  /** The access token within the peer token, as the sync-server's API takes it. */
+  accessToken: string
 }
 
 export type Admission = { ok: true; admitted: Admitted } | { ok: false; refusal: Refusal }
@@ -127,7 +129,7 @@ export async function admit(
   if (binding.kind === PeerKind.stage && !canPublishVideo(claims.role)) {
     return { ok: false, refusal: Refusal.publishForbidden }
   }
-  return { ok: true, admitted: { binding, claims } }
+  return { ok: true, admitted: { binding, claims, accessToken: parts.accessToken } }
 }
 
 export const Action = { relay: 'relay', expire: 'expire', drop: 'drop', refuse: 'refuse' } as const

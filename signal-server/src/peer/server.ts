@@ -15,7 +15,11 @@ import { Action, type Admitted, admit, decide, describeRefusal, Refusal } from '
 
 const MAX_FRAME_BYTES = 64 * 1024
 
-export type StageCheck = (sessionId: string) => Promise<string | null>
+/**
+ * Why a session may not have a video stage, in words; null when it may. Given the stage
+ * peer's own token, so a check made elsewhere (the sync-server's API) is made as that person.
+ */
+export type StageCheck = (sessionId: string, token: string) => Promise<string | null>
 
 export interface PeerSignalingOptions {
   checkToken: (accessToken: string) => Promise<TokenCheck>
@@ -129,7 +133,10 @@ export function createPeerSignaling(options: PeerSignalingOptions) {
         .then(async (admission) => {
           const stageRefused =
             admission.ok && admission.admitted.binding.kind === PeerKind.stage && options.stage
-              ? await options.stage(admission.admitted.binding.sessionId)
+              ? await options.stage(
+                  admission.admitted.binding.sessionId,
+                  admission.admitted.accessToken,
+                )
               : null
           wss.handleUpgrade(request, socket, head, (ws) => {
             if (!admission.ok) {

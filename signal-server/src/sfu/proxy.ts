@@ -88,6 +88,8 @@ interface Subscription {
 interface Client {
   socket: WebSocket
   claims: Claims
+  /** The token it was admitted with: the plan check is asked as this person. */
+  token: string
   janus: Promise<JanusSession> | null
   publishing: Map<SfuFeedKind, { handle: JanusHandle; janusId: number }>
   subscriptions: Map<string, Subscription>
@@ -271,7 +273,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
         SfuRefusal.publishForbidden,
         'The stage goes out through the media server only while the session is live.',
       )
-    const notInPlan = await options.stage?.(claims.sid)
+    const notInPlan = await options.stage?.(claims.sid, client.token)
     if (notInPlan) throw new Refused(SfuRefusal.publishForbidden, notInPlan)
     const problem = sdpProblem(sdp, 'publish-offer')
     if (problem) throw new Refused(SfuRefusal.badSdp, problem)
@@ -455,10 +457,11 @@ export function createSfuProxy(options: SfuProxyOptions) {
     }
   }
 
-  const admitted = async (socket: WebSocket, claims: Claims) => {
+  const admitted = async (socket: WebSocket, claims: Claims, token: string) => {
     const client: Client = {
       socket,
       claims,
+      token,
       janus: null,
       publishing: new Map(),
       subscriptions: new Map(),
@@ -558,7 +561,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
               ws.send(JSON.stringify({ type: 'error', code: reason, message }))
               return ws.close(closeCodes[reason] ?? CloseCode.unauthorized, reason)
             }
-            void admitted(ws, check.claims)
+            void admitted(ws, check.claims, token ?? '')
           })
         })
         .catch((error: unknown) => {
