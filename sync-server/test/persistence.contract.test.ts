@@ -388,6 +388,42 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
         expect(await repo.voteCounts(session)).toEqual(new Map([['q1', 1]]))
       })
 
+      it('commits two ticks that meet on the same rows in opposite orders without a deadlock', async () => {
+        // Two instances deciding the same users' votes and entries at once: each commit
+        // takes its rows in one order, so one waits for the other instead of deadlocking.
+        const session = 's-lock-order'
+        // Enough rows that the two transactions overlap (several statements each).
+        const keys = Array.from({ length: 1000 }, (_, i) => ({
+          userId: `u${String(i).padStart(4, '0')}`,
+          questionId: `q${i % 7}`,
+        }))
+        const batchOf = (order: typeof keys, seq: number, up: boolean) => {
+          const b = emptyBatch()
+          for (const k of order) {
+            ;(up ? b.votesAdded : b.votesRemoved).push({ ...k, seq })
+            b.decided.push({
+              userId: k.userId,
+              entryId: `ask-${k.userId}`,
+              seq,
+              status: 'accepted',
+              reason: null,
+              detail: null,
+              first: false,
+            })
+          }
+          return b
+        }
+        for (let round = 1; round <= 2; round++) {
+          const up = round % 2 === 1
+          await Promise.all([
+            repo.commit(session, batchOf(keys, round, up)),
+            repo.commit(session, batchOf([...keys].reverse(), round, up)),
+          ])
+        }
+        // The last round took every vote back.
+        expect(await repo.voteCounts(session)).toEqual(new Map())
+      })
+
       it('keeps the first decision stored for an entry, and says which ones came second', async () => {
         const session = 's-first'
         const decision = (status: 'accepted' | 'rejected') => ({

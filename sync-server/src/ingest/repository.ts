@@ -249,7 +249,10 @@ export class IngestRepository {
         detail: d.detail,
         created_at: now,
       })
-      const firsts = batch.decided.filter((d) => d.first)
+      // Rows in one order on every instance: two commits of the same session that meet on
+      // rows then wait for each other in turn instead of deadlocking.
+      const decided = [...batch.decided].sort(byEntry)
+      const firsts = decided.filter((d) => d.first)
       for (const chunk of chunks(firsts, 200)) {
         const inserted = await trx
           .insertInto('ingested')
@@ -263,7 +266,7 @@ export class IngestRepository {
             stored.decidedBefore.push({ userId: d.userId, entryId: d.entryId })
       }
       for (const chunk of chunks(
-        batch.decided.filter((d) => !d.first),
+        decided.filter((d) => !d.first),
         200,
       )) {
         await trx
@@ -283,7 +286,7 @@ export class IngestRepository {
         ...batch.votesAdded,
         ...batch.votesRemoved,
       ])
-      for (const chunk of chunks(batch.votesAdded.filter(current), 300)) {
+      for (const chunk of chunks(batch.votesAdded.filter(current).sort(byVote), 300)) {
         const added = await trx
           .insertInto('votes')
           .values(
@@ -300,7 +303,7 @@ export class IngestRepository {
         for (const r of added)
           stored.votesAdded.push({ userId: r.user_id, questionId: r.question_id })
       }
-      for (const v of batch.votesRemoved.filter(current)) {
+      for (const v of batch.votesRemoved.filter(current).sort(byVote)) {
         const removed = await trx
           .deleteFrom('votes')
           .where('session_id', '=', sessionId)
@@ -311,7 +314,13 @@ export class IngestRepository {
         if (removed.length > 0)
           stored.votesRemoved.push({ userId: v.userId, questionId: v.questionId })
       }
-      await writeAnswers(trx, sessionId, batch.pollAnswers)
+      await writeAnswers(
+        trx,
+        sessionId,
+        [...batch.pollAnswers].sort(
+          (a, b) => compare(a.pollId, b.pollId) || compare(a.userId, b.userId),
+        ),
+      )
       for (const u of batch.updates) {
         await trx
           .insertInto('document_updates')
@@ -344,10 +353,12 @@ async function newestVersions(
   for (const v of votes)
     if (v.seq !== undefined) asked.set(voteKey(v), Math.max(v.seq, asked.get(voteKey(v)) ?? 0))
   const newest = new Set<string>()
-  const rows = [...asked].map(([key, seq]) => {
-    const [userId, questionId] = key.split('\u0000') as [string, string]
-    return { session_id: sessionId, user_id: userId, question_id: questionId, seq }
-  })
+  const rows = [...asked]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([key, seq]) => {
+      const [userId, questionId] = key.split('\u0000') as [string, string]
+      return { session_id: sessionId, user_id: userId, question_id: questionId, seq }
+    })
   for (const chunk of chunks(rows, 300)) {
     const recorded = await trx
       .insertInto('vote_versions')
@@ -375,6 +386,12 @@ function countedOnly(events: EventDraft[], stored: Stored): EventDraft[] {
     (e) => e.type !== EventType.voteCounted || (e.up ? added : removed).has(voteKey(e)),
   )
 }
+
+/** Code-unit order: the same on every instance, whatever the locale. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+const byEntry = (a: { userId: string; entryId: string }, b: { userId: string; entryId: string }) =>
+  compare(a.userId, b.userId) || compare(a.entryId, b.entryId)
+const byVote = (a: VoteKey, b: VoteKey) => compare(voteKey(a), voteKey(b))
 
 function* chunks<T>(list: T[], size: number): Generator<T[]> {
   for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size)
