@@ -277,6 +277,7 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       instanceId,
       notifications,
       withdrawals,
+      registry: metrics.registry,
     },
     options.billing,
   )

@@ -2,6 +2,7 @@ import type { AlertSettingsView, AnalyticsReport } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { acceptedInvite, createSession, join } from '../../test-support/api.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
+import { type Sample, scrape } from './helpers/metrics-text.ts'
 
 // POST /api/sessions/:id/video-quality through a real server: a viewer's reports land in
 // the host's report; bad input, another session's token and a second report within half
@@ -25,6 +26,34 @@ describe('video quality reports over HTTP', () => {
     bitrateKbps: 1200,
     fps: 29.5,
   }
+
+  it('aggregates reports on /metrics for the operator, without a label per session', async () => {
+    const session = await createSession(server.url)
+    const before = await scrape(server.url)
+    const viewer = await join(server.url, session.code, 'Metrics viewer')
+    const sent = await request(`${server.url}/api/sessions/${session.id}/video-quality`, {
+      token: viewer.token,
+      body: { reports: [good, { ...good, feed: 'screen', lossPct: 12, rttMs: null }] },
+    })
+    expect(sent.status).toBe(204)
+    const after = await scrape(server.url)
+    const value = (samples: Sample[], name: string, labels: Record<string, string>) =>
+      samples.find(
+        (m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v),
+      )?.value ?? 0
+    const grew = (name: string, labels: Record<string, string>) =>
+      value(after, name, labels) - value(before, name, labels)
+    expect(grew('podium_video_reports_total', { feed: 'camera', quality: 'good' })).toBe(1)
+    expect(grew('podium_video_reports_total', { feed: 'screen', quality: 'poor' })).toBe(1)
+    expect(grew('podium_video_rtt_seconds_count', { feed: 'camera' })).toBe(1)
+    // A report without a round-trip time adds none.
+    expect(grew('podium_video_rtt_seconds_count', { feed: 'screen' })).toBe(0)
+    expect(grew('podium_video_loss_ratio_bucket', { feed: 'screen', le: '0.15' })).toBe(1)
+    expect(grew('podium_video_loss_ratio_bucket', { feed: 'screen', le: '0.08' })).toBe(0)
+    expect(
+      after.filter((m) => m.name.startsWith('podium_video_') && 'session' in m.labels),
+    ).toEqual([])
+  })
 
   it('[AN-23] a viewer reports once a minute, and the host sees it in the report', async () => {
     const session = await createSession(server.url)

@@ -11,6 +11,7 @@ import {
 } from '../../test-support/payments.ts'
 import { request } from '../../test-support/podium.ts'
 import { backoffMs, MAX_ATTEMPTS } from '../src/billing/webhooks.ts'
+import { scrape } from './helpers/metrics-text.ts'
 
 // The webhook events beyond the checkout's happy path: a bank debit that settles later,
 // a dispute, subscriptions that change and end (also out of order), and an event whose
@@ -165,5 +166,25 @@ describe('Stripe events', () => {
     expect(Number(row.next_attempt_at)).toBeGreaterThan(Date.now() - 1000)
     expect([1, 2, 3, 10, 20].map(backoffMs)).toEqual([1000, 2000, 4000, 512_000, 600_000])
     expect(MAX_ATTEMPTS).toBe(8)
+
+    // The operator sees it on /metrics: the failure, the event waiting, and a forged
+    // request refused before anything was stored.
+    const forged = world.stripe.event(
+      'invoice.paid',
+      { id: 'in_forged' },
+      { secret: 'whsec_not_ours' },
+    )
+    expect((await deliver(world.url, forged)).status).toBe(400)
+    const samples = await scrape(world.url)
+    const value = (name: string, labels: Record<string, string>) =>
+      samples.find(
+        (m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v),
+      )?.value
+    expect(
+      value('podium_stripe_webhook_failures_total', { outcome: 'retried' }),
+    ).toBeGreaterThanOrEqual(1)
+    expect(value('podium_stripe_events', { status: 'queued' })).toBeGreaterThanOrEqual(1)
+    expect(value('podium_stripe_events', { status: 'failed' })).toBe(0)
+    expect(value('podium_stripe_webhook_refused_total', { reason: 'signature' })).toBe(1)
   })
 })

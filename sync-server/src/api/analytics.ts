@@ -108,6 +108,7 @@ export async function analyticsRoutes(api: FastifyInstance, services: Services) 
         `Video quality is reported once a minute. Try again in ${seconds} s.`,
       )
     }
+    services.metrics.video.observe(reports)
     return reply.code(204).send()
   })
 

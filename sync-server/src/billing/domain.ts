@@ -1,6 +1,7 @@
 import type { Role, TicketOffer, TicketSettings } from '@podium/shared'
 import { HttpProblem } from '@podium/shared/server'
 import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
 import type Stripe from 'stripe'
 import type { Account } from '../auth/accounts.ts'
 import type { Withdrawals } from '../auth/standing.ts'
@@ -10,6 +11,7 @@ import type { Notifications } from '../notifications/domain.ts'
 import { ticketCheckout } from './checkout.ts'
 import type { PaymentsConfig } from './config.ts'
 import { limitReached, planOf } from './host-plans.ts'
+import { type WebhookMetrics, webhookMetrics } from './metrics.ts'
 import { Offers, salesState, settingsOf } from './offers.ts'
 import { PLAN_LIMITS, type Plan } from './plans.ts'
 import { type RefundRequest, requestRefund } from './refunds.ts'
@@ -25,6 +27,8 @@ export interface BillingDeps {
   instanceId: string
   notifications: Notifications
   withdrawals: Withdrawals
+  /** Where the webhook queue's metrics go (the server's /metrics); without it, nowhere. */
+  registry?: Registry
 }
 
 export interface BillingOptions {
@@ -41,6 +45,7 @@ export class Billing {
   readonly offers: Offers
   readonly payments: PaymentsConfig | undefined
   readonly worker: WebhookWorker
+  private readonly metrics: WebhookMetrics | undefined
   private client: Stripe | undefined
 
   constructor(
@@ -49,6 +54,8 @@ export class Billing {
   ) {
     this.payments = deps.config.payments
     this.offers = new Offers(deps.db, deps.clock)
+    this.metrics = deps.registry ? webhookMetrics(deps.registry, deps.db) : undefined
+    const metrics = this.metrics
     this.worker = new WebhookWorker({
       db: deps.db,
       log: deps.log,
@@ -59,6 +66,7 @@ export class Billing {
         planOfPrice: (priceId) => this.planOfPrice(priceId),
       }),
       after: (effects) => this.after(effects),
+      failed: (final) => metrics?.failures.labels(final ? 'failed' : 'retried').inc(),
       ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     })
   }
@@ -284,6 +292,7 @@ export class Billing {
       body,
       signature,
       this.deps.clock(),
+      (reason) => this.metrics?.refused.labels(reason).inc(),
     )
     if (!stored.duplicate && stored.handled) this.worker.kick()
     return stored

@@ -29,17 +29,21 @@ export async function receiveEvent(
   body: Buffer,
   signature: string | undefined,
   now: number,
+  refused: (reason: 'missing' | 'stale' | 'signature') => void = () => undefined,
 ): Promise<{ id: string; type: string; duplicate: boolean; handled: boolean }> {
-  if (!signature)
+  if (!signature) {
+    refused('missing')
     throw HttpProblem.badRequest(
       'The Stripe-Signature header is missing: only Stripe may call this endpoint.',
     )
+  }
   let event: Stripe.Event
   try {
     event = stripe.webhooks.constructEvent(body, signature, secret)
   } catch (error) {
     const message = (error as Error).message
     const stale = /tolerance/i.test(message)
+    refused(stale ? 'stale' : 'signature')
     throw HttpProblem.badRequest(
       stale
         ? 'The event is too old: its signature timestamp is outside the five minutes allowed. Stripe retries with a fresh one.'
@@ -73,6 +77,8 @@ export interface WebhookWorkerDeps {
   context: () => Omit<HandlerContext, 'now'>
   /** What a committed event asks for: sockets closed, mail sent. */
   after: (effects: Effects) => Promise<void>
+  /** An event's handling failed: `final` when it was the last try (the event is `failed`). */
+  failed?: (final: boolean) => void
   pollMs?: number
 }
 
@@ -191,6 +197,7 @@ export class WebhookWorker {
     } catch (error) {
       const message = (error as Error).message.slice(0, 500)
       const failed = claimed.attempts >= MAX_ATTEMPTS
+      this.deps.failed?.(failed)
       log.warn(
         { err: error, event: claimed.id, type: event.type, attempts: claimed.attempts },
         failed

@@ -4,6 +4,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { Db } from '../db/connect.ts'
 import { dependencyMetrics } from './dependency-metrics.ts'
 import { sessionClientsGauge } from './session-clients.ts'
+import { videoQualityMetrics } from './video-metrics.ts'
 
 /** What the metrics read when Prometheus scrapes them. */
 export interface MetricSources {
@@ -112,6 +113,7 @@ export function createMetrics(sources: MetricSources | (() => Hocuspocus | undef
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    video: videoQualityMetrics(registry),
     ...dependencyMetrics(registry, { db, redis }),
   }
   return metrics
