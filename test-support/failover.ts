@@ -11,15 +11,27 @@ import { TestClient } from './sync-client.ts'
 
 /** One attendee's socket and documents, with every receipt write the server made. */
 export class Attendee {
-  /** `entryId@seq` → how many times a receipt for it was written. */
-  readonly receiptWrites = new Map<string, number>()
+  /**
+   * `entryId@seq` → the outcomes (status and reason) its receipt was written with. Two
+   * instances that both had the outbox loaded may both write a decision's receipt; that is
+   * one decision seen twice, not two, as long as both say the same.
+   */
+  readonly receiptOutcomes = new Map<string, Set<string>>()
+  /** Receipt writes that repeated an outcome already written. */
+  rewrites = 0
   constructor(readonly client: TestClient) {
-    const receipts = client.provider('outbox').document.getMap<{ seq: number }>('receipts')
+    const receipts = client
+      .provider('outbox')
+      .document.getMap<{ seq: number; status: string; reason?: string }>('receipts')
     receipts.observe((event) => {
       for (const key of event.keysChanged) {
-        const seq = receipts.get(key)?.seq
-        const id = `${key}@${seq}`
-        this.receiptWrites.set(id, (this.receiptWrites.get(id) ?? 0) + 1)
+        const receipt = receipts.get(key)
+        const id = `${key}@${receipt?.seq}`
+        const outcome = `${receipt?.status}${receipt?.reason ? `: ${receipt.reason}` : ''}`
+        const seen = this.receiptOutcomes.get(id) ?? new Set()
+        if (seen.has(outcome)) this.rewrites++
+        seen.add(outcome)
+        this.receiptOutcomes.set(id, seen)
       }
     })
   }
@@ -160,8 +172,8 @@ export async function timeBackPages(
 
 /**
  * What must hold once the storm has settled: every entry the server receipted is still
- * receipted, every entry is decided (its latest version receipted), each receipt written
- * once, the database holds one decision per entry, and every client shows the tallies the
+ * receipted, every entry is decided (its latest version receipted), each receipt says one
+ * outcome however often it was written, the database holds one decision per entry, and every client shows the tallies the
  * votes table has. Returns the problems found (none: an empty list).
  */
 export async function audit(
@@ -192,8 +204,9 @@ export async function audit(
       }
       for (const entry of a.outbox.unsynced())
         problems.push(`${a.userId}: ${entry.type} ${entry.id}@${entry.seq} never decided`)
-      for (const [key, n] of a.receiptWrites)
-        if (n !== 1) problems.push(`${a.userId}: receipt ${key} written ${n} times`)
+      for (const [key, outcomes] of a.receiptOutcomes)
+        if (outcomes.size !== 1)
+          problems.push(`${a.userId}: receipt ${key} written as ${[...outcomes].join(' and ')}`)
       for (const item of a.outbox.items()) {
         const { entry, receipt } = item
         if (entry.type === 'vote') {
@@ -248,9 +261,24 @@ export async function settledAudit(
     last = await audit(stack, audience, receiptedBefore)
     if (last.length === 0) return
     if (Date.now() > deadline)
-      throw new Error(`after ${timeoutMs} ms:\n${last.slice(0, 20).join('\n')}`)
+      throw new Error(
+        `after ${timeoutMs} ms:\n${last.slice(0, 20).join('\n')}\n${instanceWarnings(stack)}`,
+      )
     await new Promise((r) => setTimeout(r, 250))
   }
+}
+
+/** The warnings and errors each sync-server logged lately: what a failed audit is read with. */
+function instanceWarnings(stack: Stack): string {
+  return stack.sync
+    .map((instance, i) => {
+      const lines = instance.child.output
+        .split('\n')
+        .filter((line) => /"level":(40|50|60)/.test(line))
+        .slice(-30)
+      return `sync-server ${i} (${lines.length} warnings or errors of late):\n${lines.join('\n')}`
+    })
+    .join('\n')
 }
 
 /** Median and worst of some durations (ms). */

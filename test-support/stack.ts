@@ -67,6 +67,10 @@ export class PrivateRedis {
   async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await this.child.stop(signal)
   }
+
+  get running(): boolean {
+    return this.child.running
+  }
 }
 
 /** The directory with Debian's Postgres server programs (initdb, postgres), newest first. */
@@ -148,6 +152,10 @@ export class PrivatePostgres {
   /** SIGINT is Postgres' fast shutdown: sessions are ended, and the data is kept. */
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
     await this.child.stop(signal)
+  }
+
+  get running(): boolean {
+    return this.child.running
   }
 
   async remove(): Promise<void> {
