@@ -544,6 +544,17 @@ export function createSfuProxy(options: SfuProxyOptions) {
       }
     },
     openSockets: () => clients.size,
+    /** The session's Janus room while anyone is in it, and how many feeds flow (recordings). */
+    async stageRoom(
+      sessionId: string,
+    ): Promise<{ number: number; secret: string; feeds: number } | null> {
+      const room = await rooms.get(sessionId)?.catch(() => undefined)
+      return room ? { number: room.number, secret: room.secret, feeds: room.feeds.size } : null
+    },
+    /** A VideoRoom request on this server's own handle (a room's `edit`, `enable_recording`). */
+    async roomRequest(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      return (await managerHandle()).sync(body)
+    },
     matches: (path: string) => path === SFU_PATH,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
       socket.on('error', () => socket.destroy())

@@ -1,5 +1,8 @@
 import { createSignaling, type Signaling } from '@podium/signal-server'
 import type { PodiumOptions } from '../app.ts'
+import { Recordings } from '../recordings/domain.ts'
+import { RecordingRetention } from '../recordings/retention.ts'
+import { recordingRoutes } from '../recordings/routes.ts'
 import type { Services } from '../services.ts'
 import { sessionStatus } from './session-status.ts'
 
@@ -43,6 +46,22 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       const mounted = get(services)
       await app.register(mounted.routes, { prefix: '/api' })
       await mounted.peerRoutes(app)
+      // Stage recordings go where the Janus rooms are: this process's SFU proxy.
+      const recordings = new Recordings({ services, recorder: mounted.recorder })
+      const retention = new RecordingRetention(
+        recordings,
+        services.config.recordings.retentionDays,
+        services.log.child({ component: 'recordings' }),
+      )
+      await app.register(recordingRoutes(services, recordings), { prefix: '/api' })
+      app.addHook('onReady', async () => {
+        await recordings.resume()
+        retention.start()
+      })
+      app.addHook('onClose', async () => {
+        await retention.stop()
+        await recordings.close()
+      })
     },
     upgrades: (services) => get(services).upgrades,
   }
