@@ -18,6 +18,7 @@ import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
 export type { StageCheck } from './peer/server.ts'
 export type { SfuTarget } from './sfu/proxy.ts'
+export { RECORDER_PATH, recorderKey } from './sfu/recording/internal.ts'
 export {
   RecorderRefusal,
   RecorderRefusalCode,

@@ -1,8 +1,9 @@
 import { createSignaling, type Signaling } from '@podium/signal-server'
+import { recordingRoutes } from '../api/recordings.ts'
 import type { PodiumOptions } from '../app.ts'
 import { Recordings } from '../recordings/domain.ts'
+import { remoteRecorder } from '../recordings/remote.ts'
 import { RecordingRetention } from '../recordings/retention.ts'
-import { recordingRoutes } from '../recordings/routes.ts'
 import type { Services } from '../services.ts'
 import { sessionStatus } from './session-status.ts'
 
@@ -46,8 +47,13 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       const mounted = get(services)
       await app.register(mounted.routes, { prefix: '/api' })
       await mounted.peerRoutes(app)
-      // Stage recordings go where the Janus rooms are: this process's SFU proxy.
-      const recordings = new Recordings({ services, recorder: mounted.recorder })
+      // Stage recordings go where the Janus rooms are: this process's SFU proxy, or a
+      // standalone signal-server's when that one serves /sfu (SFU_RECORDER_URL).
+      const { remote } = services.config.recordings
+      const recorder = remote
+        ? remoteRecorder(remote, services.config.tokenSecret)
+        : mounted.recorder
+      const recordings = new Recordings({ services, recorder })
       const retention = new RecordingRetention(
         recordings,
         services.config.recordings.retentionDays,

@@ -176,7 +176,7 @@ export function RecordingPanel(props: { room: StaffRoom }) {
                           >
                             {playing() === r.id ? 'Close player' : 'Play'}
                           </button>
-                          <a class="btn" href={url()} download>
+                          <a class="btn" href={url()} download="">
                             Download
                           </a>
                         </>

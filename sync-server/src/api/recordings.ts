@@ -4,13 +4,13 @@ import { join } from 'node:path'
 import type { RecordingInfo, RecordingsResponse } from '@podium/shared'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { noBody, pathIds, sessionFor } from '../api/session-access.ts'
 import { HttpProblem, sendProblem } from '../http/problem.ts'
 import { parse } from '../http/validate.ts'
+import type { Recordings } from '../recordings/domain.ts'
+import { recordingFolder } from '../recordings/files.ts'
+import { linkValid } from '../recordings/links.ts'
 import type { Services } from '../services.ts'
-import type { Recordings } from './domain.ts'
-import { recordingFolder } from './files.ts'
-import { linkValid } from './links.ts'
+import { noBody, pathIds, sessionFor } from './session-access.ts'
 
 const LinkQuery = z.object({
   expires: z.coerce.number().int('must be a whole number of milliseconds'),
