@@ -246,7 +246,7 @@ describe('stage recordings', () => {
     expect(past.headers.get('content-range')).toBe(`bytes */${ready.sizeBytes}`)
 
     // A link with another signature, or for another recording, opens nothing.
-    const forged = await fetch(url.replace(/sig=[^&]+/, 'sig=forged'))
+    const forged = await fetch(url.replace(/signature=[^&]+/, 'signature=forged'))
     expect(forged.status).toBe(403)
     expect(await forged.json()).toMatchObject({
       detail: expect.stringMatching(/not valid or has expired/),

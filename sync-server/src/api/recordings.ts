@@ -14,7 +14,7 @@ import { noBody, pathIds, sessionFor } from './session-access.ts'
 
 const LinkQuery = z.object({
   expires: z.coerce.number().int('must be a whole number of milliseconds'),
-  sig: z.string().min(1).max(100),
+  signature: z.string().min(1).max(100),
 })
 
 /**
@@ -59,8 +59,10 @@ export function recordingRoutes(services: Services, recordings: Recordings) {
 
     api.get('/sessions/:id/recordings/:recordingId/file', async (request, reply) => {
       const { id, recordingId } = pathIds(request, 'id', 'recordingId')
-      const { expires, sig } = parse(LinkQuery, request.query, 'query')
-      if (!linkValid(services.config.tokenSecret, recordingId, expires, sig, services.clock()))
+      const { expires, signature } = parse(LinkQuery, request.query, 'query')
+      if (
+        !linkValid(services.config.tokenSecret, recordingId, expires, signature, services.clock())
+      )
         throw HttpProblem.forbidden(
           'This recording link is not valid or has expired; open the recordings list again for a new one.',
         )
