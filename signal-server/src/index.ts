@@ -93,7 +93,11 @@ export function createSignaling(options: SignalingOptions): Signaling {
     ...(options.stage ? { stage: options.stage } : {}),
   })
   const ywebrtc = createYWebrtcSignaling({ secret: options.secret, standing, log, metrics })
+  // A recording carries on into a room made again for its session (all had left, then a
+  // publisher came back); the recorder is made after the proxy it drives.
+  let recorder: StageRecorder | undefined
   const sfu = createSfuProxy({
+    roomCreated: (sessionId, room) => recorder?.roomCreated(sessionId, room) ?? Promise.resolve(),
     janus: options.janus,
     checkToken: (token) => checkToken(options.secret, token, standing),
     standing,
@@ -102,6 +106,9 @@ export function createSignaling(options: SignalingOptions): Signaling {
     log,
     metrics,
   })
+
+  const stageRecorder = createStageRecorder(sfu)
+  recorder = stageRecorder
 
   return {
     upgrades: [peer, ywebrtc, sfu],
@@ -140,7 +147,7 @@ export function createSignaling(options: SignalingOptions): Signaling {
       await peer.revalidate()
       await sfu.revalidate()
     },
-    recorder: createStageRecorder(sfu),
+    recorder: stageRecorder,
   }
 }
 

@@ -10,6 +10,7 @@ import { type Janus, startJanus } from '../../test-support/janus.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { launchVideoBrowser } from '../../test-support/video.ts'
 import { recordingFolder } from '../src/recordings/files.ts'
+import { partsOf, timeline } from '../src/recordings/process.ts'
 import { signalingOptions } from '../src/signaling/mount.ts'
 
 // Recording the stage with a real Janus: a Chromium page with a fake camera and
@@ -263,6 +264,57 @@ describe('stage recordings', () => {
     expect((await fetch(url)).status).toBe(404)
   }, 120_000)
 
+  it('carries on when the presenter publishes again (a reload): both parts are in the file', async () => {
+    const session = await liveSession()
+    const first = await publish(session.hostToken)
+    const started = await startRecording(session)
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    // The only socket closes: the room goes, and comes back with the next publisher.
+    await first.close()
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const second = await publish(session.hostToken)
+    await new Promise((resolve) => setTimeout(resolve, 3500))
+    const stopped = await request(`${podium.url}/api/sessions/${session.id}/recording`, {
+      method: 'DELETE',
+      token: session.hostToken,
+    })
+    expect(stopped.status).toBe(200)
+    await second.close()
+    const ready = await until(
+      async () => {
+        const row = (await list(session)).recordings.find((r) => r.id === started.id)
+        if (row?.status === 'failed') throw new Error(`failed: ${row.error}`)
+        return row?.status === 'ready' ? row : undefined
+      },
+      60_000,
+      'the recording to be ready',
+    )
+    // One part alone is at most about 3.5 s.
+    expect(ready.durationMs).toBeGreaterThan(5000)
+  }, 120_000)
+
+  it('puts parts one after the other, and keeps the larger of two at the same time', () => {
+    const part = (publisher: string, at: number, seconds: number, size: number) => ({
+      publisher,
+      at: at * 1_000_000,
+      durationUs: seconds * 1_000_000,
+      size,
+    })
+    const reload = [part('a', 0, 10, 100), part('b', 10.5, 20, 50)]
+    expect(timeline(reload).map((p) => p.publisher)).toEqual(['a', 'b'])
+    const together = [part('a', 0, 10, 100), part('b', 2, 10, 300), part('c', 30, 5, 10)]
+    expect(timeline(together).map((p) => p.publisher)).toEqual(['b', 'c'])
+    const files = [
+      { name: 'v1', publisher: '7', at: 20, kind: 'video' as const, size: 5 },
+      { name: 'a1', publisher: '7', at: 19, kind: 'audio' as const, size: 2 },
+      { name: 'v0', publisher: '3', at: 10, kind: 'video' as const, size: 9 },
+    ]
+    expect(partsOf(files)).toEqual([
+      { publisher: '3', at: 10, size: 9, video: files[2] },
+      { publisher: '7', at: 19, size: 7, video: files[0], audio: files[1] },
+    ])
+  })
+
   it('answers bad requests with problems a host can act on', async () => {
     const session = await createSession(podium.url, { title: 'Not live yet' })
     const call = (method: string, path: string, token = session.hostToken) =>
@@ -329,7 +381,11 @@ describe('stage recordings', () => {
     let clock = now
     const recordings = new Recordings({
       services: { ...services, clock: () => clock },
-      recorder: { start: async () => undefined, stop: async () => undefined },
+      recorder: {
+        start: async () => undefined,
+        stop: async () => undefined,
+        roomCreated: async () => undefined,
+      },
     })
     const retention = new RecordingRetention(recordings, 30, services.log)
     expect(await retention.run()).toBe(1)

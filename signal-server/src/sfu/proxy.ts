@@ -42,6 +42,8 @@ export interface SfuProxyOptions {
   status?: SessionStatusCheck | undefined
   /** Why the session may not have a video stage (its host's plan); null when it may. */
   stage?: StageCheck | undefined
+  /** Called once a session's room exists, before anyone joins it (a recording carries on). */
+  roomCreated?: (sessionId: string, room: { number: number; secret: string }) => Promise<void>
   log: Logger
   metrics: SignalMetrics
   /** Subscribe requests per second a socket may make, and its burst. */
@@ -200,6 +202,10 @@ export function createSfuProxy(options: SfuProxyOptions) {
           videocodec: 'vp8',
           audiocodec: 'opus',
           notify_joining: false,
+        })
+        // A failure here must not keep people out of the room: the recording misses it.
+        await options.roomCreated?.(sessionId, created).catch((error: unknown) => {
+          log.warn({ err: error, sessionId }, 'recording did not carry on into the new room')
         })
         return created
       })()

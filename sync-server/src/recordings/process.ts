@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readdir, rm, stat } from 'node:fs/promises'
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { recordingFile } from './files.ts'
@@ -9,19 +9,34 @@ const run = promisify(execFile)
 /** How long one tool may take on one file before the recording is marked failed. */
 const TOOL_TIMEOUT_MS = 10 * 60_000
 
+/** Parts closer than this count as one after the other, not at the same time. */
+const OVERLAP_US = 1_000_000
+
 /** Post-processing failed; the message is shown to the host as it is. */
 export class ProcessingError extends Error {
   override name = 'ProcessingError'
 }
 
 /** A stream file as Janus's VideoRoom names it when the room records. */
-const MJR = /^videoroom-\d+-user-(\d+)-\d+-(audio|video)-\d+\.mjr$/
+const MJR = /^videoroom-\d+-user-(\d+)-(\d+)-(audio|video)-\d+\.mjr$/
 
-interface StreamFile {
+export interface StreamFile {
   name: string
+  /** Janus's id of the publisher (a new one each time someone publishes again). */
   publisher: string
+  /** When Janus opened the file, in microseconds since the epoch. */
+  at: number
   kind: 'audio' | 'video'
   size: number
+}
+
+/** One publishing of one person: their video and audio while they were on the SFU. */
+export interface Part {
+  publisher: string
+  at: number
+  size: number
+  video?: StreamFile
+  audio?: StreamFile
 }
 
 async function streamFiles(folder: string): Promise<StreamFile[]> {
@@ -29,26 +44,52 @@ async function streamFiles(folder: string): Promise<StreamFile[]> {
   const files: StreamFile[] = []
   for (const name of names) {
     const match = MJR.exec(name)
-    if (!match?.[1] || !match[2]) continue
+    if (!match?.[1] || !match[2] || !match[3]) continue
     const { size } = await stat(join(folder, name))
-    files.push({ name, publisher: match[1], kind: match[2] as 'audio' | 'video', size })
+    if (size === 0) continue
+    files.push({
+      name,
+      publisher: match[1],
+      at: Number(match[2]),
+      kind: match[3] as 'audio' | 'video',
+      size,
+    })
   }
   return files
 }
 
+/** The files grouped by publisher: the largest video and audio of each, oldest first. */
+export function partsOf(files: StreamFile[]): Part[] {
+  const parts = new Map<string, Part>()
+  for (const file of files) {
+    const part = parts.get(file.publisher) ?? {
+      publisher: file.publisher,
+      at: file.at,
+      size: 0,
+    }
+    part.at = Math.min(part.at, file.at)
+    const current = part[file.kind]
+    if (!current || file.size > current.size) part[file.kind] = file
+    part.size = (part.video?.size ?? 0) + (part.audio?.size ?? 0)
+    parts.set(file.publisher, part)
+  }
+  return [...parts.values()].sort((a, b) => a.at - b.at)
+}
+
 /**
- * Which streams make the recording: the publisher whose video Janus recorded the most of
- * (the main camera), with that publisher's audio. Several feeds are not composed into one
- * picture; the others' files are deleted with the rest.
+ * Which parts make the recording, in order: a part that starts once the previous one has
+ * ended follows it (the presenter published again: a reload, a dropped link); of parts
+ * at the same time (two people on stage), the larger one stays (the main camera). Several
+ * feeds are not composed into one picture.
  */
-export function pickStreams(files: StreamFile[]): { video?: StreamFile; audio?: StreamFile } {
-  const largest = (list: StreamFile[]) =>
-    list.filter((f) => f.size > 0).sort((a, b) => b.size - a.size)[0]
-  const video = largest(files.filter((f) => f.kind === 'video'))
-  const audio = largest(
-    files.filter((f) => f.kind === 'audio' && (!video || f.publisher === video.publisher)),
-  )
-  return { ...(video ? { video } : {}), ...(audio ? { audio } : {}) }
+export function timeline<T extends Part & { durationUs: number }>(parts: T[]): T[] {
+  const chosen: T[] = []
+  for (const part of parts) {
+    const last = chosen[chosen.length - 1]
+    if (!last || part.at >= last.at + last.durationUs - OVERLAP_US) chosen.push(part)
+    else if (part.size > last.size) chosen[chosen.length - 1] = part
+  }
+  return chosen
 }
 
 async function tool(binary: string, args: string[], what: string): Promise<string> {
@@ -85,62 +126,86 @@ export const DEFAULT_TOOLS: Tools = {
   ffprobe: 'ffprobe',
 }
 
+const FFMPEG = ['-hide_banner', '-loglevel', 'error', '-y']
+
+async function durationOf(tools: Tools, file: string): Promise<number> {
+  const seconds = Number.parseFloat(
+    await tool(
+      tools.ffprobe,
+      ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file],
+      'Reading the duration',
+    ),
+  )
+  return Number.isFinite(seconds) ? seconds : 0
+}
+
+/** One part's streams out of the RTP packets (janus-pp-rec), muxed into one WebM. */
+async function makePart(folder: string, part: Part, index: number, tools: Tools) {
+  const inputs: string[] = []
+  if (part.video) {
+    const out = join(folder, `part-${index}-video.webm`)
+    await tool(tools.janusPpRec, [join(folder, part.video.name), out], 'Extracting the video')
+    inputs.push(out)
+  }
+  if (part.audio) {
+    const out = join(folder, `part-${index}-audio.opus`)
+    await tool(tools.janusPpRec, [join(folder, part.audio.name), out], 'Extracting the audio')
+    inputs.push(out)
+  }
+  const file = join(folder, `part-${index}.webm`)
+  await tool(
+    tools.ffmpeg,
+    [
+      ...FFMPEG,
+      ...inputs.flatMap((input) => ['-i', input]),
+      ...inputs.flatMap((_, i) => ['-map', String(i)]),
+      '-c',
+      'copy',
+      file,
+    ],
+    'Muxing the recording',
+  )
+  const seconds = await durationOf(tools, file)
+  return { ...part, file, durationUs: seconds * 1_000_000, layout: inputs.length }
+}
+
 /**
- * Turns Janus's .mjr files in a recording's folder into one WebM: `janus-pp-rec` writes
- * the VP8 video and the Opus audio out of the RTP packets, ffmpeg muxes them without
- * re-encoding, ffprobe reads the duration. The .mjr files and the intermediates go.
+ * Turns Janus's .mjr files in a recording's folder into one WebM: per publishing,
+ * `janus-pp-rec` writes the VP8 video and the Opus audio out of the RTP packets and
+ * ffmpeg muxes them without re-encoding; the parts on the timeline are joined one after
+ * the other (ffmpeg's concat, still without re-encoding); ffprobe reads the duration.
+ * The .mjr files and the intermediates go.
  */
 export async function postProcess(
   folder: string,
   recordingId: string,
   tools: Tools = DEFAULT_TOOLS,
 ): Promise<Processed> {
-  const { video, audio } = pickStreams(await streamFiles(folder))
-  if (!video && !audio)
+  const parts = partsOf(await streamFiles(folder))
+  if (parts.length === 0)
     throw new ProcessingError(
       'The media server wrote no media: no camera or microphone reached it while recording.',
     )
-  const parts: string[] = []
-  if (video) {
-    const out = join(folder, 'video.webm')
-    await tool(tools.janusPpRec, [join(folder, video.name), out], 'Extracting the video')
-    parts.push(out)
-  }
-  if (audio) {
-    const out = join(folder, 'audio.opus')
-    await tool(tools.janusPpRec, [join(folder, audio.name), out], 'Extracting the audio')
-    parts.push(out)
-  }
+  const made = []
+  for (const [index, part] of parts.entries()) made.push(await makePart(folder, part, index, tools))
+  const chosen = timeline(made)
   const file = recordingFile(recordingId)
   const target = join(folder, file)
-  await tool(
-    tools.ffmpeg,
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      ...parts.flatMap((p) => ['-i', p]),
-      ...parts.flatMap((_, i) => ['-map', String(i)]),
-      '-c',
-      'copy',
-      target,
-    ],
-    'Muxing the recording',
-  )
-  const seconds = Number.parseFloat(
+  const largest = [...chosen].sort((a, b) => b.size - a.size)[0] ?? chosen[0]
+  // Parts join only with the same streams (a part without audio cannot follow one with).
+  const joinable = chosen.length > 1 && chosen.every((p) => p.layout === chosen[0]?.layout)
+  if (joinable) {
+    const list = join(folder, 'parts.txt')
+    await writeFile(list, chosen.map((p) => `file '${p.file}'`).join('\n'))
     await tool(
-      tools.ffprobe,
-      ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', target],
-      'Reading the duration',
-    ),
-  )
+      tools.ffmpeg,
+      [...FFMPEG, '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', target],
+      'Joining the parts of the recording',
+    )
+  } else if (largest) await rename(largest.file, target)
+  const seconds = await durationOf(tools, target)
   for (const name of await readdir(folder))
     if (name !== file) await rm(join(folder, name), { force: true })
   const { size } = await stat(target)
-  return {
-    file,
-    sizeBytes: size,
-    durationMs: Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0,
-  }
+  return { file, sizeBytes: size, durationMs: Math.round(seconds * 1000) }
 }

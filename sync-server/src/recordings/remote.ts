@@ -45,5 +45,7 @@ export function remoteRecorder(baseUrl: string, secret: string): StageRecorder {
   return {
     start: (sessionId, folder) => call(sessionId, 'start', { folder }),
     stop: (sessionId) => call(sessionId, 'stop'),
+    // Rooms are made on that signal-server: its own recorder carries a recording into them.
+    roomCreated: async () => undefined,
   }
 }

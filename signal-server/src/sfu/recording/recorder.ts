@@ -19,6 +19,11 @@ export interface StageRecorder {
   start(sessionId: string, folder: string): Promise<void>
   /** Janus closes the files; a room that is gone (everyone left) stopped recording with it. */
   stop(sessionId: string): Promise<void>
+  /**
+   * The proxy made the session's room again (everyone had left): while the session is
+   * being recorded, the new room records into the same folder.
+   */
+  roomCreated(sessionId: string, room: { number: number; secret: string }): Promise<void>
 }
 
 /**
@@ -33,6 +38,22 @@ export interface StageRecorder {
 export function createStageRecorder(
   sfu: Pick<SfuProxy, 'enabled' | 'stageRoom' | 'roomRequest'>,
 ): StageRecorder {
+  /** Sessions being recorded, and their folders (for rooms made again while recording). */
+  const recording = new Map<string, string>()
+  const record = async (room: { number: number; secret: string }, folder: string) => {
+    await sfu.roomRequest({
+      request: 'edit',
+      room: room.number,
+      secret: room.secret,
+      new_rec_dir: folder,
+    })
+    await sfu.roomRequest({
+      request: 'enable_recording',
+      room: room.number,
+      secret: room.secret,
+      record: true,
+    })
+  }
   return {
     async start(sessionId, folder) {
       if (!sfu.enabled)
@@ -46,20 +67,11 @@ export function createStageRecorder(
           RecorderRefusalCode.noStage,
           'Nobody is on the stage through the media server yet: go on stage with your camera first.',
         )
-      await sfu.roomRequest({
-        request: 'edit',
-        room: room.number,
-        secret: room.secret,
-        new_rec_dir: folder,
-      })
-      await sfu.roomRequest({
-        request: 'enable_recording',
-        room: room.number,
-        secret: room.secret,
-        record: true,
-      })
+      await record(room, folder)
+      recording.set(sessionId, folder)
     },
     async stop(sessionId) {
+      recording.delete(sessionId)
       const room = await sfu.stageRoom(sessionId)
       if (!room) return
       await sfu.roomRequest({
@@ -68,6 +80,10 @@ export function createStageRecorder(
         secret: room.secret,
         record: false,
       })
+    },
+    async roomCreated(sessionId, room) {
+      const folder = recording.get(sessionId)
+      if (folder) await record(room, folder)
     },
   }
 }
