@@ -179,6 +179,7 @@ describe('stage recordings', () => {
       { method: 'DELETE', token: session.hostToken },
     )
     expect(stopped.status).toBe(200)
+    const stoppedAt = Date.now()
     expect(stopped.body).toMatchObject({ id: started.id, status: 'processing' })
     expect(await flag(session.id)).toEqual({ on: false, since: null })
     await page.close()
@@ -192,6 +193,9 @@ describe('stage recordings', () => {
       },
       60_000,
       'the recording to be ready',
+    )
+    console.info(
+      `recording: ${ready.durationMs} ms, ${ready.sizeBytes} bytes, ready ${Date.now() - stoppedAt} ms after stop`,
     )
     expect(ready.durationMs).toBeGreaterThan(2000)
     expect(ready.sizeBytes).toBeGreaterThan(10_000)
