@@ -351,6 +351,69 @@ describe('stage recordings', () => {
     expect(noLink.status).toBe(400)
   })
 
+  it('at start takes over what a restart left: running ones only where the rooms were, stale processing ones once', async () => {
+    const { services } = podium.podium
+    const session = await createSession(podium.url, { title: 'Restarted' })
+    const now = Date.now()
+    const row = (id: string, status: string, stoppedAt: number | null) =>
+      services.db.kysely
+        .insertInto('recordings')
+        .values({
+          id,
+          session_id: session.id,
+          status,
+          started_at: now - 3_600_000,
+          stopped_at: stoppedAt,
+        })
+        .execute()
+    await row('recRunning', 'recording', null)
+    await row('recFresh01', 'processing', now - 60_000)
+    await row('recStale01', 'processing', now - 20 * 60_000)
+    const statuses = async () =>
+      Object.fromEntries(
+        (
+          await services.db.kysely
+            .selectFrom('recordings')
+            .select(['id', 'status'])
+            .where('session_id', '=', session.id)
+            .execute()
+        ).map((r) => [r.id, r.status]),
+      )
+    const { Recordings } = await import('../src/recordings/domain.ts')
+    const recorder = {
+      start: async () => undefined,
+      stop: async () => undefined,
+      roomCreated: async () => undefined,
+    }
+
+    // A sync-server whose rooms are in the signal-server (compose): the running recording
+    // goes on there, the fresh one is another instance's; the stale one is taken over
+    // (its folder holds no media, so it fails with the reason).
+    const elsewhere = new Recordings({ services, recorder, holdsRooms: false })
+    await elsewhere.resume()
+    await elsewhere.idle()
+    expect(await statuses()).toEqual({
+      recRunning: 'recording',
+      recFresh01: 'processing',
+      recStale01: 'failed',
+    })
+    // Two instances cannot both take one over.
+    const fresh = await elsewhere.store.get(session.id, 'recFresh01')
+    expect(await elsewhere.store.claim('recFresh01', fresh?.stopped_at ?? null, now)).toBe(true)
+    expect(await elsewhere.store.claim('recFresh01', fresh?.stopped_at ?? null, now)).toBe(false)
+
+    // The process that held the rooms: what was running ended with it.
+    const here = new Recordings({ services, recorder, holdsRooms: true })
+    await here.resume()
+    await here.idle()
+    expect(await statuses()).toEqual({
+      recRunning: 'failed',
+      recFresh01: 'failed',
+      recStale01: 'failed',
+    })
+    expect((await here.store.get(session.id, 'recRunning'))?.error).toMatch(/wrote no media/)
+  })
+
   it('deletes recordings older than the retention, and a session its recordings, files too', async () => {
     const { services } = podium.podium
     const dir = services.config.recordings.dir
@@ -390,6 +453,7 @@ describe('stage recordings', () => {
         stop: async () => undefined,
         roomCreated: async () => undefined,
       },
+      holdsRooms: true,
     })
     const retention = new RecordingRetention(recordings, 30, services.log)
     expect(await retention.run()).toBe(1)

@@ -13,9 +13,21 @@ import { type RecordingRow, RecordingStore } from './store.ts'
 export interface RecordingsOptions {
   services: Pick<Services, 'db' | 'docs' | 'config' | 'log' | 'clock'>
   recorder: StageRecorder
+  /**
+   * Whether this process holds the Janus rooms (signaling mounted here, no
+   * SFU_RECORDER_URL): then a recording it finds running at start ended with its last run.
+   * Otherwise the rooms, and the recordings, live on in the signal-server.
+   */
+  holdsRooms: boolean
   /** The post-processing binaries (tests may point at others). */
   tools?: Tools
 }
+
+/**
+ * A recording left `processing` this long by another instance is taken over at start
+ * (that instance went away mid-way); a younger one is still being processed there.
+ */
+export const STALE_PROCESSING_MS = 15 * 60_000
 
 /**
  * The host's stage recordings: starting and stopping Janus's recording of the session's
@@ -38,15 +50,30 @@ export class Recordings {
     return this.options.services.config.recordings.dir
   }
 
-  /** Picks up what a restart interrupted: Janus's rooms are gone, so their files are final. */
+  /**
+   * Picks up what a restart interrupted. Recordings left running end here when this
+   * process held their rooms (Janus's rooms went with it, so their files are final);
+   * recordings left processing are taken over (at once when this process holds the rooms,
+   * after STALE_PROCESSING_MS otherwise), each by one instance only: the one whose
+   * update of `stopped_at` from the value it read goes through.
+   */
   async resume(): Promise<void> {
     const { clock } = this.options.services
-    for (const row of await this.store.withStatus(RecordingStatus.recording)) {
-      await this.store.stopped(row.id, clock())
-      await this.flag(row.session_id, false)
-      this.process(row)
+    const { holdsRooms } = this.options
+    const ended = new Set<string>()
+    if (holdsRooms)
+      for (const row of await this.store.withStatus(RecordingStatus.recording)) {
+        await this.store.stopped(row.id, clock())
+        await this.flag(row.session_id, false)
+        ended.add(row.id)
+        this.process(row)
+      }
+    const staleBefore = holdsRooms ? Number.POSITIVE_INFINITY : clock() - STALE_PROCESSING_MS
+    for (const row of await this.store.withStatus(RecordingStatus.processing)) {
+      const stoppedAt = Number(row.stopped_at ?? 0)
+      if (ended.has(row.id) || stoppedAt > staleBefore) continue
+      if (await this.store.claim(row.id, row.stopped_at, clock())) this.process(row)
     }
-    for (const row of await this.store.withStatus(RecordingStatus.processing)) this.process(row)
   }
 
   async start(sessionId: string): Promise<RecordingRow> {

@@ -74,6 +74,20 @@ export class RecordingStore {
       .execute()
   }
 
+  /** Takes over a processing recording: false when another instance took it first. */
+  async claim(id: string, stoppedAt: number | null, now: number): Promise<boolean> {
+    const result = await this.db.kysely
+      .updateTable('recordings')
+      .set({ stopped_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'processing')
+      .where((eb) =>
+        stoppedAt === null ? eb('stopped_at', 'is', null) : eb('stopped_at', '=', stoppedAt),
+      )
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
   ready(id: string, done: { file: string; sizeBytes: number; durationMs: number }) {
     return this.db.kysely
       .updateTable('recordings')

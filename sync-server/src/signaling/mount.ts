@@ -53,7 +53,7 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       const recorder = remote
         ? remoteRecorder(remote, services.config.tokenSecret)
         : mounted.recorder
-      const recordings = new Recordings({ services, recorder })
+      const recordings = new Recordings({ services, recorder, holdsRooms: !remote })
       const retention = new RecordingRetention(
         recordings,
         services.config.recordings.retentionDays,
