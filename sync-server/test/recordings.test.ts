@@ -297,6 +297,29 @@ describe('stage recordings', () => {
     expect(ready.durationMs).toBeGreaterThan(5000)
   }, 120_000)
 
+  it('ending the session stops its recording and clears the flag', async () => {
+    const session = await liveSession()
+    const page = await publish(session.hostToken)
+    const started = await startRecording(session)
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    const ended = await request(`${podium.url}/api/sessions/${session.id}/status`, {
+      token: session.hostToken,
+      body: { status: 'ended' },
+    })
+    expect(ended.status).toBe(200)
+    const row = await until(
+      async () => {
+        const found = (await list(session)).recordings.find((r) => r.id === started.id)
+        return found?.status === 'ready' || found?.status === 'failed' ? found : undefined
+      },
+      60_000,
+      'the recording to stop',
+    )
+    expect(row).toMatchObject({ status: 'ready', stoppedAt: expect.any(Number) })
+    expect(await flag(session.id)).toEqual({ on: false, since: null })
+    await page.close()
+  }, 120_000)
+
   it('puts parts one after the other, and keeps the larger of two at the same time', () => {
     const part = (publisher: string, at: number, seconds: number, size: number) => ({
       publisher,

@@ -118,6 +118,11 @@ export class Recordings {
     return (await this.store.get(sessionId, active.id)) as RecordingRow
   }
 
+  /** Stops the session's recording if one runs (the session ended). */
+  async stopIfRecording(sessionId: string): Promise<void> {
+    if (await this.store.active(sessionId)) await this.stop(sessionId)
+  }
+
   /** Deletes a finished recording and its file. */
   async remove(sessionId: string, id: string): Promise<void> {
     const row = await this.store.get(sessionId, id)

@@ -2,6 +2,7 @@ import { createSignaling, type Signaling } from '@podium/signal-server'
 import { recordingRoutes } from '../api/recordings.ts'
 import type { PodiumOptions } from '../app.ts'
 import { Recordings } from '../recordings/domain.ts'
+import { stopRecordingWhenEnded } from '../recordings/ended.ts'
 import { remoteRecorder } from '../recordings/remote.ts'
 import { RecordingRetention } from '../recordings/retention.ts'
 import type { Services } from '../services.ts'
@@ -60,6 +61,7 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
         services.log.child({ component: 'recordings' }),
       )
       await app.register(recordingRoutes(services, recordings), { prefix: '/api' })
+      stopRecordingWhenEnded(services.events, recordings, services.log)
       app.addHook('onReady', async () => {
         await recordings.resume()
         retention.start()
