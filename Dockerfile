@@ -24,6 +24,10 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM base AS runtime
+# Stage recordings: janus-pp-rec turns Janus's .mjr files into WebM, ffmpeg muxes them.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ffmpeg janus-tools \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \

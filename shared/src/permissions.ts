@@ -70,6 +70,8 @@ export const FIELD_WRITERS: Readonly<
     // Poll results and quiz leaderboards come from the poll_answers table.
     ['pollResults.*', Writer.server],
     ['leaderboards.*', Writer.server],
+    // Whether the stage is being recorded: set when Janus records (the recordings API).
+    ['recording.*', Writer.server],
   ],
   mod: [
     // Who is in the room, kept from the server's connections.

@@ -122,6 +122,7 @@ describe('field writers (FIELD_WRITERS): parts of shared documents not every sta
         'polls',
         'pollResults',
         'leaderboards',
+        'recording',
       ],
       mod: ['queue', 'decisions', 'rejected', 'notes', 'attendees', 'peer', 'hands', 'pollSecrets'],
     }

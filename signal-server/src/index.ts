@@ -9,6 +9,7 @@ import { createSignalMetrics } from './observability/metrics.ts'
 import { peerHttpRoutes } from './peer/http.ts'
 import { createPeerSignaling, type StageCheck } from './peer/server.ts'
 import { createSfuProxy, type SfuTarget } from './sfu/proxy.ts'
+import { createStageRecorder, type StageRecorder } from './sfu/recording/recorder.ts'
 import { sfuRoutes } from './sfu/routes.ts'
 import type { TurnConfig } from './turn/credentials.ts'
 import { iceServerRoutes, type SessionStatusCheck } from './turn/routes.ts'
@@ -17,6 +18,12 @@ import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
 export type { StageCheck } from './peer/server.ts'
 export type { SfuTarget } from './sfu/proxy.ts'
+export { RECORDER_PATH, recorderKey } from './sfu/recording/internal.ts'
+export {
+  RecorderRefusal,
+  RecorderRefusalCode,
+  type StageRecorder,
+} from './sfu/recording/recorder.ts'
 export { type TurnConfig, turnCredential } from './turn/credentials.ts'
 export type { SessionStatusCheck } from './turn/routes.ts'
 export { type StaffList, type StaffMember, type StaffRoom, staffRoom } from './ywebrtc/room.ts'
@@ -60,6 +67,8 @@ export interface Signaling {
   withdraw(userId: string): void
   /** Checks every open socket's token against the database again; closes those that lost it. */
   revalidate(): Promise<void>
+  /** Records a session's stage on Janus (the recordings API of the server that mounts this). */
+  recorder: StageRecorder
 }
 
 /**
@@ -84,7 +93,11 @@ export function createSignaling(options: SignalingOptions): Signaling {
     ...(options.stage ? { stage: options.stage } : {}),
   })
   const ywebrtc = createYWebrtcSignaling({ secret: options.secret, standing, log, metrics })
+  // A recording carries on into a room made again for its session (all had left, then a
+  // publisher came back); the recorder is made after the proxy it drives.
+  let recorder: StageRecorder | undefined
   const sfu = createSfuProxy({
+    roomCreated: (sessionId, room) => recorder?.roomCreated(sessionId, room) ?? Promise.resolve(),
     janus: options.janus,
     checkToken: (token) => checkToken(options.secret, token, standing),
     standing,
@@ -93,6 +106,9 @@ export function createSignaling(options: SignalingOptions): Signaling {
     log,
     metrics,
   })
+
+  const stageRecorder = createStageRecorder(sfu)
+  recorder = stageRecorder
 
   return {
     upgrades: [peer, ywebrtc, sfu],
@@ -131,6 +147,7 @@ export function createSignaling(options: SignalingOptions): Signaling {
       await peer.revalidate()
       await sfu.revalidate()
     },
+    recorder: stageRecorder,
   }
 }
 

@@ -7,6 +7,7 @@ import { Problem, sendProblem } from './http/problem.ts'
 import { redactingLogger } from './http/redact.ts'
 import { createSignaling } from './index.ts'
 import { healthRoutes } from './observability/routes.ts'
+import { recorderRoutes } from './sfu/recording/internal.ts'
 import { standingDatabase } from './standing/database.ts'
 import { listenForWithdrawals } from './standing/redis.ts'
 import { stageFromSyncServer } from './standing/stage.ts'
@@ -77,6 +78,8 @@ export async function createSignalServer(
   recheck.unref()
   await healthRoutes(registry, config.metricsToken)(app)
   await app.register(signaling.routes, { prefix: '/api' })
+  // The sync-servers start and stop stage recordings here, where the Janus rooms are.
+  await app.register(recorderRoutes({ secret: config.secret, recorder: signaling.recorder }))
   await signaling.peerRoutes(app)
   app.setNotFoundHandler((request, reply) =>
     sendProblem(

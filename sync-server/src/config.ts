@@ -132,6 +132,12 @@ export const EnvSchema = z.object({
     .default('https://api.github.com'),
   /** Raw analytics events are deleted after this many days; per-minute rollups stay. */
   ANALYTICS_RETENTION_DAYS: positiveInt('a whole number of days, 1 or more').default(365),
+  /** Stage recordings (and their files) are deleted this many days after they started. */
+  RECORDING_RETENTION_DAYS: positiveInt('a whole number of days, 1 or more').default(30),
+  /** A standalone signal-server serving /sfu (docker compose): stage recordings start there. */
+  SFU_RECORDER_URL: z
+    .url({ protocol: /^https?$/, error: 'an http(s) URL such as http://signal-server:9000' })
+    .optional(),
   /** Web push keys (base64url, as `web-push generate-vapid-keys` prints them); unset: made and kept in DATA_DIR. */
   VAPID_PUBLIC_KEY: z
     .string()
@@ -243,6 +249,8 @@ export interface Config {
     github: { clientId: string; clientSecret: string; url: string; apiUrl: string } | undefined
   }
   analytics: { retentionDays: number }
+  /** Stage recordings: kept `retentionDays`, files under DATA_DIR/recordings. */
+  recordings: { retentionDays: number; dir: string; remote: string | undefined }
   notifications: {
     vapid: { publicKey: string; privateKey: string; subject: string }
     sms: { url: string; accountSid: string; authToken: string; from: string } | undefined
@@ -352,6 +360,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     analytics: { retentionDays: e.ANALYTICS_RETENTION_DAYS },
+    recordings: {
+      retentionDays: e.RECORDING_RETENTION_DAYS,
+      dir: join(dataDir, 'recordings'),
+      remote: e.SFU_RECORDER_URL?.replace(/\/$/, ''),
+    },
     notifications: {
       vapid: {
         ...(e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY

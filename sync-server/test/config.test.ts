@@ -85,6 +85,8 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   GITHUB_URL: { value: 'github', expects: /an absolute URL/ },
   GITHUB_API_URL: { value: 'api', expects: /an absolute URL/ },
   ANALYTICS_RETENTION_DAYS: { value: '0', expects: /a whole number of days, 1 or more/ },
+  RECORDING_RETENTION_DAYS: { value: '1.5', expects: /a whole number of days, 1 or more/ },
+  SFU_RECORDER_URL: { value: 'signal-server:9000', expects: /an http\(s\) URL/ },
   VAPID_PUBLIC_KEY: { value: 'not-a-key', expects: /a base64url P-256 public key/ },
   VAPID_PRIVATE_KEY: { value: 'short', expects: /a base64url P-256 private key/ },
   VAPID_SUBJECT: { value: 'ops@example.org', expects: /a mailto: address or https: URL/ },
@@ -164,6 +166,7 @@ describe('configuration from the environment', () => {
       checkpoints: { debounceMs: 3000, intervalMs: 300_000 },
       importMaxBytes: 16 * 1024 * 1024,
       analytics: { retentionDays: 365 },
+      recordings: { retentionDays: 30, dir: join(dataDir, 'recordings'), remote: undefined },
       accounts: {
         smtpUrl: undefined,
         mailFrom: 'Podium <podium@localhost>',

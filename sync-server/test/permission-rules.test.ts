@@ -313,6 +313,12 @@ describe('fields held to their writers', () => {
     expectWriters(g, ['calledOn', 'userId'], [], undefined, () => 'someone')
   })
 
+  it('PERM-FIELD-16: recording.* in the public document is the server’s', async () => {
+    const g = await guarded('public')
+    g.seed((doc) => doc.getMap('recording').set('on', true))
+    expectWriters(g, ['recording', 'on'], [], true, () => false)
+  })
+
   it('PERM-FIELD-13: hands.* in the moderators’ document is the server’s', async () => {
     const g = await guarded('mod')
     const hand = { userId: 'u1', name: 'Ann', raisedAt: 1, calledAt: null, calledBy: null }

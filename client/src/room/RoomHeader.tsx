@@ -1,6 +1,7 @@
 import type { SessionStatus } from '@podium/shared'
 import { Show } from 'solid-js'
 import { ConnectionBadge } from '../components/ConnectionBadge.tsx'
+import { RecordingBadge } from '../components/RecordingBadge.tsx'
 import { derive, useRoom } from './context.ts'
 
 export function sessionStatusText(status: SessionStatus): string {
@@ -38,6 +39,7 @@ export function RoomHeader(props: { fallbackTitle?: string | undefined }) {
             <span class="participants">
               {participants() === 1 ? '1 person here' : `${participants()} people here`}
             </span>
+            <RecordingBadge doc={room.public.doc} version={room.version} />
           </Show>
         </p>
       </div>

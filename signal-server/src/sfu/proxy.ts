@@ -42,6 +42,8 @@ export interface SfuProxyOptions {
   status?: SessionStatusCheck | undefined
   /** Why the session may not have a video stage (its host's plan); null when it may. */
   stage?: StageCheck | undefined
+  /** Called once a session's room exists, before anyone joins it (a recording carries on). */
+  roomCreated?: (sessionId: string, room: { number: number; secret: string }) => Promise<void>
   log: Logger
   metrics: SignalMetrics
   /** Subscribe requests per second a socket may make, and its burst. */
@@ -202,6 +204,10 @@ export function createSfuProxy(options: SfuProxyOptions) {
           videocodec: 'vp8',
           audiocodec: 'opus',
           notify_joining: false,
+        })
+        // A failure here must not keep people out of the room: the recording misses it.
+        await options.roomCreated?.(sessionId, created).catch((error: unknown) => {
+          log.warn({ err: error, sessionId }, 'recording did not carry on into the new room')
         })
         return created
       })()
@@ -547,6 +553,17 @@ export function createSfuProxy(options: SfuProxyOptions) {
       }
     },
     openSockets: () => clients.size,
+    /** The session's Janus room while anyone is in it, and how many feeds flow (recordings). */
+    async stageRoom(
+      sessionId: string,
+    ): Promise<{ number: number; secret: string; feeds: number } | null> {
+      const room = await rooms.get(sessionId)?.catch(() => undefined)
+      return room ? { number: room.number, secret: room.secret, feeds: room.feeds.size } : null
+    },
+    /** A VideoRoom request on this server's own handle (a room's `edit`, `enable_recording`). */
+    async roomRequest(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      return (await managerHandle()).sync(body)
+    },
     matches: (path: string) => path === SFU_PATH,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
       socket.on('error', () => socket.destroy())

@@ -50,6 +50,7 @@ export interface Database {
   reaction_windows: ReactionWindowsTable
   status_checks: StatusChecksTable
   status_incidents: StatusIncidentsTable
+  recordings: RecordingsTable
 }
 
 export interface SessionsTable {
@@ -586,4 +587,20 @@ export interface StatusIncidentsTable {
   created_at: number
   updated_at: number
   resolved_at: Optional<number>
+}
+
+/** One stage recording of a session (see recordings/); its file is under DATA_DIR/recordings. */
+export interface RecordingsTable {
+  id: string
+  session_id: string
+  /** recording, processing, ready or failed (RecordingStatus in shared/). */
+  status: string
+  started_at: number
+  stopped_at: Optional<number>
+  duration_ms: Optional<number>
+  size_bytes: Optional<number>
+  /** The file's name in the session's folder, once ready. */
+  file: Optional<string>
+  /** Why post-processing failed, in words a host can act on. */
+  error: Optional<string>
 }

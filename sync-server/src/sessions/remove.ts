@@ -1,6 +1,7 @@
 import { CloseCode, documentName, parseDocumentName } from '@podium/shared'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { removeFolder, sessionFolder } from '../recordings/files.ts'
 import type { Services } from '../services.ts'
 import { isConnectionContext } from '../sync/context.ts'
 
@@ -21,6 +22,7 @@ const SESSION_TABLES = [
   // A deleted session sells nothing more; its tickets and refunds stay for the accounts.
   'ticket_offers',
   'ticket_reservations',
+  'recordings',
 ] as const
 
 /** How long the deletion waits for the session's open documents to be let go of. */
@@ -35,7 +37,7 @@ const UNLOAD_WAIT_MS = 5_000
  * under way: `swept` settles then.
  */
 export async function removeSession(
-  services: Pick<Services, 'db' | 'hocuspocus' | 'sessions' | 'log' | 'store'>,
+  services: Pick<Services, 'db' | 'hocuspocus' | 'sessions' | 'log' | 'store' | 'config'>,
   sessionId: string,
 ): Promise<{ swept: Promise<void> }> {
   const { db, hocuspocus } = services
@@ -55,6 +57,8 @@ export async function removeSession(
     await deleteRows(trx, sessionId, names)
   })
   services.sessions.forget(sessionId)
+  // Its recordings' files go with their rows.
+  await removeFolder(sessionFolder(services.config.recordings.dir, sessionId))
 
   const sockets = new Set<{ close(code?: number, reason?: string): void }>()
   for (const document of hocuspocus.documents.values()) {

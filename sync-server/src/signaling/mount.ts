@@ -1,5 +1,10 @@
 import { createSignaling, type Signaling } from '@podium/signal-server'
+import { recordingRoutes } from '../api/recordings.ts'
 import type { PodiumOptions } from '../app.ts'
+import { Recordings } from '../recordings/domain.ts'
+import { stopRecordingWhenEnded } from '../recordings/ended.ts'
+import { remoteRecorder } from '../recordings/remote.ts'
+import { RecordingRetention } from '../recordings/retention.ts'
 import type { Services } from '../services.ts'
 import { sessionStatus } from './session-status.ts'
 
@@ -43,6 +48,28 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       const mounted = get(services)
       await app.register(mounted.routes, { prefix: '/api' })
       await mounted.peerRoutes(app)
+      // Stage recordings go where the Janus rooms are: this process's SFU proxy, or a
+      // standalone signal-server's when that one serves /sfu (SFU_RECORDER_URL).
+      const { remote } = services.config.recordings
+      const recorder = remote
+        ? remoteRecorder(remote, services.config.tokenSecret)
+        : mounted.recorder
+      const recordings = new Recordings({ services, recorder, holdsRooms: !remote })
+      const retention = new RecordingRetention(
+        recordings,
+        services.config.recordings.retentionDays,
+        services.log.child({ component: 'recordings' }),
+      )
+      await app.register(recordingRoutes(services, recordings), { prefix: '/api' })
+      stopRecordingWhenEnded(services.events, recordings, services.log)
+      app.addHook('onReady', async () => {
+        await recordings.resume()
+        retention.start()
+      })
+      app.addHook('onClose', async () => {
+        await retention.stop()
+        await recordings.close()
+      })
     },
     upgrades: (services) => get(services).upgrades,
   }

@@ -11,6 +11,7 @@ import { InvitesPanel } from './InvitesPanel.tsx'
 import { JoinPanel } from './JoinPanel.tsx'
 import { ModerationLink } from './ModerationLink.tsx'
 import { NotificationLogPanel } from './NotificationLogPanel.tsx'
+import { RecordingPanel } from './RecordingPanel.tsx'
 import { SchedulePanel } from './SchedulePanel.tsx'
 import { SettingsPanel } from './SettingsPanel.tsx'
 import { StatusPanel } from './StatusPanel.tsx'
@@ -45,6 +46,7 @@ export function HostView(props: { room: StaffRoom }) {
             }}
           />
           <Show when={isHost()}>
+            <RecordingPanel room={props.room} />
             <StatusPanel room={props.room} />
             <SchedulePanel room={props.room} />
           </Show>

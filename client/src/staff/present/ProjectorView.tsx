@@ -1,5 +1,6 @@
 import { rankQuestions } from '@podium/shared'
 import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
+import { RecordingBadge } from '../../components/RecordingBadge.tsx'
 import { ProjectorPolls, projectorPolls } from '../../polls/ProjectorPolls.tsx'
 import type { StageConnection } from '../../video/state/connection.ts'
 import type { StaffRoom } from '../model/room.ts'
@@ -97,6 +98,7 @@ export function ProjectorView(props: {
             )}
           </Show>
         </div>
+        <RecordingBadge doc={pub().doc} version={props.source.version} />
         <Show when={!ended() && showTimer()}>
           <TimerReadout
             timer={clock.timer()}

@@ -1,0 +1,211 @@
+import { execFile } from 'node:child_process'
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { recordingFile } from './files.ts'
+
+const run = promisify(execFile)
+
+/** How long one tool may take on one file before the recording is marked failed. */
+const TOOL_TIMEOUT_MS = 10 * 60_000
+
+/** Parts closer than this count as one after the other, not at the same time. */
+const OVERLAP_US = 1_000_000
+
+/** Post-processing failed; the message is shown to the host as it is. */
+export class ProcessingError extends Error {
+  override name = 'ProcessingError'
+}
+
+/** A stream file as Janus's VideoRoom names it when the room records. */
+const MJR = /^videoroom-\d+-user-(\d+)-(\d+)-(audio|video)-\d+\.mjr$/
+
+export interface StreamFile {
+  name: string
+  /** Janus's id of the publisher (a new one each time someone publishes again). */
+  publisher: string
+  /** When Janus opened the file, in microseconds since the epoch. */
+  at: number
+  kind: 'audio' | 'video'
+  size: number
+}
+
+/** One publishing of one person: their video and audio while they were on the SFU. */
+export interface Part {
+  publisher: string
+  at: number
+  size: number
+  video?: StreamFile
+  audio?: StreamFile
+}
+
+async function streamFiles(folder: string): Promise<StreamFile[]> {
+  const names = await readdir(folder).catch(() => [] as string[])
+  const files: StreamFile[] = []
+  for (const name of names) {
+    const match = MJR.exec(name)
+    if (!match?.[1] || !match[2] || !match[3]) continue
+    const { size } = await stat(join(folder, name))
+    if (size === 0) continue
+    files.push({
+      name,
+      publisher: match[1],
+      at: Number(match[2]),
+      kind: match[3] as 'audio' | 'video',
+      size,
+    })
+  }
+  return files
+}
+
+/** The files grouped by publisher: the largest video and audio of each, oldest first. */
+export function partsOf(files: StreamFile[]): Part[] {
+  const parts = new Map<string, Part>()
+  for (const file of files) {
+    const part = parts.get(file.publisher) ?? {
+      publisher: file.publisher,
+      at: file.at,
+      size: 0,
+    }
+    part.at = Math.min(part.at, file.at)
+    const current = part[file.kind]
+    if (!current || file.size > current.size) part[file.kind] = file
+    part.size = (part.video?.size ?? 0) + (part.audio?.size ?? 0)
+    parts.set(file.publisher, part)
+  }
+  return [...parts.values()].sort((a, b) => a.at - b.at)
+}
+
+/**
+ * Which parts make the recording, in order: a part that starts once the previous one has
+ * ended follows it (the presenter published again: a reload, a dropped link); of parts
+ * at the same time (two people on stage), the larger one stays (the main camera). Several
+ * feeds are not composed into one picture.
+ */
+export function timeline<T extends Part & { durationUs: number }>(parts: T[]): T[] {
+  const chosen: T[] = []
+  for (const part of parts) {
+    const last = chosen[chosen.length - 1]
+    if (!last || part.at >= last.at + last.durationUs - OVERLAP_US) chosen.push(part)
+    else if (part.size > last.size) chosen[chosen.length - 1] = part
+  }
+  return chosen
+}
+
+async function tool(binary: string, args: string[], what: string): Promise<string> {
+  try {
+    const { stdout } = await run(binary, args, {
+      timeout: TOOL_TIMEOUT_MS,
+      maxBuffer: 4 * 1024 * 1024,
+    })
+    return stdout
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: string }
+    if (e.code === 'ENOENT')
+      throw new ProcessingError(`${binary} is not installed on the server, so ${what} failed.`)
+    const last = (e.stderr ?? e.message).trim().split('\n').slice(-1)[0] ?? ''
+    throw new ProcessingError(`${what} failed: ${last.slice(0, 200)}`)
+  }
+}
+
+export interface Processed {
+  file: string
+  sizeBytes: number
+  durationMs: number
+}
+
+export interface Tools {
+  janusPpRec: string
+  ffmpeg: string
+  ffprobe: string
+}
+
+export const DEFAULT_TOOLS: Tools = {
+  janusPpRec: 'janus-pp-rec',
+  ffmpeg: 'ffmpeg',
+  ffprobe: 'ffprobe',
+}
+
+const FFMPEG = ['-hide_banner', '-loglevel', 'error', '-y']
+
+async function durationOf(tools: Tools, file: string): Promise<number> {
+  const seconds = Number.parseFloat(
+    await tool(
+      tools.ffprobe,
+      ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file],
+      'Reading the duration',
+    ),
+  )
+  return Number.isFinite(seconds) ? seconds : 0
+}
+
+/** One part's streams out of the RTP packets (janus-pp-rec), muxed into one WebM. */
+async function makePart(folder: string, part: Part, index: number, tools: Tools) {
+  const inputs: string[] = []
+  if (part.video) {
+    const out = join(folder, `part-${index}-video.webm`)
+    await tool(tools.janusPpRec, [join(folder, part.video.name), out], 'Extracting the video')
+    inputs.push(out)
+  }
+  if (part.audio) {
+    const out = join(folder, `part-${index}-audio.opus`)
+    await tool(tools.janusPpRec, [join(folder, part.audio.name), out], 'Extracting the audio')
+    inputs.push(out)
+  }
+  const file = join(folder, `part-${index}.webm`)
+  await tool(
+    tools.ffmpeg,
+    [
+      ...FFMPEG,
+      ...inputs.flatMap((input) => ['-i', input]),
+      ...inputs.flatMap((_, i) => ['-map', String(i)]),
+      '-c',
+      'copy',
+      file,
+    ],
+    'Muxing the recording',
+  )
+  const seconds = await durationOf(tools, file)
+  return { ...part, file, durationUs: seconds * 1_000_000, layout: inputs.length }
+}
+
+/**
+ * Turns Janus's .mjr files in a recording's folder into one WebM: per publishing,
+ * `janus-pp-rec` writes the VP8 video and the Opus audio out of the RTP packets and
+ * ffmpeg muxes them without re-encoding; the parts on the timeline are joined one after
+ * the other (ffmpeg's concat, still without re-encoding); ffprobe reads the duration.
+ * The .mjr files and the intermediates go.
+ */
+export async function postProcess(
+  folder: string,
+  recordingId: string,
+  tools: Tools = DEFAULT_TOOLS,
+): Promise<Processed> {
+  const parts = partsOf(await streamFiles(folder))
+  if (parts.length === 0)
+    throw new ProcessingError(
+      'The media server wrote no media: no camera or microphone reached it while recording.',
+    )
+  const made = []
+  for (const [index, part] of parts.entries()) made.push(await makePart(folder, part, index, tools))
+  const chosen = timeline(made)
+  const file = recordingFile(recordingId)
+  const target = join(folder, file)
+  const largest = [...chosen].sort((a, b) => b.size - a.size)[0] ?? chosen[0]
+  // Parts join only with the same streams (a part without audio cannot follow one with).
+  const joinable = chosen.length > 1 && chosen.every((p) => p.layout === chosen[0]?.layout)
+  if (joinable) {
+    const list = join(folder, 'parts.txt')
+    await writeFile(list, chosen.map((p) => `file '${p.file}'`).join('\n'))
+    await tool(
+      tools.ffmpeg,
+      [...FFMPEG, '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', target],
+      'Joining the parts of the recording',
+    )
+  } else if (largest) await rename(largest.file, target)
+  const seconds = await durationOf(tools, target)
+  for (const name of await readdir(folder))
+    if (name !== file) await rm(join(folder, name), { force: true })
+  const { size } = await stat(target)
+  return { file, sizeBytes: size, durationMs: Math.round(seconds * 1000) }
+}
