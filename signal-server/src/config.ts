@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { env } from '@podium/shared/server'
 import { z } from 'zod'
+import type { BroadcastConfig } from './index.ts'
+import { findFfmpeg } from './sfu/broadcast/ffmpeg.ts'
 import type { SfuTarget } from './sfu/proxy.ts'
 import type { DatabaseTarget } from './standing/database.ts'
 import type { TurnConfig } from './turn/credentials.ts'
@@ -28,6 +30,12 @@ export const SignalEnv = z.object({
   JANUS_URL: env.janusUrl,
   /** Janus's api_secret, when it has one. */
   JANUS_API_SECRET: z.string().min(8, 'at least 8 characters').optional(),
+  /** Viewers one feed may have through the SFU; the rest watch the HLS broadcast. */
+  SFU_MAX_VIEWERS: env.sfuMaxViewers,
+  /** The ffmpeg the HLS broadcast runs; unset: `ffmpeg` on PATH. */
+  FFMPEG_PATH: env.ffmpegPath,
+  /** Where Janus sends the broadcast's RTP to reach this server. */
+  BROADCAST_RTP_HOST: env.rtpHost,
   /** `true` behind a reverse proxy, so X-Forwarded-For gives the client's address. */
   TRUST_PROXY: env.trustProxy,
   /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
@@ -44,6 +52,8 @@ export interface SignalConfig {
   logLevel: z.infer<typeof SignalEnv>['LOG_LEVEL']
   turn: TurnConfig
   janus: SfuTarget | undefined
+  sfuMaxViewers: number
+  broadcast: BroadcastConfig
   trustProxy: boolean
   metricsToken: string | undefined
 }
@@ -96,6 +106,12 @@ export function loadSignalConfig(
       ttlSeconds: e.TURN_TTL_SECONDS,
     },
     janus: e.JANUS_URL ? { url: e.JANUS_URL, apiSecret: e.JANUS_API_SECRET } : undefined,
+    sfuMaxViewers: e.SFU_MAX_VIEWERS,
+    broadcast: {
+      dir: join(resolve(e.DATA_DIR), 'broadcasts'),
+      ffmpeg: findFfmpeg(e.FFMPEG_PATH),
+      rtpHost: e.BROADCAST_RTP_HOST,
+    },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
   }

@@ -49,6 +49,8 @@ export async function createSignalServer(
     staff: database.staff,
     registry,
     janus: config.janus,
+    sfuMaxViewers: config.sfuMaxViewers,
+    broadcast: config.broadcast,
   })
   const stopListening = config.redisUrl
     ? await listenForWithdrawals(
@@ -96,7 +98,7 @@ export async function createSignalServer(
     async close() {
       clearInterval(recheck)
       stopListening()
-      for (const upgrade of signaling.upgrades) upgrade.close()
+      for (const upgrade of signaling.upgrades) await upgrade.close()
       await app.close()
       await database.close()
     },

@@ -21,6 +21,7 @@ import type { Claims, StandingCheck, TokenCheck } from '../auth/tokens.ts'
 import type { SignalMetrics } from '../observability/metrics.ts'
 import type { StageCheck } from '../peer/server.ts'
 import type { SessionStatusCheck } from '../turn/routes.ts'
+import { publishedMids } from './broadcast/mids.ts'
 import { JanusConnection, JanusError, type JanusHandle, type JanusSession } from './janus.ts'
 import { answerPublishes, sdpProblem } from './sdp.ts'
 
@@ -46,6 +47,16 @@ export interface SfuProxyOptions {
   metrics: SignalMetrics
   /** Subscribe requests per second a socket may make, and its burst. */
   subscribeRate?: { perSecond: number; burst: number }
+  /** Viewers one feed may have through the SFU (SFU_MAX_VIEWERS); past it, `sfu-full`. */
+  maxViewers?: number | undefined
+  /** Told about feeds and full feeds (the HLS broadcast listens); adds to each greeting. */
+  hooks?: SfuHooks | undefined
+}
+
+export interface SfuHooks {
+  feeds(sessionId: string, feeds: SfuFeed[]): void
+  full(sessionId: string, feed: SfuFeed): void
+  greeting(sessionId: string): SfuServerMessage[]
 }
 
 const closeCodes: Record<string, number> = {
@@ -69,9 +80,11 @@ interface Published {
   feed: SfuFeedKind
   janusId: number
   owner: Client
+  mids: { video: string | null; audio: string | null }
 }
 
 interface Room {
+  sessionId: string
   number: number
   pin: string
   secret: string
@@ -180,6 +193,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
       room = (async () => {
         const handle = await managerHandle()
         const created: Room = {
+          sessionId,
           number: randomInt(1, 2 ** 47),
           pin: randomBytes(16).toString('hex'),
           secret: randomBytes(16).toString('hex'),
@@ -225,6 +239,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
   const announce = (room: Room) => {
     const feeds = feedsOf(room)
     for (const client of room.clients) send(client, { type: 'feeds', feeds })
+    options.hooks?.feeds(room.sessionId, feeds)
   }
 
   const janusSessionOf = (client: Client): Promise<JanusSession> => {
@@ -288,7 +303,13 @@ export function createSfuProxy(options: SfuProxyOptions) {
       if (client.closed || client.publishing.get(feed)?.handle !== handle) return
       if (event.janus === 'hangup') void unpublish(client, feed)
       else if (event.janus === 'webrtcup') {
-        room.feeds.set(key, { userId: claims.sub, feed, janusId, owner: client })
+        room.feeds.set(key, {
+          userId: claims.sub,
+          feed,
+          janusId,
+          owner: client,
+          mids: publishedMids(sdp),
+        })
         announce(room)
       }
     })
@@ -337,6 +358,17 @@ export function createSfuProxy(options: SfuProxyOptions) {
         SfuRefusal.noSuchFeed,
         'That feed is not on the media server (the presenter may have left).',
       )
+    const watching = [...room.clients].reduce(
+      (n, c) => n + [...c.subscriptions.values()].filter((s) => s.key === key).length,
+      0,
+    )
+    if (options.maxViewers !== undefined && watching >= options.maxViewers) {
+      options.hooks?.full(sessionId, { userId, feed })
+      throw new Refused(
+        SfuRefusal.full,
+        'The media server serves as many viewers of this feed as it may; watch the broadcast instead.',
+      )
+    }
     const session = await janusSessionOf(client)
     const id = `s${randomBytes(8).toString('hex')}`
     const handle = await session.attach(VIDEOROOM, (event) => {
@@ -519,6 +551,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
       if (client.closed) return
       room.clients.add(client)
       send(client, { type: 'feeds', feeds: feedsOf(room) })
+      for (const message of options.hooks?.greeting(claims.sid) ?? []) send(client, message)
     } catch (error) {
       log.warn({ err: error }, 'the media server is out of reach')
       shut(
@@ -544,6 +577,43 @@ export function createSfuProxy(options: SfuProxyOptions) {
       }
     },
     openSockets: () => clients.size,
+    /** A published feed's room and publisher, for Janus's `rtp_forward` (the broadcast). */
+    async source(sessionId: string, userId: string, feed: SfuFeedKind) {
+      const room = await rooms.get(sessionId)
+      const published = room?.feeds.get(feedKey(userId, feed))
+      if (!room || !published) return null
+      return {
+        room: room.number,
+        secret: room.secret,
+        publisherId: published.janusId,
+        mids: published.mids,
+      }
+    },
+    /** Asks a publisher for a keyframe (a new forwarder's decoder starts from one). */
+    async keyframe(sessionId: string, userId: string, feed: SfuFeedKind) {
+      const room = await rooms.get(sessionId)
+      const published = room?.feeds.get(feedKey(userId, feed))
+      const handle = published?.owner.publishing.get(feed)?.handle
+      await handle?.send({ request: 'configure', keyframe: true })
+    },
+    /** The feeds published in a session now. */
+    async feeds(sessionId: string): Promise<SfuFeed[]> {
+      const room = await rooms.get(sessionId)?.catch(() => undefined)
+      return room ? feedsOf(room) : []
+    },
+    /** A VideoRoom request on the proxy's own handle (rtp_forward, stop_rtp_forward). */
+    async request(body: Record<string, unknown>) {
+      return (await managerHandle()).sync(body)
+    },
+    /** Sends a message to every socket of a session. */
+    tell(sessionId: string, message: SfuServerMessage) {
+      void rooms.get(sessionId)?.then(
+        (room) => {
+          for (const client of room.clients) send(client, message)
+        },
+        () => undefined,
+      )
+    },
     matches: (path: string) => path === SFU_PATH,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
       socket.on('error', () => socket.destroy())
