@@ -157,7 +157,7 @@ describe('the HLS broadcast', () => {
     expect(text).toMatch(/#EXT-X-TARGETDURATION:[12]\n/)
     expect(text).toMatch(/#EXT-X-PROGRAM-DATE-TIME:/)
 
-    // A segment: cacheable for good, H.264 at the middle layer's size and AAC, about a second.
+    // A segment: cacheable for good, H.264 at 640×360 and AAC, about a second.
     const [name] = await segments(status.playlist)
     const segment = await get(status.playlist.replace('index.m3u8', name ?? ''))
     expect(segment.status).toBe(200)
@@ -167,7 +167,7 @@ describe('the HLS broadcast', () => {
     writeFileSync(file, Buffer.from(await segment.arrayBuffer()))
     const probed = await probe(file)
     const video = probed.streams.find((s) => s.codec_type === 'video')
-    expect(video).toMatchObject({ codec_name: 'h264', width: 320, height: 180 })
+    expect(video).toMatchObject({ codec_name: 'h264', width: 640, height: 360 })
     expect(probed.streams.find((s) => s.codec_type === 'audio')).toMatchObject({
       codec_name: 'aac',
     })

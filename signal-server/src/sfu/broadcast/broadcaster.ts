@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import type { Socket } from 'node:dgram'
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
@@ -18,7 +17,7 @@ import {
   startFfmpeg,
   VIDEO_PT,
 } from './ffmpeg.ts'
-import { discardSocket, rtpPortPair, untilBound } from './ports.ts'
+import { rtpPortPair, untilBound } from './ports.ts'
 
 /** What the SFU proxy lends the broadcaster: its rooms' publishers and a way to tell viewers. */
 export interface BroadcastSfu {
@@ -61,10 +60,7 @@ export interface BroadcastOptions {
 }
 
 /** How often a starting broadcast asks the publisher for a keyframe. */
-const KEYFRAME_EVERY_MS = 1000
-
-/** The simulcast layer that goes out: the middle one (half resolution) keeps ffmpeg cheap. */
-const LAYER = 1
+const KEYFRAME_EVERY_MS = 1500
 
 interface Broadcast {
   sessionId: string
@@ -74,7 +70,6 @@ interface Broadcast {
   state: BroadcastState
   startedAt: number
   encoder: Encoder | null
-  discard: Socket | null
   forward: { room: number; secret: string; publisherId: number; streams: number[] } | null
   watch: NodeJS.Timeout | null
   stopping: boolean
@@ -98,9 +93,10 @@ const off = (reason: string | null): BroadcastStatus => ({
 })
 
 /**
- * The HLS broadcasts of the stage, one per session at most: Janus forwards the middle
- * simulcast layer of a publisher's camera (and its microphone) as RTP to this machine;
- * ffmpeg turns it into H.264/AAC one-second segments under DATA_DIR/broadcasts/<key>.
+ * The HLS broadcasts of the stage, one per session at most: Janus forwards a publisher's
+ * camera (the best simulcast layer it sends) and microphone as RTP to this machine;
+ * ffmpeg turns it into 640×360 H.264 and AAC one-second segments under
+ * DATA_DIR/broadcasts/<key>.
  * A broadcast starts when viewers pass the SFU's cap (`full`) or when the host starts
  * it; it stops when its publisher leaves the SFU, the host stops it, ffmpeg exits, the
  * playlist stops advancing, or the server closes. Every ffmpeg it starts is stopped.
@@ -170,7 +166,6 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
           )
           .catch(() => undefined)
     await broadcast.encoder?.stop()
-    broadcast.discard?.close()
     active.delete(sessionId)
     ended.set(sessionId, reason)
     log.info({ sessionId, reason }, 'broadcast stopped')
@@ -225,7 +220,6 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
       state: BroadcastState.starting,
       startedAt: Date.now(),
       encoder: null,
-      discard: null,
       forward: null,
       watch: null,
       stopping: false,
@@ -254,17 +248,12 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
       // when a forwarder is added: forward only once ffmpeg has its ports.
       if (!(await untilBound(video, 10_000)))
         throw new Error('ffmpeg did not open its RTP ports in time')
-      // Only the middle layer goes to ffmpeg; the forwarder needs a port for the lowest
-      // (`port`), which a socket here drops.
-      const discard = await discardSocket()
-      broadcast.discard = discard.socket
+      // The forwarder acts as a viewer (`simulcast`): one stream of the best layer the
+      // publisher sends now. A fixed layer would leave ffmpeg without a picture while the
+      // publisher's bandwidth estimate keeps that layer off (at the start, on a thin
+      // uplink); ffmpeg scales whatever comes to one size.
       const streams: Record<string, unknown>[] = [
-        {
-          mid: source.mids.video,
-          port: discard.port,
-          ...(LAYER === 1 ? { port_2: video, pt_2: VIDEO_PT } : { port_3: video, pt_3: VIDEO_PT }),
-          pt: VIDEO_PT,
-        },
+        { mid: source.mids.video, port: video, pt: VIDEO_PT, simulcast: true },
       ]
       if (audio !== null && source.mids.audio)
         streams.push({ mid: source.mids.audio, port: audio, pt: AUDIO_PT })
@@ -324,10 +313,15 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
         )
         announce(broadcast.sessionId)
       } else if (broadcast.state === BroadcastState.starting) {
-        if (now - broadcast.startedAt > startTimeoutMs)
+        if (now - broadcast.startedAt > startTimeoutMs) {
+          log.warn(
+            { sessionId: broadcast.sessionId, output: broadcast.encoder?.output() },
+            'no picture reached the broadcast',
+          )
           void stop(broadcast.sessionId, 'No picture reached the broadcaster; try again.')
+        }
         // ffmpeg decodes from a keyframe on: the one Janus asks for when the forwarder is
-        // added may be skipped (it sends at most one request a second), so ask again.
+        // added may be skipped (it sends at most one request a second) or lost, so ask again.
         else if (now - asked >= KEYFRAME_EVERY_MS) {
           asked = now
           sfu

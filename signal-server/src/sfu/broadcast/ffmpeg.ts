@@ -6,6 +6,11 @@ import { delimiter, join } from 'node:path'
 export const VIDEO_PT = 96
 export const AUDIO_PT = 111
 
+/** The broadcast's picture size. */
+export const WIDTH = 640
+export const HEIGHT = 360
+export const FPS = 25
+
 /** Seconds of media per segment, and segments the live playlist keeps. */
 export const SEGMENT_SECONDS = 1
 export const PLAYLIST_SEGMENTS = 6
@@ -45,8 +50,8 @@ export function broadcastSdp(ports: { video: number; audio: number | null }): st
 }
 
 /**
- * ffmpeg's arguments: read the RTP the SDP describes, encode H.264 (a keyframe every
- * segment, zero-latency tuning, a cheap preset: the machine is shared) and AAC, and
+ * ffmpeg's arguments: read the RTP the SDP describes, scale to 640×360, encode H.264 (a
+ * keyframe every segment, zero-latency tuning, a cheap preset: the machine is shared) and AAC, and
  * write a live HLS playlist of one-second segments with program date-times, deleting
  * segments that left the playlist.
  */
@@ -58,8 +63,9 @@ export function ffmpegArgs(sdpFile: string, outDir: string, audio: boolean): str
     'warning',
     '-protocol_whitelist',
     'file,udp,rtp',
+    // Not `nobuffer`: the keyframe ffmpeg finds while probing must reach the decoder.
     '-fflags',
-    '+genpts+nobuffer',
+    '+genpts',
     '-flags',
     'low_delay',
     '-analyzeduration',
@@ -71,6 +77,12 @@ export function ffmpegArgs(sdpFile: string, outDir: string, audio: boolean): str
     '-map',
     '0:v:0',
     ...(audio ? ['-map', '0:a:0'] : []),
+    // One size whatever layer comes (the encoder cannot change size mid-stream), kept small:
+    // the machine is shared. A fixed frame rate from the frames' own times: when ffmpeg
+    // sees few frames while probing it guesses the RTP clock (90 kHz) as the rate, and
+    // would duplicate frames by the thousand to fill it.
+    '-vf',
+    `scale=${WIDTH}:${HEIGHT}:force_original_aspect_ratio=decrease,pad=${WIDTH}:${HEIGHT}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${FPS}`,
     '-c:v',
     'libx264',
     '-preset',
@@ -115,6 +127,8 @@ export interface Encoder {
   readonly pid: number | undefined
   /** Resolves when ffmpeg exited, with its last output lines. */
   readonly exited: Promise<{ code: number | null; signal: string | null; output: string }>
+  /** ffmpeg's last warnings and errors. */
+  output(): string
   /** Asks ffmpeg to finish (it writes the playlist's end); kills it if it lingers. */
   stop(): Promise<void>
 }
@@ -142,6 +156,7 @@ export function startFfmpeg(binary: string, args: string[]): Encoder {
   return {
     pid: child.pid,
     exited,
+    output: () => output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')

@@ -1,4 +1,4 @@
-import { createSocket, type Socket } from 'node:dgram'
+import { createSocket } from 'node:dgram'
 
 /** Whether a UDP port on this machine is free (nothing bound to it). */
 export function udpPortFree(port: number): Promise<boolean> {
@@ -20,16 +20,6 @@ export async function rtpPortPair(): Promise<number> {
     if ((await udpPortFree(port)) && (await udpPortFree(port + 1))) return port
   }
   throw new Error('no free UDP ports for the broadcast')
-}
-
-/** A UDP socket that takes packets and drops them: the forwarder's unused layers go here. */
-export function discardSocket(): Promise<{ socket: Socket; port: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4')
-    socket.on('message', () => undefined)
-    socket.once('error', reject)
-    socket.bind(0, () => resolve({ socket, port: socket.address().port }))
-  })
 }
 
 /** Waits until something (ffmpeg) has bound `port`, or the time runs out. */
