@@ -35,7 +35,7 @@ export const SignalEnv = z.object({
   /** The ffmpeg the HLS broadcast runs; unset: `ffmpeg` on PATH. */
   FFMPEG_PATH: env.ffmpegPath,
   /** Where Janus sends the broadcast's RTP to reach this server. */
-  BROADCAST_RTP_HOST: env.rtpHost,
+  BROADCAST_RTP_ADDRESS: env.rtpHost,
   /** `true` behind a reverse proxy, so X-Forwarded-For gives the client's address. */
   TRUST_PROXY: env.trustProxy,
   /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
@@ -110,7 +110,7 @@ export function loadSignalConfig(
     broadcast: {
       dir: join(resolve(e.DATA_DIR), 'broadcasts'),
       ffmpeg: findFfmpeg(e.FFMPEG_PATH),
-      rtpHost: e.BROADCAST_RTP_HOST,
+      rtpHost: e.BROADCAST_RTP_ADDRESS,
     },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,

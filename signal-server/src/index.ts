@@ -61,7 +61,7 @@ export interface BroadcastConfig {
   dir: string
   /** The ffmpeg binary (FFMPEG_PATH, or found on PATH); null: none. */
   ffmpeg: string | null
-  /** Where Janus sends RTP to reach this server's ffmpeg (BROADCAST_RTP_HOST). */
+  /** Where Janus sends RTP to reach this server's ffmpeg (BROADCAST_RTP_ADDRESS). */
   rtpHost: string
 }
 

@@ -45,7 +45,7 @@ export const EnvSchema = z.object({
   /** The ffmpeg the HLS broadcast runs; unset: `ffmpeg` on PATH. */
   FFMPEG_PATH: env.ffmpegPath,
   /** Where Janus sends the broadcast's RTP to reach this server. */
-  BROADCAST_RTP_HOST: env.rtpHost,
+  BROADCAST_RTP_ADDRESS: env.rtpHost,
   /** How often the ingest publishes a session's batched changes. */
   INGEST_TICK_MS: positiveInt('a number of milliseconds').default(50),
   /** How long document changes wait before they are stored (the ingest's own changes are stored at once). */
@@ -322,7 +322,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     broadcast: {
       dir: join(dataDir, 'broadcasts'),
       ffmpeg: findFfmpeg(e.FFMPEG_PATH),
-      rtpHost: e.BROADCAST_RTP_HOST,
+      rtpHost: e.BROADCAST_RTP_ADDRESS,
     },
     ingestTickMs: e.INGEST_TICK_MS,
     storeDebounceMs: e.STORE_DEBOUNCE_MS,

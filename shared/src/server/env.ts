@@ -83,7 +83,7 @@ export const sfuMaxViewers = z.coerce
 /** The ffmpeg the HLS broadcast runs (FFMPEG_PATH); unset: `ffmpeg` on PATH. */
 export const ffmpegPath = z.string().regex(/^\//, 'an absolute path to ffmpeg').optional()
 
-/** Where Janus sends the broadcast's RTP to reach this server (BROADCAST_RTP_HOST). */
+/** Where Janus sends the broadcast's RTP to reach this server (BROADCAST_RTP_ADDRESS). */
 export const rtpHost = z
   .string()
   .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address Janus can send RTP to')

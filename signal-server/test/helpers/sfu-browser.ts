@@ -9,13 +9,13 @@ export async function publishFromPage(
   page: Page,
   baseUrl: string,
   token: string,
-  options: { audio?: boolean } = {},
+  options: { audio?: boolean; clock?: boolean } = {},
 ): Promise<void> {
   const url = `${baseUrl.replace(/^http/, 'ws')}/sfu?token=${encodeURIComponent(token)}`
   // Cameras need a secure context: a page of 127.0.0.1 is one, about:blank is not.
   await page.goto(`${baseUrl}/healthz`)
   await page.evaluate(
-    async ({ url, audio }) => {
+    async ({ url, audio, clock }) => {
       const ws = new WebSocket(url)
       const opened = new Promise((resolve, reject) => {
         ws.onopen = resolve
@@ -27,6 +27,30 @@ export async function publishFromPage(
         video: { width: 640, height: 360 },
         audio,
       })
+      if (clock) {
+        // The camera shows this page's clock (10 ms units) as two rows of 24 black or
+        // white cells, the same number twice, for a viewer to read back (readClock).
+        const canvas = document.createElement('canvas')
+        canvas.width = 640
+        canvas.height = 360
+        const g = canvas.getContext('2d')
+        if (!g) throw new Error('no 2d canvas')
+        const draw = () => {
+          const t = Math.floor(Date.now() / 10) % 2 ** 24
+          g.fillStyle = '#808080'
+          g.fillRect(0, 0, 640, 360)
+          for (let row = 0; row < 2; row++)
+            for (let bit = 0; bit < 24; bit++) {
+              g.fillStyle = (t >> (23 - bit)) & 1 ? '#ffffff' : '#000000'
+              g.fillRect(8 + (bit % 12) * 52, 20 + (row * 2 + Math.floor(bit / 12)) * 80, 48, 72)
+            }
+        }
+        draw()
+        setInterval(draw, 20)
+        const [painted] = canvas.captureStream(30).getVideoTracks()
+        for (const old of stream.getVideoTracks()) stream.removeTrack(old)
+        if (painted) stream.addTrack(painted)
+      }
       const [track] = stream.getVideoTracks()
       if (!track) throw new Error('no fake camera')
       const [microphone] = stream.getAudioTracks()
@@ -72,7 +96,7 @@ export async function publishFromPage(
       })
       await pc.setRemoteDescription({ type: 'answer', sdp: answer })
     },
-    { url, audio: options.audio ?? false },
+    { url, audio: options.audio ?? false, clock: options.clock ?? false },
   )
 }
 

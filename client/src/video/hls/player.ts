@@ -1,16 +1,28 @@
 import type Hls from 'hls.js'
 
-/**
- * Plays an HLS playlist in a video element: natively where the browser can (Safari),
- * else with hls.js over Media Source Extensions (Chromium, Firefox), loaded only now.
- * Tuned for a live stage: start near the live edge, stay about two segments behind it.
- */
+/** hls.js's settings (the latency script plays with the same). */
+export const HLS_CONFIG = {
+  lowLatencyMode: true,
+  liveSyncDurationCount: 2,
+  liveMaxLatencyDurationCount: 5,
+  // Fallen behind (a stall, a slow start), play up to 1.5× until back near the edge.
+  maxLiveSyncPlaybackRate: 1.5,
+  backBufferLength: 10,
+  // The page's CSP allows workers from this origin only, not hls.js's blob: worker.
+  enableWorker: false,
+} as const
+
 export interface HlsPlayback {
   stop(): void
 }
 
 export type HlsProblem = (message: string) => void
 
+/**
+ * Plays an HLS playlist in a video element: natively where the browser can (Safari),
+ * else with hls.js over Media Source Extensions (Chromium, Firefox), loaded only now.
+ * Tuned for a live stage: start near the live edge, stay about two segments behind it.
+ */
 export async function playHls(
   video: HTMLVideoElement,
   playlist: string,
@@ -30,14 +42,7 @@ export async function playHls(
     problem('This browser cannot play the broadcast (it has no Media Source Extensions).')
     return { stop: () => undefined }
   }
-  const hls: Hls = new HlsJs({
-    lowLatencyMode: true,
-    liveSyncDurationCount: 2,
-    liveMaxLatencyDurationCount: 5,
-    backBufferLength: 10,
-    // The page's CSP allows workers from this origin only, not hls.js's blob: worker.
-    enableWorker: false,
-  })
+  const hls: Hls = new HlsJs(HLS_CONFIG)
   let recoveries = 0
   hls.on(HlsJs.Events.ERROR, (_event, data) => {
     if (!data.fatal) return
