@@ -114,6 +114,7 @@ export function createSignaling(options: SignalingOptions): Signaling {
       feeds: (sessionId, feeds) => broadcaster.feeds(sessionId, feeds),
       full: (sessionId, feed) => broadcaster.full(sessionId, feed),
       greeting: (sessionId) => broadcaster.greeting(sessionId),
+      closed: (sessionId) => void broadcaster.closed(sessionId),
     },
   })
   const broadcaster = createBroadcaster(sfu, {

@@ -57,6 +57,8 @@ export interface SfuHooks {
   feeds(sessionId: string, feeds: SfuFeed[]): void
   full(sessionId: string, feed: SfuFeed): void
   greeting(sessionId: string): SfuServerMessage[]
+  /** The session's room closed: its last socket left. */
+  closed(sessionId: string): void
 }
 
 const closeCodes: Record<string, number> = {
@@ -480,6 +482,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
     await session?.destroy()
     if (room && room.clients.size === 0 && rooms.get(client.claims.sid)) {
       rooms.delete(client.claims.sid)
+      options.hooks?.closed(client.claims.sid)
       const handle = await manager?.catch(() => null)
       await handle
         ?.sync({ request: 'destroy', room: room.number, secret: room.secret })

@@ -380,7 +380,13 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
         !launching.has(sessionId)
       )
         start(sessionId, wanted.userId).catch(() => undefined)
-      if (feeds.length === 0) demand.delete(sessionId)
+    },
+    /** The session's room on the SFU closed (its last socket left): nothing of it stays. */
+    async closed(sessionId: string) {
+      demand.delete(sessionId)
+      held.delete(sessionId)
+      await stop(sessionId, 'Everyone left the stage.')
+      ended.delete(sessionId)
     },
     /** The folder of a broadcast (live, or ended moments ago), or null. */
     folder(key: string): string | null {
