@@ -190,6 +190,22 @@ describe('the HLS broadcast', () => {
     ).resolves.toMatchObject({ broadcast: { reason: expect.stringMatching(/presenter left/) } })
     expect(runningFfmpeg()).toBe(0)
     expect(await ffmpegProcesses(dataDir)).toBe(0)
+
+    // Back (a reload): viewers were turned away, so the broadcast resumes by itself.
+    const back = await publishing('hlsHost001')
+    const resumed = await second.socket.next(
+      'broadcast',
+      (m) => (m.broadcast as { state: string }).state === 'live',
+      30_000,
+    )
+    expect((resumed.broadcast as { playlist: string }).playlist).not.toBe(status.playlist)
+    await back.stop()
+    await second.socket.next(
+      'broadcast',
+      (m) => (m.broadcast as { state: string }).state === 'off',
+      10_000,
+    )
+    expect(await ffmpegProcesses(dataDir)).toBe(0)
   })
 
   it('lets only the host start and stop it, and says why when it cannot', async () => {
