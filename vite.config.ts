@@ -18,6 +18,8 @@ export default defineConfig({
       '/api': backend,
       '/sync': { target: backend.replace(/^http/, 'ws'), ws: true },
       '/peerjs': { target: backend, ws: true },
+      '/sfu': { target: backend.replace(/^http/, 'ws'), ws: true },
+      '/broadcast': backend,
     },
   },
   plugins: [

@@ -211,9 +211,11 @@ describe('Caddyfile', () => {
     }
   })
 
-  it('routes /sync, /api, /peerjs and /signal', () => {
+  it('routes /sync, /api, /peerjs, /signal, /sfu and /broadcast', () => {
     expect(caddyfile).toMatch(/@sync path \/sync \/sync\/\* \/api \/api\/\*/)
-    expect(caddyfile).toMatch(/@signal path \/peerjs \/peerjs\/\* \/signal \/signal\/\*/)
+    expect(caddyfile).toMatch(
+      /@signal path \/peerjs \/peerjs\/\* \/signal \/signal\/\* \/sfu \/broadcast\/\*/,
+    )
     expect(caddyfile).toMatch(
       /handle @signal \{\s*reverse_proxy \{\$SIGNAL_UPSTREAM:signal-server:/,
     )

@@ -1,4 +1,5 @@
 export * from './alert-text.ts'
+export * from './broadcast.ts'
 export * from './doc/contributions.ts'
 export * from './doc/hands.ts'
 export * from './doc/mod.ts'

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { BroadcastStatus } from './broadcast.ts'
 
 /**
  * The SFU's wire contract: browsers talk to the signal-server's `/sfu` WebSocket (the
@@ -69,6 +70,8 @@ export const SfuRefusal = {
   rateLimited: 'rate-limited',
   unavailable: 'sfu-unavailable',
   mediaServer: 'media-server-error',
+  /** The feed has as many viewers through the SFU as it serves (SFU_MAX_VIEWERS). */
+  full: 'sfu-full',
 } as const
 export type SfuRefusal = (typeof SfuRefusal)[keyof typeof SfuRefusal]
 
@@ -82,6 +85,8 @@ export type SfuServerMessage =
   | { type: 'ended'; subscription: string }
   | { type: 'substream'; subscription: string; substream: Substream }
   | { type: 'error'; code: SfuRefusal; message: string; ref?: string }
+  /** The session's HLS broadcast: sent once admitted, and whenever it changes. */
+  | { type: 'broadcast'; broadcast: BroadcastStatus }
 
 /** GET /api/sfu: whether viewers past the mesh cap can watch through the SFU. */
 export const SfuStatusResponse = z.object({

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { env } from '@podium/shared/server'
 import { z } from 'zod'
+import type { BroadcastConfig } from './index.ts'
+import { findFfmpeg } from './sfu/broadcast/ffmpeg.ts'
 import type { SfuTarget } from './sfu/proxy.ts'
 import type { DatabaseTarget } from './standing/database.ts'
 import type { TurnConfig } from './turn/credentials.ts'
@@ -38,6 +40,12 @@ export const SignalEnv = z.object({
   JANUS_URL: env.janusUrl,
   /** Janus's api_secret, when it has one. */
   JANUS_API_SECRET: z.string().min(8, 'at least 8 characters').optional(),
+  /** Viewers one feed may have through the SFU; the rest watch the HLS broadcast. */
+  SFU_MAX_VIEWERS: env.sfuMaxViewers,
+  /** The ffmpeg the HLS broadcast runs; unset: `ffmpeg` on PATH. */
+  FFMPEG_PATH: env.ffmpegPath,
+  /** Where Janus sends the broadcast's RTP to reach this server. */
+  BROADCAST_RTP_ADDRESS: env.rtpHost,
   /** `true` behind a reverse proxy, so X-Forwarded-For gives the client's address. */
   TRUST_PROXY: env.trustProxy,
   /** Bearer token /metrics asks for; unset: /metrics answers only requests from this machine. */
@@ -56,6 +64,8 @@ export interface SignalConfig {
   janus: SfuTarget | undefined
   /** Where the video stage's plan check is asked; unset: every session may have a stage. */
   syncServerUrl: string | undefined
+  sfuMaxViewers: number
+  broadcast: BroadcastConfig
   trustProxy: boolean
   metricsToken: string | undefined
 }
@@ -109,6 +119,12 @@ export function loadSignalConfig(
     },
     janus: e.JANUS_URL ? { url: e.JANUS_URL, apiSecret: e.JANUS_API_SECRET } : undefined,
     syncServerUrl: e.SYNC_SERVER_URL,
+    sfuMaxViewers: e.SFU_MAX_VIEWERS,
+    broadcast: {
+      dir: join(resolve(e.DATA_DIR), 'broadcasts'),
+      ffmpeg: findFfmpeg(e.FFMPEG_PATH),
+      rtpHost: e.BROADCAST_RTP_ADDRESS,
+    },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
   }

@@ -8,6 +8,8 @@ import { Problem, sendProblem } from './http/problem.ts'
 import { createSignalMetrics } from './observability/metrics.ts'
 import { peerHttpRoutes } from './peer/http.ts'
 import { createPeerSignaling, type StageCheck } from './peer/server.ts'
+import { createBroadcaster } from './sfu/broadcast/broadcaster.ts'
+import { broadcastRoutes } from './sfu/broadcast/routes.ts'
 import { createSfuProxy, type SfuTarget } from './sfu/proxy.ts'
 import { createStageRecorder, type StageRecorder } from './sfu/recording/recorder.ts'
 import { sfuRoutes } from './sfu/routes.ts'
@@ -17,6 +19,7 @@ import { type StaffList, webrtcRoomRoutes } from './ywebrtc/room.ts'
 import { createYWebrtcSignaling } from './ywebrtc/server.ts'
 
 export type { StageCheck } from './peer/server.ts'
+export { findFfmpeg } from './sfu/broadcast/ffmpeg.ts'
 export type { SfuTarget } from './sfu/proxy.ts'
 export { RECORDER_PATH, recorderKey } from './sfu/recording/internal.ts'
 export {
@@ -32,7 +35,7 @@ export { type StaffList, type StaffMember, type StaffRoom, staffRoom } from './y
 export interface UpgradeHandler {
   matches(path: string): boolean
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void
-  close(): void
+  close(): void | Promise<void>
 }
 
 export interface SignalingOptions {
@@ -54,6 +57,19 @@ export interface SignalingOptions {
   registry?: Registry
   /** Janus (JANUS_URL): viewers past the mesh cap watch through it; without it, mesh only. */
   janus?: SfuTarget | undefined
+  /** Viewers one feed may have through the SFU (SFU_MAX_VIEWERS); past it, the HLS broadcast. */
+  sfuMaxViewers?: number | undefined
+  /** The HLS broadcast; without it (or without ffmpeg), viewers past the SFU's cap wait. */
+  broadcast?: BroadcastConfig | undefined
+}
+
+export interface BroadcastConfig {
+  /** Folder for the broadcasts' playlists and segments (DATA_DIR/broadcasts). */
+  dir: string
+  /** The ffmpeg binary (FFMPEG_PATH, or found on PATH); null: none. */
+  ffmpeg: string | null
+  /** Where Janus sends RTP to reach this server's ffmpeg (BROADCAST_RTP_ADDRESS). */
+  rtpHost: string
 }
 
 export interface Signaling {
@@ -61,7 +77,7 @@ export interface Signaling {
   upgrades: UpgradeHandler[]
   /** Register under `/api`: GET /ice-servers, GET /sfu, GET /sessions/:id/webrtc-room. */
   routes: (api: FastifyInstance) => Promise<void>
-  /** Register at the root: PeerJS's HTTP routes under /peerjs. */
+  /** Register at the root: PeerJS's HTTP routes under /peerjs, the broadcast's under /broadcast. */
   peerRoutes: (app: FastifyInstance) => Promise<void>
   /** A user's role was withdrawn: close their `/signal`, PeerJS and SFU sockets (4403 `access-revoked`). */
   withdraw(userId: string): void
@@ -105,13 +121,40 @@ export function createSignaling(options: SignalingOptions): Signaling {
     stage: options.stage,
     log,
     metrics,
+    maxViewers: options.sfuMaxViewers,
+    // Bound late: the broadcaster borrows the proxy's rooms, the proxy tells it of feeds.
+    hooks: {
+      feeds: (sessionId, feeds) => broadcaster.feeds(sessionId, feeds),
+      full: (sessionId, feed) => broadcaster.full(sessionId, feed),
+      greeting: (sessionId) => broadcaster.greeting(sessionId),
+      closed: (sessionId) => void broadcaster.closed(sessionId),
+    },
+  })
+  const broadcaster = createBroadcaster(sfu, {
+    dir: options.broadcast?.dir ?? '',
+    ffmpeg: options.janus ? (options.broadcast?.ffmpeg ?? null) : null,
+    rtpHost: options.broadcast?.rtpHost ?? '127.0.0.1',
+    adminKey: options.janus?.apiSecret,
+    log,
   })
 
   const stageRecorder = createStageRecorder(sfu)
   recorder = stageRecorder
 
   return {
-    upgrades: [peer, ywebrtc, sfu],
+    upgrades: [
+      peer,
+      ywebrtc,
+      {
+        matches: (path) => sfu.matches(path),
+        handleUpgrade: (request, socket, head) => sfu.handleUpgrade(request, socket, head),
+        // Broadcasts first: their forwarders are stopped while Janus is still reachable.
+        close: async () => {
+          await broadcaster.close()
+          sfu.close()
+        },
+      },
+    ],
     routes: async (api) => {
       await api.register(async (scope) => {
         scope.setErrorHandler(problemOrRethrow)
@@ -135,6 +178,7 @@ export function createSignaling(options: SignalingOptions): Signaling {
       await app.register(async (scope) => {
         scope.setErrorHandler(problemOrRethrow)
         await peerHttpRoutes(peer, { secret: options.secret, standing })(scope)
+        await broadcastRoutes({ secret: options.secret, standing, broadcaster })(scope)
       })
     },
     withdraw(userId) {

@@ -54,6 +54,8 @@ export async function createSignalServer(
     ...(config.syncServerUrl
       ? { stage: stageFromSyncServer(config.syncServerUrl, log.child({ component: 'plan' })) }
       : {}),
+    sfuMaxViewers: config.sfuMaxViewers,
+    broadcast: config.broadcast,
   })
   const stopListening = config.redisUrl
     ? await listenForWithdrawals(
@@ -103,7 +105,7 @@ export async function createSignalServer(
     async close() {
       clearInterval(recheck)
       stopListening()
-      for (const upgrade of signaling.upgrades) upgrade.close()
+      for (const upgrade of signaling.upgrades) await upgrade.close()
       await app.close()
       await database.close()
     },

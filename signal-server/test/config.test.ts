@@ -55,6 +55,35 @@ describe('signal-server configuration', () => {
     )
   })
 
+  it('reads the broadcast settings and names a bad one', () => {
+    const base = { TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL, DATA_DIR: '/srv/podium' }
+    const config = loadSignalConfig(base)
+    expect(config.sfuMaxViewers).toBe(100)
+    expect(config.broadcast).toEqual({
+      dir: '/srv/podium/broadcasts',
+      ffmpeg: '/usr/bin/ffmpeg',
+      rtpHost: '127.0.0.1',
+    })
+    const set = loadSignalConfig({
+      ...base,
+      SFU_MAX_VIEWERS: '0',
+      FFMPEG_PATH: '/nowhere/ffmpeg',
+      BROADCAST_RTP_ADDRESS: '172.17.0.1',
+    })
+    expect(set.sfuMaxViewers).toBe(0)
+    // An ffmpeg that is not there: no broadcast, rather than a broadcast that fails.
+    expect(set.broadcast).toMatchObject({ ffmpeg: null, rtpHost: '172.17.0.1' })
+    expect(() => loadSignalConfig({ ...base, SFU_MAX_VIEWERS: 'many' })).toThrow(
+      /SFU_MAX_VIEWERS="many" is not valid: expected a whole number of viewers, 0 or more/,
+    )
+    expect(() => loadSignalConfig({ ...base, FFMPEG_PATH: 'ffmpeg' })).toThrow(
+      /FFMPEG_PATH="ffmpeg" is not valid: expected an absolute path to ffmpeg/,
+    )
+    expect(() => loadSignalConfig({ ...base, BROADCAST_RTP_ADDRESS: 'a b' })).toThrow(
+      /BROADCAST_RTP_ADDRESS/,
+    )
+  })
+
   it('needs the shared token secret, from TOKEN_SECRET or the data folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podium-signal-config-'))
     try {

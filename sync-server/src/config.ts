@@ -2,6 +2,7 @@ import { createECDH, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { env } from '@podium/shared/server'
+import { findFfmpeg } from '@podium/signal-server'
 import { z } from 'zod'
 import { apiTarget, type PaymentsConfig, planPrices } from './billing/config.ts'
 
@@ -39,6 +40,12 @@ export const EnvSchema = z.object({
   JANUS_URL: env.janusUrl,
   /** Janus's api_secret, when it has one. */
   JANUS_API_SECRET: z.string().min(8, 'at least 8 characters').optional(),
+  /** Viewers one feed may have through the SFU; the rest watch the HLS broadcast. */
+  SFU_MAX_VIEWERS: env.sfuMaxViewers,
+  /** The ffmpeg the HLS broadcast runs; unset: `ffmpeg` on PATH. */
+  FFMPEG_PATH: env.ffmpegPath,
+  /** Where Janus sends the broadcast's RTP to reach this server. */
+  BROADCAST_RTP_ADDRESS: env.rtpHost,
   /** How often the ingest publishes a session's batched changes. */
   INGEST_TICK_MS: positiveInt('a number of milliseconds').default(50),
   /** How long document changes wait before they are stored (the ingest's own changes are stored at once). */
@@ -218,6 +225,10 @@ export interface Config {
   turn: { secret: string | undefined; urls: string[]; stunUrls: string[]; ttlSeconds: number }
   /** The SFU (Janus) behind the signal-server's /sfu proxy; undefined: mesh only. */
   janus: { url: string; apiSecret: string | undefined } | undefined
+  /** Viewers one feed may have through the SFU; past it, the HLS broadcast. */
+  sfuMaxViewers: number
+  /** The HLS broadcast: its folder, ffmpeg (null: none) and the RTP address Janus sends to. */
+  broadcast: { dir: string; ffmpeg: string | null; rtpHost: string }
   ingestTickMs: number
   storeDebounceMs: number
   maxFrameBytes: number
@@ -315,6 +326,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ttlSeconds: e.TURN_TTL_SECONDS,
     },
     janus: e.JANUS_URL ? { url: e.JANUS_URL, apiSecret: e.JANUS_API_SECRET } : undefined,
+    sfuMaxViewers: e.SFU_MAX_VIEWERS,
+    broadcast: {
+      dir: join(dataDir, 'broadcasts'),
+      ffmpeg: findFfmpeg(e.FFMPEG_PATH),
+      rtpHost: e.BROADCAST_RTP_ADDRESS,
+    },
     ingestTickMs: e.INGEST_TICK_MS,
     storeDebounceMs: e.STORE_DEBOUNCE_MS,
     maxFrameBytes: e.MAX_FRAME_BYTES,

@@ -72,3 +72,19 @@ export const janusUrl = z
     error: "a ws:// or wss:// URL of Janus's WebSocket API, such as ws://127.0.0.1:8188",
   })
   .optional()
+
+/** Viewers one feed may have through the SFU (SFU_MAX_VIEWERS); the rest watch the broadcast. */
+export const sfuMaxViewers = z.coerce
+  .number({ error: 'a whole number of viewers, 0 or more' })
+  .int('a whole number of viewers, 0 or more')
+  .min(0, 'a whole number of viewers, 0 or more')
+  .default(100)
+
+/** The ffmpeg the HLS broadcast runs (FFMPEG_PATH); unset: `ffmpeg` on PATH. */
+export const ffmpegPath = z.string().regex(/^\//, 'an absolute path to ffmpeg').optional()
+
+/** Where Janus sends the broadcast's RTP to reach this server (BROADCAST_RTP_ADDRESS). */
+export const rtpHost = z
+  .string()
+  .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address Janus can send RTP to')
+  .default('127.0.0.1')

@@ -21,6 +21,7 @@ import type { Claims, StandingCheck, TokenCheck } from '../auth/tokens.ts'
 import type { SignalMetrics } from '../observability/metrics.ts'
 import type { StageCheck } from '../peer/server.ts'
 import type { SessionStatusCheck } from '../turn/routes.ts'
+import { publishedMids } from './broadcast/mids.ts'
 import { JanusConnection, JanusError, type JanusHandle, type JanusSession } from './janus.ts'
 import { answerPublishes, sdpProblem } from './sdp.ts'
 
@@ -48,6 +49,18 @@ export interface SfuProxyOptions {
   metrics: SignalMetrics
   /** Subscribe requests per second a socket may make, and its burst. */
   subscribeRate?: { perSecond: number; burst: number }
+  /** Viewers one feed may have through the SFU (SFU_MAX_VIEWERS); past it, `sfu-full`. */
+  maxViewers?: number | undefined
+  /** Told about feeds and full feeds (the HLS broadcast listens); adds to each greeting. */
+  hooks?: SfuHooks | undefined
+}
+
+export interface SfuHooks {
+  feeds(sessionId: string, feeds: SfuFeed[]): void
+  full(sessionId: string, feed: SfuFeed): void
+  greeting(sessionId: string): SfuServerMessage[]
+  /** The session's room closed: its last socket left. */
+  closed(sessionId: string): void
 }
 
 const closeCodes: Record<string, number> = {
@@ -71,9 +84,11 @@ interface Published {
   feed: SfuFeedKind
   janusId: number
   owner: Client
+  mids: { video: string | null; audio: string | null }
 }
 
 interface Room {
+  sessionId: string
   number: number
   pin: string
   secret: string
@@ -184,6 +199,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
       room = (async () => {
         const handle = await managerHandle()
         const created: Room = {
+          sessionId,
           number: randomInt(1, 2 ** 47),
           pin: randomBytes(16).toString('hex'),
           secret: randomBytes(16).toString('hex'),
@@ -233,6 +249,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
   const announce = (room: Room) => {
     const feeds = feedsOf(room)
     for (const client of room.clients) send(client, { type: 'feeds', feeds })
+    options.hooks?.feeds(room.sessionId, feeds)
   }
 
   const janusSessionOf = (client: Client): Promise<JanusSession> => {
@@ -296,7 +313,13 @@ export function createSfuProxy(options: SfuProxyOptions) {
       if (client.closed || client.publishing.get(feed)?.handle !== handle) return
       if (event.janus === 'hangup') void unpublish(client, feed)
       else if (event.janus === 'webrtcup') {
-        room.feeds.set(key, { userId: claims.sub, feed, janusId, owner: client })
+        room.feeds.set(key, {
+          userId: claims.sub,
+          feed,
+          janusId,
+          owner: client,
+          mids: publishedMids(sdp),
+        })
         announce(room)
       }
     })
@@ -345,6 +368,17 @@ export function createSfuProxy(options: SfuProxyOptions) {
         SfuRefusal.noSuchFeed,
         'That feed is not on the media server (the presenter may have left).',
       )
+    const watching = [...room.clients].reduce(
+      (n, c) => n + [...c.subscriptions.values()].filter((s) => s.key === key).length,
+      0,
+    )
+    if (options.maxViewers !== undefined && watching >= options.maxViewers) {
+      options.hooks?.full(sessionId, { userId, feed })
+      throw new Refused(
+        SfuRefusal.full,
+        'The media server serves as many viewers of this feed as it may; watch the broadcast instead.',
+      )
+    }
     const session = await janusSessionOf(client)
     const id = `s${randomBytes(8).toString('hex')}`
     const handle = await session.attach(VIDEOROOM, (event) => {
@@ -456,6 +490,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
     await session?.destroy()
     if (room && room.clients.size === 0 && rooms.get(client.claims.sid)) {
       rooms.delete(client.claims.sid)
+      options.hooks?.closed(client.claims.sid)
       const handle = await manager?.catch(() => null)
       await handle
         ?.sync({ request: 'destroy', room: room.number, secret: room.secret })
@@ -528,6 +563,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
       if (client.closed) return
       room.clients.add(client)
       send(client, { type: 'feeds', feeds: feedsOf(room) })
+      for (const message of options.hooks?.greeting(claims.sid) ?? []) send(client, message)
     } catch (error) {
       log.warn({ err: error }, 'the media server is out of reach')
       shut(
@@ -563,6 +599,43 @@ export function createSfuProxy(options: SfuProxyOptions) {
     /** A VideoRoom request on this server's own handle (a room's `edit`, `enable_recording`). */
     async roomRequest(body: Record<string, unknown>): Promise<Record<string, unknown>> {
       return (await managerHandle()).sync(body)
+    },
+    /** A published feed's room and publisher, for Janus's `rtp_forward` (the broadcast). */
+    async source(sessionId: string, userId: string, feed: SfuFeedKind) {
+      const room = await rooms.get(sessionId)
+      const published = room?.feeds.get(feedKey(userId, feed))
+      if (!room || !published) return null
+      return {
+        room: room.number,
+        secret: room.secret,
+        publisherId: published.janusId,
+        mids: published.mids,
+      }
+    },
+    /** Asks a publisher for a keyframe (a new forwarder's decoder starts from one). */
+    async keyframe(sessionId: string, userId: string, feed: SfuFeedKind) {
+      const room = await rooms.get(sessionId)
+      const published = room?.feeds.get(feedKey(userId, feed))
+      const handle = published?.owner.publishing.get(feed)?.handle
+      await handle?.send({ request: 'configure', keyframe: true })
+    },
+    /** The feeds published in a session now. */
+    async feeds(sessionId: string): Promise<SfuFeed[]> {
+      const room = await rooms.get(sessionId)?.catch(() => undefined)
+      return room ? feedsOf(room) : []
+    },
+    /** A VideoRoom request on the proxy's own handle (rtp_forward, stop_rtp_forward). */
+    async request(body: Record<string, unknown>) {
+      return (await managerHandle()).sync(body)
+    },
+    /** Sends a message to every socket of a session. */
+    tell(sessionId: string, message: SfuServerMessage) {
+      void rooms.get(sessionId)?.then(
+        (room) => {
+          for (const client of room.clients) send(client, message)
+        },
+        () => undefined,
+      )
     },
     matches: (path: string) => path === SFU_PATH,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {

@@ -38,6 +38,8 @@ export function signalingOptions(): Pick<PodiumOptions, 'routes' | 'upgrades'> {
       // Signaling's gauges and counters on the sync-server's /metrics.
       registry: services.metrics.registry,
       janus: services.config.janus,
+      sfuMaxViewers: services.config.sfuMaxViewers,
+      broadcast: services.config.broadcast,
     })
     services.withdrawals.onWithdrawn((userId) => created.withdraw(userId))
     signaling = created

@@ -1,8 +1,10 @@
 import {
+  type BroadcastStatus,
   type IceServer,
   SFU_PATH,
   type SfuFeed,
   type SfuFeedKind,
+  type SfuRefusal,
   type SfuServerMessage,
   SfuStatusResponse,
   SIMULCAST_LAYERS,
@@ -35,8 +37,20 @@ export interface Subscription {
   close(): void
 }
 
+/** The SFU refused a request, with its code (`sfu-full`: watch the broadcast instead). */
+export class SfuRefused extends Error {
+  constructor(
+    readonly code: SfuRefusal,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
 export interface SfuLinkEvents {
   feeds(feeds: SfuFeed[]): void
+  /** The session's HLS broadcast started, went live or stopped. */
+  broadcast?(status: BroadcastStatus): void
   /** The link closed (refused, revoked, server gone); `reason` in words. */
   closed(reason: string | null, code: number): void
 }
@@ -48,6 +62,7 @@ export class SfuLink {
   private readonly subscriptions = new Map<string, { onEnded: () => void; pc: RTCPeerConnection }>()
   private lastError: string | null = null
   feeds: SfuFeed[] = []
+  broadcast: BroadcastStatus | null = null
   closed = false
 
   private constructor(
@@ -91,6 +106,10 @@ export class SfuLink {
       this.feeds = message.feeds
       this.events.feeds(message.feeds)
     }
+    if (message.type === 'broadcast') {
+      this.broadcast = message.broadcast
+      this.events.broadcast?.(message.broadcast)
+    }
     if (message.type === 'error') this.lastError = message.message
     if (message.type === 'ended') {
       const ended = this.subscriptions.get(message.subscription)
@@ -122,7 +141,7 @@ export class SfuLink {
       }, timeoutMs)
       const waiter: Waiter = (m) => {
         if (match(m)) resolve(m)
-        else if (m.type === 'error' && ref(m)) reject(new Error(m.message))
+        else if (m.type === 'error' && ref(m)) reject(new SfuRefused(m.code, m.message))
         else return false
         clearTimeout(timer)
         return true

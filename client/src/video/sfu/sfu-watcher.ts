@@ -1,14 +1,22 @@
-import type { FeedKind, IceServer, SfuFeed, Substream } from '@podium/shared'
+import {
+  type FeedKind,
+  type IceServer,
+  type SfuFeed,
+  SfuRefusal,
+  type Substream,
+} from '@podium/shared'
 import { type Measured, StatsMonitor } from '../quality/monitor.ts'
 import { Direction, QualityLevel } from '../quality/stats.ts'
 import { FeedState } from '../rtc/feed-watcher.ts'
-import type { SfuLink, Subscription } from './sfu-link.ts'
+import { type SfuLink, SfuRefused, type Subscription } from './sfu-link.ts'
 
 export interface SfuWatcherEvents {
   state(state: FeedState): void
   stream(stream: MediaStream | null): void
   measured(measured: Measured): void
   substream(substream: Substream): void
+  /** The SFU serves as many viewers of this feed as it may: watch the broadcast instead. */
+  full(): void
 }
 
 const STATS_INTERVAL_MS = 1000
@@ -121,7 +129,11 @@ export class SfuWatcher {
         STATS_INTERVAL_MS,
         (measured) => this.measured(measured),
       )
-    } catch {
+    } catch (error) {
+      if (error instanceof SfuRefused && error.code === SfuRefusal.full) {
+        if (!this.stopped) this.events.full()
+        return
+      }
       if (!this.stopped) this.set(FeedState.reconnecting)
       // Tried again on the next feed list, or shortly.
       setTimeout(() => {

@@ -1,5 +1,6 @@
 import { FeedKind, PeerKind, type StageSeat, type Substream } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
+import { type BroadcastView, BroadcastWatcher } from '../hls/broadcast-watcher.ts'
 import type { Measured } from '../quality/monitor.ts'
 import { FeedState, FeedWatcher } from '../rtc/feed-watcher.ts'
 import type { IceServers } from '../rtc/ice-servers.ts'
@@ -19,6 +20,8 @@ export interface FeedView {
   measured: Measured | null
   /** Through the SFU (past the mesh cap), with the simulcast layer it forwards; null: direct. */
   sfu?: { substream: Substream } | null
+  /** Through the HLS broadcast (past the SFU's cap): its status and playlist; null: not. */
+  broadcast?: BroadcastView | null
 }
 
 export interface Watching {
@@ -49,7 +52,7 @@ export function createWatching(
   options: WatchOptions = {},
 ): Watching {
   const me = connection.identity
-  const watchers = new Map<string, FeedWatcher | SfuWatcher>()
+  const watchers = new Map<string, FeedWatcher | SfuWatcher | BroadcastWatcher>()
   /** Whether the SFU answers (asked once someone is past the cap), and this tab's link to it. */
   let sfuUsable: boolean | null = null
   let sfuLink: SfuLink | null = null
@@ -124,6 +127,21 @@ export function createWatching(
   const syncSfu = () => {
     for (const watcher of watchers.values())
       if (watcher instanceof SfuWatcher) watcher.sync(sfuLink?.feeds ?? [])
+      else if (watcher instanceof BroadcastWatcher) watcher.sync(sfuLink?.broadcast ?? null)
+  }
+
+  /** The SFU turned this feed's viewer away: watch the session's broadcast instead. */
+  const toBroadcast = (key: string, userId: string) => {
+    const previous = watchers.get(key)
+    if (!(previous instanceof SfuWatcher)) return
+    previous.stop()
+    const created = new BroadcastWatcher(userId, {
+      state: (state) => patch(key, { state }),
+      broadcast: (broadcast) => patch(key, { broadcast }),
+    })
+    watchers.set(key, created)
+    patch(key, { sfu: null, stream: null, measured: null, state: created.state })
+    created.sync(sfuLink?.broadcast ?? null)
   }
 
   /** Asks whether the SFU answers, then opens this tab's link to it; reconciles after each. */
@@ -143,12 +161,20 @@ export function createWatching(
         feeds: () => {
           if (sfuLink === opened) syncSfu()
         },
+        broadcast: () => {
+          if (sfuLink === opened) syncSfu()
+        },
         closed: () => {
           if (sfuLink !== opened) return
           sfuLink = null
           // Revoked or refused: back to what the mesh allows. Otherwise reconnect.
           setTimeout(() => {
-            if (!stopped && [...watchers.values()].some((w) => w instanceof SfuWatcher))
+            if (
+              !stopped &&
+              [...watchers.values()].some(
+                (w) => w instanceof SfuWatcher || w instanceof BroadcastWatcher,
+              )
+            )
               void useSfu()
           }, 2000)
           syncSfu()
@@ -188,6 +214,12 @@ export function createWatching(
     for (const { seat, feed } of targets) {
       const key = keyOf(seat.userId, feed)
       const existing = watchers.get(key)
+      // Turned away by the SFU, a viewer watches the broadcast while the seat lasts.
+      if (existing instanceof BroadcastWatcher) {
+        patch(key, { seat })
+        if (!sfuLink) void useSfu()
+        continue
+      }
       if (existing instanceof SfuWatcher) {
         // Once through the SFU, a viewer stays there while the publisher offers it.
         if (seat.sfu !== false || existing.state !== FeedState.disconnected) {
@@ -216,6 +248,7 @@ export function createWatching(
               stream: (stream) => patch(key, { stream }),
               measured: (measured) => patch(key, { measured }),
               substream: (substream) => patch(key, { sfu: { substream } }),
+              full: () => toBroadcast(key, seat.userId),
             },
           )
           watchers.set(key, created)

@@ -1,5 +1,6 @@
 import { FeedKind } from '@podium/shared'
-import { type Accessor, createEffect, createSignal, Show } from 'solid-js'
+import { type Accessor, createEffect, createSignal, onCleanup, Show } from 'solid-js'
+import { type HlsPlayback, playHls } from '../hls/player.ts'
 import { QualityLevel } from '../quality/stats.ts'
 import { FeedState } from '../rtc/feed-watcher.ts'
 import type { FeedView } from '../state/watch-state.ts'
@@ -12,8 +13,21 @@ const LAYER_NAMES = ['low', 'medium', 'high'] as const
 const who = (view: FeedView) =>
   view.seat.name ?? (view.seat.role === 'host' ? 'The host' : 'The presenter')
 
+/** What a viewer past the SFU's cap reads over the broadcast's tile, or null while it plays. */
+function broadcastMessage(view: FeedView): string | null {
+  const status = view.broadcast?.status ?? null
+  if (view.state === FeedState.live) return null
+  if (status && status.state !== 'off' && status.source?.userId !== view.seat.userId)
+    return `The media server is full, and the broadcast shows another presenter now. Questions and polls keep working.`
+  if (view.state === FeedState.connecting)
+    return `The media server is full: the broadcast of ${who(view)} is starting, a few seconds behind the stage…`
+  const reason = status?.reason ? ` ${status.reason}` : ''
+  return `The broadcast is not running.${reason} The media server is full, so this stage reaches you only through it; questions and polls keep working.`
+}
+
 /** What a viewer reads over a feed that is not playing, or null while it plays. */
 export function feedMessage(view: FeedView): string | null {
+  if (view.broadcast) return broadcastMessage(view)
   switch (view.state) {
     case FeedState.connecting:
       return `Connecting to ${who(view)}…`
@@ -66,8 +80,32 @@ export function FeedTile(props: {
     if (stream) void play()
   })
 
-  const message = () => feedMessage(props.view())
-  const playing = () => props.view().state === FeedState.live && props.view().stream !== null
+  // Past the SFU's cap the picture is the broadcast's playlist, not a WebRTC stream.
+  const [hlsProblem, setHlsProblem] = createSignal<string | null>(null)
+  let playback: HlsPlayback | null = null
+  let playingList: string | null = null
+  createEffect(() => {
+    const playlist = props.view().broadcast?.playlist ?? null
+    if (!video || playlist === playingList) return
+    playback?.stop()
+    playback = null
+    playingList = playlist
+    setHlsProblem(null)
+    if (!playlist) return
+    const target = video
+    void playHls(target, playlist, setHlsProblem).then((started) => {
+      if (playingList !== playlist) return started.stop()
+      playback = started
+      void play()
+    })
+  })
+  onCleanup(() => playback?.stop())
+
+  const message = () => hlsProblem() ?? feedMessage(props.view())
+  const playing = () =>
+    props.view().state === FeedState.live &&
+    (props.view().stream !== null || !!props.view().broadcast?.playlist) &&
+    !hlsProblem()
   const label = () => `${who(props.view())}${screen() ? ' – screen' : ''}`
 
   return (
@@ -78,7 +116,7 @@ export function FeedTile(props: {
       data-feed={props.view().feed}
       data-state={props.view().state}
       data-user={props.view().seat.userId}
-      data-path={props.view().sfu ? 'sfu' : 'direct'}
+      data-path={props.view().broadcast ? 'broadcast' : props.view().sfu ? 'sfu' : 'direct'}
       data-layer={props.view().sfu?.substream}
     >
       <div class="vs-frame">
@@ -124,6 +162,14 @@ export function FeedTile(props: {
         </span>
         <Show when={!screen() && !props.view().seat.microphone}>
           <span class="vs-muted">muted</span>
+        </Show>
+        <Show when={props.view().broadcast}>
+          <span
+            class="vs-path vs-behind"
+            title="The media server is full: you watch the stage's broadcast, which runs a few seconds behind it"
+          >
+            broadcast · a few seconds behind
+          </span>
         </Show>
         <Show when={props.view().sfu}>
           {(sfu) => (
