@@ -1,10 +1,16 @@
 import { stringify } from 'csv-stringify/sync'
 import type { Db } from '../../db/connect.ts'
 import { VIDEO_MINUTE_COUNTERS } from '../../db/migrations/0016_analytics_video_queue.ts'
+import { OPEN_MINUTE_COUNTERS } from '../../db/migrations/0019_analytics_opens.ts'
 import { MINUTE_MS } from '../record/rollup.ts'
 
 /** Rows read per query while streaming: memory stays flat however long the session. */
 const PAGE = 1_000
+/**
+ * The first page of raw events is smaller: the download starts after one short query
+ * instead of waiting for a full page to be read and formatted.
+ */
+const FIRST_PAGE = 100
 
 export const ROLLUP_COLUMNS = [
   'at',
@@ -26,6 +32,8 @@ export const ROLLUP_COLUMNS = [
   'answer_ms',
   // Sums of the viewers' reports (divide by the _n beside each for the mean).
   ...VIDEO_MINUTE_COUNTERS,
+  // Openings of the attendee room and of the projector.
+  ...OPEN_MINUTE_COUNTERS,
 ] as const
 
 export const EVENT_COLUMNS = [
@@ -84,7 +92,9 @@ export async function* rollupPages(
       moderation_ms: Number(r.moderation_ms),
       answer_timed: Number(r.answer_timed),
       answer_ms: Number(r.answer_ms),
-      ...Object.fromEntries(VIDEO_MINUTE_COUNTERS.map((name) => [name, Number(r[name])])),
+      ...Object.fromEntries(
+        [...VIDEO_MINUTE_COUNTERS, ...OPEN_MINUTE_COUNTERS].map((name) => [name, Number(r[name])]),
+      ),
     }))
     if (rows.length < PAGE) return
   }
@@ -97,6 +107,7 @@ export async function* eventPages(
   range: ExportRange,
 ): AsyncGenerator<Row[]> {
   let after = 0
+  let limit = FIRST_PAGE
   for (;;) {
     let query = db.kysely
       .selectFrom('analytics_events')
@@ -105,7 +116,7 @@ export async function* eventPages(
       .where('id', '>', after)
     if (range.from !== undefined) query = query.where('at', '>=', range.from)
     if (range.to !== undefined) query = query.where('at', '<', range.to)
-    const rows = await query.orderBy('id').limit(PAGE).execute()
+    const rows = await query.orderBy('id').limit(limit).execute()
     if (rows.length === 0) return
     after = Number(rows.at(-1)!.id)
     yield rows.map((r) => ({
@@ -117,7 +128,8 @@ export async function* eventPages(
       value: r.value === null ? null : Number(r.value),
       detail: r.detail,
     }))
-    if (rows.length < PAGE) return
+    if (rows.length < limit) return
+    limit = PAGE
   }
 }
 

@@ -42,6 +42,8 @@ const SUMS = {
   videoKbpsN: 'video_kbps_n',
   videoFps: 'video_fps_x100',
   videoFpsN: 'video_fps_n',
+  roomOpens: 'room_opens',
+  projectorOpens: 'projector_opens',
 } as const
 type Sums = Record<keyof typeof SUMS, number>
 
@@ -143,6 +145,8 @@ export class AnalyticsReader {
         moderationMs: mean(sums.moderationMs, sums.moderated),
         answerMs: mean(sums.answerMs, sums.answerTimed),
         video: videoFigures(sums),
+        roomOpens: sums.roomOpens,
+        projectorOpens: sums.projectorOpens,
       })
     }
     return points
@@ -196,6 +200,7 @@ export class AnalyticsReader {
       medianModerationMs: median(moderation),
       medianAnswerMs: median(answer),
       video,
+      opens: { room: sum((p) => p.roomOpens), projector: sum((p) => p.projectorOpens) },
     }
   }
 
@@ -267,6 +272,7 @@ export class AnalyticsReader {
         medianModerationMs: median(sorted((d) => d.moderation_ms)),
         medianAnswerMs: median(sorted((d) => d.answer_ms)),
         video: videoFigures(sums),
+        opens: { room: sums.roomOpens, projector: sums.projectorOpens },
       }
       return {
         sessionId: session.id,

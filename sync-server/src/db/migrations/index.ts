@@ -15,6 +15,7 @@ import { status } from './0015_status.ts'
 import { analyticsVideoQueue } from './0016_analytics_video_queue.ts'
 import { ticketCheckouts } from './0017_ticket_checkouts.ts'
 import { voteVersions } from './0018_vote_versions.ts'
+import { analyticsOpens } from './0019_analytics_opens.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -41,6 +42,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0016_analytics_video_queue': analyticsVideoQueue(dialect),
     '0017_ticket_checkouts': ticketCheckouts(dialect),
     '0018_vote_versions': voteVersions(dialect),
+    '0019_analytics_opens': analyticsOpens(dialect),
   }
 }
 
