@@ -14,11 +14,12 @@ const PAGE = 1_000
 const FIRST_PAGE = 100
 
 /**
- * Between pages an export lets the event loop turn: reading and formatting runs on the
+ * Before each page an export lets the event loop turn: reading and formatting runs on the
  * loop (SQLite's queries too), and while a socket takes what is written without pushing
  * back, a long export would otherwise hold the loop for its whole length (half a second
  * for a session of 100,000 events), stalling every other request and connection of the
- * instance meanwhile.
+ * instance meanwhile. The first turn comes after the head (the CSV header, the JSON's
+ * opening) is written: the download has begun before the first page is read.
  */
 const yieldToLoop = () => nextTurn()
 
@@ -73,6 +74,7 @@ export async function* rollupPages(
   let after = range.from !== undefined ? Math.floor(range.from / MINUTE_MS) - 1 : -1
   const before = range.to !== undefined ? Math.ceil(range.to / MINUTE_MS) : Number.MAX_SAFE_INTEGER
   for (;;) {
+    await yieldToLoop()
     const rows = await db.kysely
       .selectFrom('analytics_minutes')
       .selectAll()
@@ -107,7 +109,6 @@ export async function* rollupPages(
       ),
     }))
     if (rows.length < PAGE) return
-    await yieldToLoop()
   }
 }
 
@@ -120,6 +121,7 @@ export async function* eventPages(
   let after = 0
   let limit = FIRST_PAGE
   for (;;) {
+    await yieldToLoop()
     let query = db.kysely
       .selectFrom('analytics_events')
       .select(['id', 'seq', 'at', 'kind', 'participant_id', 'subject_id', 'value', 'detail'])
@@ -141,7 +143,6 @@ export async function* eventPages(
     }))
     if (rows.length < limit) return
     limit = PAGE
-    await yieldToLoop()
   }
 }
 
