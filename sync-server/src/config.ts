@@ -132,6 +132,14 @@ export const EnvSchema = z.object({
     .default('https://api.github.com'),
   /** Raw analytics events are deleted after this many days; per-minute rollups stay. */
   ANALYTICS_RETENTION_DAYS: positiveInt('a whole number of days, 1 or more').default(365),
+  /**
+   * `false` leaves domain events unrecorded by analytics (reports stay empty): only for
+   * measuring what recording costs (the bench's vote storm with and without it).
+   */
+  ANALYTICS_RECORDING: z
+    .enum(['true', 'false'], { error: 'true or false' })
+    .transform((value) => value === 'true')
+    .default(true),
   /** Web push keys (base64url, as `web-push generate-vapid-keys` prints them); unset: made and kept in DATA_DIR. */
   VAPID_PUBLIC_KEY: z
     .string()
@@ -242,7 +250,7 @@ export interface Config {
       | undefined
     github: { clientId: string; clientSecret: string; url: string; apiUrl: string } | undefined
   }
-  analytics: { retentionDays: number }
+  analytics: { retentionDays: number; recording: boolean }
   notifications: {
     vapid: { publicKey: string; privateKey: string; subject: string }
     sms: { url: string; accountSid: string; authToken: string; from: string } | undefined
@@ -351,7 +359,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             }
           : undefined,
     },
-    analytics: { retentionDays: e.ANALYTICS_RETENTION_DAYS },
+    analytics: { retentionDays: e.ANALYTICS_RETENTION_DAYS, recording: e.ANALYTICS_RECORDING },
     notifications: {
       vapid: {
         ...(e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
