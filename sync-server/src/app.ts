@@ -322,7 +322,8 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
     ...options.status,
   })
   ingest.attach(services)
-  analytics.start()
+  // Off only to measure what recording costs (ANALYTICS_RECORDING=false).
+  if (config.analytics.recording) analytics.start()
 
   securityHeaders(app, {
     origin: (request) => services.publicUrl(request),

@@ -145,6 +145,14 @@ export const EnvSchema = z.object({
   SFU_RECORDER_URL: z
     .url({ protocol: /^https?$/, error: 'an http(s) URL such as http://signal-server:9000' })
     .optional(),
+  /**
+   * `false` leaves domain events unrecorded by analytics (reports stay empty): only for
+   * measuring what recording costs (the bench's vote storm with and without it).
+   */
+  ANALYTICS_RECORDING: z
+    .enum(['true', 'false'], { error: 'true or false' })
+    .transform((value) => value === 'true')
+    .default(true),
   /** Web push keys (base64url, as `web-push generate-vapid-keys` prints them); unset: made and kept in DATA_DIR. */
   VAPID_PUBLIC_KEY: z
     .string()
@@ -259,7 +267,7 @@ export interface Config {
       | undefined
     github: { clientId: string; clientSecret: string; url: string; apiUrl: string } | undefined
   }
-  analytics: { retentionDays: number }
+  analytics: { retentionDays: number; recording: boolean }
   /** Stage recordings: kept `retentionDays`, files under DATA_DIR/recordings. */
   recordings: { retentionDays: number; dir: string; remote: string | undefined }
   notifications: {
@@ -376,7 +384,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             }
           : undefined,
     },
-    analytics: { retentionDays: e.ANALYTICS_RETENTION_DAYS },
+    analytics: { retentionDays: e.ANALYTICS_RETENTION_DAYS, recording: e.ANALYTICS_RECORDING },
     recordings: {
       retentionDays: e.RECORDING_RETENTION_DAYS,
       dir: join(dataDir, 'recordings'),

@@ -1,5 +1,6 @@
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AlertWatch } from '../src/analytics/alerts/watch.ts'
 import { Analytics } from '../src/analytics/analytics.ts'
 import type { Db } from '../src/db/connect.ts'
 import { EventBus } from '../src/events/bus.ts'
@@ -134,6 +135,38 @@ for (const kind of DIALECTS) {
       now = at(5)
       expect(await analytics.checkAlerts()).toEqual([id])
       expect(told.at(-1)).toEqual(['poor-video', 'recovered', at(5)])
+    })
+
+    it('[AN-29] an emptied room is left to events: the 30 s job looks only at what time can change', async () => {
+      const people = ['p-1', 'p-2', 'p-3', 'p-4']
+      const joined = (t: number, who: string[]) =>
+        who.map((userId) => e({ type: 'participant.joined', at: t, userId }))
+      const left = (t: number, who: string[]) =>
+        who.map((userId) => e({ type: 'participant.left', at: t, userId }))
+      await store([...joined(at(0), people), ...left(at(1), people)])
+      expect(told).toEqual([['participation-drop', 'fired', at(1)]])
+      // Hours later the room is still empty: the job has nothing to look at here.
+      now = at(180)
+      const watch = new AlertWatch(
+        db,
+        () => now,
+        quiet,
+        () => {},
+      )
+      expect(await watch.due(now)).toEqual([])
+      expect(await analytics.checkAlerts()).toEqual([])
+      // A spike in the same session is something time closes: then the job looks at it.
+      await db.kysely
+        .insertInto('analytics_alerts')
+        .values({ session_id: id, rule: 'rejections-spike', fired_at: at(170), detail: '{}' })
+        .execute()
+      expect(await watch.due(now)).toEqual([id])
+      expect(await analytics.checkAlerts()).toEqual([id])
+      expect(told.at(-1)).toEqual(['rejections-spike', 'recovered', at(180)])
+      expect(await watch.due(now)).toEqual([])
+      // People coming back is an event: the drop recovers as it is recorded.
+      await store(joined(at(181), people.slice(0, 3)))
+      expect(told.at(-1)).toEqual(['participation-drop', 'recovered', at(181)])
     })
 
     it('[AN-22] a question waiting 5 minutes fires queue-age once; deciding or withdrawing recovers it', async () => {

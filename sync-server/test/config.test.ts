@@ -100,6 +100,7 @@ const badValues: Record<string, { value: string; expects: RegExp }> = {
   STRIPE_WEBHOOK_SECRET: { value: 'secret', expects: /a webhook signing secret such as whsec_/ },
   STRIPE_API_URL: { value: 'api.stripe.com', expects: /an http\(s\) URL/ },
   STRIPE_AUTOMATIC_TAX: { value: 'yes', expects: /true or false/ },
+  ANALYTICS_RECORDING: { value: 'off', expects: /true or false/ },
 }
 // Any non-empty text is a valid host name, folder, path or address list: no bad value.
 const freeText = [
@@ -168,7 +169,7 @@ describe('configuration from the environment', () => {
       metricsToken: undefined,
       checkpoints: { debounceMs: 3000, intervalMs: 300_000 },
       importMaxBytes: 16 * 1024 * 1024,
-      analytics: { retentionDays: 365 },
+      analytics: { retentionDays: 365, recording: true },
       recordings: { retentionDays: 30, dir: join(dataDir, 'recordings'), remote: undefined },
       accounts: {
         smtpUrl: undefined,

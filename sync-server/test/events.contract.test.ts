@@ -152,6 +152,28 @@ for (const kind of DIALECTS) {
       expect(rows.rows.map((r) => Number(r.seq))).toEqual(batches.map((batch) => batch[0]))
     })
 
+    it('[EV-8] a subscriber with a minimum interval handles what came meanwhile at once', async () => {
+      const batches: number[][] = []
+      const b = bus()
+      b.subscribeBatch(
+        'gathered',
+        async (events) => {
+          batches.push(events.map((e) => e.seq))
+        },
+        { from: 'start', minIntervalMs: 5_000 },
+      )
+      await append([asked(1)])
+      await b.drain()
+      expect(batches).toHaveLength(1)
+      // Three commits within the interval: one batch (a drain does not wait it out).
+      for (const i of [2, 3, 4]) {
+        await append([asked(i)])
+        b.committed()
+      }
+      await b.drain()
+      expect(batches.map((batch) => batch.length)).toEqual([1, 3])
+    })
+
     it('[EV-5] a subscriber that starts from now does not get what came before', async () => {
       await append([asked(1)])
       const got: number[] = []

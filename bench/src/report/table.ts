@@ -107,7 +107,12 @@ const TITLES: Record<string, string> = {
   api: 'API (Podium only)',
 }
 
-const TARGET_ORDER: string[] = [TargetKind.podium, TargetKind.hocuspocus, TargetKind.yWebsocket]
+const TARGET_ORDER: string[] = [
+  TargetKind.podium,
+  TargetKind.podiumUnrecorded,
+  TargetKind.hocuspocus,
+  TargetKind.yWebsocket,
+]
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`
 

@@ -85,6 +85,23 @@ export function checkTargets(results: ScenarioResult[]): TargetCheck[] {
     ),
   )
 
+  // Analytics records every vote in the bus's transaction: at most 10 % more CPU per vote
+  // than the same storm with recording off, both measured in the same run.
+  const voteRatios = results.find((r) => r.scenario === 'votes')?.ratios ?? []
+  for (const ratio of voteRatios) {
+    if (ratio.metric !== 'serverCpuUsPerVote' || ratio.baseline !== TargetKind.podiumUnrecorded)
+      continue
+    checks.push(
+      check(
+        `Recording analytics: ≤ 1.10× CPU per vote (${ratio.params})`,
+        ratio.ratio,
+        1.1,
+        '×',
+        `${ratio.podium} vs ${ratio.baselineValue} µs per vote`,
+      ),
+    )
+  }
+
   const joins = find('joins', TargetKind.podium, (s) => s.params.joinsPerSecond === 1_000)
   checks.push(check('1,000 joins/s with zero errors', num(joins?.metrics.errors), 0, 'errors'))
 

@@ -5,7 +5,7 @@ import { Moderator, questionIds } from '../harness/moderator.ts'
 import { mb, mergeCounts, round } from '../harness/numbers.ts'
 import { defineScenario, type Measured, type Step } from '../harness/scenario.ts'
 import { summarizeEncoded } from '../stats/histogram.ts'
-import { TargetKind } from '../targets/index.ts'
+import { isPodium } from '../targets/index.ts'
 
 /**
  * Vote storm: N attendees vote and unvote on random questions at a total rate R.
@@ -28,7 +28,7 @@ const SETTLE_MS = 15_000
 
 async function voteStep({ ctx, target, track, point: rate }: Step<number>): Promise<Measured> {
   const { attendees: count, durationMs, questions, probes, connectRate } = ctx.plan.votes
-  const mode = target.kind === TargetKind.podium ? 'podium' : 'relay'
+  const mode = isPodium(target.kind) ? 'podium' : 'relay'
   const room = await target.newRoom(`Votes ${rate}/s`)
   const people = await room.attendees(count + probes + 1)
   const stormIds = questionIds('q', questions)

@@ -11,13 +11,20 @@ import { spawnNode, stopProcess, waitForLine } from '../proc/spawn.ts'
 
 export const TargetKind = {
   podium: 'podium',
+  /** Podium with analytics not recording (ANALYTICS_RECORDING=false): what recording costs. */
+  podiumUnrecorded: 'podium-unrecorded',
   hocuspocus: 'hocuspocus',
   yWebsocket: 'y-websocket',
 } as const
 export type TargetKind = (typeof TargetKind)[keyof typeof TargetKind]
 
+/** Podium, whether analytics records or not: the same clients and protocol. */
+export const isPodium = (kind: TargetKind): boolean =>
+  kind === TargetKind.podium || kind === TargetKind.podiumUnrecorded
+
 export const TARGET_LABEL: Record<TargetKind, string> = {
   podium: 'Podium',
+  'podium-unrecorded': 'Podium, analytics off',
   hocuspocus: 'bare Hocuspocus',
   'y-websocket': 'y-websocket',
 }
@@ -121,7 +128,11 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number):
 }
 
 /** Podium as it runs in production: `sync-server/src/main.ts`, SQLite in a temporary folder. */
-export async function startPodium(options: StartOptions): Promise<RunningTarget> {
+export async function startPodium(
+  options: StartOptions,
+  extraEnv: Record<string, string> = {},
+  kind: TargetKind = TargetKind.podium,
+): Promise<RunningTarget> {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'podium-bench-'))
   const { child, stderr } = startProcess(options, ['sync-server/src/main.ts'], {
@@ -130,6 +141,7 @@ export async function startPodium(options: StartOptions): Promise<RunningTarget>
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    ...extraEnv,
   })
   const httpUrl = `http://127.0.0.1:${port}`
   try {
@@ -141,7 +153,7 @@ export async function startPodium(options: StartOptions): Promise<RunningTarget>
     )
   }
   return {
-    kind: TargetKind.podium,
+    kind,
     pid: child.pid ?? 0,
     endpoint: { wire: Wire.hocuspocus, url: `ws://127.0.0.1:${port}/sync` },
     httpUrl,
@@ -254,6 +266,8 @@ export function startTarget(kind: TargetKind, options: StartOptions): Promise<Ru
   switch (kind) {
     case TargetKind.podium:
       return startPodium(options)
+    case TargetKind.podiumUnrecorded:
+      return startPodium(options, { ANALYTICS_RECORDING: 'false' }, kind)
     case TargetKind.hocuspocus:
       return startRelay(kind, 'bench/src/targets/hocuspocus-server.ts', options)
     case TargetKind.yWebsocket:

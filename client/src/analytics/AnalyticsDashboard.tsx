@@ -168,6 +168,8 @@ export function AnalyticsDashboard(props: {
                 value={duration(r().totals.medianModerationMs)}
               />
               <Figure label="Median time to answer" value={duration(r().totals.medianAnswerMs)} />
+              <Figure label="Room opened" value={count(r().totals.opens.room)} />
+              <Figure label="Projector opened" value={count(r().totals.opens.projector)} />
               <Show when={r().totals.video}>
                 {(v) => (
                   <>

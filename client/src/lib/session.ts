@@ -8,6 +8,7 @@ import {
   documentName,
   isStaff,
   ModDoc,
+  type OpenedView,
   OutboxDoc,
   PublicDoc,
   type ReactionId,
@@ -68,6 +69,11 @@ export interface SessionConnection {
 export interface SessionOptions {
   /** ws(s)://host/sync; defaults to the page's own origin. */
   url?: string
+  /**
+   * What the page shows (the room, the projector): sent as the socket's `view`
+   * parameter, so the server counts an opening of it for analytics.
+   */
+  view?: OpenedView
   api?: Api
   /** Keep documents in IndexedDB (default true). */
   persist?: boolean
@@ -145,7 +151,7 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
   }
 
   const socket = new HocuspocusProviderWebsocket({
-    url: options.url ?? syncUrl(),
+    url: `${options.url ?? syncUrl()}${options.view ? `?view=${options.view}` : ''}`,
     // Retry soon after a drop, then back off (with jitter) to at most 10 s between attempts.
     delay: 1_000,
     minDelay: 250,

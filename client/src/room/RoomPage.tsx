@@ -48,7 +48,7 @@ export default function RoomPage() {
     if (!me) return null
     // Asked first, so the top of the list can come before the whole document does.
     const preview = fetchPreview(me)
-    const conn = openSession(me)
+    const conn = openSession(me, { view: 'room' })
     onCleanup(() => conn.destroy())
     return { conn, preview }
   })

@@ -23,6 +23,8 @@ const point = (minute: number, over: Partial<AnalyticsReport['series'][number]> 
   moderationMs: null,
   answerMs: null,
   video: null,
+  roomOpens: 0,
+  projectorOpens: 0,
   ...over,
 })
 
@@ -46,6 +48,7 @@ const report = (asked: number): AnalyticsReport => ({
       bitrateKbps: 900,
       fps: 24,
     },
+    opens: { room: 0, projector: 0 },
   },
   engagement: { score: 75, people: 2, askedOrReplied: 1, votedOnly: 1 },
   funnel: { joined: 2, tookPart: 2, gotAnswer: 1 },

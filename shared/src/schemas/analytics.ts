@@ -1,6 +1,15 @@
 import { z } from 'zod'
 import { ID_PATTERN } from '../ids.ts'
 
+/**
+ * What a browser opened, named by the `view` query parameter of its sync connection
+ * (`/sync?view=projector`): analytics counts openings of each.
+ */
+export const OPENED_VIEWS = ['room', 'projector'] as const
+export type OpenedView = (typeof OPENED_VIEWS)[number]
+export const isOpenedView = (value: string): value is OpenedView =>
+  (OPENED_VIEWS as readonly string[]).includes(value)
+
 /** A report has at most this many points; a longer range needs a larger bucket. */
 export const ANALYTICS_MAX_POINTS = 1_440
 /** Sessions one comparison takes at most. */
@@ -111,6 +120,9 @@ export const AnalyticsPoint = z.object({
   answerMs: z.number().nullable(),
   /** Viewers' video quality reports in the bucket; null when none came. */
   video: z.lazy(() => VideoFigures).nullable(),
+  /** Openings of the attendee room and of the projector (one a person a view a minute). */
+  roomOpens: z.number(),
+  projectorOpens: z.number(),
 })
 export type AnalyticsPoint = z.infer<typeof AnalyticsPoint>
 
@@ -135,6 +147,8 @@ export const AnalyticsTotals = z.object({
   medianAnswerMs: z.number().nullable(),
   /** The range's video quality reports; null when none came. */
   video: z.lazy(() => VideoFigures).nullable(),
+  /** Openings of the attendee room and of the projector in the range. */
+  opens: z.object({ room: z.number(), projector: z.number() }),
 })
 export type AnalyticsTotals = z.infer<typeof AnalyticsTotals>
 

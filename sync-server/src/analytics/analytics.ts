@@ -33,6 +33,9 @@ import { resolveRange } from './report/range.ts'
 import { AnalyticsReader } from './report/report.ts'
 import { AnalyticsRetention } from './retention.ts'
 
+/** Recording runs at most this often (see start). */
+export const RECORD_EVERY_MS = 250
+
 /** The event subscriber's name (its cursor's key in `event_cursors`). */
 export const ANALYTICS_SUBSCRIBER = 'analytics'
 
@@ -87,12 +90,19 @@ export class Analytics {
     })
   }
 
-  /** Subscribes to the events (every one stored, the first time) and starts the jobs. */
+  /**
+   * Subscribes to the events (every one stored, the first time) and starts the jobs.
+   * Recording runs at most every RECORD_EVERY_MS: a vote storm's ticks are recorded a few
+   * hundred events at once instead of a tick's at a time (a batch costs about the same
+   * whether it holds 25 events or 200), and nothing shows sooner anyway (the live figures
+   * are pushed at most once a second).
+   */
   start(): void {
     const { db, events } = this.options
     const recorder = new EventRecorder(db.dialect, () => this.alertListener)
     events.subscribeBatch(ANALYTICS_SUBSCRIBER, (batch, trx) => recorder.record(batch, trx), {
       from: 'start',
+      minIntervalMs: RECORD_EVERY_MS,
       committed: (batch) => {
         recorder.committed()
         this.live.committed(batch)

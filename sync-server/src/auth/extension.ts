@@ -10,6 +10,7 @@ import {
   ATTENDEE_STATELESS_TYPES,
   accessFor,
   CloseCode,
+  isOpenedView,
   isStaff,
   parseDocumentName,
   SIGNED_OUT,
@@ -78,7 +79,10 @@ export class Auth implements Extension {
     data.connectionConfig.readOnly = access === Access.read
     this.guard.arrive(data.documentName, data.socketId)
     const device = deviceClass(userAgentOf(data.requestHeaders))
-    return { principal, access, address, device }
+    // Which page opened the socket: analytics counts openings of the room and projector.
+    const view = data.requestParameters.get('view')
+    if (view !== null && !isOpenedView(view)) throw refuse(CloseCode.badFrame, 'unknown-view')
+    return { principal, access, address, device, ...(view !== null ? { view } : {}) }
   }
 
   async beforeHandleAwareness(data: beforeHandleAwarenessPayload): Promise<void> {

@@ -312,6 +312,9 @@ export interface AnalyticsMinutesTable {
   video_kbps_n: Generated<number>
   video_fps_x100: Generated<number>
   video_fps_n: Generated<number>
+  /** Openings of the room and of the projector (one a person a view a minute). */
+  room_opens: Generated<number>
+  projector_opens: Generated<number>
 }
 
 export interface AnalyticsSessionsTable {

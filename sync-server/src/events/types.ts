@@ -21,6 +21,7 @@ export const EventType = {
   pollAnswered: 'poll.answered',
   questionWithdrawn: 'question.withdrawn',
   videoQuality: 'video.quality',
+  viewOpened: 'view.opened',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
 
@@ -74,6 +75,11 @@ export type EventData =
       bitrateKbps: number | null
       fps: number | null
     }
+  /**
+   * Someone's browser opened the room or the projector: the server saw their
+   * authenticated connection to the public document (at most one a view a minute).
+   */
+  | { type: 'view.opened'; userId: string; view: 'room' | 'projector' }
 
 /** An event as a step of the ingest makes it, before it is stored. */
 export type EventDraft = EventData & { sessionId: string; at: number }

@@ -275,6 +275,7 @@ export class Ingest implements Extension {
       1,
       context.device,
     )
+    if (context.view) this.session(address.sessionId).opened(context.principal.userId, context.view)
   }
 
   async onDisconnect({ documentName, context }: onDisconnectPayload): Promise<void> {

@@ -1,10 +1,12 @@
 import type { Actor, AuditEntry } from '@podium/shared'
+import type { Open } from './opens.ts'
 
 /** What a tick took on, to give back if it fails before changing any document. */
 export interface Taken {
   users: string[]
   presence: string[]
   announced: string[]
+  opens: Open[]
   recount: string[]
   audit: AuditEntry[]
   decisions: boolean
@@ -15,6 +17,7 @@ export const emptyTaken = (): Taken => ({
   users: [],
   presence: [],
   announced: [],
+  opens: [],
   recount: [],
   audit: [],
   decisions: false,

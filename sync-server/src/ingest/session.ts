@@ -1,6 +1,6 @@
 import type { Hocuspocus } from '@hocuspocus/server'
 import type { Tracer } from '@opentelemetry/api'
-import { type Actor, type AuditEntry, documentName } from '@podium/shared'
+import { type Actor, type AuditEntry, documentName, type OpenedView } from '@podium/shared'
 import type { Logger } from 'pino'
 import type { DeviceClass } from '../auth/device-label.ts'
 import type { Db } from '../db/connect.ts'
@@ -10,6 +10,7 @@ import { SessionPolls } from '../polls/session-polls.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { SessionDocuments } from './documents.ts'
 import { SessionLifetime } from './lifetime.ts'
+import { Opens } from './opens.ts'
 import { PendingWork } from './pending.ts'
 import { Presence } from './presence.ts'
 import type { IngestBatch, IngestRepository, Stored } from './repository.ts'
@@ -65,6 +66,7 @@ export class SessionIngest {
   private readonly documents: SessionDocuments
   private readonly users: UserStates
   private readonly presence: Presence
+  private readonly opens = new Opens()
   private readonly tallies: Tallies
   private readonly polls: SessionPolls
   private readonly parts: TickParts
@@ -107,6 +109,7 @@ export class SessionIngest {
       sessionId,
       pending: this.pending,
       presence: this.presence,
+      opens: this.opens,
       tallies: this.tallies,
       polls: this.polls,
       users: this.users,
@@ -200,6 +203,11 @@ export class SessionIngest {
   presenceChanged(userId: string, name: string | null, delta: 1 | -1, device?: DeviceClass): void {
     this.presence.changed(userId, name, delta, device)
     this.schedulePresence()
+  }
+
+  /** Someone's authenticated connection opened the room or the projector. */
+  opened(userId: string, view: OpenedView): void {
+    if (this.opens.opened(userId, view, this.deps.clock())) this.schedule()
   }
 
   /** A tick when presence may be written next (see PRESENCE_PUBLISH_MS). */

@@ -5,6 +5,7 @@ import { applyPlan } from './apply.ts'
 import { captureTransaction } from './capture.ts'
 import type { Opened, SessionDocuments } from './documents.ts'
 import { carryOutDecisions } from './moderation.ts'
+import type { Opens } from './opens.ts'
 import { decideOutboxes } from './outbox-step.ts'
 import { emptyTaken, type PendingWork, type Taken } from './pending.ts'
 import { TickPlan } from './plan.ts'
@@ -29,6 +30,7 @@ export interface TickParts {
   clock: () => number
   pending: PendingWork
   presence: Presence
+  opens: Opens
   tallies: Tallies
   polls: SessionPolls
   users: UserStates
@@ -55,6 +57,7 @@ export async function runTick(parts: TickParts, force: boolean): Promise<void> {
   } catch (error) {
     parts.pending.giveBack(taken)
     parts.presence.giveBack(taken.presence, taken.announced)
+    parts.opens.giveBack(taken.opens)
     parts.tallies.giveBack(taken.recount)
     parts.polls.giveBack()
     throw error
@@ -98,6 +101,8 @@ async function tickSteps(
 
   // 1. Who came and went, before anything they did.
   taken.announced = presence.announce(plan)
+  // 1b. Who opened the room or the projector (analytics counts them).
+  taken.opens = parts.opens.announce(plan)
 
   // 2. Outbox entries.
   const outboxName = (userId: string) => documentName.outbox(sessionId, userId)

@@ -1,4 +1,4 @@
-import type { Access, DocumentAddress, Principal } from '@podium/shared'
+import type { Access, DocumentAddress, OpenedView, Principal } from '@podium/shared'
 import type { DeviceClass } from '../auth/device-label.ts'
 
 /** What a connection carries once the Auth extension has let it in. */
@@ -9,6 +9,8 @@ export interface ConnectionContext {
   address: DocumentAddress
   /** The class of device it came from (phone, tablet, desktop), for analytics. */
   device?: DeviceClass
+  /** What the page that connected shows (`?view=` of the socket), for analytics's openings. */
+  view?: OpenedView
 }
 
 /** The origin the server uses for its own writes, so hooks can tell them from clients'. */

@@ -139,6 +139,8 @@ const point = (minute: number, figures: Partial<AnalyticsPoint>): AnalyticsPoint
   moderationMs: null,
   answerMs: null,
   video: null,
+  roomOpens: 0,
+  projectorOpens: 0,
   ...figures,
 })
 
@@ -201,6 +203,7 @@ export const EXPECTED_TOTALS = {
   medianModerationMs: 55_000,
   medianAnswerMs: 180_000,
   video: null,
+  opens: { room: 0, projector: 0 },
 }
 
 /** Alice, Bob and Carol asked or replied, Dave only voted, Erin did nothing: (3 + ½) / 5. */
@@ -209,15 +212,15 @@ export const EXPECTED_ENGAGEMENT = { score: 70, people: 5, askedOrReplied: 3, vo
 /** Alice, Bob, Carol, Dave and Erin came; all but Erin took part; Alice's question was answered. */
 export const EXPECTED_FUNNEL = { joined: 5, tookPart: 4, gotAnswer: 1 }
 
-export const EXPECTED_ROLLUP_CSV = `at,concurrent_peak,concurrent_end,arrived,departed,new_participants,asked,published,rejected,answered,votes,unvotes,replies,moderated,moderation_ms,answer_timed,answer_ms,video_reports,video_poor,video_rtt_ms,video_rtt_n,video_loss_bp,video_loss_n,video_jitter_ms,video_jitter_n,video_kbps,video_kbps_n,video_fps_x100,video_fps_n
-2026-03-02T09:00:00.000Z,3,3,3,0,3,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
-2026-03-02T09:01:00.000Z,3,3,0,0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
-2026-03-02T09:02:00.000Z,3,3,0,0,0,0,1,1,0,0,0,0,2,110000,0,0,0,0,0,0,0,0,0,0,0,0,0,0
-2026-03-02T09:03:00.000Z,5,4,2,1,2,0,0,0,0,3,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
-2026-03-02T09:05:00.000Z,5,5,1,0,1,0,0,0,1,0,0,1,0,0,1,180000,0,0,0,0,0,0,0,0,0,0,0,0
-2026-03-02T09:06:00.000Z,5,2,0,3,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
-2026-03-02T09:07:00.000Z,3,3,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
-2026-03-02T09:08:00.000Z,3,3,0,0,0,2,1,1,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
+export const EXPECTED_ROLLUP_CSV = `at,concurrent_peak,concurrent_end,arrived,departed,new_participants,asked,published,rejected,answered,votes,unvotes,replies,moderated,moderation_ms,answer_timed,answer_ms,video_reports,video_poor,video_rtt_ms,video_rtt_n,video_loss_bp,video_loss_n,video_jitter_ms,video_jitter_n,video_kbps,video_kbps_n,video_fps_x100,video_fps_n,room_opens,projector_opens
+2026-03-02T09:00:00.000Z,3,3,3,0,3,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
+2026-03-02T09:01:00.000Z,3,3,0,0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
+2026-03-02T09:02:00.000Z,3,3,0,0,0,0,1,1,0,0,0,0,2,110000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
+2026-03-02T09:03:00.000Z,5,4,2,1,2,0,0,0,0,3,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
+2026-03-02T09:05:00.000Z,5,5,1,0,1,0,0,0,1,0,0,1,0,0,1,180000,0,0,0,0,0,0,0,0,0,0,0,0,0,0
+2026-03-02T09:06:00.000Z,5,2,0,3,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
+2026-03-02T09:07:00.000Z,3,3,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
+2026-03-02T09:08:00.000Z,3,3,0,0,0,2,1,1,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
 `
 
 /** Presence fell from 5 to 2 at 09:06:20 (by more than half) and was back at 3 by 09:07. */

@@ -12,7 +12,7 @@ export default function PresentPage() {
   return (
     <Show when={params.sessionId} keyed>
       {(sessionId) => (
-        <StaffGate sessionId={sessionId} roles={ROLES} peer={false}>
+        <StaffGate sessionId={sessionId} roles={ROLES} peer={false} view="projector">
           {(ctx) => (
             <div class="staff projector-root" data-theme={scheme()}>
               <ProjectorView

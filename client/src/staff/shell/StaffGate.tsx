@@ -1,4 +1,4 @@
-import { ACCESS_REVOKED, type Role, SIGNED_OUT } from '@podium/shared'
+import { ACCESS_REVOKED, type OpenedView, type Role, SIGNED_OUT } from '@podium/shared'
 import {
   type Accessor,
   createEffect,
@@ -64,6 +64,8 @@ export function StaffGate(props: {
   roles: readonly Role[]
   /** Sync the staff documents peer to peer too (moderator and host consoles). */
   peer: boolean
+  /** What the page shows, when analytics counts its openings (the projector). */
+  view?: OpenedView
   children: (ctx: StaffContext) => JSX.Element
 }) {
   const [identity, setIdentity] = createSignal(loadIdentity(props.sessionId))
@@ -107,6 +109,7 @@ export function StaffGate(props: {
               identity={known}
               rename={rename}
               peer={props.peer}
+              view={props.view}
               children={props.children}
             />
           </Show>
@@ -156,9 +159,10 @@ function Connected(props: {
   identity: Identity
   rename: StaffContext['rename']
   peer: boolean
+  view: OpenedView | undefined
   children: (ctx: StaffContext) => JSX.Element
 }) {
-  const conn = openSession(props.identity)
+  const conn = openSession(props.identity, props.view ? { view: props.view } : {})
   onCleanup(() => conn.destroy())
   const room = roomFromConnection(conn)
   const peer =

@@ -28,6 +28,7 @@ export const AnalyticsKind = {
   pollAnswer: 'poll-answer',
   withdrawn: 'withdrawn',
   video: 'video',
+  opened: 'opened',
 } as const
 export type AnalyticsKind = (typeof AnalyticsKind)[keyof typeof AnalyticsKind]
 
@@ -377,6 +378,12 @@ function outcomeOf(event: DomainEvent, state: SessionState): Outcome {
         presence: 0,
       }
     }
+    case EventType.viewOpened:
+      return {
+        raw: raw(AnalyticsKind.opened, { participant_id: event.userId, detail: event.view }),
+        counts: event.view === 'projector' ? { projector_opens: 1 } : { room_opens: 1 },
+        presence: 0,
+      }
     default: {
       const never: never = event
       throw new Error(`analytics has no record for ${JSON.stringify(never)}`)

@@ -1,10 +1,32 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { stringify } from 'csv-stringify/sync'
 import type { Db } from '../../db/connect.ts'
 import { VIDEO_MINUTE_COUNTERS } from '../../db/migrations/0016_analytics_video_queue.ts'
+import { OPEN_MINUTE_COUNTERS } from '../../db/migrations/0020_analytics_opens.ts'
 import { MINUTE_MS } from '../record/rollup.ts'
 
 /** Rows read per query while streaming: memory stays flat however long the session. */
 const PAGE = 1_000
+/**
+ * The first page of raw events is smaller: the download starts after one short query
+ * instead of waiting for a full page to be read and formatted.
+ */
+const FIRST_PAGE = 100
+/**
+ * Raw events go a quarter of a page at a time: formatting 1,000 of them as CSV takes
+ * tens of milliseconds on a busy machine, the loop's turn between two pages.
+ */
+const EVENT_PAGE = 250
+
+/**
+ * Before each page an export lets the event loop turn: reading and formatting runs on the
+ * loop (SQLite's queries too), and while a socket takes what is written without pushing
+ * back, a long export would otherwise hold the loop for its whole length (half a second
+ * for a session of 100,000 events), stalling every other request and connection of the
+ * instance meanwhile. The first turn comes after the head (the CSV header, the JSON's
+ * opening) is written: the download has begun before the first page is read.
+ */
+const yieldToLoop = () => nextTurn()
 
 export const ROLLUP_COLUMNS = [
   'at',
@@ -26,6 +48,8 @@ export const ROLLUP_COLUMNS = [
   'answer_ms',
   // Sums of the viewers' reports (divide by the _n beside each for the mean).
   ...VIDEO_MINUTE_COUNTERS,
+  // Openings of the attendee room and of the projector.
+  ...OPEN_MINUTE_COUNTERS,
 ] as const
 
 export const EVENT_COLUMNS = [
@@ -55,6 +79,7 @@ export async function* rollupPages(
   let after = range.from !== undefined ? Math.floor(range.from / MINUTE_MS) - 1 : -1
   const before = range.to !== undefined ? Math.ceil(range.to / MINUTE_MS) : Number.MAX_SAFE_INTEGER
   for (;;) {
+    await yieldToLoop()
     const rows = await db.kysely
       .selectFrom('analytics_minutes')
       .selectAll()
@@ -84,7 +109,9 @@ export async function* rollupPages(
       moderation_ms: Number(r.moderation_ms),
       answer_timed: Number(r.answer_timed),
       answer_ms: Number(r.answer_ms),
-      ...Object.fromEntries(VIDEO_MINUTE_COUNTERS.map((name) => [name, Number(r[name])])),
+      ...Object.fromEntries(
+        [...VIDEO_MINUTE_COUNTERS, ...OPEN_MINUTE_COUNTERS].map((name) => [name, Number(r[name])]),
+      ),
     }))
     if (rows.length < PAGE) return
   }
@@ -97,7 +124,9 @@ export async function* eventPages(
   range: ExportRange,
 ): AsyncGenerator<Row[]> {
   let after = 0
+  let limit = FIRST_PAGE
   for (;;) {
+    await yieldToLoop()
     let query = db.kysely
       .selectFrom('analytics_events')
       .select(['id', 'seq', 'at', 'kind', 'participant_id', 'subject_id', 'value', 'detail'])
@@ -105,7 +134,7 @@ export async function* eventPages(
       .where('id', '>', after)
     if (range.from !== undefined) query = query.where('at', '>=', range.from)
     if (range.to !== undefined) query = query.where('at', '<', range.to)
-    const rows = await query.orderBy('id').limit(PAGE).execute()
+    const rows = await query.orderBy('id').limit(limit).execute()
     if (rows.length === 0) return
     after = Number(rows.at(-1)!.id)
     yield rows.map((r) => ({
@@ -117,7 +146,8 @@ export async function* eventPages(
       value: r.value === null ? null : Number(r.value),
       detail: r.detail,
     }))
-    if (rows.length < PAGE) return
+    if (rows.length < limit) return
+    limit = EVENT_PAGE
   }
 }
 

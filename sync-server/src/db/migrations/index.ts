@@ -16,6 +16,8 @@ import { analyticsVideoQueue } from './0016_analytics_video_queue.ts'
 import { ticketCheckouts } from './0017_ticket_checkouts.ts'
 import { voteVersions } from './0018_vote_versions.ts'
 import { recordings } from './0019_recordings.ts'
+import { analyticsOpens } from './0020_analytics_opens.ts'
+import { analyticsDelayIndexes } from './0021_analytics_delay_indexes.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -43,6 +45,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0017_ticket_checkouts': ticketCheckouts(dialect),
     '0018_vote_versions': voteVersions(dialect),
     '0019_recordings': recordings(dialect),
+    '0020_analytics_opens': analyticsOpens(dialect),
+    '0021_analytics_delay_indexes': analyticsDelayIndexes(dialect),
   }
 }
 
