@@ -10,6 +10,21 @@ import { z } from 'zod'
 
 export const BROADCAST_PATH = '/broadcast'
 
+/**
+ * How the room's hls.js plays the broadcast (and the latency script measures it with the
+ * same): one-second segments, two behind the live edge, catching up at up to 1.5×.
+ */
+export const HLS_PLAYER_CONFIG = {
+  lowLatencyMode: true,
+  liveSyncDurationCount: 2,
+  liveMaxLatencyDurationCount: 5,
+  // Fallen behind (a stall, a slow start), play up to 1.5× until back near the edge.
+  maxLiveSyncPlaybackRate: 1.5,
+  backBufferLength: 10,
+  // The page's CSP allows workers from this origin only, not hls.js's blob: worker.
+  enableWorker: false,
+} as const
+
 export const BroadcastState = {
   off: 'off',
   /** ffmpeg runs and the feed is forwarded; the first segments are not written yet. */

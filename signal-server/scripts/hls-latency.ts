@@ -18,7 +18,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { HLS_CONFIG } from '../../client/src/video/hls/player.ts'
+import { HLS_PLAYER_CONFIG } from '@podium/shared'
 import { startJanus } from '../../test-support/janus.ts'
 import { launchVideoBrowser, median } from '../../test-support/video.ts'
 import { publishFromPage, stopPublishing } from '../test/helpers/sfu-browser.ts'
@@ -149,7 +149,7 @@ async function measure(run: number): Promise<Run> {
       hls.destroy()
       return { glass, pdt }
     },
-    { url: `${signal.url}${playlist}`, config: HLS_CONFIG, seconds: SECONDS },
+    { url: `${signal.url}${playlist}`, config: HLS_PLAYER_CONFIG, seconds: SECONDS },
   )
   await fetch(`${signal.url}${path}`, { method: 'DELETE', headers })
   await viewer.close()

@@ -1,16 +1,5 @@
+import { HLS_PLAYER_CONFIG } from '@podium/shared'
 import type Hls from 'hls.js'
-
-/** hls.js's settings (the latency script plays with the same). */
-export const HLS_CONFIG = {
-  lowLatencyMode: true,
-  liveSyncDurationCount: 2,
-  liveMaxLatencyDurationCount: 5,
-  // Fallen behind (a stall, a slow start), play up to 1.5× until back near the edge.
-  maxLiveSyncPlaybackRate: 1.5,
-  backBufferLength: 10,
-  // The page's CSP allows workers from this origin only, not hls.js's blob: worker.
-  enableWorker: false,
-} as const
 
 export interface HlsPlayback {
   stop(): void
@@ -42,7 +31,7 @@ export async function playHls(
     problem('This browser cannot play the broadcast (it has no Media Source Extensions).')
     return { stop: () => undefined }
   }
-  const hls: Hls = new HlsJs(HLS_CONFIG)
+  const hls: Hls = new HlsJs(HLS_PLAYER_CONFIG)
   let recoveries = 0
   hls.on(HlsJs.Events.ERROR, (_event, data) => {
     if (!data.fatal) return
