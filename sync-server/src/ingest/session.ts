@@ -101,6 +101,9 @@ export class SessionIngest {
       sharedCounts: deps.sharedCounts,
       wake: () => this.markPolls(false),
       stopped: () => this.scheduler.stopped,
+      store: (batch) => this.store(batch),
+      afterRunning: (work, failed) => this.scheduler.afterRunning(work, failed),
+      withPublic: (use) => this.documents.withOpen(documentName.public(sessionId), use),
     })
     this.parts = {
       ...deps,
@@ -141,6 +144,7 @@ export class SessionIngest {
     return this.lifetime.busy(now, idleMs, [
       [!this.scheduler.idle, 'a tick running or due'],
       [!this.tallies.idle(), 'tallies to read back'],
+      [!this.polls.idle(), 'poll results to count again'],
       [this.pending.outboxCount > 0, 'outboxes to scan'],
       [this.users.loadingCount > 0, 'users loading'],
       [this.pending.auditCount > 0, 'audit entries pending'],

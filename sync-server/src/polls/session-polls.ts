@@ -1,7 +1,10 @@
+import type { Document } from '@hocuspocus/server'
 import { type ModPolls, type PollSecret, PublicPolls } from '@podium/shared'
 import type { Db } from '../db/connect.ts'
 import type { TickPlan } from '../ingest/plan.ts'
+import type { IngestBatch } from '../ingest/repository.ts'
 import { PollTick } from './poll-tick.ts'
+import { PollReadBack } from './read-back.ts'
 import { type AnswersByPoll, loadAnswers } from './repository.ts'
 import { computeResults, leaderboard, type PlayerTotal, scoreQuestion } from './results.ts'
 
@@ -13,6 +16,10 @@ export interface SessionPollsDeps {
   /** Asks for a tick (a quiz question's time is up). */
   wake(): void
   stopped(): boolean
+  store(batch: IngestBatch): Promise<unknown>
+  /** Runs work once the session's running tick is done. */
+  afterRunning(work: () => Promise<void>, failed: string): void
+  withPublic(use: (doc: Document) => Promise<void>): Promise<void>
 }
 
 /**
@@ -27,8 +34,15 @@ export class SessionPolls {
   private dirty = true
   private current: PollTick | null = null
   private wakeTimer: NodeJS.Timeout | null = null
+  private readonly readBack: PollReadBack
 
-  constructor(private readonly deps: SessionPollsDeps) {}
+  constructor(private readonly deps: SessionPollsDeps) {
+    this.readBack = new PollReadBack({
+      ...deps,
+      secrets: () => this.secrets,
+      replace: (pollId, answers) => this.answers?.set(pollId, answers),
+    })
+  }
 
   /** Staff changed polls (public document) or their secrets (moderators' document). */
   markDirty(secrets: boolean): void {
@@ -149,6 +163,8 @@ export class SessionPolls {
       }
       for (const [userId, a] of byUser) poll.set(userId, a)
     }
+    // Other instances took answers too: the results are counted again from the table.
+    if (this.deps.sharedCounts) this.readBack.later(tick.changed.keys())
   }
 
   /** The tick failed before changing anything: its staff changes are looked at again. */
@@ -158,10 +174,11 @@ export class SessionPolls {
   }
 
   idle(): boolean {
-    return this.wakeTimer === null
+    return this.wakeTimer === null && this.readBack.idle()
   }
 
   stop(): void {
+    this.readBack.stop()
     if (this.wakeTimer) clearTimeout(this.wakeTimer)
     this.wakeTimer = null
   }
