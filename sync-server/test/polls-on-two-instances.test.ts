@@ -1,4 +1,4 @@
-import { answerPoll, newPoll, type Poll, PublicPolls } from '@podium/shared'
+import { answerPoll, newPoll, type Poll, PublicPolls, pollAnswerEntryId } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
@@ -113,5 +113,51 @@ describe('poll results across two instances', () => {
       )
     for (const staff of [staffOne, staffTwo])
       expect(polls(staff).results(choice.id)).toMatchObject({ total: people, counts: expected })
+  }, 60_000)
+
+  it('POLL-MOD-3: an answer waiting on one instance is approved from the other, counted once', async () => {
+    const session = await createSession(one.url)
+    const host = { sessionId: session.id, userId: session.hostUserId, token: session.hostToken }
+    const staffOne = client(one, host, true)
+    const staffTwo = client(two, host, true)
+    const onOne = client(one, await join(one.url, session.code, 'Ada'))
+    const onTwo = client(two, await join(two.url, session.code, 'Bo'))
+    await Promise.all([staffOne.synced(), staffTwo.synced(), onOne.synced(), onTwo.synced()])
+    staffOne.public.setSettings({ preModeration: true })
+    const poll = newPoll({ kind: 'text', question: 'Ideas?', status: 'open' })
+    polls(staffOne).putPoll(poll)
+    await waitFor(() => polls(onTwo).results(poll.id).openedAt !== null, 15_000, 'opened')
+    answerPoll(onOne.provider('outbox').document, poll.id, { text: 'From one' })
+    answerPoll(onTwo.provider('outbox').document, poll.id, { text: 'From two' })
+    await waitFor(() => staffTwo.mod.queue().length === 2, 15_000, 'both queued')
+    // Each decided on the instance that did not take the answer.
+    for (const item of staffTwo.mod.queue()) {
+      const staff = item.text === 'From one' ? staffTwo : staffOne
+      staff.mod.decide(item.id, {
+        action: 'approve',
+        by: session.hostUserId,
+        byName: null,
+        at: Date.now(),
+      })
+    }
+    for (const staff of [staffOne, staffTwo])
+      await waitFor(
+        () => polls(staff).results(poll.id).total === 2,
+        20_000,
+        'both approved answers counted on both instances',
+      )
+    await waitFor(
+      () => onOne.outbox.receipt(pollAnswerEntryId(poll.id))?.status === 'accepted',
+      15_000,
+      'receipted',
+    )
+    await new Promise((r) => setTimeout(r, 600))
+    for (const staff of [staffOne, staffTwo])
+      expect(
+        polls(staff)
+          .results(poll.id)
+          .texts.map((t) => t.text)
+          .sort(),
+      ).toEqual(['From one', 'From two'])
   }, 60_000)
 })

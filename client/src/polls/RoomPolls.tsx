@@ -66,6 +66,9 @@ function PollCard(props: { view: PollView }) {
             still open then.
           </Match>
           <Match when={mine().state === 'sending'}>Sending your answer…</Match>
+          <Match when={mine().state === 'review'}>
+            Waiting for a moderator: your answer shows in the results once it is approved.
+          </Match>
           <Match when={mine().state === 'counted'}>Your answer is counted.</Match>
           <Match when={mine().state === 'refused'}>Not counted: {mine().reason}</Match>
         </Switch>

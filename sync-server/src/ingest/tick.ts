@@ -1,5 +1,6 @@
 import { documentName, ModDoc, ModPolls, PublicDoc, PublicPolls } from '@podium/shared'
 import type { Metrics } from '../observability/metrics.ts'
+import { decidePollReview } from '../polls/review-step.ts'
 import type { SessionPolls } from '../polls/session-polls.ts'
 import { applyPlan } from './apply.ts'
 import { captureTransaction } from './capture.ts'
@@ -130,6 +131,8 @@ async function tickSteps(
         questionShown: (id) => !plan.removed.has(id) && (plan.added.has(id) || pub.hasQuestion(id)),
         authorsOf: async (itemId) => (await repo.authorsOf(sessionId, [itemId])).get(itemId) ?? [],
         actor: (itemId) => pending.decisionActor(itemId),
+        pollReview: (item, actor) =>
+          decidePollReview(item, actor, polls, parts.polls.findReview, now, plan),
       },
       plan,
     )

@@ -7,6 +7,7 @@ import { PollTick } from './poll-tick.ts'
 import { PollReadBack } from './read-back.ts'
 import { type AnswersByPoll, loadAnswers } from './repository.ts'
 import { computeResults, leaderboard, type PlayerTotal, scoreQuestion } from './results.ts'
+import type { FindReview } from './review-step.ts'
 
 export interface SessionPollsDeps {
   sessionId: string
@@ -97,6 +98,19 @@ export class SessionPolls {
       }
     }
     return tick
+  }
+
+  /**
+   * The answer a queue item stands for. With several instances the poll's answers are read
+   * from the table first: the answer may have been decided by another instance.
+   */
+  readonly findReview: FindReview = async (tick, pollId, reviewId) => {
+    if (this.deps.sharedCounts) {
+      const fresh = await loadAnswers(this.deps.db, this.deps.sessionId, [pollId])
+      tick.replaceStored(pollId, fresh.get(pollId) ?? new Map())
+    }
+    for (const entry of tick.answers(pollId)) if (entry[1].reviewId === reviewId) return entry
+    return undefined
   }
 
   /** The secrets from the moderators' document, when the tick has it open. */
