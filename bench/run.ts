@@ -26,6 +26,7 @@ import { fanout } from './src/scenarios/fanout.ts'
 import { joins } from './src/scenarios/joins.ts'
 import { lateJoin } from './src/scenarios/late-join.ts'
 import { memory } from './src/scenarios/memory.ts'
+import { polls } from './src/scenarios/polls.ts'
 import { reactions } from './src/scenarios/reactions.ts'
 import { votes } from './src/scenarios/votes.ts'
 import { type RunningTarget, startTarget, TargetKind } from './src/targets/index.ts'
@@ -37,7 +38,7 @@ import { type RunningTarget, startTarget, TargetKind } from './src/targets/index
  * markdown report, and with --quick compares the gated ratios with bench/baseline.json.
  */
 const SCENARIOS: Record<string, Scenario> = Object.fromEntries(
-  [fanout, votes, joins, lateJoin, memory, api, reactions].map((scenario) => [
+  [fanout, votes, joins, lateJoin, memory, api, reactions, polls].map((scenario) => [
     scenario.name,
     scenario,
   ]),
@@ -77,6 +78,9 @@ const plan: Plan = {
   reactions: values.sizes
     ? { ...base.reactions, attendees: values.sizes.split(',').map(Number) }
     : base.reactions,
+  polls: values.sizes
+    ? { ...base.polls, attendees: values.sizes.split(',').map(Number) }
+    : base.polls,
 }
 // Quick: memory first, while the shared servers are still fresh.
 const chosen = values.only

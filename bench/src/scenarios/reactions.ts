@@ -5,6 +5,7 @@ import { mb, round } from '../harness/numbers.ts'
 import { defineScenario, type Measured, type Step } from '../harness/scenario.ts'
 import { summarizeEncoded } from '../stats/histogram.ts'
 import { TargetKind } from '../targets/index.ts'
+import { sessionRows } from './stored-rows.ts'
 
 /**
  * Reaction storm: N attendees each react once a second for the plan's duration, as
@@ -95,6 +96,8 @@ async function reactStep({ ctx, target, track, point: count }: Step<number>): Pr
           ? round((track.sampler.cpuSeconds(target.pid) * 1e6) / sent, 1)
           : null,
         serverRssMb: mb(server.rssMaxBytes),
+        // How it is carried: a row per window and a public update per window, not per reaction.
+        ...(target.dataDir ? sessionRows(target.dataDir, room.publicDoc) : {}),
       },
       server,
       generators: track.generatorUsage([...reports.map((r) => r.lag.p99), seen.lag.p99]),
