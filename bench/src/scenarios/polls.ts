@@ -69,6 +69,10 @@ async function pollStep({ ctx, target, track, point: count }: Step<number>): Pro
   }))
   const viewer = new Generator('poll-projector', ctx.root, ctx.cpus.generators)
   try {
+    const ready = await track.guarded(
+      pool.phase<AnswerReady>('ready', (count / connectRate) * 1000 + 180_000),
+    )
+    // The projector connects once the audience has: the connection storm is not measured.
     viewer.start({
       role: 'poll-projector',
       params: {
@@ -78,10 +82,8 @@ async function pollStep({ ctx, target, track, point: count }: Step<number>): Pro
         settleMs: SETTLE_MS,
       },
     })
-    const ready = await track.guarded(
-      pool.phase<AnswerReady>('ready', (count / connectRate) * 1000 + 180_000),
-    )
-    await viewer.phase('ready', 60_000)
+    // A server still taking in 10,000 arrivals on a busy machine may take a while.
+    await track.guarded(viewer.phase('ready', 180_000))
 
     // The answers, and the projector's view of them.
     await track.startProfile()
@@ -138,6 +140,7 @@ async function pollStep({ ctx, target, track, point: count }: Step<number>): Pro
         shownMax: shown.max,
         allShownAfterLastMs: allShown === null ? null : allShown - last,
         projectorUpdates: seen.updates,
+        projectorClosed: seen.closed,
         answerReceiptP50: answerReceipt.p50,
         answerReceiptP99: answerReceipt.p99,
         votes,

@@ -59,6 +59,10 @@ export function sessionRows(dataDir: string, publicDoc: string): Record<string, 
         'select count(*) as n from reaction_windows where session_id = ?',
         sessionId,
       ),
+      storedReactionTotal: count(
+        'select coalesce(sum(total), 0) as n from reaction_windows where session_id = ?',
+        sessionId,
+      ),
       storedPollAnswers: count(
         'select count(*) as n from poll_answers where session_id = ?',
         sessionId,

@@ -100,6 +100,7 @@ export class SessionIngest {
       db: deps.db,
       sharedCounts: deps.sharedCounts,
       wake: () => this.markPolls(false),
+      tick: () => this.schedule(),
       stopped: () => this.scheduler.stopped,
       store: (batch) => this.store(batch),
       afterRunning: (work, failed) => this.scheduler.afterRunning(work, failed),

@@ -55,8 +55,11 @@ export function decidePollAnswer(
         receipt('rejected', RejectReason.moderatorRejected)
         return 'rejected'
       case 'pending':
-        // Its decision will be receipted under this seq.
-        polls.record(entry.pollId, userId, { ...previous, seq: entry.seq })
+        // Its decision will be receipted under this seq. The same seq again (the outbox
+        // scanned once more, perhaps by an instance that has not seen the decision yet)
+        // writes nothing, so it cannot put back an answer another instance approved.
+        if (previous.seq !== entry.seq)
+          polls.record(entry.pollId, userId, { ...previous, seq: entry.seq })
         receipt('pending')
         return 'pending'
     }

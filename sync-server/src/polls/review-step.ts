@@ -15,7 +15,7 @@ export type FindReview = (
  * it counts (with the text as the moderator left it); rejected, it stays out of the
  * results and goes to the rejected list. Either way the author's receipt, under the `seq`
  * the answer came with, says so. A decision on an answer its author has replaced since, or
- * that another moderator decided first, changes nothing.
+ * that another moderator decided first, changes nothing. Says whose receipt it wrote.
  */
 export async function decidePollReview(
   item: PendingItem,
@@ -24,13 +24,13 @@ export async function decidePollReview(
   find: FindReview,
   now: number,
   out: ModerationSink,
-): Promise<void> {
+): Promise<string | null> {
   const decision = item.decision
-  if (!decision || !item.pollId) return
+  if (!decision || !item.pollId) return null
   const found = await find(tick, item.pollId, item.id)
-  if (!found) return
+  if (!found) return null
   const [userId, answer] = found
-  if (answer.moderation !== 'pending') return
+  if (answer.moderation !== 'pending') return null
   const seq = answer.seq ?? 1
   if (decision.action === 'approve') {
     tick.record(item.pollId, userId, {
@@ -41,7 +41,7 @@ export async function decidePollReview(
       seq: null,
     })
     out.receipt(userId, pollAnswerEntryId(item.pollId), { status: 'accepted', seq, at: now })
-    return
+    return userId
   }
   const reason = decision.reason ?? ''
   tick.record(item.pollId, userId, { ...answer, moderation: 'rejected' })
@@ -67,4 +67,5 @@ export async function decidePollReview(
     reason: RejectReason.moderatorRejected,
     ...(reason ? { detail: reason } : {}),
   })
+  return userId
 }

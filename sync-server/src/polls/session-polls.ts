@@ -9,6 +9,15 @@ import { type AnswersByPoll, loadAnswers } from './repository.ts'
 import { computeResults, leaderboard, type PlayerTotal, scoreQuestion } from './results.ts'
 import type { FindReview } from './review-step.ts'
 
+/**
+ * How often a poll's results are written while answers keep coming. Every write reaches
+ * every reader of the public document: at 10,000 readers one costs tens of milliseconds of
+ * CPU, so written every tick (50 ms) a poll storm would take more than the core. Written
+ * at most this often, results stay within this long of the answers; a first answer after a
+ * quiet spell, and staff changes (open, close, times), are written at once.
+ */
+export const RESULTS_EVERY_MS = 250
+
 export interface SessionPollsDeps {
   sessionId: string
   db: Db
@@ -16,6 +25,8 @@ export interface SessionPollsDeps {
   sharedCounts: boolean
   /** Asks for a tick (a quiz question's time is up). */
   wake(): void
+  /** Asks for a tick without marking the polls changed (results held back are due). */
+  tick(): void
   stopped(): boolean
   store(batch: IngestBatch): Promise<unknown>
   /** Runs work once the session's running tick is done. */
@@ -36,6 +47,11 @@ export class SessionPolls {
   private current: PollTick | null = null
   private wakeTimer: NodeJS.Timeout | null = null
   private readonly readBack: PollReadBack
+  /** When each poll's results were last written (server clock). */
+  private readonly resultsAt = new Map<string, number>()
+  /** Polls whose answers changed since their results were last written. */
+  private readonly held = new Set<string>()
+  private heldTimer: NodeJS.Timeout | null = null
 
   constructor(private readonly deps: SessionPollsDeps) {
     this.readBack = new PollReadBack({
@@ -138,16 +154,41 @@ export class SessionPolls {
       const board = this.leaderboardOf(tick, quizId, plan.now)
       plan.publicOps.push((p) => new PublicPolls(p.doc).setLeaderboard(quizId, board))
     }
-    for (const id of tick.touched) {
+    for (const id of this.due(tick, plan.now)) {
       const poll = tick.poll(id)
       const times = tick.times.get(id)
       if (!poll || !times) continue
+      this.resultsAt.set(id, plan.now)
       const results = computeResults(poll, tick.answers(id), times, tick.secret(id))
       if (pub.hasResults(id) && JSON.stringify(results) === JSON.stringify(pub.results(id)))
         continue
       plan.publicOps.push((p) => new PublicPolls(p.doc).setResults(id, results))
     }
     plan.batch.pollAnswers.push(...tick.rows)
+  }
+
+  /**
+   * The polls whose results this tick writes: the ones it touched, and the ones whose
+   * answers changed once RESULTS_EVERY_MS has passed since their last write; the others
+   * wait for the tick that is asked for then.
+   */
+  private due(tick: PollTick, now: number): Set<string> {
+    const due = new Set(tick.touched)
+    for (const id of tick.answered) this.held.add(id)
+    let wait = Number.POSITIVE_INFINITY
+    for (const id of this.held) {
+      const next = (this.resultsAt.get(id) ?? Number.NEGATIVE_INFINITY) + RESULTS_EVERY_MS
+      if (due.has(id) || next <= now) {
+        due.add(id)
+        this.held.delete(id)
+      } else wait = Math.min(wait, next - now)
+    }
+    if (Number.isFinite(wait) && !this.heldTimer && !this.deps.stopped())
+      this.heldTimer = setTimeout(() => {
+        this.heldTimer = null
+        if (!this.deps.stopped()) this.deps.tick()
+      }, wait)
+    return due
   }
 
   private leaderboardOf(tick: PollTick, quizId: string, now: number) {
@@ -188,11 +229,13 @@ export class SessionPolls {
   }
 
   idle(): boolean {
-    return this.wakeTimer === null && this.readBack.idle()
+    return this.wakeTimer === null && this.heldTimer === null && this.readBack.idle()
   }
 
   stop(): void {
     this.readBack.stop()
+    if (this.heldTimer) clearTimeout(this.heldTimer)
+    this.heldTimer = null
     if (this.wakeTimer) clearTimeout(this.wakeTimer)
     this.wakeTimer = null
   }

@@ -106,7 +106,7 @@ export async function answer(params: AnswerParams, control: Control): Promise<vo
       person.pending.set(entryId, { seq, sentAt: performance.now() })
       sentAt.push(Date.now())
     })
-    await until(() => ready.every((p) => p.pending.size === 0), 30_000)
+    await until(() => ready.every((p) => p.pending.size === 0), 60_000)
     storming = false
     return {
       sent: sentAt.length,

@@ -13,6 +13,8 @@ export interface PollProjectorReport {
   /** Updates of the public document that arrived while answers were sent. */
   updates: number
   watchedMs: number
+  /** Why the server closed the projector's connection while it watched, if it did. */
+  closed: string | null
   lag: Lag
 }
 
@@ -28,6 +30,7 @@ export async function pollProjector(params: PollProjectorParams, control: Contro
   let updates = 0
   let watching = false
   let last = -1
+  let closed: string | null = null
   doc.on('update', () => {
     if (!watching) return
     updates++
@@ -41,6 +44,9 @@ export async function pollProjector(params: PollProjectorParams, control: Contro
     wire: params.endpoint.wire,
     url: params.endpoint.url,
     channels: [{ name: params.viewer.publicDoc, token: params.viewer.token, doc }],
+    onClose: (code, reason) => {
+      closed = `${code}${reason ? ` ${reason}` : ''}`
+    },
   })
   await until(() => client.synced || client.denied || client.closed, 60_000)
   await control.phase('ready', { synced: client.synced })
@@ -49,7 +55,7 @@ export async function pollProjector(params: PollProjectorParams, control: Contro
   const began = performance.now()
   watching = true
   const expected = (await control.signal('expect')) as number
-  await until(() => last >= expected, params.settleMs)
+  await until(() => last >= expected || closed !== null, params.settleMs)
   await sleep(100)
   watching = false
   await control.phase('report', {
@@ -57,6 +63,7 @@ export async function pollProjector(params: PollProjectorParams, control: Contro
     counts: polls.results(params.pollId).counts,
     updates,
     watchedMs: performance.now() - began,
+    closed,
     lag: lag.read(),
   } satisfies PollProjectorReport)
   await control.signal('close')
