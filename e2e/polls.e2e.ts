@@ -147,6 +147,7 @@ describe('polls in Chromium', () => {
     await answer(ana.page, '1989')
     await answer(ben.page, '1979')
     await ana.page.getByText('Your answer is counted.').waitFor()
+    await ben.page.getByText('Your answer is counted.').waitFor()
     // Nobody sees the right answer while the question runs.
     await expect(ana.page.getByText('right answer').count()).resolves.toBe(0)
     // The server closes it when the time is up.

@@ -24,7 +24,15 @@ export function RoomPolls() {
         <h2 id="polls-heading">
           {shown().some((v) => v.poll.status === 'open') ? 'Poll' : 'Poll results'}
         </h2>
-        <For each={shown()}>{(view) => <PollCard view={view} />}</For>
+        {/* Keyed by poll id: new results make new view objects, and a card made again
+            would lose what the person is typing. */}
+        <For each={shown().map((v) => v.poll.id)}>
+          {(id) => (
+            <Show when={shown().find((v) => v.poll.id === id)}>
+              {(view) => <PollCard view={view()} />}
+            </Show>
+          )}
+        </For>
       </section>
     </Show>
   )
