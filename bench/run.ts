@@ -26,6 +26,7 @@ import { fanout } from './src/scenarios/fanout.ts'
 import { joins } from './src/scenarios/joins.ts'
 import { lateJoin } from './src/scenarios/late-join.ts'
 import { memory } from './src/scenarios/memory.ts'
+import { polls } from './src/scenarios/polls.ts'
 import { reactions } from './src/scenarios/reactions.ts'
 import { votes } from './src/scenarios/votes.ts'
 import { type RunningTarget, startTarget, TargetKind } from './src/targets/index.ts'
@@ -37,7 +38,7 @@ import { type RunningTarget, startTarget, TargetKind } from './src/targets/index
  * markdown report, and with --quick compares the gated ratios with bench/baseline.json.
  */
 const SCENARIOS: Record<string, Scenario> = Object.fromEntries(
-  [fanout, votes, joins, lateJoin, memory, api, reactions].map((scenario) => [
+  [fanout, votes, joins, lateJoin, memory, api, reactions, polls].map((scenario) => [
     scenario.name,
     scenario,
   ]),
@@ -56,6 +57,7 @@ const { values } = parseArgs({
     'update-baseline': { type: 'boolean', default: false },
     pin: { type: 'boolean', default: false },
     nice: { type: 'string' },
+    'connect-rate': { type: 'string' },
   },
 })
 
@@ -67,6 +69,12 @@ for (const t of targets) {
   if (!knownTargets.includes(t))
     throw new Error(`unknown target ${t}; known: ${knownTargets.join(', ')}`)
 }
+// --connect-rate: how fast the reaction and poll storms connect their audience; on a busy
+// shared machine a slower ramp keeps the server from timing out handshakes.
+const connectRate =
+  values['connect-rate'] === undefined ? undefined : Number(values['connect-rate'])
+if (connectRate !== undefined && !(connectRate > 0))
+  throw new Error(`--connect-rate needs a positive number, got ${values['connect-rate']}`)
 const plan: Plan = {
   ...base,
   targets: targets as TargetKind[],
@@ -74,9 +82,16 @@ const plan: Plan = {
     ? { ...base.fanout, sizes: values.sizes.split(',').map(Number) }
     : base.fanout,
   lateJoin: { ...base.lateJoin, chromium: values.chromium ?? base.lateJoin.chromium },
-  reactions: values.sizes
-    ? { ...base.reactions, attendees: values.sizes.split(',').map(Number) }
-    : base.reactions,
+  reactions: {
+    ...base.reactions,
+    ...(values.sizes ? { attendees: values.sizes.split(',').map(Number) } : {}),
+    ...(connectRate ? { connectRate } : {}),
+  },
+  polls: {
+    ...base.polls,
+    ...(values.sizes ? { attendees: values.sizes.split(',').map(Number) } : {}),
+    ...(connectRate ? { connectRate } : {}),
+  },
 }
 // Quick: memory first, while the shared servers are still fresh.
 const chosen = values.only

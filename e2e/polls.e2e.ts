@@ -1,12 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../test-support/browser.ts'
-import { createHostSession, type HostSession, WIDE } from '../test-support/host.ts'
+import { createHostSession, type HostSession, WIDE, waitStaffOnline } from '../test-support/host.ts'
 import type { TestPodium } from '../test-support/podium.ts'
 import { joinRoom, waitOnline } from '../test-support/room.ts'
 import { startServer } from '../test-support/served.ts'
 import { blockingViolations } from './helpers/axe.ts'
 import { eventually, newPhone, screenshot } from './helpers/room.ts'
+import { pendingCard } from './helpers/staff.ts'
 
 // Polls, a quiz and a word cloud from the host console to the rooms and the projector.
 
@@ -146,6 +147,7 @@ describe('polls in Chromium', () => {
     await answer(ana.page, '1989')
     await answer(ben.page, '1979')
     await ana.page.getByText('Your answer is counted.').waitFor()
+    await ben.page.getByText('Your answer is counted.').waitFor()
     // Nobody sees the right answer while the question runs.
     await expect(ana.page.getByText('right answer').count()).resolves.toBe(0)
     // The server closes it when the time is up.
@@ -183,6 +185,67 @@ describe('polls in Chromium', () => {
       ['local first (2)'],
     )
     await screenshot(projector, 'polls-projector-cloud')
+  })
+
+  it('open text while the session pre-moderates: answered offline, approved, then shown', async () => {
+    const { host } = session
+    const question = 'What should we cover next?'
+    // The word cloud before closes, so the projector shows this poll.
+    await host.locator('body').click({ position: { x: 5, y: 5 } })
+    await host.keyboard.press('c')
+    await host.getByLabel('Review questions before they are published').check()
+    await createPoll(host, { kind: 'text', question })
+    await openButton(host, question).click()
+    const ana = people.Ana!
+    const ben = people.Ben!
+    const write = async (page: Page, text: string) => {
+      await page.getByRole('heading', { name: question }).waitFor()
+      await page.getByLabel('Your answer', { exact: true }).fill(text)
+      await page.locator('.polls').getByRole('button', { name: 'Answer' }).click()
+    }
+    await write(ana.page, 'Offline sync in depth')
+    await ana.page.getByText(/^Waiting for a moderator/).waitFor()
+
+    // Written offline, it waits on the device, then in the queue like Ana's.
+    await ben.context.setOffline(true)
+    await ben.page.getByRole('status').getByText('Offline', { exact: true }).waitFor()
+    await write(ben.page, 'Buy my course')
+    await ben.page.getByText(/^Saved on this device/).waitFor()
+    await ben.context.setOffline(false)
+    await waitOnline(ben.page)
+    await ben.page.getByText(/^Waiting for a moderator/).waitFor({ timeout: 20_000 })
+
+    const mod = await session.context.newPage()
+    await mod.goto(`/s/${session.sessionId}/moderate`)
+    await waitStaffOnline(mod)
+    const good = pendingCard(mod, 'Offline sync in depth')
+    await good.waitFor()
+    await good.getByText(`Poll: ${question}`).waitFor()
+    await screenshot(mod, 'polls-moderation-queue')
+    // Nothing shown while they wait: not on the projector, not in the console.
+    await projector.getByRole('heading', { name: question }).waitFor()
+    expect(await projector.locator('.poll-texts li').count()).toBe(0)
+
+    await good.getByRole('button', { name: 'Approve' }).click()
+    const spam = pendingCard(mod, 'Buy my course')
+    await spam.getByRole('button', { name: 'Reject…' }).click()
+    await spam.getByLabel(/Reason for the author/).fill('No advertising, please.')
+    await spam.getByRole('button', { name: 'Reject', exact: true }).click()
+
+    const texts = (page: Page) => page.locator('.poll-texts li').allTextContents()
+    for (const page of [projector, host, ana.page, ben.page])
+      await eventually(
+        () => texts(page).then((t) => t.map((x) => x.trim())),
+        ['Offline sync in depth'],
+      )
+    await ana.page.getByText('Your answer is counted.').waitFor()
+    await ben.page
+      .getByText('Not counted: A moderator did not publish this. No advertising, please.')
+      .waitFor({ timeout: 20_000 })
+    await screenshot(projector, 'polls-projector-moderated-text')
+    await screenshot(ben.page, 'polls-room-answer-rejected')
+    await mod.close()
+    await host.getByLabel('Review questions before they are published').uncheck()
   })
 
   it('poll screens are accessible in light and dark (axe-core, WCAG 2 A and AA)', async () => {

@@ -38,6 +38,8 @@ export interface Plan {
   api: { rates: number[]; durationSec: number; connections: number }
   /** Attendees each reacting once a second for `durationMs` (Podium only). */
   reactions: { attendees: number[]; durationMs: number; connectRate: number }
+  /** Attendees each answering one poll within `durationMs`, then voting once (Podium only). */
+  polls: { attendees: number[]; durationMs: number; connectRate: number }
 }
 
 const ALL_TARGETS = [TargetKind.podium, TargetKind.hocuspocus, TargetKind.yWebsocket]
@@ -82,6 +84,9 @@ export const FULL: Plan = {
   },
   api: { rates: [250, 500, 1_000, 2_000], durationSec: 5, connections: 20 },
   reactions: { attendees: [10_000], durationMs: 60_000, connectRate: 200 },
+  // Connecting is not what is measured: a slower ramp keeps a busy shared machine from
+  // refusing connections before the storm begins.
+  polls: { attendees: [10_000], durationMs: 10_000, connectRate: 100 },
 }
 
 /** Under two minutes on an idle 2-core machine: small sizes, short windows; compared with bench/baseline.json. */
@@ -111,4 +116,5 @@ export const QUICK: Plan = {
   memory: { idle: 300, churn: 300, churnRate: 300, rounds: 1, connectRate: 1_000, gcPauseMs: 500 },
   api: { rates: [200], durationSec: 1, connections: 10 },
   reactions: { attendees: [300], durationMs: 4_000, connectRate: 1_000 },
+  polls: { attendees: [300], durationMs: 3_000, connectRate: 1_000 },
 }

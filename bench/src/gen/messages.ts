@@ -94,6 +94,27 @@ export interface ProjectorParams {
   settleMs: number
 }
 
+export interface AnswerParams {
+  endpoint: Endpoint
+  attendees: AttendeePlan[]
+  connectRate: number
+  /** The open poll (single choice) every attendee answers once. */
+  pollId: string
+  options: number
+  /** The question every attendee then votes on once (the baseline wave). */
+  questionId: string
+  /** Each wave spreads this generator's attendees over this long. */
+  durationMs: number
+}
+
+export interface PollProjectorParams {
+  endpoint: Endpoint
+  viewer: { token: string; publicDoc: string }
+  pollId: string
+  /** How long to wait, after the last answer, for the projector to show them all. */
+  settleMs: number
+}
+
 export type RoleParams =
   | { role: 'attend'; params: AttendParams }
   | { role: 'publish'; params: PublishParams }
@@ -102,6 +123,8 @@ export type RoleParams =
   | { role: 'join'; params: JoinParams }
   | { role: 'react'; params: ReactParams }
   | { role: 'projector'; params: ProjectorParams }
+  | { role: 'answer'; params: AnswerParams }
+  | { role: 'poll-projector'; params: PollProjectorParams }
 
 export type ToWorker =
   | { type: 'start'; run: RoleParams }

@@ -1,7 +1,9 @@
 import { Control } from './control.ts'
 import type { FromWorker, ToWorker } from './messages.ts'
+import { answer } from './roles/answer.ts'
 import { attend } from './roles/attend.ts'
 import { join } from './roles/join.ts'
+import { pollProjector } from './roles/poll-projector.ts'
 import { probe } from './roles/probe.ts'
 import { projector } from './roles/projector.ts'
 import { publish } from './roles/publish.ts'
@@ -34,6 +36,10 @@ process.once('message', (message: ToWorker) => {
         return react(run.params, control)
       case 'projector':
         return projector(run.params, control)
+      case 'answer':
+        return answer(run.params, control)
+      case 'poll-projector':
+        return pollProjector(run.params, control)
       default:
         return run satisfies never
     }

@@ -90,6 +90,40 @@ const COLUMNS: Record<string, Column[]> = {
     { header: 'heap MB after churn rounds', cell: (s) => v(s, 'heapAfterRoundsMb') },
     { header: 'RSS MB after churn rounds', cell: (s) => v(s, 'rssAfterRoundsMb') },
   ],
+  polls: [
+    {
+      header: 'counted / answered',
+      cell: (s) =>
+        `${v(s, 'counted', 0)} / ${v(s, 'answers', 0)}${s.metrics.countsMatch === false ? ' (counts differ)' : ''}`,
+    },
+    {
+      header: 'shown at projector p50 / p99 / max ms',
+      cell: (s) => trio(s, 'shownP50', 'shownP99', 'shownMax'),
+    },
+    { header: 'all shown after the last ms', cell: (s) => v(s, 'allShownAfterLastMs', 0) },
+    {
+      header: 'CPU µs / answer vs / vote',
+      cell: (s) => `${v(s, 'cpuUsPerAnswer')} vs ${v(s, 'cpuUsPerVote')}`,
+    },
+    { header: 'answer ÷ vote CPU', cell: (s) => v(s, 'answerToVoteCpu', 2) },
+    { header: 'projector updates', cell: (s) => v(s, 'projectorUpdates', 0) },
+    { header: 'RSS MB', cell: (s) => v(s, 'serverRssMb') },
+  ],
+  reactions: [
+    { header: 'counted / sent', cell: (s) => `${v(s, 'counted', 0)} / ${v(s, 'sent', 0)}` },
+    {
+      header: 'window late p50 / p99 / max ms',
+      cell: (s) => trio(s, 'lateP50', 'lateP99', 'lateMax'),
+    },
+    { header: 'public updates / s', cell: (s) => v(s, 'updatesPerSecond', 2) },
+    {
+      header: 'stored: window rows / public-doc rows',
+      cell: (s) => `${v(s, 'storedReactionWindows', 0)} / ${v(s, 'storedPublicUpdates', 0)}`,
+    },
+    { header: 'server CPU %', cell: (s) => v(s, 'serverCpuPercent') },
+    { header: 'CPU µs / reaction', cell: (s) => v(s, 'serverCpuUsPerReaction') },
+    { header: 'RSS MB', cell: (s) => v(s, 'serverRssMb') },
+  ],
   api: [
     { header: 'achieved /s', cell: (s) => v(s, 'achievedPerSecond') },
     { header: 'p50 / p99 / max ms', cell: (s) => trio(s, 'p50', 'p99', 'max') },
@@ -105,6 +139,8 @@ const TITLES: Record<string, string> = {
   'late-join': 'Late join: a full session for a new client',
   memory: 'Memory: idle attendees, then joins and leaves',
   api: 'API (Podium only)',
+  polls: 'Poll storm: every attendee answers one poll, then votes once (Podium only)',
+  reactions: 'Reactions: every attendee reacts once a second (Podium only)',
 }
 
 const TARGET_ORDER: string[] = [

@@ -135,6 +135,44 @@ export function checkTargets(results: ScenarioResult[]): TargetCheck[] {
     ),
   )
 
+  const poll = find('polls', TargetKind.podium, (s) => s.params.attendees === 10_000)
+  const answers = num(poll?.metrics.answers)
+  const counted = num(poll?.metrics.counted)
+  checks.push(
+    check(
+      '10,000 poll answers in 10 s: every one counted',
+      answers === null || counted === null ? null : answers - counted,
+      0,
+      'answers not counted',
+    ),
+  )
+  checks.push(
+    check(
+      '10,000 poll answers: shown at the projector p99 ≤ 500 ms',
+      num(poll?.metrics.shownP99),
+      500,
+      'ms',
+    ),
+  )
+  checks.push(
+    check(
+      '10,000 poll answers: all shown ≤ 500 ms after the last',
+      num(poll?.metrics.allShownAfterLastMs),
+      500,
+      'ms',
+    ),
+  )
+  const react = find('reactions', TargetKind.podium, (s) => s.params.attendees === 10_000)
+  checks.push(
+    check(
+      '10,000 reacting each second: window counts ≤ 1 s late (max)',
+      // No window seen is no measurement, not a window on time.
+      num(react?.metrics.windowsSeen) ? num(react?.metrics.lateMax) : null,
+      1_000,
+      'ms',
+    ),
+  )
+
   const memory = find('memory', TargetKind.podium, () => true)
   checks.push(
     check(

@@ -36,3 +36,39 @@ export function storedRows(dataDir: string): Record<string, Metric> {
     db.close()
   }
 }
+
+/**
+ * What one session left in the store: rows of its public document, and of the tables
+ * reactions and poll answers are counted in. Shows how a storm is carried: a row per
+ * window or per answer, not a document write per reaction.
+ */
+export function sessionRows(dataDir: string, publicDoc: string): Record<string, Metric> {
+  const file = join(dataDir, 'podium.sqlite')
+  const sessionId = parseDocumentName(publicDoc)?.sessionId
+  if (!existsSync(file) || !sessionId) return {}
+  const db = new SQLite(file, { readonly: true, fileMustExist: true })
+  const count = (sql: string, arg: string) =>
+    (db.prepare(sql).get(arg) as { n: number } | undefined)?.n ?? 0
+  try {
+    return {
+      storedPublicUpdates: count(
+        'select count(*) as n from document_updates where name = ?',
+        publicDoc,
+      ),
+      storedReactionWindows: count(
+        'select count(*) as n from reaction_windows where session_id = ?',
+        sessionId,
+      ),
+      storedReactionTotal: count(
+        'select coalesce(sum(total), 0) as n from reaction_windows where session_id = ?',
+        sessionId,
+      ),
+      storedPollAnswers: count(
+        'select count(*) as n from poll_answers where session_id = ?',
+        sessionId,
+      ),
+    }
+  } finally {
+    db.close()
+  }
+}

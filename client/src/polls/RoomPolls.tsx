@@ -24,7 +24,15 @@ export function RoomPolls() {
         <h2 id="polls-heading">
           {shown().some((v) => v.poll.status === 'open') ? 'Poll' : 'Poll results'}
         </h2>
-        <For each={shown()}>{(view) => <PollCard view={view} />}</For>
+        {/* Keyed by poll id: new results make new view objects, and a card made again
+            would lose what the person is typing. */}
+        <For each={shown().map((v) => v.poll.id)}>
+          {(id) => (
+            <Show when={shown().find((v) => v.poll.id === id)}>
+              {(view) => <PollCard view={view()} />}
+            </Show>
+          )}
+        </For>
       </section>
     </Show>
   )
@@ -66,6 +74,9 @@ function PollCard(props: { view: PollView }) {
             still open then.
           </Match>
           <Match when={mine().state === 'sending'}>Sending your answer…</Match>
+          <Match when={mine().state === 'review'}>
+            Waiting for a moderator: your answer shows in the results once it is approved.
+          </Match>
           <Match when={mine().state === 'counted'}>Your answer is counted.</Match>
           <Match when={mine().state === 'refused'}>Not counted: {mine().reason}</Match>
         </Switch>

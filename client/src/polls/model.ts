@@ -46,7 +46,7 @@ export function shownPolls(views: PollView[]): PollView[] {
 }
 
 /** Where the attendee's answer stands. */
-export type AnswerState = 'none' | 'sending' | 'counted' | 'refused'
+export type AnswerState = 'none' | 'sending' | 'review' | 'counted' | 'refused'
 
 export interface MyAnswer {
   entry: PollAnswerEntry | null
@@ -60,12 +60,14 @@ export function myAnswer(outbox: Y.Doc, pollId: string): MyAnswer {
   if (!entry) return { entry: null, state: 'none', reason: null }
   const receipt = outbox.getMap<Receipt>('receipts').get(pollAnswerEntryId(pollId))
   if (!receipt || receipt.seq !== entry.seq) return { entry, state: 'sending', reason: null }
-  if (receipt.status === 'rejected')
-    return {
-      entry,
-      state: 'refused',
-      reason: receipt.reason ? REJECT_MESSAGES[receipt.reason] : null,
-    }
+  if (receipt.status === 'rejected') {
+    const reason = receipt.reason ? REJECT_MESSAGES[receipt.reason] : null
+    // A moderator's reason, when they gave one, follows the general sentence.
+    const detail = receipt.detail ? ` ${receipt.detail}` : ''
+    return { entry, state: 'refused', reason: reason === null ? null : `${reason}${detail}` }
+  }
+  // Open text while the session pre-moderates: shown once a moderator approves it.
+  if (receipt.status === 'pending') return { entry, state: 'review', reason: null }
   return { entry, state: 'counted', reason: null }
 }
 

@@ -46,6 +46,22 @@ describe('room polls', () => {
     )
   })
 
+  it('POLL-MOD-1, POLL-MOD-3: open text waits for a moderator, then is turned down with a reason', () => {
+    const { t, poll } = withPoll({ kind: 'text', question: 'Ideas?' })
+    t.mount(() => <RoomPolls />)
+    fireEvent.input(screen.getByLabelText('Your answer'), { target: { value: 'Buy my course' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Answer' }))
+    const seq = myAnswer(t.outbox.doc, poll.id).entry?.seq ?? 0
+    t.receipt(pollAnswerEntryId(poll.id), 'pending', { seq })
+    screen.getByText(/^Waiting for a moderator: your answer shows in the results/)
+    t.receipt(pollAnswerEntryId(poll.id), 'rejected', {
+      seq,
+      reason: 'moderator-rejected',
+      detail: 'No advertising, please.',
+    })
+    screen.getByText('Not counted: A moderator did not publish this. No advertising, please.')
+  })
+
   it('limits a multiple-choice answer to its maximum, and a word cloud to three words', () => {
     const { t } = withPoll({
       kind: 'multiple',

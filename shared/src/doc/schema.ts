@@ -135,19 +135,29 @@ export const PublicSnapshot = z.object({
 })
 export type PublicSnapshot = z.infer<typeof PublicSnapshot>
 
-export const PendingKind = { question: 'question', reply: 'reply', edit: 'edit' } as const
+export const PendingKind = {
+  question: 'question',
+  reply: 'reply',
+  edit: 'edit',
+  pollAnswer: 'poll-answer',
+} as const
 export type PendingKind = (typeof PendingKind)[keyof typeof PendingKind]
 
 /**
  * A question or reply waiting for review in the moderators' document, or (`edit`) an
  * author's new text for a published question, which keeps its text until this is approved.
  * An edit's id is the outbox entry's; its `questionId` is the question edited.
+ * A `poll-answer` is an open-text answer to the poll `pollId` while the session
+ * pre-moderates; its id is the server's (one per answer written), since every author's
+ * answer to a poll sits under the same outbox entry id.
  */
 export const PendingItem = z.object({
   id: z.string(),
-  kind: z.enum(['question', 'reply', 'edit']),
+  kind: z.enum(['question', 'reply', 'edit', 'poll-answer']),
   /** For replies: the question replied to; for edits: the question edited. */
   questionId: z.string().nullable(),
+  /** For poll answers: the poll answered. */
+  pollId: z.string().nullable().optional(),
   text: z.string(),
   /** null when the item names nobody, as for questions: moderators do not see who wrote it. */
   authorId: z.string().nullable(),

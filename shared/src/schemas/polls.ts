@@ -193,6 +193,11 @@ export const PollExport = z.object({
         text: z.string().nullable(),
         answeredAt: z.number(),
         points: z.number().int().nullable(),
+        /**
+         * Open text the session pre-moderated: waiting for a moderator, or turned down (not
+         * in the results); absent or null when the answer counts.
+         */
+        moderation: z.enum(['pending', 'rejected']).nullable().optional(),
       }),
     )
     .max(100_000),

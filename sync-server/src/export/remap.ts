@@ -57,17 +57,22 @@ export function remapIds(data: SessionExport, ids = new IdMap()): SessionExport 
       })),
     },
     mod: {
-      queue: m.queue.map((item) => ({
-        ...item,
-        id: ids.get(item.id),
-        questionId: ids.nullable(item.questionId),
-        authorId: ids.nullable(item.authorId),
-        decision: null,
-      })),
+      // Poll answers waiting for review are left out: an import brings polls back without
+      // their answers, so approving one would have nothing to count.
+      queue: m.queue
+        .filter((item) => item.kind !== 'poll-answer')
+        .map((item) => ({
+          ...item,
+          id: ids.get(item.id),
+          questionId: ids.nullable(item.questionId),
+          authorId: ids.nullable(item.authorId),
+          decision: null,
+        })),
       rejected: m.rejected.map((item) => ({
         ...item,
         id: ids.get(item.id),
         questionId: ids.nullable(item.questionId),
+        ...(item.pollId ? { pollId: ids.get(item.pollId) } : {}),
         authorId: ids.nullable(item.authorId),
         by: ids.nullable(item.by),
       })),

@@ -29,6 +29,8 @@ export interface ModerationContext {
    * connection of this server did (the decision was in the document as it was loaded).
    */
   actor(itemId: string): Actor | null
+  /** A decision on a poll answer waiting for review, carried out by the polls (polls/). */
+  pollReview(item: PendingItem, actor: Actor | null): Promise<void>
 }
 
 /** Where the tick collects what to write. */
@@ -63,6 +65,12 @@ export async function carryOutDecisions(
     if (!decision) continue
     out.modOps.push((m) => m.dequeue(item.id))
     if (ctx.withdrawn.has(item.id)) continue
+    if (item.kind === 'poll-answer') {
+      const actor = ctx.actor(item.id)
+      await ctx.pollReview(item, actor)
+      out.audit.push(auditOf(item, decision, actor, now))
+      continue
+    }
     // The author is the one whose entry waits for this decision: an item that names nobody
     // does not say who wrote it. None waiting: another decision came first. No entry at
     // all: an item that came with an imported session, whose author is nobody here.
@@ -142,15 +150,24 @@ export async function carryOutDecisions(
       )
       settle('rejected', RejectReason.moderatorRejected, reason || null)
     }
-    out.audit.push({
-      at: now,
-      actorId: actor?.userId ?? null,
-      actorName: actor?.name ?? null,
-      actorRole: actor?.role ?? null,
-      action: decision.action === 'approve' ? `approve-${item.kind}` : `reject-${item.kind}`,
-      targetId: item.id,
-      ...(decision.action === 'reject' && decision.reason ? { detail: decision.reason } : {}),
-    })
+    out.audit.push(auditOf(item, decision, actor, now))
+  }
+}
+
+function auditOf(
+  item: PendingItem,
+  decision: NonNullable<PendingItem['decision']>,
+  actor: Actor | null,
+  now: number,
+): AuditEntry {
+  return {
+    at: now,
+    actorId: actor?.userId ?? null,
+    actorName: actor?.name ?? null,
+    actorRole: actor?.role ?? null,
+    action: decision.action === 'approve' ? `approve-${item.kind}` : `reject-${item.kind}`,
+    targetId: item.id,
+    ...(decision.action === 'reject' && decision.reason ? { detail: decision.reason } : {}),
   }
 }
 
@@ -185,6 +202,9 @@ function publishApproved(
       const questionId = item.questionId!
       return (p) => p.updateQuestion(questionId, { text, editedAt: ctx.now })
     }
+    case 'poll-answer':
+      // Carried out by the polls (ctx.pollReview); nothing of it goes here.
+      return () => {}
     default: {
       const unknown: never = item.kind
       throw new Error(`unknown pending kind ${String(unknown)}`)

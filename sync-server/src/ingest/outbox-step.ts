@@ -141,7 +141,7 @@ function decideItem(item: ScanItem, user: UserInTick, ctx: OutboxStepContext, pl
     const allow = () => ctx.rates.allow(userId, 'vote')
     const status = decidePollAnswer(
       entry,
-      { userId, name: user.state.name },
+      { userId, name: user.state.name, preModeration: ctx.pub.settings().preModeration },
       ctx.polls,
       allow,
       plan,

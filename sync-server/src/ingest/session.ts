@@ -102,7 +102,11 @@ export class SessionIngest {
       db: deps.db,
       sharedCounts: deps.sharedCounts,
       wake: () => this.markPolls(false),
+      tick: () => this.schedule(),
       stopped: () => this.scheduler.stopped,
+      store: (batch) => this.store(batch),
+      afterRunning: (work, failed) => this.scheduler.afterRunning(work, failed),
+      withPublic: (use) => this.documents.withOpen(documentName.public(sessionId), use),
     })
     this.parts = {
       ...deps,
@@ -144,6 +148,7 @@ export class SessionIngest {
     return this.lifetime.busy(now, idleMs, [
       [!this.scheduler.idle, 'a tick running or due'],
       [!this.tallies.idle(), 'tallies to read back'],
+      [!this.polls.idle(), 'poll results to count again'],
       [this.pending.outboxCount > 0, 'outboxes to scan'],
       [this.users.loadingCount > 0, 'users loading'],
       [this.pending.auditCount > 0, 'audit entries pending'],

@@ -1,5 +1,6 @@
 import { documentName, ModDoc, ModPolls, PublicDoc, PublicPolls } from '@podium/shared'
 import type { Metrics } from '../observability/metrics.ts'
+import { decidePollReview } from '../polls/review-step.ts'
 import type { SessionPolls } from '../polls/session-polls.ts'
 import { applyPlan } from './apply.ts'
 import { captureTransaction } from './capture.ts'
@@ -135,6 +136,20 @@ async function tickSteps(
         questionShown: (id) => !plan.removed.has(id) && (plan.added.has(id) || pub.hasQuestion(id)),
         authorsOf: async (itemId) => (await repo.authorsOf(sessionId, [itemId])).get(itemId) ?? [],
         actor: (itemId) => pending.decisionActor(itemId),
+        pollReview: async (item, actor) => {
+          const author = await decidePollReview(
+            item,
+            actor,
+            polls,
+            parts.polls.findReview,
+            now,
+            plan,
+          )
+          // A poll answer's receipt is the only record of the decision its author gets (it
+          // is state, not an entry decided once): the outbox is opened here if another
+          // instance holds it, so the receipt reaches the author through the shared document.
+          if (author) await documents.open(outboxName(author), opened)
+        },
       },
       plan,
     )

@@ -19,10 +19,27 @@ export interface StoredAnswer {
   points: number | null
   /** The author's name, shown in named polls only. */
   name: string | null
+  /**
+   * Pre-moderation (open text while the session pre-moderates): waiting for a moderator,
+   * or turned down; null when the answer counts. Only answers that count are in results.
+   */
+  moderation?: 'pending' | 'rejected' | null
+  /** The moderators' queue item of an answer waiting or turned down. */
+  reviewId?: string | null
+  /** The outbox entry's `seq` the answer came with (the receipt of a decision names it). */
+  seq?: number | null
+}
+
+/** Whether an answer is in the results (it needs no moderator, or one approved it). */
+export function counts(answer: StoredAnswer): boolean {
+  return (answer.moderation ?? null) === null
 }
 
 export type AnswerDecision =
-  | { kind: 'answer'; answer: Omit<StoredAnswer, 'at' | 'points' | 'name'> }
+  | {
+      kind: 'answer'
+      answer: Omit<StoredAnswer, 'at' | 'points' | 'name' | 'moderation' | 'reviewId' | 'seq'>
+    }
   | { kind: 'reject'; reason: RejectReason }
 
 export interface AnswerContext {

@@ -20,7 +20,12 @@ export async function pollsExport(
     answers: rows
       .filter((r) => r.poll_id === poll.id)
       .map((r) => {
-        const a = JSON.parse(r.answer) as { choices?: number[]; rating?: number; text?: string }
+        const a = JSON.parse(r.answer) as {
+          choices?: number[]
+          rating?: number
+          text?: string
+          moderation?: 'pending' | 'rejected'
+        }
         return {
           name: poll.anonymous ? null : r.name,
           choices: a.choices ?? [],
@@ -28,6 +33,7 @@ export async function pollsExport(
           text: a.text ?? null,
           answeredAt: Number(r.answered_at),
           points: r.points === null ? null : Number(r.points),
+          moderation: a.moderation ?? null,
         }
       }),
   }))
@@ -42,6 +48,7 @@ export const POLL_CSV_COLUMNS = [
   'answer',
   'answered_at',
   'points',
+  'moderation',
 ] as const
 
 /**
@@ -64,6 +71,8 @@ export function pollsCsv(polls: PollExport[]): string {
           : a.choices.map((c) => poll.options[c] ?? c).join('; ')),
       answered_at: new Date(a.answeredAt).toISOString(),
       points: a.points ?? '',
+      // Pre-moderated open text: `pending` or `rejected` answers are not in the results.
+      moderation: a.moderation ?? '',
     })),
   )
   return stringify(rows, { header: true, columns: [...POLL_CSV_COLUMNS], escape_formulas: true })

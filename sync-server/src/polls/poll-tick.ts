@@ -13,8 +13,10 @@ const NO_SECRET: PollSecret = { correct: [], hiddenWords: [] }
 export class PollTick {
   readonly polls = new Map<string, Poll>()
   readonly times = new Map<string, PollTimes>()
-  /** Polls whose results the tick writes again. */
+  /** Polls whose results the tick writes again (staff changes, times, closing). */
   readonly touched = new Set<string>()
+  /** Polls whose answers changed: their results are written at most every RESULTS_EVERY_MS. */
+  readonly answered = new Set<string>()
   /** Quiz questions the tick closes (scored when it writes results). */
   readonly closing = new Set<string>()
   /** Answers this tick changed, per poll, per user. */
@@ -58,7 +60,7 @@ export class PollTick {
       this.changed.set(pollId, poll)
     }
     poll.set(userId, answer)
-    this.touched.add(pollId)
+    this.answered.add(pollId)
     this.rows.push({ pollId, quizId: this.polls.get(pollId)?.quizId ?? null, userId, answer })
   }
 }

@@ -30,6 +30,12 @@ function fromRow(r: {
     at: Number(r.answered_at),
     points: r.points === null ? null : Number(r.points),
     name: r.name,
+    moderation:
+      parsed.moderation === 'pending' || parsed.moderation === 'rejected'
+        ? parsed.moderation
+        : null,
+    reviewId: typeof parsed.reviewId === 'string' ? parsed.reviewId : null,
+    seq: typeof parsed.seq === 'number' ? parsed.seq : null,
   }
 }
 
@@ -77,6 +83,14 @@ export async function writeAnswers(
             choices: r.answer.choices,
             rating: r.answer.rating,
             text: r.answer.text,
+            // Pre-moderation's state: a restored checkpoint or a restarted server keeps it.
+            ...(r.answer.moderation
+              ? {
+                  moderation: r.answer.moderation,
+                  reviewId: r.answer.reviewId ?? null,
+                  seq: r.answer.seq ?? null,
+                }
+              : {}),
           }),
           answered_at: r.answer.at,
           points: r.answer.points,

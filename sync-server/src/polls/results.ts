@@ -6,7 +6,7 @@ import {
   type PollSecret,
   quizPoints,
 } from '@podium/shared'
-import type { StoredAnswer } from './decide.ts'
+import { counts as isCounted, type StoredAnswer } from './decide.ts'
 
 /** When the server stamped a poll open and closed. */
 export interface PollTimes {
@@ -21,10 +21,12 @@ export interface PollTimes {
  */
 export function computeResults(
   poll: Poll,
-  answers: ReadonlyMap<string, StoredAnswer>,
+  all: ReadonlyMap<string, StoredAnswer>,
   times: PollTimes,
   secret: PollSecret,
 ): PollResults {
+  // Answers waiting for a moderator, or turned down, are not in the results (POLL-MOD-2).
+  const answers = new Map([...all].filter(([, a]) => isCounted(a)))
   const hidden = poll.results === 'closed' && poll.status !== 'closed'
   const base: PollResults = {
     openedAt: times.openedAt,

@@ -1,9 +1,22 @@
+import type { Document } from '@hocuspocus/server'
 import { type ModPolls, type PollSecret, PublicPolls } from '@podium/shared'
 import type { Db } from '../db/connect.ts'
 import type { TickPlan } from '../ingest/plan.ts'
+import type { IngestBatch } from '../ingest/repository.ts'
 import { PollTick } from './poll-tick.ts'
+import { PollReadBack } from './read-back.ts'
 import { type AnswersByPoll, loadAnswers } from './repository.ts'
 import { computeResults, leaderboard, type PlayerTotal, scoreQuestion } from './results.ts'
+import type { FindReview } from './review-step.ts'
+
+/**
+ * How often a poll's results are written while answers keep coming. Every write reaches
+ * every reader of the public document: at 10,000 readers one costs tens of milliseconds of
+ * CPU, so written every tick (50 ms) a poll storm would take more than the core. Written
+ * at most this often, results stay within this long of the answers; a first answer after a
+ * quiet spell, and staff changes (open, close, times), are written at once.
+ */
+export const RESULTS_EVERY_MS = 250
 
 export interface SessionPollsDeps {
   sessionId: string
@@ -12,7 +25,13 @@ export interface SessionPollsDeps {
   sharedCounts: boolean
   /** Asks for a tick (a quiz question's time is up). */
   wake(): void
+  /** Asks for a tick without marking the polls changed (results held back are due). */
+  tick(): void
   stopped(): boolean
+  store(batch: IngestBatch): Promise<unknown>
+  /** Runs work once the session's running tick is done. */
+  afterRunning(work: () => Promise<void>, failed: string): void
+  withPublic(use: (doc: Document) => Promise<void>): Promise<void>
 }
 
 /**
@@ -27,8 +46,20 @@ export class SessionPolls {
   private dirty = true
   private current: PollTick | null = null
   private wakeTimer: NodeJS.Timeout | null = null
+  private readonly readBack: PollReadBack
+  /** When each poll's results were last written (server clock). */
+  private readonly resultsAt = new Map<string, number>()
+  /** Polls whose answers changed since their results were last written. */
+  private readonly held = new Set<string>()
+  private heldTimer: NodeJS.Timeout | null = null
 
-  constructor(private readonly deps: SessionPollsDeps) {}
+  constructor(private readonly deps: SessionPollsDeps) {
+    this.readBack = new PollReadBack({
+      ...deps,
+      secrets: () => this.secrets,
+      replace: (pollId, answers) => this.answers?.set(pollId, answers),
+    })
+  }
 
   /** Staff changed polls (public document) or their secrets (moderators' document). */
   markDirty(secrets: boolean): void {
@@ -85,6 +116,19 @@ export class SessionPolls {
     return tick
   }
 
+  /**
+   * The answer a queue item stands for. With several instances the poll's answers are read
+   * from the table first: the answer may have been decided by another instance.
+   */
+  readonly findReview: FindReview = async (tick, pollId, reviewId) => {
+    if (this.deps.sharedCounts) {
+      const fresh = await loadAnswers(this.deps.db, this.deps.sessionId, [pollId])
+      tick.replaceStored(pollId, fresh.get(pollId) ?? new Map())
+    }
+    for (const entry of tick.answers(pollId)) if (entry[1].reviewId === reviewId) return entry
+    return undefined
+  }
+
   /** The secrets from the moderators' document, when the tick has it open. */
   readSecrets(tick: PollTick, mod: ModPolls): void {
     const secrets = new Map<string, PollSecret>()
@@ -110,16 +154,41 @@ export class SessionPolls {
       const board = this.leaderboardOf(tick, quizId, plan.now)
       plan.publicOps.push((p) => new PublicPolls(p.doc).setLeaderboard(quizId, board))
     }
-    for (const id of tick.touched) {
+    for (const id of this.due(tick, plan.now)) {
       const poll = tick.poll(id)
       const times = tick.times.get(id)
       if (!poll || !times) continue
+      this.resultsAt.set(id, plan.now)
       const results = computeResults(poll, tick.answers(id), times, tick.secret(id))
       if (pub.hasResults(id) && JSON.stringify(results) === JSON.stringify(pub.results(id)))
         continue
       plan.publicOps.push((p) => new PublicPolls(p.doc).setResults(id, results))
     }
     plan.batch.pollAnswers.push(...tick.rows)
+  }
+
+  /**
+   * The polls whose results this tick writes: the ones it touched, and the ones whose
+   * answers changed once RESULTS_EVERY_MS has passed since their last write; the others
+   * wait for the tick that is asked for then.
+   */
+  private due(tick: PollTick, now: number): Set<string> {
+    const due = new Set(tick.touched)
+    for (const id of tick.answered) this.held.add(id)
+    let wait = Number.POSITIVE_INFINITY
+    for (const id of this.held) {
+      const next = (this.resultsAt.get(id) ?? Number.NEGATIVE_INFINITY) + RESULTS_EVERY_MS
+      if (due.has(id) || next <= now) {
+        due.add(id)
+        this.held.delete(id)
+      } else wait = Math.min(wait, next - now)
+    }
+    if (Number.isFinite(wait) && !this.heldTimer && !this.deps.stopped())
+      this.heldTimer = setTimeout(() => {
+        this.heldTimer = null
+        if (!this.deps.stopped()) this.deps.tick()
+      }, wait)
+    return due
   }
 
   private leaderboardOf(tick: PollTick, quizId: string, now: number) {
@@ -149,6 +218,8 @@ export class SessionPolls {
       }
       for (const [userId, a] of byUser) poll.set(userId, a)
     }
+    // Other instances took answers too: the results are counted again from the table.
+    if (this.deps.sharedCounts) this.readBack.later(tick.changed.keys())
   }
 
   /** The tick failed before changing anything: its staff changes are looked at again. */
@@ -158,10 +229,13 @@ export class SessionPolls {
   }
 
   idle(): boolean {
-    return this.wakeTimer === null
+    return this.wakeTimer === null && this.heldTimer === null && this.readBack.idle()
   }
 
   stop(): void {
+    this.readBack.stop()
+    if (this.heldTimer) clearTimeout(this.heldTimer)
+    this.heldTimer = null
     if (this.wakeTimer) clearTimeout(this.wakeTimer)
     this.wakeTimer = null
   }

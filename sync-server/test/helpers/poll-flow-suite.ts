@@ -104,7 +104,7 @@ export function pollFlowSuite(start: () => Promise<TestPodium>): void {
       await fetch(`${server.url}/api/sessions/${r.session.id}/polls.csv`, auth)
     ).text()
     const lines = csv.trim().split('\n')
-    expect(lines[0]).toBe('poll_id,question,kind,status,name,answer,answered_at,points')
+    expect(lines[0]).toBe('poll_id,question,kind,status,name,answer,answered_at,points,moderation')
     expect(
       lines
         .slice(1)
@@ -348,6 +348,125 @@ export function pollFlowSuite(start: () => Promise<TestPodium>): void {
       'hidden word gone',
     )
     expect(r.polls(kim).results(cloud.id).words).toEqual([['café crème', 2]])
+  })
+
+  it('POLL-MOD-1..4: open text waits for a moderator when the session pre-moderates', async () => {
+    const r = await room(['Ann', 'Ben', 'Cat'])
+    const [ann, ben, cat] = r.attendees as [TestClient, TestClient, TestClient]
+    r.host.public.setSettings({ preModeration: true })
+    const poll = r.create({
+      kind: 'text',
+      question: 'What should we cover next?',
+      anonymous: false,
+    })
+    const cloud = r.create({ kind: 'words', question: 'One word?' })
+    r.setStatus(poll.id, 'open')
+    r.setStatus(cloud.id, 'open')
+    await waitFor(() => r.polls(cat).results(poll.id).openedAt !== null, 15_000, 'opened')
+    await waitFor(() => r.polls(cat).results(cloud.id).openedAt !== null, 15_000, 'opened')
+
+    // POLL-MOD-1: answers wait in the queue, receipted as pending, not in the results.
+    r.answer(ann, poll.id, { text: 'Offline sync' })
+    r.answer(ben, poll.id, { text: 'Buy my course' })
+    r.answer(cat, poll.id, { text: 'First thought' })
+    r.answer(cat, cloud.id, { text: 'Great' })
+    for (const c of [ann, ben, cat]) await r.settled(c)
+    for (const c of [ann, ben, cat]) expect(r.receipt(c, poll.id)?.status).toBe('pending')
+    // Word clouds are not queued: moderators hide a word instead (WORDS-2).
+    expect(r.receipt(cat, cloud.id)?.status).toBe('accepted')
+    await waitFor(() => r.host.mod.queue().length === 3, 15_000, 'three in the queue')
+    expect(r.polls(r.host).results(poll.id)).toMatchObject({ total: 0, texts: [] })
+    const item = (text: string) => r.host.mod.queue().find((i) => i.text === text)
+    expect(item('Offline sync')).toMatchObject({
+      kind: 'poll-answer',
+      pollId: poll.id,
+      authorName: 'Ann',
+    })
+
+    // A changed answer replaces the one waiting: one item per person, the newest.
+    r.answer(cat, poll.id, { text: 'Second thought' })
+    await waitFor(() => item('Second thought') !== undefined, 15_000, 'changed answer queued')
+    await waitFor(() => r.host.mod.queue().length === 3, 15_000, 'first thought dequeued')
+    expect(item('First thought')).toBeUndefined()
+
+    // POLL-MOD-3: approved, it counts; rejected, the author is told why.
+    const decide = (id: string, action: 'approve' | 'reject', reason?: string) =>
+      r.host.mod.decide(id, {
+        action,
+        ...(reason ? { reason } : {}),
+        by: r.session.hostUserId,
+        byName: 'Host',
+        at: Date.now(),
+      })
+    decide(item('Offline sync')!.id, 'approve')
+    decide(item('Buy my course')!.id, 'reject', 'No ads, please')
+    decide(item('Second thought')!.id, 'approve')
+    await waitFor(() => r.polls(ann).results(poll.id).total === 2, 15_000, 'two approved')
+    expect(
+      r
+        .polls(ann)
+        .results(poll.id)
+        .texts.map((t) => t.text)
+        .sort(),
+    ).toEqual(['Offline sync', 'Second thought'])
+    await waitFor(() => r.receipt(ann, poll.id)?.status === 'accepted', 15_000, 'ann accepted')
+    await waitFor(() => r.receipt(ben, poll.id)?.status === 'rejected', 15_000, 'ben rejected')
+    expect(r.receipt(ben, poll.id)).toMatchObject({
+      reason: 'moderator-rejected',
+      detail: 'No ads, please',
+    })
+    await waitFor(() => r.host.mod.queue().length === 0, 15_000, 'queue empty')
+    expect(r.host.mod.rejected().map((i) => i.text)).toContain('Buy my course')
+
+    // The same text again stays turned down; a new one waits again (POLL-MOD-2).
+    r.answer(ben, poll.id, { text: 'Buy my course' })
+    await r.settled(ben)
+    expect(r.receipt(ben, poll.id)?.status).toBe('rejected')
+    r.answer(ben, poll.id, { text: 'Testing' })
+    await r.settled(ben)
+    expect(r.receipt(ben, poll.id)?.status).toBe('pending')
+    await waitFor(() => r.host.mod.queue().length === 1, 15_000, 'ben queued again')
+
+    // POLL-MOD-4: the table keeps each answer's state; the export says it, counted once.
+    const rows = await server.podium.services.db.kysely
+      .selectFrom('poll_answers')
+      .select(['answer'])
+      .where('session_id', '=', r.session.id)
+      .where('poll_id', '=', poll.id)
+      .execute()
+    expect(rows.map((x) => JSON.parse(x.answer).moderation ?? 'counted').sort()).toEqual([
+      'counted',
+      'counted',
+      'pending',
+    ])
+    const auth = { headers: { authorization: `Bearer ${r.session.hostToken}` } }
+    const exported = (await (
+      await fetch(`${server.url}/api/sessions/${r.session.id}/export.json`, auth)
+    ).json()) as {
+      polls: Array<{ poll: Poll; answers: Array<{ text: string; moderation: string | null }> }>
+    }
+    const answers = exported.polls.find((p) => p.poll.id === poll.id)?.answers ?? []
+    expect(answers.map((a) => [a.text, a.moderation]).sort()).toEqual([
+      ['Offline sync', null],
+      ['Second thought', null],
+      ['Testing', 'pending'],
+    ])
+
+    // A restored checkpoint counts the results again from the table: still the two approved.
+    const base = `${server.url}/api/sessions/${r.session.id}/checkpoints`
+    const taken = await request<{ id: string }>(base, {
+      token: r.session.hostToken,
+      method: 'POST',
+    })
+    expect(taken.status).toBe(201)
+    const restored = await request(`${base}/${taken.body.id}/restore`, {
+      token: r.session.hostToken,
+      method: 'POST',
+    })
+    expect(restored.status).toBe(200)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await waitFor(() => r.polls(ann).results(poll.id).total === 2, 15_000, 'still two')
+    expect(r.polls(ann).results(poll.id).texts).toHaveLength(2)
   })
 
   it("POLL-ANS-10: an answer written into someone else's outbox is never counted", async () => {

@@ -1,5 +1,5 @@
 import type { Label, PendingItem, Question, QuestionStatus, Reply } from '@podium/shared'
-import { Limits, newId } from '@podium/shared'
+import { Limits, newId, PollLimits } from '@podium/shared'
 import type { StaffRoom } from './room.ts'
 
 /**
@@ -51,7 +51,12 @@ export function editPending(room: StaffRoom, id: string, text: string): ActionRe
   if (!trimmed) return 'The text must not be empty.'
   const item = room.mod.pending(id)
   if (!item) return 'That item is no longer in the queue.'
-  const max = item.kind === 'reply' ? Limits.replyLength : room.pub.settings().maxQuestionLength
+  const max =
+    item.kind === 'reply'
+      ? Limits.replyLength
+      : item.kind === 'poll-answer'
+        ? PollLimits.textLength
+        : room.pub.settings().maxQuestionLength
   if (trimmed.length > max) return `The text must be at most ${max} characters.`
   room.mod.editPending(id, trimmed)
   return null

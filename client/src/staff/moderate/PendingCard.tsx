@@ -1,5 +1,5 @@
 import type { PendingItem } from '@podium/shared'
-import { Limits } from '@podium/shared'
+import { Limits, PublicPolls } from '@podium/shared'
 import { createSignal, Show } from 'solid-js'
 import { approve, editPending, reject, undoDecision } from '../model/actions.ts'
 import type { Moderation } from '../model/moderation-state.ts'
@@ -8,11 +8,15 @@ import { authorLabel, excerpt, formatAgo } from '../ui/format.ts'
 import { focusRow } from './focus.ts'
 
 /** One item waiting for review: approve, reject with a reason, or edit first. */
-/** What a queued item is: a new question, a reply, or new text for a published question. */
+/**
+ * What a queued item is: a new question, a reply, new text for a published question, or an
+ * open-text poll answer (which shows in the poll's results once approved).
+ */
 const KIND_LABEL: Record<PendingItem['kind'], string> = {
   question: 'Question',
   reply: 'Reply',
   edit: 'Edit of a question',
+  'poll-answer': 'Poll answer',
 }
 
 export function PendingCard(props: { id: string; m: Moderation; now: number }) {
@@ -37,6 +41,11 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
     room().version()
     const id = props.item.questionId
     return id ? room().pub.question(id) : undefined
+  }
+  const poll = () => {
+    room().version()
+    const id = props.item.pollId
+    return id ? new PublicPolls(room().pub.doc).poll(id) : undefined
   }
 
   let card: HTMLElement | undefined
@@ -94,6 +103,14 @@ function PendingCardBody(props: { item: PendingItem; m: Moderation; now: number 
           To:{' '}
           <span dir="auto">
             {repliedTo() ? excerpt(repliedTo()?.text ?? '', 100) : 'a question no longer listed'}
+          </span>
+        </p>
+      </Show>
+      <Show when={props.item.kind === 'poll-answer'}>
+        <p class="item-context">
+          Poll:{' '}
+          <span dir="auto">
+            {poll() ? excerpt(poll()?.question ?? '', 100) : 'a poll no longer listed'}
           </span>
         </p>
       </Show>

@@ -23,7 +23,7 @@ export function QueuePanel(props: { m: Moderation; now: number }) {
       if (fresh.length === 1 && fresh[0]) {
         const item = fresh[0]
         setAnnouncement(
-          `New ${item.kind} in the queue from ${authorLabel(item.authorName)}: ${excerpt(item.text, 60)}`,
+          `New ${item.kind === 'poll-answer' ? 'poll answer' : item.kind} in the queue from ${authorLabel(item.authorName)}: ${excerpt(item.text, 60)}`,
         )
       } else if (fresh.length > 1) {
         setAnnouncement(`${plural(fresh.length, 'new item')} in the queue`)

@@ -1,3 +1,4 @@
+import { newPoll, PublicPolls } from '@podium/shared'
 import { fireEvent, render, screen, within } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
 import { ModerationView } from '../../../src/staff/moderate/ModerationView.tsx'
@@ -50,6 +51,48 @@ describe('the review queue', () => {
     expect(t.room.mod.pending(fix.id)?.text).toBe('Fixed text')
     expect(t.room.mod.pending(fix.id)?.decision).toBeNull()
     expect(await screen.findByText('Fixed text')).toBeTruthy()
+  })
+
+  it('POLL-MOD-3: an open-text poll answer shows its poll, and approve or reject decides it', () => {
+    const t = createTestRoom({ now: 42 })
+    const poll = newPoll({ kind: 'text', question: 'What should we cover next?' })
+    new PublicPolls(t.room.pub.doc).putPoll(poll)
+    const good = t.addPending({ kind: 'poll-answer', pollId: poll.id, text: 'Testing offline' })
+    const bad = t.addPending({
+      kind: 'poll-answer',
+      pollId: poll.id,
+      text: 'Buy my course',
+      authorId: null,
+      authorName: null,
+      createdAt: 43,
+    })
+    render(() => <ModerationView room={t.room} />)
+
+    const goodCard = queueItem('Testing offline')
+    expect(within(goodCard).getByText(/Poll answer from/)).toBeTruthy()
+    expect(within(goodCard).getByText('What should we cover next?')).toBeTruthy()
+    fireEvent.click(within(goodCard).getByRole('button', { name: 'Approve' }))
+    expect(t.room.mod.pending(good.id)?.decision).toMatchObject({ action: 'approve', by: 'mod-1' })
+
+    const badCard = queueItem('Buy my course')
+    fireEvent.click(within(badCard).getByRole('button', { name: 'Reject…' }))
+    fireEvent.input(within(badCard).getByLabelText(/Reason for the author/), {
+      target: { value: 'No ads' },
+    })
+    fireEvent.click(within(badCard).getByRole('button', { name: 'Reject' }))
+    expect(t.room.mod.pending(bad.id)?.decision).toMatchObject({
+      action: 'reject',
+      reason: 'No ads',
+    })
+
+    // An edit is held to the poll's limit, not the question length.
+    fireEvent.click(within(badCard).getByRole('button', { name: 'Undo' }))
+    fireEvent.click(within(badCard).getByRole('button', { name: 'Edit' }))
+    fireEvent.input(within(badCard).getByLabelText(/Edit the text/), {
+      target: { value: 'x'.repeat(281) },
+    })
+    fireEvent.click(within(badCard).getByRole('button', { name: 'Save text' }))
+    expect(within(badCard).getByText('The text must be at most 280 characters.')).toBeTruthy()
   })
 
   it('undo takes a decision back while the item is still queued', () => {
