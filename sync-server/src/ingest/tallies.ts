@@ -1,15 +1,8 @@
 import type { Document } from '@hocuspocus/server'
-import { documentName, PublicDoc } from '@podium/shared'
-import { captureTransaction } from './capture.ts'
-import { HeldBroadcasts } from './hold.ts'
+import { PublicDoc } from '@podium/shared'
 import type { TickPlan } from './plan.ts'
-import {
-  emptyBatch,
-  type IngestBatch,
-  type IngestRepository,
-  type Stored,
-  voteKey,
-} from './repository.ts'
+import { ReadBack, storePublicCorrection } from './read-back.ts'
+import { type IngestBatch, type IngestRepository, type Stored, voteKey } from './repository.ts'
 
 /**
  * With several instances, how long after writing a tally read back from the database the
@@ -39,10 +32,17 @@ export interface TalliesDeps {
 export class Tallies {
   private counts: Map<string, number> | null = null
   private readonly recount = new Set<string>()
-  private readonly unsettled = new Set<string>()
-  private settleTimer: NodeJS.Timeout | null = null
+  private readonly readBack: ReadBack
 
-  constructor(private readonly deps: TalliesDeps) {}
+  constructor(private readonly deps: TalliesDeps) {
+    this.readBack = new ReadBack({
+      ...deps,
+      delayMs: SETTLE_MS,
+      failed: 'checking tallies again failed',
+      // Written again: that write may have crossed another instance's too.
+      correct: (doc, ids) => this.correct(doc, new PublicDoc(doc), ids),
+    })
+  }
 
   /** Counts are read from the database again before the next tick uses them. */
   invalidate(): void {
@@ -105,42 +105,16 @@ export class Tallies {
   }
 
   idle(): boolean {
-    return this.settleTimer === null && this.unsettled.size === 0
+    return this.readBack.idle()
   }
 
   stop(): void {
-    if (this.settleTimer) clearTimeout(this.settleTimer)
-    this.settleTimer = null
+    this.readBack.stop()
   }
 
   /** After a store with several instances: the database's counts, and a read-back later. */
   async reconcile(pubDoc: Document, pub: PublicDoc, ids: string[]): Promise<void> {
-    if (await this.correct(pubDoc, pub, ids)) this.settleLater(ids)
-  }
-
-  /** Reads these tallies back from the database again in SETTLE_MS. */
-  private settleLater(ids: Iterable<string>): void {
-    for (const id of ids) this.unsettled.add(id)
-    if (this.settleTimer || this.deps.stopped()) return
-    this.settleTimer = setTimeout(() => {
-      this.settleTimer = null
-      this.deps.afterRunning(() => this.settle(), 'checking tallies again failed')
-    }, SETTLE_MS)
-  }
-
-  private async settle(): Promise<void> {
-    if (this.deps.stopped() || this.unsettled.size === 0) return
-    const ids = [...this.unsettled]
-    this.unsettled.clear()
-    try {
-      // Written again: that write may have crossed another instance's too.
-      await this.deps.withPublic(async (doc) => {
-        if (await this.correct(doc, new PublicDoc(doc), ids)) this.settleLater(ids)
-      })
-    } catch (error) {
-      this.settleLater(ids)
-      throw error
-    }
+    if (await this.correct(pubDoc, pub, ids)) this.readBack.later(ids)
   }
 
   /**
@@ -158,15 +132,9 @@ export class Tallies {
       if (votes !== undefined && votes !== value) changed.push([id, value])
     }
     if (changed.length === 0) return false
-    const held = new HeldBroadcasts()
-    held.hold(pubDoc)
-    const update = captureTransaction(pubDoc, () => pub.setVoteCounts(changed))
-    if (update)
-      await this.deps.store({
-        ...emptyBatch(),
-        updates: [{ name: documentName.public(this.deps.sessionId), update }],
-      })
-    held.release()
+    await storePublicCorrection(pubDoc, this.deps.sessionId, this.deps.store, () =>
+      pub.setVoteCounts(changed),
+    )
     return true
   }
 }

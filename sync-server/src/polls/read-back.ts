@@ -1,9 +1,8 @@
 import type { Document } from '@hocuspocus/server'
-import { documentName, type PollSecret, PublicPolls } from '@podium/shared'
+import { type PollSecret, PublicPolls } from '@podium/shared'
 import type { Db } from '../db/connect.ts'
-import { captureTransaction } from '../ingest/capture.ts'
-import { HeldBroadcasts } from '../ingest/hold.ts'
-import { emptyBatch, type IngestBatch } from '../ingest/repository.ts'
+import { ReadBack, storePublicCorrection } from '../ingest/read-back.ts'
+import type { IngestBatch } from '../ingest/repository.ts'
 import type { StoredAnswer } from './decide.ts'
 import { loadAnswers } from './repository.ts'
 import { computeResults } from './results.ts'
@@ -39,42 +38,28 @@ export interface PollReadBackDeps {
  * (as the vote tallies do, ingest/tallies.ts).
  */
 export class PollReadBack {
-  private readonly unsettled = new Set<string>()
-  private timer: NodeJS.Timeout | null = null
+  private readonly readBack: ReadBack
 
-  constructor(private readonly deps: PollReadBackDeps) {}
+  constructor(private readonly deps: PollReadBackDeps) {
+    this.readBack = new ReadBack({
+      ...deps,
+      delayMs: POLL_SETTLE_MS,
+      failed: 'counting poll results again failed',
+      correct: (doc, ids) => this.correct(doc, ids),
+    })
+  }
 
   /** Counts these polls again from the table in POLL_SETTLE_MS. */
   later(pollIds: Iterable<string>): void {
-    for (const id of pollIds) this.unsettled.add(id)
-    if (this.timer || this.deps.stopped() || this.unsettled.size === 0) return
-    this.timer = setTimeout(() => {
-      this.timer = null
-      this.deps.afterRunning(() => this.settle(), 'counting poll results again failed')
-    }, POLL_SETTLE_MS)
+    this.readBack.later(pollIds)
   }
 
   idle(): boolean {
-    return this.timer === null && this.unsettled.size === 0
+    return this.readBack.idle()
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-  }
-
-  private async settle(): Promise<void> {
-    if (this.deps.stopped() || this.unsettled.size === 0) return
-    const ids = [...this.unsettled]
-    this.unsettled.clear()
-    try {
-      await this.deps.withPublic(async (doc) => {
-        if (await this.correct(doc, ids)) this.later(ids)
-      })
-    } catch (error) {
-      this.later(ids)
-      throw error
-    }
+    this.readBack.stop()
   }
 
   /** Results from the table; the document corrected where they differ. Says whether it was. */
@@ -100,17 +85,9 @@ export class PollReadBack {
       if (JSON.stringify(results) !== JSON.stringify(shown)) changed.push([id, results])
     }
     if (changed.length === 0) return false
-    const held = new HeldBroadcasts()
-    held.hold(pubDoc)
-    const update = captureTransaction(pubDoc, () => {
+    await storePublicCorrection(pubDoc, this.deps.sessionId, this.deps.store, () => {
       for (const [id, results] of changed) pub.setResults(id, results)
     })
-    if (update)
-      await this.deps.store({
-        ...emptyBatch(),
-        updates: [{ name: documentName.public(this.deps.sessionId), update }],
-      })
-    held.release()
     return true
   }
 }
