@@ -20,8 +20,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { HLS_PLAYER_CONFIG } from '@podium/shared'
 import { startJanus } from '../../test-support/janus.ts'
+import { publishFromPage, stopPublishing } from '../../test-support/sfu-browser.ts'
 import { launchVideoBrowser, median } from '../../test-support/video.ts'
-import { publishFromPage, stopPublishing } from '../test/helpers/sfu-browser.ts'
 import { startSignal } from '../test/helpers/signal.ts'
 
 const { values } = parseArgs({

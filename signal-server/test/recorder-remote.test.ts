@@ -8,9 +8,9 @@ import { signalingOptions } from '../../sync-server/src/signaling/mount.ts'
 import { createSession } from '../../test-support/api.ts'
 import { type Janus, startJanus } from '../../test-support/janus.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
+import { publishFromPage, stopPublishing } from '../../test-support/sfu-browser.ts'
 import { launchVideoBrowser } from '../../test-support/video.ts'
 import { recorderKey } from '../src/index.ts'
-import { publishFromPage, stopPublishing } from './helpers/sfu-browser.ts'
 import { SECRET, startSignal, type TestSignal } from './helpers/signal.ts'
 
 // docker compose: the standalone signal-server serves /sfu, so the Janus rooms are there;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSession, join as joinSession } from '../../test-support/api.ts'
 import { type Janus, startJanus } from '../../test-support/janus.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
+import { publishFromPage } from '../../test-support/sfu-browser.ts'
 import { launchVideoBrowser } from '../../test-support/video.ts'
 import { recordingFolder } from '../src/recordings/files.ts'
 import { partsOf, timeline } from '../src/recordings/process.ts'
@@ -48,58 +49,7 @@ async function liveSession() {
 /** The host's camera and microphone (Chromium's fake devices) on the SFU, simulcast as the stage does. */
 async function publish(token: string): Promise<Page> {
   const page = await browser.newPage()
-  await page.goto(`${podium.url}/healthz`)
-  const url = `${podium.url.replace(/^http/, 'ws')}/sfu?token=${encodeURIComponent(token)}`
-  await page.evaluate(async (url) => {
-    const ws = new WebSocket(url)
-    await new Promise((resolve, reject) => {
-      ws.onopen = resolve
-      ws.onerror = reject
-    })
-    const pc = new RTCPeerConnection()
-    ;(window as unknown as { __sfu: unknown }).__sfu = { ws, pc }
-    const stream = await navigator.mediaDevices.getUserMedia({
-      video: { width: 640, height: 360 },
-      audio: true,
-    })
-    for (const track of stream.getTracks())
-      pc.addTransceiver(track, {
-        direction: 'sendonly',
-        ...(track.kind === 'video'
-          ? {
-              sendEncodings: [
-                { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-                { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-                { rid: 'h', maxBitrate: 1_200_000 },
-              ],
-            }
-          : {}),
-      })
-    pc.onicecandidate = (e) =>
-      ws.send(
-        JSON.stringify({
-          type: 'candidate',
-          target: 'publish:camera',
-          candidate: e.candidate?.toJSON() ?? null,
-        }),
-      )
-    const offer = await pc.createOffer()
-    await pc.setLocalDescription(offer)
-    const answer = await new Promise<string>((resolve, reject) => {
-      setTimeout(() => reject(new Error('no answer from the SFU proxy')), 10_000)
-      ws.onmessage = (event) => {
-        const message = JSON.parse(event.data as string) as {
-          type: string
-          sdp?: string
-          message?: string
-        }
-        if (message.type === 'published') resolve(message.sdp ?? '')
-        if (message.type === 'error') reject(new Error(message.message))
-      }
-      ws.send(JSON.stringify({ type: 'publish', feed: 'camera', sdp: offer.sdp }))
-    })
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer })
-  }, url)
+  await publishFromPage(page, podium.url, token, { audio: true })
   return page
 }
 
