@@ -433,7 +433,37 @@ describe('a server killed with SIGKILL in the middle of a vote storm', () => {
         ),
       30_000,
       'every replica shows the true tallies',
-    )
+    ).catch((error) => {
+      // Which replicas disagree, and whether their public document is still connected.
+      const wrong = [host, ...voters].flatMap((c) => {
+        const off = questions
+          .filter((q) => c.public.question(q)?.votes !== truth.get(q))
+          .map((q) => `${q}: ${c.public.question(q)?.votes} (true ${truth.get(q)})`)
+        const pub = c.provider('public')
+        return off.length === 0
+          ? []
+          : [{ user: c.identity.userId, synced: pub.isSynced, status: c.socket.status, off }]
+      })
+      // What the table holds, and each voter's entry and receipt, for those questions.
+      const off = new Set(wrong.flatMap((w) => w.off.map((o) => o.split(':')[0]!)))
+      const db = new SQLite(join(dataDir, 'podium.sqlite'), { readonly: true })
+      const stored = db
+        .prepare('select question_id, user_id from votes where session_id = ?')
+        .all(session.id) as Array<{ question_id: string; user_id: string }>
+      db.close()
+      const voterState = [...off].map((q) => ({
+        q,
+        stored: stored.filter((r) => r.question_id === q).map((r) => r.user_id),
+        voters: voters.map((v) => ({
+          user: v.identity.userId,
+          entry: v.outbox.entry(voteEntryId(q)),
+          receipt: v.outbox.receipt(voteEntryId(q)),
+        })),
+      }))
+      throw new Error(
+        `${(error as Error).message}\n${JSON.stringify(wrong)}\n${JSON.stringify(voterState)}\n${server.output.slice(-4000)}`,
+      )
+    })
     expect(tallies(host.public)).toEqual(truth)
 
     // Every vote must have been decided, and accepted (the storm stays inside the rates).
