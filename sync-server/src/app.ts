@@ -30,6 +30,7 @@ import { installJsonBodies, SMALL_BODY_BYTES } from './http/json-body.ts'
 import { problemErrorHandler } from './http/problem.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { Ingest } from './ingest/extension.ts'
+import { holdRedisReplies } from './ingest/held-redis.ts'
 import { Limits } from './limits/extension.ts'
 import { loadTemplates, type NotificationOptions, Notifications } from './notifications/domain.ts'
 import { redactingLogger } from './observability/logging.ts'
@@ -188,13 +189,13 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
   if (config.redisUrl) {
     const url = new URL(config.redisUrl)
     extensions.push(new CatchUp(store, log.child({ component: 'catch-up' })))
-    extensions.push(
-      new RedisExtension({
-        host: url.hostname,
-        port: Number(url.port || 6379),
-        prefix: 'podium',
-      }) as unknown as Auth,
-    )
+    const redisExtension = new RedisExtension({
+      host: url.hostname,
+      port: Number(url.port || 6379),
+      prefix: 'podium',
+    })
+    holdRedisReplies(redisExtension, () => hocuspocus)
+    extensions.push(redisExtension as unknown as Auth)
   }
   const hocuspocus = new GuardedHocuspocus({
     name: `podium-${instanceId}`,

@@ -1,8 +1,9 @@
-import { voteEntryId } from '@podium/shared'
+import { documentName, voteEntryId } from '@podium/shared'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
+import { HeldBroadcasts } from '../src/ingest/hold.ts'
 import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
 
 // One attendee's outbox loaded on two instances at once (two devices, or a client that
@@ -153,5 +154,41 @@ describe('an outbox loaded on two instances', () => {
     expect(rows).toEqual([{ status: 'accepted', reason: null }])
     expect(onOne.public.hasQuestion(entryId)).toBe(true)
     expect(onOne.outbox.receipt(entryId)?.status).toBe('accepted')
+  })
+})
+
+describe('changes one instance holds back until they are stored', () => {
+  it('reach the other instance only once released, however the other asks for them', async () => {
+    const { session, onOne, onTwo } = await twoDevices()
+    const name = documentName.public(session.id)
+    const doc = one.podium.services.hocuspocus.documents.get(name)!
+    const held = new HeldBroadcasts()
+    held.hold(doc)
+    try {
+      // A change as a tick writes it, not stored yet.
+      doc.transact(() => doc.getMap('meta').set('heldMark', 'uncommitted'))
+      // The other instance's clients write meanwhile: instance two publishes its state
+      // vector, and instance one's answer would carry everything two lacks.
+      const host = client(two, {
+        sessionId: session.id,
+        userId: session.hostUserId,
+        token: session.hostToken,
+      })
+      await host.synced()
+      host.public.doc.getMap('meta').set('hostMark', 'written on two')
+      await new Promise((r) => setTimeout(r, 1000))
+      expect(host.public.doc.getMap('meta').get('heldMark')).toBeUndefined()
+      expect(onTwo.public.doc.getMap('meta').get('heldMark')).toBeUndefined()
+    } finally {
+      held.release()
+    }
+    // Released: each has the other's (two's change waited on one meanwhile).
+    await waitFor(
+      () =>
+        onTwo.public.doc.getMap('meta').get('heldMark') === 'uncommitted' &&
+        onOne.public.doc.getMap('meta').get('hostMark') === 'written on two',
+      15_000,
+      'both changes on both',
+    )
   })
 })

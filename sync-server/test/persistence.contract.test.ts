@@ -306,6 +306,7 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
             { userId: 'u2', questionId: 'q1' },
           ],
           votesRemoved: [],
+          votesOutdated: [],
           decidedBefore: [],
         })
         // Up again (an instance that did not know), a take-back, and one of nothing.
@@ -344,6 +345,7 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
         expect(await repo.commit(session, second)).toEqual({
           votesAdded: [],
           votesRemoved: [{ userId: 'u2', questionId: 'q1' }],
+          votesOutdated: [],
           decidedBefore: [],
         })
         expect(await repo.voteCounts(session)).toEqual(new Map([['q1', 1]]))
@@ -376,13 +378,18 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
         // Version 5 (taken back) stored by one instance, then version 4 (up) by another.
         await repo.commit(session, vote(true, 3))
         expect((await repo.commit(session, vote(false, 5))).votesRemoved).toHaveLength(1)
+        // Said to be outdated: what the row holds is version 5's doing, not this one's.
         expect(await repo.commit(session, vote(true, 4))).toEqual({
           votesAdded: [],
           votesRemoved: [],
+          votesOutdated: [{ userId: 'u1', questionId: 'q1' }],
           decidedBefore: [],
         })
         // The same version twice (decided on both) changes nothing the second time either.
-        expect((await repo.commit(session, vote(false, 5))).votesRemoved).toEqual([])
+        expect(await repo.commit(session, vote(false, 5))).toMatchObject({
+          votesRemoved: [],
+          votesOutdated: [{ userId: 'u1', questionId: 'q1' }],
+        })
         expect(await repo.voteCounts(session)).toEqual(new Map())
         expect((await repo.commit(session, vote(true, 6))).votesAdded).toHaveLength(1)
         expect(await repo.voteCounts(session)).toEqual(new Map([['q1', 1]]))

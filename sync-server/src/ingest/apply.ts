@@ -25,6 +25,25 @@ export async function applyPlan(plan: TickPlan, to: ApplyTargets): Promise<HeldB
   const { batch } = plan
   const modTarget = plan.modOps.length > 0 ? await to.mod() : null
   const held = new HeldBroadcasts()
+  try {
+    applyHeld(plan, to, modTarget, held)
+  } catch (error) {
+    // The tick gives back what it took on; the documents must not stay held for good.
+    held.release()
+    throw error
+  }
+  batch.audit.push(...plan.audit)
+  batch.events.push(...eventsFromAudit(plan.sessionId, plan.audit))
+  return held
+}
+
+function applyHeld(
+  plan: TickPlan,
+  to: ApplyTargets,
+  modTarget: { doc: Document; mod: ModDoc; name: string } | null,
+  held: HeldBroadcasts,
+): void {
+  const { batch } = plan
   if (plan.publicOps.length > 0) {
     held.hold(to.pubDoc)
     const update = captureTransaction(to.pubDoc, () => {
@@ -59,7 +78,4 @@ export async function applyPlan(plan: TickPlan, to: ApplyTargets): Promise<HeldB
     })
     if (update) batch.updates.push({ name: target.name, update })
   }
-  batch.audit.push(...plan.audit)
-  batch.events.push(...eventsFromAudit(plan.sessionId, plan.audit))
-  return held
 }

@@ -8,6 +8,9 @@ interface Hold {
   delay: Document['flushDelay']
   maxBytes: Document['flushMaxBytes']
   holders: number
+  /** Resolved when the last holder releases it. */
+  released: Promise<void>
+  release: () => void
 }
 
 const holds = new WeakMap<Document, Hold>()
@@ -36,7 +39,17 @@ export class HeldBroadcasts {
     }
     // What clients wrote before this tick goes out now, as it would have anyway.
     doc.flush()
-    holds.set(doc, { delay: doc.flushDelay, maxBytes: doc.flushMaxBytes, holders: 1 })
+    let release = () => {}
+    const released = new Promise<void>((done) => {
+      release = done
+    })
+    holds.set(doc, {
+      delay: doc.flushDelay,
+      maxBytes: doc.flushMaxBytes,
+      holders: 1,
+      released,
+      release,
+    })
     doc.flushDelay = HOLD_MS
     doc.flushMaxBytes = Number.POSITIVE_INFINITY
   }
@@ -49,7 +62,13 @@ export class HeldBroadcasts {
       doc.flushDelay = hold.delay
       doc.flushMaxBytes = hold.maxBytes
       if (!doc.isDestroyed) doc.flush()
+      hold.release()
     }
     this.docs.clear()
   }
+}
+
+/** While a document is held: a promise of its release (null when it is not held). */
+export function whenReleased(doc: Document): Promise<void> | null {
+  return holds.get(doc)?.released ?? null
 }

@@ -10,6 +10,7 @@ import {
 import { type EventData, EventType } from '../events/types.ts'
 import { newQuestion } from './decide.ts'
 import type { EntryAuthor, IngestBatch } from './repository.ts'
+import { shown } from './tallies.ts'
 
 /** What the tick knows when it carries out moderators' decisions. */
 export interface ModerationContext {
@@ -182,7 +183,7 @@ function publishApproved(
       return (p) =>
         p.putQuestion({
           ...newQuestion(item.id, text, item.authorId, item.authorName, item.createdAt),
-          votes: ctx.counts.get(item.id) ?? 0,
+          votes: shown(ctx.counts, item.id),
         })
     case 'reply': {
       const questionId = item.questionId!

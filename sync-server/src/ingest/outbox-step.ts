@@ -9,7 +9,7 @@ import { type Decision, decide, type QaEntry } from './decide.ts'
 import { isStateEntry, type ScanItem, scanOutbox, toReceipt } from './outbox-scan.ts'
 import type { TickPlan } from './plan.ts'
 import type { Decided, EntryAuthor, UserState } from './repository.ts'
-import type { Tallies } from './tallies.ts'
+import { shown, type Tallies } from './tallies.ts'
 import type { UserRates } from './user-rates.ts'
 
 /** Past this many entries an outbox takes only votes. */
@@ -230,9 +230,7 @@ function carryOut(
       })
       plan.claimed.set(question.id, userId)
       plan.added.set(question.id, question)
-      plan.publicOps.push((p) =>
-        p.putQuestion({ ...question, votes: counts.get(question.id) ?? 0 }),
-      )
+      plan.publicOps.push((p) => p.putQuestion({ ...question, votes: shown(counts, question.id) }))
       return
     }
     case 'publish-reply': {

@@ -82,6 +82,12 @@ export interface Stored {
   /** Votes whose row the commit added or removed (a vote already so is in neither). */
   votesAdded: VoteKey[]
   votesRemoved: VoteKey[]
+  /**
+   * Votes that changed nothing because a newer version of them is in the table already
+   * (decided elsewhere, or an older copy of the entry decided late): the row is as that
+   * newer version left it, which may not be what this one wanted.
+   */
+  votesOutdated: VoteKey[]
   /** First decisions not stored: the entry had one already, which stands. */
   decidedBefore: Array<{ userId: string; entryId: string }>
 }
@@ -89,6 +95,7 @@ export interface Stored {
 export const nothingStored = (): Stored => ({
   votesAdded: [],
   votesRemoved: [],
+  votesOutdated: [],
   decidedBefore: [],
 })
 
@@ -286,6 +293,8 @@ export class IngestRepository {
         ...batch.votesAdded,
         ...batch.votesRemoved,
       ])
+      for (const v of [...batch.votesAdded, ...batch.votesRemoved])
+        if (!current(v)) stored.votesOutdated.push({ userId: v.userId, questionId: v.questionId })
       for (const chunk of chunks(batch.votesAdded.filter(current).sort(byVote), 300)) {
         const added = await trx
           .insertInto('votes')

@@ -58,10 +58,13 @@ export class Tallies {
     return new Map(this.counts)
   }
 
-  /** A vote added (`up`) or taken back in the tick's working copy. */
+  /**
+   * A vote added (`up`) or taken back in the tick's working copy. Exact, never clamped:
+   * a take-back counted from a wrong belief may take a count below zero for a moment, and
+   * the correction after the commit (afterCommit) must bring it back to the table's.
+   */
   vote(counts: Map<string, number>, questionId: string, up: boolean): void {
-    const current = counts.get(questionId) ?? (up ? 0 : 1)
-    counts.set(questionId, up ? current + 1 : Math.max(0, current - 1))
+    counts.set(questionId, (counts.get(questionId) ?? 0) + (up ? 1 : -1))
     this.recount.add(questionId)
   }
 
@@ -70,7 +73,7 @@ export class Tallies {
     const ids = [...this.recount]
     this.recount.clear()
     if (ids.length > 0)
-      publicOps.push((p) => p.setVoteCounts(ids.map((id) => [id, counts.get(id) ?? 0])))
+      publicOps.push((p) => p.setVoteCounts(ids.map((id) => [id, shown(counts, id)])))
     return ids
   }
 
@@ -89,7 +92,7 @@ export class Tallies {
       const rowChanged = (v.up ? added : removed).has(voteKey(v))
       if (rowChanged === v.counted) continue
       const delta = (rowChanged ? 1 : -1) * (v.up ? 1 : -1)
-      counts.set(v.questionId, Math.max(0, (counts.get(v.questionId) ?? 0) + delta))
+      counts.set(v.questionId, (counts.get(v.questionId) ?? 0) + delta)
       changed.add(v.questionId)
     }
     return [...changed]
@@ -137,4 +140,9 @@ export class Tallies {
     )
     return true
   }
+}
+
+/** A count as the room shows it: never below zero, even while a tick's belief is put right. */
+export function shown(counts: ReadonlyMap<string, number>, id: string): number {
+  return Math.max(0, counts.get(id) ?? 0)
 }

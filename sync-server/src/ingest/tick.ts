@@ -12,7 +12,7 @@ import { emptyTaken, type PendingWork, type Taken } from './pending.ts'
 import { TickPlan } from './plan.ts'
 import type { Presence } from './presence.ts'
 import { emptyBatch, type IngestBatch, type IngestRepository, type Stored } from './repository.ts'
-import type { Tallies } from './tallies.ts'
+import { shown, type Tallies } from './tallies.ts'
 import { timerStep } from './timer-step.ts'
 import type { UserRates } from './user-rates.ts'
 import type { UserStates } from './user-states.ts'
@@ -196,7 +196,7 @@ async function tickSteps(
   if (recounted.length > 0) {
     held.hold(pubDoc)
     const update = captureTransaction(pubDoc, () =>
-      pub.setVoteCounts(recounted.map((id) => [id, counts.get(id) ?? 0])),
+      pub.setVoteCounts(recounted.map((id) => [id, shown(counts, id)])),
     )
     if (update) await parts.store({ ...emptyBatch(), updates: [{ name: publicName, update }] })
   }

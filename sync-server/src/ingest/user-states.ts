@@ -61,7 +61,15 @@ export class UserStates {
       ...batch.decided.map((d) => d.userId),
     ]))
       this.storedFor.set(u, (this.storedFor.get(u) ?? 0) + 1)
+    // A vote a newer version had overtaken left the row as that version wanted, which the
+    // tick's copy of the user's votes does not know: their state is read again when next
+    // needed, or the next vote would be counted from a wrong belief.
+    const outdated = new Set(result.votesOutdated.map((v) => v.userId))
     for (const { userId, state, votes } of updates) {
+      if (outdated.has(userId)) {
+        this.known.delete(userId)
+        continue
+      }
       state.votes = votes
       // A state loaded again while this tick stored (its author reconnected) learns it too.
       const current = this.known.get(userId)
