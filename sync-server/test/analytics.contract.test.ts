@@ -159,6 +159,218 @@ for (const kind of DIALECTS) {
       })
     })
 
+    it('[AN-31] a comparison of several sessions gives each its exact figures', async () => {
+      // Four sessions recorded in two rounds, so people's flags change in a later batch
+      // than the one that first counted them (Ivy votes, then replies; Hank votes, then
+      // answers as staff). Each figure below is worked out by hand from the events.
+      const T2 = T0 + 2 * 3_600_000
+      const T3 = T0 + 3 * 3_600_000
+      const at2 = (minute: number, second = 0, ms = 0) => T2 + minute * 60_000 + second * 1_000 + ms
+      const two = (draft: EventData & { at: number }): EventDraft => ({
+        ...draft,
+        sessionId: 'session-2',
+      })
+      const ask = (minute: number, second: number, questionId: string, authorId: string) =>
+        two({ type: 'question.asked', at: at2(minute, second), questionId, authorId, queued: true })
+      const vote = (second: number, questionId: string, userId: string, up = true) =>
+        two({ type: 'vote.counted', at: at2(3, second), questionId, userId, up })
+      const joins = ['host-2', 'frank', 'gina', 'hank', 'jack', 'kim', 'lee'].map((userId, i) =>
+        two({ type: 'participant.joined', at: at2(0, i * 5), userId }),
+      )
+      const firstRound: EventDraft[] = [
+        ...scriptedEvents(cast, questions),
+        ...joins,
+        ask(1, 0, 'qa', 'frank'),
+        ask(1, 10, 'qb', 'gina'),
+        ask(1, 20, 'qc', 'frank'),
+        // Moderation delays 30, 50 and 70 s: the median is the middle one.
+        two({
+          type: 'question.published',
+          at: at2(1, 30),
+          questionId: 'qa',
+          authorId: 'frank',
+          by: 'host-2',
+        }),
+        two({
+          type: 'question.rejected',
+          at: at2(2),
+          questionId: 'qb',
+          authorId: 'gina',
+          reason: 'moderator-rejected',
+          by: 'host-2',
+        }),
+        two({
+          type: 'question.published',
+          at: at2(2, 30),
+          questionId: 'qc',
+          authorId: 'frank',
+          by: 'host-2',
+        }),
+        vote(0, 'qa', 'hank'),
+        vote(5, 'qa', 'gina'),
+        vote(10, 'qc', 'ivy'),
+        vote(15, 'qc', 'jack'),
+        vote(20, 'qc', 'jack', false),
+        two({
+          type: 'video.quality',
+          at: at2(3, 30),
+          userId: 'kim',
+          feed: 'camera',
+          rttMs: 100,
+          lossPct: 1,
+          jitterMs: 5,
+          bitrateKbps: 1200,
+          fps: 30,
+        }),
+      ]
+      const secondRound: EventDraft[] = [
+        // Answer delays 150 s, 120 s, 50.001 s and 45 s: the median is the mean of the two
+        // middle ones, 85,000.5 ms, rounded to 85,001.
+        two({ type: 'question.answered', at: at2(4), questionId: 'qa', by: 'host-2' }),
+        two({ type: 'question.answered', at: at2(4, 30), questionId: 'qc', by: 'hank' }),
+        two({
+          type: 'reply.posted',
+          at: at2(5),
+          replyId: 'reply-2',
+          questionId: 'qa',
+          authorId: 'ivy',
+          by: null,
+        }),
+        two({
+          type: 'question.asked',
+          at: at2(5, 10),
+          questionId: 'qd',
+          authorId: 'gina',
+          queued: false,
+        }),
+        two({
+          type: 'question.published',
+          at: at2(5, 10),
+          questionId: 'qd',
+          authorId: 'gina',
+          by: null,
+        }),
+        two({
+          type: 'question.asked',
+          at: at2(5, 20),
+          questionId: 'qe',
+          authorId: 'frank',
+          queued: false,
+        }),
+        two({
+          type: 'question.published',
+          at: at2(5, 20),
+          questionId: 'qe',
+          authorId: 'frank',
+          by: null,
+        }),
+        two({ type: 'question.answered', at: at2(6, 0, 1), questionId: 'qd', by: 'host-2' }),
+        two({ type: 'question.answered', at: at2(6, 5), questionId: 'qe', by: 'host-2' }),
+        two({ type: 'participant.left', at: at2(6, 30), userId: 'frank' }),
+        two({ type: 'session.status-changed', at: at2(7), status: 'ended', by: 'host-2' }),
+        // Nobody joined the third session: a rule refused its only ask.
+        {
+          type: 'question.rejected',
+          sessionId: 'session-3',
+          at: T3 + 10_000,
+          questionId: 'qz',
+          authorId: 'mona',
+          reason: 'too-long',
+          by: null,
+        },
+      ]
+      const { bus, analytics } = start()
+      await append(firstRound)
+      await bus.drain()
+      await append(secondRound)
+      await bus.drain()
+
+      const sessions = [
+        { id: 'session-2', created_at: T2 - 60_000 },
+        session,
+        { id: 'session-3', created_at: T3 - 60_000 },
+        { id: 'session-quiet', created_at: T0 + 4 * 3_600_000 },
+      ]
+      const compared = await analytics.summaries(sessions)
+      expect(compared).toEqual([
+        {
+          sessionId: 'session-2',
+          range: { from: T2, to: T2 + 7 * 60_000 },
+          totals: {
+            // Everyone seen, staff too: seven came, Ivy was seen voting.
+            participants: { unique: 8, peakConcurrent: 7 },
+            questions: { asked: 5, published: 4, rejected: 1, answered: 4 },
+            votes: 4,
+            unvotes: 1,
+            replies: 1,
+            medianModerationMs: 50_000,
+            medianAnswerMs: 85_001,
+            video: {
+              reports: 1,
+              poor: 0,
+              rttMs: 100,
+              lossPct: 1,
+              jitterMs: 5,
+              bitrateKbps: 1200,
+              fps: 30,
+            },
+            opens: { room: 0, projector: 0 },
+          },
+          // Frank, Gina and Ivy asked or replied, Jack only voted, Kim and Lee did nothing;
+          // the host and Hank (who answered) are staff: (3 + ½) / 6.
+          engagement: { score: 58, people: 6, askedOrReplied: 3, votedOnly: 1 },
+        },
+        {
+          sessionId: session.id,
+          range: { from: T0, to: at(9) },
+          totals: EXPECTED_TOTALS,
+          engagement: EXPECTED_ENGAGEMENT,
+        },
+        {
+          sessionId: 'session-3',
+          range: { from: T3, to: T3 + 60_000 },
+          totals: {
+            participants: { unique: 1, peakConcurrent: 0 },
+            questions: { asked: 1, published: 0, rejected: 1, answered: 0 },
+            votes: 0,
+            unvotes: 0,
+            replies: 0,
+            medianModerationMs: null,
+            medianAnswerMs: null,
+            video: null,
+            opens: { room: 0, projector: 0 },
+          },
+          engagement: { score: 100, people: 1, askedOrReplied: 1, votedOnly: 0 },
+        },
+        {
+          sessionId: 'session-quiet',
+          range: expect.any(Object),
+          totals: {
+            participants: { unique: 0, peakConcurrent: 0 },
+            questions: { asked: 0, published: 0, rejected: 0, answered: 0 },
+            votes: 0,
+            unvotes: 0,
+            replies: 0,
+            medianModerationMs: null,
+            medianAnswerMs: null,
+            video: null,
+            opens: { room: 0, projector: 0 },
+          },
+          engagement: { score: 0, people: 0, askedOrReplied: 0, votedOnly: 0 },
+        },
+      ])
+      // Each is what the session's own whole report says, in the order asked.
+      for (const [i, one] of sessions.entries()) {
+        const whole = await analytics.report(one, {})
+        expect(compared[i]).toEqual({
+          sessionId: one.id,
+          range: { from: whole.range.from, to: whole.range.to },
+          totals: whole.totals,
+          engagement: whole.engagement,
+        })
+      }
+    })
+
     it('[AN-2] a range inside the session carries in who was there and who had come', async () => {
       await append(scriptedEvents(cast, questions))
       const { bus, analytics } = start()

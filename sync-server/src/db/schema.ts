@@ -321,6 +321,10 @@ export interface AnalyticsSessionsTable {
   session_id: string
   /** People present now. */
   present: Generated<number>
+  /** Engagement's counts (seen, staff left out): everyone, who asked or replied, who only voted. */
+  people: Generated<number>
+  asked_or_replied: Generated<number>
+  voted_only: Generated<number>
 }
 
 /** What each person did in a session, as flags (0 or 1). */

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { DialectName } from '../../db/migrations/types.ts'
 import type {
   AnalyticsParticipantsTable,
@@ -19,6 +19,8 @@ export type Flags = Pick<
 >
 export interface Person {
   flags: { [K in keyof Flags]: number }
+  /** What the person counted for in the session's engagement before the batch. */
+  counted: Engagement
   firstAt: number
   stored: boolean
   changed: boolean
@@ -64,6 +66,21 @@ function needs(e: DomainEvent): Array<[string, number | 'load']> {
       return by
   }
 }
+/** What one person adds to a session's engagement counts (see `analytics_sessions`). */
+interface Engagement {
+  people: number
+  asked_or_replied: number
+  voted_only: number
+}
+
+/** Seen and not staff counts; asking or replying is taking part, voting alone is less. */
+function countedFor(flags: Person['flags']): Engagement {
+  if (flags.seen !== 1 || flags.staff !== 0)
+    return { people: 0, asked_or_replied: 0, voted_only: 0 }
+  const took = flags.asked === 1 || flags.replied === 1 ? 1 : 0
+  return { people: 1, asked_or_replied: took, voted_only: took === 0 && flags.voted === 1 ? 1 : 0 }
+}
+
 const num = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value)
 
@@ -122,20 +139,23 @@ export class BatchState {
           .where('session_id', '=', sessionId)
           .where('user_id', 'in', jsonList(dialect, list.slice(i, i + CHUNK)))
           .execute()
-        for (const r of rows)
+        for (const r of rows) {
+          const flags = {
+            seen: Number(r.seen),
+            present: Number(r.present),
+            staff: Number(r.staff),
+            asked: Number(r.asked),
+            voted: Number(r.voted),
+            replied: Number(r.replied),
+          }
           state.people.set(key(sessionId, r.user_id), {
-            flags: {
-              seen: Number(r.seen),
-              present: Number(r.present),
-              staff: Number(r.staff),
-              asked: Number(r.asked),
-              voted: Number(r.voted),
-              replied: Number(r.replied),
-            },
+            flags,
+            counted: countedFor(flags),
             firstAt: Number(r.first_at),
             stored: true,
             changed: false,
           })
+        }
       }
     }
     for (const [sessionId, ids] of questionIds) {
@@ -188,7 +208,7 @@ export class BatchState {
     let person = this.people.get(k)
     if (!person) {
       const flags = { seen: 0, present: 0, staff: 0, asked: 0, voted: 0, replied: 0 }
-      person = { flags, firstAt: at, stored: false, changed: true }
+      person = { flags, counted: countedFor(flags), firstAt: at, stored: false, changed: true }
       this.people.set(k, person)
     }
     return person
@@ -292,6 +312,49 @@ export class BatchState {
         .insertInto('analytics_sessions')
         .values({ session_id: sessionId, present: level })
         .onConflict((oc) => oc.column('session_id').doUpdateSet({ present: level }))
+        .execute()
+    }
+    await this.writeEngagement(trx)
+  }
+
+  /**
+   * Adds what the batch changed in each session's engagement counts: a person who became
+   * seen, staff, an asker, a replier or a voter moves from one count to another. Batches
+   * of a session commit one after the other (the cursor's row orders them), so adding
+   * their changes keeps the counts those of the people's rows.
+   */
+  private async writeEngagement(trx: Transaction<Database>): Promise<void> {
+    const changes = new Map<string, Engagement>()
+    for (const [k, p] of this.people) {
+      if (!p.changed) continue
+      const now = countedFor(p.flags)
+      const before = p.counted
+      if (
+        now.people === before.people &&
+        now.asked_or_replied === before.asked_or_replied &&
+        now.voted_only === before.voted_only
+      )
+        continue
+      const sessionId = k.slice(0, k.indexOf('\u0000'))
+      const change = changes.get(sessionId) ?? { people: 0, asked_or_replied: 0, voted_only: 0 }
+      change.people += now.people - before.people
+      change.asked_or_replied += now.asked_or_replied - before.asked_or_replied
+      change.voted_only += now.voted_only - before.voted_only
+      changes.set(sessionId, change)
+    }
+    for (const [sessionId, change] of changes) {
+      const added = (name: keyof Engagement) =>
+        sql<number>`${sql.ref(`analytics_sessions.${name}`)} + ${sql.ref(`excluded.${name}`)}`
+      await trx
+        .insertInto('analytics_sessions')
+        .values({ session_id: sessionId, ...change })
+        .onConflict((oc) =>
+          oc.column('session_id').doUpdateSet({
+            people: added('people'),
+            asked_or_replied: added('asked_or_replied'),
+            voted_only: added('voted_only'),
+          }),
+        )
         .execute()
     }
   }

@@ -6,7 +6,7 @@ import {
   type Engagement,
   type VideoFigures,
 } from '@podium/shared'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import type { Database } from '../../db/schema.ts'
 import { alertsOf } from '../alerts/rules.ts'
@@ -45,7 +45,10 @@ const SUMS = {
   roomOpens: 'room_opens',
   projectorOpens: 'projector_opens',
 } as const
-type Sums = Record<keyof typeof SUMS, number>
+export type Sums = Record<keyof typeof SUMS, number>
+
+/** The counters that count a range's delays, the number of values its medians are of. */
+const DELAY_COUNTS = { moderated: 'moderation_ms', answerTimed: 'answer_ms' } as const
 
 /** The video figures of summed rollups: means of the reports that had each, null without. */
 export function videoFigures(s: Sums): VideoFigures | null {
@@ -88,32 +91,57 @@ export class AnalyticsReader {
 
   /** The range's buckets, oldest first, each with the level carried in from before. */
   async series(sessionId: string, range: MinuteRange): Promise<AnalyticsPoint[]> {
+    return (await this.seriesAndSums(sessionId, range)).series
+  }
+
+  /**
+   * The range's series, and what all its minutes sum to (for its totals). The buckets,
+   * the level at the end of each and the figures carried in from before the range are
+   * three queries at once: on Postgres each waits a round trip, one after the other they
+   * were most of a report's time.
+   */
+  async seriesAndSums(
+    sessionId: string,
+    range: MinuteRange,
+  ): Promise<{ series: AnalyticsPoint[]; sums: Sums }> {
     const { from, to, bucket } = range
     const k = this.db.kysely
     // Whole numbers we computed, written into the query: grouping by it then reads the
     // same on both databases, and the division is an integer one.
     const index = sql<number>`cast((${sql.ref('minute')} - ${sql.lit(from)}) / ${sql.lit(bucket)} as integer)`
-    const rows = await k
+    const inRange = k
       .selectFrom('analytics_minutes')
-      .select((eb) => [
-        index.as('bucket'),
-        eb.fn.max('peak_present').as('peak'),
-        eb.fn.max('minute').as('last'),
-        ...Object.entries(SUMS).map(([name, column]) =>
-          eb.fn.sum<number>(sql.ref(column)).as(name),
-        ),
-      ])
       .where('session_id', '=', sessionId)
       .where('minute', '>=', from)
       .where('minute', '<', to)
-      .groupBy('bucket')
-      .orderBy('bucket')
-      .execute()
-    const ends = await this.levelsAt(
-      sessionId,
-      rows.map((r) => Number(r.last)),
-    )
-    const before = await this.before(sessionId, from)
+    const [rows, endRows, before] = await Promise.all([
+      inRange
+        .select((eb) => [
+          index.as('bucket'),
+          eb.fn.max('peak_present').as('peak'),
+          eb.fn.max('minute').as('last'),
+          ...Object.entries(SUMS).map(([name, column]) =>
+            eb.fn.sum<number>(sql.ref(column)).as(name),
+          ),
+        ])
+        .groupBy('bucket')
+        .orderBy('bucket')
+        .execute(),
+      // The level at the end of each bucket: its last minute's.
+      k
+        .selectFrom('analytics_minutes')
+        .select(['minute', 'end_present'])
+        .where('session_id', '=', sessionId)
+        .where(
+          'minute',
+          'in',
+          inRange.select((eb) => eb.fn.max('minute').as('last')).groupBy(index),
+        )
+        .execute(),
+      this.before(sessionId, from),
+    ])
+    const ends = new Map(endRows.map((r) => [Number(r.minute), Number(r.end_present)]))
+    const total = zeroSums()
     let level = before.level
     let unique = before.unique
     const byBucket = new Map(rows.map((r) => [Number(r.bucket), r]))
@@ -123,7 +151,10 @@ export class AnalyticsReader {
       const sums = zeroSums()
       let concurrent = level
       if (row) {
-        for (const name of Object.keys(SUMS) as Array<keyof Sums>) sums[name] = Number(row[name])
+        for (const name of Object.keys(SUMS) as Array<keyof Sums>) {
+          sums[name] = Number(row[name])
+          total[name] += sums[name]
+        }
         concurrent = Math.max(level, Number(row.peak))
         level = ends.get(Number(row.last)) ?? level
         unique += sums.newParticipants
@@ -149,40 +180,21 @@ export class AnalyticsReader {
         projectorOpens: sums.projectorOpens,
       })
     }
-    return points
+    return { series: points, sums: total }
   }
 
-  /** The video figures of a range, summed from its minutes. */
-  async video(sessionId: string, range: MinuteRange): Promise<VideoFigures | null> {
-    const row = await this.db.kysely
-      .selectFrom('analytics_minutes')
-      .select((eb) =>
-        Object.entries(SUMS)
-          .filter(([name]) => name.startsWith('video'))
-          .map(([name, column]) => eb.fn.sum<number>(sql.ref(column)).as(name)),
-      )
-      .where('session_id', '=', sessionId)
-      .where('minute', '>=', range.from)
-      .where('minute', '<', range.to)
-      .executeTakeFirst()
-    const sums = zeroSums()
-    for (const [name, value] of Object.entries(row ?? {}))
-      sums[name as keyof Sums] = Number(value ?? 0)
-    return videoFigures(sums)
-  }
-
-  /** Totals of a range, from its series and the questions' times. */
+  /**
+   * Totals of a range, from its series, what its minutes sum to (`seriesAndSums`) and the
+   * questions' delays.
+   */
   async totals(
     sessionId: string,
     range: MinuteRange,
     series: AnalyticsPoint[],
+    sums: Sums,
   ): Promise<AnalyticsTotals> {
     const sum = (pick: (p: AnalyticsPoint) => number) => series.reduce((n, p) => n + pick(p), 0)
-    const [moderation, answer, video] = await Promise.all([
-      this.medianDelays([sessionId], 'moderated_at', 'moderation_ms', range),
-      this.medianDelays([sessionId], 'answered_at', 'answer_ms', range),
-      this.video(sessionId, range),
-    ])
+    const { moderation, answer } = await this.medians(new Map([[sessionId, sums]]), range)
     return {
       participants: {
         unique: series.at(-1)?.unique ?? 0,
@@ -199,21 +211,22 @@ export class AnalyticsReader {
       replies: sum((p) => p.replies),
       medianModerationMs: moderation.get(sessionId) ?? null,
       medianAnswerMs: answer.get(sessionId) ?? null,
-      video,
+      video: videoFigures(sums),
       opens: { room: sum((p) => p.roomOpens), projector: sum((p) => p.projectorOpens) },
     }
   }
 
   /**
    * Whole-session range, totals and engagement of several sessions, as `totals` and
-   * `engagement` give them one by one, in a handful of grouped queries however many
-   * sessions (comparisons). Over a whole session nothing is carried in from before it, so
-   * the totals are the sums of all its minutes and the peak is the largest minute's.
+   * `engagement` give them one by one, in four queries however many sessions
+   * (comparisons): the minutes summed per session, the two medians, the engagement
+   * counts. Over a whole session nothing is carried in from before it, so the totals are
+   * the sums of all its minutes and the peak is the largest minute's.
    */
   async summaries(sessions: ReadonlyArray<{ id: string; created_at: number }>) {
     const ids = sessions.map((s) => s.id)
     const k = this.db.kysely
-    const [minutes, moderation, answer, people] = await Promise.all([
+    const [minutes, people] = await Promise.all([
       k
         .selectFrom('analytics_minutes')
         .select((eb) => [
@@ -228,10 +241,16 @@ export class AnalyticsReader {
         .where('session_id', 'in', ids)
         .groupBy('session_id')
         .execute(),
-      this.medianDelays(ids, 'moderated_at', 'moderation_ms'),
-      this.medianDelays(ids, 'answered_at', 'answer_ms'),
       this.engagementRows(ids),
     ])
+    const summed = new Map<string, Sums>()
+    for (const row of minutes) {
+      const sums = zeroSums()
+      for (const name of Object.keys(SUMS) as Array<keyof Sums>)
+        sums[name] = Number((row as Record<string, unknown>)[name] ?? 0)
+      summed.set(row.session_id, sums)
+    }
+    const { moderation, answer } = await this.medians(summed)
     const bySession = new Map(minutes.map((m) => [m.session_id, m]))
     const engagementOf = new Map(people.map((p) => [p.session_id, p]))
     return sessions.map((session) => {
@@ -241,10 +260,7 @@ export class AnalyticsReader {
         {},
         { first: num(row?.first), last: num(row?.last), createdAt: session.created_at },
       )
-      const sums = zeroSums()
-      if (row)
-        for (const name of Object.keys(SUMS) as Array<keyof Sums>)
-          sums[name] = Number((row as Record<string, unknown>)[name] ?? 0)
+      const sums = summed.get(session.id) ?? zeroSums()
       const totals: AnalyticsTotals = {
         participants: { unique: sums.newParticipants, peakConcurrent: Number(row?.peak ?? 0) },
         questions: {
@@ -276,43 +292,21 @@ export class AnalyticsReader {
     return row?.engagement ?? emptyEngagement()
   }
 
-  /** Engagement of each of these sessions that has anyone (staff left out). */
+  /**
+   * Engagement of each of these sessions that has anyone (staff left out): the counts the
+   * recorder keeps in each session's row (migration 0022), one row a session.
+   */
   private async engagementRows(ids: readonly string[]) {
     const rows = await this.db.kysely
-      .selectFrom('analytics_participants')
-      .select((eb) => [
-        'session_id',
-        eb.fn.countAll<number>().as('people'),
-        eb.fn
-          .sum<number>(
-            eb
-              .case()
-              .when(eb.or([eb('asked', '=', 1), eb('replied', '=', 1)]))
-              .then(1)
-              .else(0)
-              .end(),
-          )
-          .as('active'),
-        eb.fn
-          .sum<number>(
-            eb
-              .case()
-              .when(eb.and([eb('asked', '=', 0), eb('replied', '=', 0), eb('voted', '=', 1)]))
-              .then(1)
-              .else(0)
-              .end(),
-          )
-          .as('voters'),
-      ])
+      .selectFrom('analytics_sessions')
+      .select(['session_id', 'people', 'asked_or_replied', 'voted_only'])
       .where('session_id', 'in', ids)
-      .where('seen', '=', 1)
-      .where('staff', '=', 0)
-      .groupBy('session_id')
+      .where('people', '>', 0)
       .execute()
     return rows.map((row) => {
-      const people = Number(row.people ?? 0)
-      const askedOrReplied = Number(row.active ?? 0)
-      const votedOnly = Number(row.voters ?? 0)
+      const people = Number(row.people)
+      const askedOrReplied = Number(row.asked_or_replied)
+      const votedOnly = Number(row.voted_only)
       const engagement: Engagement = {
         score: engagementScore({ people, askedOrReplied, votedOnly }),
         people,
@@ -427,21 +421,6 @@ export class AnalyticsReader {
     }
   }
 
-  /** The level at the end of each of these minutes (rows that exist). */
-  private async levelsAt(sessionId: string, minutes: number[]): Promise<Map<number, number>> {
-    const levels = new Map<number, number>()
-    for (let i = 0; i < minutes.length; i += 500) {
-      const rows = await this.db.kysely
-        .selectFrom('analytics_minutes')
-        .select(['minute', 'end_present'])
-        .where('session_id', '=', sessionId)
-        .where('minute', 'in', minutes.slice(i, i + 500))
-        .execute()
-      for (const r of rows) levels.set(Number(r.minute), Number(r.end_present))
-    }
-    return levels
-  }
-
   /** Who was present when the range starts, and how many people had been seen by then. */
   private async before(sessionId: string, from: number) {
     const k = this.db.kysely
@@ -465,65 +444,72 @@ export class AnalyticsReader {
   }
 
   /**
+   * The median moderation and answer delays of each of these sessions, of the decisions
+   * and answers made in `range` (all of them without it), given what the sessions' minutes
+   * in it sum to (`sums`).
+   */
+  private async medians(sums: ReadonlyMap<string, Sums>, range?: MinuteRange) {
+    const count = (name: keyof typeof DELAY_COUNTS) =>
+      new Map([...sums].map(([id, s]) => [id, s[name]]))
+    const [moderation, answer] = await Promise.all([
+      this.medianDelays(count('moderated'), 'moderated_at', 'moderation_ms', range),
+      this.medianDelays(count('answerTimed'), 'answered_at', 'answer_ms', range),
+    ])
+    return { moderation, answer }
+  }
+
+  /**
    * The median delay of each of these sessions (null without one), of the decisions or
-   * answers made in `range` (all of them without it), read off an index that holds a
-   * session's delays in order (migration 0020): on SQLite a count, then the one or two
-   * middle ones, per session; on Postgres one grouped query for them all (a round trip
-   * each would add up). A long session has thousands of questions; fetching every delay to sort
-   * it here cost more than the rest of a report (0.3 s for a comparison of 20 sessions of
-   * 100,000 events each, and ranking them in SQL with window functions hardly less).
+   * answers made in `range` (all of them without it), given how many there are
+   * (`counts`): the minutes count a delay in `moderated` or `answer_timed` exactly when
+   * its question's row holds it, in the minute of its time. So the one or two middle
+   * delays of every session are read in one query, off the index that holds each
+   * session's delays in order (migration 0021), skipping to the middle without counting
+   * first and without sorting. A long session has thousands of questions: counting them
+   * per session took 40 queries for a comparison of 20 (on SQLite), and Postgres's
+   * `percentile_cont` sorted all 45,000 delays of one, past its memory, to disk.
    */
   async medianDelays(
-    sessionIds: readonly string[],
+    counts: ReadonlyMap<string, number>,
     at: 'moderated_at' | 'answered_at',
     delay: 'moderation_ms' | 'answer_ms',
     range?: MinuteRange,
   ): Promise<Map<string, number | null>> {
-    const medians = new Map<string, number | null>(sessionIds.map((id) => [id, null]))
-    if (sessionIds.length === 0) return medians
-    if (this.db.dialect === 'postgres') {
-      // One grouped query: percentile_cont(0.5) is the middle value, or the mean of the
-      // two middle ones (what median() gives), off the same index.
-      let query = this.db.kysely
-        .selectFrom('analytics_questions')
-        .select([
-          'session_id',
-          sql<number>`percentile_cont(0.5) within group (order by ${sql.ref(delay)})`.as('median'),
-        ])
-        .where('session_id', 'in', sessionIds)
-        .where(delay, 'is not', null)
-      if (range)
-        query = query.where(at, '>=', range.from * MINUTE_MS).where(at, '<', range.to * MINUTE_MS)
-      for (const row of await query.groupBy('session_id').execute())
-        medians.set(row.session_id, Math.round(Number(row.median)))
-      return medians
+    const medians = new Map<string, number | null>([...counts.keys()].map((id) => [id, null]))
+    const middles = [...counts]
+      .filter(([, n]) => n > 0)
+      .map(([id, n]) => ({ id, skip: Math.floor((n - 1) / 2), take: n % 2 === 1 ? 1 : 2 }))
+    if (middles.length === 0) return medians
+    const value = sql.ref(delay)
+    const inRange = range
+      ? sql`and ${sql.ref(at)} >= ${range.from * MINUTE_MS} and ${sql.ref(at)} < ${range.to * MINUTE_MS}`
+      : sql``
+    const middle = (session: RawBuilder<unknown>, take: unknown, skip: unknown) =>
+      sql`select ${value} as delay from analytics_questions
+        where session_id = ${session} and ${value} is not null ${inRange}
+        order by ${value} limit ${take} offset ${skip}`
+    // Postgres plans one subquery for every session (a union of 20 took 12 ms to plan);
+    // SQLite has no lateral join, and a union costs it nothing to plan.
+    const query =
+      this.db.dialect === 'postgres'
+        ? sql<{ session_id: string; delay: unknown }>`select w.session_id, m.delay
+            from unnest(${middles.map((m) => m.id)}::text[], ${middles.map((m) => m.take)}::int[],
+              ${middles.map((m) => m.skip)}::int[]) as w(session_id, take, skip)
+            cross join lateral (${middle(sql.ref('w.session_id'), sql.ref('w.take'), sql.ref('w.skip'))}) m`
+        : sql<{ session_id: string; delay: unknown }>`${sql.join(
+            middles.map(
+              (m) =>
+                sql`select * from (select ${m.id} as session_id, delay from (${middle(sql`${m.id}`, m.take, m.skip)}))`,
+            ),
+            sql` union all `,
+          )}`
+    const found = new Map<string, number[]>()
+    for (const row of (await query.execute(this.db.kysely)).rows) {
+      const values = found.get(row.session_id) ?? []
+      values.push(Number(row.delay))
+      found.set(row.session_id, values)
     }
-    for (const sessionId of sessionIds) {
-      let delays = this.db.kysely
-        .selectFrom('analytics_questions')
-        .where('session_id', '=', sessionId)
-        .where(delay, 'is not', null)
-      if (range)
-        delays = delays.where(at, '>=', range.from * MINUTE_MS).where(at, '<', range.to * MINUTE_MS)
-      const counted = await delays
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirst()
-      const n = Number(counted?.n ?? 0)
-      if (n === 0) {
-        medians.set(sessionId, null)
-        continue
-      }
-      const middle = await delays
-        .select(delay)
-        .orderBy(delay)
-        .limit(n % 2 === 1 ? 1 : 2)
-        .offset(Math.floor((n - 1) / 2))
-        .execute()
-      medians.set(
-        sessionId,
-        median(middle.map((r) => Number((r as Record<string, unknown>)[delay]))),
-      )
-    }
+    for (const [id, values] of found) medians.set(id, median(values.sort((x, y) => x - y)))
     return medians
   }
 }

@@ -18,6 +18,7 @@ import { voteVersions } from './0018_vote_versions.ts'
 import { recordings } from './0019_recordings.ts'
 import { analyticsOpens } from './0020_analytics_opens.ts'
 import { analyticsDelayIndexes } from './0021_analytics_delay_indexes.ts'
+import { analyticsSessionEngagement } from './0022_analytics_session_engagement.ts'
 import type { DialectName } from './types.ts'
 
 export type { DialectName } from './types.ts'
@@ -47,6 +48,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0019_recordings': recordings(dialect),
     '0020_analytics_opens': analyticsOpens(dialect),
     '0021_analytics_delay_indexes': analyticsDelayIndexes(dialect),
+    '0022_analytics_session_engagement': analyticsSessionEngagement(dialect),
   }
 }
 
