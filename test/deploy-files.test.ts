@@ -27,10 +27,13 @@ interface ComposeService {
   depends_on?: string[] | Record<string, { condition: string }>
   command?: string[] | string
   entrypoint?: string[] | string
+  network_mode?: string
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>
 }
 interface Compose {
   services: Record<string, ComposeService>
   volumes?: Record<string, unknown>
+  networks?: Record<string, { ipam?: { config?: { subnet?: string }[] } } | null>
 }
 
 const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose
@@ -171,6 +174,62 @@ describe('docker-compose.yml', () => {
     expect(existsSync(join(root, 'deploy/backups', script.slice(inside.length + 1)))).toBe(true)
   })
 })
+
+describe('the HLS broadcast under compose', () => {
+  const signal = compose.services['signal-server']!
+
+  it('the signal-server image has ffmpeg, and a DATA_DIR its user may write', () => {
+    const runtime = finalStage(read('signal-server/Dockerfile'))
+    expect(
+      runtime.some((line) => /^RUN .*apt-get install .*\bffmpeg\b/.test(line)),
+      'signal-server/Dockerfile: the runtime stage installs no ffmpeg, so there is no broadcast',
+    ).toBe(true)
+    const imageDir = runtime
+      .map((line) => /^ENV .*\bDATA_DIR=(\S+)/.exec(line)?.[1])
+      .find((dir) => dir !== undefined)
+    const dir = environment(signal).DATA_DIR ?? imageDir
+    expect(dir, 'the signal-server writes broadcasts under DATA_DIR: set it').toMatch(/^\//)
+    expect(
+      runtime.some((line) => line.startsWith('RUN ') && line.includes(`chown node:node ${dir}`)),
+      `${dir} must belong to the image's user (node)`,
+    ).toBe(true)
+  })
+
+  it("sends the RTP to the signal-server's fixed address, which janus's host routes to", () => {
+    // Janus runs on the host's network: 127.0.0.1 there is the host, not the container.
+    expect(compose.services.janus!.network_mode).toBe('host')
+    const address = environment(signal).BROADCAST_RTP_ADDRESS ?? ''
+    expect(address, 'set BROADCAST_RTP_ADDRESS on signal-server').toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+    const networks = Array.isArray(signal.networks) ? {} : (signal.networks ?? {})
+    const on = Object.entries(networks).filter(([, n]) => n?.ipv4_address === address)
+    expect(
+      on.map(([name]) => name),
+      `signal-server has no fixed address ${address} on a network`,
+    ).toHaveLength(1)
+    const subnets = (compose.networks?.[on[0]![0]]?.ipam?.config ?? []).map((c) => c.subnet ?? '')
+    expect(
+      subnets.some((subnet) => inSubnet(address, subnet)),
+      `${address} is outside the subnets of network ${on[0]![0]} (${subnets.join(', ')})`,
+    ).toBe(true)
+    // Routed to, never published: it is reachable from the host only.
+    expect(Object.keys(signal)).not.toContain('ports')
+  })
+})
+
+/** The lines of a Dockerfile's last stage, continuation lines joined. */
+function finalStage(dockerfile: string): string[] {
+  const lines = dockerfile.replace(/\\\n\s*/g, ' ').split('\n')
+  const from = lines.findLastIndex((line) => line.startsWith('FROM '))
+  return lines.slice(from)
+}
+
+/** Whether an IPv4 address lies in a CIDR subnet. */
+function inSubnet(address: string, subnet: string): boolean {
+  const [base = '', bits = '32'] = subnet.split('/')
+  const value = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0)
+  const size = 2 ** (32 - Number(bits))
+  return Math.floor(value(address) / size) === Math.floor(value(base) / size)
+}
 
 /** A compose environment with `${...}` replaced by plausible values, to check it parses. */
 function withSampleValues(env: Record<string, string>): Record<string, string> {

@@ -82,6 +82,8 @@ export function FeedTile(props: {
 
   // Past the SFU's cap the picture is the broadcast's playlist, not a WebRTC stream.
   const [hlsProblem, setHlsProblem] = createSignal<string | null>(null)
+  // A live playlist is not yet a picture: the tile says live once frames play.
+  const [hlsShown, setHlsShown] = createSignal(false)
   let playback: HlsPlayback | null = null
   let playingList: string | null = null
   createEffect(() => {
@@ -91,9 +93,15 @@ export function FeedTile(props: {
     playback = null
     playingList = playlist
     setHlsProblem(null)
+    setHlsShown(false)
     if (!playlist) return
     const target = video
-    void playHls(target, playlist, setHlsProblem).then((started) => {
+    const current = () => playingList === playlist
+    void playHls(target, playlist, {
+      problem: (message) => current() && setHlsProblem(message),
+      shown: () => current() && setHlsShown(true),
+      restarting: () => current() && setHlsShown(false),
+    }).then((started) => {
       if (playingList !== playlist) return started.stop()
       playback = started
       void play()
@@ -101,7 +109,14 @@ export function FeedTile(props: {
   })
   onCleanup(() => playback?.stop())
 
-  const message = () => hlsProblem() ?? feedMessage(props.view())
+  /** The view as the tile shows it: a broadcast counts as live once its frames play. */
+  const shown = (): FeedView => {
+    const view = props.view()
+    if (view.state === FeedState.live && view.broadcast?.playlist && !hlsShown())
+      return { ...view, state: FeedState.connecting }
+    return view
+  }
+  const message = () => hlsProblem() ?? feedMessage(shown())
   const playing = () =>
     props.view().state === FeedState.live &&
     (props.view().stream !== null || !!props.view().broadcast?.playlist) &&
@@ -114,7 +129,7 @@ export function FeedTile(props: {
       classList={{ 'vs-tile-screen': screen() }}
       data-testid="stage-feed"
       data-feed={props.view().feed}
-      data-state={props.view().state}
+      data-state={shown().state}
       data-user={props.view().seat.userId}
       data-path={props.view().broadcast ? 'broadcast' : props.view().sfu ? 'sfu' : 'direct'}
       data-layer={props.view().sfu?.substream}
@@ -180,7 +195,7 @@ export function FeedTile(props: {
         </Show>
         <QualityIndicator
           level={
-            props.view().state === FeedState.live
+            shown().state === FeedState.live
               ? (props.view().measured?.level ?? QualityLevel.unknown)
               : QualityLevel.unknown
           }

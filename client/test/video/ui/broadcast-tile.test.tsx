@@ -1,6 +1,6 @@
 import { type BroadcastStatus, FeedKind } from '@podium/shared'
-import { render, screen } from '@solidjs/testing-library'
-import { describe, expect, it } from 'vitest'
+import { render, screen, waitFor } from '@solidjs/testing-library'
+import { describe, expect, it, vi } from 'vitest'
 import { broadcastFeedState } from '../../../src/video/hls/broadcast-watcher.ts'
 import type { FeedView } from '../../../src/video/state/watch-state.ts'
 import { FeedTile } from '../../../src/video/ui/FeedTile.tsx'
@@ -26,7 +26,7 @@ const view = (status: BroadcastStatus | null): FeedView => ({
   stream: null,
   measured: null,
   sfu: null,
-  broadcast: { status, playlist: null },
+  broadcast: { status, playlist: status?.state === 'live' ? status.playlist : null },
 })
 const classes = lookClasses(Look.room)
 
@@ -64,5 +64,49 @@ describe('FeedTile through the broadcast', () => {
     }
     render(() => <FeedTile view={() => view(starting)} classes={classes} />)
     expect(screen.getByText(/the broadcast of Hana is starting, a few seconds behind/)).toBeTruthy()
+  })
+
+  it('says live only once frames play, and starting again when the player starts over', async () => {
+    // The browser's own HLS player (no Media Source Extensions here), as on older iPhones.
+    vi.spyOn(HTMLMediaElement.prototype, 'canPlayType').mockReturnValue('maybe')
+    vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue()
+    vi.spyOn(HTMLMediaElement.prototype, 'load').mockReturnValue()
+    const live: BroadcastStatus = {
+      state: 'live',
+      source: { userId: 'host0001', feed: 'camera' },
+      playlist: '/broadcast/hls/AAAAAAAAAAAAAAAAAAAAAA/index.m3u8',
+      startedAt: 1,
+      reason: null,
+    }
+    const { unmount } = render(() => <FeedTile view={() => view(live)} classes={classes} />)
+    const tile = screen.getByTestId('stage-feed')
+    const video = tile.querySelector('video')!
+    await waitFor(() => expect(video.getAttribute('src')).toBe(live.playlist))
+    expect(tile.getAttribute('data-state')).toBe('connecting')
+    expect(screen.getByText(/the broadcast of Hana is starting/)).toBeTruthy()
+
+    // Frames decoded and the position moving on: now it is live.
+    const now = { time: 0 }
+    Object.defineProperties(video, {
+      currentTime: { get: () => now.time },
+      paused: { get: () => false },
+      readyState: { get: () => 4 },
+      getVideoPlaybackQuality: { value: () => ({ totalVideoFrames: 25 }) },
+    })
+    for (const time of [3, 3.5]) {
+      now.time = time
+      video.dispatchEvent(new Event('timeupdate'))
+    }
+    await waitFor(() => expect(tile.getAttribute('data-state')).toBe('live'))
+    expect(screen.queryByText(/is starting/)).toBeNull()
+
+    // The stream fails: the player loads it again a second later, and the tile waits for frames.
+    vi.useFakeTimers()
+    video.dispatchEvent(new Event('error'))
+    vi.advanceTimersByTime(1000)
+    vi.useRealTimers()
+    await waitFor(() => expect(tile.getAttribute('data-state')).toBe('connecting'))
+    unmount()
+    vi.restoreAllMocks()
   })
 })

@@ -57,10 +57,15 @@ export interface BroadcastOptions {
   stallMs?: number
   /** How long an ended broadcast's folder stays (players finish their last requests). */
   keepMs?: number
+  /** How long after a failure a broadcast viewers wait for is started again. */
+  retryAfterMs?: number
 }
 
 /** How often a starting broadcast asks the publisher for a keyframe. */
 const KEYFRAME_EVERY_MS = 1500
+
+/** How many times in a row a broadcast viewers wait for is started again after it failed. */
+const RETRIES = 3
 
 interface Broadcast {
   sessionId: string
@@ -106,6 +111,7 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
   const startTimeoutMs = options.startTimeoutMs ?? 20_000
   const stallMs = options.stallMs ?? 10_000
   const keepMs = options.keepMs ?? 30_000
+  const retryAfterMs = options.retryAfterMs ?? 2000
   const active = new Map<string, Broadcast>()
   /** Folders of broadcasts (live or ended and not yet removed), by key. */
   const folders = new Map<string, string>()
@@ -115,7 +121,10 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
   const demand = new Map<string, SfuFeed>()
   /** Sessions whose host stopped the broadcast: the cap does not start it again. */
   const held = new Set<string>()
+  /** Failed broadcasts in a row per session, since the last that went live. */
+  const failures = new Map<string, number>()
   const removals = new Set<NodeJS.Timeout>()
+  const retries = new Set<NodeJS.Timeout>()
   let closed = false
 
   removeStale(options.dir)
@@ -183,6 +192,30 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
     removals.add(timer)
   }
 
+  /**
+   * A broadcast failed by itself (no picture in time, ffmpeg gone, the playlist stalled):
+   * while viewers past the cap wait for it, start it again, a few times in a row. On a
+   * busy machine the first keyframes can come too late or broken, and a viewer has no
+   * way to start it themselves.
+   */
+  async function fail(sessionId: string, reason: string): Promise<void> {
+    await stop(sessionId, reason)
+    const count = (failures.get(sessionId) ?? 0) + 1
+    failures.set(sessionId, count)
+    if (!demand.has(sessionId) || held.has(sessionId) || closed || count > RETRIES) return
+    const timer = setTimeout(() => {
+      retries.delete(timer)
+      const wanted = demand.get(sessionId)
+      if (!wanted || held.has(sessionId) || closed || active.has(sessionId)) return
+      log.info({ sessionId, attempt: count + 1 }, 'starting the broadcast again')
+      start(sessionId, wanted.userId).catch((error: unknown) =>
+        log.warn({ err: error, sessionId }, 'the broadcast did not start again'),
+      )
+    }, retryAfterMs)
+    timer.unref()
+    retries.add(timer)
+  }
+
   /** Starts made at the same moment (a crowd refused at once) share one. */
   const launching = new Map<string, Promise<BroadcastStatus>>()
   function start(sessionId: string, userId?: string): Promise<BroadcastStatus> {
@@ -242,7 +275,7 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
       void broadcast.encoder.exited.then(({ code, signal, output }) => {
         if (broadcast.stopping) return
         log.warn({ sessionId, code, signal, output }, 'ffmpeg exited during a broadcast')
-        void stop(sessionId, 'The broadcaster stopped unexpectedly.')
+        void fail(sessionId, 'The broadcaster stopped unexpectedly.')
       })
       // RTP sent before ffmpeg listens is lost, and with it the keyframe Janus asks for
       // when a forwarder is added: forward only once ffmpeg has its ports.
@@ -279,7 +312,7 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
       watch(broadcast)
     } catch (error) {
       log.warn({ err: error, sessionId }, 'the broadcast did not start')
-      await stop(sessionId, 'The broadcast could not start; try again.')
+      await fail(sessionId, 'The broadcast could not start; try again.')
       throw new BroadcastRefused(503, 'The broadcast could not start; try again.')
     }
     announce(sessionId)
@@ -307,6 +340,7 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
       }
       if (broadcast.state === BroadcastState.starting && mtime > 0) {
         broadcast.state = BroadcastState.live
+        failures.delete(broadcast.sessionId)
         log.info(
           { sessionId: broadcast.sessionId, ms: now - broadcast.startedAt },
           'broadcast live',
@@ -318,7 +352,7 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
             { sessionId: broadcast.sessionId, output: broadcast.encoder?.output() },
             'no picture reached the broadcast',
           )
-          void stop(broadcast.sessionId, 'No picture reached the broadcaster; try again.')
+          void fail(broadcast.sessionId, 'No picture reached the broadcaster; try again.')
         }
         // ffmpeg decodes from a keyframe on: the one Janus asks for when the forwarder is
         // added may be skipped (it sends at most one request a second) or lost, so ask again.
@@ -329,7 +363,7 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
             .catch(() => undefined)
         }
       } else if (now - changed > stallMs) {
-        void stop(broadcast.sessionId, 'The broadcast stopped receiving the stage.')
+        void fail(broadcast.sessionId, 'The broadcast stopped receiving the stage.')
       }
     }, 250)
     broadcast.watch.unref()
@@ -340,6 +374,7 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
     /** The host starts the broadcast (of `userId`'s camera, or the first on the SFU). */
     async startByHost(sessionId: string, userId?: string): Promise<BroadcastStatus> {
       held.delete(sessionId)
+      failures.delete(sessionId)
       const status = await start(sessionId, userId)
       if (status.source) demand.set(sessionId, status.source)
       return status
@@ -385,6 +420,7 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
     async closed(sessionId: string) {
       demand.delete(sessionId)
       held.delete(sessionId)
+      failures.delete(sessionId)
       await stop(sessionId, 'Everyone left the stage.')
       ended.delete(sessionId)
     },
@@ -398,8 +434,9 @@ export function createBroadcaster(sfu: BroadcastSfu, options: BroadcastOptions) 
     running: () => active.size,
     async close() {
       closed = true
-      for (const timer of removals) clearTimeout(timer)
+      for (const timer of [...removals, ...retries]) clearTimeout(timer)
       removals.clear()
+      retries.clear()
       await Promise.all([...active.keys()].map((sessionId) => stop(sessionId, 'shutting down')))
     },
   }
