@@ -392,7 +392,14 @@ describe('a server killed with SIGKILL in the middle of a vote storm', () => {
       }),
     )
 
-    await new Promise((r) => setTimeout(r, 1200))
+    // Killed once enough votes are receipted to judge by (on a slow machine that takes
+    // longer than the usual second), in the middle of the storm all the same.
+    await waitFor(
+      () => receiptedBeforeKill.reduce((n, m) => n + m.size, 0) > 10,
+      30_000,
+      'votes receipted before the kill',
+    )
+    await new Promise((r) => setTimeout(r, 200))
     await server.stop('SIGKILL')
     killed = true
     await new Promise((r) => setTimeout(r, 300))
