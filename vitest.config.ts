@@ -33,6 +33,9 @@ export default defineConfig({
           setupFiles: ['client/test/setup.ts'],
           // The router ships .jsx: compiled with the tests' own Solid, not loaded by Node.
           server: { deps: { inline: [/@solidjs\/router/] } },
+          // A component test that waits on timers and renders takes 1–2 s; on a 2-core
+          // machine busy with the browser suites beside it, several times that.
+          testTimeout: 20_000,
         },
       },
       {
