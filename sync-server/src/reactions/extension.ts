@@ -110,7 +110,9 @@ export class Reactions implements Extension {
         log: this.options.log,
         clock: this.options.clock,
         events: this.options.events,
-        idle: (id) => this.sessions.delete(id),
+        idle: (id) => {
+          if (this.sessions.get(id) === session) this.sessions.delete(id)
+        },
       })
       this.sessions.set(sessionId, session)
     }

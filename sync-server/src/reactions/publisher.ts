@@ -38,8 +38,11 @@ export interface PublisherDeps {
 export class SessionReactions {
   private readonly windows = new ReactionWindows()
   private timer: NodeJS.Timeout | null = null
-  private running: Promise<void> = Promise.resolve()
+  /** The windows' rows, stored one after another, apart from publishing them. */
+  private storing: Promise<void> = Promise.resolve()
+  private unstored = 0
   private stopped = false
+  private gone = false
 
   constructor(
     readonly sessionId: string,
@@ -58,40 +61,59 @@ export class SessionReactions {
     const wait = Math.max(0, closes - this.deps.clock()) + PUBLISH_SLACK_MS
     this.timer = setTimeout(() => {
       this.timer = null
-      this.running = this.running
-        .then(() => this.publishClosed())
-        .catch((error: unknown) =>
-          // Logged and left behind: the next window is published as usual.
-          this.deps.log.error(
-            { err: error, session: this.sessionId },
-            'publishing reactions failed',
-          ),
-        )
+      this.publishClosed()
     }, wait)
   }
 
-  /** Publishes every closed window now (tests and shutdown; open ones wait). */
+  /** Publishes every closed window now and waits for their rows (tests and shutdown; open ones wait). */
   async flush(): Promise<void> {
-    this.running = this.running.then(() => this.publishClosed())
-    await this.running
+    this.publishClosed()
+    await this.storing
   }
 
-  private async publishClosed(): Promise<void> {
+  /**
+   * The room is shown each closed window at once and its row is stored behind it: with
+   * the database busy (ten thousand attendees' writes queued ahead of it), waiting for
+   * the row first held every later window back too, so the room saw none of them.
+   */
+  private publishClosed(): void {
     for (const window of this.windows.takeClosed(this.deps.clock())) {
       try {
-        await this.deps.repo.store(this.sessionId, this.deps.instanceId, window)
-        this.deps.events.committed()
+        this.write(window)
       } catch (error) {
-        // The room still sees the counts; the window is missing from the stored history.
+        // Logged and left behind: the row is stored and the next window published as usual.
         this.deps.log.error(
           { err: error, session: this.sessionId, second: window.second },
-          'storing reactions failed',
+          'publishing reactions failed',
         )
       }
-      this.write(window)
+      this.unstored++
+      this.storing = this.storing.then(() => this.store(window))
     }
-    if (this.windows.empty) this.deps.idle(this.sessionId)
+    if (this.windows.empty) this.idleWhenStored()
     else this.schedule()
+  }
+
+  private async store(window: ClosedWindow): Promise<void> {
+    try {
+      await this.deps.repo.store(this.sessionId, this.deps.instanceId, window)
+      this.deps.events.committed()
+    } catch (error) {
+      // The room still saw the counts; the window is missing from the stored history.
+      this.deps.log.error(
+        { err: error, session: this.sessionId, second: window.second },
+        'storing reactions failed',
+      )
+    } finally {
+      this.unstored--
+      if (this.windows.empty) this.idleWhenStored()
+    }
+  }
+
+  private idleWhenStored(): void {
+    if (this.gone || this.unstored > 0 || this.timer || !this.windows.empty) return
+    this.gone = true
+    this.deps.idle(this.sessionId)
   }
 
   private write(window: ClosedWindow): void {
@@ -118,6 +140,6 @@ export class SessionReactions {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    await this.running
+    await this.storing
   }
 }

@@ -72,7 +72,13 @@ export function reactionsSuite(start: () => Promise<TestPodium>): void {
       server.podium.services.db,
       new EventLog(server.podium.services.db),
     )
-    const windows = await repo.windows(session.id)
+    // The row is stored just after the room is shown the window, not before it.
+    let windows = await repo.windows(session.id)
+    const until = Date.now() + 5_000
+    while (windows.reduce((n, w) => n + w.total, 0) < 3 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20))
+      windows = await repo.windows(session.id)
+    }
     const sum = windows.reduce((n, w) => n + w.total, 0)
     expect(sum).toBe(3)
     const events = await server.podium.services.db.kysely
