@@ -1,13 +1,17 @@
 import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findChromium } from '../test-support/browser.ts'
 import { createHostSession } from '../test-support/host.ts'
 import { type Janus, startJanus } from '../test-support/janus.ts'
 import type { TestPodium } from '../test-support/podium.ts'
 import { joinRoom } from '../test-support/room.ts'
 import { startServer } from '../test-support/served.ts'
-import { feedTile, goLive, goOnStage, STAGE_DESKTOP, VIDEO_ARGS } from '../test-support/video.ts'
+import {
+  feedTile,
+  goLive,
+  goOnStage,
+  launchVideoBrowser,
+  STAGE_DESKTOP,
+} from '../test-support/video.ts'
 
 // Past the SFU's cap, the stage as HLS in the room: real Janus, real ffmpeg, hls.js in
 // Chromium. SFU_MAX_VIEWERS=0, so once the presenter's eight direct places are taken, the
@@ -25,18 +29,7 @@ beforeAll(async () => {
       { JANUS_URL: janus.url, JANUS_API_SECRET: janus.apiSecret, SFU_MAX_VIEWERS: '0' },
       { signaling: true },
     ),
-    // Ten pages of one browser: none may count as in the background.
-    chromium.launch({
-      executablePath: findChromium(),
-      headless: true,
-      args: [
-        ...VIDEO_ARGS,
-        '--disable-background-media-suspend',
-        '--disable-renderer-backgrounding',
-        '--disable-backgrounding-occluded-windows',
-        '--disable-background-timer-throttling',
-      ],
-    }),
+    launchVideoBrowser({ manyPages: true }),
   ])
 })
 afterAll(async () => {

@@ -1,7 +1,5 @@
 import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findChromium } from '../test-support/browser.ts'
 import { createHostSession, waitStaffOnline } from '../test-support/host.ts'
 import { type Janus, startJanus } from '../test-support/janus.ts'
 import type { TestPodium } from '../test-support/podium.ts'
@@ -11,8 +9,8 @@ import {
   feedTile,
   goLive,
   goOnStage,
+  launchVideoBrowser,
   STAGE_DESKTOP,
-  VIDEO_ARGS,
   waitForPlaying,
 } from '../test-support/video.ts'
 
@@ -28,19 +26,7 @@ beforeAll(async () => {
   janus = await startJanus()
   ;[server, browser] = await Promise.all([
     startServer({ JANUS_URL: janus.url, JANUS_API_SECRET: janus.apiSecret }, { signaling: true }),
-    // Thirteen pages of one browser: none may count as in the background, where Chromium
-    // stops painting video and throttles timers.
-    chromium.launch({
-      executablePath: findChromium(),
-      headless: true,
-      args: [
-        ...VIDEO_ARGS,
-        '--disable-background-media-suspend',
-        '--disable-renderer-backgrounding',
-        '--disable-backgrounding-occluded-windows',
-        '--disable-background-timer-throttling',
-      ],
-    }),
+    launchVideoBrowser({ manyPages: true }),
   ])
 })
 afterAll(async () => {

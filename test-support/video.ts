@@ -19,8 +19,20 @@ export const VIDEO_ARGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ]
 
-export function launchVideoBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), headless: true, args: VIDEO_ARGS })
+/**
+ * Many pages of one browser at once: none may count as in the background, where Chromium
+ * stops painting video and throttles timers.
+ */
+const FOREGROUND_ARGS = [
+  '--disable-background-media-suspend',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-background-timer-throttling',
+]
+
+export function launchVideoBrowser(options: { manyPages?: boolean } = {}): Promise<Browser> {
+  const args = options.manyPages ? [...VIDEO_ARGS, ...FOREGROUND_ARGS] : VIDEO_ARGS
+  return chromium.launch({ executablePath: findChromium(), headless: true, args })
 }
 
 /** A stage feed tile on a viewer's page. */
