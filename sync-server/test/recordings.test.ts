@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import { documentName, RecordingDoc, type RecordingInfo, RecordingsResponse } from '@podium/shared'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSession, join as joinSession } from '../../test-support/api.ts'
+import { acceptedInvite, createSession, join as joinSession } from '../../test-support/api.ts'
 import { type Janus, startJanus } from '../../test-support/janus.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { publishFromPage } from '../../test-support/sfu-browser.ts'
@@ -247,6 +247,92 @@ describe('stage recordings', () => {
     expect(ready.durationMs).toBeGreaterThan(5000)
   }, 120_000)
 
+  it('composes two people on the stage into one picture, and one alone fills it', async () => {
+    const session = await liveSession()
+    const presenter = await acceptedInvite(podium.url, session, 'presenter', 'Ben')
+    const host = await publish(session.hostToken)
+    const started = await startRecording(session)
+    const guest = await publish(presenter.token)
+    await new Promise((resolve) => setTimeout(resolve, 4000))
+    // Ben leaves the stage; the host goes on alone.
+    await guest.close()
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    const stopped = await request(`${podium.url}/api/sessions/${session.id}/recording`, {
+      method: 'DELETE',
+      token: session.hostToken,
+    })
+    expect(stopped.status).toBe(200)
+    await host.close()
+    const ready = await until(
+      async () => {
+        const row = (await list(session)).recordings.find((r) => r.id === started.id)
+        if (row?.status === 'failed') throw new Error(`failed: ${row.error}`)
+        return row?.status === 'ready' ? row : undefined
+      },
+      90_000,
+      'the recording to be ready',
+    )
+    expect(ready.durationMs).toBeGreaterThan(5000)
+    const file = join(
+      recordingFolder(podium.podium.services.config.recordings.dir, session.id, ready.id),
+      `${ready.id}.webm`,
+    )
+    const probe = await run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_type,codec_name,width,height',
+      '-of',
+      'json',
+      file,
+    ])
+    expect(JSON.parse(probe.stdout).streams).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          codec_type: 'video',
+          codec_name: 'vp8',
+          width: 1280,
+          height: 720,
+        }),
+        expect.objectContaining({ codec_type: 'audio', codec_name: 'opus' }),
+      ]),
+    )
+    // A frame's green channel: Chromium's fake camera is green all over, bars are black.
+    const frame = async (seconds: number) => {
+      const { stdout } = await run(
+        'ffmpeg',
+        [
+          '-v',
+          'error',
+          '-ss',
+          String(seconds),
+          '-i',
+          file,
+          '-frames:v',
+          '1',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          'rgb24',
+          '-',
+        ],
+        { encoding: 'buffer', maxBuffer: 8 * 1024 * 1024 },
+      )
+      const pixels = stdout as unknown as Buffer
+      return (x: number, y: number) => pixels[(y * 1280 + x) * 3 + 1] ?? -1
+    }
+    // Both on stage: each fills half the width, letterboxed (black above and below).
+    const together = await frame(2.5)
+    expect(together(320, 360)).toBeGreaterThan(40)
+    expect(together(960, 360)).toBeGreaterThan(40)
+    expect(together(320, 30)).toBeLessThan(25)
+    expect(together(960, 30)).toBeLessThan(25)
+    // The host alone at the end: the whole picture.
+    const alone = await frame((ready.durationMs ?? 0) / 1000 - 1)
+    expect(alone(640, 30)).toBeGreaterThan(40)
+    expect(alone(640, 360)).toBeGreaterThan(40)
+  }, 150_000)
+
   it('ending the session stops its recording and clears the flag', async () => {
     const session = await liveSession()
     const page = await publish(session.hostToken)
@@ -270,7 +356,7 @@ describe('stage recordings', () => {
     await page.close()
   }, 120_000)
 
-  it('puts parts one after the other, and keeps the larger of two at the same time', () => {
+  it('puts parts one after the other, and keeps the larger of two at the same time (one picture)', () => {
     const part = (publisher: string, at: number, seconds: number, size: number) => ({
       publisher,
       at: at * 1_000_000,

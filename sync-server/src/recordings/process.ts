@@ -2,12 +2,23 @@ import { execFile } from 'node:child_process'
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import {
+  overlapping,
+  type Placed,
+  segmentArgs,
+  segmentsOf,
+  soundArgs,
+  writeList,
+} from './compose.ts'
 import { recordingFile } from './files.ts'
 
 const run = promisify(execFile)
 
 /** How long one tool may take on one file before the recording is marked failed. */
 const TOOL_TIMEOUT_MS = 10 * 60_000
+
+/** Composing re-encodes: besides TOOL_TIMEOUT_MS, this many seconds per second of picture. */
+const ENCODE_SECONDS_PER_SECOND = 4
 
 /** Parts closer than this count as one after the other, not at the same time. */
 const OVERLAP_US = 1_000_000
@@ -77,10 +88,10 @@ export function partsOf(files: StreamFile[]): Part[] {
 }
 
 /**
- * Which parts make the recording, in order: a part that starts once the previous one has
- * ended follows it (the presenter published again: a reload, a dropped link); of parts
- * at the same time (two people on stage), the larger one stays (the main camera). Several
- * feeds are not composed into one picture.
+ * Which parts make a recording with one feed at a time, in order: a part that starts once
+ * the previous one has ended follows it (the presenter published again: a reload, a
+ * dropped link); of parts at the same time (an audio-only one beside a camera), the larger
+ * one stays. Feeds with video at the same time are composed instead (compose.ts).
  */
 export function timeline<T extends Part & { durationUs: number }>(parts: T[]): T[] {
   const chosen: T[] = []
@@ -92,10 +103,15 @@ export function timeline<T extends Part & { durationUs: number }>(parts: T[]): T
   return chosen
 }
 
-async function tool(binary: string, args: string[], what: string): Promise<string> {
+async function tool(
+  binary: string,
+  args: string[],
+  what: string,
+  timeoutMs = TOOL_TIMEOUT_MS,
+): Promise<string> {
   try {
     const { stdout } = await run(binary, args, {
-      timeout: TOOL_TIMEOUT_MS,
+      timeout: timeoutMs,
       maxBuffer: 4 * 1024 * 1024,
     })
     return stdout
@@ -169,12 +185,73 @@ async function makePart(folder: string, part: Part, index: number, tools: Tools)
   return { ...part, file, durationUs: seconds * 1_000_000, layout: inputs.length }
 }
 
+type Made = Awaited<ReturnType<typeof makePart>>
+
+/**
+ * Two or more people on the stage at once: the picture is cut where someone comes on or
+ * leaves, each stretch rendered with everyone then on the stage side by side (one alone
+ * fills it), the stretches joined, and every part's sound mixed under it. This re-encodes
+ * (VP8, ffmpeg's fastest setting), so it takes a while for a long recording.
+ */
+async function compose(
+  folder: string,
+  made: Made[],
+  placed: Placed[],
+  target: string,
+  tools: Tools,
+) {
+  const files = made.map((p) => p.file)
+  const rendered: string[] = []
+  for (const [index, segment] of segmentsOf(placed).entries()) {
+    const out = join(folder, `segment-${index}.webm`)
+    const seconds = segment.toS - segment.fromS
+    await tool(
+      tools.ffmpeg,
+      [...FFMPEG, ...segmentArgs(segment, placed, files, out)],
+      'Composing the stage',
+      Math.ceil(TOOL_TIMEOUT_MS + seconds * ENCODE_SECONDS_PER_SECOND * 1000),
+    )
+    rendered.push(out)
+  }
+  const picture = join(folder, 'picture.webm')
+  await tool(
+    tools.ffmpeg,
+    [
+      ...FFMPEG,
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      await writeList(folder, rendered),
+      '-c',
+      'copy',
+      picture,
+    ],
+    'Joining the composed stage',
+  )
+  await tool(
+    tools.ffmpeg,
+    [
+      ...FFMPEG,
+      ...soundArgs(
+        picture,
+        placed,
+        made.map((p) => (p.audio ? p.file : null)),
+        target,
+      ),
+    ],
+    'Mixing the sound of the stage',
+  )
+}
+
 /**
  * Turns Janus's .mjr files in a recording's folder into one WebM: per publishing,
  * `janus-pp-rec` writes the VP8 video and the Opus audio out of the RTP packets and
- * ffmpeg muxes them without re-encoding; the parts on the timeline are joined one after
- * the other (ffmpeg's concat, still without re-encoding); ffprobe reads the duration.
- * The .mjr files and the intermediates go.
+ * ffmpeg muxes them without re-encoding. One feed at a time: the parts on the timeline
+ * are joined one after the other (ffmpeg's concat, still without re-encoding). Feeds at
+ * the same time: composed into one picture (compose()). ffprobe reads the duration. The
+ * .mjr files and the intermediates go.
  */
 export async function postProcess(
   folder: string,
@@ -186,15 +263,24 @@ export async function postProcess(
     throw new ProcessingError(
       'The media server wrote no media: no camera or microphone reached it while recording.',
     )
-  const made = []
+  const made: Made[] = []
   for (const [index, part] of parts.entries()) made.push(await makePart(folder, part, index, tools))
-  const chosen = timeline(made)
   const file = recordingFile(recordingId)
   const target = join(folder, file)
+  // Each part on the recording's clock: Janus opened its first file at `at`.
+  const t0 = Math.min(...made.map((p) => p.at))
+  const placed: Placed[] = made.map((p) => ({
+    startS: (p.at - t0) / 1_000_000,
+    durationS: p.durationUs / 1_000_000,
+    hasVideo: p.video !== undefined,
+  }))
+  const chosen = timeline(made)
   const largest = [...chosen].sort((a, b) => b.size - a.size)[0] ?? chosen[0]
   // Parts join only with the same streams (a part without audio cannot follow one with).
   const joinable = chosen.length > 1 && chosen.every((p) => p.layout === chosen[0]?.layout)
-  if (joinable) {
+  if (overlapping(placed, OVERLAP_US / 1_000_000))
+    await compose(folder, made, placed, target, tools)
+  else if (joinable) {
     const list = join(folder, 'parts.txt')
     await writeFile(list, chosen.map((p) => `file '${p.file}'`).join('\n'))
     await tool(
