@@ -334,6 +334,62 @@ for (const kind of DIALECTS) {
       played = { session, q1, moderator }
     })
 
+    it('[AN-33] every range and bucket adds up to its minutes, its totals to its series', async () => {
+      const { session } = played
+      const report = async (query: string[]) => {
+        const r = await api<AnalyticsReport>(
+          `/sessions/${session.id}/analytics?${query.join('&')}`,
+          session.hostToken,
+        )
+        expect(r.status, query.join('&')).toBe(200)
+        return r.body
+      }
+      const COUNTS = [
+        'arrived',
+        'departed',
+        'asked',
+        'published',
+        'rejected',
+        'answered',
+        'votes',
+        'unvotes',
+        'replies',
+        'moderated',
+        'roomOpens',
+        'projectorOpens',
+      ] as const
+      type Point = AnalyticsReport['series'][number]
+      /** A bucket as its minutes make it: the most present in any, who had come by the last. */
+      const merged = (minutes: Point[]) => ({
+        at: minutes[0]!.at,
+        concurrent: Math.max(...minutes.map((p) => p.concurrent)),
+        unique: minutes.at(-1)!.unique,
+        ...Object.fromEntries(COUNTS.map((c) => [c, minutes.reduce((n, p) => n + p[c], 0)])),
+      })
+      const ranges = [[], [`from=${at(1, 30)}`, `to=${at(7)}`], [`from=${at(3)}`], [`to=${at(6)}`]]
+      for (const range of ranges) {
+        const byMinute = await report([...range, 'bucket=1'])
+        for (const bucket of [2, 3, 4, 7]) {
+          const what = `${range.join('&')} bucket=${bucket}`
+          const cut = await report([...range, `bucket=${bucket}`])
+          expect(cut.range, what).toEqual({ ...byMinute.range, bucketMinutes: bucket })
+          const expected = []
+          for (let i = 0; i < byMinute.series.length; i += bucket)
+            expected.push(merged(byMinute.series.slice(i, i + bucket)))
+          expect(
+            cut.series.map((p) => ({
+              at: p.at,
+              concurrent: p.concurrent,
+              unique: p.unique,
+              ...Object.fromEntries(COUNTS.map((c) => [c, p[c]])),
+            })),
+            what,
+          ).toEqual(expected)
+          expect(cut.totals, what).toEqual(byMinute.totals)
+        }
+      }
+    })
+
     it("[AN-9] moderators read the report; the export and comparisons are the host's", async () => {
       const { session, moderator } = played
       const id = session.id

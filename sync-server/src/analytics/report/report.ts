@@ -45,7 +45,7 @@ const SUMS = {
   roomOpens: 'room_opens',
   projectorOpens: 'projector_opens',
 } as const
-type Sums = Record<keyof typeof SUMS, number>
+export type Sums = Record<keyof typeof SUMS, number>
 
 /** The counters that count a range's delays, the number of values its medians are of. */
 const DELAY_COUNTS = { moderated: 'moderation_ms', answerTimed: 'answer_ms' } as const
@@ -89,34 +89,55 @@ export class AnalyticsReader {
     return { first: num(row?.first), last: num(row?.last), createdAt }
   }
 
-  /** The range's buckets, oldest first, each with the level carried in from before. */
-  async series(sessionId: string, range: MinuteRange): Promise<AnalyticsPoint[]> {
+  /**
+   * The range's buckets, oldest first, each with the level carried in from before, and
+   * what all its minutes sum to (for its totals). The buckets, the level at the end of
+   * each and the figures carried in from before the range are three queries at once: on
+   * Postgres each waits a round trip, one after the other they were most of a report's
+   * time.
+   */
+  async seriesAndSums(
+    sessionId: string,
+    range: MinuteRange,
+  ): Promise<{ series: AnalyticsPoint[]; sums: Sums }> {
     const { from, to, bucket } = range
     const k = this.db.kysely
     // Whole numbers we computed, written into the query: grouping by it then reads the
     // same on both databases, and the division is an integer one.
     const index = sql<number>`cast((${sql.ref('minute')} - ${sql.lit(from)}) / ${sql.lit(bucket)} as integer)`
-    const rows = await k
+    const inRange = k
       .selectFrom('analytics_minutes')
-      .select((eb) => [
-        index.as('bucket'),
-        eb.fn.max('peak_present').as('peak'),
-        eb.fn.max('minute').as('last'),
-        ...Object.entries(SUMS).map(([name, column]) =>
-          eb.fn.sum<number>(sql.ref(column)).as(name),
-        ),
-      ])
       .where('session_id', '=', sessionId)
       .where('minute', '>=', from)
       .where('minute', '<', to)
-      .groupBy('bucket')
-      .orderBy('bucket')
-      .execute()
-    const ends = await this.levelsAt(
-      sessionId,
-      rows.map((r) => Number(r.last)),
-    )
-    const before = await this.before(sessionId, from)
+    const [rows, endRows, before] = await Promise.all([
+      inRange
+        .select((eb) => [
+          index.as('bucket'),
+          eb.fn.max('peak_present').as('peak'),
+          eb.fn.max('minute').as('last'),
+          ...Object.entries(SUMS).map(([name, column]) =>
+            eb.fn.sum<number>(sql.ref(column)).as(name),
+          ),
+        ])
+        .groupBy('bucket')
+        .orderBy('bucket')
+        .execute(),
+      // The level at the end of each bucket: its last minute's.
+      k
+        .selectFrom('analytics_minutes')
+        .select(['minute', 'end_present'])
+        .where('session_id', '=', sessionId)
+        .where(
+          'minute',
+          'in',
+          inRange.select((eb) => eb.fn.max('minute').as('last')).groupBy(index),
+        )
+        .execute(),
+      this.before(sessionId, from),
+    ])
+    const ends = new Map(endRows.map((r) => [Number(r.minute), Number(r.end_present)]))
+    const total = zeroSums()
     let level = before.level
     let unique = before.unique
     const byBucket = new Map(rows.map((r) => [Number(r.bucket), r]))
@@ -126,7 +147,10 @@ export class AnalyticsReader {
       const sums = zeroSums()
       let concurrent = level
       if (row) {
-        for (const name of Object.keys(SUMS) as Array<keyof Sums>) sums[name] = Number(row[name])
+        for (const name of Object.keys(SUMS) as Array<keyof Sums>) {
+          sums[name] = Number(row[name])
+          total[name] += sums[name]
+        }
         concurrent = Math.max(level, Number(row.peak))
         level = ends.get(Number(row.last)) ?? level
         unique += sums.newParticipants
@@ -152,39 +176,20 @@ export class AnalyticsReader {
         projectorOpens: sums.projectorOpens,
       })
     }
-    return points
+    return { series: points, sums: total }
   }
 
   /**
-   * What a range's minutes sum to beyond its series: the video figures, and how many
-   * moderation and answer delays it holds (to find their medians).
+   * Totals of a range, from its series, what its minutes sum to (`seriesAndSums`) and the
+   * questions' delays.
    */
-  private async rangeSums(sessionId: string, range: MinuteRange): Promise<Sums> {
-    const row = await this.db.kysely
-      .selectFrom('analytics_minutes')
-      .select((eb) =>
-        Object.entries(SUMS)
-          .filter(([name]) => name.startsWith('video') || name in DELAY_COUNTS)
-          .map(([name, column]) => eb.fn.sum<number>(sql.ref(column)).as(name)),
-      )
-      .where('session_id', '=', sessionId)
-      .where('minute', '>=', range.from)
-      .where('minute', '<', range.to)
-      .executeTakeFirst()
-    const sums = zeroSums()
-    for (const [name, value] of Object.entries(row ?? {}))
-      sums[name as keyof Sums] = Number(value ?? 0)
-    return sums
-  }
-
-  /** Totals of a range, from its series and the questions' times. */
   async totals(
     sessionId: string,
     range: MinuteRange,
     series: AnalyticsPoint[],
+    sums: Sums,
   ): Promise<AnalyticsTotals> {
     const sum = (pick: (p: AnalyticsPoint) => number) => series.reduce((n, p) => n + pick(p), 0)
-    const sums = await this.rangeSums(sessionId, range)
     const { moderation, answer } = await this.medians(new Map([[sessionId, sums]]), range)
     return {
       participants: {
@@ -410,21 +415,6 @@ export class AnalyticsReader {
         .filter((a) => a.recoveredAt === null)
         .map(({ rule, firedAt, detail }) => ({ rule, firedAt, detail })),
     }
-  }
-
-  /** The level at the end of each of these minutes (rows that exist). */
-  private async levelsAt(sessionId: string, minutes: number[]): Promise<Map<number, number>> {
-    const levels = new Map<number, number>()
-    for (let i = 0; i < minutes.length; i += 500) {
-      const rows = await this.db.kysely
-        .selectFrom('analytics_minutes')
-        .select(['minute', 'end_present'])
-        .where('session_id', '=', sessionId)
-        .where('minute', 'in', minutes.slice(i, i + 500))
-        .execute()
-      for (const r of rows) levels.set(Number(r.minute), Number(r.end_present))
-    }
-    return levels
   }
 
   /** Who was present when the range starts, and how many people had been seen by then. */
