@@ -9,7 +9,7 @@ import { type Accessor, createSignal } from 'solid-js'
 import type { IceServers } from '../rtc/ice-servers.ts'
 import { LocalMedia, MediaBlockedError, openScreen } from '../rtc/local-media.ts'
 import { LinkState, PeerLink } from '../rtc/peer-link.ts'
-import { Publisher, type ServedView, type ShareMode } from '../rtc/publisher.ts'
+import { Publisher, type ServedView, ShareMode } from '../rtc/publisher.ts'
 import { blockerText, publishBlocker } from '../rtc/support.ts'
 import { SfuLink, sfuAvailable } from '../sfu/sfu-link.ts'
 import type { StageConnection } from './connection.ts'
@@ -71,17 +71,64 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
   let media: LocalMedia | null = null
   let publisher: Publisher | null = null
   let link: PeerLink | null = null
-  /** The camera on the SFU, for viewers past the mesh cap (when the SFU answers). */
-  let sfu: { link: SfuLink; pc: RTCPeerConnection | null } | null = null
+  /**
+   * The camera on the SFU, for viewers past the mesh cap (when the SFU answers), and the
+   * screen beside it while one is shared as a second feed.
+   */
+  let sfu: {
+    link: SfuLink
+    pc: RTCPeerConnection | null
+    screen: { track: MediaStreamTrack; pc: RTCPeerConnection | null } | null
+  } | null = null
   let sfuRetry: ReturnType<typeof setTimeout> | null = null
+  /** The screen being shared, and how (the SFU's copy follows it). */
+  let screen: { track: MediaStreamTrack; mode: ShareMode } | null = null
 
   const stopSfu = () => {
     if (sfuRetry) clearTimeout(sfuRetry)
     sfuRetry = null
     const current = sfu
     sfu = null
+    current?.screen?.pc?.close()
     current?.pc?.close()
     current?.link.close()
+  }
+
+  /**
+   * Keeps the SFU's copy of the screen as the mesh has it: a screen `added` beside the
+   * camera is published as the feed `screen`; one that `replaced` the camera takes the
+   * camera's place on the SFU too (viewers there see it in the camera's tile); and
+   * back when sharing stops.
+   */
+  const syncSfuScreen = async () => {
+    const current = sfu
+    if (!current?.pc) return
+    const camera = current.pc
+      .getTransceivers()
+      .find((t) => t.receiver.track.kind === 'video')?.sender
+    const cameraTrack = media?.videoTrack ?? null
+    const wanted = screen?.mode === ShareMode.added ? screen.track : null
+    if (current.screen && current.screen.track !== wanted) {
+      current.screen.pc?.close()
+      current.screen = null
+      current.link.unpublish('screen')
+    }
+    const shown = screen?.mode === ShareMode.replaced ? screen.track : cameraTrack
+    if (camera && shown && camera.track !== shown) await camera.replaceTrack(shown).catch(() => {})
+    if (!wanted || current.screen) return
+    const entry: { track: MediaStreamTrack; pc: RTCPeerConnection | null } = {
+      track: wanted,
+      pc: null,
+    }
+    current.screen = entry
+    try {
+      const pc = await current.link.publish('screen', wanted, null, await ice.get())
+      if (sfu !== current || current.screen !== entry) return pc.close()
+      entry.pc = pc
+    } catch {
+      // The screen stays on the mesh; viewers through the SFU see the camera.
+      if (current.screen === entry) current.screen = null
+    }
   }
 
   /** Publishes the camera on the SFU too; marks the seat once it is there. */
@@ -108,7 +155,7 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
       return
     }
     if (media !== active || !active.videoTrack) return opened.close()
-    sfu = { link: opened, pc: null }
+    sfu = { link: opened, pc: null, screen: null }
     try {
       const pc = await opened.publish(
         'camera',
@@ -119,6 +166,7 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
       if (sfu?.link !== opened) return pc.close()
       sfu.pc = pc
       roster.update(me.userId, { sfu: true })
+      await syncSfuScreen()
     } catch {
       if (sfu?.link === opened) stopSfu()
     }
@@ -135,6 +183,7 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
     setPreview(null)
     setScreenPreview(null)
     setSharing(null)
+    screen = null
     setServed([])
     setAudience(0)
   }
@@ -248,6 +297,8 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
 
   async function stopSharing(): Promise<void> {
     await publisher?.stopScreen()
+    screen = null
+    await syncSfuScreen()
     setSharing(null)
     setScreenPreview(null)
     roster.update(me.userId, { screen: 'off' })
@@ -292,8 +343,11 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
       try {
         const track = await media.switchDevice(kind, deviceId)
         await publisher?.replaceTrack(kind, track)
-        const sender = sfu?.pc?.getSenders().find((s) => s.track?.kind === kind)
-        await sender?.replaceTrack(track)
+        // The SFU's camera, unless a shared screen has its place there.
+        if (!(kind === 'video' && screen?.mode === ShareMode.replaced)) {
+          const sender = sfu?.pc?.getSenders().find((s) => s.track?.kind === kind)
+          await sender?.replaceTrack(track)
+        }
         setPreview(new MediaStream(media.stream.getTracks()))
         if (kind === 'video') setHasCamera(true)
         else setHasMicrophone(true)
@@ -313,6 +367,9 @@ export function createPublishing(connection: StageConnection, ice: IceServers): 
       }
       const active = publisher
       await active.shareScreen(stream, mode)
+      const track = stream.getVideoTracks()[0]
+      screen = track ? { track, mode } : null
+      await syncSfuScreen()
       // The browser's own "Stop sharing" button ends the track.
       stream.getVideoTracks()[0]?.addEventListener('ended', () => {
         if (publisher === active && active.sharing) void stopSharing()

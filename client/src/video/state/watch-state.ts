@@ -9,6 +9,7 @@ import { watchBlocker } from '../rtc/support.ts'
 import { SfuLink, sfuAvailable } from '../sfu/sfu-link.ts'
 import { SfuWatcher, startingSubstream } from '../sfu/sfu-watcher.ts'
 import type { StageConnection } from './connection.ts'
+import { feedPath } from './feed-path.ts'
 
 /** One feed as the tiles show it. */
 export interface FeedView {
@@ -229,10 +230,35 @@ export function createWatching(
         existing.stop()
         watchers.delete(key)
       }
-      // Past the mesh cap, a viewer not already watching directly goes through the SFU.
-      const full = seat.audience >= seat.cap
-      const direct = existing instanceof FeedWatcher && existing.state === FeedState.live
-      if (full && !direct && seat.sfu && feed === FeedKind.camera) {
+      const camera = watchers.get(keyOf(seat.userId, FeedKind.camera))
+      // A viewer already in the mesh's audience (watching the camera) has room for the screen.
+      const full =
+        seat.audience >= seat.cap &&
+        !(
+          feed === FeedKind.screen &&
+          camera instanceof FeedWatcher &&
+          camera.state === FeedState.live
+        )
+      const path = feedPath({
+        feed,
+        full: seat.audience >= seat.cap,
+        direct: existing instanceof FeedWatcher && existing.state === FeedState.live,
+        seatOnSfu: seat.sfu === true,
+        camera:
+          camera instanceof SfuWatcher
+            ? 'sfu'
+            : camera instanceof BroadcastWatcher
+              ? 'broadcast'
+              : camera instanceof FeedWatcher
+                ? 'direct'
+                : 'none',
+      })
+      if (path === 'none') {
+        existing?.stop()
+        watchers.delete(key)
+        continue
+      }
+      if (path === 'sfu') {
         if (sfuUsable === null || (sfuUsable && !sfuLink)) void useSfu()
         if (sfuUsable) {
           existing?.stop()
