@@ -228,6 +228,47 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
         expect(await repo.voteCounts('s-empty')).toEqual(new Map())
       })
 
+      it('reads many users in one batch as it reads each, past a chunk, the unknown empty', async () => {
+        const session = 's-load-users'
+        const batch = emptyBatch()
+        // 1,203 users: more than two chunks of 500, each with a decision and some votes.
+        const ids = Array.from({ length: 1203 }, (_, i) => `u${String(i).padStart(4, '0')}`)
+        ids.forEach((userId, i) => {
+          batch.decided.push({
+            userId,
+            entryId: `answer-${i % 3}`,
+            seq: i + 1,
+            status: i % 5 === 0 ? 'rejected' : 'accepted',
+            reason: i % 5 === 0 ? 'poll-closed' : null,
+            detail: null,
+          })
+          for (let q = 0; q < i % 3; q++) batch.votesAdded.push({ userId, questionId: `q${q}` })
+        })
+        await repo.commit(session, batch)
+        // Another session's rows are not theirs.
+        const elsewhere = emptyBatch()
+        elsewhere.votesAdded.push({ userId: 'u0001', questionId: 'q-other' })
+        await repo.commit('s-load-users-other', elsewhere)
+
+        const asked = [...ids, 'nobody']
+        const states = await repo.loadUsers(session, asked)
+        expect([...states.keys()]).toEqual(asked)
+        for (const userId of [ids[0], ids[1], ids[2], ids[499], ids[500], ids[1202]] as string[]) {
+          const alone = await repo.loadUser(session, userId)
+          expect(states.get(userId)).toEqual(alone)
+          expect(alone.decided.size).toBe(1)
+        }
+        expect(states.get('u0005')?.decided.get('answer-2')).toEqual({
+          seq: 6,
+          status: 'rejected',
+          reason: 'poll-closed',
+          detail: null,
+        })
+        expect([...(states.get('u0002')?.votes ?? [])].sort()).toEqual(['q0', 'q1'])
+        expect(states.get('u0001')?.votes).toEqual(new Set(['q0']))
+        expect(states.get('nobody')).toEqual({ decided: new Map(), votes: new Set(), name: null })
+      })
+
       it('counts a user once per question whatever is sent, in one batch or many', async () => {
         const session = 's-votes'
         const batch = emptyBatch()

@@ -102,6 +102,9 @@ export const nothingStored = (): Stored => ({
 export const voteKey = (v: VoteKey) => `${v.userId}\u0000${v.questionId}`
 
 /** The ingest's reads and its one write per tick. */
+/** Users read in one round of queries (SQLite allows 32,766 bound values; Postgres 65,535). */
+const LOAD_CHUNK = 500
+
 export class IngestRepository {
   private readonly events: EventLog
 
@@ -110,37 +113,55 @@ export class IngestRepository {
   }
 
   async loadUser(sessionId: string, userId: string): Promise<UserState> {
+    const states = await this.loadUsers(sessionId, [userId])
+    return states.get(userId) ?? { decided: new Map(), votes: new Set(), name: null }
+  }
+
+  /**
+   * Several users' states in three queries per LOAD_CHUNK users, not three per user: a
+   * poll storm brings thousands of authors whose first entry arrives in the same ticks.
+   * Every id asked for has a state (empty for someone the database has nothing of).
+   */
+  async loadUsers(sessionId: string, userIds: string[]): Promise<Map<string, UserState>> {
+    const states = new Map<string, UserState>()
+    for (const userId of userIds)
+      states.set(userId, { decided: new Map(), votes: new Set(), name: null })
+    for (let i = 0; i < userIds.length; i += LOAD_CHUNK) {
+      const chunk = userIds.slice(i, i + LOAD_CHUNK)
+      const [rows, votes, users] = await this.loadChunk(sessionId, chunk)
+      for (const r of rows)
+        states.get(r.user_id)?.decided.set(r.entry_id, {
+          seq: Number(r.seq),
+          status: r.status as Decided['status'],
+          reason: r.reason,
+          detail: r.detail,
+        })
+      for (const v of votes) states.get(v.user_id)?.votes.add(v.question_id)
+      for (const u of users) {
+        const state = states.get(u.id)
+        if (state) state.name = u.name ?? null
+      }
+    }
+    return states
+  }
+
+  private loadChunk(sessionId: string, userIds: string[]) {
     const k = this.db.kysely
-    const [rows, votes, user] = await Promise.all([
+    return Promise.all([
       k
         .selectFrom('ingested')
-        .select(['entry_id', 'seq', 'status', 'reason', 'detail'])
+        .select(['user_id', 'entry_id', 'seq', 'status', 'reason', 'detail'])
         .where('session_id', '=', sessionId)
-        .where('user_id', '=', userId)
+        .where('user_id', 'in', userIds)
         .execute(),
       k
         .selectFrom('votes')
-        .select('question_id')
+        .select(['user_id', 'question_id'])
         .where('session_id', '=', sessionId)
-        .where('user_id', '=', userId)
+        .where('user_id', 'in', userIds)
         .execute(),
-      k.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst(),
+      k.selectFrom('users').select(['id', 'name']).where('id', 'in', userIds).execute(),
     ])
-    return {
-      decided: new Map(
-        rows.map((r) => [
-          r.entry_id,
-          {
-            seq: Number(r.seq),
-            status: r.status as Decided['status'],
-            reason: r.reason,
-            detail: r.detail,
-          },
-        ]),
-      ),
-      votes: new Set(votes.map((v) => v.question_id)),
-      name: user?.name ?? null,
-    }
   }
 
   /**

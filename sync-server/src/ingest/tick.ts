@@ -105,10 +105,14 @@ async function tickSteps(
   // 1b. Who opened the room or the projector (analytics counts them).
   taken.opens = parts.opens.announce(plan)
 
-  // 2. Outbox entries.
+  // 2. Outbox entries: the authors not known yet read in one batch, not one by one.
   const outboxName = (userId: string) => documentName.outbox(sessionId, userId)
+  const outboxes = pending.takeOutboxes(taken)
+  await parts.users.prefetch(
+    outboxes.map(([userId]) => userId).filter((id) => documents.loaded(outboxName(id))),
+  )
   const userUpdates = await decideOutboxes(
-    pending.takeOutboxes(taken),
+    outboxes,
     {
       pub,
       mod,

@@ -44,6 +44,41 @@ export class UserStates {
     return loading
   }
 
+  /**
+   * Reads the states of those of these users not known yet in one batch (get() then finds
+   * them loading). A user a store changed meanwhile is read again alone, as get() would.
+   */
+  async prefetch(userIds: Iterable<string>): Promise<void> {
+    const missing = [...userIds].filter((id) => !this.known.has(id) && !this.loading.has(id))
+    // One alone is get()'s to read.
+    if (missing.length < 2) return
+    const before = new Map(missing.map((id) => [id, this.storedFor.get(id) ?? 0]))
+    const batch = this.repo.loadUsers(this.sessionId, missing)
+    for (const userId of missing) {
+      const loading = batch
+        .then((states) =>
+          (this.storedFor.get(userId) ?? 0) === before.get(userId)
+            ? (states.get(userId) as UserState)
+            : this.loadAfterStores(userId),
+        )
+        .then(
+          (state) => {
+            this.known.set(userId, state)
+            this.loading.delete(userId)
+            return state
+          },
+          (error: unknown) => {
+            this.loading.delete(userId)
+            throw error
+          },
+        )
+      // A failure is each user's get() to report (the tick that waits on it fails).
+      loading.catch(() => {})
+      this.loading.set(userId, loading)
+    }
+    await batch.catch(() => {})
+  }
+
   /** The user's outbox is gone from this instance: read them again when it comes back. */
   forget(userId: string): void {
     this.known.delete(userId)
