@@ -13,6 +13,8 @@ import { WebSocket } from 'ws'
 export interface Jsep {
   type: 'offer' | 'answer'
   sdp: string
+  /** A simulcast offer's rids: listed highest first (`hml`, Janus's default) or lowest first. */
+  rid_order?: 'hml' | 'lmh'
 }
 
 export interface JanusEvent {

@@ -23,6 +23,7 @@ import type { StageCheck } from '../peer/server.ts'
 import type { SessionStatusCheck } from '../turn/routes.ts'
 import { publishedMids } from './broadcast/mids.ts'
 import { JanusConnection, JanusError, type JanusHandle, type JanusSession } from './janus.ts'
+import { LayerSwitch } from './layer-switch.ts'
 import { answerPublishes, sdpProblem } from './sdp.ts'
 
 const VIDEOROOM = 'janus.plugin.videoroom'
@@ -85,6 +86,8 @@ interface Published {
   janusId: number
   owner: Client
   mids: { video: string | null; audio: string | null }
+  /** When a keyframe was last asked of it (ms): requests close together are one. */
+  keyframeAskedAt: number
 }
 
 interface Room {
@@ -100,6 +103,7 @@ interface Subscription {
   handle: JanusHandle
   key: string
   videoMids: string[]
+  layers: LayerSwitch
 }
 
 interface Client {
@@ -116,6 +120,8 @@ interface Client {
 }
 
 const feedKey = (userId: string, feed: SfuFeedKind) => `${userId}\n${feed}`
+/** Keyframe requests for one feed closer together than this are sent once. */
+const KEYFRAME_COALESCE_MS = 250
 
 class Refused extends Error {
   constructor(
@@ -262,6 +268,15 @@ export function createSfuProxy(options: SfuProxyOptions) {
     return client.janus
   }
 
+  /** Asks a feed's publisher for a keyframe (through Janus, as an RTCP PLI). */
+  const askKeyframe = async (published: Published) => {
+    const now = Date.now()
+    if (now - published.keyframeAskedAt < KEYFRAME_COALESCE_MS) return
+    published.keyframeAskedAt = now
+    const handle = published.owner.publishing.get(published.feed)?.handle
+    await handle?.send({ request: 'configure', keyframe: true })
+  }
+
   /** Stops a feed: its publisher handle goes, and so does every subscription to it. */
   const unpublish = async (client: Client, feed: SfuFeedKind) => {
     const publishing = client.publishing.get(feed)
@@ -274,6 +289,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
       for (const other of room.clients)
         for (const [id, subscription] of [...other.subscriptions])
           if (subscription.key === key) {
+            subscription.layers.stop()
             other.subscriptions.delete(id)
             send(other, { type: 'ended', subscription: id })
             void subscription.handle.detach()
@@ -319,6 +335,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
           janusId,
           owner: client,
           mids: publishedMids(sdp),
+          keyframeAskedAt: 0,
         })
         announce(room)
       }
@@ -332,9 +349,11 @@ export function createSfuProxy(options: SfuProxyOptions) {
       id: janusId,
       display: feed,
     })
+    // Our publishers list their layers lowest first (SIMULCAST_LAYERS: l, m, h); Janus
+    // reads rids highest first unless told, which would turn every layer choice upside down.
     const answer = await handle.send(
       { request: 'publish', audio: true, video: true },
-      { type: 'offer', sdp },
+      { type: 'offer', sdp, rid_order: 'lmh' },
     )
     if (answer.jsep?.type !== 'answer')
       throw new Refused(SfuRefusal.mediaServer, 'The media server did not answer the offer.')
@@ -382,13 +401,28 @@ export function createSfuProxy(options: SfuProxyOptions) {
     const session = await janusSessionOf(client)
     const id = `s${randomBytes(8).toString('hex')}`
     const handle = await session.attach(VIDEOROOM, (event) => {
-      if (event.janus === 'hangup' && client.subscriptions.get(id)?.handle === handle) {
+      const own = client.subscriptions.get(id)
+      if (own?.handle !== handle) return
+      if (event.janus === 'hangup') {
+        own.layers.stop()
         client.subscriptions.delete(id)
         send(client, { type: 'ended', subscription: id })
         void handle.detach()
       }
+      // Janus switched the layer it forwards (from a keyframe of the new one).
+      const substream = event.plugindata?.data?.substream
+      if (event.janus === 'event' && typeof substream === 'number') own.layers.forwarded(substream)
     })
-    const subscription: Subscription = { handle, key, videoMids: [] }
+    const subscription: Subscription = {
+      handle,
+      key,
+      videoMids: [],
+      layers: new LayerSwitch(async () => {
+        const source = (await rooms.get(sessionId)?.catch(() => undefined))?.feeds.get(key)
+        if (source && !client.closed && client.subscriptions.get(id) === subscription)
+          await askKeyframe(source)
+      }),
+    }
     client.subscriptions.set(id, subscription)
     const offer = await handle.send({
       request: 'join',
@@ -451,6 +485,8 @@ export function createSfuProxy(options: SfuProxyOptions) {
           request: 'configure',
           streams: subscription.videoMids.map((mid) => ({ mid, substream: message.substream })),
         })
+        // Janus asked the publisher for a keyframe once; asked again until it switches.
+        subscription.layers.want(message.substream)
         return send(client, {
           type: 'substream',
           subscription: message.subscription,
@@ -459,6 +495,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
       }
       case 'unsubscribe': {
         const subscription = ownSubscription(client, message.subscription)
+        subscription.layers.stop()
         client.subscriptions.delete(message.subscription)
         await subscription.handle.detach()
         return
@@ -482,6 +519,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
     if (client.closed) return
     client.closed = true
     clients.delete(client)
+    for (const subscription of client.subscriptions.values()) subscription.layers.stop()
     for (const feed of [...client.publishing.keys()])
       await unpublish(client, feed).catch(() => undefined)
     const room = await rooms.get(client.claims.sid)?.catch(() => undefined)
@@ -616,8 +654,7 @@ export function createSfuProxy(options: SfuProxyOptions) {
     async keyframe(sessionId: string, userId: string, feed: SfuFeedKind) {
       const room = await rooms.get(sessionId)
       const published = room?.feeds.get(feedKey(userId, feed))
-      const handle = published?.owner.publishing.get(feed)?.handle
-      await handle?.send({ request: 'configure', keyframe: true })
+      if (published) await askKeyframe(published)
     },
     /** The feeds published in a session now. */
     async feeds(sessionId: string): Promise<SfuFeed[]> {
