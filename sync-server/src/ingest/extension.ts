@@ -63,6 +63,15 @@ function clientContext(origin: unknown): ConnectionContext | null {
   return isConnectionContext(o.connection?.context) ? o.connection.context : null
 }
 
+/** Whether a transaction is another instance's change, relayed through Redis. */
+function relayed(origin: unknown): boolean {
+  return (
+    typeof origin === 'object' &&
+    origin !== null &&
+    (origin as { source?: string }).source === 'redis'
+  )
+}
+
 /** Who a connection is, for the audit log: from its token, never from what it wrote. */
 function actorOf(context: ConnectionContext): Actor {
   const { userId, name, role } = context.principal
@@ -180,7 +189,17 @@ export class Ingest implements Extension {
         const entries = document.getMap('entries')
         const receipts = document.getMap('receipts')
         const onTransaction = (tr: Y.Transaction) => {
-          if (!clientContext(tr.origin) || tr.changed.size === 0) return
+          if (tr.changed.size === 0) return
+          if (!clientContext(tr.origin)) {
+            // Decided by the instance it reached, unless that one stops first (RelayedEntries).
+            const keys = relayed(tr.origin) ? tr.changed.get(entries as never) : undefined
+            if (keys)
+              session.noteRelayed(
+                userId,
+                [...keys].filter((k): k is string => k !== null),
+              )
+            return
+          }
           // Entries and receipts are flat maps: the keys that changed are the entries to
           // look at again. Anything else the client touched gets the whole outbox scanned.
           const ids: string[] = []
@@ -266,8 +285,17 @@ export class Ingest implements Extension {
     session?.documentUnloaded(documentName)
   }
 
-  async connected({ documentName, context }: connectedPayload): Promise<void> {
+  async connected({ documentName, context, instance }: connectedPayload): Promise<void> {
     const address = parseDocumentName(documentName)
+    if (address?.kind === 'outbox' && isConnectionContext(context)) {
+      // An author's device joined a copy loaded here already: what it holds that is still
+      // undecided (relayed by an instance that stopped, see RelayedEntries) is decided here.
+      // Its sync step marks only what this copy lacked.
+      const document = instance.documents.get(documentName)
+      if (document && new OutboxDoc(document).entryCount() > 0)
+        this.session(address.sessionId).markOutbox(address.userId)
+      return
+    }
     if (address?.kind !== 'public' || !isConnectionContext(context)) return
     this.session(address.sessionId).presenceChanged(
       context.principal.userId,
