@@ -1,3 +1,4 @@
+import { documentName, OutboxDoc } from '@podium/shared'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPodium, type TestPodium } from '../../test-support/podium.ts'
@@ -94,5 +95,23 @@ describe('entries relayed by an instance that stopped before deciding them', () 
       [session.id, identity.userId, ask.entryId],
     )
     expect(decided.rows).toEqual([{ status: 'accepted' }])
+
+    // A receipt of an older version written on the stopping instance (one it made at the
+    // same time as the other's, say, and that won) reaches the other through Redis: the
+    // receipt no longer says the entry's version, and is written again.
+    const name = documentName.outbox(session.id, identity.userId)
+    const copy = stopping.podium.services.hocuspocus.documents.get(name)
+    expect(copy).toBeDefined()
+    new OutboxDoc(copy!).setReceipt(voteId, { status: 'accepted', seq: 1, at: Date.now() })
+    await waitFor(
+      () => onStaying.outbox.receipt(voteId)?.seq === 1,
+      15_000,
+      'the older receipt relayed',
+    )
+    await waitFor(
+      () => onStaying.outbox.receipt(voteId)?.seq === vote.seq,
+      RELAYED_GRACE_MS + 10_000,
+      'the receipt of the entry version written again',
+    )
   })
 })

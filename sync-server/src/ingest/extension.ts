@@ -19,6 +19,7 @@ import type * as Y from 'yjs'
 import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
 import type { Metrics } from '../observability/metrics.ts'
+import { CAUGHT_UP_ORIGIN } from '../persistence/extension.ts'
 import type { DocumentStore } from '../persistence/store.ts'
 import type { Services } from '../services.ts'
 import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
@@ -63,8 +64,9 @@ function clientContext(origin: unknown): ConnectionContext | null {
   return isConnectionContext(o.connection?.context) ? o.connection.context : null
 }
 
-/** Whether a transaction is another instance's change, relayed through Redis. */
-function relayed(origin: unknown): boolean {
+/** Whether a transaction is another instance's change: relayed through Redis, or caught up from storage. */
+function fromOtherInstance(origin: unknown): boolean {
+  if (origin === CAUGHT_UP_ORIGIN) return true
   return (
     typeof origin === 'object' &&
     origin !== null &&
@@ -191,13 +193,14 @@ export class Ingest implements Extension {
         const onTransaction = (tr: Y.Transaction) => {
           if (tr.changed.size === 0) return
           if (!clientContext(tr.origin)) {
-            // Decided by the instance it reached, unless that one stops first (RelayedEntries).
-            const keys = relayed(tr.origin) ? tr.changed.get(entries as never) : undefined
-            if (keys)
-              session.noteRelayed(
-                userId,
-                [...keys].filter((k): k is string => k !== null),
-              )
+            // Decided by the instance it reached, unless that one stops first; and a receipt
+            // another instance wrote at the same time as this one may win over this one's
+            // with an older version (RelayedEntries).
+            if (!fromOtherInstance(tr.origin)) return
+            const keys: string[] = []
+            for (const map of [entries, receipts])
+              for (const key of tr.changed.get(map as never) ?? []) if (key !== null) keys.push(key)
+            if (keys.length > 0) session.noteRelayed(userId, keys)
             return
           }
           // Entries and receipts are flat maps: the keys that changed are the entries to

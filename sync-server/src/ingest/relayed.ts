@@ -6,13 +6,14 @@
 export const RELAYED_GRACE_MS = 2_000
 
 /**
- * Outbox entries another instance relayed here, each looked at again RELAYED_GRACE_MS after
- * it came. The instance they reached may stop before it decides them: a drain stops its
- * ingest before it lets its sockets go, a kill can come just after it relayed them. The
- * author's device is then synced with this instance, which has the entries already, so
- * nothing it sends when it reconnects marks them here; without this they would stay
- * undecided for as long as the outbox is loaded. `check` gets the entries whose grace is
- * over, and marks those still without a receipt of their version.
+ * Outbox entries (or their receipts) another instance changed here, each looked at again
+ * RELAYED_GRACE_MS after. The instance an entry reached may stop before it decides it: a
+ * drain stops its ingest before it lets its sockets go, a kill can come just after it
+ * relayed it. And a receipt two instances wrote at the same time is settled by Yjs, not by
+ * version: the other's, of an older version, may win over this one's. The author's device
+ * is then synced with this instance, so nothing it sends marks the entry here; without this
+ * it would stay without a receipt of its version for as long as the outbox is loaded.
+ * `check` gets the entries whose grace is over, and marks those still without one.
  */
 export class RelayedEntries {
   /** userId → entry id → when it was relayed here. */
