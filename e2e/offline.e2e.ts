@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../test-support/browser.ts'
 import { request, type TestPodium } from '../test-support/podium.ts'
+import { StallingRelay } from '../test-support/relay.ts'
 import { joinRoom, waitOnline } from '../test-support/room.ts'
 import { startServer } from '../test-support/served.ts'
 import {
@@ -110,5 +111,48 @@ describe('offline attendee', () => {
     expect(texts.sort()).toEqual([...OFFLINE_QUESTIONS, SLIDES].sort())
 
     await Promise.all([travelerContext.close(), observer.context().close()])
+  })
+})
+
+describe('a network that drops without a word', () => {
+  it('reconnects when it returns, though the old socket had not finished closing', async () => {
+    // The page reaches the server through a relay; when the network goes, what was open
+    // through it stalls, the socket's closing handshake included, as on a phone that lost
+    // its signal. It finishes only after the page is online again.
+    const relay = await StallingRelay.start(Number(new URL(server.url).port))
+    try {
+      const created = await request<{ code: string; id: string }>(`${server.url}/api/sessions`, {
+        body: { title: 'Signal lost' },
+      })
+      const context = await newPhone(browser, relay.url)
+      const page = await joinRoom(context, created.body.code, 'Tess')
+      await page.getByRole('textbox', { name: 'Your question' }).waitFor()
+
+      relay.stall()
+      await context.setOffline(true)
+      await page.getByRole('status').getByText('Offline', { exact: true }).waitFor()
+      const text = 'Asked while the signal was gone'
+      await ask(page, text)
+      await page.getByText('1 change waiting to sync').waitFor()
+      await context.setOffline(false)
+      // The page has taken the network back before the old socket's close completes.
+      await new Promise((r) => setTimeout(r, 1000))
+      relay.release()
+
+      await waitOnline(page)
+      await page.getByText(/waiting to sync/).waitFor({ state: 'detached', timeout: 20_000 })
+      await expect
+        .poll(
+          () =>
+            server.podium.services.docs.read(documentName.public(created.body.id), (doc) =>
+              new PublicDoc(doc).questions().map((q) => q.text),
+            ),
+          { timeout: 15_000 },
+        )
+        .toEqual([text])
+      await context.close()
+    } finally {
+      await relay.close()
+    }
   })
 })

@@ -1,7 +1,7 @@
 import {
   HocuspocusProvider,
   HocuspocusProviderWebsocket,
-  type WebSocketStatus,
+  WebSocketStatus,
 } from '@hocuspocus/provider'
 import {
   CloseCode,
@@ -324,6 +324,12 @@ export function openSession(identity: Identity, options: SessionOptions = {}): S
     // A socket can look open for a long while after the network has gone; drop it now
     // so the status is honest. Edits keep going to IndexedDB and sync on 'online'.
     socket.disconnect()
+    // Its closing handshake waits for the network (up to a minute), and until the socket
+    // reports closed the provider counts it connected and ignores connect(): 'online' would
+    // then open nothing, and the close, when it came, would not reconnect either (the
+    // provider was told not to). The drop is completed here instead.
+    if (socket.status !== WebSocketStatus.Disconnected)
+      socket.onClose({ event: new CloseEvent('close', { code: 1000, reason: 'offline' }) })
     setSocketState('disconnected')
   }
   window.addEventListener('online', onOnline)

@@ -19,6 +19,7 @@ import type * as Y from 'yjs'
 import type { Db } from '../db/connect.ts'
 import type { EventBus } from '../events/bus.ts'
 import type { Metrics } from '../observability/metrics.ts'
+import { CAUGHT_UP_ORIGIN } from '../persistence/extension.ts'
 import type { DocumentStore } from '../persistence/store.ts'
 import type { Services } from '../services.ts'
 import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
@@ -61,6 +62,16 @@ function clientContext(origin: unknown): ConnectionContext | null {
   const o = origin as { source?: string; connection?: { context?: unknown } }
   if (o.source !== 'connection') return null
   return isConnectionContext(o.connection?.context) ? o.connection.context : null
+}
+
+/** Whether a transaction is another instance's change: relayed through Redis, or caught up from storage. */
+function fromOtherInstance(origin: unknown): boolean {
+  if (origin === CAUGHT_UP_ORIGIN) return true
+  return (
+    typeof origin === 'object' &&
+    origin !== null &&
+    (origin as { source?: string }).source === 'redis'
+  )
 }
 
 /** Who a connection is, for the audit log: from its token, never from what it wrote. */
@@ -180,7 +191,18 @@ export class Ingest implements Extension {
         const entries = document.getMap('entries')
         const receipts = document.getMap('receipts')
         const onTransaction = (tr: Y.Transaction) => {
-          if (!clientContext(tr.origin) || tr.changed.size === 0) return
+          if (tr.changed.size === 0) return
+          if (!clientContext(tr.origin)) {
+            // Decided by the instance it reached, unless that one stops first; and a receipt
+            // another instance wrote at the same time as this one may win over this one's
+            // with an older version (RelayedEntries).
+            if (!fromOtherInstance(tr.origin)) return
+            const keys: string[] = []
+            for (const map of [entries, receipts])
+              for (const key of tr.changed.get(map as never) ?? []) if (key !== null) keys.push(key)
+            if (keys.length > 0) session.noteRelayed(userId, keys)
+            return
+          }
           // Entries and receipts are flat maps: the keys that changed are the entries to
           // look at again. Anything else the client touched gets the whole outbox scanned.
           const ids: string[] = []
@@ -266,8 +288,17 @@ export class Ingest implements Extension {
     session?.documentUnloaded(documentName)
   }
 
-  async connected({ documentName, context }: connectedPayload): Promise<void> {
+  async connected({ documentName, context, instance }: connectedPayload): Promise<void> {
     const address = parseDocumentName(documentName)
+    if (address?.kind === 'outbox' && isConnectionContext(context)) {
+      // An author's device joined a copy loaded here already: what it holds that is still
+      // undecided (relayed by an instance that stopped, see RelayedEntries) is decided here.
+      // Its sync step marks only what this copy lacked.
+      const document = instance.documents.get(documentName)
+      if (document && new OutboxDoc(document).entryCount() > 0)
+        this.session(address.sessionId).markOutbox(address.userId)
+      return
+    }
     if (address?.kind !== 'public' || !isConnectionContext(context)) return
     this.session(address.sessionId).presenceChanged(
       context.principal.userId,

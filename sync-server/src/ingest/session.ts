@@ -1,6 +1,12 @@
 import type { Hocuspocus } from '@hocuspocus/server'
 import type { Tracer } from '@opentelemetry/api'
-import { type Actor, type AuditEntry, documentName, type OpenedView } from '@podium/shared'
+import {
+  type Actor,
+  type AuditEntry,
+  documentName,
+  type OpenedView,
+  OutboxDoc,
+} from '@podium/shared'
 import type { Logger } from 'pino'
 import type { DeviceClass } from '../auth/device-label.ts'
 import type { Db } from '../db/connect.ts'
@@ -13,6 +19,7 @@ import { SessionLifetime } from './lifetime.ts'
 import { Opens } from './opens.ts'
 import { PendingWork } from './pending.ts'
 import { Presence } from './presence.ts'
+import { RelayedEntries } from './relayed.ts'
 import type { IngestBatch, IngestRepository, Stored } from './repository.ts'
 import { storeUntilDone } from './retry.ts'
 import { TickScheduler } from './scheduler.ts'
@@ -70,6 +77,7 @@ export class SessionIngest {
   private readonly tallies: Tallies
   private readonly polls: SessionPolls
   private readonly parts: TickParts
+  private readonly relayed = new RelayedEntries((userId, ids) => this.checkRelayed(userId, ids))
 
   constructor(
     readonly sessionId: string,
@@ -150,6 +158,7 @@ export class SessionIngest {
       [!this.tallies.idle(), 'tallies to read back'],
       [!this.polls.idle(), 'poll results to count again'],
       [this.pending.outboxCount > 0, 'outboxes to scan'],
+      [this.relayed.size > 0, 'relayed entries to look at'],
       [this.users.loadingCount > 0, 'users loading'],
       [this.pending.auditCount > 0, 'audit entries pending'],
       [this.presence.size > 0, 'people present'],
@@ -182,6 +191,30 @@ export class SessionIngest {
   markOutbox(userId: string, entryIds?: Iterable<string>): void {
     this.pending.markOutbox(userId, entryIds)
     this.schedule()
+  }
+  /** Entries of the user's outbox that another instance relayed here (see RelayedEntries). */
+  noteRelayed(userId: string, entryIds: Iterable<string>): void {
+    this.relayed.note(userId, entryIds)
+  }
+  /** Relayed entries whose grace is over: those still without a receipt of their version are marked. */
+  private checkRelayed(userId: string, entryIds: string[]): void {
+    if (this.scheduler.stopped) return
+    const doc = this.documents.loaded(documentName.outbox(this.sessionId, userId))
+    // Only where a device of the author is connected: one that connects later has the
+    // outbox scanned then (Ingest.connected), and a load scans it whole. An outbox the
+    // ingest opened itself (a poll review) is no reason to decide for its instance.
+    if (!doc || doc.getConnections().length === 0) return
+    const outbox = new OutboxDoc(doc)
+    const undecided = entryIds.filter((id) => {
+      const entry = outbox.entry(id)
+      return entry !== undefined && outbox.receipt(id)?.seq !== entry.seq
+    })
+    if (undecided.length === 0) return
+    this.deps.log.info(
+      { session: this.sessionId, userId, entries: undecided.length },
+      'deciding entries another instance relayed and left undecided',
+    )
+    this.markOutbox(userId, undecided)
   }
   markDecisions(itemIds: Iterable<string>, actor: Actor | null): void {
     this.pending.markDecisions(itemIds, actor)
@@ -230,6 +263,7 @@ export class SessionIngest {
   async stop(): Promise<void> {
     // Stopped first (synchronously), so nothing that runs meanwhile schedules more.
     const stopping = this.scheduler.stop()
+    this.relayed.stop()
     this.tallies.stop()
     this.polls.stop()
     await stopping
