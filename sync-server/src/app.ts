@@ -380,8 +380,10 @@ export async function createPodium(config: Config, options: PodiumOptions = {}):
       services.lifecycle.draining = true
       app.server.close()
       app.server.closeIdleConnections()
-      // What the ingest holds is decided and committed, and every loaded document stored,
-      // while Redis and the database are still there.
+      // A tick under way is committed, and every loaded document stored, while Redis and
+      // the database are still there. Entries still waiting for a tick are decided where
+      // their authors reconnect (a device that connects has its outbox scanned) or by an
+      // instance that holds the outbox (relayed entries are looked at again: ING-ONCE-4).
       await ingest.stop()
       await billing.stop()
       await reactions.stop()
