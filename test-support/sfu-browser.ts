@@ -9,13 +9,18 @@ export async function publishFromPage(
   page: Page,
   baseUrl: string,
   token: string,
-  options: { audio?: boolean; clock?: boolean } = {},
+  options: {
+    audio?: boolean
+    clock?: boolean
+    /** The camera's constraints; by default 640x360, which Chromium sends as two layers. */
+    video?: MediaTrackConstraints
+  } = {},
 ): Promise<void> {
   const url = `${baseUrl.replace(/^http/, 'ws')}/sfu?token=${encodeURIComponent(token)}`
   // Cameras need a secure context: a page of 127.0.0.1 is one, about:blank is not.
   await page.goto(`${baseUrl}/healthz`)
   await page.evaluate(
-    async ({ url, audio, clock }) => {
+    async ({ url, audio, clock, video }) => {
       const ws = new WebSocket(url)
       const opened = new Promise((resolve, reject) => {
         ws.onopen = resolve
@@ -24,7 +29,7 @@ export async function publishFromPage(
       const pc = new RTCPeerConnection()
       ;(window as unknown as { __sfu: unknown }).__sfu = { ws, pc }
       const stream = await navigator.mediaDevices.getUserMedia({
-        video: { width: 640, height: 360 },
+        video,
         audio,
       })
       if (clock) {
@@ -96,7 +101,12 @@ export async function publishFromPage(
       })
       await pc.setRemoteDescription({ type: 'answer', sdp: answer })
     },
-    { url, audio: options.audio ?? false, clock: options.clock ?? false },
+    {
+      url,
+      audio: options.audio ?? false,
+      clock: options.clock ?? false,
+      video: options.video ?? { width: 640, height: 360 },
+    },
   )
 }
 
