@@ -223,6 +223,7 @@ async function measure(): Promise<{
   viewers.splice(viewers.indexOf(first), 1)
 
   const rows: Row[] = []
+  let baselineFps: number | null = null
   const failures: string[] = []
   for (const step of STEPS) {
     const joinStarted = Date.now()
@@ -271,9 +272,11 @@ async function measure(): Promise<{
     const startedCount = viewers.filter((v) => v.timeline.started !== null).length
     const problems: string[] = []
     if (startedCount < step) problems.push(`${step - startedCount} viewers never started`)
-    if (median(fps) < FPS_FLOOR * layerFps)
+    // Held to the first step: a presenter starved of CPU sends fewer frames to everyone.
+    baselineFps ??= layerFps
+    if (median(fps) < FPS_FLOOR * baselineFps)
       problems.push(
-        `median ${round(median(fps))} fps < ${FPS_FLOOR * 100} % of the layer's ${round(layerFps)}`,
+        `median ${round(median(fps))} fps < ${FPS_FLOOR * 100} % of the first step's ${round(baselineFps)}`,
       )
     // Noted, not failed: under load Chromium may scale a layer down between keyframes.
     const note =
@@ -367,3 +370,5 @@ writeFileSync(
   `# SFU: viewers of one camera through Janus (${date})\n\n\`${result.command}\` — ${machine.cores} cores (${machine.cpuModel}), load average before: ${loadBefore}. Layer ${LAYER.rid} (substream ${SUBSTREAM}), ${WINDOW_S} s windows after ${WARMUP_S} s warm-up.\n\n${table}\n\n${summary}\n\n${firstLine}\n`,
 )
 console.log(`\n${table}\n\n${summary}\n${firstLine}\nwritten: ${jsonFile}, ${mdFile}`)
+// werift keeps timers of closed connections alive: the run ends here.
+process.exit(0)
