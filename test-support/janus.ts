@@ -10,6 +10,8 @@ export interface Janus {
   /** ws://127.0.0.1:<port> */
   url: string
   apiSecret: string
+  /** The janus process (its CPU and memory are read from /proc by the SFU benchmark). */
+  pid: number
   output(): string
   stop(): Promise<void>
 }
@@ -65,5 +67,11 @@ export async function startJanus(options: { timeoutMs?: number } = {}): Promise<
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  return { url: `ws://127.0.0.1:${wsPort}`, apiSecret, output: () => output, stop }
+  return {
+    url: `ws://127.0.0.1:${wsPort}`,
+    apiSecret,
+    pid: child.pid ?? 0,
+    output: () => output,
+    stop,
+  }
 }
