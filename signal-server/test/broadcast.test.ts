@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Janus, startJanus } from '../../test-support/janus.ts'
+import { probeMedia } from '../../test-support/media.ts'
 import { publishFromPage, stopPublishing } from '../../test-support/sfu-browser.ts'
 import { launchVideoBrowser } from '../../test-support/video.ts'
 import { runningFfmpeg } from '../src/sfu/broadcast/ffmpeg.ts'
@@ -99,22 +100,6 @@ async function segments(playlist: string): Promise<string[]> {
   return (await answer.text()).split('\n').filter((line) => line.endsWith('.ts'))
 }
 
-async function probe(path: string) {
-  const { stdout } = await run('ffprobe', [
-    '-v',
-    'error',
-    '-show_entries',
-    'stream=codec_type,codec_name,width,height:format=duration',
-    '-of',
-    'json',
-    path,
-  ])
-  return JSON.parse(stdout) as {
-    streams: { codec_type: string; codec_name: string; width?: number; height?: number }[]
-    format: { duration?: string }
-  }
-}
-
 describe('the HLS broadcast', () => {
   it('starts when a feed passes the SFU cap, serves valid segments, and stops with its presenter', async () => {
     const host = await publishing('hlsHost001')
@@ -165,7 +150,7 @@ describe('the HLS broadcast', () => {
     expect(segment.headers.get('content-type')).toBe('video/mp2t')
     const file = join(dataDir, 'probe.ts')
     writeFileSync(file, Buffer.from(await segment.arrayBuffer()))
-    const probed = await probe(file)
+    const probed = await probeMedia(file)
     const video = probed.streams.find((s) => s.codec_type === 'video')
     expect(video).toMatchObject({ codec_name: 'h264', width: 640, height: 360 })
     expect(probed.streams.find((s) => s.codec_type === 'audio')).toMatchObject({

@@ -1,49 +1,31 @@
 import { documentName, voteEntryId } from '@podium/shared'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
+import type { TestPodium } from '../../test-support/podium.ts'
 import { HeldBroadcasts } from '../src/ingest/hold.ts'
-import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { createSession, join, type TestClient, waitFor } from './helpers/clients.ts'
+import { startTwoInstances, type TwoInstances } from './helpers/two-instances.ts'
 
 // One attendee's outbox loaded on two instances at once (two devices, or a client that
 // reconnected to the other instance while the first still holds the document): each
 // instance decides what reaches it from its own sockets, and what one decided must not be
 // undone, nor decided again, by the other, which read the attendee's state earlier.
-const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-let schema: TestSchema
+let instances: TwoInstances
 let one: TestPodium
 let two: TestPodium
 let db: pg.Client
-const clients: TestClient[] = []
 
 beforeAll(async () => {
-  schema = await createTestSchema()
-  const env = { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema, REDIS_URL }
-  one = await startPodium(env)
-  two = await startPodium(env)
-  db = new pg.Client({ connectionString: schema.url })
-  await db.connect()
-  await db.query(`set search_path to ${schema.schema}`)
+  instances = await startTwoInstances()
+  ;({ one, two, db } = instances)
 })
 
 afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await db?.end()
-  await one?.close()
-  await two?.close()
-  await schema?.drop()
+  await instances?.close()
 })
 
-function client(
-  server: TestPodium,
-  identity: { sessionId: string; userId: string; token: string },
-) {
-  const c = new TestClient(server.syncUrl, identity)
-  clients.push(c)
-  return c
-}
+const client: TwoInstances['client'] = (server, identity, withMod) =>
+  instances.client(server, identity, withMod)
 
 /** Whether the votes table has this user's vote on the question. */
 async function voted(sessionId: string, userId: string, questionId: string): Promise<boolean> {

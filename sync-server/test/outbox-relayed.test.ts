@@ -1,50 +1,32 @@
 import { documentName, OutboxDoc } from '@podium/shared'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
+import type { TestPodium } from '../../test-support/podium.ts'
 import { RELAYED_GRACE_MS } from '../src/ingest/relayed.ts'
-import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import { createSession, join, waitFor } from './helpers/clients.ts'
+import { startTwoInstances, type TwoInstances } from './helpers/two-instances.ts'
 
 // An entry reaches one instance from its author's socket and is relayed to another that has
 // the outbox loaded too; the first stops before deciding it (a drain stops its ingest
 // before it lets its sockets go). The author's devices are synced with the second instance,
 // which already has the entry, so nothing they send marks it there: the second instance
 // must decide it itself.
-const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-let schema: TestSchema
+let instances: TwoInstances
 let stopping: TestPodium
 let staying: TestPodium
 let db: pg.Client
-const clients: TestClient[] = []
 
 beforeAll(async () => {
-  schema = await createTestSchema()
-  const env = { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema, REDIS_URL }
-  stopping = await startPodium(env)
-  staying = await startPodium(env)
-  db = new pg.Client({ connectionString: schema.url })
-  await db.connect()
-  await db.query(`set search_path to ${schema.schema}`)
+  instances = await startTwoInstances()
+  ;({ one: stopping, two: staying, db } = instances)
 })
 
 afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await db?.end()
-  await stopping?.close()
-  await staying?.close()
-  await schema?.drop()
+  await instances?.close()
 })
 
-function client(
-  server: TestPodium,
-  identity: { sessionId: string; userId: string; token: string },
-) {
-  const c = new TestClient(server.syncUrl, identity)
-  clients.push(c)
-  return c
-}
+const client: TwoInstances['client'] = (server, identity, withMod) =>
+  instances.client(server, identity, withMod)
 
 describe('entries relayed by an instance that stopped before deciding them', () => {
   it('ING-ONCE-4: are decided by the instance that has them, once', async () => {

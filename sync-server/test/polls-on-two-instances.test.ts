@@ -1,42 +1,27 @@
 import { answerPoll, newPoll, type Poll, PublicPolls, pollAnswerEntryId } from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPodium, type TestPodium } from '../../test-support/podium.ts'
-import { createTestSchema, type TestSchema } from '../../test-support/postgres.ts'
-import { createSession, join, TestClient, waitFor } from './helpers/clients.ts'
+import type { TestPodium } from '../../test-support/podium.ts'
+import { createSession, join, type TestClient, waitFor } from './helpers/clients.ts'
+import { startTwoInstances, type TwoInstances } from './helpers/two-instances.ts'
 
 // Two instances over one Postgres database, sharing documents through Redis: attendees on
 // each answer the same polls at once, and staff on either instance must see every answer
 // counted, not the ones the instance they are on took (POLL-RES-4, docs/polls.md).
-const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-let schema: TestSchema
+let instances: TwoInstances
 let one: TestPodium
 let two: TestPodium
-const clients: TestClient[] = []
 
 beforeAll(async () => {
-  schema = await createTestSchema()
-  const env = { DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema, REDIS_URL }
-  one = await startPodium(env)
-  two = await startPodium(env)
+  instances = await startTwoInstances()
+  ;({ one, two } = instances)
 })
 
 afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await one?.close()
-  await two?.close()
-  await schema?.drop()
+  await instances?.close()
 })
 
-function client(
-  server: TestPodium,
-  identity: { sessionId: string; userId: string; token: string },
-  withMod = false,
-) {
-  const c = new TestClient(server.syncUrl, identity, {}, withMod)
-  clients.push(c)
-  return c
-}
+const client: TwoInstances['client'] = (server, identity, withMod) =>
+  instances.client(server, identity, withMod)
 
 const polls = (c: TestClient) => new PublicPolls(c.provider('public').document)
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { frameAt, probeMedia } from '../../test-support/media.ts'
 import {
   grid,
   overlapping,
@@ -118,19 +119,7 @@ describe('composing a stage recording', () => {
     const out = join(dir, 'out.webm')
     await run('ffmpeg', [...ff, ...soundArgs(picture, parts, [white, grey], out)])
 
-    const probe = await run('ffprobe', [
-      '-v',
-      'error',
-      '-show_entries',
-      'stream=codec_type,codec_name,width,height:format=duration',
-      '-of',
-      'json',
-      out,
-    ])
-    const probed = JSON.parse(probe.stdout) as {
-      streams: { codec_type: string; codec_name: string; width?: number; height?: number }[]
-      format: { duration: string }
-    }
+    const probed = await probeMedia(out)
     expect(probed.streams).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -146,12 +135,7 @@ describe('composing a stage recording', () => {
     expect(Number(probed.format.duration)).toBeGreaterThan(1.9)
 
     // One frame in the middle, as grey levels: white on the left, grey on the right, black bars.
-    const frame = await run(
-      'ffmpeg',
-      [...ff, '-ss', '1', '-i', out, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
-      { encoding: 'buffer', maxBuffer: 4 * 1024 * 1024 },
-    )
-    const pixels = frame.stdout as unknown as Buffer
+    const pixels = await frameAt(out, 1, 'gray')
     expect(pixels.length).toBe(1280 * 720)
     const level = (x: number, y: number) => pixels[y * 1280 + x] ?? -1
     expect(level(320, 360)).toBeGreaterThan(230)

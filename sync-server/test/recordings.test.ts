@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { documentName, RecordingDoc, type RecordingInfo, RecordingsResponse } from '@podium/shared'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { acceptedInvite, createSession, join as joinSession } from '../../test-support/api.ts'
 import { type Janus, startJanus } from '../../test-support/janus.ts'
+import { frameAt, probeMedia } from '../../test-support/media.ts'
 import { request, startPodium, type TestPodium } from '../../test-support/podium.ts'
 import { publishFromPage } from '../../test-support/sfu-browser.ts'
 import { launchVideoBrowser } from '../../test-support/video.ts'
@@ -17,7 +16,6 @@ import { signalingOptions } from '../src/signaling/mount.ts'
 // Recording the stage with a real Janus: a Chromium page with a fake camera and
 // microphone publishes through /sfu, the host starts and stops the recording over the
 // API, janus-pp-rec and ffmpeg make the WebM, and ffprobe reads it back.
-const run = promisify(execFile)
 
 let janus: Janus
 let browser: Browser
@@ -157,19 +155,7 @@ describe('stage recordings', () => {
       ready.id,
     )
     expect(readdirSync(folder)).toEqual([`${ready.id}.webm`])
-    const probe = await run('ffprobe', [
-      '-v',
-      'error',
-      '-show_entries',
-      'stream=codec_type,codec_name:format=duration',
-      '-of',
-      'json',
-      join(folder, `${ready.id}.webm`),
-    ])
-    const probed = JSON.parse(probe.stdout) as {
-      streams: { codec_type: string; codec_name: string }[]
-      format: { duration: string }
-    }
+    const probed = await probeMedia(join(folder, `${ready.id}.webm`))
     expect(probed.streams).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ codec_type: 'video', codec_name: 'vp8' }),
@@ -277,16 +263,8 @@ describe('stage recordings', () => {
       recordingFolder(podium.podium.services.config.recordings.dir, session.id, ready.id),
       `${ready.id}.webm`,
     )
-    const probe = await run('ffprobe', [
-      '-v',
-      'error',
-      '-show_entries',
-      'stream=codec_type,codec_name,width,height',
-      '-of',
-      'json',
-      file,
-    ])
-    expect(JSON.parse(probe.stdout).streams).toEqual(
+    const probed = await probeMedia(file)
+    expect(probed.streams).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
           codec_type: 'video',
@@ -299,26 +277,7 @@ describe('stage recordings', () => {
     )
     // A frame's green channel: Chromium's fake camera is green all over, bars are black.
     const frame = async (seconds: number) => {
-      const { stdout } = await run(
-        'ffmpeg',
-        [
-          '-v',
-          'error',
-          '-ss',
-          String(seconds),
-          '-i',
-          file,
-          '-frames:v',
-          '1',
-          '-f',
-          'rawvideo',
-          '-pix_fmt',
-          'rgb24',
-          '-',
-        ],
-        { encoding: 'buffer', maxBuffer: 8 * 1024 * 1024 },
-      )
-      const pixels = stdout as unknown as Buffer
+      const pixels = await frameAt(file, seconds, 'rgb24')
       return (x: number, y: number) => pixels[(y * 1280 + x) * 3 + 1] ?? -1
     }
     // Both on stage: each fills half the width, letterboxed (black above and below).

@@ -7,6 +7,7 @@ import type {
 import { CheckpointReason, parseDocumentName } from '@podium/shared'
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
+import { isRedisOrigin } from '../sync/context.ts'
 import type { CheckpointStore } from './checkpoints.ts'
 
 export interface HistoryOptions {
@@ -33,15 +34,6 @@ interface Watch {
   /** The state vector at the last checkpoint, to skip interval checkpoints of nothing new. */
   checkpointed: Uint8Array | null
   saving: Promise<void>
-}
-
-/** Changes that arrive from another instance through Redis are checkpointed there. */
-function relayed(origin: unknown): boolean {
-  return (
-    typeof origin === 'object' &&
-    origin !== null &&
-    (origin as { source?: string }).source === 'redis'
-  )
 }
 
 /**
@@ -71,16 +63,17 @@ export class History implements Extension {
       checkpointed: null,
       saving: Promise.resolve(),
     }
+    // Changes that arrive from another instance through Redis are checkpointed there.
     const onMeta = (event: Y.YMapEvent<unknown>) => {
       const change = event.changes.keys.get('status')
       if (!change) return
       this.schedule(watch)
       // The first status is the session being created, not a change.
-      if (change.action === 'update' && !relayed(event.transaction.origin))
+      if (change.action === 'update' && !isRedisOrigin(event.transaction.origin))
         this.mark(watch, CheckpointReason.status)
     }
     const onAgenda = (event: Y.YArrayEvent<unknown>) => {
-      if (!relayed(event.transaction.origin)) this.mark(watch, CheckpointReason.agenda)
+      if (!isRedisOrigin(event.transaction.origin)) this.mark(watch, CheckpointReason.agenda)
     }
     meta.observe(onMeta)
     agenda.observe(onAgenda)

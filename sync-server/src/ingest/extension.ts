@@ -22,7 +22,7 @@ import type { Metrics } from '../observability/metrics.ts'
 import { CAUGHT_UP_ORIGIN } from '../persistence/extension.ts'
 import type { DocumentStore } from '../persistence/store.ts'
 import type { Services } from '../services.ts'
-import { type ConnectionContext, isConnectionContext } from '../sync/context.ts'
+import { type ConnectionContext, isConnectionContext, isRedisOrigin } from '../sync/context.ts'
 import type { UnloadGuard } from '../sync/unload-guard.ts'
 import { KEEP_OPEN_MS } from './kept-documents.ts'
 import { PRESENCE_REFRESH_MS } from './presence.ts'
@@ -66,12 +66,7 @@ function clientContext(origin: unknown): ConnectionContext | null {
 
 /** Whether a transaction is another instance's change: relayed through Redis, or caught up from storage. */
 function fromOtherInstance(origin: unknown): boolean {
-  if (origin === CAUGHT_UP_ORIGIN) return true
-  return (
-    typeof origin === 'object' &&
-    origin !== null &&
-    (origin as { source?: string }).source === 'redis'
-  )
+  return origin === CAUGHT_UP_ORIGIN || isRedisOrigin(origin)
 }
 
 /** Who a connection is, for the audit log: from its token, never from what it wrote. */

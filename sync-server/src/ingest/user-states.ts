@@ -25,22 +25,23 @@ export class UserStates {
   get(userId: string): Promise<UserState> {
     const known = this.known.get(userId)
     if (known) return Promise.resolve(known)
-    let loading = this.loading.get(userId)
-    if (!loading) {
-      loading = this.loadAfterStores(userId).then(
-        (state) => {
-          this.known.set(userId, state)
-          this.loading.delete(userId)
-          return state
-        },
-        (error: unknown) => {
-          // Forget the failure: the next tick loads again.
-          this.loading.delete(userId)
-          throw error
-        },
-      )
-      this.loading.set(userId, loading)
-    }
+    return this.loading.get(userId) ?? this.track(userId, this.loadAfterStores(userId))
+  }
+
+  /** A read of the user's state under way: kept once read, forgotten if it fails (the next tick reads again). */
+  private track(userId: string, read: Promise<UserState>): Promise<UserState> {
+    const loading = read.then(
+      (state) => {
+        this.known.set(userId, state)
+        this.loading.delete(userId)
+        return state
+      },
+      (error: unknown) => {
+        this.loading.delete(userId)
+        throw error
+      },
+    )
+    this.loading.set(userId, loading)
     return loading
   }
 
@@ -55,26 +56,13 @@ export class UserStates {
     const before = new Map(missing.map((id) => [id, this.storedFor.get(id) ?? 0]))
     const batch = this.repo.loadUsers(this.sessionId, missing)
     for (const userId of missing) {
-      const loading = batch
-        .then((states) =>
-          (this.storedFor.get(userId) ?? 0) === before.get(userId)
-            ? (states.get(userId) as UserState)
-            : this.loadAfterStores(userId),
-        )
-        .then(
-          (state) => {
-            this.known.set(userId, state)
-            this.loading.delete(userId)
-            return state
-          },
-          (error: unknown) => {
-            this.loading.delete(userId)
-            throw error
-          },
-        )
+      const read = batch.then((states) =>
+        (this.storedFor.get(userId) ?? 0) === before.get(userId)
+          ? (states.get(userId) as UserState)
+          : this.loadAfterStores(userId),
+      )
       // A failure is each user's get() to report (the tick that waits on it fails).
-      loading.catch(() => {})
-      this.loading.set(userId, loading)
+      this.track(userId, read).catch(() => {})
     }
     await batch.catch(() => {})
   }

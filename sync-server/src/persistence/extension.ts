@@ -8,6 +8,7 @@ import type {
 } from '@hocuspocus/server'
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
+import { isRedisOrigin } from '../sync/context.ts'
 import type { DocumentStore } from './store.ts'
 
 /** Origin of server writes that are stored by their writer at once (see Ingest). */
@@ -26,11 +27,7 @@ export const CAUGHT_UP_ORIGIN = { source: 'local', context: { stored: true } } a
 function isSkipped(origin: unknown): boolean {
   if (origin === STORED_ORIGIN || origin === CAUGHT_UP_ORIGIN) return true
   // Updates relayed from another instance through Redis are stored by that instance.
-  return (
-    typeof origin === 'object' &&
-    origin !== null &&
-    (origin as { source?: string }).source === 'redis'
-  )
+  return isRedisOrigin(origin)
 }
 
 /**

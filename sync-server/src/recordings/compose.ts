@@ -1,6 +1,3 @@
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
-
 /** The composed picture: the size most stage cameras send, and the rate the fake and real ones do. */
 export const CANVAS = { width: 1280, height: 720, fps: 30 }
 
@@ -197,11 +194,4 @@ export function soundArgs(
     '96k',
     out,
   ]
-}
-
-/** The concat demuxer's list of the segments' files, in order. */
-export async function writeList(folder: string, files: string[]): Promise<string> {
-  const list = join(folder, 'segments.txt')
-  await writeFile(list, files.map((f) => `file '${f}'`).join('\n'))
-  return list
 }

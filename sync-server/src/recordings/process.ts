@@ -2,14 +2,7 @@ import { execFile } from 'node:child_process'
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import {
-  overlapping,
-  type Placed,
-  segmentArgs,
-  segmentsOf,
-  soundArgs,
-  writeList,
-} from './compose.ts'
+import { overlapping, type Placed, segmentArgs, segmentsOf, soundArgs } from './compose.ts'
 import { recordingFile } from './files.ts'
 
 const run = promisify(execFile)
@@ -187,6 +180,17 @@ async function makePart(folder: string, part: Part, index: number, tools: Tools)
 
 type Made = Awaited<ReturnType<typeof makePart>>
 
+/** Files of the same streams one after the other, without re-encoding (ffmpeg's concat). */
+async function joinFiles(folder: string, files: string[], out: string, tools: Tools, what: string) {
+  const list = join(folder, 'join.txt')
+  await writeFile(list, files.map((f) => `file '${f}'`).join('\n'))
+  await tool(
+    tools.ffmpeg,
+    [...FFMPEG, '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', out],
+    what,
+  )
+}
+
 /**
  * Two or more people on the stage at once: the picture is cut where someone comes on or
  * leaves, each stretch rendered with everyone then on the stage side by side (one alone
@@ -214,22 +218,7 @@ async function compose(
     rendered.push(out)
   }
   const picture = join(folder, 'picture.webm')
-  await tool(
-    tools.ffmpeg,
-    [
-      ...FFMPEG,
-      '-f',
-      'concat',
-      '-safe',
-      '0',
-      '-i',
-      await writeList(folder, rendered),
-      '-c',
-      'copy',
-      picture,
-    ],
-    'Joining the composed stage',
-  )
+  await joinFiles(folder, rendered, picture, tools, 'Joining the composed stage')
   await tool(
     tools.ffmpeg,
     [
@@ -281,11 +270,11 @@ export async function postProcess(
   if (overlapping(placed, OVERLAP_US / 1_000_000))
     await compose(folder, made, placed, target, tools)
   else if (joinable) {
-    const list = join(folder, 'parts.txt')
-    await writeFile(list, chosen.map((p) => `file '${p.file}'`).join('\n'))
-    await tool(
-      tools.ffmpeg,
-      [...FFMPEG, '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', target],
+    await joinFiles(
+      folder,
+      chosen.map((p) => p.file),
+      target,
+      tools,
       'Joining the parts of the recording',
     )
   } else if (largest) await rename(largest.file, target)

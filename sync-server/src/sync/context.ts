@@ -19,3 +19,12 @@ export const SERVER_ORIGIN = { source: 'local', context: { server: true } } as c
 export function isConnectionContext(value: unknown): value is ConnectionContext {
   return typeof value === 'object' && value !== null && 'principal' in value && 'address' in value
 }
+
+/** Whether a transaction came from another instance through Redis (extension-redis's origin). */
+export function isRedisOrigin(origin: unknown): boolean {
+  return (
+    typeof origin === 'object' &&
+    origin !== null &&
+    (origin as { source?: string }).source === 'redis'
+  )
+}

@@ -231,17 +231,10 @@ export function createWatching(
         watchers.delete(key)
       }
       const camera = watchers.get(keyOf(seat.userId, FeedKind.camera))
-      // A viewer already in the mesh's audience (watching the camera) has room for the screen.
-      const full =
-        seat.audience >= seat.cap &&
-        !(
-          feed === FeedKind.screen &&
-          camera instanceof FeedWatcher &&
-          camera.state === FeedState.live
-        )
+      const atCap = seat.audience >= seat.cap
       const path = feedPath({
         feed,
-        full: seat.audience >= seat.cap,
+        full: atCap,
         direct: existing instanceof FeedWatcher && existing.state === FeedState.live,
         seatOnSfu: seat.sfu === true,
         camera:
@@ -324,6 +317,14 @@ export function createWatching(
         patch(key, { seat })
       }
       if (open) watcher.kick()
+      // A viewer already in the mesh's audience (watching the camera) has room for the screen.
+      const full =
+        atCap &&
+        !(
+          feed === FeedKind.screen &&
+          camera instanceof FeedWatcher &&
+          camera.state === FeedState.live
+        )
       // A full stage without an SFU: wait rather than call; a place freeing up lets the call through.
       if (full && watcher.state !== FeedState.live && watcher.state !== FeedState.full)
         watcher.full()
