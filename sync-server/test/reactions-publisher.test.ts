@@ -60,3 +60,61 @@ it('shows each window to the room while the database has not stored the one befo
   ])
   expect(idle).toBe(1)
 })
+
+it('carries windows published together so a reader shows each of them', async () => {
+  const doc = new Y.Doc()
+  const hocuspocus = { documents: new Map([[documentName.public('s1'), doc]]) }
+  const repo = { store: async () => {} } as unknown as ReactionRepository
+  const session = new SessionReactions('s1', {
+    hocuspocus: hocuspocus as unknown as Hocuspocus,
+    repo,
+    instanceId: 'i1',
+    log: pino({ level: 'silent' }),
+    clock: Date.now,
+    events: { committed() {} },
+    idle: () => {},
+  })
+  // A busy server: the timer fires only after a second window has closed too, and both
+  // windows reach the reader as one update (the server merges a turn's writes).
+  const updates: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => updates.push(u))
+  session.add('clap', 1_000_100)
+  session.add('love', 1_001_100)
+  session.add('love', 1_001_200)
+  vi.setSystemTime(1_002_500)
+  await session.flush()
+  expect(updates).toHaveLength(2)
+
+  const reader = new Y.Doc()
+  const seen: Array<Array<{ second: number; counts: object }>> = []
+  const view = new ReactionsDoc(reader)
+  view.observe(() => seen.push(view.windowsAfter(0)))
+  Y.applyUpdate(reader, Y.mergeUpdates(updates))
+  expect(seen).toEqual([
+    [
+      { second: 1_000_000, counts: { clap: 1 } },
+      { second: 1_001_000, counts: { love: 2 } },
+    ],
+  ])
+  // Only the newest is `latest`; a reader that has shown the first takes the second.
+  expect(view.latest()).toEqual({ second: 1_001_000, counts: { love: 2 } })
+  expect(view.windowsAfter(1_000_000)).toEqual([{ second: 1_001_000, counts: { love: 2 } }])
+})
+
+it('keeps the last five windows per instance and adds instances up per window', () => {
+  const doc = new Y.Doc()
+  const reactions = new ReactionsDoc(doc)
+  for (let i = 0; i < 7; i++)
+    reactions.publish('a', { second: i * 1000, counts: { clap: 1 }, totals: { clap: i + 1 } })
+  reactions.publish('b', { second: 6000, counts: { clap: 2, wow: 1 }, totals: { clap: 2 } })
+  expect(reactions.instance('a')?.recent?.map((w) => w.second)).toEqual([
+    2000, 3000, 4000, 5000, 6000,
+  ])
+  expect(reactions.windowsAfter(4000)).toEqual([
+    { second: 5000, counts: { clap: 1 } },
+    { second: 6000, counts: { clap: 3, wow: 1 } },
+  ])
+  // An entry written before `recent` existed still reads as its one window.
+  doc.getMap('reactions').set('old', { second: 7000, counts: { love: 4 }, totals: { love: 4 } })
+  expect(reactions.windowsAfter(6000)).toEqual([{ second: 7000, counts: { love: 4 } }])
+})

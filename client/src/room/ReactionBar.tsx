@@ -63,7 +63,7 @@ export function ReactionBar() {
           </For>
         </fieldset>
       </Show>
-      <ReactionFloat window={view.latest()} />
+      <ReactionFloat window={view.arrived()} />
       <ReactionTally window={view.latest()} totals={view.totals()} />
       <p class="hint" role="status" aria-live="polite">
         {note()}

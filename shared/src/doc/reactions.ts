@@ -4,14 +4,29 @@ import { type ReactionCounts, ReactionIdSchema } from '../schemas/reactions.ts'
 
 const Counts = z.record(z.string(), z.number().int().nonnegative())
 
-/** One server instance's last published window (see ReactionsDoc). */
-export const InstanceReactions = z.object({
+/** How many of its last windows an instance's entry carries (see `recent`). */
+export const RECENT_REACTION_WINDOWS = 5
+
+/** One window: its start and what was counted in it. */
+export const ReactionWindow = z.object({
   /** The window's start (ms since the epoch, a multiple of REACTION_WINDOW_MS). */
   second: z.number().int(),
   /** Reactions counted in that window. */
   counts: Counts,
+})
+export type ReactionWindow = z.infer<typeof ReactionWindow>
+
+/** One server instance's last published window (see ReactionsDoc). */
+export const InstanceReactions = ReactionWindow.extend({
   /** Reactions counted by this instance since the session began. */
   totals: Counts,
+  /**
+   * The instance's last few windows, this one included, oldest first. Two windows written
+   * close together reach a reader as one update (the server sends a turn's writes as one),
+   * so a reader that kept only the newest would never see the other: with these it takes
+   * every window it has not shown. Absent in entries written before it existed.
+   */
+  recent: z.array(ReactionWindow).max(RECENT_REACTION_WINDOWS).optional(),
 })
 export type InstanceReactions = z.infer<typeof InstanceReactions>
 
@@ -63,6 +78,25 @@ export class ReactionsDoc {
     return { second, counts }
   }
 
+  /**
+   * Every window newer than `after` that the entries still carry, oldest first, each with
+   * every instance's counts for it: what a reader that has shown windows up to `after`
+   * has yet to show.
+   */
+  windowsAfter(after: number): Array<{ second: number; counts: ReactionCounts }> {
+    const bySecond = new Map<number, ReactionCounts>()
+    for (const e of this.entries()) {
+      const windows = e.recent?.length ? e.recent : [{ second: e.second, counts: e.counts }]
+      for (const w of windows) {
+        if (w.second <= after) continue
+        const counts = bySecond.get(w.second) ?? {}
+        add(counts, known(w.counts))
+        bySecond.set(w.second, counts)
+      }
+    }
+    return [...bySecond].sort((a, b) => a[0] - b[0]).map(([second, counts]) => ({ second, counts }))
+  }
+
   /** Every reaction counted in the session, per reaction. */
   totals(): ReactionCounts {
     const totals: ReactionCounts = {}
@@ -76,9 +110,19 @@ export class ReactionsDoc {
     return parsed.success ? parsed.data : null
   }
 
-  /** The server publishes one window: its counts, and this instance's totals after it. */
-  publish(instanceId: string, value: InstanceReactions): void {
-    this.map.set(instanceId, InstanceReactions.parse(value))
+  /**
+   * The server publishes one window: its counts, and this instance's totals after it. The
+   * entry's recent windows are the previous entry's with this one added.
+   */
+  publish(instanceId: string, value: Omit<InstanceReactions, 'recent'>): void {
+    const before = this.instance(instanceId)
+    const earlier = (
+      before?.recent ?? (before ? [{ second: before.second, counts: before.counts }] : [])
+    ).filter((w) => w.second < value.second)
+    const recent = [...earlier, { second: value.second, counts: value.counts }].slice(
+      -RECENT_REACTION_WINDOWS,
+    )
+    this.map.set(instanceId, InstanceReactions.parse({ ...value, recent }))
   }
 
   observe(fn: () => void): () => void {

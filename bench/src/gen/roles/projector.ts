@@ -31,13 +31,18 @@ export async function projector(params: ProjectorParams, control: Control): Prom
   let updates = 0
   let watching = false
   let last = 0
+  // Every window not seen before, as the room takes them: two that arrive in one update
+  // are both timed from their own ends.
   reactions.observe(() => {
-    const latest = reactions.latest()
-    if (!latest || latest.second <= last) return
-    last = latest.second
+    const fresh = reactions.windowsAfter(last)
+    if (fresh.length === 0) return
+    last = fresh.at(-1)?.second ?? last
     if (!watching) return
-    recordMs(lateMs, Math.max(0, Date.now() - (latest.second + 1000)))
-    windows[String(latest.second)] = Object.values(latest.counts).reduce((a, b) => a + (b ?? 0), 0)
+    const now = Date.now()
+    for (const w of fresh) {
+      recordMs(lateMs, Math.max(0, now - (w.second + 1000)))
+      windows[String(w.second)] = Object.values(w.counts).reduce((a, b) => a + (b ?? 0), 0)
+    }
   })
   doc.on('update', () => {
     if (watching) updates++

@@ -38,7 +38,7 @@ export function ProjectorReactions(props: { doc: Y.Doc; now: () => number }) {
           </p>
         )}
       </Show>
-      <ReactionFloat window={view.latest()} />
+      <ReactionFloat window={view.arrived()} />
       <ReactionTally window={view.latest()} totals={view.totals()} class="projector-tally" />
     </section>
   )

@@ -1,6 +1,7 @@
 import { ReactionsDoc, setCalledOn } from '@podium/shared'
 import { render, screen } from '@solidjs/testing-library'
 import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { ProjectorReactions } from '../../../src/staff/present/ProjectorReactions.tsx'
 import { createTestRoom } from '../../helpers/room.tsx'
 
@@ -19,6 +20,21 @@ describe('projector reactions', () => {
     )
     // The floating emoji are decoration: hidden from assistive technology.
     expect(document.querySelector('.reaction-float')?.getAttribute('aria-hidden')).toBe('true')
+  })
+
+  it('floats up every window that arrives in one update, not only the newest', () => {
+    const t = createTestRoom()
+    render(() => <ProjectorReactions doc={t.pub.doc} now={() => 10_000} />)
+    // The server wrote two windows in one turn: the page gets them as one update.
+    const server = new Y.Doc()
+    const updates: Uint8Array[] = []
+    server.on('update', (u: Uint8Array) => updates.push(u))
+    const reactions = new ReactionsDoc(server)
+    reactions.publish('i1', { second: 8_000, counts: { party: 1 }, totals: { party: 1 } })
+    reactions.publish('i1', { second: 9_000, counts: { wow: 1 }, totals: { party: 1, wow: 1 } })
+    Y.applyUpdate(t.pub.doc, Y.mergeUpdates(updates))
+    const floating = [...document.querySelectorAll('.reaction-bubble')].map((b) => b.textContent)
+    expect(floating.sort()).toEqual(['🎉', '😮'].sort())
   })
 
   it('names who was called on for a minute', () => {
