@@ -1,4 +1,4 @@
-import type { Hocuspocus } from '@hocuspocus/server'
+import { Document, type Hocuspocus } from '@hocuspocus/server'
 import { documentName, ReactionsDoc } from '@podium/shared'
 import pino from 'pino'
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
@@ -15,7 +15,7 @@ afterEach(() => {
 })
 
 it('shows each window to the room while the database has not stored the one before', async () => {
-  const doc = new Y.Doc()
+  const doc = new Document(documentName.public('s1'))
   const hocuspocus = { documents: new Map([[documentName.public('s1'), doc]]) }
   // A database with ten thousand attendees' writes queued ahead: the first row takes
   // far longer than a window.
@@ -62,7 +62,7 @@ it('shows each window to the room while the database has not stored the one befo
 })
 
 it('carries windows published together so a reader shows each of them', async () => {
-  const doc = new Y.Doc()
+  const doc = new Document(documentName.public('s1'))
   const hocuspocus = { documents: new Map([[documentName.public('s1'), doc]]) }
   const repo = { store: async () => {} } as unknown as ReactionRepository
   const session = new SessionReactions('s1', {
@@ -117,4 +117,28 @@ it('keeps the last five windows per instance and adds instances up per window', 
   // An entry written before `recent` existed still reads as its one window.
   doc.getMap('reactions').set('old', { second: 7000, counts: { love: 4 }, totals: { love: 4 } })
   expect(reactions.windowsAfter(6000)).toEqual([{ second: 7000, counts: { love: 4 } }])
+})
+
+it('publishes a window as soon as a reaction comes after it closed, timers or not', () => {
+  const doc = new Document(documentName.public('s1'))
+  const flushed = vi.spyOn(doc, 'flush')
+  const hocuspocus = { documents: new Map([[documentName.public('s1'), doc]]) }
+  const session = new SessionReactions('s1', {
+    hocuspocus: hocuspocus as unknown as Hocuspocus,
+    repo: { store: async () => {} } as unknown as ReactionRepository,
+    instanceId: 'i1',
+    log: pino({ level: 'silent' }),
+    clock: Date.now,
+    events: { committed() {} },
+    idle: () => {},
+  })
+  // Node reads sockets that keep being readable before it runs its timers: the window's
+  // timer has not fired, but the next reaction finds the window closed and publishes it.
+  session.add('clap', 1_000_100)
+  vi.setSystemTime(1_001_000 + 20)
+  session.add('wow', 1_001_000 + 20)
+  expect(new ReactionsDoc(doc).latest()).toEqual({ second: 1_000_000, counts: { clap: 1 } })
+  // Sent to the room now, not once Node gets round to its immediates.
+  expect(flushed).toHaveBeenCalled()
+  void session.stop()
 })

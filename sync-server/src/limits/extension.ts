@@ -1,9 +1,4 @@
-import type {
-  beforeHandleMessagePayload,
-  beforeSyncPayload,
-  Extension,
-  onDisconnectPayload,
-} from '@hocuspocus/server'
+import type { beforeHandleMessagePayload, beforeSyncPayload, Extension } from '@hocuspocus/server'
 import { CloseCode } from '@podium/shared'
 import { TokenBucket } from '@podium/shared/server'
 import type { Logger } from 'pino'
@@ -33,7 +28,11 @@ const WRITES = new Set([1, 2])
 export class Limits implements Extension {
   priority = 950
   extensionName = 'podium-limits'
-  private readonly buckets = new Map<string, TokenBucket>()
+  /**
+   * Each connection's frames (one socket's link to one document), keyed by the connection
+   * itself: a lookup per frame, no key built and hashed, gone with the connection.
+   */
+  private readonly buckets = new WeakMap<object, TokenBucket>()
   private readonly outboxSizes: OutboxSizes
   private readonly framesPerSecond: number
   private readonly frameBurst: number
@@ -45,11 +44,10 @@ export class Limits implements Extension {
   }
 
   async beforeHandleMessage(data: beforeHandleMessagePayload): Promise<void> {
-    const key = `${data.socketId}:${data.documentName}`
-    let bucket = this.buckets.get(key)
+    let bucket = this.buckets.get(data.connection)
     if (!bucket) {
       bucket = new TokenBucket(this.framesPerSecond, this.frameBurst)
-      this.buckets.set(key, bucket)
+      this.buckets.set(data.connection, bucket)
     }
     if (!bucket.take()) this.refuse('rate', CloseCode.rateLimited, 'too-many-frames', data)
   }
@@ -61,10 +59,6 @@ export class Limits implements Extension {
     if (!isConnectionContext(context) || context.address.kind !== 'outbox') return
     if (!this.outboxSizes.take(data.document, data.payload.byteLength))
       this.refuse('outbox-size', CloseCode.frameTooLarge, 'outbox-full', data)
-  }
-
-  async onDisconnect(data: onDisconnectPayload): Promise<void> {
-    this.buckets.delete(`${data.socketId}:${data.documentName}`)
   }
 
   private refuse(
