@@ -82,6 +82,8 @@ export const FIELD_WRITERS: Readonly<
     ['peer.*', Writer.server],
     // Raised hands: the ingest keeps the queue from outboxes; "call on" goes through the API.
     ['hands.*', Writer.server],
+    // Poll results as staff see them live (the public document's are written less often).
+    ['pollResults.*', Writer.server],
   ],
 }
 

@@ -161,6 +161,11 @@ describe('who writes poll results', () => {
     }
   })
 
+  it('PERM-FIELD-17: pollResults.* in the moderators’ document is the server’s', () => {
+    for (const role of ['host', 'moderator', 'presenter'] as const)
+      expect(mayWriteField(role, 'mod', ['pollResults', 'poll-0001'])).toBe(false)
+  })
+
   it('PERM-FIELD-15: leaderboards.* is the server’s', () => {
     for (const role of ['host', 'moderator', 'presenter'] as const)
       expect(mayWriteField(role, 'public', ['leaderboards', 'quiz-0001'])).toBe(false)

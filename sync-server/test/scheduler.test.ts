@@ -69,4 +69,24 @@ describe('the tick scheduler', () => {
     expect(forced).toEqual([true])
     expect(scheduler.idle).toBe(true)
   })
+
+  it('starts a tick past due when asked again, before its timer gets to run', async () => {
+    const ticks: number[] = []
+    const scheduler = new TickScheduler(
+      async () => {
+        ticks.push(Date.now())
+      },
+      () => {},
+      50,
+    )
+    scheduler.schedule(10)
+    // The event loop is kept busy (as by sockets that stay readable): timers cannot run.
+    const until = Date.now() + 30
+    while (Date.now() < until) {}
+    scheduler.schedule()
+    await Promise.resolve()
+    await scheduler.running
+    expect(ticks).toHaveLength(1)
+    await scheduler.stop()
+  })
 })

@@ -109,7 +109,7 @@ export interface AnswerParams {
 
 export interface PollProjectorParams {
   endpoint: Endpoint
-  viewer: { token: string; publicDoc: string }
+  viewer: { token: string; publicDoc: string; modDoc?: string }
   pollId: string
   /** How long to wait, after the last answer, for the projector to show them all. */
   settleMs: number

@@ -102,6 +102,10 @@ const COLUMNS: Record<string, Column[]> = {
     },
     { header: 'all shown after the last ms', cell: (s) => v(s, 'allShownAfterLastMs', 0) },
     {
+      header: 'room: shown p50 / p99, all after the last ms',
+      cell: (s) => trio(s, 'roomShownP50', 'roomShownP99', 'roomAllShownAfterLastMs'),
+    },
+    {
       header: 'CPU µs / answer vs / vote',
       cell: (s) => `${v(s, 'cpuUsPerAnswer')} vs ${v(s, 'cpuUsPerVote')}`,
     },

@@ -34,7 +34,8 @@ export interface Room {
   publicDoc: string
   /** Podium: the join code. */
   code: string | null
-  moderator: { token: string; publicDoc: string }
+  /** Podium: the moderators' document too (staff screens and the projector hold it). */
+  moderator: { token: string; publicDoc: string; modDoc?: string }
   /** Attendee identities: POST /api/join on Podium, made-up ids on a relay. */
   attendees(count: number): Promise<AttendeePlan[]>
   ownDocPrefix: string | null
@@ -187,7 +188,7 @@ async function podiumRoom(httpUrl: string, title: string): Promise<Room> {
   return {
     publicDoc,
     code: session.code,
-    moderator: { token: session.hostToken, publicDoc },
+    moderator: { token: session.hostToken, publicDoc, modDoc: documentName.mod(session.id) },
     ownDocPrefix: `${publicDoc}/user/`,
     async attendees(count) {
       // Token fetches in batches of 32 concurrent requests: fast, and gentle on the server.

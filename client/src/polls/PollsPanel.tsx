@@ -36,7 +36,7 @@ const slug = (name: string) =>
 
 /** Create, open and close polls, quiz questions and word clouds; see their results live. */
 export function PollsPanel(props: { room: StaffRoom }) {
-  const views = () => tracked(props.room, () => pollViews(props.room.pub.doc))
+  const views = () => tracked(props.room, () => pollViews(props.room.pub.doc, props.room.mod.doc))
   const hiddenWords = (id: string) =>
     tracked(props.room, () => new ModPolls(props.room.mod.doc).secret(id).hiddenWords)
   let questionField: HTMLInputElement | undefined

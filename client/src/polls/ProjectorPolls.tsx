@@ -10,8 +10,12 @@ export const RESULTS_SHOWN_MS = 2 * 60_000
  * The projector's poll: the open poll (bars that move as answers come, the cloud that
  * grows), then its results and a quiz's leaderboard for a while after it closes.
  */
-export function projectorPolls(pub: import('yjs').Doc, serverNow: number): PollView[] {
-  return shownPolls(pollViews(pub)).filter(
+export function projectorPolls(
+  pub: import('yjs').Doc,
+  serverNow: number,
+  mod?: import('yjs').Doc | null,
+): PollView[] {
+  return shownPolls(pollViews(pub, mod)).filter(
     (v) =>
       v.poll.status === 'open' ||
       (v.results.closedAt !== null && serverNow - v.results.closedAt < RESULTS_SHOWN_MS),

@@ -22,12 +22,18 @@ export interface PollView {
   leaderboard: Leaderboard | null
 }
 
-/** Every poll of the session, oldest first, with its results. */
-export function pollViews(pub: Y.Doc): PollView[] {
+/**
+ * Every poll of the session, oldest first, with its results. Given the moderators'
+ * document (staff screens, the projector), the results are the ones the server writes
+ * there as answers come; the room's, in the public document, follow less often the larger
+ * the audience.
+ */
+export function pollViews(pub: Y.Doc, mod?: Y.Doc | null): PollView[] {
   const polls = new PublicPolls(pub)
+  const live = mod ? new ModPolls(mod) : null
   return polls.polls().map((poll) => ({
     poll,
-    results: polls.results(poll.id),
+    results: live?.liveResults(poll.id) ?? polls.results(poll.id),
     leaderboard: poll.quizId ? polls.leaderboard(poll.quizId) : null,
   }))
 }

@@ -122,6 +122,22 @@ export class ModPolls {
     else words.delete(word)
     this.secretsMap.set(id, { ...current, hiddenWords: [...words] })
   }
+
+  private get resultsMap() {
+    return this.doc.getMap<PollResults>('pollResults')
+  }
+  /**
+   * A poll's results as staff screens and the projector see them: the server writes them
+   * here as often as answers change them (a few readers), and into the public document,
+   * which every attendee reads, less often the larger the audience. Null before the first.
+   */
+  liveResults(id: string): PollResults | null {
+    const raw = this.resultsMap.get(id)
+    return raw ? { ...EMPTY_RESULTS, ...raw } : null
+  }
+  setLiveResults(id: string, results: PollResults): void {
+    this.resultsMap.set(id, results)
+  }
 }
 
 /** A new poll's definition with the defaults filled in. */

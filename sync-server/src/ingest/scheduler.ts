@@ -29,19 +29,31 @@ export class TickScheduler {
     return this.timer === null && this.work === null
   }
 
-  /** A tick in `delayMs`, or sooner if one is due sooner already. */
+  /**
+   * A tick in `delayMs`, or sooner if one is due sooner already. A tick past due starts
+   * now: while sockets keep being readable Node reads them for up to seconds before it
+   * runs timers, and the changes that ask for ticks are what keeps them readable.
+   */
   schedule(delayMs = this.tickMs): void {
     if (this.isStopped) return
-    const due = Date.now() + delayMs
+    const now = Date.now()
+    const due = now + delayMs
     if (this.timer) {
+      if (this.due <= now) {
+        this.runDue()
+        return
+      }
       if (this.due <= due) return
       clearTimeout(this.timer)
     }
     this.due = due
-    this.timer = setTimeout(() => {
-      this.timer = null
-      this.afterRunning(() => this.tick(false), 'ingest tick failed')
-    }, delayMs)
+    this.timer = setTimeout(() => this.runDue(), delayMs)
+  }
+
+  private runDue(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.afterRunning(() => this.tick(false), 'ingest tick failed')
   }
 
   /** Runs `work` once what runs now is done. */

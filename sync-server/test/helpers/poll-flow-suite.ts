@@ -77,6 +77,11 @@ export function pollFlowSuite(start: () => Promise<TestPodium>): void {
     await r.settled(bob)
     expect(r.receipt(bob, poll.id)?.status).toBe('accepted')
     expect(r.polls(bob).results(poll.id)).toMatchObject({ total: 2, counts: [1, 1] })
+    // POLL-RES-5: staff screens and the projector read the same results, live, from the
+    // moderators' document.
+    const staffResults = () => new ModPolls(r.host.provider('mod').document).liveResults(poll.id)
+    await waitFor(() => staffResults()?.counts.join() === '1,1', 15_000, 'staff results')
+    expect(staffResults()).toEqual(r.polls(r.host).results(poll.id))
     const rows = await server.podium.services.db.kysely
       .selectFrom('poll_answers')
       .selectAll()

@@ -18,6 +18,7 @@ export default function PresentPage() {
               <ProjectorView
                 source={{
                   pub: ctx.conn.public,
+                  mod: ctx.conn.mod,
                   version: ctx.conn.version,
                   presence: ctx.conn.presence,
                   serverNow: () => ctx.conn.serverNow(),

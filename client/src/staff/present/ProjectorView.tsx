@@ -1,4 +1,4 @@
-import { rankQuestions } from '@podium/shared'
+import { type ModDoc, rankQuestions } from '@podium/shared'
 import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import { RecordingBadge } from '../../components/RecordingBadge.tsx'
 import { ProjectorPolls, projectorPolls } from '../../polls/ProjectorPolls.tsx'
@@ -28,7 +28,8 @@ export function typedAddress(link: string): { host: string; path: string } {
  * to join; once the session has ended, only that it has.
  */
 export function ProjectorView(props: {
-  source: TimerSource & Pick<StaffRoom, 'presence'>
+  /** With the moderators' document (staff put the projector up), poll results move live. */
+  source: TimerSource & Pick<StaffRoom, 'presence'> & { mod?: ModDoc | null }
   origin?: string
   /** Watch the video stage (needs the viewer's identity); left out, no video is shown. */
   stage?: StageConnection
@@ -59,7 +60,7 @@ export function ProjectorView(props: {
   const polls = createMemo(() => {
     props.source.version()
     pollClock()
-    return projectorPolls(pub().doc, props.source.serverNow())
+    return projectorPolls(pub().doc, props.source.serverNow(), props.source.mod?.doc)
   })
   // Apart from the ranking: the count moves up to once a second in a busy session.
   const participants = createMemo(() => {
