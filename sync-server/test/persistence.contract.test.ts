@@ -221,6 +221,26 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
     })
 
     describe('IngestRepository', () => {
+      it('stores every document update of a tick, past a statement’s rows, and loads them back', async () => {
+        // A storm's tick writes a receipt into each author's outbox: 250 documents, more
+        // than one INSERT holds.
+        const batch = emptyBatch()
+        for (let i = 0; i < 250; i++) {
+          const doc = new Y.Doc()
+          const updates: Uint8Array[] = []
+          doc.on('update', (u: Uint8Array) => updates.push(u))
+          doc.getMap('receipts').set('e1', { seq: i })
+          batch.updates.push({ name: `s-updates/user/u${i}`, update: updates[0]! })
+        }
+        await repo.commit('s-updates', batch)
+        for (const i of [0, 199, 200, 249]) {
+          const loaded = await store.load(`s-updates/user/u${i}`)
+          const doc = new Y.Doc()
+          Y.applyUpdate(doc, loaded!)
+          expect(doc.getMap('receipts').get('e1')).toEqual({ seq: i })
+        }
+      })
+
       it('knows nothing of a user it has not seen', async () => {
         const state = await repo.loadUser('s-empty', 'nobody')
         expect(state.decided.size).toBe(0)

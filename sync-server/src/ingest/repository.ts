@@ -101,10 +101,12 @@ export const nothingStored = (): Stored => ({
 
 export const voteKey = (v: VoteKey) => `${v.userId}\u0000${v.questionId}`
 
-/** The ingest's reads and its one write per tick. */
 /** Users read in one round of queries (SQLite allows 32,766 bound values; Postgres 65,535). */
 const LOAD_CHUNK = 500
+/** Document updates per INSERT: three parameters a row, far below either database's limit. */
+const UPDATE_INSERT_CHUNK = 200
 
+/** The ingest's reads and its one write per tick. */
 export class IngestRepository {
   private readonly events: EventLog
 
@@ -351,10 +353,12 @@ export class IngestRepository {
           (a, b) => compare(a.pollId, b.pollId) || compare(a.userId, b.userId),
         ),
       )
-      for (const u of batch.updates) {
+      // Many rows a statement: a storm's tick holds a receipt for each author's outbox, and
+      // a statement per row cost more than the rows.
+      for (const chunk of chunks(batch.updates, UPDATE_INSERT_CHUNK)) {
         await trx
           .insertInto('document_updates')
-          .values({ name: u.name, data: u.update, created_at: now })
+          .values(chunk.map((u) => ({ name: u.name, data: u.update, created_at: now })))
           .execute()
       }
       for (const chunk of chunks(batch.audit, AUDIT_INSERT_CHUNK)) {
