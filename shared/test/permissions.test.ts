@@ -124,7 +124,17 @@ describe('field writers (FIELD_WRITERS): parts of shared documents not every sta
         'leaderboards',
         'recording',
       ],
-      mod: ['queue', 'decisions', 'rejected', 'notes', 'attendees', 'peer', 'hands', 'pollSecrets'],
+      mod: [
+        'queue',
+        'decisions',
+        'rejected',
+        'notes',
+        'attendees',
+        'peer',
+        'hands',
+        'pollSecrets',
+        'pollResults',
+      ],
     }
     for (const [kind, rules] of Object.entries(FIELD_WRITERS) as Array<
       [keyof typeof roots, ReadonlyArray<readonly [string, string]>]
