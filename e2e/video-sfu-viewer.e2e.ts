@@ -137,7 +137,10 @@ describe('the stage viewer through the SFU', () => {
     // subscribes again on a new connection without the feed list changing.
     const back = await until(
       page,
-      (s) => s.states.lastIndexOf('live') > s.states.indexOf('reconnecting') && s.width === FULL,
+      (s) =>
+        s.states.includes('reconnecting') &&
+        s.states.lastIndexOf('live') > s.states.indexOf('reconnecting') &&
+        s.width === FULL,
       30_000,
     )
     const connection = await stageViewerConnection(page)

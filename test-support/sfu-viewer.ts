@@ -67,6 +67,21 @@ export async function watchLikeTheStage(
   await page.goto(`${baseUrl}/healthz`)
   // Evaluated through the debugging protocol, which the page's CSP does not govern.
   await page.evaluate(`${await viewerScript()}\nundefined`)
+  // Every peer connection the watcher makes, for the test to read or hang up. A string,
+  // as in armFirstFrame (test-support/video.ts). Scripts run with tsx (join-latency) wrap
+  // the functions below in esbuild's __name helper, which the page needs too.
+  await page.evaluate(`
+    window.__name = window.__name || ((fn) => fn)
+    window.__stageViewerPcs = []
+    const Native = window.RTCPeerConnection
+    window.RTCPeerConnection = class extends Native {
+      constructor(config) {
+        super(config)
+        window.__stageViewerPcs.push(this)
+      }
+    };
+    undefined
+  `)
   await page.evaluate(
     async ({ token, target, global }) => {
       const { IceServers, SfuLink, SfuWatcher } = (window as unknown as Record<string, unknown>)[
@@ -84,15 +99,7 @@ export async function watchLikeTheStage(
         samples: [] as StageViewerState['samples'],
         state: 'connecting',
       }
-      // Every peer connection the watcher makes, for the test to read or hang up.
-      const pcs: RTCPeerConnection[] = []
-      const Native = window.RTCPeerConnection
-      window.RTCPeerConnection = class extends Native {
-        constructor(config?: RTCConfiguration) {
-          super(config)
-          pcs.push(this)
-        }
-      }
+      const pcs = (window as unknown as { __stageViewerPcs: RTCPeerConnection[] }).__stageViewerPcs
       ;(window as unknown as { __stageViewer: unknown }).__stageViewer = { video, seen, pcs }
       const ice = new IceServers(token, () => true)
       let watcher: InstanceType<typeof SfuWatcher> | null = null
