@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { findJanus, spawnJanus, writeJanusConfig } from '../scripts/janus.mjs'
+import { machineAddress } from './coturn.ts'
 import { freePort } from './processes.ts'
 
 export interface Janus {
@@ -29,7 +30,11 @@ function listening(port: number): Promise<boolean> {
   })
 }
 
-/** Starts Janus with its API on 127.0.0.1 and ICE on the loopback interface. */
+/**
+ * Starts Janus with its API on 127.0.0.1 and ICE on this machine's address only (Janus
+ * gathers nothing on loopback interfaces: `ice_enforce_list = "lo"` left it gathering on
+ * every other one), the address coturn relays from in the tests.
+ */
 export async function startJanus(options: { timeoutMs?: number } = {}): Promise<Janus> {
   const binary = findJanus()
   if (!binary) throw new Error('janus is not installed: run node scripts/test-environment.mjs')
@@ -39,7 +44,7 @@ export async function startJanus(options: { timeoutMs?: number } = {}): Promise<
   const dir = writeJanusConfig({
     wsPort,
     rtpPorts: [minPort, minPort + 400],
-    iceInterfaces: 'lo',
+    iceInterfaces: machineAddress(),
     apiSecret,
   })
   const child = spawnJanus(binary, dir)

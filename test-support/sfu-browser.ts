@@ -120,6 +120,8 @@ interface PageViewer {
   ws: WebSocket
   pc: RTCPeerConnection
   subscription: string
+  /** What the proxy sent after the subscription started, in order. */
+  messages: { type: string; [key: string]: unknown }[]
 }
 
 /**
@@ -190,7 +192,12 @@ export async function watchFromPage(
       await pc.setLocalDescription(answer)
       ws.send(JSON.stringify({ type: 'answer', subscription, sdp: answer.sdp }))
       await next('started')
-      ;(window as unknown as { __sfuView: PageViewer }).__sfuView = { ws, pc, subscription }
+      ;(window as unknown as { __sfuView: PageViewer }).__sfuView = {
+        ws,
+        pc,
+        subscription,
+        messages,
+      }
     },
     { url, target, iceServers: options.iceServers ?? [], relayOnly: options.relayOnly ?? false },
   )
@@ -202,6 +209,16 @@ export async function askLayer(page: Page, substream: 0 | 1 | 2): Promise<void> 
     const { ws, subscription } = (window as unknown as { __sfuView: PageViewer }).__sfuView
     ws.send(JSON.stringify({ type: 'substream', subscription, substream }))
   }, substream)
+}
+
+/** The layers the proxy said Janus forwards to the page's subscription, in order. */
+export async function forwardedLayers(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const { messages, subscription } = (window as unknown as { __sfuView: PageViewer }).__sfuView
+    return messages
+      .filter((m) => m.type === 'forwarding' && m.subscription === subscription)
+      .map((m) => Number(m.substream))
+  })
 }
 
 /** The width of the frames the page decodes now (its inbound video), 0 before any. */

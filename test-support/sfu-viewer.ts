@@ -34,6 +34,12 @@ function viewerScript(): Promise<string> {
 export interface StageViewerState {
   /** Layers the watcher chose, in order (the first is its ceiling). */
   substreams: number[]
+  /** Layers Janus reported forwarding, in order. */
+  forwarded: number[]
+  /** The layer asked for and the one forwarded, now. */
+  layer: { wanted: number; forwarded: number | null } | null
+  /** The watcher's states, in order. */
+  states: string[]
   /** Its getStats() samples in order: quality level, loss (%), round trip and jitter (ms). */
   samples: {
     level: string
@@ -61,6 +67,21 @@ export async function watchLikeTheStage(
   await page.goto(`${baseUrl}/healthz`)
   // Evaluated through the debugging protocol, which the page's CSP does not govern.
   await page.evaluate(`${await viewerScript()}\nundefined`)
+  // Every peer connection the watcher makes, for the test to read or hang up. A string,
+  // as in armFirstFrame (test-support/video.ts). Scripts run with tsx (join-latency) wrap
+  // the functions below in esbuild's __name helper, which the page needs too.
+  await page.evaluate(`
+    window.__name = window.__name || ((fn) => fn)
+    window.__stageViewerPcs = []
+    const Native = window.RTCPeerConnection
+    window.RTCPeerConnection = class extends Native {
+      constructor(config) {
+        super(config)
+        window.__stageViewerPcs.push(this)
+      }
+    };
+    undefined
+  `)
   await page.evaluate(
     async ({ token, target, global }) => {
       const { IceServers, SfuLink, SfuWatcher } = (window as unknown as Record<string, unknown>)[
@@ -72,10 +93,14 @@ export async function watchLikeTheStage(
       document.body.append(video)
       const seen = {
         substreams: [] as number[],
+        forwarded: [] as number[],
+        layer: null as StageViewerState['layer'],
+        states: ['connecting'],
         samples: [] as StageViewerState['samples'],
         state: 'connecting',
       }
-      ;(window as unknown as { __stageViewer: unknown }).__stageViewer = { video, seen }
+      const pcs = (window as unknown as { __stageViewerPcs: RTCPeerConnection[] }).__stageViewerPcs
+      ;(window as unknown as { __stageViewer: unknown }).__stageViewer = { video, seen, pcs }
       const ice = new IceServers(token, () => true)
       let watcher: InstanceType<typeof SfuWatcher> | null = null
       const link = await SfuLink.open(token, {
@@ -90,6 +115,7 @@ export async function watchLikeTheStage(
         {
           state: (state) => {
             seen.state = state
+            seen.states.push(state)
           },
           stream: (stream) => {
             video.srcObject = stream
@@ -98,8 +124,11 @@ export async function watchLikeTheStage(
             const { lossPct, rttMs, jitterMs } = sample
             seen.samples.push({ level, lossPct, rttMs, jitterMs })
           },
-          substream: (substream) => {
-            seen.substreams.push(substream)
+          layer: ({ wanted, forwarded }) => {
+            if (seen.substreams.at(-1) !== wanted) seen.substreams.push(wanted)
+            if (forwarded !== null && seen.forwarded.at(-1) !== forwarded)
+              seen.forwarded.push(forwarded)
+            seen.layer = { wanted, forwarded }
           },
           full: () => undefined,
         },
@@ -116,7 +145,10 @@ export async function stageViewerState(page: Page): Promise<StageViewerState> {
       window as unknown as {
         __stageViewer: {
           video: HTMLVideoElement
-          seen: Pick<StageViewerState, 'substreams' | 'samples' | 'state'>
+          seen: Pick<
+            StageViewerState,
+            'substreams' | 'forwarded' | 'layer' | 'states' | 'samples' | 'state'
+          >
         }
       }
     ).__stageViewer
@@ -143,4 +175,66 @@ export async function constrainLink(page: Page, bytesPerSecond: number): Promise
     downloadThroughput: bytesPerSecond,
     uploadThroughput: bytesPerSecond,
   })
+}
+
+/** The page's newest subscriber connection: its state and the candidate types it uses. */
+export async function stageViewerConnection(
+  page: Page,
+): Promise<{ count: number; state: string; local: string | null; remote: string | null }> {
+  return page.evaluate(async () => {
+    const { pcs } = (window as unknown as { __stageViewer: { pcs: RTCPeerConnection[] } })
+      .__stageViewer
+    const pc = pcs.at(-1)
+    if (!pc) return { count: 0, state: 'none', local: null, remote: null }
+    const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>
+    const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId)
+    const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId)
+    const type = (id: unknown) =>
+      (stats.find((s) => s.id === id)?.candidateType as string | undefined) ?? null
+    return {
+      count: pcs.length,
+      state: pc.connectionState,
+      local: type(pair?.localCandidateId),
+      remote: type(pair?.remoteCandidateId),
+    }
+  })
+}
+
+/**
+ * Hangs up the page's subscriber connection under the watcher's feet: the page closes it,
+ * Janus hangs up the handle (DTLS close alert) and the proxy tells the watcher `ended`,
+ * while the publisher's feed stays published.
+ */
+export async function hangUpStageViewer(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const { pcs } = (window as unknown as { __stageViewer: { pcs: RTCPeerConnection[] } })
+      .__stageViewer
+    pcs.at(-1)?.close()
+  })
+}
+
+/**
+ * Starts watching for the stage viewer's next first decoded frame (a picture on a stream
+ * attached after now); resolves to the wall-clock time (ms) it was shown.
+ */
+export async function armStageViewerFrame(page: Page): Promise<() => Promise<number>> {
+  // A string, as in armFirstFrame (test-support/video.ts).
+  await page.evaluate(`
+    window.__stageFirstFrame = new Promise((resolve) => {
+      const video = window.__stageViewer.video
+      const poll = () => {
+        if (video.srcObject && video.videoWidth > 0) {
+          resolve(Date.now())
+          return
+        }
+        requestAnimationFrame(poll)
+      }
+      poll()
+    });
+    undefined
+  `)
+  return () =>
+    page.evaluate(
+      () => (window as unknown as { __stageFirstFrame: Promise<number> }).__stageFirstFrame,
+    )
 }

@@ -35,6 +35,9 @@ media: {
 }
 nat: {
   $nat
+  # Docker's bridges (docker0, br-…, veth…): their addresses reach nobody outside the
+  # host, and coturn refuses to relay to them, so they are no use as candidates.
+  ice_ignore_list = "docker,br-,veth,vmnet"
 }
 CFG
 cat > "$dir/janus.transport.websockets.jcfg" <<CFG

@@ -83,7 +83,13 @@ export type SfuServerMessage =
   | { type: 'started'; subscription: string }
   /** The publisher of a subscription stopped (left the stage, page closed). */
   | { type: 'ended'; subscription: string }
+  /** The layer a viewer asked for (sent once Janus has the request). */
   | { type: 'substream'; subscription: string; substream: Substream }
+  /**
+   * The layer Janus forwards to this subscription now: its `substream` event, at the
+   * first keyframe of a layer (the start, and after each switch).
+   */
+  | { type: 'forwarding'; subscription: string; substream: Substream }
   | { type: 'error'; code: SfuRefusal; message: string; ref?: string }
   /** The session's HLS broadcast: sent once admitted, and whenever it changes. */
   | { type: 'broadcast'; broadcast: BroadcastStatus }

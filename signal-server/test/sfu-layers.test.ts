@@ -4,6 +4,7 @@ import { type Janus, startJanus } from '../../test-support/janus.ts'
 import {
   askLayer,
   decodedWidth,
+  forwardedLayers,
   publishFromPage,
   sentLayers,
   watchFromPage,
@@ -57,6 +58,8 @@ describe('simulcast layers through Janus', () => {
 
     // The viewer starts on the top layer (Janus's default for a subscriber).
     const top = await untilWidth(viewer, FULL)
+    // The proxy tells the viewer which layer Janus forwards (its tile names that one).
+    await expect.poll(() => forwardedLayers(viewer).then((l) => l.at(-1))).toBe(2)
     const sent = await sentLayers(publisher)
     expect({ top, sent }).toMatchObject({
       top: expect.arrayContaining([FULL]),
@@ -73,6 +76,8 @@ describe('simulcast layers through Janus', () => {
         layer,
         widths: expect.arrayContaining([width]),
       })
+      await expect.poll(() => forwardedLayers(viewer).then((l) => l.at(-1))).toBe(layer)
     }
+    console.info(`layers Janus reported forwarding: ${(await forwardedLayers(viewer)).join(', ')}`)
   })
 })

@@ -12,7 +12,7 @@ import {
   type SfuFeedKind,
   SfuRefusal,
   type SfuServerMessage,
-  type Substream,
+  Substream,
 } from '@podium/shared'
 import { TokenBucket } from '@podium/shared/server'
 import type { Logger } from 'pino'
@@ -409,9 +409,15 @@ export function createSfuProxy(options: SfuProxyOptions) {
         send(client, { type: 'ended', subscription: id })
         void handle.detach()
       }
-      // Janus switched the layer it forwards (from a keyframe of the new one).
+      // Janus switched the layer it forwards (from a keyframe of the new one): the viewer's
+      // tile names that layer, not the one it asked for.
       const substream = event.plugindata?.data?.substream
-      if (event.janus === 'event' && typeof substream === 'number') own.layers.forwarded(substream)
+      if (event.janus === 'event' && typeof substream === 'number') {
+        own.layers.forwarded(substream)
+        const forwarded = Substream.safeParse(substream)
+        if (forwarded.success)
+          send(client, { type: 'forwarding', subscription: id, substream: forwarded.data })
+      }
     })
     const subscription: Subscription = {
       handle,

@@ -57,9 +57,21 @@ export interface SfuLinkEvents {
 
 type Waiter = (message: SfuServerMessage) => boolean
 
+/** What a subscription tells its watcher. */
+export interface SubscriptionEvents {
+  stream(stream: MediaStream): void
+  /** Janus hung up: the publisher stopped, or the media server dropped this viewer's connection. */
+  ended(): void
+  /** The layer Janus forwards now (at the start, and after each switch). */
+  forwarding(substream: Substream): void
+}
+
 export class SfuLink {
   private readonly waiters = new Set<Waiter>()
-  private readonly subscriptions = new Map<string, { onEnded: () => void; pc: RTCPeerConnection }>()
+  private readonly subscriptions = new Map<
+    string,
+    { events: SubscriptionEvents; pc: RTCPeerConnection }
+  >()
   private lastError: string | null = null
   feeds: SfuFeed[] = []
   broadcast: BroadcastStatus | null = null
@@ -72,9 +84,9 @@ export class SfuLink {
     ws.addEventListener('message', (event) => this.receive(String(event.data)))
     ws.addEventListener('close', (event) => {
       this.closed = true
-      for (const { pc, onEnded } of this.subscriptions.values()) {
+      for (const { pc, events } of this.subscriptions.values()) {
         pc.close()
-        onEnded()
+        events.ended()
       }
       this.subscriptions.clear()
       this.events.closed(this.lastError, event.code)
@@ -115,8 +127,10 @@ export class SfuLink {
       const ended = this.subscriptions.get(message.subscription)
       this.subscriptions.delete(message.subscription)
       ended?.pc.close()
-      ended?.onEnded()
+      ended?.events.ended()
     }
+    if (message.type === 'forwarding')
+      this.subscriptions.get(message.subscription)?.events.forwarding(message.substream)
     for (const waiter of [...this.waiters]) if (waiter(message)) this.waiters.delete(waiter)
   }
 
@@ -198,12 +212,11 @@ export class SfuLink {
     this.send({ type: 'unpublish', feed })
   }
 
-  /** Receives a publisher's feed of this session; `onEnded` when the publisher stops. */
+  /** Receives a publisher's feed of this session; `ended` when Janus hangs up. */
   async subscribe(
     target: { sessionId: string; userId: string; feed: SfuFeedKind },
     iceServers: IceServer[],
-    onStream: (stream: MediaStream) => void,
-    onEnded: () => void,
+    events: SubscriptionEvents,
   ): Promise<Subscription> {
     const offered = this.expect(
       (m): m is Extract<SfuServerMessage, { type: 'offer' }> =>
@@ -214,11 +227,11 @@ export class SfuLink {
     const offer = await offered
     const id = offer.subscription
     const pc = new RTCPeerConnection({ iceServers })
-    this.subscriptions.set(id, { pc, onEnded })
+    this.subscriptions.set(id, { pc, events })
     const stream = new MediaStream()
     pc.addEventListener('track', (event) => {
       stream.addTrack(event.track)
-      onStream(stream)
+      events.stream(stream)
     })
     pc.addEventListener('icecandidate', (event) =>
       this.send({ type: 'candidate', target: id, candidate: event.candidate?.toJSON() ?? null }),
@@ -238,8 +251,8 @@ export class SfuLink {
       pc,
       setSubstream: (substream) => this.send({ type: 'substream', subscription: id, substream }),
       close: () => {
-        this.subscriptions.delete(id)
-        this.send({ type: 'unsubscribe', subscription: id })
+        // Janus may have hung up already (`ended`): then there is nothing to unsubscribe.
+        if (this.subscriptions.delete(id)) this.send({ type: 'unsubscribe', subscription: id })
         pc.close()
       },
     }

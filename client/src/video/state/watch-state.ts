@@ -1,4 +1,4 @@
-import { FeedKind, PeerKind, type StageSeat, type Substream } from '@podium/shared'
+import { FeedKind, PeerKind, type StageSeat } from '@podium/shared'
 import { type Accessor, createSignal } from 'solid-js'
 import { type BroadcastView, BroadcastWatcher } from '../hls/broadcast-watcher.ts'
 import type { Measured } from '../quality/monitor.ts'
@@ -7,7 +7,7 @@ import type { IceServers } from '../rtc/ice-servers.ts'
 import { LinkState, PeerLink } from '../rtc/peer-link.ts'
 import { watchBlocker } from '../rtc/support.ts'
 import { SfuLink, sfuAvailable } from '../sfu/sfu-link.ts'
-import { SfuWatcher, startingSubstream } from '../sfu/sfu-watcher.ts'
+import { type SfuLayer, SfuWatcher, startingSubstream } from '../sfu/sfu-watcher.ts'
 import type { StageConnection } from './connection.ts'
 import { feedPath } from './feed-path.ts'
 
@@ -19,8 +19,11 @@ export interface FeedView {
   state: FeedState
   stream: MediaStream | null
   measured: Measured | null
-  /** Through the SFU (past the mesh cap), with the simulcast layer it forwards; null: direct. */
-  sfu?: { substream: Substream } | null
+  /**
+   * Through the SFU (past the mesh cap): the simulcast layer asked for and the one Janus
+   * forwards (null until it reports one); null: direct.
+   */
+  sfu?: SfuLayer | null
   /** Through the HLS broadcast (past the SFU's cap): its status and playlist; null: not. */
   broadcast?: BroadcastView | null
 }
@@ -266,7 +269,7 @@ export function createWatching(
               state: (state) => patch(key, { state }),
               stream: (stream) => patch(key, { stream }),
               measured: (measured) => patch(key, { measured }),
-              substream: (substream) => patch(key, { sfu: { substream } }),
+              layer: (layer) => patch(key, { sfu: layer }),
               full: () => toBroadcast(key, seat.userId),
             },
           )
@@ -280,7 +283,7 @@ export function createWatching(
               state: created.state,
               stream: null,
               measured: null,
-              sfu: { substream: ceiling },
+              sfu: { wanted: ceiling, forwarded: null },
             },
           }))
           if (sfuLink) created.sync(sfuLink.feeds)

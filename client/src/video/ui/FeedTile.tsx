@@ -3,12 +3,25 @@ import { type Accessor, createEffect, createSignal, onCleanup, Show } from 'soli
 import { type HlsPlayback, playHls } from '../hls/player.ts'
 import { QualityLevel } from '../quality/stats.ts'
 import { FeedState } from '../rtc/feed-watcher.ts'
+import type { SfuLayer } from '../sfu/sfu-watcher.ts'
 import type { FeedView } from '../state/watch-state.ts'
 import type { LookClasses } from './look.ts'
 import { QualityIndicator } from './QualityIndicator.tsx'
 
 /** The simulcast layers a viewer through the SFU may get, lowest first. */
 const LAYER_NAMES = ['low', 'medium', 'high'] as const
+
+/**
+ * The layer a viewer through the SFU receives, as Janus reports forwarding it; while that
+ * differs from the layer asked for (Janus switches at the next keyframe), "switching…".
+ */
+export function sfuLayerLabel(layer: SfuLayer): string {
+  const wanted = LAYER_NAMES[layer.wanted]
+  if (layer.forwarded === null) return `via SFU · switching to ${wanted}…`
+  const forwarded = LAYER_NAMES[layer.forwarded]
+  if (layer.forwarded === layer.wanted) return `via SFU · ${forwarded}`
+  return `via SFU · ${forwarded}, switching to ${wanted}…`
+}
 
 const who = (view: FeedView) =>
   view.seat.name ?? (view.seat.role === 'host' ? 'The host' : 'The presenter')
@@ -132,7 +145,8 @@ export function FeedTile(props: {
       data-state={shown().state}
       data-user={props.view().seat.userId}
       data-path={props.view().broadcast ? 'broadcast' : props.view().sfu ? 'sfu' : 'direct'}
-      data-layer={props.view().sfu?.substream}
+      data-layer={props.view().sfu?.forwarded ?? undefined}
+      data-layer-wanted={props.view().sfu?.wanted}
     >
       <div class="vs-frame">
         <video
@@ -189,7 +203,7 @@ export function FeedTile(props: {
         <Show when={props.view().sfu}>
           {(sfu) => (
             <span class="vs-path" title="Watching through the media server (SFU)">
-              via SFU · {LAYER_NAMES[sfu().substream]}
+              {sfuLayerLabel(sfu())}
             </span>
           )}
         </Show>

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { QualityLevel } from '../../../src/video/quality/stats.ts'
-import { nextSubstream, startingSubstream } from '../../../src/video/sfu/sfu-watcher.ts'
+import {
+  nextSubstream,
+  RESUBSCRIBE,
+  resubscribeDelay,
+  startingSubstream,
+} from '../../../src/video/sfu/sfu-watcher.ts'
 
 describe('the simulcast layer a viewer asks the SFU for', () => {
   it('starts no higher than the tile shows', () => {
@@ -29,5 +34,15 @@ describe('the simulcast layer a viewer asks the SFU for', () => {
     expect(feed(QualityLevel.good)).toBe(1)
     for (let i = 0; i < 5; i++) feed(QualityLevel.good, 1)
     expect(state.substream).toBe(1)
+  })
+})
+
+describe('subscribing again after the SFU hung up', () => {
+  it('waits 0.5 s doubling to 8 s (with jitter), and gives up after 8 tries', () => {
+    const most = Array.from({ length: 9 }, (_, i) => resubscribeDelay(i, () => 1))
+    expect(most).toEqual([500, 1000, 2000, 4000, 8000, 8000, 8000, 8000, null])
+    const least = Array.from({ length: 8 }, (_, i) => resubscribeDelay(i, () => 0))
+    expect(least).toEqual([250, 500, 1000, 2000, 4000, 4000, 4000, 4000])
+    expect(RESUBSCRIBE.tries).toBe(8)
   })
 })
