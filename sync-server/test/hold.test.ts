@@ -1,6 +1,6 @@
 import { Document } from '@hocuspocus/server'
 import { describe, expect, it, vi } from 'vitest'
-import { HeldBroadcasts } from '../src/ingest/hold.ts'
+import { broadcastGap, HeldBroadcasts } from '../src/ingest/hold.ts'
 
 describe('held broadcasts', () => {
   it('send nothing until released, however large the held changes grow', () => {
@@ -38,6 +38,61 @@ describe('two holders of one document', () => {
     correction.release()
     tick.release()
     expect(doc.flushDelay).toBe(0)
+    doc.destroy()
+  })
+})
+
+describe('a document read by thousands', () => {
+  it('sends its ticks at most once per broadcast gap, and the last one all the same', async () => {
+    vi.useFakeTimers({ now: 1_000_000 })
+    try {
+      expect(broadcastGap(200)).toBe(0)
+      expect(broadcastGap(3_125)).toBe(250)
+      expect(broadcastGap(10_000)).toBe(800)
+      expect(broadcastGap(1_000_000)).toBe(2_000)
+      const doc = new Document('session/s1/public')
+      vi.spyOn(doc, 'getConnectionsCount').mockReturnValue(10_000)
+      const sent: number[] = []
+      const flush = doc.flush.bind(doc)
+      const pending = () => (doc as unknown as { pendingUpdates: unknown[] }).pendingUpdates
+      // A broadcast is a flush with something to send.
+      vi.spyOn(doc, 'flush').mockImplementation(() => {
+        if (pending().length > 0) sent.push(Date.now())
+        return flush()
+      })
+      // Ticks every 50 ms for two seconds, each writing and releasing the document.
+      for (let i = 0; i < 40; i++) {
+        const held = new HeldBroadcasts()
+        held.hold(doc)
+        doc.getMap('tallies').set('q1', i)
+        held.release()
+        await vi.advanceTimersByTimeAsync(50)
+      }
+      await vi.advanceTimersByTimeAsync(1_000)
+      const gaps = sent.slice(1).map((at, i) => at - (sent[i] ?? 0))
+      expect(sent.length).toBeLessThanOrEqual(4)
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(800)
+      // The last tick's change went out: nothing is left waiting.
+      expect(pending()).toHaveLength(0)
+      expect(sent.at(-1)).toBeGreaterThanOrEqual(1_000_000 + 39 * 50)
+      doc.destroy()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('a small room’s ticks go out as they are stored', () => {
+    const doc = new Document('session/s2/public')
+    vi.spyOn(doc, 'getConnectionsCount').mockReturnValue(500)
+    const flush = vi.spyOn(doc, 'flush')
+    for (let i = 0; i < 3; i++) {
+      const held = new HeldBroadcasts()
+      held.hold(doc)
+      doc.getMap('tallies').set('q1', i)
+      held.release()
+    }
+    // Once at each hold (what clients wrote before it) and once at each release.
+    expect(flush).toHaveBeenCalledTimes(6)
     doc.destroy()
   })
 })

@@ -170,7 +170,7 @@ async function tickSteps(
   taken.recount = recount
 
   // 6b. Quiz points, leaderboards and poll results, from the answers (polls/).
-  parts.polls.finish(polls, pubPolls, plan, pubDoc.getConnectionsCount())
+  parts.polls.finish(polls, pubPolls, plan)
 
   // 7. Apply to the documents, held back from clients until stored.
   const held = await applyPlan(plan, {

@@ -10,31 +10,13 @@ import { computeResults, leaderboard, type PlayerTotal, scoreQuestion } from './
 import type { FindReview } from './review-step.ts'
 
 /**
- * How often a poll's results are written for staff and the projector (the moderators'
- * document, a few readers) while answers keep coming; a first answer after a quiet spell,
- * and staff changes (open, close, times), are written at once.
+ * How often a poll's results are written while answers keep coming; a first answer after a
+ * quiet spell, and staff changes (open, close, times), are written at once. They go into
+ * the moderators' document (the console and the projector read them there) and the public
+ * one; the public document's broadcasts to a large room are paced by the ingest
+ * (`broadcastGap` in ingest/hold.ts), so writing it this often costs no extra sends.
  */
 export const RESULTS_EVERY_MS = 250
-
-/**
- * The public document's results reach every attendee: each write is one message per
- * reader, about 20 µs of the server's time each. They are written at most every
- * PUBLIC_MS_PER_READER × readers (at least RESULTS_EVERY_MS, at most
- * PUBLIC_RESULTS_MAX_MS), so the room's results cost at most about a quarter of a core
- * however large the audience: every 250 ms up to 3,125 readers, every 800 ms at 10,000.
- * Written every 250 ms at 10,000 readers they took more than the whole core, and every
- * answer waited seconds behind them.
- */
-export const PUBLIC_MS_PER_READER = 0.08
-export const PUBLIC_RESULTS_MAX_MS = 2_000
-
-/** How often the public document's results are written for `readers` connections. */
-export function publicResultsEvery(readers: number): number {
-  return Math.min(
-    PUBLIC_RESULTS_MAX_MS,
-    Math.max(RESULTS_EVERY_MS, Math.round(readers * PUBLIC_MS_PER_READER)),
-  )
-}
 
 export interface SessionPollsDeps {
   sessionId: string
@@ -65,12 +47,11 @@ export class SessionPolls {
   private current: PollTick | null = null
   private wakeTimer: NodeJS.Timeout | null = null
   private readonly readBack: PollReadBack
-  /** When each poll's results were last written, for staff and for the room. */
-  private readonly resultsAt = { staff: new Map<string, number>(), room: new Map<string, number>() }
-  /** Polls whose answers changed since their results were last written, for each. */
-  private readonly held = { staff: new Set<string>(), room: new Set<string>() }
+  /** When each poll's results were last written (server clock). */
+  private readonly resultsAt = new Map<string, number>()
+  /** Polls whose answers changed since their results were last written. */
+  private readonly held = new Set<string>()
   private heldTimer: NodeJS.Timeout | null = null
-  private heldDue = Number.POSITIVE_INFINITY
 
   constructor(private readonly deps: SessionPollsDeps) {
     this.readBack = new PollReadBack({
@@ -156,11 +137,8 @@ export class SessionPolls {
     this.secrets = secrets
   }
 
-  /**
-   * The last step: closing quiz questions scored, leaderboards and results written (the
-   * moderators' document every RESULTS_EVERY_MS, the public one as its `readers` allow).
-   */
-  finish(tick: PollTick, pub: PublicPolls, plan: TickPlan, readers: number): void {
+  /** The last step: closing quiz questions scored, leaderboards and results written. */
+  finish(tick: PollTick, pub: PublicPolls, plan: TickPlan): void {
     const quizzes = new Set<string>()
     for (const id of tick.closing) {
       const poll = tick.poll(id)
@@ -176,52 +154,43 @@ export class SessionPolls {
       const board = this.leaderboardOf(tick, quizId, plan.now)
       plan.publicOps.push((p) => new PublicPolls(p.doc).setLeaderboard(quizId, board))
     }
-    const room = this.due(tick, 'room', publicResultsEvery(readers), plan.now)
-    // Whatever the room is shown, staff are shown too: theirs are never the older.
-    for (const id of room) {
-      this.resultsAt.staff.set(id, plan.now)
-      this.held.staff.delete(id)
-    }
-    const staff = this.due(tick, 'staff', RESULTS_EVERY_MS, plan.now)
-    this.remindAt(plan.now)
-    for (const id of new Set([...staff, ...room])) {
+    for (const id of this.due(tick, plan.now)) {
       const poll = tick.poll(id)
       const times = tick.times.get(id)
       if (!poll || !times) continue
       const results = computeResults(poll, tick.answers(id), times, tick.secret(id))
-      const json = JSON.stringify(results)
+      // Staff see what the room sees, and sooner: the room's broadcasts may be paced.
       plan.modOps.push((m) => new ModPolls(m.doc).setLiveResults(id, results))
-      if (room.has(id) && !(pub.hasResults(id) && json === JSON.stringify(pub.results(id))))
-        plan.publicOps.push((p) => new PublicPolls(p.doc).setResults(id, results))
+      if (pub.hasResults(id) && JSON.stringify(results) === JSON.stringify(pub.results(id)))
+        continue
+      plan.publicOps.push((p) => new PublicPolls(p.doc).setResults(id, results))
     }
     plan.batch.pollAnswers.push(...tick.rows)
   }
 
   /**
-   * The polls whose results this tick writes for `who`: the ones it touched, and the ones
-   * whose answers changed once `everyMs` has passed since their last write; the others
+   * The polls whose results this tick writes: the ones it touched, and the ones whose
+   * answers changed once RESULTS_EVERY_MS has passed since their last write; the others
    * wait for a later tick (remindAt asks for one).
    */
-  private due(tick: PollTick, who: 'staff' | 'room', everyMs: number, now: number): Set<string> {
+  private due(tick: PollTick, now: number): Set<string> {
     const due = new Set(tick.touched)
-    const held = this.held[who]
-    const writtenAt = this.resultsAt[who]
-    for (const id of tick.answered) held.add(id)
-    for (const id of held) {
-      const next = (writtenAt.get(id) ?? Number.NEGATIVE_INFINITY) + everyMs
-      if (due.has(id) || next <= now) {
+    for (const id of tick.answered) this.held.add(id)
+    let next = Number.POSITIVE_INFINITY
+    for (const id of this.held) {
+      const at = (this.resultsAt.get(id) ?? Number.NEGATIVE_INFINITY) + RESULTS_EVERY_MS
+      if (due.has(id) || at <= now) {
         due.add(id)
-        held.delete(id)
-      } else this.heldDue = Math.min(this.heldDue, next)
+        this.held.delete(id)
+      } else next = Math.min(next, at)
     }
-    for (const id of due) writtenAt.set(id, now)
+    for (const id of due) this.resultsAt.set(id, now)
+    this.remindAt(next, now)
     return due
   }
 
   /** Asks for a tick when results held back are due. */
-  private remindAt(now: number): void {
-    const due = this.heldDue
-    this.heldDue = Number.POSITIVE_INFINITY
+  private remindAt(due: number, now: number): void {
     if (!Number.isFinite(due) || this.heldTimer || this.deps.stopped()) return
     this.heldTimer = setTimeout(
       () => {
