@@ -27,11 +27,11 @@ export const reactions = defineScenario({
     `reactions: ${kind}, ${attendees} attendees reacting once a second for ${plan.reactions.durationMs / 1000} s`,
   measure: reactStep,
   summary: ({ metrics: m }) =>
-    `late p50 ${m.lateP50} ms, p99 ${m.lateP99} ms, max ${m.lateMax} ms; counted ${m.counted} of ${m.sent}; ${m.updatesPerSecond} updates/s; server CPU ${m.serverCpuPercent} %, RSS ${m.serverRssMb} MB`,
+    `late p50 ${m.lateP50} ms, p99 ${m.lateP99} ms, max ${m.lateMax} ms; counted ${m.counted} of ${m.sent} (all ${m.allShownAfterSentMs} ms after the last sent); ${m.updatesPerSecond} updates/s; server CPU ${m.serverCpuPercent} %, RSS ${m.serverRssMb} MB`,
 })
 
-/** How long the projector keeps watching after the last reaction, for the last windows. */
-const SETTLE_MS = 3_000
+/** How long, at most, the projector waits after the last reaction for every one to be counted. */
+const SETTLE_MS = 10_000
 
 async function reactStep({ ctx, target, track, point: count }: Step<number>): Promise<Measured> {
   const { durationMs, connectRate } = ctx.plan.reactions
@@ -63,8 +63,11 @@ async function reactStep({ ctx, target, track, point: count }: Step<number>): Pr
     track.sampler.start()
     viewer.signal('go')
     pool.signal('go')
-    await track.guarded(pool.phase('sent', durationMs + 60_000))
-    viewer.signal('sent')
+    const sentPhase = await track.guarded(pool.phase<{ sent: number }>('sent', durationMs + 60_000))
+    viewer.signal(
+      'sent',
+      sentPhase.reduce((n, r) => n + r.sent, 0),
+    )
     const reports = await track.guarded(pool.phase<ReactReport>('report', 60_000))
     const seen = await track.guarded(viewer.phase<ProjectorReport>('report', SETTLE_MS + 60_000))
     track.sampler.stop()
@@ -84,6 +87,7 @@ async function reactStep({ ctx, target, track, point: count }: Step<number>): Pr
         sentPerSecond: round(sent / (durationMs / 1000)),
         counted: seen.total,
         lost: sent - seen.total,
+        allShownAfterSentMs: seen.allShownAfterSentMs,
         windowsSeen: windows.length,
         medianWindowTotal: windows.length
           ? windows.slice().sort((a, b) => a - b)[Math.floor(windows.length / 2)]!

@@ -13,6 +13,8 @@ export interface ProjectorReport {
   windows: Record<string, number>
   /** The session's totals as the projector last read them. */
   total: number
+  /** How long after the last reaction was sent the projector's totals counted them all. */
+  allShownAfterSentMs: number | null
   /** Updates of the public document that arrived while reactions were sent. */
   updates: number
   watchedMs: number
@@ -58,14 +60,22 @@ export async function projector(params: ProjectorParams, control: Control): Prom
   const lag = lagMonitor()
   const began = performance.now()
   watching = true
-  await control.signal('sent')
-  await sleep(params.settleMs)
+  const shown = () => Object.values(reactions.totals()).reduce((a, b) => a + (b ?? 0), 0)
+  // Watched until every reaction sent is counted (the last window closes up to a second
+  // after the last reaction), or for settleMs at most.
+  const expected = (await control.signal('sent')) as number | undefined
+  const sentAt = Date.now()
+  await until(() => expected !== undefined && shown() >= expected, params.settleMs)
+  const allShownAfterSentMs =
+    expected !== undefined && shown() >= expected ? Date.now() - sentAt : null
+  await sleep(100)
   watching = false
-  const total = Object.values(reactions.totals()).reduce((a, b) => a + (b ?? 0), 0)
+  const total = shown()
   await control.phase('report', {
     lateMs: encodeHistogram(lateMs),
     windows,
     total,
+    allShownAfterSentMs,
     updates,
     watchedMs: performance.now() - began,
     lag: lag.read(),
