@@ -1,4 +1,11 @@
-import { answerPoll, newPoll, type Poll, PublicPolls, pollAnswerEntryId } from '@podium/shared'
+import {
+  answerPoll,
+  ModPolls,
+  newPoll,
+  type Poll,
+  PublicPolls,
+  pollAnswerEntryId,
+} from '@podium/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestPodium } from '../../test-support/podium.ts'
 import { createSession, join, type TestClient, waitFor } from './helpers/clients.ts'
@@ -87,6 +94,15 @@ describe('poll results across two instances', () => {
       expect(polls(staff).results(choice.id)).toMatchObject({ total: people, counts: expected })
       expect(complete(staff)).toBe(true)
     }
+    // The console and the projector read the moderators' results: corrected there too.
+    for (const staff of [staffOne, staffTwo])
+      await waitFor(
+        () =>
+          JSON.stringify(new ModPolls(staff.provider('mod').document).liveResults(choice.id)) ===
+          JSON.stringify(polls(staff).results(choice.id)),
+        15_000,
+        'staff results complete on both instances',
+      )
 
     // Closed: the final results agree with the table on both instances.
     polls(staffTwo).updatePoll(choice.id, { status: 'closed' })

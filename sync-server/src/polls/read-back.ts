@@ -27,6 +27,8 @@ export interface PollReadBackDeps {
   secrets(): ReadonlyMap<string, PollSecret> | null
   /** The instance's answers of a poll are replaced by the table's. */
   replace(pollId: string, answers: Map<string, StoredAnswer>): void
+  /** The public results of these polls were corrected: staff's are written again too. */
+  corrected(pollIds: string[]): void
 }
 
 /**
@@ -88,6 +90,7 @@ export class PollReadBack {
     await storePublicCorrection(pubDoc, this.deps.sessionId, this.deps.store, () => {
       for (const [id, results] of changed) pub.setResults(id, results)
     })
+    this.deps.corrected(changed.map(([id]) => id))
     return true
   }
 }

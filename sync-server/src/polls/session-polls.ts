@@ -58,6 +58,11 @@ export class SessionPolls {
       ...deps,
       secrets: () => this.secrets,
       replace: (pollId, answers) => this.answers?.set(pollId, answers),
+      // The next tick writes them from the answers just read, the moderators' document too.
+      corrected: (pollIds) => {
+        for (const id of pollIds) this.held.add(id)
+        this.deps.tick()
+      },
     })
   }
 
