@@ -1,5 +1,5 @@
 import { signalingOptions } from '@podium/sync-server'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSession, join } from '../test-support/api.ts'
 import { type Janus, startJanus } from '../test-support/janus.ts'
@@ -9,6 +9,7 @@ import {
   constrainLink,
   type StageViewerState,
   stageViewerState,
+  stageViewerUntil,
   watchLikeTheStage,
 } from '../test-support/sfu-viewer.ts'
 import { launchVideoBrowser } from '../test-support/video.ts'
@@ -41,20 +42,6 @@ afterAll(async () => {
   await podium?.close()
   await janus?.stop()
 })
-
-async function until(
-  page: Page,
-  check: (state: StageViewerState) => boolean,
-  timeoutMs: number,
-): Promise<StageViewerState> {
-  const end = Date.now() + timeoutMs
-  let state = await stageViewerState(page)
-  while (!check(state) && Date.now() < end) {
-    await page.waitForTimeout(250)
-    state = await stageViewerState(page)
-  }
-  return state
-}
 
 describe('the SFU on a constrained link', () => {
   it('the viewer on a thin link steps down to the lowest layer; the other keeps the top one', {
@@ -94,7 +81,7 @@ describe('the SFU on a constrained link', () => {
 
     // The thin one starts on the top layer too, sees poor samples, steps down and decodes
     // the quarter-size layer.
-    const thinDown = await until(thinPage, (s) => s.width === FULL / 4, 60_000)
+    const thinDown = await stageViewerUntil(thinPage, (s) => s.width === FULL / 4, 60_000)
     expect(thinDown).toMatchObject({ width: FULL / 4, state: 'live' })
     expect(thinDown.substreams[0]).toBe(2)
     expect(thinDown.substreams.at(-1)).toBe(0)

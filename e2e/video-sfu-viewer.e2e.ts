@@ -11,6 +11,7 @@ import {
   type StageViewerState,
   stageViewerConnection,
   stageViewerState,
+  stageViewerUntil,
   watchLikeTheStage,
 } from '../test-support/sfu-viewer.ts'
 import { forceRelay, launchVideoBrowser } from '../test-support/video.ts'
@@ -52,23 +53,13 @@ afterAll(async () => {
   await janus?.stop()
 })
 
-async function until(
-  page: Page,
-  check: (state: StageViewerState) => boolean,
-  timeoutMs: number,
-): Promise<StageViewerState> {
-  const end = Date.now() + timeoutMs
-  let state = await stageViewerState(page)
-  while (!check(state) && Date.now() < end) {
-    await page.waitForTimeout(250)
-    state = await stageViewerState(page)
-  }
-  return state
-}
-
 /** Live, the picture full width, and frames still coming a second later. */
 async function playing(page: Page, timeoutMs = 45_000): Promise<StageViewerState> {
-  const first = await until(page, (s) => s.state === 'live' && s.width === FULL, timeoutMs)
+  const first = await stageViewerUntil(
+    page,
+    (s) => s.state === 'live' && s.width === FULL,
+    timeoutMs,
+  )
   await page.waitForTimeout(1000)
   const later = await stageViewerState(page)
   expect({ state: later.state, width: later.width, more: later.frames > first.frames }).toEqual({
@@ -135,7 +126,7 @@ describe('the stage viewer through the SFU', () => {
     await hangUpStageViewer(page)
     // The feed is still published: the watcher says reconnecting, not disconnected, and
     // subscribes again on a new connection without the feed list changing.
-    const back = await until(
+    const back = await stageViewerUntil(
       page,
       (s) =>
         s.states.includes('reconnecting') &&

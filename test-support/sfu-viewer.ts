@@ -160,6 +160,21 @@ export async function stageViewerState(page: Page): Promise<StageViewerState> {
   })
 }
 
+/** The stage viewer's state once `check` holds, or as it is after `timeoutMs`. */
+export async function stageViewerUntil(
+  page: Page,
+  check: (state: StageViewerState) => boolean,
+  timeoutMs: number,
+): Promise<StageViewerState> {
+  const end = Date.now() + timeoutMs
+  let state = await stageViewerState(page)
+  while (!check(state) && Date.now() < end) {
+    await page.waitForTimeout(250)
+    state = await stageViewerState(page)
+  }
+  return state
+}
+
 /**
  * Caps what the page's network carries each way, WebRTC included: Chromium's own network
  * emulation (the DevTools throttling, which its WebRTC sockets obey), so the page's media
