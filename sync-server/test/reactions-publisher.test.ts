@@ -14,9 +14,25 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
+/** A session's publisher writing into `doc`, its rows to `repo`. */
+function publisher(
+  doc: Document,
+  repo: Pick<ReactionRepository, 'store'> = { store: async () => {} },
+  idle: () => void = () => {},
+): SessionReactions {
+  return new SessionReactions('s1', {
+    hocuspocus: { documents: new Map([[doc.name, doc]]) } as unknown as Hocuspocus,
+    repo: repo as ReactionRepository,
+    instanceId: 'i1',
+    log: pino({ level: 'silent' }),
+    clock: Date.now,
+    events: { committed() {} },
+    idle,
+  })
+}
+
 it('shows each window to the room while the database has not stored the one before', async () => {
   const doc = new Document(documentName.public('s1'))
-  const hocuspocus = { documents: new Map([[documentName.public('s1'), doc]]) }
   // A database with ten thousand attendees' writes queued ahead: the first row takes
   // far longer than a window.
   const stored: ClosedWindow[] = []
@@ -31,15 +47,7 @@ it('shows each window to the room while the database has not stored the one befo
     },
   } as unknown as ReactionRepository
   let idle = 0
-  const session = new SessionReactions('s1', {
-    hocuspocus: hocuspocus as unknown as Hocuspocus,
-    repo,
-    instanceId: 'i1',
-    log: pino({ level: 'silent' }),
-    clock: Date.now,
-    events: { committed() {} },
-    idle: () => idle++,
-  })
+  const session = publisher(doc, repo, () => idle++)
   const shown = () => new ReactionsDoc(doc).latest()
 
   session.add('clap', Date.now())
@@ -63,17 +71,8 @@ it('shows each window to the room while the database has not stored the one befo
 
 it('carries windows published together so a reader shows each of them', async () => {
   const doc = new Document(documentName.public('s1'))
-  const hocuspocus = { documents: new Map([[documentName.public('s1'), doc]]) }
   const repo = { store: async () => {} } as unknown as ReactionRepository
-  const session = new SessionReactions('s1', {
-    hocuspocus: hocuspocus as unknown as Hocuspocus,
-    repo,
-    instanceId: 'i1',
-    log: pino({ level: 'silent' }),
-    clock: Date.now,
-    events: { committed() {} },
-    idle: () => {},
-  })
+  const session = publisher(doc, repo)
   // A busy server: the timer fires only after a second window has closed too, and both
   // windows reach the reader as one update (the server merges a turn's writes).
   const updates: Uint8Array[] = []
@@ -122,16 +121,7 @@ it('keeps the last five windows per instance and adds instances up per window', 
 it('publishes a window as soon as a reaction comes after it closed, timers or not', () => {
   const doc = new Document(documentName.public('s1'))
   const flushed = vi.spyOn(doc, 'flush')
-  const hocuspocus = { documents: new Map([[documentName.public('s1'), doc]]) }
-  const session = new SessionReactions('s1', {
-    hocuspocus: hocuspocus as unknown as Hocuspocus,
-    repo: { store: async () => {} } as unknown as ReactionRepository,
-    instanceId: 'i1',
-    log: pino({ level: 'silent' }),
-    clock: Date.now,
-    events: { committed() {} },
-    idle: () => {},
-  })
+  const session = publisher(doc)
   // Node reads sockets that keep being readable before it runs its timers: the window's
   // timer has not fired, but the next reaction finds the window closed and publishes it.
   session.add('clap', 1_000_100)
