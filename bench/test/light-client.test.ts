@@ -10,6 +10,7 @@ import { WebsocketProvider } from 'y-websocket-server-baseline'
 import * as Y from 'yjs'
 import { LightClient, Wire } from '../src/client/socket.ts'
 import { until } from '../src/gen/control.ts'
+import { viewer } from '../src/gen/roles/common.ts'
 import { benchQuestion } from '../src/gen/roles/publish.ts'
 import { SyncType } from '../src/wire/frames.ts'
 import { markerId, nowMicros, scanMarkers } from '../src/wire/markers.ts'
@@ -19,8 +20,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-async function hocuspocus(): Promise<string> {
-  const server = new Server({ port: 0, address: '127.0.0.1', quiet: true, stopOnSignals: false })
+async function hocuspocus(timeout?: number): Promise<string> {
+  const server = new Server({
+    port: 0,
+    address: '127.0.0.1',
+    quiet: true,
+    stopOnSignals: false,
+    ...(timeout ? { timeout } : {}),
+  })
   await server.listen()
   cleanups.push(() => server.destroy())
   return `ws://127.0.0.1:${server.address.port}`
@@ -103,6 +110,42 @@ describe('the simulated client on Hocuspocus', () => {
     expect(arrivals[0]).toEqual({ seq: 7, micros: sentAt })
     expect(new Set(arrivals.map((a) => a.seq))).toEqual(new Set([7]))
   })
+})
+
+/** The close code Hocuspocus gives a socket silent past its timeout ("Connection Timeout"). */
+const CONNECTION_TIMEOUT = 4408
+
+describe('a simulated projector', () => {
+  // The server closes a socket that has sent nothing for its timeout (60 s by default; here
+  // 1 s). A projector only reads: in a minute-long reaction storm the server closed it, and
+  // it missed the last windows. Its outbox's awareness renewal keeps it, as in the real client.
+  it('stays connected past the idle timeout by renewing its outbox awareness', async () => {
+    const url = await hocuspocus(1_000)
+    const who = { token: 't', publicDoc: 'session/s', ownDoc: 'session/s/user/u' }
+    const closes: string[] = []
+    const watching = viewer(
+      { wire: Wire.hocuspocus, url },
+      who,
+      { publicDoc: new Y.Doc() },
+      (code) => closes.push(`watching ${code}`),
+      200,
+    )
+    const silent = viewer(
+      { wire: Wire.hocuspocus, url },
+      { token: 't', publicDoc: 'session/s' },
+      { publicDoc: new Y.Doc() },
+      (code) => closes.push(`silent ${code}`),
+      200,
+    )
+    cleanups.push(
+      () => watching.close(),
+      () => silent.close(),
+    )
+    await until(() => watching.synced && silent.synced, 5_000)
+    await new Promise((r) => setTimeout(r, 3_000))
+    expect(closes).toEqual([`silent ${CONNECTION_TIMEOUT}`])
+    expect(watching.closed).toBe(false)
+  }, 10_000)
 })
 
 describe('the simulated client on y-websocket', () => {

@@ -18,6 +18,8 @@ export interface SocketOptions {
   /** Called once when the socket closes or fails to open. */
   onClose?(code: number, reason: string): void
   handshakeTimeoutMs?: number
+  /** How often channels with awareness renew it (AWARENESS_RENEW_MS; shorter in tests). */
+  renewMs?: number
 }
 
 /**
@@ -38,9 +40,13 @@ export class LightClient {
     else for (const spec of options.channels) this.openYws(spec)
     if (options.channels.some((c) => c.awareness)) {
       // A random phase, so renewals of many clients spread over the period.
-      const first = Math.random() * AWARENESS_RENEW_MS
+      const first = Math.random() * this.renewMs
       this.renewTimer = setTimeout(() => this.renewLoop(), first)
     }
+  }
+
+  private get renewMs(): number {
+    return this.options.renewMs ?? AWARENESS_RENEW_MS
   }
 
   get synced(): boolean {
@@ -69,7 +75,7 @@ export class LightClient {
   private renewLoop(): void {
     if (this.closed) return
     for (const channel of this.channels) if (channel.spec.awareness) channel.renewAwareness()
-    this.renewTimer = setTimeout(() => this.renewLoop(), AWARENESS_RENEW_MS)
+    this.renewTimer = setTimeout(() => this.renewLoop(), this.renewMs)
   }
 
   private connect(url: string): WebSocket {

@@ -6,6 +6,16 @@ import type { Wire } from '../client/socket.ts'
  * coordinator's signal to go on, so every generator moves in step.
  */
 
+/** Who watches a room as the projector or a staff screen does (Room.moderator). */
+export interface Viewer {
+  token: string
+  publicDoc: string
+  /** Podium: the moderators' document. */
+  modDoc?: string
+  /** Podium: the viewer's own outbox, held with awareness as the real client holds it. */
+  ownDoc?: string
+}
+
 /** One simulated attendee: the documents it opens and the token it shows. */
 export interface AttendeePlan {
   userId: string
@@ -89,7 +99,7 @@ export interface ReactParams {
 export interface ProjectorParams {
   endpoint: Endpoint
   /** Whoever opens the projector: the host, on the public document. */
-  viewer: { token: string; publicDoc: string }
+  viewer: Viewer
   /** How long to keep watching after the last reaction was sent. */
   settleMs: number
 }
@@ -109,7 +119,7 @@ export interface AnswerParams {
 
 export interface PollProjectorParams {
   endpoint: Endpoint
-  viewer: { token: string; publicDoc: string; modDoc?: string }
+  viewer: Viewer
   pollId: string
   /** How long to wait, after the last answer, for the projector to show them all. */
   settleMs: number

@@ -96,6 +96,7 @@ async function reactStep({ ctx, target, track, point: count }: Step<number>): Pr
         lateP99: late.p99,
         lateMax: late.max,
         updatesPerSecond: round(seen.updates / (seen.watchedMs / 1000), 2),
+        projectorClosed: seen.closed,
         droppedClients: reports.reduce((n, r) => n + r.dropped, 0),
         serverCpuPercent: round(server.cpuPercent),
         serverCpuUsPerReaction: sent

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateSessionResponse, documentName, JoinResponse } from '@podium/shared'
 import { Wire } from '../client/socket.ts'
-import type { AttendeePlan, Endpoint } from '../gen/messages.ts'
+import type { AttendeePlan, Endpoint, Viewer } from '../gen/messages.ts'
 import { spawnNode, stopProcess, waitForLine } from '../proc/spawn.ts'
 
 export const TargetKind = {
@@ -34,8 +34,12 @@ export interface Room {
   publicDoc: string
   /** Podium: the join code. */
   code: string | null
-  /** Podium: the moderators' document too (staff screens and the projector hold it). */
-  moderator: { token: string; publicDoc: string; modDoc?: string }
+  /**
+   * Podium: the moderators' document too (staff screens and the projector hold it), and the
+   * viewer's own outbox: a real client holds it with awareness, whose renewal every 15 s is
+   * what keeps a socket that sends nothing else from the server's idle timeout (60 s).
+   */
+  moderator: Viewer
   /** Attendee identities: POST /api/join on Podium, made-up ids on a relay. */
   attendees(count: number): Promise<AttendeePlan[]>
   ownDocPrefix: string | null
@@ -188,7 +192,12 @@ async function podiumRoom(httpUrl: string, title: string): Promise<Room> {
   return {
     publicDoc,
     code: session.code,
-    moderator: { token: session.hostToken, publicDoc, modDoc: documentName.mod(session.id) },
+    moderator: {
+      token: session.hostToken,
+      publicDoc,
+      modDoc: documentName.mod(session.id),
+      ownDoc: documentName.outbox(session.id, session.hostUserId),
+    },
     ownDocPrefix: `${publicDoc}/user/`,
     async attendees(count) {
       // Token fetches in batches of 32 concurrent requests: fast, and gentle on the server.

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type * as Y from 'yjs'
 import type { ChannelHooks, ChannelSpec } from '../../client/channel.ts'
 import { LightClient } from '../../client/socket.ts'
-import type { AttendeePlan, Endpoint } from '../messages.ts'
+import type { AttendeePlan, Endpoint, Viewer } from '../messages.ts'
 
 export interface AttendeeDocs {
   /** A Y.Doc for the public document (applied), or none: the channel only times frames. */
@@ -48,6 +48,32 @@ export function attendee(
     channels,
     hooks,
     ...(onClose ? { onClose } : {}),
+  })
+}
+
+/**
+ * A staff screen or the projector as the Podium client opens it: the public document, the
+ * moderators' document when given one (into `modDoc`), and its own outbox with awareness.
+ * The outbox's awareness renewal is the only thing such a screen sends while it watches:
+ * without it the server closes the socket once it has been silent for a minute.
+ */
+export function viewer(
+  endpoint: Endpoint,
+  who: Viewer,
+  docs: { publicDoc: Y.Doc; modDoc?: Y.Doc },
+  onClose?: (code: number, reason: string) => void,
+  renewMs?: number,
+): LightClient {
+  const channels: ChannelSpec[] = [{ name: who.publicDoc, token: who.token, doc: docs.publicDoc }]
+  if (who.modDoc && docs.modDoc)
+    channels.push({ name: who.modDoc, token: who.token, doc: docs.modDoc })
+  if (who.ownDoc) channels.push({ name: who.ownDoc, token: who.token, awareness: true })
+  return new LightClient({
+    wire: endpoint.wire,
+    url: endpoint.url,
+    channels,
+    ...(onClose ? { onClose } : {}),
+    ...(renewMs ? { renewMs } : {}),
   })
 }
 

@@ -1,9 +1,8 @@
 import { ModPolls, type PollResults, PublicPolls } from '@podium/shared'
 import * as Y from 'yjs'
-import { LightClient } from '../../client/socket.ts'
 import { type Control, sleep, until } from '../control.ts'
 import type { PollProjectorParams } from '../messages.ts'
-import { type Lag, lagMonitor } from './common.ts'
+import { type Lag, lagMonitor, viewer } from './common.ts'
 
 export interface PollProjectorReport {
   /** Each change of the poll's `total` the projector showed: [ms since the epoch, total]. */
@@ -57,18 +56,14 @@ export async function pollProjector(params: PollProjectorParams, control: Contro
     note()
   })
   modDoc.on('update', note)
-  const { modDoc: modName } = params.viewer
-  const client = new LightClient({
-    wire: params.endpoint.wire,
-    url: params.endpoint.url,
-    channels: [
-      { name: params.viewer.publicDoc, token: params.viewer.token, doc },
-      ...(modName ? [{ name: modName, token: params.viewer.token, doc: modDoc }] : []),
-    ],
-    onClose: (code, reason) => {
+  const client = viewer(
+    params.endpoint,
+    params.viewer,
+    { publicDoc: doc, modDoc },
+    (code, reason) => {
       closed = `${code}${reason ? ` ${reason}` : ''}`
     },
-  })
+  )
   await until(() => client.synced || client.denied || client.closed, 60_000)
   await control.phase('ready', { synced: client.synced })
   await control.signal('go')

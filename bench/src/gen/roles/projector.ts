@@ -1,10 +1,9 @@
 import { ReactionsDoc } from '@podium/shared'
 import * as Y from 'yjs'
-import { LightClient } from '../../client/socket.ts'
 import { encodeHistogram, newHistogram, recordMs } from '../../stats/histogram.ts'
 import { type Control, sleep, until } from '../control.ts'
 import type { ProjectorParams } from '../messages.ts'
-import { type Lag, lagMonitor } from './common.ts'
+import { type Lag, lagMonitor, viewer } from './common.ts'
 
 export interface ProjectorReport {
   /** How late each window's counts arrived: arrival minus the window's end. */
@@ -18,6 +17,8 @@ export interface ProjectorReport {
   /** Updates of the public document that arrived while reactions were sent. */
   updates: number
   watchedMs: number
+  /** Why the server closed the projector's connection while it watched, if it did. */
+  closed: string | null
   lag: Lag
 }
 
@@ -49,10 +50,9 @@ export async function projector(params: ProjectorParams, control: Control): Prom
   doc.on('update', () => {
     if (watching) updates++
   })
-  const client = new LightClient({
-    wire: params.endpoint.wire,
-    url: params.endpoint.url,
-    channels: [{ name: params.viewer.publicDoc, token: params.viewer.token, doc }],
+  let closed: string | null = null
+  const client = viewer(params.endpoint, params.viewer, { publicDoc: doc }, (code, reason) => {
+    closed = `${code}${reason ? ` ${reason}` : ''}`
   })
   await until(() => client.synced || client.denied || client.closed, 60_000)
   await control.phase('ready', { synced: client.synced })
@@ -65,7 +65,10 @@ export async function projector(params: ProjectorParams, control: Control): Prom
   // after the last reaction), or for settleMs at most.
   const expected = (await control.signal('sent')) as number | undefined
   const sentAt = Date.now()
-  await until(() => expected !== undefined && shown() >= expected, params.settleMs)
+  await until(
+    () => (expected !== undefined && shown() >= expected) || closed !== null,
+    params.settleMs,
+  )
   const allShownAfterSentMs =
     expected !== undefined && shown() >= expected ? Date.now() - sentAt : null
   await sleep(100)
@@ -78,6 +81,7 @@ export async function projector(params: ProjectorParams, control: Control): Prom
     allShownAfterSentMs,
     updates,
     watchedMs: performance.now() - began,
+    closed,
     lag: lag.read(),
   } satisfies ProjectorReport)
   await control.signal('close')
