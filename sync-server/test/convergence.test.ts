@@ -397,7 +397,7 @@ async function runSeed(seed: number, steps = 110): Promise<void> {
 const PINNED: Array<[number, string]> = [
   [7, 'two moderators decided one queued question at once; both decisions were carried out'],
   [8, "a moderator's decision on an older copy undid the author's edit of a queued question"],
-  [14, "a moderator's decision on an older copy undid the author's edit of a queued question"],
+  [14, 'two edits queued in one tick shared a time; the older, carried out last, won'],
   [19, 'a reply approved after its question was withdrawn was published without its question'],
   [24, 'a rejection arriving after an approval left a published question marked rejected'],
 ]

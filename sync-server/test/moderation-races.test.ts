@@ -22,6 +22,17 @@ const decision = (m: Actor, action: 'approve' | 'reject') => ({
   at: Date.now(),
 })
 
+/** A question of attendee 0's, approved and published, and an outbox whose clock moves on each entry. */
+async function publishedQuestion(w: World) {
+  const { author, questionId } = await queuedQuestion(w)
+  const host = w.moderators[0]!
+  new ModDoc(host.docs.mod).decide(questionId, decision(host, 'approve'))
+  await w.quiesce()
+  expect(w.serverPublic.hasQuestion(questionId)).toBe(true)
+  let clock = Date.now()
+  return { author, host, questionId, outbox: new OutboxDoc(author.docs.outbox, () => clock++) }
+}
+
 async function queuedQuestion(w: World) {
   const author = w.attendees[0]!
   const outbox = new OutboxDoc(author.docs.outbox)
@@ -61,6 +72,66 @@ describe('moderation races', () => {
     await world.quiesce()
     expect(world.serverPublic.question(questionId)?.text).toBe(
       'The question, edited while it waits',
+    )
+  })
+
+  it('ING-MOD-11: an older edit approved after a newer one leaves the newer text', async () => {
+    world = await World.open(2, true)
+    const { host, questionId, outbox } = await publishedQuestion(world)
+    const older = outbox.edit(questionId, 'The first new text')
+    const newer = outbox.edit(questionId, 'The second new text')
+    await world.quiesce()
+    expect([outbox.receipt(older)?.status, outbox.receipt(newer)?.status]).toEqual([
+      'pending',
+      'pending',
+    ])
+    const mod = new ModDoc(host.docs.mod)
+    mod.decide(newer, decision(host, 'approve'))
+    await world.quiesce()
+    mod.decide(older, decision(host, 'approve'))
+    await world.quiesce()
+    expect(outbox.receipt(older)?.status).toBe('accepted')
+    expect(world.serverPublic.question(questionId)?.text).toBe('The second new text')
+  })
+
+  it('ING-MOD-11: two edits queued in one tick keep their order, approved at once too', async () => {
+    world = await World.open(2, true)
+    const { author, host, questionId, outbox } = await publishedQuestion(world)
+    // Written in one go, the edits are queued in one tick and carry the same time.
+    let older = ''
+    let newer = ''
+    author.docs.outbox.transact(() => {
+      older = outbox.edit(questionId, 'The first new text')
+      newer = outbox.edit(questionId, 'The second new text')
+    })
+    await world.quiesce()
+    const mod = new ModDoc(host.docs.mod)
+    const [first, second] = [mod.pending(older)!, mod.pending(newer)!]
+    expect(first.createdAt).toBe(second.createdAt)
+    expect(first.editOrder).toBeLessThan(second.editOrder!)
+    host.docs.mod.transact(() => {
+      mod.decide(newer, decision(host, 'approve'))
+      mod.decide(older, decision(host, 'approve'))
+    })
+    await world.quiesce()
+    expect(world.serverPublic.question(questionId)?.text).toBe('The second new text')
+  })
+
+  it('ING-MOD-11: an edit approved after a newer one went straight to the question leaves it', async () => {
+    world = await World.open(2, true)
+    const { host, questionId, outbox } = await publishedQuestion(world)
+    const older = outbox.edit(questionId, 'The text a moderator reviews')
+    await world.quiesce()
+    expect(outbox.receipt(older)?.status).toBe('pending')
+    new PublicDoc(host.docs.public).setSettings({ preModeration: false })
+    await world.quiesce()
+    const newer = outbox.edit(questionId, 'The text after pre-moderation ended')
+    await world.quiesce()
+    expect(outbox.receipt(newer)?.status).toBe('accepted')
+    new ModDoc(host.docs.mod).decide(older, decision(host, 'approve'))
+    await world.quiesce()
+    expect(world.serverPublic.question(questionId)?.text).toBe(
+      'The text after pre-moderation ended',
     )
   })
 

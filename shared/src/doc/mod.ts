@@ -9,6 +9,11 @@ function shown<T extends { authorId: string | null; authorName: string | null }>
   return authorId === item.authorId ? item : { ...item, authorId }
 }
 
+/** Where an edit stands among its question's edits; createdAt for items queued without an order. */
+export function editOrderOf(item: Pick<PendingItem, 'editOrder' | 'createdAt'>): number {
+  return item.editOrder ?? item.createdAt
+}
+
 /**
  * Typed access to the moderators' document `session/<id>/mod`.
  * Layout: maps `queue` (pending review), `decisions` (item id → a moderator's decision),
@@ -46,7 +51,15 @@ export class ModDoc {
   queue(): PendingItem[] {
     return [...this.queueMap.values()]
       .map((item) => this.withDecision(item))
-      .sort((a, b) => a.createdAt - b.createdAt)
+      .sort((a, b) => a.createdAt - b.createdAt || editOrderOf(a) - editOrderOf(b))
+  }
+  /** The latest order among the edits of a question waiting here, if any wait. */
+  latestEditOrder(questionId: string): number | undefined {
+    let latest: number | undefined
+    for (const item of this.queueMap.values())
+      if (item.kind === 'edit' && item.questionId === questionId)
+        latest = Math.max(latest ?? -Infinity, editOrderOf(item))
+    return latest
   }
   pending(id: string): PendingItem | undefined {
     const item = this.queueMap.get(id)

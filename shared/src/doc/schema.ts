@@ -36,6 +36,12 @@ export const Question = z.object({
   authorName: z.string().nullable(),
   createdAt: z.number(),
   editedAt: z.number().nullable(),
+  /**
+   * Where the edit that gave the question its text stands among its author's edits (see
+   * PendingItem's `editOrder`); absent until an edit is applied. An edit approved later
+   * than a newer one leaves the newer text.
+   */
+  editOrder: z.number().optional(),
   status: z.enum(['published', 'hidden', 'archived']),
   pinned: z.boolean(),
   pinnedAt: z.number().nullable(),
@@ -163,6 +169,13 @@ export const PendingItem = z.object({
   authorId: z.string().nullable(),
   authorName: z.string().nullable(),
   createdAt: z.number(),
+  /**
+   * For edits: where this edit stands among its author's edits of the question, past every
+   * edit of it decided before (a tick stamps all it decides with one `createdAt`, so that
+   * cannot tell them apart). Items queued before it was written have none: their
+   * `createdAt` stands in for it.
+   */
+  editOrder: z.number().optional(),
   /** Set by a moderator; the server carries it out and removes the item. */
   decision: z
     .object({

@@ -1,6 +1,7 @@
 import {
   type Actor,
   type AuditEntry,
+  editOrderOf,
   type ModDoc,
   type PendingItem,
   type PublicDoc,
@@ -201,7 +202,13 @@ function publishApproved(
     }
     case 'edit': {
       const questionId = item.questionId!
-      return (p) => p.updateQuestion(questionId, { text, editedAt: ctx.now })
+      const editOrder = editOrderOf(item)
+      return (p) => {
+        // An older edit approved after a newer one was applied leaves the newer text (ING-MOD-11).
+        const current = p.question(questionId)?.editOrder
+        if (current !== undefined && current >= editOrder) return
+        p.updateQuestion(questionId, { text, editedAt: ctx.now, editOrder })
+      }
     }
     case 'poll-answer':
       // Carried out by the polls (ctx.pollReview); nothing of it goes here.

@@ -247,7 +247,10 @@ function carryOut(
       return
     }
     case 'queue': {
-      const item = decision.item
+      const item =
+        decision.item.kind === 'edit' && decision.item.questionId
+          ? { ...decision.item, editOrder: nextEditOrder(decision.item.questionId, ctx, plan) }
+          : decision.item
       if (item.kind === 'question')
         plan.event({
           type: EventType.questionAsked,
@@ -263,7 +266,10 @@ function carryOut(
     case 'edit': {
       const { questionId, text } = decision
       if (decision.where === 'public') {
-        plan.publicOps.push((p) => p.updateQuestion(questionId, { text, editedAt: plan.now }))
+        const editOrder = nextEditOrder(questionId, ctx, plan)
+        plan.publicOps.push((p) =>
+          p.updateQuestion(questionId, { text, editedAt: plan.now, editOrder }),
+        )
       } else {
         plan.editedText.set(questionId, text)
         plan.modOps.push((m) => m.editPending(questionId, text))
@@ -322,4 +328,22 @@ function carryOut(
       throw new Error(`unknown decision ${JSON.stringify(unknown)}`)
     }
   }
+}
+
+/**
+ * The order of an edit of a published question decided now: past every edit of it the
+ * session knows (the one its text came from, those queued, those decided earlier in this
+ * tick), and the tick's time unless that is behind them. So a newer edit orders after an
+ * older one even when one tick stamps both with the same time, and an older one approved
+ * later does not replace its text (ING-MOD-11).
+ */
+function nextEditOrder(questionId: string, ctx: OutboxStepContext, plan: TickPlan): number {
+  const known = [
+    ctx.pub.question(questionId)?.editOrder,
+    ctx.mod?.latestEditOrder(questionId),
+    plan.editOrders.get(questionId),
+  ].filter((order) => order !== undefined)
+  const order = Math.max(plan.now, ...known.map((o) => o + 1))
+  plan.editOrders.set(questionId, order)
+  return order
 }

@@ -23,6 +23,8 @@ export class TickPlan {
   readonly removed = new Set<string>()
   /** Texts authors changed earlier in this tick, not yet in their queue item. */
   readonly editedText = new Map<string, string>()
+  /** The order of the latest edit of each question decided in this tick (see nextEditOrder). */
+  readonly editOrders = new Map<string, number>()
   /** Ids of the questions and replies published or queued in this tick, and by whom. */
   readonly claimed = new Map<string, string>()
   /**
