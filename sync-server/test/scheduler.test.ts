@@ -52,6 +52,31 @@ describe('the tick scheduler', () => {
     await scheduler.stop()
   })
 
+  it('keeps work asked for while the second of two runs behind it', async () => {
+    // The first piece's end cleared what runs, though the second still ran: the next tick
+    // then started beside it.
+    let inside = 0
+    let most = 0
+    const busy = async () => {
+      inside++
+      most = Math.max(most, inside)
+      await sleep(30)
+      inside--
+    }
+    const scheduler = new TickScheduler(busy, () => {}, 5)
+    scheduler.afterRunning(busy, 'first')
+    scheduler.afterRunning(busy, 'second')
+    await sleep(45)
+    // The first is done, the second runs.
+    expect(inside).toBe(1)
+    expect(scheduler.running).not.toBeNull()
+    scheduler.afterRunning(busy, 'third')
+    await sleep(120)
+    expect(most).toBe(1)
+    expect(scheduler.idle).toBe(true)
+    await scheduler.stop()
+  })
+
   it('schedules nothing once stopped, and flush runs a forced tick now', async () => {
     const forced: boolean[] = []
     const scheduler = new TickScheduler(

@@ -59,25 +59,31 @@ export class TickScheduler {
   /** Runs `work` once what runs now is done. */
   afterRunning(work: () => Promise<void>, what: string): void {
     const previous = this.work ?? Promise.resolve()
-    this.work = previous
+    const chain: Promise<void> = previous
       .then(work)
       .catch((error: unknown) => this.failed(error, what))
       .finally(() => {
-        this.work = null
+        // Only the last piece asked for clears it: work chained behind this one still runs,
+        // and a tick asked for meanwhile must wait for it, not start beside it.
+        if (this.work === chain) this.work = null
       })
+    this.work = chain
   }
 
   /** Runs a tick now, presence included (tests and shutdown); its failure is the caller's. */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    await this.work
-    this.work = this.tick(true)
-    try {
-      await this.work
-    } finally {
-      this.work = null
-    }
+    while (this.work) await this.work
+    const run = this.tick(true)
+    // Work asked for meanwhile waits for it; its failure is the caller's, not the queue's.
+    const chain: Promise<void> = run
+      .catch(() => {})
+      .finally(() => {
+        if (this.work === chain) this.work = null
+      })
+    this.work = chain
+    await run
   }
 
   /** No more ticks; resolves once what runs now is done. */
