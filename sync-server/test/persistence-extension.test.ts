@@ -63,6 +63,23 @@ describe('Persistence', () => {
     expect(loaded.getMap('entries').toJSON()).toEqual(doc.getMap('entries').toJSON())
   })
 
+  it('does not count the rows of a document it has just loaded at its first store', async () => {
+    // Loading read them: ten thousand outboxes answering a poll each counted them again.
+    const name = 'session/first-store/user/u1'
+    const { store, persistence } = await storedInRows(name, 3)
+    const counted = vi.spyOn(store, 'count')
+    const doc = new Y.Doc()
+    await load(persistence, name, doc)
+    for (let i = 0; i < COUNT_EVERY - 1; i++) {
+      doc.getMap<number>('entries').set(`n${i}`, i)
+      await persistence.onStoreDocument({ documentName: name } as onStoreDocumentPayload)
+    }
+    expect(counted).not.toHaveBeenCalled()
+    doc.getMap<number>('entries').set('last', 1)
+    await persistence.onStoreDocument({ documentName: name } as onStoreDocumentPayload)
+    expect(counted).toHaveBeenCalledTimes(1)
+  })
+
   it('stores a document loaded from many rows back as one, keeping rows appended meanwhile', async () => {
     const name = 'session/many-rows'
     const { store, persistence, writer } = await storedInRows(name, COMPACT_ON_LOAD + 10)

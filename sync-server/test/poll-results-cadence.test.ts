@@ -1,14 +1,18 @@
 import { ModDoc, ModPolls, newPoll, PublicDoc, PublicPolls } from '@podium/shared'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { TickPlan } from '../src/ingest/plan.ts'
 import { PollTick } from '../src/polls/poll-tick.ts'
-import { RESULTS_EVERY_MS, SessionPolls } from '../src/polls/session-polls.ts'
+import {
+  RESULTS_EVERY_MS,
+  SessionPolls,
+  STAFF_RESULTS_EVERY_MS,
+} from '../src/polls/session-polls.ts'
 
-// How often results are written while answers come: every RESULTS_EVERY_MS, into the
-// moderators' document (the console and the projector) and the public one alike. (How
-// often the public document's changes go out to a large room is the ingest's pacing:
-// hold.test.ts.)
+// How often results are written while answers come: every STAFF_RESULTS_EVERY_MS into the
+// moderators' document (the console and the projector), every RESULTS_EVERY_MS into the
+// public one, and the moderators' whenever the public one is. (How often the public
+// document's changes go out to a large room is the ingest's pacing: hold.test.ts.)
 
 const poll = newPoll({ kind: 'single', question: 'Next?', options: ['A', 'B'], status: 'open' })
 const stopped = false
@@ -19,13 +23,13 @@ afterEach(() => {
   sessions.length = 0
 })
 
-function setup() {
+function setup(onTick: () => void = () => {}) {
   const polls = new SessionPolls({
     sessionId: 's1',
     db: undefined as never,
     sharedCounts: false,
     wake() {},
-    tick() {},
+    tick: onTick,
     stopped: () => stopped,
     store: async () => {},
     afterRunning() {},
@@ -66,7 +70,7 @@ function setup() {
 }
 
 describe('poll results cadence', () => {
-  it('writes results at most every 250 ms while answers come, for staff and the room alike', () => {
+  it('writes results every 100 ms for staff and every 250 ms for the room while answers come', () => {
     const { pub, mod, tick } = setup()
     const written = { staff: [] as number[], room: [] as number[] }
     // A tick every 50 ms for two seconds, each with one more answer.
@@ -75,12 +79,33 @@ describe('poll results cadence', () => {
       if (w.staff) written.staff.push(now)
       if (w.room) written.room.push(now)
     }
-    const every = [1_000, 1_250, 1_500, 1_750, 2_000, 2_250, 2_500, 2_750, 3_000]
-    expect(written.staff).toEqual(every)
-    expect(written.room).toEqual(every)
+    expect(STAFF_RESULTS_EVERY_MS).toBe(100)
     expect(RESULTS_EVERY_MS).toBe(250)
+    // The room's writes at 250 ms apart; the staff's every 100 ms and at each of the room's.
+    expect(written.room).toEqual([1_000, 1_250, 1_500, 1_750, 2_000, 2_250, 2_500, 2_750, 3_000])
+    expect(written.staff).toEqual([
+      1_000, 1_100, 1_200, 1_250, 1_350, 1_450, 1_500, 1_600, 1_700, 1_750, 1_850, 1_950, 2_000,
+      2_100, 2_200, 2_250, 2_350, 2_450, 2_500, 2_600, 2_700, 2_750, 2_850, 2_950, 3_000,
+    ])
+    for (const at of written.room) expect(written.staff).toContain(at)
     // Both hold the answers counted by the last write.
     expect(new ModPolls(mod).liveResults(poll.id)?.total).toBe(41)
     expect(new PublicPolls(pub).results(poll.id)).toEqual(new ModPolls(mod).liveResults(poll.id))
+  })
+
+  it('asks for a tick when held results are due, the staff’s sooner than the room’s', async () => {
+    vi.useFakeTimers({ now: 10_000 })
+    try {
+      const ticks: number[] = []
+      const { tick } = setup(() => ticks.push(Date.now()))
+      tick(10_000)
+      // An answer 10 ms later: held for both; the staff's is due 100 ms after the first write.
+      await vi.advanceTimersByTimeAsync(10)
+      tick(10_010)
+      await vi.advanceTimersByTimeAsync(300)
+      expect(ticks[0]).toBe(10_100)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

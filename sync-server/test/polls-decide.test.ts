@@ -142,7 +142,7 @@ describe('poll answers (docs/polls.md)', () => {
     expect(
       computeResults(
         quiz,
-        new Map([['fast', at(0, 1)]]),
+        [at(0, 1)],
         { openedAt: NOW, closedAt: null },
         {
           correct: [1],

@@ -76,16 +76,19 @@ export function whenReleased(doc: Document): Promise<void> | null {
 
 /**
  * The least time between two ticks' broadcasts of a document with `readers` connections.
- * Each broadcast is one message to each reader, about 20 µs of the server's time each:
- * 0.08 ms per reader keeps a document's broadcasts near a quarter of a core however many
- * read it. Below 250 ms (3,125 readers) ticks go out as they are stored; past that, a
- * tick stored sooner goes out with the next broadcast (at most 2 s later).
+ * Each broadcast is one message to each reader, about 17 µs of the server's time each
+ * (measured on loopback, where a send also pays for its receipt): 0.16 ms per reader keeps
+ * a document's broadcasts near an eighth of a core however many read it. At 0.08 ms (a
+ * quarter of a core) a 10,000-attendee poll storm left too little of the core for the
+ * answers themselves: they queued, and the projector's results with them. Below 250 ms
+ * (1,562 readers) ticks go out as they are stored; past that, a tick stored sooner goes
+ * out with the next broadcast (at most 2 s later).
  */
 export function broadcastGap(readers: number): number {
   const gap = readers * PACING_MS_PER_READER
   return gap < PACING_FROM_MS ? 0 : Math.min(gap, PACING_MAX_MS)
 }
-export const PACING_MS_PER_READER = 0.08
+export const PACING_MS_PER_READER = 0.16
 export const PACING_FROM_MS = 250
 export const PACING_MAX_MS = 2_000
 

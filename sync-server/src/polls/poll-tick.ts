@@ -15,7 +15,7 @@ export class PollTick {
   readonly times = new Map<string, PollTimes>()
   /** Polls whose results the tick writes again (staff changes, times, closing). */
   readonly touched = new Set<string>()
-  /** Polls whose answers changed: their results are written at most every RESULTS_EVERY_MS. */
+  /** Polls whose answers changed: their results are written at the cadences of session-polls.ts. */
   readonly answered = new Set<string>()
   /** Quiz questions the tick closes (scored when it writes results). */
   readonly closing = new Set<string>()
@@ -46,6 +46,15 @@ export class PollTick {
     const all = new Map(this.stored.get(pollId) ?? [])
     for (const [userId, a] of this.changed.get(pollId) ?? []) all.set(userId, a)
     return all
+  }
+
+  /** Every answer to a poll, this tick's over the stored ones, without copying the stored map. */
+  answerValues(pollId: string): StoredAnswer[] {
+    const changed = this.changed.get(pollId)
+    const out: StoredAnswer[] = []
+    for (const [userId, a] of this.stored.get(pollId) ?? []) if (!changed?.has(userId)) out.push(a)
+    if (changed) for (const a of changed.values()) out.push(a)
+    return out
   }
 
   /** The stored answers of a poll are replaced (read again from the database). */

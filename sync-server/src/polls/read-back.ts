@@ -83,7 +83,7 @@ export class PollReadBack {
       const shown = pub.results(id)
       const times = { openedAt: shown.openedAt, closedAt: shown.closedAt }
       const secret = secrets.get(id) ?? { correct: [], hiddenWords: [] }
-      const results = computeResults(poll, answers, times, secret)
+      const results = computeResults(poll, answers.values(), times, secret)
       if (JSON.stringify(results) !== JSON.stringify(shown)) changed.push([id, results])
     }
     if (changed.length === 0) return false

@@ -21,17 +21,18 @@ export interface PollTimes {
  */
 export function computeResults(
   poll: Poll,
-  all: ReadonlyMap<string, StoredAnswer>,
+  all: Iterable<StoredAnswer>,
   times: PollTimes,
   secret: PollSecret,
 ): PollResults {
   // Answers waiting for a moderator, or turned down, are not in the results (POLL-MOD-2).
-  const answers = new Map([...all].filter(([, a]) => isCounted(a)))
+  const answers: StoredAnswer[] = []
+  for (const a of all) if (isCounted(a)) answers.push(a)
   const hidden = poll.results === 'closed' && poll.status !== 'closed'
   const base: PollResults = {
     openedAt: times.openedAt,
     closedAt: times.closedAt,
-    total: answers.size,
+    total: answers.length,
     counts: [],
     average: null,
     texts: [],
@@ -45,7 +46,7 @@ export function computeResults(
     case 'multiple':
     case 'quiz': {
       const counts = poll.options.map(() => 0)
-      for (const a of answers.values())
+      for (const a of answers)
         for (const c of a.choices) if (c < counts.length) counts[c] = (counts[c] ?? 0) + 1
       const correct = poll.kind === 'quiz' && poll.status === 'closed' ? secret.correct : null
       return { ...base, counts, correct }
@@ -53,7 +54,7 @@ export function computeResults(
     case 'rating': {
       const counts = [0, 0, 0, 0, 0]
       let sum = 0
-      for (const a of answers.values()) {
+      for (const a of answers) {
         if (a.rating === null) continue
         counts[a.rating - 1] = (counts[a.rating - 1] ?? 0) + 1
         sum += a.rating
@@ -62,7 +63,7 @@ export function computeResults(
       return { ...base, counts, average: n === 0 ? null : Math.round((sum / n) * 100) / 100 }
     }
     case 'text': {
-      const texts = [...answers.values()]
+      const texts = answers
         .filter((a) => a.text !== null)
         .sort((a, b) => b.at - a.at)
         .slice(0, PollLimits.textsShown)
@@ -72,7 +73,7 @@ export function computeResults(
     case 'words': {
       const hiddenWords = new Set(secret.hiddenWords)
       const counts = new Map<string, number>()
-      for (const a of answers.values())
+      for (const a of answers)
         if (a.text !== null && !hiddenWords.has(a.text))
           counts.set(a.text, (counts.get(a.text) ?? 0) + 1)
       const words = [...counts]

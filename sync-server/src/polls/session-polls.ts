@@ -3,6 +3,7 @@ import { ModPolls, type PollSecret, PublicPolls } from '@podium/shared'
 import type { Db } from '../db/connect.ts'
 import type { TickPlan } from '../ingest/plan.ts'
 import type { IngestBatch } from '../ingest/repository.ts'
+import { ResultsCadence } from './cadence.ts'
 import { PollTick } from './poll-tick.ts'
 import { PollReadBack } from './read-back.ts'
 import { type AnswersByPoll, loadAnswers } from './repository.ts'
@@ -10,13 +11,16 @@ import { computeResults, leaderboard, type PlayerTotal, scoreQuestion } from './
 import type { FindReview } from './review-step.ts'
 
 /**
- * How often a poll's results are written while answers keep coming; a first answer after a
- * quiet spell, and staff changes (open, close, times), are written at once. They go into
- * the moderators' document (the console and the projector read them there) and the public
- * one; the public document's broadcasts to a large room are paced by the ingest
- * (`broadcastGap` in ingest/hold.ts), so writing it this often costs no extra sends.
+ * How often a poll's results are written while answers keep coming: into the moderators'
+ * document (the console and the projector read them there, and only staff hold it) every
+ * STAFF_RESULTS_EVERY_MS, into the public one every RESULTS_EVERY_MS. A first answer after
+ * a quiet spell, and staff changes (open, close, times), are written at once; whenever the
+ * public document is given results, the moderators' is too (POLL-RES-5). The public
+ * document's broadcasts to a large room are paced besides (`broadcastGap` in
+ * ingest/hold.ts), so writing it this often costs no extra sends.
  */
 export const RESULTS_EVERY_MS = 250
+export const STAFF_RESULTS_EVERY_MS = 100
 
 export interface SessionPollsDeps {
   sessionId: string
@@ -47,11 +51,11 @@ export class SessionPolls {
   private current: PollTick | null = null
   private wakeTimer: NodeJS.Timeout | null = null
   private readonly readBack: PollReadBack
-  /** When each poll's results were last written (server clock). */
-  private readonly resultsAt = new Map<string, number>()
-  /** Polls whose answers changed since their results were last written. */
-  private readonly held = new Set<string>()
+  private readonly room = new ResultsCadence(RESULTS_EVERY_MS)
+  private readonly staff = new ResultsCadence(STAFF_RESULTS_EVERY_MS)
   private heldTimer: NodeJS.Timeout | null = null
+  /** When heldTimer fires (server clock). */
+  private heldTimerAt = Number.POSITIVE_INFINITY
 
   constructor(private readonly deps: SessionPollsDeps) {
     this.readBack = new PollReadBack({
@@ -60,7 +64,8 @@ export class SessionPolls {
       replace: (pollId, answers) => this.answers?.set(pollId, answers),
       // The next tick writes them from the answers just read, the moderators' document too.
       corrected: (pollIds) => {
-        for (const id of pollIds) this.held.add(id)
+        this.room.changed(pollIds)
+        this.staff.changed(pollIds)
         this.deps.tick()
       },
     })
@@ -159,13 +164,19 @@ export class SessionPolls {
       const board = this.leaderboardOf(tick, quizId, plan.now)
       plan.publicOps.push((p) => new PublicPolls(p.doc).setLeaderboard(quizId, board))
     }
-    for (const id of this.due(tick, plan.now)) {
+    this.room.changed(tick.answered)
+    this.staff.changed(tick.answered)
+    const room = this.room.take(tick.touched, plan.now)
+    // Staff see what the room sees, and sooner: the room's broadcasts may be paced.
+    const staff = this.staff.take(new Set([...tick.touched, ...room.due]), plan.now)
+    this.remindAt(Math.min(room.next, staff.next), plan.now)
+    for (const id of staff.due) {
       const poll = tick.poll(id)
       const times = tick.times.get(id)
       if (!poll || !times) continue
-      const results = computeResults(poll, tick.answers(id), times, tick.secret(id))
-      // Staff see what the room sees, and sooner: the room's broadcasts may be paced.
+      const results = computeResults(poll, tick.answerValues(id), times, tick.secret(id))
       plan.modOps.push((m) => new ModPolls(m.doc).setLiveResults(id, results))
+      if (!room.due.has(id)) continue
       if (pub.hasResults(id) && JSON.stringify(results) === JSON.stringify(pub.results(id)))
         continue
       plan.publicOps.push((p) => new PublicPolls(p.doc).setResults(id, results))
@@ -173,33 +184,15 @@ export class SessionPolls {
     plan.batch.pollAnswers.push(...tick.rows)
   }
 
-  /**
-   * The polls whose results this tick writes: the ones it touched, and the ones whose
-   * answers changed once RESULTS_EVERY_MS has passed since their last write; the others
-   * wait for a later tick (remindAt asks for one).
-   */
-  private due(tick: PollTick, now: number): Set<string> {
-    const due = new Set(tick.touched)
-    for (const id of tick.answered) this.held.add(id)
-    let next = Number.POSITIVE_INFINITY
-    for (const id of this.held) {
-      const at = (this.resultsAt.get(id) ?? Number.NEGATIVE_INFINITY) + RESULTS_EVERY_MS
-      if (due.has(id) || at <= now) {
-        due.add(id)
-        this.held.delete(id)
-      } else next = Math.min(next, at)
-    }
-    for (const id of due) this.resultsAt.set(id, now)
-    this.remindAt(next, now)
-    return due
-  }
-
-  /** Asks for a tick when results held back are due. */
+  /** Asks for a tick when results held back are due (sooner than one asked for already). */
   private remindAt(due: number, now: number): void {
-    if (!Number.isFinite(due) || this.heldTimer || this.deps.stopped()) return
+    if (!Number.isFinite(due) || due >= this.heldTimerAt || this.deps.stopped()) return
+    if (this.heldTimer) clearTimeout(this.heldTimer)
+    this.heldTimerAt = due
     this.heldTimer = setTimeout(
       () => {
         this.heldTimer = null
+        this.heldTimerAt = Number.POSITIVE_INFINITY
         if (!this.deps.stopped()) this.deps.tick()
       },
       Math.max(0, due - now),
@@ -251,6 +244,7 @@ export class SessionPolls {
     this.readBack.stop()
     if (this.heldTimer) clearTimeout(this.heldTimer)
     this.heldTimer = null
+    this.heldTimerAt = Number.POSITIVE_INFINITY
     if (this.wakeTimer) clearTimeout(this.wakeTimer)
     this.wakeTimer = null
   }
