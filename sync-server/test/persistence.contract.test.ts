@@ -9,7 +9,7 @@ import { createTestSchema, type TestSchema } from '../../test-support/postgres.t
 import { type Db, openDatabase } from '../src/db/connect.ts'
 import { CheckpointStore } from '../src/history/checkpoints.ts'
 import { emptyBatch, IngestRepository } from '../src/ingest/repository.ts'
-import { DocumentStore } from '../src/persistence/store.ts'
+import { DocumentStore, toBytes } from '../src/persistence/store.ts'
 import { qaFlowSuite } from './helpers/qa-flow-suite.ts'
 
 /** A fresh database for one contract run, and how to throw it away. */
@@ -129,6 +129,31 @@ function persistenceContract(name: string, open: () => Promise<Backend>) {
         )
         expect(await store.count(name)).toBe(60)
         expect(sortedItems(docFrom(await store.load(name)))).toHaveLength(60)
+      })
+
+      it('writes appends of many documents together, each in its order', async () => {
+        // More than one statement's worth, made in one turn: written in one transaction.
+        const started = store.appendWrites
+        const names = ['doc/together-a', 'doc/together-b', 'doc/together-c']
+        await Promise.all(
+          Array.from({ length: 450 }, (_, i) =>
+            store.append(names[i % 3]!, itemsUpdate(`t${String(i).padStart(3, '0')}`)),
+          ),
+        )
+        expect(store.appendWrites - started).toBe(1)
+        for (const [n, name] of names.entries()) {
+          expect(await store.count(name)).toBe(150)
+          const rows = await backend.db.kysely
+            .selectFrom('document_updates')
+            .select('data')
+            .where('name', '=', name)
+            .orderBy('id')
+            .execute()
+          const items = rows.map((r) => docFrom(toBytes(r.data)).getArray('items').get(0))
+          expect(items).toEqual(
+            Array.from({ length: 150 }, (_, k) => `t${String(k * 3 + n).padStart(3, '0')}-0`),
+          )
+        }
       })
 
       it('compacts into one row whose content equals what was appended', async () => {

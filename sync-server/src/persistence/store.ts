@@ -14,6 +14,11 @@ export class DocumentStore {
   private readonly compacting = new Set<string>()
   /** Deleted sessions (the newest few thousand): their documents are not written again. */
   private readonly deleted = new Set<string>()
+  /** Appends waiting to be written together (see append), and whether a write is due or under way. */
+  private appends: QueuedAppend[] = []
+  private appending = false
+  /** Writes of appends made (each one transaction), for tests and metrics. */
+  appendWrites = 0
   /** Told how long each append and compaction took (the metrics listen). */
   onTiming: ((operation: 'append' | 'compact', seconds: number) => void) | undefined
 
@@ -48,14 +53,51 @@ export class DocumentStore {
     return sessionId !== undefined && this.deleted.has(sessionId)
   }
 
-  async append(name: string, update: Uint8Array): Promise<void> {
-    if (this.isDeleted(name)) return
+  /**
+   * Appends an update to a document's rows. Appends made while others are being written
+   * (or in the same turn) are written together, in one transaction of a few statements: a
+   * poll storm stores ten thousand outboxes within seconds, and a statement and a commit
+   * each cost more than the row. Resolves once the row is committed; a failed write fails
+   * every append in it, and nothing of it is stored.
+   */
+  append(name: string, update: Uint8Array): Promise<void> {
+    if (this.isDeleted(name)) return Promise.resolve()
+    return new Promise((stored, failed) => {
+      this.appends.push({ name, update, stored, failed })
+      if (!this.appending) {
+        this.appending = true
+        setImmediate(() => void this.writeAppends())
+      }
+    })
+  }
+
+  private async writeAppends(): Promise<void> {
+    const batch = this.appends
+    this.appends = []
     const started = performance.now()
-    await this.db.kysely
-      .insertInto('document_updates')
-      .values({ name, data: update, created_at: Date.now() })
-      .execute()
-    this.onTiming?.('append', (performance.now() - started) / 1000)
+    try {
+      const createdAt = Date.now()
+      await this.db.kysely.transaction().execute(async (trx) => {
+        for (let i = 0; i < batch.length; i += APPENDS_PER_STATEMENT) {
+          await trx
+            .insertInto('document_updates')
+            .values(
+              batch
+                .slice(i, i + APPENDS_PER_STATEMENT)
+                .map((a) => ({ name: a.name, data: a.update, created_at: createdAt })),
+            )
+            .execute()
+        }
+      })
+      this.appendWrites++
+      for (const a of batch) a.stored()
+      this.onTiming?.('append', (performance.now() - started) / 1000)
+    } catch (error) {
+      for (const a of batch) a.failed(error)
+    }
+    // What was appended meanwhile goes in the next write, at once.
+    if (this.appends.length > 0) setImmediate(() => void this.writeAppends())
+    else this.appending = false
   }
 
   async count(name: string): Promise<number> {
@@ -97,6 +139,16 @@ export class DocumentStore {
   async remove(name: string): Promise<void> {
     await this.db.kysely.deleteFrom('document_updates').where('name', '=', name).execute()
   }
+}
+
+/** Rows per INSERT when appends are written together (well under either database's limit on parameters). */
+const APPENDS_PER_STATEMENT = 200
+
+interface QueuedAppend {
+  name: string
+  update: Uint8Array
+  stored: () => void
+  failed: (error: unknown) => void
 }
 
 /** A document's stored state, and the rows it was merged from. */
