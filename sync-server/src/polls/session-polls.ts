@@ -20,7 +20,7 @@ import type { FindReview } from './review-step.ts'
  * ingest/hold.ts), so writing it this often costs no extra sends.
  */
 export const RESULTS_EVERY_MS = 250
-export const STAFF_RESULTS_EVERY_MS = 100
+export const STAFF_RESULTS_EVERY_MS = 50
 
 export interface SessionPollsDeps {
   sessionId: string

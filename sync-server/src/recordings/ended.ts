@@ -13,6 +13,8 @@ const SUBSCRIBER = 'recordings'
 export function stopRecordingWhenEnded(events: EventBus, recordings: Recordings, log: Logger) {
   events.subscribe(SUBSCRIBER, async () => undefined, {
     from: 'now',
+    // It looks for one event among every tick's: at most four times a second is soon enough.
+    minIntervalMs: 250,
     committed: (batch) => {
       for (const event of batch)
         if (event.type === EventType.sessionStatusChanged && event.status === 'ended')
