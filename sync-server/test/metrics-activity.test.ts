@@ -60,10 +60,11 @@ describe.each(['sqlite', 'postgres'] as const)('/metrics after real activity on 
     cy.outbox.vote(questionId, true)
     await waitFor(() => host.public.question(questionId)?.votes === 2, 15_000, 'two votes')
     // Enough stored updates of one document for the store to compact it (on SQLite, which
-    // stores each at once; on a loaded Postgres they are merged into fewer appends).
+    // stores each at once; on a loaded Postgres they are merged into fewer appends). Each
+    // note waits a moment: notes written while a store is under way go in the next one.
     for (let i = 0; i < 400; i++) {
       host.mod.setNote(questionId, `note ${i}`)
-      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 10))
+      await new Promise((r) => setTimeout(r, 2))
     }
 
     const samples = await pollMetrics(
