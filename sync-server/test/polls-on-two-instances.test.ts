@@ -130,7 +130,11 @@ describe('poll results across two instances', () => {
     await waitFor(() => polls(onTwo).results(poll.id).openedAt !== null, 15_000, 'opened')
     answerPoll(onOne.provider('outbox').document, poll.id, { text: 'From one' })
     answerPoll(onTwo.provider('outbox').document, poll.id, { text: 'From two' })
-    await waitFor(() => staffTwo.mod.queue().length === 2, 15_000, 'both queued')
+    // A moderator decides only what their copy of the queue holds (ModDoc.decide ignores an
+    // item it lacks), and the item one instance queued reaches the other's staff a moment
+    // later: both copies hold both before anyone decides.
+    for (const staff of [staffOne, staffTwo])
+      await waitFor(() => staff.mod.queue().length === 2, 15_000, 'both queued on both')
     // Each decided on the instance that did not take the answer.
     for (const item of staffTwo.mod.queue()) {
       const staff = item.text === 'From one' ? staffTwo : staffOne
@@ -140,6 +144,7 @@ describe('poll results across two instances', () => {
         byName: null,
         at: Date.now(),
       })
+      expect(staff.mod.pending(item.id)?.decision?.action).toBe('approve')
     }
     for (const staff of [staffOne, staffTwo])
       await waitFor(
