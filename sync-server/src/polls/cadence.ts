@@ -28,10 +28,7 @@ export class ResultsCadence {
         this.waiting.delete(id)
       } else next = Math.min(next, dueAt)
     }
-    for (const id of due) {
-      this.writtenAt.set(id, at)
-      this.waiting.delete(id)
-    }
+    for (const id of due) this.writtenAt.set(id, at)
     return { due, next }
   }
 }

@@ -167,8 +167,8 @@ export class SessionPolls {
     this.room.changed(tick.answered)
     this.staff.changed(tick.answered)
     const room = this.room.take(tick.touched, plan.now)
-    // Staff see what the room sees, and sooner: the room's broadcasts may be paced.
-    const staff = this.staff.take(new Set([...tick.touched, ...room.due]), plan.now)
+    // Staff see what the room sees (room.due holds the touched ones), and sooner.
+    const staff = this.staff.take(room.due, plan.now)
     this.remindAt(Math.min(room.next, staff.next), plan.now)
     for (const id of staff.due) {
       const poll = tick.poll(id)
